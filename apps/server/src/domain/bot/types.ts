@@ -1,0 +1,79 @@
+// The seam between the conversation core and the bot: the core hands the runtime a snapshot of the
+// conversation and one input, the runtime answers with a BotTurn. No I/O here; the runtime reaches the
+// outside world (NLU, webhook plugin) only through the ports in BotPorts.
+import type { Button, Card, ConversationStatus } from '@baton/proto';
+
+export type VariableValue = string | number | boolean | null;
+export type VariableMap = Record<string, VariableValue>;
+
+/** What the offload plugin finds when it is reached, computed by the caller from settings + clock. */
+export type OffloadAvailability = 'disabled' | 'closed' | 'open';
+
+/** Why a handover was asked for (the three patterns of the product text, plus others). */
+export type OffloadTrigger = 'explicit' | 'not_understood' | 'flow_end' | 'other';
+
+export interface BotContext {
+  conversationId: string;
+  status: ConversationStatus; // 'bot' or 'offloaded' (the runtime is never called while an agent owns it)
+  language: string;
+  /** locale given at creation, if any (the runtime may detect the language when absent) */
+  localeGiven: boolean;
+  variables: VariableMap;
+  tags: string[];
+  /** opaque JSON owned by the runtime (current dialog, pending question, retries…); null at start */
+  state: unknown;
+  now: Date;
+  offloading: OffloadAvailability;
+}
+
+export interface BotInput {
+  text?: string;
+  postback?: string;
+}
+
+export interface OutgoingBotMessage {
+  text?: string;
+  buttons?: Button[];
+  cards?: Card[];
+}
+
+export interface OffloadRequest {
+  skill: string;
+  tags: string[];
+  variables: VariableMap;
+  reason: string;
+  trigger: OffloadTrigger;
+  /** the dialog in which the offload plugin was reached */
+  dialog: string;
+  providerId?: string;
+  note?: string;
+}
+
+export interface BotTurn {
+  messages: OutgoingBotMessage[];
+  state: unknown;
+  /** the full variable map after the turn */
+  variables: VariableMap;
+  /** the full tag list after the turn */
+  tags: string[];
+  /** set when the runtime detected or switched the language */
+  language?: string;
+  /** set only when offloading was 'open' and the offload plugin was reached */
+  offload?: OffloadRequest;
+  /** set when the user asked to stop waiting for an agent from within the bot (e.g. a "cancel" button) */
+  cancelOffload?: boolean;
+  /** intent matched, for analytics and the transcript */
+  intent?: { name: string; score: number } | null;
+}
+
+export interface BotRuntime {
+  readonly botId: string;
+  /** a new conversation: run the welcome dialog */
+  welcome(ctx: BotContext): Promise<BotTurn>;
+  /** one user input */
+  respond(ctx: BotContext, input: BotInput): Promise<BotTurn>;
+  /** run a named dialog (hand back to a dialog, waiting cancelled / timed out, system dialogs) */
+  runDialog(ctx: BotContext, dialog: string): Promise<BotTurn>;
+  /** does the bot have this dialog? (hand back validates its target) */
+  hasDialog(dialog: string): boolean;
+}

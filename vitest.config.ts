@@ -1,0 +1,17 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import { reporters } from './test-support/reporters.js';
+
+export default defineConfig({
+  resolve: {
+    alias: { '@baton/proto': fileURLToPath(new URL('./packages/proto/src/index.ts', import.meta.url)) },
+  },
+  test: {
+    include: ['apps/*/test/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    reporters,
+  },
+});
