@@ -1,0 +1,218 @@
+// buildApp(config, options) → a ready Baton instance (Fastify app + its dependencies). main.ts and
+// the tests both use it; nothing here reads process.env.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { BotRegistry } from './bot/registry.js';
+import type { Bus } from './bus/bus.js';
+import { MemoryBus } from './bus/memory.js';
+import { RedisBus } from './bus/redis.js';
+import { createBotTurns } from './commands/bot-turns.js';
+import { ensureAdmin } from './commands/bootstrap.js';
+import { createSettingsCache } from './commands/offloading-settings.js';
+import type { Config } from './config/config.js';
+import { systemClock, type Clock, type Deps } from './deps.js';
+import { registerAdminRoutes } from './http/admin-routes.js';
+import { registerAuthRoutes } from './http/auth-routes.js';
+import { registerChannelRoutes } from './http/channel-routes.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { registerHealthRoutes } from './http/health-routes.js';
+import { buildOpenApi } from './http/openapi.js';
+import { createMetrics } from './metrics.js';
+import { loadOrCreateKey } from './secrets.js';
+import { openStore, type Store } from './store/database.js';
+import { recoverBotTurns } from './workers/bot-recovery.js';
+import { createTimerWorker } from './workers/timers.js';
+import { Hub } from './ws/hub.js';
+import { registerSocketRoutes } from './ws/socket-routes.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+// from src/ (tests) and dist/ (built) alike: apps/server/<x>/ → apps/
+const appsDir = path.resolve(here, '..', '..');
+export const DEMO_BOT_PATH = path.resolve(appsDir, '..', 'examples', 'demo-bot.yaml');
+
+export interface BuildOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** start background workers (timers, outbox, recovery); tests may drive them by hand */
+  workers?: boolean;
+}
+
+export interface Baton {
+  app: FastifyInstance;
+  deps: Deps;
+  hub: Hub;
+  timers: ReturnType<typeof createTimerWorker>;
+  botTurns: ReturnType<typeof createBotTurns>;
+  /** printed once on first start when a password was generated */
+  firstAdmin?: { email: string; password: string };
+  close(): Promise<void>;
+}
+
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<Baton> {
+  const log = opts.logger ?? pino({ level: config.LOG_LEVEL });
+  const clock = opts.clock ?? systemClock;
+  const store: Store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.DATABASE_URL,
+    sqliteSynchronous: config.SQLITE_SYNCHRONOUS,
+  });
+  const bus: Bus = config.REDIS_URL ? await RedisBus.connect(config.REDIS_URL) : new MemoryBus();
+  const key = loadOrCreateKey(config.BATON_SECRET_KEY, config.dataDir, Boolean(config.DATABASE_URL));
+  const metrics = createMetrics();
+  const bots = new BotRegistry(store, log);
+  const settings = createSettingsCache(store, () => key);
+  let deps!: Deps;
+  const botTurns = createBotTurns(() => deps);
+  const kicks: Record<'outbox' | 'timers', () => void> = { outbox: () => undefined, timers: () => undefined };
+  deps = {
+    config,
+    store,
+    bus,
+    clock,
+    log,
+    bots,
+    settings,
+    metrics,
+    botTurns,
+    secretKey: () => key,
+    providers: { queue: async () => false },
+    kick: (kind) => kicks[kind](),
+  };
+
+  // caches follow changes made on other instances
+  bus.subscribe((e) => {
+    if (e.type === 'settings.changed') settings.invalidate();
+    if (e.type === 'work.available' && e.kind !== 'bot') kicks[e.kind]();
+  });
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.TRUST_PROXY,
+    disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const state = { ready: false };
+  installErrorHandling(app);
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    ...(config.REDIS_URL ? { redis: new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 }) } : {}),
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      error: { code: 'RATE_LIMITED', message: `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s` },
+    }),
+  });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  // CORS for the Channel API: the widget runs on the customer's own sites
+  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  app.addHook('onRequest', async (req, reply) => {
+    const origin = req.headers.origin;
+    if (!origin || !req.url.startsWith('/api/v1/conversations')) return;
+    if (origins.includes('*') || origins.includes(origin)) {
+      reply.header('Access-Control-Allow-Origin', origin);
+      reply.header('Vary', 'Origin');
+      reply.header('Access-Control-Allow-Headers', 'Authorization, Content-Type, Idempotency-Key');
+      reply.header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      reply.header('Access-Control-Max-Age', '600');
+    }
+    if (req.method === 'OPTIONS') return reply.status(204).send();
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unknown';
+    metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+
+  const openapi = buildOpenApi(config.PUBLIC_URL);
+  await app.register(fastifySwagger, { mode: 'static', specification: { document: openapi as never } });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/api/v1/openapi.json', async () => openapi);
+
+  const hub = new Hub();
+  bus.subscribe((e) => hub.dispatch(e));
+  registerHealthRoutes(app, deps, state);
+  registerChannelRoutes(app, deps);
+  registerAuthRoutes(app, deps);
+  registerAdminRoutes(app, deps);
+  registerSocketRoutes(app, deps, hub);
+  registerStatic(app);
+
+  const timers = createTimerWorker(deps);
+  kicks.timers = () => timers.kick();
+
+  // first start
+  const admin = await ensureAdmin(deps);
+  if (config.DEMO_BOT) await bots.installDemoIfEmpty(DEMO_BOT_PATH, clock.now());
+  await bots.warm();
+  await app.ready();
+  state.ready = true;
+  if (opts.workers !== false) {
+    timers.start();
+    void recoverBotTurns(deps).catch((err) => log.error({ err }, 'bot recovery failed'));
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    deps,
+    hub,
+    timers,
+    botTurns,
+    firstAdmin: admin.created && admin.password ? { email: admin.email!, password: admin.password } : undefined,
+    close() {
+      closing ??= (async () => {
+        state.ready = false;
+        await app.close();
+        await timers.stop();
+        await botTurns.idle();
+        await bus.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function registerStatic(app: FastifyInstance) {
+  const widgetDist = path.join(appsDir, 'widget', 'dist');
+  const deskDist = path.join(appsDir, 'desk', 'dist');
+  const missing = (what: string) =>
+    `<!doctype html><meta charset="utf-8"><title>Baton</title><p>The ${what} is not built yet. Run <code>npm run build</code> (or <code>npm start</code>, which builds first).</p>`;
+
+  app.get('/widget.js', async (_req, reply) => {
+    const file = path.join(widgetDist, 'widget.js');
+    if (!fs.existsSync(file)) return reply.status(404).type('text/javascript').send('/* widget not built: run npm run build */');
+    return reply
+      .type('text/javascript; charset=utf-8')
+      .header('Cache-Control', 'public, max-age=300')
+      .header('Access-Control-Allow-Origin', '*')
+      .send(fs.createReadStream(file));
+  });
+  app.get('/', async (_req, reply) => {
+    const file = path.join(widgetDist, 'index.html');
+    if (!fs.existsSync(file)) return reply.type('text/html').send(missing('demo page'));
+    return reply.type('text/html; charset=utf-8').send(fs.createReadStream(file));
+  });
+  app.get('/desk', async (_req, reply) => reply.redirect('/desk/'));
+  if (fs.existsSync(deskDist)) {
+    app.register(fastifyStatic, { root: deskDist, prefix: '/desk/', decorateReply: false, index: ['index.html'] });
+  } else {
+    app.get('/desk/', async (_req, reply) => reply.type('text/html').send(missing('agent desk')));
+  }
+}

@@ -1,0 +1,21 @@
+// Typed domain events, published after commit. memory.ts serves one instance; redis.ts carries the
+// same events across instances. Subscribers never see an event of a rolled-back transaction.
+import type { AgentStatus, Author, Conversation, ConversationStatus, Message } from '@baton/proto';
+
+export type BusEvent =
+  | { type: 'message.created'; conversationId: string; message: Message }
+  | { type: 'conversation.updated'; conversationId: string; conversation: Conversation }
+  | { type: 'typing'; conversationId: string; author: Author; on: boolean }
+  | { type: 'queue.updated'; conversationId: string; status: ConversationStatus; skill?: string | null; language?: string }
+  | { type: 'agent.status'; agentId: string; status: AgentStatus }
+  | { type: 'settings.changed'; key: string }
+  | { type: 'bot.changed'; botId: string }
+  | { type: 'work.available'; kind: 'outbox' | 'timers' | 'bot'; conversationId?: string };
+
+export type BusHandler = (event: BusEvent) => void;
+
+export interface Bus {
+  publish(event: BusEvent): void;
+  subscribe(handler: BusHandler): () => void;
+  close(): Promise<void>;
+}

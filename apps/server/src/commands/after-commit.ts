@@ -1,0 +1,33 @@
+// Collects what a command must announce once its transaction has committed; a job may run twice
+// (group commit retries a failed batch job by job), so each run starts a fresh collector.
+import type { BusEvent } from '../bus/bus.js';
+import type { Deps } from '../deps.js';
+import type { Tx } from '../store/write-queue.js';
+
+export class AfterCommit {
+  readonly events: BusEvent[] = [];
+  readonly kicks = new Set<'outbox' | 'timers'>();
+  readonly botTurns = new Set<string>();
+  readonly routed = new Set<string>();
+
+  publish(event: BusEvent): void {
+    this.events.push(event);
+  }
+
+  flush(deps: Deps): void {
+    for (const e of this.events) deps.bus.publish(e);
+    for (const k of this.kicks) deps.kick(k);
+    for (const c of this.botTurns) void deps.botTurns.schedule(c);
+  }
+}
+
+/** Runs `fn` in the group-commit queue and announces its events after commit. */
+export async function commit<T>(deps: Deps, fn: (tx: Tx, out: AfterCommit) => Promise<T>): Promise<T> {
+  let out = new AfterCommit();
+  const result = await deps.store.write.run(async (tx) => {
+    out = new AfterCommit();
+    return fn(tx, out);
+  });
+  out.flush(deps);
+  return result;
+}

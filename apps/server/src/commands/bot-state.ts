@@ -1,0 +1,19 @@
+// What the core keeps around the runtime's opaque state: whether the welcome ran and a dialog the
+// core asked for (hand back, cancel, timeout) that the bot has not run yet. Stored in one JSON column
+// so the request survives a restart.
+import { fromJson, toJson } from '../store/json.js';
+
+export interface BotStateEnvelope {
+  runtime: unknown;
+  welcomed: boolean;
+  pendingDialog?: string | null;
+}
+
+export function readBotState(text: string | null): BotStateEnvelope {
+  const s = fromJson<Partial<BotStateEnvelope> | null>(text, null);
+  return { runtime: s?.runtime ?? null, welcomed: s?.welcomed ?? false, pendingDialog: s?.pendingDialog ?? null };
+}
+
+export function writeBotState(s: BotStateEnvelope): string {
+  return toJson(s);
+}

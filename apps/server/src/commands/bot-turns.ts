@@ -1,0 +1,169 @@
+// Runs the bot for a conversation, one turn at a time and in order: the welcome, each user message
+// not yet answered, and dialogs the core asked for (hand back, cancel, timeout). The runtime works on
+// a snapshot outside any transaction (NLU and webhook plugins take time); the result is applied only
+// if the conversation's bot_version is unchanged and no agent has taken over, so two instances or a
+// late turn can never make the bot speak over an agent.
+import { presentMessage } from '../presenters/conversation.js';
+import { offloadAvailability } from '../domain/opening-hours.js';
+import type { BotContext, BotTurn } from '../domain/bot/types.js';
+import type { Deps } from '../deps.js';
+import { appendMessage, findConversation, updateConversation } from '../store/conversations.js';
+import { fromJson, toJson } from '../store/json.js';
+import type { ConversationRow, MessageRow } from '../store/schema.js';
+import { commit } from './after-commit.js';
+import { readBotState, writeBotState } from './bot-state.js';
+import { announceConversation, lockOrThrow, mustTransition } from './conversation-events.js';
+import { providerEvent } from './provider-events.js';
+import { cancelHandover, requestHandover } from './request-handover.js';
+
+type Work =
+  | { kind: 'dialog'; dialog: string }
+  | { kind: 'welcome' }
+  | { kind: 'message'; message: MessageRow };
+
+const MAX_TURNS_PER_RUN = 100;
+
+export function createBotTurns(getDeps: () => Deps) {
+  const chains = new Map<string, Promise<void>>();
+
+  function schedule(conversationId: string): Promise<void> {
+    const prev = chains.get(conversationId) ?? Promise.resolve();
+    const next = prev.then(() => drain(getDeps(), conversationId)).catch((err) => {
+      getDeps().log.error({ err, conversationId }, 'bot turn failed');
+    });
+    chains.set(conversationId, next);
+    void next.finally(() => {
+      if (chains.get(conversationId) === next) chains.delete(conversationId);
+    });
+    return next;
+  }
+
+  async function idle(): Promise<void> {
+    while (chains.size) await Promise.allSettled([...chains.values()]);
+  }
+
+  return { schedule, idle };
+}
+
+async function nextWork(deps: Deps, conv: ConversationRow): Promise<Work | undefined> {
+  const state = readBotState(conv.bot_state);
+  if (state.pendingDialog) return { kind: 'dialog', dialog: state.pendingDialog };
+  if (!state.welcomed) return { kind: 'welcome' };
+  const message = await deps.store.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conv.id)
+    .where('seq', '>', conv.bot_seq)
+    .where('author_type', '=', 'user')
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+  return message ? { kind: 'message', message } : undefined;
+}
+
+async function drain(deps: Deps, conversationId: string): Promise<void> {
+  for (let i = 0; i < MAX_TURNS_PER_RUN; i++) {
+    const conv = await findConversation(deps.store.db, conversationId);
+    if (!conv || (conv.status !== 'bot' && conv.status !== 'offloaded')) return;
+    const work = await nextWork(deps, conv);
+    if (!work) return;
+    const bot = await deps.bots.get(conv.bot_id);
+    const settings = await deps.settings.offloading();
+    const now = deps.clock.now();
+    const state = readBotState(conv.bot_state);
+    const ctx: BotContext = {
+      conversationId,
+      status: conv.status,
+      language: conv.language,
+      localeGiven: conv.locale_given === 1,
+      variables: fromJson(conv.variables, {}),
+      tags: fromJson(conv.tags, []),
+      state: state.runtime,
+      now: new Date(now),
+      offloading: offloadAvailability(settings, new Date(now)),
+    };
+    let turn: BotTurn | undefined;
+    try {
+      if (work.kind === 'dialog') {
+        turn = bot.runtime.hasDialog(work.dialog) ? await bot.runtime.runDialog(ctx, work.dialog) : undefined;
+      } else if (work.kind === 'welcome') {
+        turn = await bot.runtime.welcome(ctx);
+      } else {
+        const body = fromJson<{ postback?: string }>(work.message.body, {});
+        turn = await bot.runtime.respond(ctx, { text: work.message.text ?? undefined, postback: body.postback });
+      }
+    } catch (err) {
+      // a broken bot must not wedge the conversation: skip this input, keep going
+      deps.log.error({ err, conversationId, work: work.kind }, 'bot runtime failed');
+      turn = undefined;
+    }
+    const applied = await commit(deps, (tx, out) => applyTurn(deps, tx, out, conv, work, turn, bot.definition.name ?? 'Bot'));
+    if (applied === 'conflict') continue;
+  }
+}
+
+async function applyTurn(
+  deps: Deps,
+  tx: Parameters<Parameters<typeof commit>[1]>[0],
+  out: Parameters<Parameters<typeof commit>[1]>[1],
+  snapshot: ConversationRow,
+  work: Work,
+  turn: BotTurn | undefined,
+  botName: string,
+): Promise<'applied' | 'conflict' | 'silenced'> {
+  const conv = await lockOrThrow(deps, tx, snapshot.id);
+  if (conv.bot_version !== snapshot.bot_version) return 'conflict';
+  const now = deps.clock.now();
+  const state = readBotState(conv.bot_state);
+  const done = {
+    bot_seq: work.kind === 'message' ? work.message.seq : conv.bot_seq,
+    bot_version: conv.bot_version + 1,
+  };
+  const nextState = {
+    runtime: turn ? turn.state : state.runtime,
+    welcomed: true,
+    pendingDialog: work.kind === 'dialog' ? null : state.pendingDialog,
+  };
+  if (conv.status !== 'bot' && conv.status !== 'offloaded') {
+    // an agent took over while the bot was thinking: the bot stays silent
+    await updateConversation(tx, conv.id, { ...done, bot_state: writeBotState(nextState) }, now);
+    return 'silenced';
+  }
+  for (const m of turn?.messages ?? []) {
+    mustTransition(conv, 'bot.message');
+    const row = await appendMessage(
+      tx,
+      { conversationId: conv.id, authorType: 'bot', authorName: botName, text: m.text ?? null, buttons: m.buttons, cards: m.cards },
+      now,
+    );
+    deps.metrics.messages.inc({ author: 'bot' });
+    const message = presentMessage(row);
+    out.publish({ type: 'message.created', conversationId: conv.id, message });
+    if (conv.status === 'offloaded') await providerEvent(deps, tx, out, conv, 'message.created', { message });
+  }
+  const languageChanged = Boolean(turn?.language && turn.language !== conv.language);
+  await updateConversation(
+    tx,
+    conv.id,
+    {
+      ...done,
+      bot_state: writeBotState(nextState),
+      ...(turn ? { variables: toJson(turn.variables), tags: toJson(turn.tags) } : {}),
+      ...(languageChanged ? { language: turn!.language } : {}),
+    },
+    now,
+  );
+  const fresh = { ...conv, ...(turn ? { variables: toJson(turn.variables), tags: toJson(turn.tags) } : {}), language: languageChanged ? turn!.language! : conv.language };
+  if (turn?.offload) {
+    const t = mustTransition(conv, 'offload.open');
+    if (t.effects.includes('request_handover')) await requestHandover(deps, tx, out, fresh, turn.offload);
+  } else if (turn?.cancelOffload && conv.status === 'offloaded') {
+    mustTransition(conv, 'wait.cancel');
+    await cancelHandover(deps, tx, out, fresh, 'user cancelled');
+    await updateConversation(tx, conv.id, { status: 'bot', queued_at: null }, now);
+    await announceConversation(tx, out, conv.id);
+  } else if (languageChanged) {
+    await announceConversation(tx, out, conv.id, false);
+  }
+  return 'applied';
+}

@@ -1,0 +1,50 @@
+// The user stops waiting (cancel), the waiting timer fires, or the provider refuses: back to the
+// bot, which runs the matching system dialog.
+import type { Deps } from '../deps.js';
+import { updateConversation } from '../store/conversations.js';
+import { commit } from './after-commit.js';
+import { readBotState, writeBotState } from './bot-state.js';
+import { announceConversation, lockOrThrow, mustTransition, systemLine } from './conversation-events.js';
+import { cancelHandover } from './request-handover.js';
+
+const WHY = {
+  'wait.cancel': { dialog: 'offloading_cancelled', event: 'conversation.cancelled', text: 'The user stopped waiting for an agent' },
+  'wait.timeout': { dialog: 'offloading_timeout', event: 'conversation.timed_out', text: 'Nobody accepted the conversation in time' },
+  'provider.refuse': { dialog: 'offloading_refused', event: 'conversation.refused', text: 'The offloading provider refused the handover' },
+} as const;
+
+export async function endWaiting(
+  deps: Deps,
+  conversationId: string,
+  why: keyof typeof WHY,
+  opts: { detail?: string; ifStatus?: 'offloaded' } = {},
+): Promise<{ changed: boolean }> {
+  const w = WHY[why];
+  return commit(deps, async (tx, out) => {
+    const conv = await lockOrThrow(deps, tx, conversationId);
+    // a timer that fires after an agent accepted is stale: nothing to do
+    if (opts.ifStatus && conv.status !== opts.ifStatus) return { changed: false };
+    mustTransition(conv, why);
+    const now = deps.clock.now();
+    await cancelHandover(deps, tx, out, conv, why === 'wait.cancel' ? 'cancelled' : why === 'wait.timeout' ? 'timeout' : 'refused');
+    const bot = await deps.bots.get(conv.bot_id);
+    // the refused case falls back to the closed dialog when the bot has no dedicated one
+    const dialog = bot.runtime.hasDialog(w.dialog) ? w.dialog : why === 'provider.refuse' && bot.runtime.hasDialog('offloading_closed') ? 'offloading_closed' : null;
+    const state = readBotState(conv.bot_state);
+    await updateConversation(
+      tx,
+      conversationId,
+      { status: 'bot', queued_at: null, bot_seq: conv.last_seq, bot_state: writeBotState({ ...state, pendingDialog: dialog }) },
+      now,
+    );
+    await systemLine(deps, tx, out, conversationId, {
+      event: w.event,
+      text: opts.detail ? `${w.text}: ${opts.detail}` : w.text,
+      visibleToUser: false,
+      data: { detail: opts.detail ?? null },
+    });
+    await announceConversation(tx, out, conversationId);
+    out.botTurns.add(conversationId);
+    return { changed: true };
+  });
+}

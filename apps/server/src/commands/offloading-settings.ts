@@ -1,0 +1,82 @@
+// Settings > Offloading: read (secrets masked), replace (validated; a masked secret keeps the stored
+// one), and the cached copy commands use on every bot turn.
+import { OffloadingSettings, SECRET_MASK } from '@baton/proto';
+import { defaultOffloadingSettings, validateOffloadingSettings } from '../domain/offloading-settings.js';
+import type { Deps, SettingsCache } from '../deps.js';
+import { AppError } from '../errors.js';
+import { readSetting, writeSetting } from '../store/settings.js';
+import type { Store } from '../store/database.js';
+import { decryptSecrets, encryptSecrets, isSecretField } from '../secrets.js';
+
+const KEY = 'offloading';
+
+export function createSettingsCache(store: Store, secretKey: () => Buffer): SettingsCache {
+  let cached: Promise<OffloadingSettings> | undefined;
+  return {
+    offloading() {
+      if (!cached) {
+        cached = (async () => {
+          const stored = await readSetting<OffloadingSettings>(store.db, KEY);
+          return stored ? decryptSecrets(OffloadingSettings.parse(stored), secretKey()) : defaultOffloadingSettings();
+        })();
+        cached.catch(() => (cached = undefined));
+      }
+      return cached;
+    },
+    invalidate() {
+      cached = undefined;
+    },
+  };
+}
+
+/** The settings as the API shows them: every secret replaced by the mask. */
+export function maskSecrets(s: OffloadingSettings): OffloadingSettings {
+  return {
+    ...s,
+    providers: s.providers.map((p) => ({
+      ...p,
+      ...(p.config
+        ? { config: Object.fromEntries(Object.entries(p.config).map(([k, v]) => [k, isSecretField(k) && v ? SECRET_MASK : v])) }
+        : {}),
+    })),
+  };
+}
+
+export async function getOffloadingSettings(deps: Deps): Promise<OffloadingSettings> {
+  return maskSecrets(await deps.settings.offloading());
+}
+
+export async function putOffloadingSettings(deps: Deps, body: unknown): Promise<OffloadingSettings> {
+  const r = OffloadingSettings.safeParse(body);
+  if (!r.success) {
+    const problems = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw new AppError('SETTINGS_INVALID', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
+  }
+  const problems = validateOffloadingSettings(r.data);
+  if (problems.length) {
+    throw new AppError('SETTINGS_INVALID', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
+  }
+  const current = await deps.settings.offloading();
+  // a masked secret sent back means "unchanged"
+  const next: OffloadingSettings = {
+    ...r.data,
+    providers: r.data.providers.map((p) => {
+      const old = current.providers.find((o) => o.id === p.id);
+      if (!p.config) return p;
+      const config = Object.fromEntries(
+        Object.entries(p.config).map(([k, v]) => [k, v === SECRET_MASK ? (old?.config?.[k] ?? null) : v]),
+      );
+      return { ...p, config };
+    }),
+  };
+  const missing = next.providers.flatMap((p, i) =>
+    Object.entries(p.config ?? {})
+      .filter(([k, v]) => isSecretField(k) && v === null)
+      .map(([k]) => ({ path: `providers.${i}.config.${k}`, message: 'the mask keeps a stored secret, but none is stored yet' })),
+  );
+  if (missing.length) throw new AppError('SETTINGS_INVALID', missing.map((p) => `${p.path}: ${p.message}`).join('; '), { problems: missing });
+  await deps.store.write.run((tx) => writeSetting(tx, KEY, encryptSecrets(next, deps.secretKey()), deps.clock.now()));
+  deps.settings.invalidate();
+  deps.bus.publish({ type: 'settings.changed', key: KEY });
+  return maskSecrets(next);
+}

@@ -1,0 +1,73 @@
+// The offload plugin was reached while offloading is open: the conversation becomes `offloaded`,
+// a handover record and a durable waiting timer are stored, and the provider is told (desk routing,
+// or an outbox delivery for external providers) — all in the bot turn's transaction.
+import type { OffloadRequest, VariableMap } from '../domain/bot/types.js';
+import type { Deps } from '../deps.js';
+import { updateConversation } from '../store/conversations.js';
+import { fromJson, toJson } from '../store/json.js';
+import type { ConversationRow } from '../store/schema.js';
+import { clearTimer, setTimer } from '../store/timers.js';
+import type { Tx } from '../store/write-queue.js';
+import type { AfterCommit } from './after-commit.js';
+import { announceConversation, systemLine } from './conversation-events.js';
+import { providerEvent } from './provider-events.js';
+
+export interface StoredHandover {
+  reason: string;
+  trigger: string;
+  dialog: string | null;
+  providerId: string;
+  requestedAt: number;
+  note: string | null;
+  skill: string;
+  language: string;
+  tags: string[];
+  variables: VariableMap;
+}
+
+export async function requestHandover(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, offload: OffloadRequest): Promise<void> {
+  const settings = await deps.settings.offloading();
+  const provider =
+    settings.providers.find((p) => p.id === offload.providerId && p.enabled !== false) ??
+    settings.providers.find((p) => p.id === settings.defaultProviderId) ??
+    settings.providers[0]!;
+  const now = deps.clock.now();
+  const skill = offload.skill || 'general';
+  const tags = [...new Set([...fromJson<string[]>(conv.tags, []), ...offload.tags])];
+  const handover: StoredHandover = {
+    reason: offload.reason,
+    trigger: offload.trigger,
+    dialog: offload.dialog,
+    providerId: provider.id,
+    requestedAt: now,
+    note: offload.note ?? null,
+    skill,
+    language: conv.language,
+    tags,
+    variables: offload.variables,
+  };
+  await updateConversation(
+    tx,
+    conv.id,
+    { status: 'offloaded', skill, provider_id: provider.id, handover: toJson(handover), queued_at: now, assignee_id: null, assigned_at: null, tags: toJson(tags) },
+    now,
+  );
+  await setTimer(tx, { conversationId: conv.id, kind: 'waiting_timeout', dueAt: now + settings.waitingTimeoutSeconds * 1000 }, now);
+  await systemLine(deps, tx, out, conv.id, {
+    event: 'conversation.offloaded',
+    text: `Handover requested (${offload.trigger}): ${offload.reason} — skill ${skill}, language ${conv.language}, provider ${provider.name}`,
+    visibleToUser: false,
+    data: { trigger: offload.trigger, reason: offload.reason, skill, language: conv.language, providerId: provider.id, dialog: offload.dialog },
+  });
+  deps.metrics.handovers.inc({ trigger: offload.trigger, reason: offload.reason, provider: provider.id });
+  await providerEvent(deps, tx, out, { ...conv, provider_id: provider.id }, 'handover.requested', { handover });
+  out.kicks.add('timers');
+  out.routed.add(conv.id);
+  await announceConversation(tx, out, conv.id);
+}
+
+/** Leaves the queue (cancel, timeout, refusal, close): timer off, provider told. */
+export async function cancelHandover(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, reason: string): Promise<void> {
+  await clearTimer(tx, conv.id);
+  await providerEvent(deps, tx, out, conv, 'handover.cancelled', { reason });
+}

@@ -1,0 +1,42 @@
+// What every command receives: the store, the bus, the clock and the loaded configuration.
+import type { Logger } from 'pino';
+import type { OffloadingSettings } from '@baton/proto';
+import type { BotRegistry } from './bot/registry.js';
+import type { Bus } from './bus/bus.js';
+import type { Config } from './config/config.js';
+import type { Metrics } from './metrics.js';
+import type { Store } from './store/database.js';
+import type { ConversationRow } from './store/schema.js';
+import type { Tx } from './store/write-queue.js';
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface SettingsCache {
+  offloading(): Promise<OffloadingSettings>;
+  invalidate(): void;
+}
+
+export interface Deps {
+  config: Config;
+  store: Store;
+  bus: Bus;
+  clock: Clock;
+  log: Logger;
+  bots: BotRegistry;
+  settings: SettingsCache;
+  metrics: Metrics;
+  /** runs bot turns one at a time per conversation, after the user's message is durable */
+  botTurns: { schedule(conversationId: string): Promise<void> };
+  /** queues a delivery to the conversation's external provider; false for the built-in desk */
+  providers: {
+    queue(tx: Tx, conv: ConversationRow, event: 'handover.requested' | 'message.created' | 'handover.cancelled' | 'conversation.closed', data: Record<string, unknown>): Promise<boolean>;
+  };
+  /** key for provider secrets at rest */
+  secretKey(): Buffer;
+  /** wakes background workers (outbox, timers) on this instance and others */
+  kick(kind: 'outbox' | 'timers'): void;
+}

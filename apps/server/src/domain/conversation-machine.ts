@@ -1,0 +1,123 @@
+// The conversation state machine of DESIGN.md §2 as one table. Commands ask it before changing a
+// status; nothing else sets a status. Owner checks (who may act) live in the commands.
+import type { ConversationStatus } from '@baton/proto';
+import type { ErrorCode } from '../errors.js';
+
+export const CONVERSATION_EVENTS = [
+  'offload.disabled',
+  'offload.closed',
+  'offload.open',
+  'user.message',
+  'bot.message',
+  'agent.accept',
+  'wait.cancel',
+  'wait.timeout',
+  'provider.refuse',
+  'agent.message',
+  'agent.handback',
+  'agent.close',
+  'agent.transfer.agent',
+  'agent.transfer.skill',
+  'user.end',
+] as const;
+export type ConversationEvent = (typeof CONVERSATION_EVENTS)[number];
+export const STATUSES: readonly ConversationStatus[] = ['bot', 'offloaded', 'agent', 'closed'];
+
+/** Effects the command must carry out with the transition. */
+export type Effect =
+  | 'run_dialog:offloading_disabled'
+  | 'run_dialog:offloading_closed'
+  | 'run_dialog:offloading_opened'
+  | 'run_dialog:offloading_cancelled'
+  | 'run_dialog:offloading_timeout'
+  | 'run_dialog:offloading_refused'
+  | 'request_handover'
+  | 'start_waiting_timer'
+  | 'stop_waiting_timer'
+  | 'cancel_handover'
+  | 'bot_answers'
+  | 'deliver_to_agent'
+  | 'set_owner'
+  | 'clear_owner'
+  | 'requeue'
+  | 'resume_bot'
+  | 'reopen';
+
+export type Transition =
+  | { ok: true; to: ConversationStatus; effects: readonly Effect[]; name: string }
+  | { ok: false; code: ErrorCode };
+
+type Row = Partial<Record<ConversationEvent, { to: ConversationStatus; effects: readonly Effect[]; name: string }>>;
+
+// `name` is the stable transcript/analytics event name of the transition.
+const TABLE: Record<ConversationStatus, Row> = {
+  bot: {
+    'offload.disabled': { to: 'bot', effects: ['run_dialog:offloading_disabled'], name: 'offload.disabled' },
+    'offload.closed': { to: 'bot', effects: ['run_dialog:offloading_closed'], name: 'offload.closed' },
+    'offload.open': {
+      to: 'offloaded',
+      effects: ['run_dialog:offloading_opened', 'request_handover', 'start_waiting_timer'],
+      name: 'conversation.offloaded',
+    },
+    'user.message': { to: 'bot', effects: ['bot_answers'], name: 'message.user' },
+    'bot.message': { to: 'bot', effects: [], name: 'message.bot' },
+    'user.end': { to: 'closed', effects: [], name: 'conversation.ended' },
+  },
+  offloaded: {
+    'user.message': { to: 'offloaded', effects: ['bot_answers', 'deliver_to_agent'], name: 'message.user' },
+    'bot.message': { to: 'offloaded', effects: ['deliver_to_agent'], name: 'message.bot' },
+    // reaching the offload plugin again while waiting: no second request
+    'offload.open': { to: 'offloaded', effects: ['run_dialog:offloading_opened'], name: 'offload.already_waiting' },
+    'offload.disabled': { to: 'offloaded', effects: ['run_dialog:offloading_opened'], name: 'offload.already_waiting' },
+    'offload.closed': { to: 'offloaded', effects: ['run_dialog:offloading_opened'], name: 'offload.already_waiting' },
+    'agent.accept': { to: 'agent', effects: ['set_owner', 'stop_waiting_timer'], name: 'conversation.assigned' },
+    'agent.transfer.agent': { to: 'agent', effects: ['set_owner', 'stop_waiting_timer'], name: 'conversation.assigned' },
+    'agent.transfer.skill': { to: 'offloaded', effects: ['requeue'], name: 'conversation.transferred' },
+    'wait.cancel': {
+      to: 'bot',
+      effects: ['cancel_handover', 'stop_waiting_timer', 'run_dialog:offloading_cancelled'],
+      name: 'conversation.cancelled',
+    },
+    'wait.timeout': {
+      to: 'bot',
+      effects: ['cancel_handover', 'run_dialog:offloading_timeout'],
+      name: 'conversation.timed_out',
+    },
+    'provider.refuse': {
+      to: 'bot',
+      effects: ['stop_waiting_timer', 'run_dialog:offloading_refused'],
+      name: 'conversation.refused',
+    },
+    'agent.close': { to: 'closed', effects: ['cancel_handover', 'stop_waiting_timer'], name: 'conversation.closed' },
+    'user.end': { to: 'closed', effects: ['cancel_handover', 'stop_waiting_timer'], name: 'conversation.ended' },
+  },
+  agent: {
+    'user.message': { to: 'agent', effects: ['deliver_to_agent'], name: 'message.user' },
+    'agent.message': { to: 'agent', effects: [], name: 'message.agent' },
+    'agent.accept': { to: 'agent', effects: [], name: 'conversation.assigned' },
+    'agent.handback': { to: 'bot', effects: ['clear_owner', 'resume_bot'], name: 'conversation.handed_back' },
+    'agent.close': { to: 'closed', effects: ['clear_owner'], name: 'conversation.closed' },
+    'agent.transfer.agent': { to: 'agent', effects: ['set_owner'], name: 'conversation.transferred' },
+    'agent.transfer.skill': { to: 'offloaded', effects: ['clear_owner', 'requeue'], name: 'conversation.transferred' },
+    'user.end': { to: 'closed', effects: ['clear_owner', 'cancel_handover'], name: 'conversation.ended' },
+  },
+  closed: {
+    'user.message': { to: 'bot', effects: ['reopen', 'bot_answers'], name: 'conversation.reopened' },
+  },
+};
+
+/** Why an event is refused in a status: the most useful stable code for a client. */
+function refusal(from: ConversationStatus, event: ConversationEvent): ErrorCode {
+  if (from === 'closed') return 'CONVERSATION_CLOSED';
+  if (event === 'bot.message' || event.startsWith('offload.')) return from === 'agent' ? 'BOT_SILENCED' : 'INVALID_TRANSITION';
+  if (event === 'agent.accept' || event === 'wait.cancel' || event === 'wait.timeout' || event === 'provider.refuse') {
+    return from === 'agent' ? 'ALREADY_ASSIGNED' : 'NOT_WAITING';
+  }
+  if (event === 'agent.message' || event === 'agent.handback') return 'NOT_WITH_AGENT';
+  return 'INVALID_TRANSITION';
+}
+
+export function transition(from: ConversationStatus, event: ConversationEvent): Transition {
+  const row = TABLE[from][event];
+  return row ? { ok: true, ...row } : { ok: false, code: refusal(from, event) };
+}

@@ -1,0 +1,56 @@
+// Entry point: the only place that reads process.env. Starts Baton and shuts it down gracefully.
+import { pino } from 'pino';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config/config.js';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const log = pino({ level: config.LOG_LEVEL });
+  const started = Date.now();
+  const baton = await buildApp(config, { logger: log });
+  const address = await baton.app.listen({ port: config.PORT, host: config.HOST });
+  const base = config.PUBLIC_URL ?? address;
+  log.info({ ms: Date.now() - started, store: baton.deps.store.dialect, bus: config.REDIS_URL ? 'redis' : 'memory' }, 'Baton is ready');
+  if (baton.firstAdmin) {
+    console.log(
+      `\n  First start: an admin account was created.\n    email:    ${baton.firstAdmin.email}\n    password: ${baton.firstAdmin.password}\n  (shown once; set BATON_ADMIN_EMAIL / BATON_ADMIN_PASSWORD to choose them)\n`,
+    );
+  }
+  console.log(`\n  Baton is running:\n    demo site + widget  ${base}/\n    agent desk          ${base}/desk/\n    API docs            ${base}/docs\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: no new requests, finishing in-flight writes');
+    const force = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    try {
+      await baton.close();
+      log.info('stopped cleanly');
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error('Baton failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

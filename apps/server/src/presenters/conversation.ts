@@ -1,0 +1,91 @@
+// The only code that shapes conversations and messages for the outside.
+import type { AgentConversation, Button, Card, Conversation, Handover, Message } from '@baton/proto';
+import { fromJson } from '../store/json.js';
+import type { ConversationRow, MessageRow } from '../store/schema.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface QueueInfo {
+  position: number | null;
+  estimatedWaitSeconds: number | null;
+}
+
+export function presentConversation(
+  row: ConversationRow,
+  extra: { assigneeName?: string | null; queue?: QueueInfo } = {},
+): Conversation {
+  const waiting = row.status === 'offloaded';
+  return {
+    id: row.id,
+    status: row.status as Conversation['status'],
+    language: row.language,
+    botId: row.bot_id,
+    skill: row.skill,
+    queuePosition: waiting ? (extra.queue?.position ?? null) : null,
+    estimatedWaitSeconds: waiting ? (extra.queue?.estimatedWaitSeconds ?? null) : null,
+    assignee: row.assignee_id ? { id: row.assignee_id, name: extra.assigneeName ?? 'Agent' } : null,
+    lastSeq: row.last_seq,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+interface StoredHandover {
+  reason: string;
+  trigger?: string;
+  dialog?: string | null;
+  providerId: string;
+  requestedAt: number;
+  note?: string | null;
+}
+
+export function presentHandover(row: ConversationRow, now: number): Handover | null {
+  const h = fromJson<StoredHandover | null>(row.handover, null);
+  if (!h) return null;
+  const end = row.assigned_at ?? (row.status === 'offloaded' ? now : (row.updated_at ?? now));
+  return {
+    reason: h.reason,
+    trigger: h.trigger,
+    dialog: h.dialog ?? null,
+    providerId: h.providerId,
+    requestedAt: iso(h.requestedAt),
+    waitingSeconds: Math.max(0, Math.round((end - h.requestedAt) / 1000)),
+    note: h.note ?? null,
+  };
+}
+
+export function presentAgentConversation(
+  row: ConversationRow,
+  extra: {
+    assigneeName?: string | null;
+    queue?: QueueInfo;
+    user?: { id: string | null; name: string | null; email: string | null };
+    lastMessage?: MessageRow | null;
+    now: number;
+  },
+): AgentConversation {
+  return {
+    ...presentConversation(row, extra),
+    tags: fromJson<string[]>(row.tags, []),
+    variables: fromJson(row.variables, {}),
+    handover: presentHandover(row, extra.now),
+    user: extra.user ?? { id: null, name: null, email: null },
+    lastMessage: extra.lastMessage ? presentMessage(extra.lastMessage) : null,
+    providerId: row.provider_id,
+  };
+}
+
+export function presentMessage(row: MessageRow): Message {
+  const body = fromJson<{ buttons?: Button[]; cards?: Card[]; postback?: string }>(row.body, {});
+  const author: Message['author'] = { type: row.author_type as Message['author']['type'] };
+  if (row.author_id) author.id = row.author_id;
+  if (row.author_name) author.name = row.author_name;
+  const m: Message = { id: row.id, conversationId: row.conversation_id, seq: row.seq, author, createdAt: iso(row.created_at) };
+  if (row.text !== null) m.text = row.text;
+  if (body.buttons) m.buttons = body.buttons;
+  if (body.cards) m.cards = body.cards;
+  if (body.postback) m.postback = body.postback;
+  if (row.event) m.event = row.event;
+  if (row.internal) m.internal = true;
+  return m;
+}

@@ -1,0 +1,98 @@
+// Opens the store chosen by configuration: embedded SQLite under DATA_DIR (WAL) or PostgreSQL when
+// DATABASE_URL is set; runs migrations; exposes the group-commit write queue.
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import * as m001 from './migrations/001-initial.js';
+import type { Database } from './schema.js';
+import { WriteQueue } from './write-queue.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface StoreOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** PostgreSQL pool size */
+  poolSize?: number;
+}
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  readonly write: WriteQueue;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS: Record<string, Migration> = { '001-initial': m001 };
+
+class CodeMigrations implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+// int8 (counts, bigint timestamps) as JS numbers: our values stay far below 2^53
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  let db: Kysely<Database>;
+  let dialect: Dialect;
+  if (opts.databaseUrl) {
+    dialect = 'postgres';
+    db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 }) }),
+    });
+  } else {
+    dialect = 'sqlite';
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    const file = new SQLite(path.join(opts.dataDir, 'baton.sqlite'));
+    file.pragma('journal_mode = WAL');
+    file.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
+    file.pragma('busy_timeout = 5000');
+    file.pragma('foreign_keys = ON');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  }
+  await migrate(db, dialect);
+  const write = new WriteQueue(db);
+  return {
+    db,
+    dialect,
+    write,
+    async close() {
+      await write.drain();
+      await db.destroy();
+    },
+  };
+}
+
+async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  // several instances may start at once on one PostgreSQL: serialize migrations with an advisory lock
+  const run = async (k: Kysely<Database>) => {
+    const migrator = new Migrator({ db: k, provider: new CodeMigrations() });
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error || failed) throw new Error(`migration failed: ${failed?.migrationName ?? ''} ${String(error)}`);
+  };
+  if (dialect === 'postgres') {
+    await db.connection().execute(async (conn) => {
+      await sql`select pg_advisory_lock(724001)`.execute(conn);
+      try {
+        await run(conn);
+      } finally {
+        await sql`select pg_advisory_unlock(724001)`.execute(conn);
+      }
+    });
+  } else {
+    await run(db);
+  }
+}
+
+/** Number of applied migrations, for /readyz. */
+export async function migrationsApplied(db: Kysely<Database>): Promise<boolean> {
+  const migrator = new Migrator({ db, provider: new CodeMigrations() });
+  const all = await migrator.getMigrations();
+  return all.every((m) => m.executedAt !== undefined);
+}

@@ -1,0 +1,41 @@
+// Queue position and a waiting estimate for a conversation waiting for an agent.
+import type { QueueInfo } from '../presenters/conversation.js';
+import type { ConversationRow } from './schema.js';
+import type { Tx } from './write-queue.js';
+
+/** Fallback per-position estimate when there is no history yet. */
+const DEFAULT_SECONDS_PER_POSITION = 90;
+
+export async function queueInfo(tx: Tx, conv: ConversationRow): Promise<QueueInfo> {
+  if (conv.status !== 'offloaded' || conv.queued_at === null) return { position: null, estimatedWaitSeconds: null };
+  const ahead = await tx
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'offloaded')
+    .where('skill', conv.skill === null ? 'is' : '=', conv.skill)
+    .where((eb) => eb.or([eb('queued_at', '<', conv.queued_at), eb.and([eb('queued_at', '=', conv.queued_at), eb('id', '<', conv.id)])]))
+    .executeTakeFirstOrThrow();
+  const position = Number(ahead.n) + 1;
+  // recent waits for this skill: how long accepted handovers waited, averaged per position
+  const recent = await tx
+    .selectFrom('conversation_events')
+    .select('data')
+    .where('type', '=', 'conversation.assigned')
+    .orderBy('created_at', 'desc')
+    .limit(50)
+    .execute();
+  const waits = recent
+    .map((r) => {
+      try {
+        const d = JSON.parse(r.data ?? '{}') as { waitSeconds?: number; skill?: string | null };
+        return d.skill === conv.skill && typeof d.waitSeconds === 'number' ? d.waitSeconds : undefined;
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((w): w is number => w !== undefined)
+    .sort((a, b) => a - b);
+  const median = waits.length ? waits[Math.floor(waits.length / 2)]! : DEFAULT_SECONDS_PER_POSITION;
+  const perPosition = Math.max(15, Math.min(median, 3600));
+  return { position, estimatedWaitSeconds: Math.round(perPosition * position) };
+}

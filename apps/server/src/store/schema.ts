@@ -1,0 +1,170 @@
+// Table types for Kysely. Timestamps are integer milliseconds since the epoch and JSON is stored as
+// text, so one schema runs unchanged on SQLite and PostgreSQL.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface ConversationsTable {
+  id: string;
+  bot_id: string;
+  channel_id: string | null;
+  status: string;
+  language: string;
+  locale_given: number;
+  skill: string | null;
+  provider_id: string | null;
+  assignee_id: string | null;
+  end_user_id: string | null;
+  token_hash: string;
+  tags: string;
+  variables: string;
+  bot_state: string | null;
+  /** optimistic version of bot_state: a bot turn computed on a stale snapshot is recomputed */
+  bot_version: number;
+  /** seq of the last user message the bot has processed (restart recovery) */
+  bot_seq: number;
+  handover: string | null;
+  last_seq: number;
+  queued_at: number | null;
+  assigned_at: number | null;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  author_type: string;
+  author_id: string | null;
+  author_name: string | null;
+  text: string | null;
+  body: string | null;
+  event: string | null;
+  internal: number;
+  idempotency_key: string | null;
+  created_at: number;
+}
+
+export interface EndUsersTable {
+  id: string;
+  external_id: string | null;
+  name: string | null;
+  email: string | null;
+  created_at: number;
+}
+
+export interface AgentsTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: string;
+  skills: string;
+  languages: string;
+  max_concurrent: number;
+  status: string;
+  last_seen_at: number | null;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  agent_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface BotsTable {
+  id: string;
+  name: string;
+  source: string;
+  format: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConversationEventsTable {
+  id: string;
+  conversation_id: string;
+  type: string;
+  agent_id: string | null;
+  data: string | null;
+  created_at: number;
+}
+
+export interface OutboxTable {
+  id: string;
+  delivery_id: string;
+  provider_id: string;
+  event: string;
+  conversation_id: string | null;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface TimersTable {
+  id: string;
+  conversation_id: string;
+  kind: string;
+  due_at: number;
+  payload: string | null;
+  lease_until: number | null;
+  created_at: number;
+}
+
+export interface InboundEventsTable {
+  id: string;
+  provider_id: string;
+  received_at: number;
+}
+
+export interface CannedResponsesTable {
+  id: string;
+  shortcut: string;
+  title: string;
+  text: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Database {
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  end_users: EndUsersTable;
+  agents: AgentsTable;
+  sessions: SessionsTable;
+  settings: SettingsTable;
+  bots: BotsTable;
+  conversation_events: ConversationEventsTable;
+  outbox: OutboxTable;
+  timers: TimersTable;
+  inbound_events: InboundEventsTable;
+  canned_responses: CannedResponsesTable;
+}
+
+export type ConversationRow = Selectable<ConversationsTable>;
+export type NewConversation = Insertable<ConversationsTable>;
+export type ConversationUpdate = Updateable<ConversationsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type NewMessage = Insertable<MessagesTable>;
+export type AgentRow = Selectable<AgentsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type TimerRow = Selectable<TimersTable>;
+export type BotRow = Selectable<BotsTable>;
+// Generated is re-exported for tables that later gain defaulted columns
+export type { Generated };

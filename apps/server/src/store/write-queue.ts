@@ -1,0 +1,91 @@
+// Group commit: every state change is a job; the jobs queued during one tick run in ONE transaction,
+// each inside a savepoint so one failing job rolls back alone. A job's promise resolves only after
+// the transaction has committed, so whatever the caller acknowledges is durable.
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+export type Tx = Transaction<Database> | Kysely<Database>;
+type Job<T> = { fn: (tx: Tx) => Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void };
+
+const MAX_BATCH = 256;
+
+export class WriteQueue {
+  private queue: Job<unknown>[] = [];
+  private running = false;
+  private idle: Array<() => void> = [];
+  private closed = false;
+  /** observability: batches committed and jobs in them */
+  readonly stats = { batches: 0, jobs: 0 };
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve, reject } as Job<unknown>);
+      if (!this.running) {
+        this.running = true;
+        setImmediate(() => void this.loop());
+      }
+    });
+  }
+
+  /** resolves when every queued job has settled; new jobs are refused afterwards if close is true */
+  async drain(close = true): Promise<void> {
+    this.closed = close;
+    if (!this.running && this.queue.length === 0) return;
+    await new Promise<void>((r) => this.idle.push(r));
+  }
+
+  private async loop(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      await this.commit(batch);
+    }
+    this.running = false;
+    for (const r of this.idle.splice(0)) r();
+  }
+
+  private async commit(batch: Job<unknown>[]): Promise<void> {
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      const trx = await this.db.startTransaction().execute();
+      try {
+        for (const job of batch) {
+          if (batch.length === 1) {
+            outcomes.push({ ok: true, value: await job.fn(trx) });
+            continue;
+          }
+          const sp = await trx.savepoint('job').execute();
+          try {
+            const value = await job.fn(sp);
+            await sp.releaseSavepoint('job').execute();
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            await sp.rollbackToSavepoint('job').execute();
+            outcomes.push({ ok: false, error });
+          }
+        }
+        await trx.commit().execute();
+      } catch (error) {
+        await trx.rollback().execute().catch(() => undefined);
+        throw error;
+      }
+    } catch (error) {
+      // single job: its own error; a failed batch (e.g. a deadlock between instances): retry each alone
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      for (const job of batch) await this.commit([job]);
+      return;
+    }
+    this.stats.batches++;
+    this.stats.jobs += batch.length;
+    batch.forEach((job, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) job.resolve(o.value);
+      else job.reject(o.error);
+    });
+  }
+}

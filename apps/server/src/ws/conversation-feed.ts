@@ -1,0 +1,84 @@
+// One socket's view of one conversation: sends messages strictly in seq order, each once. Live
+// events that arrive with a gap (e.g. published by another instance out of order, or during a
+// resume) trigger a catch-up read from the store, so a client that resumes after seq N gets
+// everything after N, nothing twice.
+import type { Message, ServerEvent } from '@baton/proto';
+import type { BusEvent } from '../bus/bus.js';
+import type { ConversationListener } from './hub.js';
+
+export interface FeedSource {
+  /** messages after `after`, oldest first, internal ones included (the feed filters) */
+  messagesAfter(conversationId: string, after: number, limit: number): Promise<Message[]>;
+}
+
+const PAGE = 500;
+
+export class ConversationFeed implements ConversationListener {
+  private lastSeq: number;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly conversationId: string,
+    startSeq: number,
+    private readonly source: FeedSource,
+    private readonly send: (e: ServerEvent) => void,
+    /** agents see internal notes and system events; end users do not */
+    private readonly seesInternal: boolean,
+    /** who is on this socket, so their own typing is not echoed */
+    private readonly selfAuthor: string,
+  ) {
+    this.lastSeq = startSeq;
+  }
+
+  /** the client has everything up to afterSeq: send the rest, then `ready` */
+  resume(afterSeq: number): Promise<void> {
+    return this.enqueue(async () => {
+      this.lastSeq = afterSeq;
+      await this.catchUp();
+      this.send({ type: 'ready', conversationId: this.conversationId, lastSeq: this.lastSeq });
+    });
+  }
+
+  onEvent(event: BusEvent): void {
+    switch (event.type) {
+      case 'message.created':
+        void this.enqueue(async () => {
+          const m = event.message;
+          if (m.seq <= this.lastSeq) return;
+          if (m.seq === this.lastSeq + 1) this.deliver(m);
+          else await this.catchUp();
+        });
+        return;
+      case 'conversation.updated':
+        void this.enqueue(async () => this.send({ type: 'conversation.updated', conversation: event.conversation }));
+        return;
+      case 'typing': {
+        const who = `${event.author.type}:${event.author.id ?? ''}`;
+        if (who === this.selfAuthor) return;
+        void this.enqueue(async () => this.send({ type: 'typing', conversationId: event.conversationId, author: event.author, on: event.on }));
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private deliver(m: Message): void {
+    this.lastSeq = m.seq;
+    if (m.internal && !this.seesInternal) return;
+    this.send({ type: 'message.created', message: m });
+  }
+
+  private async catchUp(): Promise<void> {
+    for (;;) {
+      const page = await this.source.messagesAfter(this.conversationId, this.lastSeq, PAGE);
+      for (const m of page) if (m.seq > this.lastSeq) this.deliver(m);
+      if (page.length < PAGE) return;
+    }
+  }
+
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(fn).catch(() => undefined);
+    return this.chain;
+  }
+}

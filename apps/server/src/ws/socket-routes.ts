@@ -1,0 +1,80 @@
+// WebSocket /api/v1/ws?token=…: an end user's socket follows its conversation; an agent's socket
+// follows the queue and the conversations it subscribes to (see agent-socket.ts).
+import { ClientEvent, type ServerEvent } from '@baton/proto';
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { authorizeUser, listConversationMessages } from '../commands/read-conversation.js';
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { ConversationFeed, type FeedSource } from './conversation-feed.js';
+import type { Hub } from './hub.js';
+
+export interface AgentSocketHandler {
+  /** returns true when the token/cookie belongs to an agent and the socket was taken over */
+  tryAgent(socket: WebSocket, token: string | undefined, cookie: string | undefined): Promise<boolean>;
+}
+
+const TYPING_MIN_INTERVAL_MS = 300;
+
+export function registerSocketRoutes(app: FastifyInstance, deps: Deps, hub: Hub, agents?: AgentSocketHandler) {
+  const source: FeedSource = {
+    messagesAfter: (id, after, limit) => listConversationMessages(deps, id, { after, limit }, true),
+  };
+
+  app.get('/api/v1/ws', { websocket: true }, async (socket, req) => {
+    const token = (req.query as { token?: string }).token;
+    const send = (e: ServerEvent) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(e));
+    };
+    // listen at once: a client may send `resume` before authentication has finished
+    const early: string[] = [];
+    const onEarly = (d: Buffer) => early.push(d.toString());
+    socket.on('message', onEarly);
+    try {
+      if (agents && (await agents.tryAgent(socket, token, req.headers.cookie))) {
+        socket.off('message', onEarly);
+        for (const raw of early) socket.emit('message', Buffer.from(raw));
+        return;
+      }
+      const conv = await authorizeUser(deps, token);
+      socket.off('message', onEarly);
+      deps.metrics.wsConnections.inc({ kind: 'user' });
+      const feed = new ConversationFeed(conv.id, conv.last_seq, source, send, false, 'user:');
+      const unwatch = hub.watch(conv.id, feed);
+      let lastTyping = 0;
+      const onMessage = (data: unknown) => {
+        let parsed: ReturnType<typeof ClientEvent.safeParse>;
+        try {
+          parsed = ClientEvent.safeParse(JSON.parse(String(data)));
+        } catch {
+          send({ type: 'error', error: { code: 'INVALID_JSON', message: 'Socket messages must be JSON' } });
+          return;
+        }
+        if (!parsed.success) {
+          send({ type: 'error', error: { code: 'VALIDATION_FAILED', message: 'Unknown or malformed socket message' } });
+          return;
+        }
+        const msg = parsed.data;
+        if (msg.type === 'resume') void feed.resume(msg.afterSeq);
+        else if (msg.type === 'ping') send({ type: 'pong' });
+        else if (msg.type === 'typing') {
+          const now = Date.now();
+          if (msg.on && now - lastTyping < TYPING_MIN_INTERVAL_MS) return;
+          lastTyping = now;
+          deps.bus.publish({ type: 'typing', conversationId: conv.id, author: { type: 'user' }, on: msg.on });
+        }
+      };
+      socket.on('message', onMessage);
+      socket.on('close', () => {
+        unwatch();
+        deps.metrics.wsConnections.dec({ kind: 'user' });
+      });
+      for (const raw of early) onMessage(raw);
+    } catch (err) {
+      const code = err instanceof AppError ? err.code : 'INTERNAL';
+      const message = err instanceof AppError ? err.message : 'Could not open the socket';
+      send({ type: 'error', error: { code, message } });
+      socket.close(4401, code);
+    }
+  });
+}

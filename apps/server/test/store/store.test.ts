@@ -1,0 +1,147 @@
+// One store suite, run against embedded SQLite and the machine's PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendMessage, findByIdempotencyKey, listMessages } from '../../src/store/conversations.js';
+import { openStore, type Store } from '../../src/store/database.js';
+import { claimDueTimers, setTimer } from '../../src/store/timers.js';
+import { freshDatabase, postgresAvailable } from '../support/postgres.js';
+import { tempDir } from '../support/temp.js';
+
+const pgOk = await postgresAvailable();
+
+async function conversation(store: Store, id: string) {
+  await store.write.run((tx) =>
+    tx
+      .insertInto('conversations')
+      .values({
+        id,
+        bot_id: 'demo',
+        channel_id: null,
+        status: 'bot',
+        language: 'en',
+        locale_given: 0,
+        skill: null,
+        provider_id: null,
+        assignee_id: null,
+        end_user_id: null,
+        token_hash: `hash-${id}`,
+        tags: '[]',
+        variables: '{}',
+        bot_state: null,
+        bot_version: 0,
+        bot_seq: 0,
+        handover: null,
+        last_seq: 0,
+        queued_at: null,
+        assigned_at: null,
+        created_at: 1,
+        updated_at: 1,
+        closed_at: null,
+      })
+      .execute(),
+  );
+}
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe.skipIf(dialect === 'postgres' && !pgOk)(`store on ${dialect}`, () => {
+    let store: Store;
+    let drop: (() => Promise<void>) | undefined;
+
+    beforeAll(async () => {
+      if (dialect === 'postgres') {
+        const db = await freshDatabase();
+        drop = db.drop;
+        store = await openStore({ dataDir: tempDir(), databaseUrl: db.url });
+      } else {
+        store = await openStore({ dataDir: tempDir(), sqliteSynchronous: 'NORMAL' });
+      }
+    });
+    afterAll(async () => {
+      await store?.close();
+      await drop?.();
+    });
+
+    it('runs migrations idempotently (a second open is a no-op)', async () => {
+      const tables = await store.db.introspection.getTables();
+      const names = tables.map((t) => t.name);
+      for (const t of ['conversations', 'messages', 'end_users', 'agents', 'sessions', 'settings', 'bots', 'conversation_events', 'outbox', 'timers']) {
+        expect(names).toContain(t);
+      }
+    });
+
+    it('allocates strictly increasing per-conversation seqs under concurrent appends', async () => {
+      await conversation(store, 'c-seq');
+      await conversation(store, 'c-seq-2');
+      const rows = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          store.write.run((tx) => appendMessage(tx, { conversationId: i % 2 ? 'c-seq' : 'c-seq-2', authorType: 'user', text: `m${i}` }, Date.now())),
+        ),
+      );
+      const a = rows.filter((r) => r.conversation_id === 'c-seq').map((r) => r.seq).sort((x, y) => x - y);
+      expect(a).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+      const listed = await listMessages(store.db, 'c-seq', { after: 50, limit: 500, includeInternal: true });
+      expect(listed.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 51));
+    });
+
+    it('group-commits: many concurrent jobs share few transactions', async () => {
+      await conversation(store, 'c-gc');
+      const before = { ...store.write.stats };
+      await Promise.all(
+        Array.from({ length: 300 }, (_, i) => store.write.run((tx) => appendMessage(tx, { conversationId: 'c-gc', authorType: 'user', text: `x${i}` }, Date.now()))),
+      );
+      const batches = store.write.stats.batches - before.batches;
+      expect(store.write.stats.jobs - before.jobs).toBe(300);
+      expect(batches).toBeLessThan(30);
+    });
+
+    it('a failing job rolls back alone; the others in its batch commit', async () => {
+      await conversation(store, 'c-fail');
+      const results = await Promise.allSettled([
+        store.write.run((tx) => appendMessage(tx, { conversationId: 'c-fail', authorType: 'user', text: 'ok-1' }, 1)),
+        store.write.run(async (tx) => {
+          await appendMessage(tx, { conversationId: 'c-fail', authorType: 'user', text: 'doomed' }, 1);
+          throw new Error('boom');
+        }),
+        store.write.run((tx) => appendMessage(tx, { conversationId: 'c-fail', authorType: 'user', text: 'ok-2' }, 1)),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const texts = (await listMessages(store.db, 'c-fail', { limit: 10, includeInternal: true })).map((m) => m.text);
+      expect(texts).toEqual(['ok-1', 'ok-2']);
+    });
+
+    it('refuses a second message with the same idempotency key in a conversation', async () => {
+      await conversation(store, 'c-idem');
+      await store.write.run((tx) => appendMessage(tx, { conversationId: 'c-idem', authorType: 'user', text: 'a', idempotencyKey: 'k1' }, 1));
+      await expect(
+        store.write.run((tx) => appendMessage(tx, { conversationId: 'c-idem', authorType: 'user', text: 'a', idempotencyKey: 'k1' }, 1)),
+      ).rejects.toThrow();
+      expect((await findByIdempotencyKey(store.db, 'c-idem', 'k1'))?.text).toBe('a');
+      // keys are per conversation, and messages without a key never collide
+      await conversation(store, 'c-idem-2');
+      await store.write.run((tx) => appendMessage(tx, { conversationId: 'c-idem-2', authorType: 'user', text: 'a', idempotencyKey: 'k1' }, 1));
+      await store.write.run((tx) => appendMessage(tx, { conversationId: 'c-idem-2', authorType: 'bot', text: 'b' }, 1));
+      await store.write.run((tx) => appendMessage(tx, { conversationId: 'c-idem-2', authorType: 'bot', text: 'c' }, 1));
+    });
+
+    it('claims each due timer once, even with competing claimers', async () => {
+      for (let i = 0; i < 20; i++) {
+        await conversation(store, `c-t${i}`);
+        await store.write.run((tx) => setTimer(tx, { conversationId: `c-t${i}`, kind: 'waiting_timeout', dueAt: 1000 + i }, 1));
+      }
+      // setting a timer again replaces it (one per conversation and kind)
+      await store.write.run((tx) => setTimer(tx, { conversationId: 'c-t0', kind: 'waiting_timeout', dueAt: 1000 }, 1));
+      const claims = await Promise.all([
+        store.write.run((tx) => claimDueTimers(tx, 5000, 30_000, 100)),
+        store.write.run((tx) => claimDueTimers(tx, 5000, 30_000, 100)),
+        store.db.transaction().execute((tx) => claimDueTimers(tx, 5000, 30_000, 100)),
+      ]);
+      const ids = claims.flat().map((t) => t.conversation_id);
+      expect(ids.length).toBe(20);
+      expect(new Set(ids).size).toBe(20);
+      // not yet due: nothing
+      expect(await store.write.run((tx) => claimDueTimers(tx, 500, 30_000, 100))).toEqual([]);
+      // after the lease runs out, an unfinished timer can be claimed again
+      const again = await store.write.run((tx) => claimDueTimers(tx, 5000 + 31_000, 30_000, 100));
+      expect(again.length).toBe(20);
+    });
+  });
+}
