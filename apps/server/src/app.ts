@@ -22,6 +22,7 @@ import { createSettingsCache } from './commands/offloading-settings.js';
 import type { Config } from './config/config.js';
 import { systemClock, type Clock, type Deps } from './deps.js';
 import { registerAdminRoutes } from './http/admin-routes.js';
+import { registerAgentRoutes } from './http/agent-routes.js';
 import { registerAuthRoutes } from './http/auth-routes.js';
 import { registerChannelRoutes } from './http/channel-routes.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -34,6 +35,12 @@ import { recoverBotTurns } from './workers/bot-recovery.js';
 import { createTimerWorker } from './workers/timers.js';
 import { Hub } from './ws/hub.js';
 import { registerSocketRoutes } from './ws/socket-routes.js';
+import { createAgentSockets } from './ws/agent-socket.js';
+import { createInboundActions } from './commands/provider-inbound.js';
+import { registerProviderRoutes } from './http/provider-routes.js';
+import { createProviderQueue } from './providers/registry.js';
+import { createOutboxWorker } from './workers/outbox.js';
+import { createRouting, overflow } from './commands/routing.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // from src/ (tests) and dist/ (built) alike: apps/server/<x>/ → apps/
@@ -52,7 +59,10 @@ export interface Baton {
   deps: Deps;
   hub: Hub;
   timers: ReturnType<typeof createTimerWorker>;
+  outbox: ReturnType<typeof createOutboxWorker>;
   botTurns: ReturnType<typeof createBotTurns>;
+  /** every registered route (the OpenAPI test checks they are documented) */
+  routes: Array<{ method: string; url: string }>;
   /** printed once on first start when a password was generated */
   firstAdmin?: { email: string; password: string };
   close(): Promise<void>;
@@ -85,7 +95,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     metrics,
     botTurns,
     secretKey: () => key,
-    providers: { queue: async () => false },
+    providers: createProviderQueue(() => deps),
+    routing: createRouting(() => deps),
     kick: (kind) => kicks[kind](),
   };
 
@@ -104,6 +115,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     forceCloseConnections: 'idle',
   });
   const state = { ready: false };
+  const routes: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) routes.push({ method: m, url: r.url });
+  });
   installErrorHandling(app);
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
@@ -150,10 +165,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   registerChannelRoutes(app, deps);
   registerAuthRoutes(app, deps);
   registerAdminRoutes(app, deps);
-  registerSocketRoutes(app, deps, hub);
+  registerAgentRoutes(app, deps);
+  const inbound = createInboundActions(deps);
+  const outbox = createOutboxWorker(deps, inbound);
+  kicks.outbox = () => outbox.kick();
+  registerProviderRoutes(app, deps, inbound, () => outbox.kick());
+  const agentSockets = createAgentSockets(deps, hub);
+  registerSocketRoutes(app, deps, hub, agentSockets);
   registerStatic(app);
 
-  const timers = createTimerWorker(deps);
+  const timers = createTimerWorker(deps, { overflow });
   kicks.timers = () => timers.kick();
 
   // first start
@@ -164,6 +185,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   state.ready = true;
   if (opts.workers !== false) {
     timers.start();
+    outbox.start();
     void recoverBotTurns(deps).catch((err) => log.error({ err }, 'bot recovery failed'));
   }
 
@@ -173,13 +195,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     deps,
     hub,
     timers,
+    outbox,
     botTurns,
+    routes,
     firstAdmin: admin.created && admin.password ? { email: admin.email!, password: admin.password } : undefined,
     close() {
       closing ??= (async () => {
         state.ready = false;
         await app.close();
+        agentSockets.close();
         await timers.stop();
+        await outbox.stop();
         await botTurns.idle();
         await bus.close();
         await store.close();

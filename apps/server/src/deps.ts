@@ -35,6 +35,8 @@ export interface Deps {
   providers: {
     queue(tx: Tx, conv: ConversationRow, event: 'handover.requested' | 'message.created' | 'handover.cancelled' | 'conversation.closed', data: Record<string, unknown>): Promise<boolean>;
   };
+  /** desk routing, run after commit */
+  routing: { route(conversationId: string): void; agentAvailable(agentId: string): void };
   /** key for provider secrets at rest */
   secretKey(): Buffer;
   /** wakes background workers (outbox, timers) on this instance and others */

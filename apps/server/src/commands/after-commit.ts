@@ -9,6 +9,8 @@ export class AfterCommit {
   readonly kicks = new Set<'outbox' | 'timers'>();
   readonly botTurns = new Set<string>();
   readonly routed = new Set<string>();
+  /** agents who freed a slot or came online */
+  readonly agentsFreed = new Set<string>();
 
   publish(event: BusEvent): void {
     this.events.push(event);
@@ -18,6 +20,8 @@ export class AfterCommit {
     for (const e of this.events) deps.bus.publish(e);
     for (const k of this.kicks) deps.kick(k);
     for (const c of this.botTurns) void deps.botTurns.schedule(c);
+    for (const c of this.routed) deps.routing.route(c);
+    for (const a of this.agentsFreed) deps.routing.agentAvailable(a);
   }
 }
 

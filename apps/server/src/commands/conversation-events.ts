@@ -47,20 +47,28 @@ export async function systemLine(
   out.publish({ type: 'message.created', conversationId, message: presentMessage(row) });
 }
 
-export async function assigneeName(tx: Tx, id: string | null): Promise<string | null> {
-  if (!id) return null;
-  const a = await tx.selectFrom('agents').select('name').where('id', '=', id).executeTakeFirst();
-  return a?.name ?? null;
-}
 
 /** Re-reads the row and announces its new public view (and the queue change for agents). */
 export async function announceConversation(tx: Tx, out: AfterCommit, id: string, queueChanged = true): Promise<ConversationRow> {
   const row = await findConversation(tx, id);
   if (!row) throw new AppError('CONVERSATION_NOT_FOUND');
-  const view = presentConversation(row, { assigneeName: await assigneeName(tx, row.assignee_id), queue: await queueInfo(tx, row) });
+  const view = presentConversation(row, { queue: await queueInfo(tx, row) });
   out.publish({ type: 'conversation.updated', conversationId: id, conversation: view });
   if (queueChanged) {
     out.publish({ type: 'queue.updated', conversationId: id, status: view.status, skill: row.skill, language: row.language });
   }
   return row;
+}
+
+/** Queue positions shift when one conversation leaves or joins: tell everyone waiting for that skill. */
+export async function announceQueue(tx: Tx, out: AfterCommit, skill: string | null, except?: string): Promise<void> {
+  const waiting = await tx
+    .selectFrom('conversations')
+    .select('id')
+    .where('status', '=', 'offloaded')
+    .where('skill', skill === null ? 'is' : '=', skill)
+    .orderBy('queued_at')
+    .limit(200)
+    .execute();
+  for (const w of waiting) if (w.id !== except) await announceConversation(tx, out, w.id, false);
 }

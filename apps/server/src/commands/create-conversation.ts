@@ -54,6 +54,7 @@ export async function createConversation(deps: Deps, body: CreateConversationBod
         skill: null,
         provider_id: null,
         assignee_id: null,
+        assignee_name: null,
         end_user_id: endUserId,
         token_hash: hashToken(token),
         tags: '[]',

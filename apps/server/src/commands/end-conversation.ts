@@ -11,7 +11,7 @@ export async function endConversationByUser(deps: Deps, conversationId: string):
     const t = mustTransition(conv, 'user.end');
     const now = deps.clock.now();
     if (t.effects.includes('cancel_handover')) await cancelHandover(deps, tx, out, conv, 'user ended the conversation');
-    await updateConversation(tx, conversationId, { status: 'closed', closed_at: now, assignee_id: null, queued_at: null }, now);
+    await updateConversation(tx, conversationId, { status: 'closed', closed_at: now, queued_at: null }, now);
     await systemLine(deps, tx, out, conversationId, { event: 'conversation.ended', text: 'The user ended the conversation', visibleToUser: false });
     await announceConversation(tx, out, conversationId);
   });

@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import { readSetting, writeSetting } from '../store/settings.js';
 import type { Store } from '../store/database.js';
 import { decryptSecrets, encryptSecrets, isSecretField } from '../secrets.js';
+import { PROVIDERS } from '../providers/registry.js';
 
 const KEY = 'offloading';
 
@@ -60,7 +61,7 @@ export async function putOffloadingSettings(deps: Deps, body: unknown): Promise<
   // a masked secret sent back means "unchanged"
   const next: OffloadingSettings = {
     ...r.data,
-    providers: r.data.providers.map((p) => {
+    providers: r.data.providers.map((p: OffloadingSettings['providers'][number]) => {
       const old = current.providers.find((o) => o.id === p.id);
       if (!p.config) return p;
       const config = Object.fromEntries(
@@ -74,7 +75,11 @@ export async function putOffloadingSettings(deps: Deps, body: unknown): Promise<
       .filter(([k, v]) => isSecretField(k) && v === null)
       .map(([k]) => ({ path: `providers.${i}.config.${k}`, message: 'the mask keeps a stored secret, but none is stored yet' })),
   );
-  if (missing.length) throw new AppError('SETTINGS_INVALID', missing.map((p) => `${p.path}: ${p.message}`).join('; '), { problems: missing });
+  const configProblems = next.providers.flatMap((p, i) =>
+    (PROVIDERS[p.type]?.validateConfig?.(p.config ?? {}) ?? []).map((x) => ({ path: `providers.${i}.config.${x.path}`, message: x.message })),
+  );
+  const all = [...missing, ...configProblems];
+  if (all.length) throw new AppError('SETTINGS_INVALID', all.map((p) => `${p.path}: ${p.message}`).join('; '), { problems: all });
   await deps.store.write.run((tx) => writeSetting(tx, KEY, encryptSecrets(next, deps.secretKey()), deps.clock.now()));
   deps.settings.invalidate();
   deps.bus.publish({ type: 'settings.changed', key: KEY });

@@ -6,7 +6,6 @@ import { findConversation, listMessages } from '../store/conversations.js';
 import { queueInfo } from '../store/queue.js';
 import type { ConversationRow } from '../store/schema.js';
 import { hashToken } from '../tokens.js';
-import { assigneeName } from './conversation-events.js';
 
 /** The conversation a user token belongs to; a token for another conversation is refused. */
 export async function authorizeUser(deps: Deps, token: string | undefined, conversationId?: string): Promise<ConversationRow> {
@@ -22,7 +21,7 @@ export async function authorizeUser(deps: Deps, token: string | undefined, conve
 export async function getConversationView(deps: Deps, id: string) {
   const row = await findConversation(deps.store.db, id);
   if (!row) throw new AppError('CONVERSATION_NOT_FOUND');
-  return presentConversation(row, { assigneeName: await assigneeName(deps.store.db, row.assignee_id), queue: await queueInfo(deps.store.db, row) });
+  return presentConversation(row, { queue: await queueInfo(deps.store.db, row) });
 }
 
 export async function listConversationMessages(deps: Deps, id: string, q: { after?: number; limit: number }, includeInternal = false) {

@@ -12,7 +12,7 @@ export interface QueueInfo {
 
 export function presentConversation(
   row: ConversationRow,
-  extra: { assigneeName?: string | null; queue?: QueueInfo } = {},
+  extra: { queue?: QueueInfo } = {},
 ): Conversation {
   const waiting = row.status === 'offloaded';
   return {
@@ -23,7 +23,7 @@ export function presentConversation(
     skill: row.skill,
     queuePosition: waiting ? (extra.queue?.position ?? null) : null,
     estimatedWaitSeconds: waiting ? (extra.queue?.estimatedWaitSeconds ?? null) : null,
-    assignee: row.assignee_id ? { id: row.assignee_id, name: extra.assigneeName ?? 'Agent' } : null,
+    assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name ?? 'Agent' } : null,
     lastSeq: row.last_seq,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
@@ -57,7 +57,6 @@ export function presentHandover(row: ConversationRow, now: number): Handover | n
 export function presentAgentConversation(
   row: ConversationRow,
   extra: {
-    assigneeName?: string | null;
     queue?: QueueInfo;
     user?: { id: string | null; name: string | null; email: string | null };
     lastMessage?: MessageRow | null;

@@ -12,6 +12,7 @@ export interface ConversationsTable {
   skill: string | null;
   provider_id: string | null;
   assignee_id: string | null;
+  assignee_name: string | null;
   end_user_id: string | null;
   token_hash: string;
   tags: string;
@@ -133,6 +134,13 @@ export interface InboundEventsTable {
   received_at: number;
 }
 
+export interface ProviderStateTable {
+  conversation_id: string;
+  provider_id: string;
+  data: string;
+  updated_at: number;
+}
+
 export interface CannedResponsesTable {
   id: string;
   shortcut: string;
@@ -155,6 +163,7 @@ export interface Database {
   timers: TimersTable;
   inbound_events: InboundEventsTable;
   canned_responses: CannedResponsesTable;
+  provider_state: ProviderStateTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;

@@ -22,6 +22,7 @@ async function conversation(store: Store, id: string) {
         skill: null,
         provider_id: null,
         assignee_id: null,
+        assignee_name: null,
         end_user_id: null,
         token_hash: `hash-${id}`,
         tags: '[]',

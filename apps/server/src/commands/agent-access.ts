@@ -1,0 +1,28 @@
+// Who may see and act on a conversation. Checked in the commands, never only in a UI.
+import { speaksAndKnows } from '../domain/routing.js';
+import { AppError } from '../errors.js';
+import { fromJson } from '../store/json.js';
+import type { AgentRow, ConversationRow } from '../store/schema.js';
+
+export const isSupervisor = (a: AgentRow) => a.role === 'admin' || a.role === 'supervisor';
+
+/** Agents see the queue they are routed, their own chats and closed history; supervisors see all. */
+export function assertCanView(agent: AgentRow, conv: ConversationRow): void {
+  if (isSupervisor(agent)) return;
+  if (conv.assignee_id === agent.id) return;
+  if (conv.status === 'offloaded' && speaksAndKnows({ skills: fromJson(agent.skills, []), languages: fromJson(agent.languages, []) }, conv)) return;
+  if (conv.status === 'closed' || conv.status === 'bot') return; // history: agent conversations in history
+  throw new AppError('FORBIDDEN', 'This conversation is not routed to you');
+}
+
+/** Acting on a live chat: its owner only (a supervisor takes over first). */
+export function assertOwner(agent: AgentRow, conv: ConversationRow): void {
+  if (conv.status !== 'agent') throw new AppError(conv.status === 'closed' ? 'CONVERSATION_CLOSED' : 'NOT_WITH_AGENT');
+  if (conv.assignee_id !== agent.id) throw new AppError('NOT_OWNER');
+}
+
+/** Owner, or a supervisor managing someone else's chat (transfer, close, hand back). */
+export function assertOwnerOrSupervisor(agent: AgentRow, conv: ConversationRow): void {
+  if (isSupervisor(agent) && conv.status === 'agent') return;
+  assertOwner(agent, conv);
+}

@@ -1,0 +1,207 @@
+// What an agent does with a conversation: accept, reply (or note), type, transfer, hand back, close.
+import type { AgentMessageBody } from '@baton/proto';
+import { speaksAndKnows } from '../domain/routing.js';
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { presentMessage } from '../presenters/conversation.js';
+import { activeChatsOf } from '../store/agents.js';
+import { appendMessage, findConversation, updateConversation } from '../store/conversations.js';
+import { fromJson, toJson } from '../store/json.js';
+import type { AgentRow, ConversationRow } from '../store/schema.js';
+import { clearTimer } from '../store/timers.js';
+import type { Tx } from '../store/write-queue.js';
+import { commit, type AfterCommit } from './after-commit.js';
+import { assertCanView, assertOwner, assertOwnerOrSupervisor, isSupervisor } from './agent-access.js';
+import { claimForAgent } from './assign.js';
+import { readBotState, writeBotState } from './bot-state.js';
+import { announceConversation, announceQueue, lockOrThrow, mustTransition, systemLine } from './conversation-events.js';
+import { providerEvent } from './provider-events.js';
+
+export async function acceptConversation(deps: Deps, agent: AgentRow, conversationId: string) {
+  await commit(deps, async (tx, out) => {
+    const conv = await lockOrThrow(deps, tx, conversationId);
+    if (conv.status === 'agent' && conv.assignee_id === agent.id) return; // idempotent
+    if (conv.status === 'agent') {
+      // a supervisor may take over someone's live chat; everyone else lost the race
+      if (!isSupervisor(agent)) throw new AppError('ALREADY_ASSIGNED');
+      mustTransition(conv, 'agent.transfer.agent');
+      await claimForAgent(deps, tx, out, conv, agent, 'takeover');
+      out.agentsFreed.add(conv.assignee_id!);
+      return;
+    }
+    mustTransition(conv, 'agent.accept');
+    if (!isSupervisor(agent)) {
+      assertCanView(agent, conv);
+      const skills = fromJson<string[]>(agent.skills, []);
+      if (!speaksAndKnows({ skills, languages: fromJson(agent.languages, []) }, conv)) throw new AppError('FORBIDDEN', 'This conversation needs another skill or language');
+      if ((await activeChatsOf(tx, agent.id)) >= agent.max_concurrent) {
+        throw new AppError('AGENT_UNAVAILABLE', `You already have ${agent.max_concurrent} chats (your maximum)`);
+      }
+    }
+    await claimForAgent(deps, tx, out, conv, agent, 'accept');
+  });
+}
+
+export interface Actor {
+  id: string;
+  name: string;
+}
+
+/** Appends an agent message (or note) and announces it; permission checks are the caller's. */
+export async function appendAgentMessage(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, actor: Actor, body: AgentMessageBody) {
+  if (!body.internal) mustTransition(conv, 'agent.message');
+  const row = await appendMessage(
+    tx,
+    {
+      conversationId: conv.id,
+      authorType: 'agent',
+      authorId: actor.id,
+      authorName: actor.name,
+      text: body.text || null,
+      buttons: body.buttons,
+      cards: body.cards,
+      internal: body.internal,
+    },
+    deps.clock.now(),
+  );
+  deps.metrics.messages.inc({ author: body.internal ? 'note' : 'agent' });
+  const message = presentMessage(row);
+  out.publish({ type: 'message.created', conversationId: conv.id, message });
+  return message;
+}
+
+export async function agentMessage(deps: Deps, agent: AgentRow, conversationId: string, body: AgentMessageBody) {
+  return commit(deps, async (tx, out) => {
+    const conv = await lockOrThrow(deps, tx, conversationId);
+    // internal notes: anyone who may see the conversation, in any status; replies: the owner only
+    if (body.internal) assertCanView(agent, conv);
+    else assertOwner(agent, conv);
+    return appendAgentMessage(deps, tx, out, conv, agent, body);
+  });
+}
+
+export async function agentTyping(deps: Deps, agent: AgentRow, conversationId: string, on: boolean): Promise<void> {
+  const conv = await findConversation(deps.store.db, conversationId);
+  if (!conv) throw new AppError('CONVERSATION_NOT_FOUND');
+  assertOwner(agent, conv);
+  deps.bus.publish({ type: 'typing', conversationId, author: { type: 'agent', id: agent.id, name: agent.name }, on });
+}
+
+export async function transferConversation(deps: Deps, agent: AgentRow, conversationId: string, to: { agentId: string } | { skill: string }) {
+  await commit(deps, async (tx, out) => {
+    const conv = await lockOrThrow(deps, tx, conversationId);
+    if (conv.status === 'offloaded' && isSupervisor(agent)) {
+      // a supervisor may route a waiting conversation directly
+    } else {
+      assertOwnerOrSupervisor(agent, conv);
+    }
+    const now = deps.clock.now();
+    if ('agentId' in to) {
+      const target = await tx.selectFrom('agents').selectAll().where('id', '=', to.agentId).where('deleted_at', 'is', null).executeTakeFirst();
+      if (!target) throw new AppError('AGENT_NOT_FOUND');
+      if (target.id === conv.assignee_id) return;
+      if (target.status === 'offline') throw new AppError('AGENT_UNAVAILABLE', `${target.name} is offline`);
+      mustTransition(conv, 'agent.transfer.agent');
+      const previous = conv.assignee_id;
+      await claimForAgent(deps, tx, out, conv, target, 'transfer');
+      if (previous) out.agentsFreed.add(previous);
+      return;
+    }
+    mustTransition(conv, 'agent.transfer.skill');
+    const previous = conv.assignee_id;
+    await updateConversation(tx, conversationId, { status: 'offloaded', skill: to.skill, assignee_id: null, assigned_at: null, queued_at: conv.queued_at ?? now }, now);
+    await systemLine(deps, tx, out, conversationId, {
+      event: 'conversation.transferred',
+      text: `Transferred to the ${to.skill} team by ${agent.name}`,
+      visibleToUser: true,
+      agentId: agent.id,
+      data: { from: previous, skill: to.skill, by: agent.id },
+    });
+    await announceConversation(tx, out, conversationId);
+    await announceQueue(tx, out, to.skill, conversationId);
+    out.routed.add(conversationId);
+    if (previous) out.agentsFreed.add(previous);
+  });
+}
+
+export async function assertDialog(deps: Deps, conversationId: string, dialog: string | undefined): Promise<void> {
+  if (!dialog) return;
+  const conv = await findConversation(deps.store.db, conversationId);
+  if (!conv) throw new AppError('CONVERSATION_NOT_FOUND');
+  const bot = await deps.bots.get(conv.bot_id);
+  if (!bot.runtime.hasDialog(dialog)) throw new AppError('DIALOG_NOT_FOUND', `The bot has no dialog "${dialog}"`);
+}
+
+/** Back to the bot, optionally at a dialog with variables set (the bot runs it after commit). */
+export async function applyHandback(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, actor: Actor, body: { dialog?: string; variables?: Record<string, unknown> }) {
+  mustTransition(conv, 'agent.handback');
+  const now = deps.clock.now();
+  const variables = { ...fromJson<Record<string, unknown>>(conv.variables, {}), ...(body.variables ?? {}) };
+  const state = readBotState(conv.bot_state);
+  await updateConversation(
+    tx,
+    conv.id,
+    {
+      status: 'bot',
+      assignee_id: null,
+      assignee_name: null,
+      queued_at: null,
+      variables: toJson(variables),
+      bot_seq: conv.last_seq,
+      bot_state: writeBotState({ ...state, pendingDialog: body.dialog ?? null }),
+    },
+    now,
+  );
+  await systemLine(deps, tx, out, conv.id, {
+    event: 'conversation.handed_back',
+    text: `${actor.name} handed the conversation back to the bot`,
+    visibleToUser: true,
+    agentId: actor.id,
+    data: { agentId: conv.assignee_id, dialog: body.dialog ?? null, variables: Object.keys(body.variables ?? {}) },
+  });
+  await announceConversation(tx, out, conv.id);
+  out.botTurns.add(conv.id);
+  if (conv.assignee_id) out.agentsFreed.add(conv.assignee_id);
+}
+
+export async function handBack(deps: Deps, agent: AgentRow, conversationId: string, body: { dialog?: string; variables?: Record<string, unknown> }) {
+  await assertDialog(deps, conversationId, body.dialog);
+  await commit(deps, async (tx, out) => {
+    const conv = await lockOrThrow(deps, tx, conversationId);
+    assertOwnerOrSupervisor(agent, conv);
+    await applyHandback(deps, tx, out, conv, agent, body);
+  });
+}
+
+export async function applyClose(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, actor: Actor) {
+  mustTransition(conv, 'agent.close');
+  const now = deps.clock.now();
+  await updateConversation(tx, conv.id, { status: 'closed', closed_at: now, queued_at: null }, now);
+  await clearTimer(tx, conv.id);
+  await systemLine(deps, tx, out, conv.id, {
+    event: 'conversation.closed',
+    text: `${actor.name} closed the conversation`,
+    visibleToUser: true,
+    agentId: actor.id,
+    data: { agentId: conv.assignee_id },
+  });
+  await announceConversation(tx, out, conv.id);
+  if (conv.status === 'offloaded') await announceQueue(tx, out, conv.skill);
+  if (conv.assignee_id) out.agentsFreed.add(conv.assignee_id);
+}
+
+export async function closeConversation(deps: Deps, agent: AgentRow, conversationId: string) {
+  await commit(deps, async (tx, out) => {
+    const conv = await lockOrThrow(deps, tx, conversationId);
+    if (!(conv.status === 'offloaded' && isSupervisor(agent))) assertOwnerOrSupervisor(agent, conv);
+    await applyClose(deps, tx, out, conv, agent);
+    await providerEvent(deps, tx, out, conv, 'conversation.closed', {});
+  });
+}
+
+export async function setAgentStatus(deps: Deps, agentId: string, status: 'online' | 'away' | 'offline') {
+  const now = deps.clock.now();
+  await deps.store.write.run((tx) => tx.updateTable('agents').set({ status, updated_at: now, last_seen_at: now }).where('id', '=', agentId).execute());
+  deps.bus.publish({ type: 'agent.status', agentId, status });
+  if (status === 'online') deps.routing.agentAvailable(agentId);
+}

@@ -1,0 +1,44 @@
+// Giving a waiting conversation to an agent: one conditional UPDATE, so under any number of
+// concurrent accepts (or auto-assignments on several instances) exactly one agent wins.
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+import type { ConversationRow } from '../store/schema.js';
+import { fromJson } from '../store/json.js';
+import { clearTimer } from '../store/timers.js';
+import type { Tx } from '../store/write-queue.js';
+import type { AfterCommit } from './after-commit.js';
+import { announceConversation, announceQueue, systemLine } from './conversation-events.js';
+
+export async function claimForAgent(
+  deps: Deps,
+  tx: Tx,
+  out: AfterCommit,
+  conv: ConversationRow,
+  agent: { id: string; name: string },
+  how: 'accept' | 'auto' | 'transfer' | 'takeover' | 'provider',
+): Promise<void> {
+  const now = deps.clock.now();
+  const fromStatus = conv.status;
+  const r = await tx
+    .updateTable('conversations')
+    .set({ status: 'agent', assignee_id: agent.id, assignee_name: agent.name, assigned_at: now, updated_at: now })
+    .where('id', '=', conv.id)
+    .where('status', '=', fromStatus)
+    .where((eb) => (conv.assignee_id === null ? eb('assignee_id', 'is', null) : eb('assignee_id', '=', conv.assignee_id)))
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw new AppError('ALREADY_ASSIGNED');
+  await clearTimer(tx, conv.id);
+  const requestedAt = fromJson<{ requestedAt?: number } | null>(conv.handover, null)?.requestedAt ?? conv.queued_at ?? now;
+  const waitSeconds = fromStatus === 'offloaded' ? Math.max(0, Math.round((now - requestedAt) / 1000)) : null;
+  if (waitSeconds !== null) deps.metrics.waitSeconds.observe(waitSeconds);
+  const transferred = fromStatus === 'agent';
+  await systemLine(deps, tx, out, conv.id, {
+    event: transferred ? 'conversation.transferred' : 'conversation.assigned',
+    text: transferred ? `${agent.name} took over the conversation` : `${agent.name} joined the conversation`,
+    visibleToUser: true,
+    agentId: agent.id,
+    data: { agentId: agent.id, agentName: agent.name, how, waitSeconds, skill: conv.skill, language: conv.language, from: conv.assignee_id },
+  });
+  await announceConversation(tx, out, conv.id);
+  if (fromStatus === 'offloaded') await announceQueue(tx, out, conv.skill, conv.id);
+}

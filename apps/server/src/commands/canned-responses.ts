@@ -1,0 +1,44 @@
+// Canned responses: saved replies agents insert with "/shortcut".
+import { z } from 'zod';
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { newId } from '../tokens.js';
+import { isUniqueViolation } from './send-user-message.js';
+
+export const CannedResponseBody = z
+  .object({
+    shortcut: z.string().min(1).max(40).regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and - only'),
+    title: z.string().min(1).max(200),
+    text: z.string().min(1).max(4000),
+  })
+  .strict();
+
+const present = (r: { id: string; shortcut: string; title: string; text: string }) => ({ id: r.id, shortcut: r.shortcut, title: r.title, text: r.text });
+
+export async function listCanned(deps: Deps) {
+  return (await deps.store.db.selectFrom('canned_responses').selectAll().orderBy('shortcut').execute()).map(present);
+}
+
+export async function saveCanned(deps: Deps, id: string | undefined, body: z.infer<typeof CannedResponseBody>) {
+  const now = deps.clock.now();
+  try {
+    return await deps.store.write.run(async (tx) => {
+      if (id) {
+        const r = await tx.updateTable('canned_responses').set({ ...body, updated_at: now }).where('id', '=', id).executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 0) throw new AppError('NOT_FOUND', 'No such canned response');
+        return present({ id, ...body });
+      }
+      const row = { id: newId(), ...body, created_at: now, updated_at: now };
+      await tx.insertInto('canned_responses').values(row).execute();
+      return present(row);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('VALIDATION_FAILED', `The shortcut /${body.shortcut} is already used`);
+    throw err;
+  }
+}
+
+export async function deleteCanned(deps: Deps, id: string) {
+  const r = await deps.store.write.run((tx) => tx.deleteFrom('canned_responses').where('id', '=', id).executeTakeFirst());
+  if (Number(r.numDeletedRows) === 0) throw new AppError('NOT_FOUND', 'No such canned response');
+}

@@ -1,0 +1,109 @@
+// Desk routing after commit: in auto mode a newly queued conversation goes to the least-busy
+// eligible online agent; an agent who comes online or frees a slot gets the oldest waiting match.
+// Broadcast mode leaves conversations in the queue for the first accept. Overflow moves a
+// conversation nobody took to the fallback skill after the configured wait.
+import { pickAgent, speaksAndKnows } from '../domain/routing.js';
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { routableAgents } from '../store/agents.js';
+import { findConversation, updateConversation } from '../store/conversations.js';
+import type { TimerRow } from '../store/schema.js';
+import { setTimer } from '../store/timers.js';
+import { commit } from './after-commit.js';
+import { claimForAgent } from './assign.js';
+import { announceConversation, announceQueue, lockOrThrow, systemLine } from './conversation-events.js';
+
+async function routingSettings(deps: Deps) {
+  const s = await deps.settings.offloading();
+  return { mode: s.routing?.mode ?? 'auto', overflowAfterSeconds: s.routing?.overflowAfterSeconds ?? null, overflowSkill: s.routing?.overflowSkill ?? null, providers: s.providers };
+}
+
+function isDesk(providers: { id: string; type: string }[], providerId: string | null): boolean {
+  return providers.find((p) => p.id === providerId)?.type === 'desk';
+}
+
+/** Try to auto-assign one waiting conversation. Returns the agent id when assigned. */
+export async function routeConversation(deps: Deps, conversationId: string): Promise<string | undefined> {
+  const rs = await routingSettings(deps);
+  const conv = await findConversation(deps.store.db, conversationId);
+  if (!conv || conv.status !== 'offloaded' || !isDesk(rs.providers, conv.provider_id)) return undefined;
+  if (rs.overflowAfterSeconds && rs.overflowSkill && conv.skill !== rs.overflowSkill) {
+    await deps.store.write.run((tx) =>
+      setTimer(tx, { conversationId, kind: 'overflow', dueAt: (conv.queued_at ?? deps.clock.now()) + rs.overflowAfterSeconds! * 1000 }, deps.clock.now()),
+    );
+    deps.kick('timers');
+  }
+  if (rs.mode !== 'auto') return undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await commit(deps, async (tx, out) => {
+        const fresh = await lockOrThrow(deps, tx, conversationId);
+        if (fresh.status !== 'offloaded') return undefined;
+        const agent = pickAgent(await routableAgents(tx), { skill: fresh.skill, language: fresh.language });
+        if (!agent) return undefined;
+        const row = await tx.selectFrom('agents').select(['id', 'name']).where('id', '=', agent.id).executeTakeFirstOrThrow();
+        await claimForAgent(deps, tx, out, fresh, row, 'auto');
+        return agent.id;
+      });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'ALREADY_ASSIGNED') return undefined;
+      if (attempt === 2) throw err;
+    }
+  }
+  return undefined;
+}
+
+/** An agent came online or finished a chat: offer them the oldest waiting conversations they match. */
+export async function routeToAgent(deps: Deps, agentId: string): Promise<void> {
+  const rs = await routingSettings(deps);
+  if (rs.mode !== 'auto') return;
+  const agents = await routableAgents(deps.store.db, false);
+  const me = agents.find((a) => a.id === agentId);
+  if (!me || me.status !== 'online') return;
+  const waiting = await deps.store.db
+    .selectFrom('conversations')
+    .select(['id', 'skill', 'language', 'provider_id'])
+    .where('status', '=', 'offloaded')
+    .orderBy('queued_at')
+    .limit(200)
+    .execute();
+  let free = me.maxConcurrent - me.activeChats;
+  for (const w of waiting) {
+    if (free <= 0) return;
+    if (!isDesk(rs.providers, w.provider_id) || !speaksAndKnows(me, w)) continue;
+    if ((await routeConversation(deps, w.id)) === agentId) free--;
+  }
+}
+
+/** Overflow timer: still waiting after the configured time → the fallback skill. */
+export async function overflow(deps: Deps, timer: TimerRow): Promise<void> {
+  const rs = await routingSettings(deps);
+  if (!rs.overflowSkill) return;
+  const moved = await commit(deps, async (tx, out) => {
+    const conv = await lockOrThrow(deps, tx, timer.conversation_id);
+    if (conv.status !== 'offloaded' || conv.skill === rs.overflowSkill) return false;
+    await updateConversation(tx, conv.id, { skill: rs.overflowSkill }, deps.clock.now());
+    await systemLine(deps, tx, out, conv.id, {
+      event: 'conversation.overflowed',
+      text: `Nobody with skill ${conv.skill ?? 'general'} took the conversation: moved to ${rs.overflowSkill}`,
+      visibleToUser: false,
+      data: { from: conv.skill, to: rs.overflowSkill },
+    });
+    await announceConversation(tx, out, conv.id);
+    await announceQueue(tx, out, conv.skill);
+    return true;
+  });
+  if (moved) await routeConversation(deps, timer.conversation_id);
+}
+
+export function createRouting(getDeps: () => Deps) {
+  const log = (err: unknown) => getDeps().log.error({ err }, 'routing failed');
+  return {
+    route(conversationId: string) {
+      void routeConversation(getDeps(), conversationId).catch(log);
+    },
+    agentAvailable(agentId: string) {
+      void routeToAgent(getDeps(), agentId).catch(log);
+    },
+  };
+}

@@ -1,0 +1,134 @@
+// Agent and supervisor side of DESIGN.md §3: queue, my chats, transcript, accept, reply, transfer,
+// hand back, close, presence, canned responses, history, overview, analytics; plus agents admin.
+import { AgentMessageBody, CreateAgentBody, HandbackBody, SetAgentStatusBody, TransferBody, UpdateAgentBody } from '@baton/proto';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { acceptConversation, agentMessage, agentTyping, closeConversation, handBack, setAgentStatus, transferConversation } from '../commands/agent-actions.js';
+import { agentConversationDetail, listAgentConversations, supervisorOverview, userHistory } from '../commands/agent-queries.js';
+import { createAgent, deleteAgent, getAgent, updateAgent } from '../commands/agents-admin.js';
+import { analytics } from '../commands/analytics.js';
+import { presentAgent } from '../commands/auth.js';
+import { CannedResponseBody, deleteCanned, listCanned, saveCanned } from '../commands/canned-responses.js';
+import type { Deps } from '../deps.js';
+import { requireAgent } from './auth-guard.js';
+import { parse } from './parse.js';
+
+const IdParams = z.object({ id: z.string().min(1).max(100) });
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}(T.*)?$/, 'must be a date (YYYY-MM-DD) or an ISO timestamp').refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
+const ListQuery = z.object({
+  status: z.enum(['offloaded', 'agent', 'closed', 'bot']).default('agent'),
+  scope: z.enum(['mine', 'all']).optional(),
+  q: z.string().max(200).optional(),
+  agentId: z.string().max(100).optional(),
+  skill: z.string().max(64).optional(),
+  tag: z.string().max(100).optional(),
+  from: day.optional(),
+  to: day.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+const TypingBody = z.object({ on: z.boolean() }).strict();
+const RangeQuery = z.object({ from: day.optional(), to: day.optional() });
+
+export function registerAgentRoutes(app: FastifyInstance, deps: Deps) {
+  app.get('/api/v1/agent/conversations', async (req) => {
+    const agent = await requireAgent(deps, req);
+    return { conversations: await listAgentConversations(deps, agent, parse(ListQuery, req.query)) };
+  });
+  app.get('/api/v1/agent/conversations/:id', async (req) => {
+    const agent = await requireAgent(deps, req);
+    return agentConversationDetail(deps, agent, parse(IdParams, req.params).id);
+  });
+  app.get('/api/v1/agent/conversations/:id/history', async (req) => {
+    const agent = await requireAgent(deps, req);
+    return { conversations: await userHistory(deps, agent, parse(IdParams, req.params).id) };
+  });
+  app.post('/api/v1/agent/conversations/:id/accept', async (req) => {
+    const agent = await requireAgent(deps, req);
+    const { id } = parse(IdParams, req.params);
+    await acceptConversation(deps, agent, id);
+    return agentConversationDetail(deps, agent, id);
+  });
+  app.post('/api/v1/agent/conversations/:id/messages', async (req, reply) => {
+    const agent = await requireAgent(deps, req);
+    const { id } = parse(IdParams, req.params);
+    const message = await agentMessage(deps, agent, id, parse(AgentMessageBody, req.body));
+    return reply.status(201).send({ message });
+  });
+  app.post('/api/v1/agent/conversations/:id/typing', async (req) => {
+    const agent = await requireAgent(deps, req);
+    await agentTyping(deps, agent, parse(IdParams, req.params).id, parse(TypingBody, req.body).on);
+    return { ok: true };
+  });
+  app.post('/api/v1/agent/conversations/:id/transfer', async (req) => {
+    const agent = await requireAgent(deps, req);
+    const { id } = parse(IdParams, req.params);
+    await transferConversation(deps, agent, id, parse(TransferBody, req.body));
+    return { ok: true };
+  });
+  app.post('/api/v1/agent/conversations/:id/handback', async (req) => {
+    const agent = await requireAgent(deps, req);
+    const { id } = parse(IdParams, req.params);
+    await handBack(deps, agent, id, parse(HandbackBody, req.body ?? {}));
+    return { ok: true };
+  });
+  app.post('/api/v1/agent/conversations/:id/close', async (req) => {
+    const agent = await requireAgent(deps, req);
+    await closeConversation(deps, agent, parse(IdParams, req.params).id);
+    return { ok: true };
+  });
+  app.put('/api/v1/agent/status', async (req) => {
+    const agent = await requireAgent(deps, req);
+    const { status } = parse(SetAgentStatusBody, req.body);
+    await setAgentStatus(deps, agent.id, status);
+    return { agent: presentAgent({ ...agent, status }) };
+  });
+  app.get('/api/v1/agent/canned-responses', async (req) => {
+    await requireAgent(deps, req);
+    return { cannedResponses: await listCanned(deps) };
+  });
+  app.post('/api/v1/canned-responses', async (req, reply) => {
+    await requireAgent(deps, req, ['admin', 'supervisor']);
+    return reply.status(201).send({ cannedResponse: await saveCanned(deps, undefined, parse(CannedResponseBody, req.body)) });
+  });
+  app.put('/api/v1/canned-responses/:id', async (req) => {
+    await requireAgent(deps, req, ['admin', 'supervisor']);
+    return { cannedResponse: await saveCanned(deps, parse(IdParams, req.params).id, parse(CannedResponseBody, req.body)) };
+  });
+  app.delete('/api/v1/canned-responses/:id', async (req) => {
+    await requireAgent(deps, req, ['admin', 'supervisor']);
+    await deleteCanned(deps, parse(IdParams, req.params).id);
+    return { ok: true };
+  });
+  app.get('/api/v1/supervisor/overview', async (req) => {
+    await requireAgent(deps, req, ['admin', 'supervisor']);
+    return supervisorOverview(deps);
+  });
+  app.get('/api/v1/analytics', async (req) => {
+    await requireAgent(deps, req, ['admin', 'supervisor']);
+    return analytics(deps, parse(RangeQuery, req.query));
+  });
+
+  // agents admin
+  app.get('/api/v1/agents', async (req) => {
+    await requireAgent(deps, req, ['admin', 'supervisor']);
+    const rows = await deps.store.db.selectFrom('agents').selectAll().where('deleted_at', 'is', null).orderBy('name').execute();
+    return { agents: rows.map(presentAgent) };
+  });
+  app.post('/api/v1/agents', async (req, reply) => {
+    await requireAgent(deps, req, ['admin']);
+    return reply.status(201).send({ agent: await createAgent(deps, parse(CreateAgentBody, req.body)) });
+  });
+  app.get('/api/v1/agents/:id', async (req) => {
+    await requireAgent(deps, req, ['admin', 'supervisor']);
+    return { agent: presentAgent(await getAgent(deps, parse(IdParams, req.params).id)) };
+  });
+  app.patch('/api/v1/agents/:id', async (req) => {
+    await requireAgent(deps, req, ['admin']);
+    return { agent: await updateAgent(deps, parse(IdParams, req.params).id, parse(UpdateAgentBody, req.body)) };
+  });
+  app.delete('/api/v1/agents/:id', async (req) => {
+    await requireAgent(deps, req, ['admin']);
+    await deleteAgent(deps, parse(IdParams, req.params).id);
+    return { ok: true };
+  });
+}

@@ -1,0 +1,67 @@
+// The one interface every offloading provider implements (DESIGN.md §6). A provider turns Baton's
+// events into outbox deliveries (built inside the transaction that caused them), sends a delivery
+// when the outbox worker asks, and handles its own inbound callbacks through InboundActions.
+import type { Message, ProviderConfig } from '@baton/proto';
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../deps.js';
+import type { ConversationRow } from '../store/schema.js';
+import type { ProviderEventName } from '../commands/provider-events.js';
+import type { InboundActions } from '../commands/provider-inbound.js';
+
+/** What Baton tells a provider: built once, stored in the outbox, delivered (and retried) later. */
+export interface ProviderEvent {
+  /** the delivery id: stays the same across retries so receivers can dedupe */
+  id: string;
+  type: ProviderEventName;
+  createdAt: string;
+  conversation: {
+    id: string;
+    status: string;
+    language: string;
+    skill: string | null;
+    tags: string[];
+    variables: Record<string, unknown>;
+    user: { id: string | null; name: string | null; email: string | null };
+  };
+  handover?: {
+    reason: string;
+    trigger: string;
+    dialog: string | null;
+    skill: string;
+    language: string;
+    note: string | null;
+    requestedAt: string;
+    tags: string[];
+    variables: Record<string, unknown>;
+  };
+  transcript?: Message[];
+  message?: Message;
+  reason?: string;
+}
+
+export type DeliveryResult =
+  | { ok: true; /** provider-side reference, e.g. the external conversation id */ externalId?: string }
+  | { ok: false; retry: boolean; error: string; /** the provider refused the handover itself */ refused?: boolean };
+
+export interface ProviderRuntime {
+  deps: Deps;
+  provider: ProviderConfig;
+  /** provider-specific state kept per conversation (external ids…) */
+  state: {
+    get(conversationId: string): Promise<Record<string, unknown>>;
+    set(conversationId: string, patch: Record<string, unknown>): Promise<void>;
+  };
+}
+
+export interface OffloadingProvider {
+  readonly type: ProviderConfig['type'];
+  /** false: this provider needs no delivery for the event (the desk reads the store) */
+  wants(event: ProviderEventName): boolean;
+  deliver(event: ProviderEvent, rt: ProviderRuntime): Promise<DeliveryResult>;
+  /** inbound callbacks (agent accepted / message / typing / handback / closed) */
+  registerRoutes?(app: FastifyInstance, deps: Deps, inbound: InboundActions): void;
+  /** checks a provider's config when settings are saved: problems with their config path */
+  validateConfig?(config: Record<string, unknown>): Array<{ path: string; message: string }>;
+}
+
+export type { ConversationRow };

@@ -1,0 +1,98 @@
+// The configured providers: turns domain events into outbox rows for external providers (inside the
+// caller's transaction) and finds the implementation for a delivery.
+import type { ProviderConfig } from '@baton/proto';
+import type { ProviderEventName } from '../commands/provider-events.js';
+import type { Deps } from '../deps.js';
+import { presentMessage } from '../presenters/conversation.js';
+import { listMessages } from '../store/conversations.js';
+import { fromJson, toJson } from '../store/json.js';
+import type { ConversationRow } from '../store/schema.js';
+import type { Tx } from '../store/write-queue.js';
+import { newId } from '../tokens.js';
+import type { StoredHandover } from '../commands/request-handover.js';
+import type { OffloadingProvider, ProviderEvent } from './provider.js';
+import { webhookProvider } from './webhook/index.js';
+
+export const PROVIDERS: Record<string, OffloadingProvider> = {
+  webhook: webhookProvider,
+};
+
+export function registerProvider(p: OffloadingProvider): void {
+  PROVIDERS[p.type] = p;
+}
+
+const TRANSCRIPT_LIMIT = 200;
+
+export async function buildProviderEvent(
+  tx: Tx,
+  conv: ConversationRow,
+  type: ProviderEventName,
+  data: Record<string, unknown>,
+  now: number,
+): Promise<ProviderEvent> {
+  const user = conv.end_user_id ? await tx.selectFrom('end_users').selectAll().where('id', '=', conv.end_user_id).executeTakeFirst() : undefined;
+  const event: ProviderEvent = {
+    id: newId(),
+    type,
+    createdAt: new Date(now).toISOString(),
+    conversation: {
+      id: conv.id,
+      status: conv.status,
+      language: conv.language,
+      skill: conv.skill,
+      tags: fromJson(conv.tags, []),
+      variables: fromJson(conv.variables, {}),
+      user: { id: user?.external_id ?? user?.id ?? null, name: user?.name ?? null, email: user?.email ?? null },
+    },
+  };
+  if (type === 'handover.requested') {
+    const h = data.handover as StoredHandover;
+    event.conversation.status = 'offloaded';
+    event.conversation.skill = h.skill;
+    event.handover = { ...h, requestedAt: new Date(h.requestedAt).toISOString() };
+    // the whole bot part: user and bot turns (with the message that triggered the handover), no internal lines
+    const rows = await listMessages(tx, conv.id, { limit: 100_000, includeInternal: false });
+    event.transcript = rows.filter((r) => r.author_type === 'user' || r.author_type === 'bot' || r.author_type === 'agent').slice(-TRANSCRIPT_LIMIT).map(presentMessage);
+  }
+  if (data.message) event.message = data.message as ProviderEvent['message'];
+  if (typeof data.reason === 'string') event.reason = data.reason;
+  return event;
+}
+
+export function createProviderQueue(getDeps: () => Deps) {
+  return {
+    async queue(tx: Tx, conv: ConversationRow, type: ProviderEventName, data: Record<string, unknown>): Promise<boolean> {
+      const deps = getDeps();
+      const settings = await deps.settings.offloading();
+      const cfg = settings.providers.find((p) => p.id === conv.provider_id);
+      if (!cfg || cfg.type === 'desk') return false;
+      const impl = PROVIDERS[cfg.type];
+      if (!impl?.wants(type)) return false;
+      const now = deps.clock.now();
+      const event = await buildProviderEvent(tx, conv, type, data, now);
+      await tx
+        .insertInto('outbox')
+        .values({
+          id: event.id,
+          delivery_id: event.id,
+          provider_id: cfg.id,
+          event: type,
+          conversation_id: conv.id,
+          payload: toJson(event),
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: now,
+          lease_until: null,
+          last_error: null,
+          created_at: now,
+          delivered_at: null,
+        })
+        .execute();
+      return true;
+    },
+  };
+}
+
+export function providerConfig(settings: { providers: ProviderConfig[] }, id: string): ProviderConfig | undefined {
+  return settings.providers.find((p) => p.id === id);
+}

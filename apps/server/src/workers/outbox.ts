@@ -1,0 +1,157 @@
+// Delivers outbox rows to external providers: claimed with a lease (one instance sends each row),
+// in order per conversation, retried with exponential backoff and jitter until it succeeds or
+// grows older than the provider's retry window (default 24 h), then dead-lettered. A dead or
+// refused handover request returns the user to the bot with a dialog.
+import type { ProviderConfig } from '@baton/proto';
+import type { InboundActions } from '../commands/provider-inbound.js';
+import type { Deps } from '../deps.js';
+import { fromJson } from '../store/json.js';
+import type { OutboxRow } from '../store/schema.js';
+import { PROVIDERS } from '../providers/registry.js';
+import type { ProviderEvent, ProviderRuntime } from '../providers/provider.js';
+
+const LEASE_MS = 60_000;
+const POLL_MS = 1_000;
+const CONCURRENCY = 8;
+export const DEFAULT_RETRY_WINDOW_SECONDS = 24 * 3600;
+
+/** Exponential backoff: 2 s, 4 s, 8 s … capped at 1 h, with ±20 % jitter so retries don't align. */
+export function backoffMs(attempts: number, random = Math.random): number {
+  const base = Math.min(3600_000, 2000 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+function retryWindowMs(p: ProviderConfig | undefined): number {
+  const s = Number(p?.config?.retryWindowSeconds ?? DEFAULT_RETRY_WINDOW_SECONDS);
+  return (Number.isFinite(s) && s > 0 ? s : DEFAULT_RETRY_WINDOW_SECONDS) * 1000;
+}
+
+export function providerState(deps: Deps, providerId: string): ProviderRuntime['state'] {
+  return {
+    async get(conversationId) {
+      const r = await deps.store.db.selectFrom('provider_state').select('data').where('conversation_id', '=', conversationId).where('provider_id', '=', providerId).executeTakeFirst();
+      return fromJson(r?.data, {});
+    },
+    async set(conversationId, patch) {
+      const now = deps.clock.now();
+      await deps.store.write.run(async (tx) => {
+        const r = await tx.selectFrom('provider_state').select('data').where('conversation_id', '=', conversationId).where('provider_id', '=', providerId).executeTakeFirst();
+        const data = JSON.stringify({ ...fromJson(r?.data, {}), ...patch });
+        if (r) await tx.updateTable('provider_state').set({ data, updated_at: now }).where('conversation_id', '=', conversationId).where('provider_id', '=', providerId).execute();
+        else await tx.insertInto('provider_state').values({ conversation_id: conversationId, provider_id: providerId, data, updated_at: now }).execute();
+      });
+    },
+  };
+}
+
+export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = true;
+
+  async function claim(now: number): Promise<OutboxRow[]> {
+    return deps.store.write.run(async (tx) => {
+      const pending = await tx.selectFrom('outbox').selectAll().where('status', '=', 'pending').orderBy('created_at').orderBy('id').limit(500).execute();
+      const firstPerConversation = new Map<string, OutboxRow>();
+      for (const r of pending) if (!firstPerConversation.has(r.conversation_id ?? r.id)) firstPerConversation.set(r.conversation_id ?? r.id, r);
+      const due = [...firstPerConversation.values()].filter((r) => r.next_attempt_at <= now && (r.lease_until === null || r.lease_until < now)).slice(0, 100);
+      const claimed: OutboxRow[] = [];
+      for (const r of due) {
+        const u = await tx
+          .updateTable('outbox')
+          .set({ lease_until: now + LEASE_MS })
+          .where('id', '=', r.id)
+          .where('status', '=', 'pending')
+          .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+          .executeTakeFirst();
+        if (Number(u.numUpdatedRows) === 1) claimed.push(r);
+      }
+      return claimed;
+    });
+  }
+
+  async function deliverOne(row: OutboxRow): Promise<void> {
+    const settings = await deps.settings.offloading();
+    const provider = settings.providers.find((p) => p.id === row.provider_id);
+    const impl = provider ? PROVIDERS[provider.type] : undefined;
+    const event = fromJson<ProviderEvent>(row.payload, {} as ProviderEvent);
+    const now = () => deps.clock.now();
+    let result: Awaited<ReturnType<NonNullable<typeof impl>['deliver']>>;
+    if (!provider || !impl) result = { ok: false, retry: false, error: `provider ${row.provider_id} is no longer configured` };
+    else {
+      try {
+        result = await impl.deliver(event, { deps, provider, state: providerState(deps, provider.id) });
+      } catch (err) {
+        result = { ok: false, retry: true, error: `provider error: ${(err as Error).message}` };
+      }
+    }
+    const attempts = row.attempts + 1;
+    if (result.ok) {
+      await deps.store.write.run((tx) => tx.updateTable('outbox').set({ status: 'delivered', attempts, delivered_at: now(), lease_until: null, last_error: null }).where('id', '=', row.id).execute());
+      return;
+    }
+    deps.metrics.outboxFailures.inc({ provider: row.provider_id });
+    const expired = now() - row.created_at + backoffMs(attempts) > retryWindowMs(provider);
+    const dead = !result.retry || expired;
+    await deps.store.write.run((tx) =>
+      tx
+        .updateTable('outbox')
+        .set({ status: dead ? 'dead' : 'pending', attempts, lease_until: null, last_error: result.error.slice(0, 1000), next_attempt_at: dead ? row.next_attempt_at : now() + backoffMs(attempts) })
+        .where('id', '=', row.id)
+        .execute(),
+    );
+    deps.log.warn({ delivery: row.delivery_id, provider: row.provider_id, event: row.event, attempts, dead, error: result.error }, 'webhook delivery failed');
+    if (row.event === 'handover.requested' && row.conversation_id && (result.refused || dead)) {
+      await inbound
+        .refused(row.provider_id, row.conversation_id, result.refused ? result.error : `the provider could not be reached (${result.error})`)
+        .catch((err) => deps.log.error({ err }, 'could not return a refused handover to the bot'));
+    }
+  }
+
+  async function tick(): Promise<void> {
+    do {
+      again = false;
+      const rows = await claim(deps.clock.now());
+      const queue = [...rows];
+      await Promise.all(
+        Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
+          for (let r = queue.shift(); r; r = queue.shift()) await deliverOne(r);
+        }),
+      );
+      if (rows.length) again = true; // the next row of each conversation may now be due
+    } while (again && !stopped);
+  }
+
+  function run(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = tick()
+      .catch((err) => deps.log.error({ err }, 'outbox poll failed'))
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  }
+
+  return {
+    start() {
+      stopped = false;
+      const loop = async () => {
+        if (stopped) return;
+        await run();
+        if (!stopped) timer = setTimeout(loop, POLL_MS);
+      };
+      void loop();
+    },
+    kick: () => void run(),
+    runOnce: run,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

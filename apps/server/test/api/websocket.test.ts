@@ -1,0 +1,82 @@
+// WebSocket pushes and resume: after a reconnect a client gets exactly what it missed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createConversation, messages } from '../support/http.js';
+import { startTestServer, waitFor, type TestServer } from '../support/server.js';
+import { TestSocket } from '../support/ws-client.js';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+const send = (id: string, token: string, text: string) => call(s.url, 'POST', `/api/v1/conversations/${id}/messages`, { token, body: { text } });
+
+describe('WebSocket', () => {
+  it('refuses a socket without a valid token', async () => {
+    const sock = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=cu_wrong`);
+    await sock.waitFor((e) => e.some((x) => x.type === 'error'));
+    expect(sock.events[0]).toMatchObject({ type: 'error', error: { code: 'UNAUTHORIZED' } });
+    await waitFor(() => sock.closed, 5000, 'close');
+  });
+
+  it('resume after 0 replays the history, then live messages arrive in seq order', async () => {
+    const { conversation, token } = await createConversation(s.url);
+    const sock = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${token}`);
+    sock.send({ type: 'resume', afterSeq: 0 });
+    await sock.waitFor((e) => e.some((x) => x.type === 'ready'));
+    const welcome = sock.messages();
+    expect(welcome.length).toBeGreaterThan(0);
+    expect(welcome[0]!.seq).toBe(1);
+    const r = await send(conversation.id, token, 'hello');
+    await sock.waitFor((e) => e.some((x) => x.type === 'message.created' && x.message.seq > r.body.message.seq), 10_000, 'bot answer');
+    const seqs = sock.messages().map((m) => m.seq);
+    expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    await sock.close();
+  });
+
+  it('after a disconnect, resume {afterSeq} delivers what was missed: nothing lost, nothing twice', async () => {
+    const { conversation, token } = await createConversation(s.url);
+    const first = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${token}`);
+    first.send({ type: 'resume', afterSeq: 0 });
+    await first.waitFor((e) => e.some((x) => x.type === 'ready'));
+    for (let i = 0; i < 3; i++) await send(conversation.id, token, `before ${i}`);
+    await first.waitFor((e) => e.filter((x) => x.type === 'message.created' && x.message.author.type === 'user').length === 3);
+    const seen = first.messages();
+    const lastSeen = seen[seen.length - 1]!.seq;
+    await first.close();
+    // while disconnected
+    for (let i = 0; i < 5; i++) await send(conversation.id, token, `offline ${i}`);
+    await waitFor(async () => (await messages(s.url, conversation.id, token)).filter((m) => m.author.type === 'bot').length >= 9, 10_000, 'bot replies');
+    await s.baton.botTurns.idle();
+    const all = await messages(s.url, conversation.id, token);
+    const second = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${token}`);
+    second.send({ type: 'resume', afterSeq: lastSeen });
+    await second.waitFor((e) => e.some((x) => x.type === 'ready'));
+    const got = second.messages().map((m) => m.seq);
+    const union = [...seen.map((m) => m.seq).filter((q) => q <= lastSeen), ...got];
+    expect(union).toEqual(all.map((m) => m.seq));
+    expect(new Set(union).size).toBe(union.length);
+    // live traffic continues on the new socket without repeats
+    await send(conversation.id, token, 'after');
+    await second.waitFor((e) => e.some((x) => x.type === 'message.created' && x.message.text === 'after'));
+    const after = second.messages().map((m) => m.seq);
+    expect(new Set(after).size).toBe(after.length);
+    await second.close();
+  });
+
+  it('pushes conversation.updated and forwards typing', async () => {
+    const { conversation, token } = await createConversation(s.url);
+    const sock = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${token}`);
+    sock.send({ type: 'ping' });
+    await sock.waitFor((e) => e.some((x) => x.type === 'pong'));
+    await call(s.url, 'POST', `/api/v1/conversations/${conversation.id}/end`, { token });
+    await sock.waitFor((e) => e.some((x) => x.type === 'conversation.updated' && x.conversation.status === 'closed'));
+    sock.send({ type: 'nonsense' });
+    await sock.waitFor((e) => e.some((x) => x.type === 'error' && x.error.code === 'VALIDATION_FAILED'));
+    await sock.close();
+  });
+});
