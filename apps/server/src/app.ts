@@ -25,6 +25,7 @@ import { registerAdminRoutes } from './http/admin-routes.js';
 import { registerAgentRoutes } from './http/agent-routes.js';
 import { registerAuthRoutes } from './http/auth-routes.js';
 import { registerChannelRoutes } from './http/channel-routes.js';
+import { registerChannelWebhookRoutes } from './http/channel-webhook-routes.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { buildOpenApi } from './http/openapi.js';
@@ -164,6 +165,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   registerHealthRoutes(app, deps, state);
   registerChannelRoutes(app, deps);
   registerAuthRoutes(app, deps);
+  registerChannelWebhookRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerAgentRoutes(app, deps);
   const inbound = createInboundActions(deps);

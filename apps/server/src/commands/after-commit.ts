@@ -3,6 +3,7 @@
 import type { BusEvent } from '../bus/bus.js';
 import type { Deps } from '../deps.js';
 import type { Tx } from '../store/write-queue.js';
+import { queueChannelMessages } from './channels.js';
 
 export class AfterCommit {
   readonly events: BusEvent[] = [];
@@ -30,7 +31,11 @@ export async function commit<T>(deps: Deps, fn: (tx: Tx, out: AfterCommit) => Pr
   let out = new AfterCommit();
   const result = await deps.store.write.run(async (tx) => {
     out = new AfterCommit();
-    return fn(tx, out);
+    const r = await fn(tx, out);
+    // messages for channel webhooks join the outbox in the same transaction
+    const created = out.events.flatMap((e) => (e.type === 'message.created' ? [e.message] : []));
+    if (created.length && (await queueChannelMessages(deps, tx, created))) out.kicks.add('outbox');
+    return r;
   });
   out.flush(deps);
   return result;

@@ -7,6 +7,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, 
 import pg from 'pg';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-assignee-name.js';
+import * as m003 from './migrations/003-channels.js';
 import type { Database } from './schema.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -27,7 +28,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002 };
+const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002, '003-channels': m003 };
 
 class CodeMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

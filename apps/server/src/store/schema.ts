@@ -141,6 +141,18 @@ export interface ProviderStateTable {
   updated_at: number;
 }
 
+export interface ChannelsTable {
+  id: string;
+  name: string;
+  url: string;
+  /** encrypted with BATON_SECRET_KEY */
+  secret: string;
+  bot_id: string | null;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface CannedResponsesTable {
   id: string;
   shortcut: string;
@@ -164,6 +176,7 @@ export interface Database {
   inbound_events: InboundEventsTable;
   canned_responses: CannedResponsesTable;
   provider_state: ProviderStateTable;
+  channels: ChannelsTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;
@@ -175,5 +188,6 @@ export type AgentRow = Selectable<AgentsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type TimerRow = Selectable<TimersTable>;
 export type BotRow = Selectable<BotsTable>;
+export type ChannelRow = Selectable<ChannelsTable>;
 // Generated is re-exported for tables that later gain defaulted columns
 export type { Generated };

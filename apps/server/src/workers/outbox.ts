@@ -8,7 +8,10 @@ import type { Deps } from '../deps.js';
 import { fromJson } from '../store/json.js';
 import type { OutboxRow } from '../store/schema.js';
 import { PROVIDERS } from '../providers/registry.js';
-import type { ProviderEvent, ProviderRuntime } from '../providers/provider.js';
+import type { DeliveryResult, ProviderEvent, ProviderRuntime } from '../providers/provider.js';
+import { CHANNEL_TARGET_PREFIX, channelSecret } from '../commands/channels.js';
+import { postJson } from '../providers/http-client.js';
+import { signBody } from '../providers/signing.js';
 
 const LEASE_MS = 60_000;
 const POLL_MS = 1_000;
@@ -44,6 +47,22 @@ export function providerState(deps: Deps, providerId: string): ProviderRuntime['
   };
 }
 
+/** A channel webhook delivery: the message as structured JSON (with a plain-text fallback), signed. */
+async function deliverToChannel(deps: Deps, row: OutboxRow): Promise<DeliveryResult> {
+  const channel = await deps.store.db.selectFrom('channels').selectAll().where('id', '=', row.provider_id.slice(CHANNEL_TARGET_PREFIX.length)).executeTakeFirst();
+  if (!channel) return { ok: false, retry: false, error: 'the channel no longer exists' };
+  const res = await postJson(channel.url, row.payload, {
+    headers: {
+      'X-Baton-Event': row.event,
+      'X-Baton-Delivery': row.delivery_id,
+      'X-Baton-Signature': signBody(channelSecret(deps, channel), row.payload, Math.floor(deps.clock.now() / 1000)),
+      'User-Agent': 'Baton-Channel/1',
+    },
+    timeoutMs: 10_000,
+  });
+  return res.ok ? { ok: true } : { ok: false, retry: res.retryable, error: res.error };
+}
+
 export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -77,11 +96,12 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
     const impl = provider ? PROVIDERS[provider.type] : undefined;
     const event = fromJson<ProviderEvent>(row.payload, {} as ProviderEvent);
     const now = () => deps.clock.now();
-    let result: Awaited<ReturnType<NonNullable<typeof impl>['deliver']>>;
-    if (!provider || !impl) result = { ok: false, retry: false, error: `provider ${row.provider_id} is no longer configured` };
+    let result: DeliveryResult;
+    if (row.provider_id.startsWith(CHANNEL_TARGET_PREFIX)) result = await deliverToChannel(deps, row);
+    else if (!provider || !impl) result = { ok: false, retry: false, error: `provider ${row.provider_id} is no longer configured` };
     else {
       try {
-        result = await impl.deliver(event, { deps, provider, state: providerState(deps, provider.id) });
+        result = await impl!.deliver(event, { deps, provider: provider!, state: providerState(deps, provider!.id) });
       } catch (err) {
         result = { ok: false, retry: true, error: `provider error: ${(err as Error).message}` };
       }

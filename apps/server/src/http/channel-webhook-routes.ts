@@ -1,0 +1,62 @@
+// Channel webhooks: admin configuration and the signed inbound endpoint.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ChannelBody, ChannelInbound, ChannelPatch, channelInbound, channelSecret, getChannel, patchChannel, presentChannel, saveChannel } from '../commands/channels.js';
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { verifySignature } from '../providers/signing.js';
+import { requireAgent } from './auth-guard.js';
+import { parse } from './parse.js';
+
+const IdParams = z.object({ id: z.string().min(1).max(64) });
+
+export function registerChannelWebhookRoutes(app: FastifyInstance, deps: Deps) {
+  app.get('/api/v1/channels', async (req) => {
+    await requireAgent(deps, req, ['admin']);
+    const rows = await deps.store.db.selectFrom('channels').selectAll().orderBy('id').execute();
+    return { channels: rows.map(presentChannel) };
+  });
+  app.post('/api/v1/channels', async (req, reply) => {
+    await requireAgent(deps, req, ['admin']);
+    return reply.status(201).send({ channel: await saveChannel(deps, parse(ChannelBody, req.body)) });
+  });
+  app.get('/api/v1/channels/:id', async (req) => {
+    await requireAgent(deps, req, ['admin']);
+    return { channel: presentChannel(await getChannel(deps, parse(IdParams, req.params).id)) };
+  });
+  app.patch('/api/v1/channels/:id', async (req) => {
+    await requireAgent(deps, req, ['admin']);
+    return { channel: await patchChannel(deps, parse(IdParams, req.params).id, parse(ChannelPatch, req.body)) };
+  });
+  app.delete('/api/v1/channels/:id', async (req) => {
+    await requireAgent(deps, req, ['admin']);
+    const { id } = parse(IdParams, req.params);
+    await getChannel(deps, id);
+    await deps.store.write.run((tx) => tx.deleteFrom('channels').where('id', '=', id).execute());
+    return { ok: true };
+  });
+
+  app.register(async (scoped) => {
+    scoped.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    scoped.post(
+      '/api/v1/channels/:id/events',
+      { config: { rateLimit: { max: deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE * 10, timeWindow: 60_000, keyGenerator: (req) => `channel:${(req.params as { id?: string }).id}` } } },
+      async (req, reply) => {
+        const { id } = parse(IdParams, req.params);
+        const channel = await deps.store.db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
+        if (!channel) throw new AppError('NOT_FOUND', `No channel "${id}"`);
+        const raw = typeof req.body === 'string' ? req.body : '';
+        const check = verifySignature(channelSecret(deps, channel), raw, req.headers['x-baton-signature'] as string | undefined, Math.floor(deps.clock.now() / 1000));
+        if (!check.ok) throw new AppError(check.code, check.message);
+        let json: unknown;
+        try {
+          json = JSON.parse(raw);
+        } catch {
+          throw new AppError('INVALID_JSON');
+        }
+        const result = await channelInbound(deps, channel, parse(ChannelInbound, json));
+        return reply.status(result.duplicate ? 200 : 201).send(result);
+      },
+    );
+  });
+}
