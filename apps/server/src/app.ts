@@ -176,6 +176,24 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   registerSocketRoutes(app, deps, hub, agentSockets);
   registerStatic(app);
 
+  // one sweep for all sockets: a peer that did not answer the last ping is gone (half-open TCP)
+  const alive = new WeakSet<object>();
+  const heartbeat = setInterval(() => {
+    for (const ws of app.websocketServer.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, 30_000);
+  heartbeat.unref();
+  app.websocketServer.on('connection', (ws) => {
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+  });
+
   const timers = createTimerWorker(deps, { overflow });
   kicks.timers = () => timers.kick();
 
@@ -204,6 +222,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     close() {
       closing ??= (async () => {
         state.ready = false;
+        clearInterval(heartbeat);
         await app.close();
         agentSockets.close();
         await timers.stop();
