@@ -1,0 +1,225 @@
+// Shared pieces of the benchmarks: start Baton as a child process on loopback, HTTP and WebSocket
+// clients with keep-alive, latency statistics, and the raw WebSocket relay baseline.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import http from 'node:http';
+import WebSocket, { WebSocketServer } from 'ws';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MAIN = path.join(ROOT, 'apps/server/dist/main.js');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export interface BatonProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  dataDir: string;
+  stop(): Promise<void>;
+  rssKb(): number;
+}
+
+export async function startBaton(env: Record<string, string> = {}, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-'))): Promise<BatonProcess & { readyMs: number }> {
+  if (!fs.existsSync(MAIN)) throw new Error('build first: npm run build');
+  const port = await freePort();
+  const started = Date.now();
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      BATON_ADMIN_EMAIL: 'admin@example.com',
+      BATON_ADMIN_PASSWORD: 'admin-password',
+      RATE_LIMIT_MESSAGES_PER_MINUTE: '100000000',
+      RATE_LIMIT_CONVERSATIONS_PER_MINUTE: '100000000',
+      RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Baton exited: ${err}`);
+    try {
+      const r = await fetch(`${url}/readyz`);
+      if (r.ok) break;
+    } catch {
+      // not yet
+    }
+    if (Date.now() - started > 60_000) throw new Error(`Baton not ready: ${err}`);
+    await sleep(20);
+  }
+  const readyMs = Date.now() - started;
+  return {
+    url,
+    port,
+    child,
+    dataDir,
+    readyMs,
+    rssKb: () => {
+      try {
+        const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      } catch {
+        return 0;
+      }
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 512 });
+
+/** JSON over HTTP/1.1 with keep-alive (the load generator must not pay a TCP handshake per call). */
+export function api<T = any>(base: string, method: string, p: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(body));
+  }
+  return new Promise((resolve, reject) => {
+    const req = http.request(base + p, { method, headers, agent: keepAlive }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : undefined) as T });
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export function openSocket(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+export interface Stats {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export function stats(samples: number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : 0);
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return { count: s.length, p50: r(at(50)), p90: r(at(90)), p99: r(at(99)), max: r(s[s.length - 1] ?? 0) };
+}
+
+/**
+ * The baseline: a bare `ws` relay on loopback. Pairs of clients; each "user" sends, the relay pushes
+ * to the paired "agent". No parsing beyond JSON, no persistence — what a socket relay costs here.
+ */
+export async function rawRelayBaseline(opts: { pairs: number; seconds: number; inFlight: number }): Promise<{ msgsPerSec: number; latency: Stats }> {
+  const port = await freePort();
+  const wss = new WebSocketServer({ port, host: '127.0.0.1', perMessageDeflate: false });
+  const peers = new Map<string, WebSocket>();
+  wss.on('connection', (ws, req) => {
+    const u = new URL(req.url ?? '/', 'http://x');
+    const id = u.searchParams.get('id')!;
+    const to = u.searchParams.get('to')!;
+    peers.set(id, ws);
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d));
+      peers.get(to)?.send(JSON.stringify({ type: 'message.created', message: m }));
+    });
+  });
+  const result = await driveRelay({
+    pairs: opts.pairs,
+    seconds: opts.seconds,
+    inFlight: opts.inFlight,
+    async setup(i) {
+      const agent = await openSocket(`ws://127.0.0.1:${port}/?id=a${i}&to=u${i}`);
+      const user = await openSocket(`ws://127.0.0.1:${port}/?id=u${i}&to=a${i}`);
+      return { send: (text) => Promise.resolve(user.send(JSON.stringify({ text }))), receiver: agent, close: () => (user.close(), agent.close()) };
+    },
+  });
+  wss.close();
+  return result;
+}
+
+export interface RelayPair {
+  send(text: string): Promise<unknown>;
+  receiver: WebSocket;
+  close(): void;
+}
+
+/** Closed-loop load: each pair keeps `inFlight` messages outstanding; latency = send → pushed. */
+export async function driveRelay(opts: { pairs: number; seconds: number; inFlight: number; setup(i: number): Promise<RelayPair> }) {
+  const pairs = await Promise.all(Array.from({ length: opts.pairs }, (_, i) => opts.setup(i)));
+  const latencies: number[] = [];
+  let delivered = 0;
+  const end = Date.now() + opts.seconds * 1000;
+  await Promise.all(
+    pairs.map(async (p, i) => {
+      const waiting = new Map<string, { t: number; done: () => void }>();
+      let n = 0;
+      p.receiver.on('message', (d) => {
+        const e = JSON.parse(String(d));
+        const text = e.type === 'message.created' ? e.message?.text : undefined;
+        const w = text ? waiting.get(text) : undefined;
+        if (w) {
+          waiting.delete(text);
+          if (Date.now() <= end) {
+            latencies.push(performance.now() - w.t);
+            delivered++;
+          }
+          w.done();
+        }
+      });
+      const lane = async () => {
+        while (Date.now() < end) {
+          const text = `p${i}-${n++}`;
+          const arrived = new Promise<void>((done) => waiting.set(text, { t: performance.now(), done }));
+          await p.send(text);
+          await Promise.race([arrived, sleep(5000)]);
+        }
+      };
+      await Promise.all(Array.from({ length: opts.inFlight }, lane));
+    }),
+  );
+  for (const p of pairs) p.close();
+  return { msgsPerSec: Math.round(delivered / opts.seconds), latency: stats(latencies) };
+}
+
+export function writeResult(name: string, data: unknown): void {
+  fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, 'bench/results', `${name}.json`), JSON.stringify({ name, at: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version }, ...(data as object) }, null, 2));
+}

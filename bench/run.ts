@@ -1,0 +1,158 @@
+// npm run bench — starts what it needs on loopback, runs bounded scenarios and prints each as a
+// ratio to a raw WebSocket relay measured in the same run; writes bench/results/*.json and
+// BENCHMARKS.md (table + chart). `npm run bench -- --soak[=minutes]` adds the soak (default 10 min);
+// `--only=name,name` runs a subset.
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { rawRelayBaseline, ROOT, sleep, startBaton, writeResult } from './lib.js';
+import { botTurns, botTurnsAtRate, handovers } from './scenarios/bot-and-handover.js';
+import { idleSockets, startup } from './scenarios/capacity.js';
+import { relayAtRate, relayThroughput } from './scenarios/relay.js';
+import { soak } from './scenarios/soak.js';
+import { writeReport, type Row } from './report.js';
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string | undefined]));
+const only = args.get('only')?.split(',');
+const want = (name: string) => !only || only.includes(name);
+const PG = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+
+async function freshPg(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `baton_bench_${Date.now().toString(36)}`;
+  const c = new pg.Client({ connectionString: PG });
+  await c.connect();
+  await c.query(`create database ${name}`);
+  await c.end();
+  const u = new URL(PG);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const d = new pg.Client({ connectionString: PG });
+      await d.connect();
+      await d.query(`drop database if exists ${name} with (force)`);
+      await d.end();
+    },
+  };
+}
+
+const rows: Row[] = [];
+function record(row: Row) {
+  rows.push(row);
+  const ratio = row.ratio !== undefined ? ` ratio ${row.ratio.toFixed(3)}×` : '';
+  console.log(`${row.pass ? 'PASS' : 'MISS'}  ${row.scenario}: ${row.value}${ratio}  (target ${row.target})`);
+}
+
+async function main() {
+  console.log('baseline: raw ws relay …');
+  const baseline = await rawRelayBaseline({ pairs: 20, seconds: SECONDS, inFlight: 4 });
+  writeResult('baseline-relay', baseline);
+  console.log(`  ${baseline.msgsPerSec} msg/s, p99 ${baseline.latency.p99} ms`);
+  rows.push({ scenario: 'raw ws relay (baseline)', value: `${baseline.msgsPerSec} msg/s, p99 ${baseline.latency.p99} ms`, target: '—', pass: true, ratio: 1 });
+
+  for (const store of ['sqlite', 'postgres'] as const) {
+    if (!want(`relay-${store}`)) continue;
+    const db = store === 'postgres' ? await freshPg() : undefined;
+    const b = await startBaton(db ? { DATABASE_URL: db.url, BATON_SECRET_KEY: 'bench-secret-key-0123456789abcdef' } : {});
+    try {
+      const r = await relayThroughput(b, { pairs: 20, seconds: SECONDS, inFlight: 4 });
+      const ratio = r.msgsPerSec / baseline.msgsPerSec;
+      writeResult(`relay-${store}`, { ...r, ratio });
+      record({ scenario: `user→agent relay, persisted + pushed (${store})`, value: `${r.msgsPerSec} msg/s, p99 ${r.latency.p99} ms`, ratio, target: '≥ 0.35×', pass: ratio >= 0.35 });
+      const fixed = await relayAtRate(b, { pairs: 50, seconds: 5, rate: 5000 });
+      writeResult(`relay-${store}-5000`, fixed);
+      record({ scenario: `relay p99 at 5,000 msg/s offered (${store})`, value: `achieved ${fixed.achieved} msg/s, p99 ${fixed.latency.p99} ms, errors ${fixed.errors}`, target: 'p99 ≤ 25 ms', pass: fixed.latency.p99 <= 25 && fixed.errors === 0 });
+    } finally {
+      await b.stop();
+      await db?.drop();
+    }
+  }
+
+  if (want('bot')) {
+    const b = await startBaton();
+    try {
+      const r = await botTurns(b, { users: 40, seconds: SECONDS });
+      const ratio = r.turnsPerSec / baseline.msgsPerSec;
+      writeResult('bot-turns', { ...r, ratio });
+      record({ scenario: 'bot turns (message → NLU → dialog → reply persisted + pushed)', value: `${r.turnsPerSec} turns/s, p99 ${r.latency.p99} ms`, ratio, target: '≥ 0.10×', pass: ratio >= 0.1 });
+      const half = await botTurnsAtRate(b, { users: 40, seconds: 5, rate: Math.max(1, Math.floor(r.turnsPerSec / 2)) });
+      writeResult('bot-turns-half-load', half);
+      record({ scenario: `bot turn p99 at half load (${half.offered}/s)`, value: `p99 ${half.latency.p99} ms`, target: 'p99 ≤ 50 ms', pass: half.latency.p99 <= 50 });
+    } finally {
+      await b.stop();
+    }
+  }
+
+  if (want('handovers')) {
+    const b = await startBaton({ SQLITE_SYNCHRONOUS: 'FULL' });
+    try {
+      const r = await handovers(b, { count: 2000, agents: 40 });
+      writeResult('handovers', r);
+      record({ scenario: 'handovers (offload → routed → assigned, SQLite)', value: `${r.perSec}/s over ${r.handovers}, assignment p99 ${r.assignment?.p99 ?? '?'} ms`, ratio: r.perSec / baseline.msgsPerSec, target: '≥ 1,000/s, p99 ≤ 50 ms', pass: r.perSec >= 1000 && (r.assignment?.p99 ?? Infinity) <= 50 });
+    } finally {
+      await b.stop();
+    }
+  }
+
+  if (want('idle')) {
+    const r = await idleSockets(10_000);
+    writeResult('idle-sockets', r);
+    record({ scenario: 'idle WebSocket connections on one instance', value: `${r.connections} open, ${r.kbPerConnection} KB each`, target: '10,000 at ≤ 10 KB each', pass: r.connections >= 10_000 && r.kbPerConnection <= 10 });
+  }
+
+  if (want('startup')) {
+    const r = await startup();
+    writeResult('startup', r);
+    record({ scenario: 'start-up to ready, existing data dir', value: `${r.median} ms (runs ${r.readyMs.join(', ')})`, target: '≤ 1,500 ms', pass: r.median <= 1500 });
+  }
+
+  if (want('two-instances')) {
+    const db = await freshPg();
+    const env = { DATABASE_URL: db.url, REDIS_URL: REDIS, BATON_SECRET_KEY: 'bench-secret-key-0123456789abcdef' };
+    const one = await startBaton(env);
+    let single = 0;
+    try {
+      single = (await relayThroughput(one, { pairs: 20, seconds: SECONDS, inFlight: 4 })).msgsPerSec;
+    } finally {
+      await one.stop();
+    }
+    const a = await startBaton(env);
+    const b = await startBaton(env);
+    try {
+      // users send through A, agents' sockets are on B: every message crosses Redis
+      const r = await relayThroughput(a, { pairs: 20, seconds: SECONDS, inFlight: 4, wsBase: b.url.replace(/^http/, 'ws'), sendVia: (i) => (i % 2 ? a.url : b.url) });
+      const ratio = r.msgsPerSec / single;
+      writeResult('two-instances', { single, two: r.msgsPerSec, ratio, latency: r.latency });
+      record({ scenario: 'two instances through Redis vs one (PostgreSQL)', value: `${r.msgsPerSec} vs ${single} msg/s`, ratio, target: '≥ 0.8× one instance', pass: ratio >= 0.8 });
+    } finally {
+      await a.stop();
+      await b.stop();
+      await db.drop();
+    }
+  }
+
+  if (args.has('soak')) {
+    const minutes = Number(args.get('soak') ?? 10);
+    const r = await soak(minutes);
+    writeResult('soak', r);
+    record({ scenario: `soak ${minutes} min at steady load`, value: `${r.mbPerMinute} MB/min RSS growth (${r.messages} messages)`, target: '≤ 1 MB/min', pass: r.mbPerMinute <= 1 });
+  } else {
+    const prev = path.join(ROOT, 'bench/results/soak.json');
+    if (fs.existsSync(prev)) {
+      const r = JSON.parse(fs.readFileSync(prev, 'utf8'));
+      rows.push({ scenario: `soak ${r.minutes} min (from ${r.at.slice(0, 10)}; rerun with --soak)`, value: `${r.mbPerMinute} MB/min RSS growth`, target: '≤ 1 MB/min', pass: r.mbPerMinute <= 1 });
+    }
+  }
+
+  writeReport(rows, baseline);
+  await sleep(10);
+  const missed = rows.filter((r) => !r.pass);
+  console.log(`\n${rows.length - missed.length} met, ${missed.length} missed — see BENCHMARKS.md`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
