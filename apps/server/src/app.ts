@@ -82,10 +82,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const metrics = createMetrics();
   const bots = new BotRegistry(store, log);
   const settings = createSettingsCache(store, () => key);
-  let deps!: Deps;
   const botTurns = createBotTurns(() => deps);
   const kicks: Record<'outbox' | 'timers', () => void> = { outbox: () => undefined, timers: () => undefined };
-  deps = {
+  const deps: Deps = {
     config,
     store,
     bus,
