@@ -1,0 +1,231 @@
+// The desk's only door to the server: every REST call of DESIGN.md §3 (agent and admin side), typed.
+// Auth rides on the httpOnly session cookie; writes carry X-Requested-With, the server's CSRF guard.
+import type { Agent, AgentConversation, AgentRole, AgentStatus, Button, Card, Message, OffloadingSettings, Variables } from '@baton/proto';
+
+export type { Agent, AgentConversation, AgentRole, AgentStatus, Button, Card, Message, OffloadingSettings, Variables };
+
+export interface CannedResponse {
+  id: string;
+  shortcut: string;
+  title: string;
+  text: string;
+}
+
+export interface AgentLoad {
+  agent: Agent;
+  activeChats: number;
+}
+
+export interface Overview {
+  queue: AgentConversation[];
+  live: AgentConversation[];
+  agents: AgentLoad[];
+}
+
+export interface Analytics {
+  from?: string;
+  to?: string;
+  handovers: {
+    total: number;
+    byTrigger: Record<string, number>;
+    byReason: Record<string, number>;
+    bySkill: Record<string, number>;
+    byLanguage: Record<string, number>;
+    byProvider: Record<string, number>;
+  };
+  waitSeconds: { p50: number | null; p90: number | null; count?: number };
+  abandonment: { count: number; rate: number };
+  handlingSeconds: { p50: number | null; p90: number | null; byAgent: { agentId: string; name: string; p50: number | null; count: number }[] };
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+export interface Delivery {
+  id: string;
+  deliveryId?: string;
+  providerId: string;
+  event: string;
+  conversationId?: string | null;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  deliveredAt?: string | null;
+}
+
+export interface BotSummary {
+  id: string;
+  name?: string | null;
+  version: number;
+  updatedAt: string;
+}
+export interface BotDetail extends BotSummary {
+  source: string;
+  format: 'yaml' | 'json';
+}
+export interface BotProblem {
+  path: string;
+  message: string;
+}
+
+export type ConversationListStatus = 'offloaded' | 'agent' | 'closed';
+export interface ConversationQuery {
+  status: ConversationListStatus;
+  scope?: 'mine' | 'all';
+  q?: string;
+  agentId?: string;
+  skill?: string;
+  tag?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+export interface AgentInput {
+  email: string;
+  name: string;
+  password?: string;
+  role: AgentRole;
+  skills: string[];
+  languages: string[];
+  maxConcurrent: number;
+}
+
+/** A server refusal with its stable code, so screens can switch on `code` rather than on text. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+const BASE = '/api/v1';
+
+/** Called on any 401 so the shell can drop back to the login page. */
+let onUnauthorized: (() => void) | undefined;
+export function setUnauthorizedHandler(fn: (() => void) | undefined) {
+  onUnauthorized = fn;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  /** raw text body (bot YAML) with its content type */
+  raw?: { text: string; type: string };
+  query?: Record<string, string | number | undefined>;
+}
+
+async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET') headers['X-Requested-With'] = 'baton-desk';
+  let body: string | undefined;
+  if (opts.raw) {
+    headers['Content-Type'] = opts.raw.type;
+    body = opts.raw.text;
+  } else if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  let url = BASE + path;
+  if (opts.query) {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts.query)) if (v !== undefined && v !== '') qs.set(k, String(v));
+    const s = qs.toString();
+    if (s) url += `?${s}`;
+  }
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, body, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'Cannot reach the Baton server. Check your connection.');
+  }
+  const text = await res.text();
+  let json: unknown = undefined;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+  }
+  if (!res.ok) {
+    const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    if (res.status === 401 && !path.startsWith('/auth/login')) onUnauthorized?.();
+    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? res.statusText, err?.details);
+  }
+  return json as T;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  // auth and presence
+  login: (email: string, password: string) => request<{ token: string; agent: Agent; expiresAt: string }>('POST', '/auth/login', { body: { email, password } }),
+  logout: () => request<{ ok: true }>('POST', '/auth/logout'),
+  me: () => request<{ agent: Agent }>('GET', '/agent/me'),
+  setStatus: (status: AgentStatus) => request<{ agent: Agent }>('PUT', '/agent/status', { body: { status } }),
+
+  // conversations
+  conversations: (q: ConversationQuery) =>
+    request<{ conversations: AgentConversation[] }>('GET', '/agent/conversations', { query: { ...q } }),
+  conversation: (id: string) => request<{ conversation: AgentConversation; messages: Message[] }>('GET', `/agent/conversations/${enc(id)}`),
+  history: (id: string) => request<{ conversations: AgentConversation[] }>('GET', `/agent/conversations/${enc(id)}/history`),
+  accept: (id: string) => request<{ conversation: AgentConversation; messages?: Message[] }>('POST', `/agent/conversations/${enc(id)}/accept`),
+  send: (id: string, body: { text?: string; buttons?: Button[]; cards?: Card[]; internal?: boolean }) =>
+    request<{ message: Message }>('POST', `/agent/conversations/${enc(id)}/messages`, { body }),
+  typing: (id: string, on: boolean) => request<{ ok: true }>('POST', `/agent/conversations/${enc(id)}/typing`, { body: { on } }),
+  transfer: (id: string, to: { agentId: string } | { skill: string }) => request<{ ok: true }>('POST', `/agent/conversations/${enc(id)}/transfer`, { body: to }),
+  handBack: (id: string, body: { dialog?: string; variables?: Variables }) => request<{ ok: true }>('POST', `/agent/conversations/${enc(id)}/handback`, { body }),
+  close: (id: string) => request<{ ok: true }>('POST', `/agent/conversations/${enc(id)}/close`),
+
+  // canned responses
+  cannedResponses: () => request<{ cannedResponses: CannedResponse[] }>('GET', '/agent/canned-responses'),
+  createCanned: (c: Omit<CannedResponse, 'id'>) => request<{ cannedResponse: CannedResponse }>('POST', '/canned-responses', { body: c }),
+  updateCanned: (id: string, c: Omit<CannedResponse, 'id'>) => request<{ cannedResponse: CannedResponse }>('PUT', `/canned-responses/${enc(id)}`, { body: c }),
+  deleteCanned: (id: string) => request<{ ok: true }>('DELETE', `/canned-responses/${enc(id)}`),
+
+  // supervisors
+  overview: () => request<Overview>('GET', '/supervisor/overview'),
+  analytics: (from?: string, to?: string) => request<Analytics>('GET', '/analytics', { query: { from, to } }),
+
+  // admin: agents
+  agents: () => request<{ agents: Agent[] }>('GET', '/agents'),
+  createAgent: (a: AgentInput) => request<{ agent: Agent }>('POST', '/agents', { body: a }),
+  updateAgent: (id: string, a: Partial<AgentInput>) => request<{ agent: Agent }>('PATCH', `/agents/${enc(id)}`, { body: a }),
+  deleteAgent: (id: string) => request<{ ok: true }>('DELETE', `/agents/${enc(id)}`),
+
+  // admin: settings and bots
+  offloadingSettings: () => request<OffloadingSettings>('GET', '/settings/offloading'),
+  saveOffloadingSettings: (s: OffloadingSettings) => request<OffloadingSettings>('PUT', '/settings/offloading', { body: s }),
+  bots: () => request<{ bots: BotSummary[] }>('GET', '/bots'),
+  bot: (id: string) => request<{ bot: BotDetail }>('GET', `/bots/${enc(id)}`),
+  dialogs: (botId: string) => request<{ dialogs: string[] }>('GET', `/bots/${enc(botId)}/dialogs`),
+  saveBot: (id: string, source: string) => request<{ bot: BotSummary }>('PUT', `/bots/${enc(id)}`, { raw: botBody(source) }),
+  validateBot: (source: string) => request<{ ok: true }>('POST', '/bots/validate', { raw: botBody(source) }),
+
+  // admin: provider deliveries
+  deliveries: (status?: DeliveryStatus, limit = 100) => request<{ deliveries: Delivery[] }>('GET', '/providers/deliveries', { query: { status, limit } }),
+  redeliver: (id: string) => request<{ ok: true }>('POST', `/providers/deliveries/${enc(id)}/redeliver`),
+};
+
+/** YAML unless it plainly is JSON; the server sniffs the same way. */
+function botBody(source: string): { text: string; type: string } {
+  return { text: source, type: source.trimStart().startsWith('{') ? 'application/json' : 'application/yaml' };
+}
+
+/** The validation problems of a BOT_INVALID (or VALIDATION_FAILED) answer, when it carries any. */
+export function problemsOf(err: unknown): BotProblem[] {
+  if (!(err instanceof ApiError)) return [];
+  const d = err.details as { problems?: BotProblem[]; issues?: { path?: unknown; message?: string }[] } | undefined;
+  if (Array.isArray(d?.problems)) return d.problems;
+  if (Array.isArray(d?.issues)) return d.issues.map((i) => ({ path: Array.isArray(i.path) ? i.path.join('.') : String(i.path ?? ''), message: i.message ?? '' }));
+  return [];
+}
+
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError) return err.message || err.code;
+  return err instanceof Error ? err.message : String(err);
+}

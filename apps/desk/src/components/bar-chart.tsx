@@ -1,0 +1,49 @@
+// A horizontal SVG bar chart (no chart library): label, bar, value; scales to its container.
+export interface Bar {
+  label: string;
+  value: number;
+  display?: string;
+}
+
+export function BarChart(props: { bars: Bar[]; title: string; empty?: string; testId?: string }) {
+  const max = Math.max(1, ...props.bars.map((b) => b.value));
+  const rowH = 28;
+  const labelW = 128;
+  const width = 420;
+  const barW = width - labelW - 56;
+  const h = props.bars.length * rowH;
+  return (
+    <figure className="chart" data-testid={props.testId}>
+      <figcaption>{props.title}</figcaption>
+      {props.bars.length === 0 ? (
+        <p className="muted small">{props.empty ?? 'No data in this period.'}</p>
+      ) : (
+        <svg viewBox={`0 0 ${width} ${h}`} width="100%" role="img" aria-label={`${props.title}: ${props.bars.map((b) => `${b.label} ${b.display ?? b.value}`).join(', ')}`}>
+          {props.bars.map((b, i) => {
+            const w = Math.max(2, (b.value / max) * barW);
+            const y = i * rowH;
+            return (
+              <g key={b.label} transform={`translate(0 ${y})`}>
+                <text x={labelW - 8} y={rowH / 2} textAnchor="end" dominantBaseline="central" className="chart-label">
+                  {b.label.length > 18 ? `${b.label.slice(0, 17)}…` : b.label}
+                </text>
+                <rect x={labelW} y={5} width={barW} height={rowH - 10} rx={4} className="chart-track" />
+                <rect x={labelW} y={5} width={w} height={rowH - 10} rx={4} className="chart-bar" />
+                <text x={labelW + w + 6} y={rowH / 2} dominantBaseline="central" className="chart-value">
+                  {b.display ?? b.value}
+                </text>
+              </g>
+            );
+          })}
+        </svg>
+      )}
+    </figure>
+  );
+}
+
+/** Record → bars, largest first. */
+export function barsOf(rec: Record<string, number> | undefined, label: (k: string) => string = (k) => k): Bar[] {
+  return Object.entries(rec ?? {})
+    .map(([k, v]) => ({ label: label(k), value: v }))
+    .sort((a, b) => b.value - a.value);
+}

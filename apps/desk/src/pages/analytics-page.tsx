@@ -1,0 +1,91 @@
+// Analytics: handovers per trigger, reason, skill, language and provider; wait times, abandonment and
+// handling time per agent, for a date range.
+import { useState } from 'react';
+import { api } from '../api';
+import { barsOf, BarChart } from '../components/bar-chart';
+import { ErrorNote, PageHeader, Spinner } from '../components/ui';
+import { dateInputValue, formatSecondsOrDash, humanEvent, percent } from '../format';
+import { useLoad } from '../hooks';
+
+const RANGES: { label: string; days: number }[] = [
+  { label: 'Today', days: 0 },
+  { label: '7 days', days: 6 },
+  { label: '30 days', days: 29 },
+];
+
+export function AnalyticsPage() {
+  const [from, setFrom] = useState(() => dateInputValue(Date.now(), 6));
+  const [to, setTo] = useState(() => dateInputValue(Date.now(), 0));
+  // "to" is a whole day: ask up to the end of it
+  const data = useLoad(() => api.analytics(new Date(`${from}T00:00:00`).toISOString(), new Date(`${to}T23:59:59.999`).toISOString()), [from, to]);
+  const a = data.data;
+  return (
+    <div className="page analytics" data-testid="analytics-page">
+      <PageHeader
+        title="Analytics"
+        subtitle="How often the bot hands over, why, and how fast people pick up."
+        actions={
+          <div className="range-picker">
+            <div className="segmented">
+              {RANGES.map((r) => {
+                const f = dateInputValue(Date.now(), r.days);
+                const on = from === f && to === dateInputValue(Date.now(), 0);
+                return (
+                  <button
+                    key={r.label}
+                    type="button"
+                    className={on ? 'seg on' : 'seg'}
+                    onClick={() => {
+                      setFrom(f);
+                      setTo(dateInputValue(Date.now(), 0));
+                    }}
+                  >
+                    {r.label}
+                  </button>
+                );
+              })}
+            </div>
+            <input type="date" value={from} max={to} onChange={(e) => e.target.value && setFrom(e.target.value)} aria-label="From" />
+            <input type="date" value={to} min={from} onChange={(e) => e.target.value && setTo(e.target.value)} aria-label="To" />
+          </div>
+        }
+      />
+      <ErrorNote text={data.error} />
+      {!a ? (
+        data.loading ? <Spinner /> : null
+      ) : (
+        <>
+          <div className="stat-cards">
+            <StatCard label="Handovers" value={String(a.handovers.total)} testId="stat-handovers" />
+            <StatCard label="Wait p50 / p90" value={`${formatSecondsOrDash(a.waitSeconds.p50)} / ${formatSecondsOrDash(a.waitSeconds.p90)}`} hint={a.waitSeconds.count !== undefined ? `${a.waitSeconds.count} accepted` : undefined} />
+            <StatCard label="Abandoned" value={percent(a.abandonment.rate)} hint={`${a.abandonment.count} left before an agent`} tone={a.abandonment.rate > 0.2 ? 'bad' : undefined} />
+            <StatCard label="Handling p50 / p90" value={`${formatSecondsOrDash(a.handlingSeconds.p50)} / ${formatSecondsOrDash(a.handlingSeconds.p90)}`} />
+          </div>
+          <div className="charts">
+            <BarChart title="By trigger" bars={barsOf(a.handovers.byTrigger, humanEvent)} testId="chart-trigger" />
+            <BarChart title="By reason" bars={barsOf(a.handovers.byReason)} />
+            <BarChart title="By skill" bars={barsOf(a.handovers.bySkill)} />
+            <BarChart title="By language" bars={barsOf(a.handovers.byLanguage, (k) => k.toUpperCase())} />
+            <BarChart title="By provider" bars={barsOf(a.handovers.byProvider)} />
+            <BarChart
+              title="Handling time per agent (p50)"
+              bars={a.handlingSeconds.byAgent
+                .map((x) => ({ label: x.name, value: x.p50 ?? 0, display: `${formatSecondsOrDash(x.p50)} · ${x.count} chats` }))
+                .sort((x, y) => y.value - x.value)}
+            />
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function StatCard(props: { label: string; value: string; hint?: string; tone?: 'bad'; testId?: string }) {
+  return (
+    <div className={props.tone ? `stat-card ${props.tone}` : 'stat-card'} data-testid={props.testId}>
+      <span className="stat-label">{props.label}</span>
+      <strong className="stat-value">{props.value}</strong>
+      {props.hint ? <span className="muted small">{props.hint}</span> : null}
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+// Admin: the provider delivery log (webhook and other outbound calls) with redelivery.
+import { useState } from 'react';
+import { api, errorText, type DeliveryStatus } from '../api';
+import { Icon } from '../components/icons';
+import { ErrorNote, PageHeader } from '../components/ui';
+import { useDesk } from '../desk-context';
+import { relativeTime } from '../format';
+import { useLoad, useNow } from '../hooks';
+
+const FILTERS: (DeliveryStatus | undefined)[] = [undefined, 'pending', 'delivered', 'dead'];
+
+export function DeliveriesPage() {
+  const desk = useDesk();
+  const now = useNow(10_000);
+  const [status, setStatus] = useState<DeliveryStatus>();
+  const list = useLoad(() => api.deliveries(status, 200).then((r) => r.deliveries), [status]);
+  const redeliver = async (id: string) => {
+    try {
+      await api.redeliver(id);
+      desk.toast('Queued for redelivery', 'success');
+      void list.reload();
+    } catch (err) {
+      desk.toast(errorText(err), 'error');
+    }
+  };
+  return (
+    <div className="page" data-testid="deliveries-page">
+      <PageHeader
+        title="Deliveries"
+        subtitle="Events sent to external providers. Failed ones are retried with backoff; dead ones wait for you."
+        actions={
+          <button type="button" className="btn ghost" onClick={() => void list.reload()}>
+            <Icon name="refresh" size={16} /> Refresh
+          </button>
+        }
+      />
+      <div className="segmented" role="tablist">
+        {FILTERS.map((f) => (
+          <button key={f ?? 'all'} type="button" className={status === f ? 'seg on' : 'seg'} onClick={() => setStatus(f)}>
+            {f ?? 'all'}
+          </button>
+        ))}
+      </div>
+      <ErrorNote text={list.error} />
+      <div className="table-wrap">
+        <table className="table" data-testid="deliveries-table">
+          <thead>
+            <tr>
+              <th>Created</th>
+              <th>Provider</th>
+              <th>Event</th>
+              <th>Status</th>
+              <th className="num">Attempts</th>
+              <th>Last error / next try</th>
+              <th aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {list.data?.map((d) => (
+              <tr key={d.id} data-testid="delivery-row">
+                <td title={d.createdAt}>{relativeTime(d.createdAt, now)}</td>
+                <td className="mono">{d.providerId}</td>
+                <td className="mono">{d.event}</td>
+                <td>
+                  <span className={`badge delivery-${d.status}`}>{d.status}</span>
+                </td>
+                <td className="num">{d.attempts}</td>
+                <td className="clip">
+                  {d.lastError ? <span className="error-text">{d.lastError}</span> : null}
+                  {d.status === 'pending' && d.nextAttemptAt ? <span className="muted small block">next {new Date(d.nextAttemptAt).toLocaleTimeString()}</span> : null}
+                </td>
+                <td className="actions">
+                  {d.status !== 'pending' ? (
+                    <button type="button" className="btn small ghost" onClick={() => void redeliver(d.id)} data-testid="redeliver">
+                      Redeliver
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+            {list.data && list.data.length === 0 ? (
+              <tr>
+                <td colSpan={7} className="muted">
+                  No deliveries{status ? ` with status ${status}` : ''}.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

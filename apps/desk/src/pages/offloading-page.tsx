@@ -1,0 +1,432 @@
+// Settings > Offloading: the switch, time zone, weekly opening hours (several ranges a day), closures,
+// waiting timeout, routing mode and overflow, the bot's system dialogs and the providers. Secrets
+// come back masked and are sent back masked, which the server reads as "unchanged".
+import { SECRET_MASK, type ProviderConfig, type Weekday } from '@baton/proto';
+import { useEffect, useMemo, useState } from 'react';
+import { api, errorText, problemsOf, type BotProblem, type OffloadingSettings } from '../api';
+import { Icon } from '../components/icons';
+import { ErrorNote, PageHeader, Spinner } from '../components/ui';
+import { useDesk } from '../desk-context';
+import { formatDuration } from '../format';
+import { addClosure, DAYS, hasProblems, hoursReducer, normaliseHours, openMinutes, validateHours, type Closure, type HoursAction } from '../opening-hours';
+
+const DIALOG_FIELDS: { key: keyof NonNullable<OffloadingSettings['dialogs']>; label: string; hint: string }[] = [
+  { key: 'disabled', label: 'Offloading disabled', hint: 'when the switch is off' },
+  { key: 'closed', label: 'Closed', hint: 'outside opening hours or on a closure' },
+  { key: 'opened', label: 'Handover started', hint: 'tells the user an agent is coming' },
+  { key: 'cancelled', label: 'User cancelled', hint: 'the user left the queue' },
+  { key: 'timeout', label: 'Waiting timed out', hint: 'nobody accepted in time' },
+];
+const PROVIDER_TYPES: ProviderConfig['type'][] = ['desk', 'webhook', 'genesys-cloud', 'help-scout'];
+const SECRET_KEY = /secret|password|token|key/i;
+
+function timeZones(): string[] {
+  try {
+    return (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+  } catch {
+    return [];
+  }
+}
+
+export function OffloadingPage() {
+  const desk = useDesk();
+  const [s, setS] = useState<OffloadingSettings>();
+  const [saved, setSaved] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [problems, setProblems] = useState<BotProblem[]>([]);
+  const [dialogs, setDialogs] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api
+      .offloadingSettings()
+      .then((x) => {
+        setS(x);
+        setSaved(JSON.stringify(x));
+      })
+      .catch((err) => setError(errorText(err)));
+    api
+      .bots()
+      .then((r) => (r.bots[0] ? api.dialogs(r.bots[0].id) : { dialogs: [] }))
+      .then((r) => setDialogs(r.dialogs))
+      .catch(() => undefined);
+  }, []);
+
+  const hoursProblems = useMemo(() => (s ? validateHours(s.openingHours) : {}), [s]);
+  const dirty = s ? JSON.stringify(s) !== saved : false;
+  if (!s) return <div className="page">{error ? <ErrorNote text={error} /> : <Spinner />}</div>;
+
+  const set = (patch: Partial<OffloadingSettings>) => setS({ ...s, ...patch });
+  const hours = (a: HoursAction) => set({ openingHours: hoursReducer(s.openingHours, a) });
+  const routing = { mode: 'auto' as const, overflowAfterSeconds: null, overflowSkill: null, ...s.routing };
+
+  const save = async () => {
+    setBusy(true);
+    setError(undefined);
+    setProblems([]);
+    try {
+      const out = await api.saveOffloadingSettings({ ...s, openingHours: normaliseHours(s.openingHours) });
+      setS(out);
+      setSaved(JSON.stringify(out));
+      desk.toast('Offloading settings saved', 'success');
+    } catch (err) {
+      setError(errorText(err));
+      setProblems(problemsOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="page settings-page" data-testid="offloading-page">
+      <PageHeader title="Offloading" subtitle="When and where the bot hands conversations to people." />
+
+      <section className="card-section">
+        <div className="switch-row">
+          <label className={s.enabled ? 'switch big on' : 'switch big'}>
+            <input type="checkbox" checked={s.enabled} onChange={(e) => set({ enabled: e.target.checked })} data-testid="offloading-enabled" />
+            <span className="switch-track" aria-hidden="true" />
+            <span>
+              <strong>Offloading {s.enabled ? 'on' : 'off'}</strong>
+              <small className="muted block">{s.enabled ? 'The bot hands over to agents when its flow asks for it.' : 'The bot never hands over; it runs the “disabled” dialog.'}</small>
+            </span>
+          </label>
+        </div>
+        <div className="form-grid three">
+          <label className="field">
+            <span>Time zone</span>
+            <input list="tz-list" value={s.timezone} onChange={(e) => set({ timezone: e.target.value })} data-testid="offloading-timezone" />
+            <datalist id="tz-list">
+              {timeZones().map((z) => (
+                <option key={z} value={z} />
+              ))}
+            </datalist>
+          </label>
+          <label className="field">
+            <span>Waiting timeout (seconds)</span>
+            <input type="number" min={10} value={s.waitingTimeoutSeconds} onChange={(e) => set({ waitingTimeoutSeconds: Number(e.target.value) })} data-testid="offloading-timeout" />
+            <small className="muted">{formatDuration(s.waitingTimeoutSeconds)} before the user returns to the bot</small>
+          </label>
+          <label className="field">
+            <span>Default provider</span>
+            <select value={s.defaultProviderId} onChange={(e) => set({ defaultProviderId: e.target.value })}>
+              {s.providers.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name} ({p.id})
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </section>
+
+      <section className="card-section">
+        <div className="section-head">
+          <h2>Opening hours</h2>
+          <label className="check">
+            <input type="checkbox" checked={Boolean(s.alwaysOpen)} onChange={(e) => set({ alwaysOpen: e.target.checked })} data-testid="offloading-always-open" />
+            Always open (ignore hours)
+          </label>
+        </div>
+        <div className={s.alwaysOpen ? 'hours disabled' : 'hours'} data-testid="opening-hours">
+          {DAYS.map((day) => (
+            <DayRow key={day} day={day} ranges={s.openingHours[day] ?? []} problems={hoursProblems[day]} dispatch={hours} />
+          ))}
+        </div>
+      </section>
+
+      <section className="card-section">
+        <h2>Closures</h2>
+        <p className="muted small">Public holidays and exceptional closures; with a time window only that part of the day is closed.</p>
+        <Closures list={s.closures ?? []} onChange={(closures) => set({ closures })} />
+      </section>
+
+      <section className="card-section">
+        <h2>Routing</h2>
+        <div className="form-grid three">
+          <div className="field">
+            <span>Mode</span>
+            <div className="segmented">
+              {(['auto', 'broadcast'] as const).map((m) => (
+                <button key={m} type="button" className={routing.mode === m ? 'seg on' : 'seg'} onClick={() => set({ routing: { ...routing, mode: m } })} data-testid={`routing-${m}`}>
+                  {m === 'auto' ? 'Auto-assign' : 'Broadcast'}
+                </button>
+              ))}
+            </div>
+            <small className="muted">{routing.mode === 'auto' ? 'The least busy eligible agent gets the chat.' : 'Offered to every eligible agent; first to accept wins.'}</small>
+          </div>
+          <label className="field">
+            <span>Overflow after (seconds)</span>
+            <input type="number" min={0} placeholder="off" value={routing.overflowAfterSeconds ?? ''} onChange={(e) => set({ routing: { ...routing, overflowAfterSeconds: e.target.value === '' ? null : Number(e.target.value) } })} />
+          </label>
+          <label className="field">
+            <span>Overflow to skill</span>
+            <input value={routing.overflowSkill ?? ''} placeholder="general" onChange={(e) => set({ routing: { ...routing, overflowSkill: e.target.value.trim() || null } })} />
+          </label>
+        </div>
+      </section>
+
+      <section className="card-section">
+        <h2>Bot dialogs</h2>
+        <p className="muted small">Which dialog of the bot runs at each moment of a handover. Empty uses the bot’s built-in system dialog.</p>
+        <datalist id="dialog-names">
+          {dialogs.map((d) => (
+            <option key={d} value={d} />
+          ))}
+        </datalist>
+        <div className="form-grid three">
+          {DIALOG_FIELDS.map((f) => (
+            <label className="field" key={f.key}>
+              <span>{f.label}</span>
+              <input
+                list="dialog-names"
+                value={s.dialogs?.[f.key] ?? ''}
+                placeholder={`offloading_${f.key}`}
+                onChange={(e) => {
+                  const next = { ...s.dialogs };
+                  if (e.target.value) next[f.key] = e.target.value;
+                  else delete next[f.key];
+                  set({ dialogs: next });
+                }}
+                data-testid={`dialog-${f.key}`}
+              />
+              <small className="muted">{f.hint}</small>
+            </label>
+          ))}
+        </div>
+      </section>
+
+      <section className="card-section">
+        <div className="section-head">
+          <h2>Providers</h2>
+          <button type="button" className="btn small" onClick={() => set({ providers: [...s.providers, { id: `provider${s.providers.length + 1}`, type: 'webhook', name: 'New provider', config: { url: '', secret: '' } }] })}>
+            <Icon name="plus" size={14} /> Add provider
+          </button>
+        </div>
+        <div className="providers">
+          {s.providers.map((p, i) => (
+            <ProviderEditor
+              key={i}
+              p={p}
+              isDefault={p.id === s.defaultProviderId}
+              onChange={(np) => set({ providers: s.providers.map((x, j) => (j === i ? np : x)) })}
+              onRemove={s.providers.length > 1 ? () => set({ providers: s.providers.filter((_, j) => j !== i) }) : undefined}
+            />
+          ))}
+        </div>
+      </section>
+
+      <div className="save-bar">
+        {error ? (
+          <div className="save-errors" role="alert" data-testid="settings-errors">
+            <strong>Not saved:</strong>
+            {problems.length ? (
+              <ul>
+                {problems.map((p, i) => (
+                  <li key={i}>
+                    <code>{p.path}</code> {p.message}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <span> {error}</span>
+            )}
+          </div>
+        ) : (
+          <span className="muted small">{dirty ? 'Unsaved changes' : 'All changes saved'}</span>
+        )}
+        <button type="button" className="btn primary" onClick={() => void save()} disabled={busy || !dirty || hasProblems(hoursProblems)} data-testid="offloading-save">
+          Save changes
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function DayRow(props: { day: Weekday; ranges: { from: string; to: string }[]; problems?: Record<number, string>; dispatch: (a: HoursAction) => void }) {
+  const { day, ranges, dispatch } = props;
+  const mins = openMinutes(ranges);
+  return (
+    <div className="day-row" data-testid={`hours-${day}`}>
+      <div className="day-name">{day[0]!.toUpperCase() + day.slice(1)}</div>
+      <div className="day-ranges">
+        {ranges.length === 0 ? <span className="closed-tag">Closed</span> : null}
+        {ranges.map((r, i) => (
+          <div className={props.problems?.[i] ? 'range bad' : 'range'} key={i}>
+            <input type="time" value={r.from} onChange={(e) => dispatch({ type: 'setRange', day, index: i, field: 'from', value: e.target.value })} aria-label={`${day} range ${i + 1} from`} />
+            <span className="muted">–</span>
+            <input type="time" value={r.to === '24:00' ? '23:59' : r.to} onChange={(e) => dispatch({ type: 'setRange', day, index: i, field: 'to', value: e.target.value })} aria-label={`${day} range ${i + 1} to`} />
+            <button type="button" className="icon-btn" aria-label={`Remove ${day} range ${i + 1}`} onClick={() => dispatch({ type: 'removeRange', day, index: i })}>
+              <Icon name="close" size={14} />
+            </button>
+            {props.problems?.[i] ? <small className="field-error">{props.problems[i]}</small> : null}
+          </div>
+        ))}
+        <button type="button" className="btn ghost small" onClick={() => dispatch({ type: 'addRange', day })} data-testid={`hours-add-${day}`}>
+          <Icon name="plus" size={14} /> Range
+        </button>
+      </div>
+      <div className="day-tools">
+        <span className="muted small">{mins ? `${Math.floor(mins / 60)}h${mins % 60 ? String(mins % 60).padStart(2, '0') : ''}` : ''}</span>
+        <select
+          aria-label={`Copy ${day}`}
+          value=""
+          onChange={(e) => {
+            if (e.target.value === 'weekdays') dispatch({ type: 'copyToWeekdays', day });
+            if (e.target.value === 'all') dispatch({ type: 'copyToAll', day });
+            if (e.target.value === 'close') dispatch({ type: 'closeDay', day });
+          }}
+        >
+          <option value="">More…</option>
+          <option value="weekdays">Copy to Mon–Fri</option>
+          <option value="all">Copy to every day</option>
+          <option value="close">Close this day</option>
+        </select>
+      </div>
+    </div>
+  );
+}
+
+function Closures(props: { list: Closure[]; onChange: (l: Closure[]) => void }) {
+  const [c, setC] = useState<Closure>({ date: '', name: '' });
+  return (
+    <div data-testid="closures">
+      {props.list.length ? (
+        <table className="table compact">
+          <tbody>
+            {props.list.map((x, i) => (
+              <tr key={`${x.date}-${x.from ?? ''}-${i}`} data-testid="closure-row">
+                <td className="mono">{x.date}</td>
+                <td>{x.name ?? <span className="muted">—</span>}</td>
+                <td>{x.from && x.to ? `${x.from}–${x.to}` : 'all day'}</td>
+                <td className="actions">
+                  <button type="button" className="icon-btn" aria-label={`Remove closure ${x.date}`} onClick={() => props.onChange(props.list.filter((_, j) => j !== i))}>
+                    <Icon name="trash" size={16} />
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="muted small">No closures.</p>
+      )}
+      <div className="closure-add">
+        <input type="date" value={c.date} onChange={(e) => setC({ ...c, date: e.target.value })} aria-label="Closure date" data-testid="closure-date" />
+        <input placeholder="Name (e.g. Christmas)" value={c.name ?? ''} onChange={(e) => setC({ ...c, name: e.target.value })} aria-label="Closure name" data-testid="closure-name" />
+        <input type="time" value={c.from ?? ''} onChange={(e) => setC({ ...c, from: e.target.value || undefined })} aria-label="Closed from (optional)" />
+        <input type="time" value={c.to ?? ''} onChange={(e) => setC({ ...c, to: e.target.value || undefined })} aria-label="Closed until (optional)" />
+        <button
+          type="button"
+          className="btn small"
+          disabled={!c.date}
+          onClick={() => {
+            props.onChange(addClosure(props.list, c));
+            setC({ date: '', name: '' });
+          }}
+          data-testid="closure-add"
+        >
+          <Icon name="plus" size={14} /> Add closure
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function ProviderEditor(props: { p: ProviderConfig; isDefault: boolean; onChange: (p: ProviderConfig) => void; onRemove?: () => void }) {
+  const { p } = props;
+  const entries = Object.entries(p.config ?? {});
+  const setConfig = (config: Record<string, unknown>) => props.onChange({ ...p, config });
+  return (
+    <div className="provider" data-testid="provider">
+      <div className="provider-head">
+        <input className="provider-name" value={p.name} onChange={(e) => props.onChange({ ...p, name: e.target.value })} aria-label="Provider name" />
+        {props.isDefault ? <span className="badge badge-skill">default</span> : null}
+        <label className="check">
+          <input type="checkbox" checked={p.enabled !== false} onChange={(e) => props.onChange({ ...p, enabled: e.target.checked })} /> enabled
+        </label>
+        {props.onRemove ? (
+          <button type="button" className="icon-btn" aria-label={`Remove ${p.name}`} onClick={props.onRemove}>
+            <Icon name="trash" size={16} />
+          </button>
+        ) : null}
+      </div>
+      <div className="form-grid two">
+        <label className="field">
+          <span>Id</span>
+          <input value={p.id} onChange={(e) => props.onChange({ ...p, id: e.target.value })} className="mono" />
+        </label>
+        <label className="field">
+          <span>Type</span>
+          <select value={p.type} onChange={(e) => props.onChange({ ...p, type: e.target.value as ProviderConfig['type'] })}>
+            {PROVIDER_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {p.type !== 'desk' || entries.length ? (
+        <div className="config">
+          {entries.map(([k, v]) => {
+            const secret = SECRET_KEY.test(k);
+            const isObject = v !== null && typeof v === 'object';
+            return (
+              <div className="row-inline" key={k}>
+                <span className="config-key mono">{k}</span>
+                {isObject ? (
+                  <code className="muted small">{JSON.stringify(v)}</code>
+                ) : (
+                  <input
+                    type={secret ? 'password' : 'text'}
+                    value={String(v ?? '')}
+                    autoComplete="off"
+                    onFocus={(e) => secret && e.target.value === SECRET_MASK && e.target.select()}
+                    onChange={(e) => setConfig({ ...p.config, [k]: e.target.value })}
+                    aria-label={k}
+                    data-testid={secret ? 'provider-secret' : undefined}
+                  />
+                )}
+                {secret && v === SECRET_MASK ? <span className="muted small">stored</span> : null}
+                <button
+                  type="button"
+                  className="icon-btn"
+                  aria-label={`Remove ${k}`}
+                  onClick={() => {
+                    const next = { ...p.config };
+                    delete next[k];
+                    setConfig(next);
+                  }}
+                >
+                  <Icon name="close" size={14} />
+                </button>
+              </div>
+            );
+          })}
+          <AddConfigKey onAdd={(k) => setConfig({ ...p.config, [k]: '' })} />
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function AddConfigKey(props: { onAdd: (k: string) => void }) {
+  const [k, setK] = useState('');
+  return (
+    <div className="row-inline">
+      <input placeholder="setting name (url, secret…)" value={k} onChange={(e) => setK(e.target.value)} aria-label="New setting name" />
+      <button
+        type="button"
+        className="btn ghost small"
+        disabled={!k.trim()}
+        onClick={() => {
+          props.onAdd(k.trim());
+          setK('');
+        }}
+      >
+        Add setting
+      </button>
+    </div>
+  );
+}
