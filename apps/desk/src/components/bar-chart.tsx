@@ -8,9 +8,11 @@ export interface Bar {
 export function BarChart(props: { bars: Bar[]; title: string; empty?: string; testId?: string }) {
   const max = Math.max(1, ...props.bars.map((b) => b.value));
   const rowH = 28;
-  const labelW = 128;
-  const width = 420;
-  const barW = width - labelW - 56;
+  const labelW = 150;
+  const width = 440;
+  // room on the right for the longest value label ("6m 20s · 74 chats")
+  const valueW = Math.max(40, ...props.bars.map((b) => String(b.display ?? b.value).length * 7 + 10));
+  const barW = width - labelW - valueW;
   const h = props.bars.length * rowH;
   return (
     <figure className="chart" data-testid={props.testId}>
@@ -25,7 +27,8 @@ export function BarChart(props: { bars: Bar[]; title: string; empty?: string; te
             return (
               <g key={b.label} transform={`translate(0 ${y})`}>
                 <text x={labelW - 8} y={rowH / 2} textAnchor="end" dominantBaseline="central" className="chart-label">
-                  {b.label.length > 18 ? `${b.label.slice(0, 17)}…` : b.label}
+                  <title>{b.label}</title>
+                  {b.label.length > 21 ? `${b.label.slice(0, 20)}…` : b.label}
                 </text>
                 <rect x={labelW} y={5} width={barW} height={rowH - 10} rx={4} className="chart-track" />
                 <rect x={labelW} y={5} width={w} height={rowH - 10} rx={4} className="chart-bar" />

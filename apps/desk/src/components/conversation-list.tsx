@@ -33,7 +33,7 @@ function ConversationRow(props: { kind: ListKind; c: AgentConversation; openId?:
   const unread = props.unread?.[c.id] ?? 0;
   const testId = kind === 'queue' ? 'queue-item' : kind === 'mine' ? 'chat-item' : 'history-item';
   return (
-    <li className={props.openId === c.id ? 'conv-row open' : 'conv-row'} data-testid={testId} data-conversation-id={c.id}>
+    <li className={`conv-row${props.openId === c.id ? ' open' : ''}${kind === 'queue' && props.onAccept ? ' has-accept' : ''}`} data-testid={testId} data-conversation-id={c.id}>
       <a className="conv-link" href={href(...props.routeBase, c.id)} aria-current={props.openId === c.id ? 'true' : undefined}>
         <Avatar name={userLabel(c)} />
         <div className="conv-main">
@@ -54,7 +54,6 @@ function ConversationRow(props: { kind: ListKind; c: AgentConversation; openId?:
               {c.language.toUpperCase()}
             </span>
             {(kind === 'closed' || props.showAssignee) && c.assignee ? <span className="badge badge-agent">{c.assignee.name}</span> : null}
-            {c.status === 'offloaded' && c.queuePosition ? <span className="badge subtle">#{c.queuePosition}</span> : null}
             {unread ? <span className="unread" aria-label={`${unread} unread`}>{unread}</span> : null}
           </div>
         </div>
