@@ -16,7 +16,8 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 export interface SettingsCache {
-  offloading(): Promise<OffloadingSettings>;
+  /** inside a write job pass its transaction: on SQLite the job holds the only connection */
+  offloading(tx?: Tx): Promise<OffloadingSettings>;
   invalidate(): void;
 }
 

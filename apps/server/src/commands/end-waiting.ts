@@ -1,7 +1,8 @@
 // The user stops waiting (cancel), the waiting timer fires, or the provider refuses: back to the
 // bot, which runs the matching system dialog.
 import type { Deps } from '../deps.js';
-import { updateConversation } from '../store/conversations.js';
+import { AppError } from '../errors.js';
+import { findConversation, updateConversation } from '../store/conversations.js';
 import { commit } from './after-commit.js';
 import { readBotState, writeBotState } from './bot-state.js';
 import { announceConversation, lockOrThrow, mustTransition, systemLine } from './conversation-events.js';
@@ -20,6 +21,10 @@ export async function endWaiting(
   opts: { detail?: string; ifStatus?: 'offloaded' } = {},
 ): Promise<{ changed: boolean }> {
   const w = WHY[why];
+  const current = await findConversation(deps.store.db, conversationId);
+  if (!current) throw new AppError('CONVERSATION_NOT_FOUND');
+  // loaded before the transaction: inside it, SQLite's only connection belongs to the job
+  const bot = await deps.bots.get(current.bot_id);
   return commit(deps, async (tx, out) => {
     const conv = await lockOrThrow(deps, tx, conversationId);
     // a timer that fires after an agent accepted is stale: nothing to do
@@ -27,7 +32,6 @@ export async function endWaiting(
     mustTransition(conv, why);
     const now = deps.clock.now();
     await cancelHandover(deps, tx, out, conv, why === 'wait.cancel' ? 'cancelled' : why === 'wait.timeout' ? 'timeout' : 'refused');
-    const bot = await deps.bots.get(conv.bot_id);
     // the refused case falls back to the closed dialog when the bot has no dedicated one
     const dialog = bot.runtime.hasDialog(w.dialog) ? w.dialog : why === 'provider.refuse' && bot.runtime.hasDialog('offloading_closed') ? 'offloading_closed' : null;
     const state = readBotState(conv.bot_state);

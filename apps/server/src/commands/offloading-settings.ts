@@ -6,6 +6,7 @@ import type { Deps, SettingsCache } from '../deps.js';
 import { AppError } from '../errors.js';
 import { readSetting, writeSetting } from '../store/settings.js';
 import type { Store } from '../store/database.js';
+import type { Tx } from '../store/write-queue.js';
 import { decryptSecrets, encryptSecrets, isSecretField } from '../secrets.js';
 import { PROVIDERS } from '../providers/registry.js';
 
@@ -14,10 +15,10 @@ const KEY = 'offloading';
 export function createSettingsCache(store: Store, secretKey: () => Buffer): SettingsCache {
   let cached: Promise<OffloadingSettings> | undefined;
   return {
-    offloading() {
+    offloading(tx?: Tx) {
       if (!cached) {
         cached = (async () => {
-          const stored = await readSetting<OffloadingSettings>(store.db, KEY);
+          const stored = await readSetting<OffloadingSettings>(tx ?? store.db, KEY);
           return stored ? decryptSecrets(OffloadingSettings.parse(stored), secretKey()) : defaultOffloadingSettings();
         })();
         cached.catch(() => (cached = undefined));

@@ -26,7 +26,7 @@ export interface StoredHandover {
 }
 
 export async function requestHandover(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, offload: OffloadRequest): Promise<void> {
-  const settings = await deps.settings.offloading();
+  const settings = await deps.settings.offloading(tx);
   const provider =
     settings.providers.find((p) => p.id === offload.providerId && p.enabled !== false) ??
     settings.providers.find((p) => p.id === settings.defaultProviderId) ??

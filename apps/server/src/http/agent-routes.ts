@@ -2,6 +2,7 @@
 // hand back, close, presence, canned responses, history, overview, analytics; plus agents admin.
 import { AgentMessageBody, CreateAgentBody, HandbackBody, SetAgentStatusBody, TransferBody, UpdateAgentBody } from '@baton/proto';
 import type { FastifyInstance } from 'fastify';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { acceptConversation, agentMessage, agentTyping, closeConversation, handBack, setAgentStatus, transferConversation } from '../commands/agent-actions.js';
 import { agentConversationDetail, listAgentConversations, supervisorOverview, userHistory } from '../commands/agent-queries.js';
@@ -14,7 +15,7 @@ import { requireAgent } from './auth-guard.js';
 import { parse } from './parse.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}(T.*)?$/, 'must be a date (YYYY-MM-DD) or an ISO timestamp').refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
+const day = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}/.test(s) && DateTime.fromISO(s).isValid, 'must be a real date (YYYY-MM-DD) or an ISO timestamp');
 const ListQuery = z.object({
   status: z.enum(['offloaded', 'agent', 'closed', 'bot']).default('agent'),
   scope: z.enum(['mine', 'all']).optional(),

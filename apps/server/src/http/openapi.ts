@@ -67,6 +67,7 @@ export const OPERATIONS: Op[] = [
   { method: 'put', path: '/api/v1/bots/{id}', summary: 'Create or replace a bot (YAML or JSON body); 422 BOT_INVALID lists each problem with its path', tag: 'Admin', auth: 'admin', bodyMedia: ['application/yaml', 'application/json', 'text/plain'] },
   { method: 'post', path: '/api/v1/bots/validate', summary: 'Validate a bot definition without saving it', tag: 'Admin', auth: 'admin', bodyMedia: ['application/yaml', 'application/json', 'text/plain'], response: Ok },
   { method: 'get', path: '/api/v1/bots/{id}/dialogs', summary: 'Dialog names of a bot (hand-back targets)', tag: 'Admin', auth: 'agent', response: z.object({ dialogs: z.array(z.string()) }) },
+  { method: 'get', path: '/api/v1/openapi.json', summary: 'This OpenAPI document', tag: 'Meta', auth: 'none' },
   { method: 'get', path: '/api/v1/bots/schema.json', summary: 'JSON Schema of the bot definition format, for editors', tag: 'Admin', auth: 'none' },
 ];
 

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { AppError } from '../errors.js';
 
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const r = schema.safeParse(value ?? {});
+  const r = schema.safeParse(value);
   if (r.success) return r.data;
   const problems = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const tooLong = r.error.issues.some(

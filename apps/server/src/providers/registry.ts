@@ -63,7 +63,7 @@ export function createProviderQueue(getDeps: () => Deps) {
   return {
     async queue(tx: Tx, conv: ConversationRow, type: ProviderEventName, data: Record<string, unknown>): Promise<boolean> {
       const deps = getDeps();
-      const settings = await deps.settings.offloading();
+      const settings = await deps.settings.offloading(tx);
       const cfg = settings.providers.find((p) => p.id === conv.provider_id);
       if (!cfg || cfg.type === 'desk') return false;
       const impl = PROVIDERS[cfg.type];

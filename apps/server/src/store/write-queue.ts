@@ -1,6 +1,7 @@
 // Group commit: every state change is a job; the jobs queued during one tick run in ONE transaction,
 // each inside a savepoint so one failing job rolls back alone. A job's promise resolves only after
 // the transaction has committed, so whatever the caller acknowledges is durable.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -8,6 +9,8 @@ export type Tx = Transaction<Database> | Kysely<Database>;
 type Job<T> = { fn: (tx: Tx) => Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void };
 
 const MAX_BATCH = 256;
+// a job that queued another job would wait for itself: fail loudly instead of hanging
+const insideJob = new AsyncLocalStorage<true>();
 
 export class WriteQueue {
   private queue: Job<unknown>[] = [];
@@ -21,6 +24,7 @@ export class WriteQueue {
 
   run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
+    if (insideJob.getStore()) return Promise.reject(new Error('write queue: a job may not queue another job (use its transaction)'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve, reject } as Job<unknown>);
       if (!this.running) {
@@ -46,7 +50,11 @@ export class WriteQueue {
     for (const r of this.idle.splice(0)) r();
   }
 
-  private async commit(batch: Job<unknown>[]): Promise<void> {
+  private commit(batch: Job<unknown>[]): Promise<void> {
+    return insideJob.run(true, () => this.commitBatch(batch));
+  }
+
+  private async commitBatch(batch: Job<unknown>[]): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
       const trx = await this.db.startTransaction().execute();
