@@ -27,6 +27,8 @@ export interface DeskValue {
   canned: CannedResponse[];
   reloadCanned: () => Promise<void>;
   unread: Record<string, number>;
+  /** whether a conversation is one of my live chats right now (read at call time, never stale) */
+  isMyChat: (id: string) => boolean;
   /** the conversation on screen: its messages do not count as unread */
   setOpenId: (id: string | undefined) => void;
   toast: (text: string, kind?: Toast['kind']) => void;
@@ -58,6 +60,7 @@ export function DeskProvider(props: { agent: Agent; onLoggedOut: () => void; chi
   const queueRef = useRef<AgentConversation[] | null>(null);
   const meRef = useRef(me);
   meRef.current = me;
+  const mineRef = useRef<AgentConversation[]>([]);
 
   const toast = useCallback((text: string, kind: Toast['kind'] = 'info') => {
     const id = Date.now() + Math.random();
@@ -87,12 +90,16 @@ export function DeskProvider(props: { agent: Agent; onLoggedOut: () => void; chi
       }
       setQueue(sortedQueue);
       // my chats: only those I own (a supervisor's "agent" list may include others' with scope=all)
-      setMine(sortByActivity(m.conversations.filter((c) => c.assignee?.id === meRef.current.id)));
+      const myChats = sortByActivity(m.conversations.filter((c) => c.assignee?.id === meRef.current.id));
+      mineRef.current = myChats;
+      // follow every chat of mine (the server does so at connect; chats accepted since need asking)
+      for (const c of myChats) socket.subscribe(c.id);
+      setMine(myChats);
       setListsLoaded(true);
     } catch (err) {
       toast(`Could not refresh the lists: ${errorText(err)}`, 'error');
     }
-  }, [toast]);
+  }, [toast, socket]);
 
   const reloadCanned = useCallback(async () => {
     try {
@@ -145,6 +152,8 @@ export function DeskProvider(props: { agent: Agent; onLoggedOut: () => void; chi
     document.title = titleWithBadge(queue.length);
   }, [queue.length]);
 
+  const isMyChat = useCallback((id: string) => mineRef.current.some((c) => c.id === id), []);
+
   const setOpenId = useCallback((id: string | undefined) => {
     openId.current = id;
     if (id) setUnread((u) => (u[id] ? { ...u, [id]: 0 } : u));
@@ -190,6 +199,7 @@ export function DeskProvider(props: { agent: Agent; onLoggedOut: () => void; chi
     canned,
     reloadCanned,
     unread,
+    isMyChat,
     setOpenId,
     toast,
     toasts,

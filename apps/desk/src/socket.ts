@@ -47,7 +47,9 @@ export class DeskSocket {
     return () => this.stateListeners.delete(fn);
   }
 
+  /** idempotent: a conversation already followed is not asked for again */
   subscribe(conversationId: string) {
+    if (this.subscriptions.has(conversationId)) return;
     this.subscriptions.add(conversationId);
     this.send({ type: 'subscribe', conversationId });
   }

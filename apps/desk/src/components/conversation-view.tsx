@@ -82,9 +82,9 @@ export function ConversationView(props: { id: string; backHref: string }) {
       clearTimeout(typingTimer);
       desk.setOpenId(undefined);
       // my own chats stay followed (the server subscribes them anyway) for unread counts
-      if (!desk.mine.some((c) => c.id === id)) desk.socket.unsubscribe(id);
+      if (!desk.isMyChat(id)) desk.socket.unsubscribe(id);
     };
-    // deliberately not on desk.mine: re-subscribing on every list change would drop events
+    // desk's functions are stable; depending on the whole desk object would re-subscribe on every render
   }, [id, load]);
 
   const mine = conv ? isMine(conv, desk.me.id) : false;
