@@ -1,0 +1,224 @@
+// The bot definition format (YAML or JSON), one zod schema: validation with the path of every
+// problem, TypeScript types, and the JSON Schema for editors (docs/bot-definition.schema.json).
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+
+/** A text in every language of the bot, or one string for all of them. `{{variable}}` is interpolated. */
+export const LocalizedText = z.union([z.string().min(1).max(4000), z.record(z.string().min(2).max(10), z.string().min(1).max(4000))]);
+export type LocalizedText = z.infer<typeof LocalizedText>;
+
+const Name = z.string().min(1).max(100).regex(/^[a-z0-9_.-]+$/i, 'letters, digits, _ . - only');
+
+export const BotButton = z
+  .object({
+    title: LocalizedText,
+    /** run this dialog when clicked */
+    goto: Name.optional(),
+    /** or send this payload (an intent or dialog name, or anything the bot handles) */
+    payload: z.string().min(1).max(1000).optional(),
+  })
+  .strict()
+  .refine((b) => b.goto || b.payload, { message: 'a button needs goto or payload' });
+
+export const BotCard = z
+  .object({
+    title: LocalizedText,
+    subtitle: LocalizedText.optional(),
+    imageUrl: z.url({ protocol: /^https?$/ }).optional(),
+    buttons: z.array(BotButton).max(5).optional(),
+  })
+  .strict();
+
+export const MessageStep = z
+  .object({
+    message: z
+      .object({
+        text: LocalizedText.optional(),
+        buttons: z.array(BotButton).max(10).optional(),
+        /** one card, or several shown as a carousel */
+        cards: z.array(BotCard).max(10).optional(),
+      })
+      .strict()
+      .refine((m) => m.text || m.buttons?.length || m.cards?.length, { message: 'a message needs text, buttons or cards' }),
+  })
+  .strict();
+
+export const QuestionType = z.enum(['text', 'email', 'phone', 'number', 'choice']);
+
+export const QuestionStep = z
+  .object({
+    question: z
+      .object({
+        variable: Name,
+        type: QuestionType.default('text'),
+        prompt: LocalizedText,
+        /** what the bot says when the answer is not valid; a default per type otherwise */
+        invalid: LocalizedText.optional(),
+        /** for type choice: the allowed answers, shown as buttons */
+        choices: z.array(z.object({ value: z.string().min(1).max(200), title: LocalizedText }).strict()).max(10).optional(),
+        /** how many invalid answers before giving up (then onFail) */
+        retries: z.number().int().min(0).max(10).default(2),
+        onFail: Name.optional(),
+      })
+      .strict()
+      .refine((q) => q.type !== 'choice' || (q.choices?.length ?? 0) > 0, { message: 'a choice question needs choices' }),
+  })
+  .strict();
+
+export const TagStep = z.object({ tag: z.union([Name, z.array(Name).min(1)]) }).strict();
+export const GotoStep = z.object({ goto: Name }).strict();
+export const SetVariableStep = z.object({ setVariable: z.object({ name: Name, value: z.union([z.string().max(4000), z.number(), z.boolean(), z.null()]) }).strict() }).strict();
+
+export const OffloadStep = z
+  .object({
+    offload: z
+      .object({
+        skill: Name.default('general'),
+        reason: z.string().min(1).max(200),
+        trigger: z.enum(['explicit', 'not_understood', 'flow_end', 'other']).default('other'),
+        /** variables sent with the handover (all collected ones when absent) */
+        variables: z.array(Name).optional(),
+        tags: z.array(Name).default([]),
+        note: z.string().max(1000).optional(),
+        providerId: Name.optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const WebhookStep = z
+  .object({
+    webhook: z
+      .object({
+        url: z.string().min(1).max(2000),
+        method: z.enum(['GET', 'POST', 'PUT']).default('POST'),
+        headers: z.record(z.string(), z.string().max(2000)).optional(),
+        /** JSON body; strings may use {{variable}} */
+        body: z.unknown().optional(),
+        timeoutMs: z.number().int().min(100).max(30_000).default(5000),
+        /** variable name → dotted path in the JSON answer, e.g. { status: "order.status" } */
+        assign: z.record(Name, z.string().min(1).max(200)).optional(),
+        /** dialog to run when the call fails (timeout, network, non-2xx); a friendly default otherwise */
+        onError: Name.optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const Step = z.union([MessageStep, QuestionStep, TagStep, GotoStep, SetVariableStep, OffloadStep, WebhookStep]);
+export type Step = z.infer<typeof Step>;
+
+export const Dialog = z
+  .object({
+    description: z.string().max(500).optional(),
+    steps: z.array(Step).min(1).max(100),
+  })
+  .strict();
+export type Dialog = z.infer<typeof Dialog>;
+
+export const Intent = z
+  .object({
+    dialog: Name,
+    /** training phrases per language */
+    phrases: z.record(z.string().min(2).max(10), z.array(z.string().min(1).max(500)).min(1).max(1000)),
+  })
+  .strict();
+
+export const SYSTEM_DIALOGS = ['welcome', 'not_understood', 'offloading_disabled', 'offloading_closed', 'offloading_opened'] as const;
+/** optional system dialogs: what the user sees when the wait ends without an agent */
+export const OPTIONAL_SYSTEM_DIALOGS = ['offloading_cancelled', 'offloading_timeout', 'offloading_refused'] as const;
+
+export const BotDefinitionSchema = z
+  .object({
+    id: Name.optional(),
+    name: z.string().min(1).max(100),
+    defaultLanguage: z.string().min(2).max(10),
+    languages: z.array(z.string().min(2).max(10)).min(1).max(20),
+    nlu: z
+      .object({
+        /** below this intent confidence the bot runs not_understood */
+        threshold: z.number().min(0).max(1).default(0.7),
+        /** extra off-topic phrases for the None class, per language */
+        none: z.record(z.string(), z.array(z.string().min(1).max(500))).optional(),
+      })
+      .strict()
+      .default({ threshold: 0.7 }),
+    intents: z.record(Name, Intent).default({}),
+    dialogs: z.record(Name, Dialog),
+  })
+  .strict();
+export type BotDefinition = z.infer<typeof BotDefinitionSchema>;
+
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+export type ParseResult = { ok: true; definition: BotDefinition } | { ok: false; problems: Problem[] };
+
+function localizedProblems(text: LocalizedText | undefined, languages: string[], path: string): Problem[] {
+  if (text === undefined || typeof text === 'string') return [];
+  return languages.filter((l) => !text[l]).map((l) => ({ path: `${path}.${l}`, message: `missing the ${l} text` }));
+}
+
+/** What zod alone cannot check: references between dialogs and intents, and every language present. */
+function crossCheck(d: BotDefinition): Problem[] {
+  const problems: Problem[] = [];
+  const dialogs = new Set(Object.keys(d.dialogs));
+  const ref = (name: string | undefined, path: string) => {
+    if (name && !dialogs.has(name)) problems.push({ path, message: `no dialog named "${name}"` });
+  };
+  if (!d.languages.includes(d.defaultLanguage)) problems.push({ path: 'defaultLanguage', message: `must be one of languages (${d.languages.join(', ')})` });
+  for (const s of SYSTEM_DIALOGS) if (!dialogs.has(s)) problems.push({ path: `dialogs.${s}`, message: 'this system dialog is required' });
+  for (const [name, intent] of Object.entries(d.intents)) {
+    ref(intent.dialog, `intents.${name}.dialog`);
+    for (const l of d.languages) if (!intent.phrases[l]?.length) problems.push({ path: `intents.${name}.phrases.${l}`, message: `no training phrases for ${l}` });
+  }
+  const buttons = (bs: z.infer<typeof BotButton>[] | undefined, path: string) =>
+    bs?.forEach((b, i) => {
+      ref(b.goto, `${path}.${i}.goto`);
+      problems.push(...localizedProblems(b.title, d.languages, `${path}.${i}.title`));
+    });
+  for (const [name, dialog] of Object.entries(d.dialogs)) {
+    dialog.steps.forEach((step, i) => {
+      const p = `dialogs.${name}.steps.${i}`;
+      if ('message' in step) {
+        problems.push(...localizedProblems(step.message.text, d.languages, `${p}.message.text`));
+        buttons(step.message.buttons, `${p}.message.buttons`);
+        step.message.cards?.forEach((c, j) => {
+          problems.push(...localizedProblems(c.title, d.languages, `${p}.message.cards.${j}.title`));
+          problems.push(...localizedProblems(c.subtitle, d.languages, `${p}.message.cards.${j}.subtitle`));
+          buttons(c.buttons, `${p}.message.cards.${j}.buttons`);
+        });
+      } else if ('question' in step) {
+        problems.push(...localizedProblems(step.question.prompt, d.languages, `${p}.question.prompt`));
+        problems.push(...localizedProblems(step.question.invalid, d.languages, `${p}.question.invalid`));
+        ref(step.question.onFail, `${p}.question.onFail`);
+      } else if ('goto' in step) ref(step.goto, `${p}.goto`);
+      else if ('webhook' in step) ref(step.webhook.onError, `${p}.webhook.onError`);
+    });
+  }
+  return problems;
+}
+
+export function parseBotDefinition(source: string | unknown, format: 'yaml' | 'json' = 'yaml'): ParseResult {
+  let raw: unknown = source;
+  if (typeof source === 'string') {
+    try {
+      raw = format === 'json' ? JSON.parse(source) : parseYaml(source, { maxAliasCount: 100 });
+    } catch (err) {
+      const where = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line}, column ${err.linePos[0].col})` : '';
+      return { ok: false, problems: [{ path: '', message: `not valid ${format.toUpperCase()}${where}: ${(err as Error).message.split('\n')[0]}` }] };
+    }
+  }
+  const r = BotDefinitionSchema.safeParse(raw);
+  if (!r.success) {
+    return { ok: false, problems: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+  }
+  const problems = crossCheck(r.data);
+  return problems.length ? { ok: false, problems } : { ok: true, definition: r.data };
+}
+
+export function botDefinitionJsonSchema() {
+  return z.toJSONSchema(BotDefinitionSchema, { io: 'input', unrepresentable: 'any' });
+}

@@ -1,0 +1,261 @@
+// The dialog runtime: turns one user input (or a named dialog) into a BotTurn. Pure apart from the
+// two ports it is given: NLU classification and the webhook plugin's HTTP call.
+import type { Button, Card } from '@baton/proto';
+import type { Nlu } from '../../nlu/index.js';
+import type { BotDefinition, Dialog, LocalizedText, Step } from './definition.js';
+import type { BotContext, BotInput, BotRuntime, BotTurn, OffloadRequest, OutgoingBotMessage, VariableMap, VariableValue } from './types.js';
+
+export interface WebhookCall {
+  url: string;
+  method: 'GET' | 'POST' | 'PUT';
+  headers: Record<string, string>;
+  body?: unknown;
+  timeoutMs: number;
+}
+export type WebhookResult = { ok: boolean; status: number; json?: unknown; error?: string };
+
+export interface BotPorts {
+  nlu: Nlu;
+  callWebhook: (req: WebhookCall) => Promise<WebhookResult>;
+}
+
+/** What the runtime keeps between turns (opaque to the core). */
+interface RuntimeState {
+  /** a question waiting for its answer */
+  pending?: { dialog: string; step: number; retries: number };
+}
+
+const GOTO_PREFIX = 'goto:';
+const MAX_JUMPS = 25;
+
+const DEFAULT_INVALID: Record<string, Record<string, string>> = {
+  email: { en: "That doesn't look like an email address. Could you check it?", nl: 'Dat lijkt geen e-mailadres. Kun je het nakijken?', fr: "Cela ne ressemble pas à une adresse e-mail. Pouvez-vous vérifier ?" },
+  phone: { en: "That doesn't look like a phone number.", nl: 'Dat lijkt geen telefoonnummer.', fr: 'Cela ne ressemble pas à un numéro de téléphone.' },
+  number: { en: 'Please answer with a number.', nl: 'Antwoord met een getal.', fr: 'Merci de répondre avec un nombre.' },
+  choice: { en: 'Please pick one of the options.', nl: 'Kies een van de opties.', fr: "Choisissez l'une des options." },
+  text: { en: 'Could you say that again?', nl: 'Kun je dat nog eens zeggen?', fr: 'Pouvez-vous répéter ?' },
+};
+const WEBHOOK_FAILED: Record<string, string> = {
+  en: "Sorry, I can't reach that service right now. Please try again later — I can still help with other questions.",
+  nl: 'Sorry, ik kan die dienst nu niet bereiken. Probeer het later opnieuw — met andere vragen help ik je graag verder.',
+  fr: "Désolé, je ne peux pas joindre ce service pour le moment. Réessayez plus tard — je peux vous aider pour d'autres questions.",
+};
+
+export function localize(text: LocalizedText, language: string, fallback: string, vars: VariableMap): string {
+  const raw = typeof text === 'string' ? text : (text[language] ?? text[fallback] ?? Object.values(text)[0] ?? '');
+  return raw.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_, name: string) => {
+    const v = vars[name];
+    return v === undefined || v === null ? '' : String(v);
+  });
+}
+
+/** Validates and normalises an answer to a question; undefined when invalid. */
+export function validateAnswer(type: string, answer: string, choices?: Array<{ value: string; title: LocalizedText }>, language = 'en'): VariableValue | undefined {
+  const a = answer.trim();
+  if (!a) return undefined;
+  switch (type) {
+    case 'email':
+      return /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(a) ? a.toLowerCase() : undefined;
+    case 'phone': {
+      const digits = a.replace(/[\s().-]/g, '');
+      return /^\+?\d{6,15}$/.test(digits) ? digits : undefined;
+    }
+    case 'number': {
+      const n = Number(a.replace(',', '.'));
+      return /^-?\d+([.,]\d+)?$/.test(a) && Number.isFinite(n) ? n : undefined;
+    }
+    case 'choice': {
+      const lower = a.toLowerCase();
+      const hit = choices?.find((c) => c.value.toLowerCase() === lower || localize(c.title, language, language, {}).toLowerCase() === lower);
+      return hit?.value;
+    }
+    default:
+      return a.slice(0, 1000);
+  }
+}
+
+function getPath(json: unknown, path: string): VariableValue | undefined {
+  let cur: unknown = json;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  if (cur === null || ['string', 'number', 'boolean'].includes(typeof cur)) return cur as VariableValue;
+  return cur === undefined ? undefined : JSON.stringify(cur);
+}
+
+function interpolateJson(value: unknown, vars: VariableMap): unknown {
+  if (typeof value === 'string') return value.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_, n: string) => String(vars[n] ?? ''));
+  if (Array.isArray(value)) return value.map((v) => interpolateJson(v, vars));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateJson(v, vars)]));
+  return value;
+}
+
+export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Promise<BotRuntime> {
+  const intents: Record<string, Record<string, string[]>> = Object.fromEntries(Object.entries(def.intents).map(([n, i]) => [n, i.phrases]));
+  await ports.nlu.train({ languages: def.languages, intents, none: def.nlu.none });
+  const threshold = def.nlu.threshold;
+
+  /** One turn being built. */
+  class Turn {
+    messages: OutgoingBotMessage[] = [];
+    variables: VariableMap;
+    tags: string[];
+    language: string;
+    offload?: OffloadRequest;
+    state: RuntimeState = {};
+    intent: BotTurn['intent'] = null;
+    constructor(readonly ctx: BotContext) {
+      this.variables = { ...ctx.variables };
+      this.tags = [...ctx.tags];
+      this.language = ctx.language;
+    }
+    t(text: LocalizedText): string {
+      return localize(text, this.language, def.defaultLanguage, this.variables);
+    }
+    button(b: { title: LocalizedText; goto?: string; payload?: string }): Button {
+      return { title: this.t(b.title), payload: b.goto ? `${GOTO_PREFIX}${b.goto}` : b.payload! };
+    }
+    result(): BotTurn {
+      return {
+        messages: this.messages,
+        state: this.state,
+        variables: this.variables,
+        tags: this.tags,
+        ...(this.language !== this.ctx.language ? { language: this.language } : {}),
+        ...(this.offload ? { offload: this.offload } : {}),
+        intent: this.intent,
+      };
+    }
+  }
+
+  async function run(turn: Turn, dialogName: string, from = 0, jumps = 0): Promise<void> {
+    const dialog: Dialog | undefined = def.dialogs[dialogName];
+    if (!dialog || jumps > MAX_JUMPS) return;
+    for (let i = from; i < dialog.steps.length; i++) {
+      const step: Step = dialog.steps[i]!;
+      if ('message' in step) {
+        const m = step.message;
+        const out: OutgoingBotMessage = {};
+        if (m.text) out.text = turn.t(m.text);
+        if (m.buttons?.length) out.buttons = m.buttons.map((b) => turn.button(b));
+        if (m.cards?.length) {
+          out.cards = m.cards.map(
+            (c): Card => ({
+              title: turn.t(c.title),
+              ...(c.subtitle ? { subtitle: turn.t(c.subtitle) } : {}),
+              ...(c.imageUrl ? { imageUrl: c.imageUrl } : {}),
+              ...(c.buttons?.length ? { buttons: c.buttons.map((b) => turn.button(b)) } : {}),
+            }),
+          );
+        }
+        turn.messages.push(out);
+      } else if ('question' in step) {
+        const q = step.question;
+        const out: OutgoingBotMessage = { text: turn.t(q.prompt) };
+        if (q.type === 'choice' && q.choices) out.buttons = q.choices.map((c) => ({ title: turn.t(c.title), payload: c.value }));
+        turn.messages.push(out);
+        turn.state.pending = { dialog: dialogName, step: i, retries: 0 };
+        return;
+      } else if ('tag' in step) {
+        for (const t of [step.tag].flat()) if (!turn.tags.includes(t)) turn.tags.push(t);
+      } else if ('setVariable' in step) {
+        const v = step.setVariable.value;
+        turn.variables[step.setVariable.name] = typeof v === 'string' ? localize(v, turn.language, def.defaultLanguage, turn.variables) : v;
+      } else if ('goto' in step) {
+        return run(turn, step.goto, 0, jumps + 1);
+      } else if ('offload' in step) {
+        const o = step.offload;
+        const availability = turn.ctx.offloading;
+        if (turn.ctx.status === 'offloaded') {
+          // already waiting for an agent: no second request, just the waiting message again
+          return run(turn, 'offloading_opened', 0, jumps + 1);
+        }
+        if (availability === 'disabled') return run(turn, 'offloading_disabled', 0, jumps + 1);
+        if (availability === 'closed') return run(turn, 'offloading_closed', 0, jumps + 1);
+        const sent = o.variables ? Object.fromEntries(o.variables.filter((n) => n in turn.variables).map((n) => [n, turn.variables[n]!])) : { ...turn.variables };
+        for (const t of o.tags) if (!turn.tags.includes(t)) turn.tags.push(t);
+        turn.offload = { skill: o.skill, tags: [...turn.tags], variables: sent, reason: o.reason, trigger: o.trigger, dialog: dialogName, providerId: o.providerId, note: o.note };
+        return run(turn, 'offloading_opened', 0, jumps + 1);
+      } else if ('webhook' in step) {
+        const w = step.webhook;
+        const res = await ports.callWebhook({
+          url: localize(w.url, turn.language, def.defaultLanguage, turn.variables),
+          method: w.method,
+          headers: w.headers ?? {},
+          body: w.body === undefined ? undefined : interpolateJson(w.body, turn.variables),
+          timeoutMs: w.timeoutMs,
+        });
+        if (!res.ok) {
+          if (w.onError && def.dialogs[w.onError]) return run(turn, w.onError, 0, jumps + 1);
+          turn.messages.push({ text: WEBHOOK_FAILED[turn.language] ?? WEBHOOK_FAILED.en! });
+          return;
+        }
+        for (const [name, path] of Object.entries(w.assign ?? {})) {
+          const v = getPath(res.json, path);
+          if (v !== undefined) turn.variables[name] = v;
+        }
+      }
+    }
+  }
+
+  async function answerQuestion(turn: Turn, pending: NonNullable<RuntimeState['pending']>, input: BotInput): Promise<void> {
+    const step = def.dialogs[pending.dialog]?.steps[pending.step];
+    if (!step || !('question' in step)) return run(turn, 'not_understood');
+    const q = step.question;
+    const value = validateAnswer(q.type, input.postback ?? input.text ?? '', q.choices, turn.language);
+    if (value !== undefined) {
+      turn.variables[q.variable] = value;
+      return run(turn, pending.dialog, pending.step + 1);
+    }
+    if (pending.retries + 1 > q.retries) return run(turn, q.onFail ?? 'not_understood');
+    turn.messages.push({ text: q.invalid ? turn.t(q.invalid) : (DEFAULT_INVALID[q.type]?.[turn.language] ?? DEFAULT_INVALID.text!.en!) });
+    const again: OutgoingBotMessage = { text: turn.t(q.prompt) };
+    if (q.type === 'choice' && q.choices) again.buttons = q.choices.map((c) => ({ title: turn.t(c.title), payload: c.value }));
+    turn.messages.push(again);
+    turn.state.pending = { ...pending, retries: pending.retries + 1 };
+  }
+
+  const hasDialog = (d: string) => Object.prototype.hasOwnProperty.call(def.dialogs, d);
+
+  return {
+    botId: def.id ?? def.name,
+    hasDialog,
+    async welcome(ctx) {
+      const turn = new Turn(ctx);
+      await run(turn, 'welcome');
+      return turn.result();
+    },
+    async runDialog(ctx, dialog) {
+      const turn = new Turn(ctx);
+      await run(turn, hasDialog(dialog) ? dialog : 'not_understood');
+      return turn.result();
+    },
+    async respond(ctx, input) {
+      const turn = new Turn(ctx);
+      const text = input.text?.trim() ?? '';
+      if (!ctx.localeGiven && text) {
+        const guess = ports.nlu.guessLanguage(text, def.languages);
+        if (guess) turn.language = guess;
+      }
+      const pending = (ctx.state as RuntimeState | null)?.pending;
+      if (pending && (text || input.postback) && !input.postback?.startsWith(GOTO_PREFIX)) {
+        await answerQuestion(turn, pending, input);
+        return turn.result();
+      }
+      if (input.postback) {
+        const p = input.postback;
+        const target = p.startsWith(GOTO_PREFIX) ? p.slice(GOTO_PREFIX.length) : def.intents[p]?.dialog ?? (hasDialog(p) ? p : undefined);
+        if (target && hasDialog(target)) {
+          await run(turn, target);
+          return turn.result();
+        }
+      }
+      const c = await ports.nlu.classify(turn.language, text || input.postback || '');
+      turn.intent = c.intent ? { name: c.intent, score: c.score } : null;
+      const dialog = c.intent && c.score >= threshold ? def.intents[c.intent]?.dialog : undefined;
+      await run(turn, dialog ?? 'not_understood');
+      return turn.result();
+    },
+  };
+}
