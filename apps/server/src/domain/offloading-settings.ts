@@ -38,12 +38,16 @@ export function validateOffloadingSettings(s: OffloadingSettings): Problem[] {
   return problems;
 }
 
+/**
+ * A fresh install: office hours are filled in, but alwaysOpen is on so a first trial of the demo can
+ * reach the desk at any hour; switch it off in Settings > Offloading to apply the hours.
+ */
 export function defaultOffloadingSettings(): OffloadingSettings {
   const weekday = [{ from: '09:00', to: '17:00' }];
   return {
     enabled: true,
     timezone: 'Europe/Brussels',
-    alwaysOpen: false,
+    alwaysOpen: true,
     openingHours: { monday: weekday, tuesday: weekday, wednesday: weekday, thursday: weekday, friday: weekday, saturday: [], sunday: [] },
     closures: [],
     waitingTimeoutSeconds: 600,

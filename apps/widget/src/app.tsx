@@ -1,0 +1,211 @@
+// The chat UI: a launcher and a panel. Every message text is rendered as text (Preact text nodes);
+// only http(s) URLs become links.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { Button, Card, Message } from '@baton/proto';
+import type { BatonClient, WidgetState } from './client';
+import type { Strings } from './i18n';
+import type { Pending } from './timeline';
+
+const MAX = 4000;
+
+function Linkified({ text }: { text: string }) {
+  const parts = text.split(/(https?:\/\/[^\s<>"]+)/g);
+  return <>{parts.map((p, i) => (i % 2 ? <a key={i} href={p} target="_blank" rel="noopener noreferrer nofollow">{p}</a> : p))}</>;
+}
+
+function Buttons({ buttons, onPick }: { buttons: Button[]; onPick: (b: Button) => void }) {
+  return (
+    <div class="buttons">
+      {buttons.map((b) => (
+        <button type="button" data-testid="widget-button" onClick={() => onPick(b)}>{b.title}</button>
+      ))}
+    </div>
+  );
+}
+
+function Cards({ cards, onPick }: { cards: Card[]; onPick: (b: Button) => void }) {
+  return (
+    <div class="carousel" role="list">
+      {cards.map((c) => (
+        <div class="card" role="listitem" data-testid="widget-card">
+          {c.imageUrl && /^https?:\/\//.test(c.imageUrl) ? <img src={c.imageUrl} alt="" loading="lazy" /> : null}
+          <div class="body">
+            <h3>{c.title}</h3>
+            {c.subtitle ? <p>{c.subtitle}</p> : null}
+            {c.buttons?.length ? <Buttons buttons={c.buttons} onPick={onPick} /> : null}
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Row({ m, t, onPick }: { m: Message; t: Strings; onPick: (b: Button) => void }) {
+  if (m.author.type === 'system') {
+    return <div class="system" data-testid="widget-system">{m.text}</div>;
+  }
+  const who = m.author.type === 'user' ? t.you : m.author.type === 'agent' ? (m.author.name ?? 'Agent') : (m.author.name ?? t.assistant);
+  return (
+    <div class={`row ${m.author.type}`} data-testid="widget-message" data-author={m.author.type} data-seq={m.seq}>
+      <span class="who">{who}</span>
+      {m.text ? <div class="bubble" data-testid="widget-text"><Linkified text={m.text} /></div> : null}
+      {m.cards?.length ? <Cards cards={m.cards} onPick={onPick} /> : null}
+      {m.buttons?.length ? <Buttons buttons={m.buttons} onPick={onPick} /> : null}
+    </div>
+  );
+}
+
+function PendingRow({ p, t, client }: { p: Pending; t: Strings; client: BatonClient }) {
+  return (
+    <div class="row user" data-testid="widget-pending" data-state={p.state}>
+      <div class="bubble">{p.text}</div>
+      <span class={`status ${p.state === 'failed' ? 'failed' : ''}`}>
+        {p.state === 'sending' ? t.sending : p.state === 'retrying' ? t.retrying : `${t.failed}${p.error ? `: ${p.error}` : ''}`}
+        {p.state === 'failed' ? (
+          <>
+            {' '}
+            <button type="button" onClick={() => client.retry(p.key)}>↻</button>
+            <button type="button" onClick={() => client.discard(p.key)}>✕</button>
+          </>
+        ) : null}
+      </span>
+    </div>
+  );
+}
+
+export function App(props: { client: BatonClient; t: Strings; title: string; startOpen: boolean }) {
+  const { client, t } = props;
+  const [s, setS] = useState<WidgetState>(client.state);
+  const [open, setOpen] = useState(props.startOpen);
+  const [draft, setDraft] = useState('');
+  const [unread, setUnread] = useState(0);
+  const log = useRef<HTMLDivElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const launcher = useRef<HTMLButtonElement>(null);
+  const typingOff = useRef<ReturnType<typeof setTimeout>>();
+  const seen = useRef(client.state.messages.length);
+
+  useEffect(() => client.subscribe(() => setS(client.state)), [client]);
+  useEffect(() => {
+    if (open) void client.ensure().catch(() => undefined);
+  }, [open, client]);
+  useEffect(() => {
+    const fresh = s.messages.length - seen.current;
+    seen.current = s.messages.length;
+    if (!open && fresh > 0) setUnread((u) => u + s.messages.slice(-fresh).filter((m) => m.author.type !== 'user').length);
+    const el = log.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [s.messages.length, s.pending.length, s.typing, open]);
+  useEffect(() => {
+    if (open) {
+      setUnread(0);
+      setTimeout(() => input.current?.focus(), 0);
+    }
+  }, [open]);
+
+  const close = () => {
+    setOpen(false);
+    setTimeout(() => launcher.current?.focus(), 0);
+  };
+  const submit = () => {
+    const text = draft.trim();
+    if (!text || text.length > MAX) return;
+    setDraft('');
+    clearTimeout(typingOff.current);
+    client.typing(false);
+    void client.send(text);
+  };
+  const pick = (b: Button) => void client.send(b.title, b.payload);
+  const onInput = (v: string) => {
+    setDraft(v);
+    client.typing(true);
+    clearTimeout(typingOff.current);
+    typingOff.current = setTimeout(() => client.typing(false), 3000);
+  };
+
+  const conv = s.conversation;
+  const agentName = conv?.status === 'agent' ? (conv.assignee?.name ?? 'Agent') : null;
+  const over = draft.length - MAX;
+  const waitMin = useMemo(() => (conv?.estimatedWaitSeconds ? Math.max(1, Math.round(conv.estimatedWaitSeconds / 60)) : null), [conv?.estimatedWaitSeconds]);
+
+  return (
+    <>
+      {open ? (
+        <div class="panel" role="dialog" aria-label={props.title} data-testid="widget-panel" onKeyDown={(e) => e.key === 'Escape' && close()}>
+          <div class="head">
+            <h2>
+              {props.title}
+              <span class="sub" data-testid="widget-subtitle">{agentName ? t.withAgent(agentName) : t.assistant}</span>
+            </h2>
+            {conv ? (
+              <button type="button" class="icon" data-testid="widget-end" onClick={() => void client.end()}>{t.end}</button>
+            ) : null}
+            <button type="button" class="icon" aria-label={t.close} onClick={close}>✕</button>
+          </div>
+          {s.connection === 'reconnecting' ? <div class="banner warn" role="status" data-testid="widget-reconnecting">{t.reconnecting}</div> : null}
+          {s.notice === 'tooFast' ? <div class="banner warn" role="status">{t.tooFast}</div> : null}
+          {conv?.status === 'offloaded' ? (
+            <div class="banner wait" role="status" data-testid="widget-waiting">
+              <span>{t.waiting(conv.queuePosition ?? null, waitMin)}</span>
+              <button type="button" data-testid="widget-cancel-wait" onClick={() => void client.cancelWaiting()}>{t.cancelWait}</button>
+            </div>
+          ) : null}
+          {agentName ? <div class="banner agent" role="status" data-testid="widget-agent">{t.withAgent(agentName)}</div> : null}
+          <div class="log" ref={log} role="log" aria-live="polite" aria-relevant="additions" data-testid="widget-log">
+            {s.ended && !s.messages.length ? <div class="system">{t.ended}</div> : null}
+            {s.messages.filter((m) => !m.internal).map((m) => (
+              <Row key={m.id} m={m} t={t} onPick={pick} />
+            ))}
+            {s.pending.map((p) => (
+              <PendingRow key={p.key} p={p} t={t} client={client} />
+            ))}
+          </div>
+          <div class="typing" aria-live="polite" data-testid="widget-typing">{s.typing !== null ? t.typing(s.typing || (agentName ?? t.assistant)) : ''}</div>
+          <form
+            class="compose"
+            onSubmit={(e) => {
+              e.preventDefault();
+              submit();
+            }}
+          >
+            <label class="sr" for="baton-input">{t.placeholder}</label>
+            <textarea
+              id="baton-input"
+              ref={input}
+              rows={1}
+              value={draft}
+              placeholder={t.placeholder}
+              data-testid="widget-input"
+              aria-invalid={over > 0}
+              onInput={(e) => onInput((e.target as HTMLTextAreaElement).value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && !e.shiftKey) {
+                  e.preventDefault();
+                  submit();
+                }
+              }}
+            />
+            <button type="submit" class="send" data-testid="widget-send" disabled={!draft.trim() || over > 0}>{t.send}</button>
+          </form>
+          {draft.length > MAX - 500 ? (
+            <div class={`counter ${over > 0 ? 'over' : ''}`} aria-live="polite">{over > 0 ? t.tooLong(over) : t.left(MAX - draft.length)}</div>
+          ) : null}
+        </div>
+      ) : null}
+      <button
+        type="button"
+        class={`launcher ${open ? 'is-open' : ''}`}
+        ref={launcher}
+        data-testid="widget-launcher"
+        aria-expanded={open}
+        aria-label={open ? t.close : t.open}
+        onClick={() => (open ? close() : setOpen(true))}
+      >
+        <svg width="28" height="28" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true">
+          {open ? <path d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" /> : <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" />}
+        </svg>
+        {!open && unread > 0 ? <span class="badge" aria-label={`${unread} ${props.t.newMessages}`}>{unread}</span> : null}
+      </button>
+    </>
+  );
+}

@@ -1,0 +1,279 @@
+// The widget's connection to Baton through the public Channel API: the conversation kept in
+// localStorage (survives a reload), sends retried with one Idempotency-Key each (never lost, never
+// doubled), and a WebSocket that reconnects with backoff and resumes after the last seq it has.
+import type { Conversation, Message, ServerEvent } from '@baton/proto';
+import { backoff, lastSeq, merge, uuid, type Pending } from './timeline';
+
+export interface ClientConfig {
+  server: string;
+  bot?: string;
+  locale?: string;
+}
+
+export interface WidgetState {
+  conversation: Conversation | null;
+  messages: Message[];
+  pending: Pending[];
+  connection: 'idle' | 'connecting' | 'open' | 'reconnecting';
+  typing: string | null;
+  notice: 'tooFast' | 'error' | null;
+  ended: boolean;
+}
+
+interface Stored {
+  id: string;
+  token: string;
+  pending?: Pending[];
+}
+
+const PING_MS = 25_000;
+
+export class BatonClient {
+  state: WidgetState = { conversation: null, messages: [], pending: [], connection: 'idle', typing: null, notice: null, ended: false };
+  private listeners = new Set<() => void>();
+  private stored: Stored | null = null;
+  private ws: WebSocket | null = null;
+  private wsAttempt = 0;
+  private wsTimer: ReturnType<typeof setTimeout> | undefined;
+  private ping: ReturnType<typeof setInterval> | undefined;
+  private flushing = false;
+  private sendTimer: ReturnType<typeof setTimeout> | undefined;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private creating: Promise<void> | null = null;
+  private readonly key: string;
+
+  constructor(private readonly cfg: ClientConfig) {
+    this.key = `baton-widget:${cfg.server || location.origin}:${cfg.bot ?? 'default'}`;
+    try {
+      this.stored = JSON.parse(localStorage.getItem(this.key) ?? 'null') as Stored | null;
+    } catch {
+      this.stored = null;
+    }
+    if (this.stored?.pending?.length) this.set({ pending: this.stored.pending.map((p) => ({ ...p, state: 'retrying' as const })) });
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private set(patch: Partial<WidgetState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  private save(): void {
+    if (!this.stored) localStorage.removeItem(this.key);
+    else localStorage.setItem(this.key, JSON.stringify({ ...this.stored, pending: this.state.pending }));
+  }
+
+  private url(path: string): string {
+    return `${this.cfg.server}/api/v1${path}`;
+  }
+
+  // answers are the Channel API's JSON, read field by field below
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private async api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+    const res = await fetch(this.url(path), {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.stored ? { authorization: `Bearer ${this.stored.token}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** Resume a stored conversation (after a reload) without creating one. */
+  async resume(): Promise<void> {
+    if (!this.stored) return;
+    try {
+      await this.loadHistory();
+      this.connect();
+      void this.flush();
+    } catch {
+      // offline at load: the socket loop keeps trying
+      this.connect();
+    }
+  }
+
+  /** Make sure there is a conversation (first open, or after the user ended one). */
+  ensure(): Promise<void> {
+    if (this.stored) return Promise.resolve();
+    this.creating ??= (async () => {
+      const r = await this.api('POST', '/conversations', { ...(this.cfg.locale ? { locale: this.cfg.locale } : {}), ...(this.cfg.bot ? { botId: this.cfg.bot } : {}) });
+      if (r.status !== 201) throw new Error(r.body?.error?.message ?? 'could not start a chat');
+      this.stored = { id: r.body.conversation.id, token: r.body.token };
+      this.save();
+      this.set({ conversation: r.body.conversation, ended: false, messages: [] });
+      await this.loadHistory();
+      this.connect();
+    })().finally(() => {
+      this.creating = null;
+    });
+    return this.creating;
+  }
+
+  private async loadHistory(): Promise<void> {
+    if (!this.stored) return;
+    const conv = await this.api('GET', `/conversations/${this.stored.id}`);
+    if (conv.status === 401 || conv.status === 403 || conv.status === 404) return this.forget();
+    if (conv.status === 200) this.set({ conversation: conv.body.conversation });
+    for (;;) {
+      const after = lastSeq(this.state.messages);
+      const r = await this.api('GET', `/conversations/${this.stored.id}/messages?after=${after}&limit=500`);
+      if (r.status !== 200) return;
+      this.set({ messages: merge(this.state.messages, r.body.messages) });
+      if (r.body.messages.length < 500) return;
+    }
+  }
+
+  private forget(): void {
+    this.stored = null;
+    this.save();
+    this.ws?.close();
+    this.ws = null;
+    this.set({ conversation: null, messages: [], typing: null });
+  }
+
+  private connect(): void {
+    if (!this.stored || this.ws) return;
+    clearTimeout(this.wsTimer);
+    const base = (this.cfg.server || location.origin).replace(/^http/, 'ws');
+    const ws = new WebSocket(`${base}/api/v1/ws?token=${encodeURIComponent(this.stored.token)}`);
+    this.ws = ws;
+    this.set({ connection: this.state.connection === 'idle' ? 'connecting' : 'reconnecting' });
+    ws.onopen = () => {
+      this.wsAttempt = 0;
+      ws.send(JSON.stringify({ type: 'resume', afterSeq: lastSeq(this.state.messages) }));
+      clearInterval(this.ping);
+      this.ping = setInterval(() => ws.readyState === 1 && ws.send('{"type":"ping"}'), PING_MS);
+    };
+    ws.onmessage = (ev) => this.onEvent(JSON.parse(String(ev.data)) as ServerEvent);
+    ws.onclose = () => {
+      clearInterval(this.ping);
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (!this.stored) return;
+      this.set({ connection: 'reconnecting', typing: null });
+      this.wsTimer = setTimeout(() => this.connect(), backoff(this.wsAttempt++));
+    };
+  }
+
+  private onEvent(e: ServerEvent): void {
+    switch (e.type) {
+      case 'ready':
+        this.set({ connection: 'open' });
+        void this.flush();
+        return;
+      case 'message.created':
+        this.set({ messages: merge(this.state.messages, [e.message]), ...(e.message.author.type !== 'user' ? { typing: null } : {}) });
+        return;
+      case 'conversation.updated':
+        this.set({ conversation: e.conversation });
+        return;
+      case 'typing':
+        if (e.author.type === 'user') return;
+        clearTimeout(this.typingTimer);
+        this.set({ typing: e.on ? (e.author.name ?? '') : null });
+        // a lost "off" must not leave the indicator on forever
+        if (e.on) this.typingTimer = setTimeout(() => this.set({ typing: null }), 8000);
+        return;
+      case 'error':
+        if (e.error.code === 'UNAUTHORIZED') this.forget();
+        return;
+      default:
+        return;
+    }
+  }
+
+  async send(text: string, postback?: string): Promise<void> {
+    const p: Pending = { key: uuid(), text, ...(postback ? { postback } : {}), state: 'sending', attempts: 0 };
+    this.set({ pending: [...this.state.pending, p], notice: null });
+    this.save();
+    await this.flush();
+  }
+
+  /** Sends pending messages in order; each keeps its Idempotency-Key across retries. */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    clearTimeout(this.sendTimer);
+    try {
+      for (;;) {
+        // failed sends (e.g. refused as too long) wait for the user; the others go in order
+        const p = this.state.pending.find((x) => x.state !== 'failed');
+        if (!p) return;
+        try {
+          await this.ensure();
+        } catch {
+          return this.retryLater(p, 'retrying');
+        }
+        let r: Awaited<ReturnType<BatonClient['api']>>;
+        try {
+          r = await this.api('POST', `/conversations/${this.stored!.id}/messages`, p.postback ? { postback: p.postback, text: p.text } : { text: p.text }, { 'Idempotency-Key': p.key });
+        } catch {
+          return this.retryLater(p, 'retrying');
+        }
+        if (r.status === 201 || r.status === 200) {
+          this.set({ pending: this.state.pending.filter((x) => x.key !== p.key), messages: merge(this.state.messages, [r.body.message]), notice: null, ended: false });
+          this.save();
+        } else if (r.status === 429) {
+          this.set({ notice: 'tooFast' });
+          return this.retryLater(p, 'retrying');
+        } else if (r.status >= 500 || r.status === 408) {
+          return this.retryLater(p, 'retrying');
+        } else if (r.status === 401 || r.status === 403) {
+          // the stored conversation is gone: start a new one and send there
+          this.forget();
+        } else {
+          this.update(p, { state: 'failed', error: r.body?.error?.message });
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private update(p: Pending, patch: Partial<Pending>): void {
+    this.set({ pending: this.state.pending.map((x) => (x.key === p.key ? { ...x, ...patch } : x)) });
+    this.save();
+  }
+
+  private retryLater(p: Pending, state: Pending['state']): void {
+    this.update(p, { state, attempts: p.attempts + 1 });
+    this.sendTimer = setTimeout(() => void this.flush(), backoff(p.attempts));
+  }
+
+  retry(key: string): void {
+    const p = this.state.pending.find((x) => x.key === key);
+    if (p) this.update(p, { state: 'sending', error: undefined });
+    void this.flush();
+  }
+
+  discard(key: string): void {
+    this.set({ pending: this.state.pending.filter((x) => x.key !== key) });
+    this.save();
+  }
+
+  typing(on: boolean): void {
+    if (this.ws?.readyState === 1) this.ws.send(JSON.stringify({ type: 'typing', on }));
+  }
+
+  async cancelWaiting(): Promise<void> {
+    if (!this.stored) return;
+    const r = await this.api('POST', `/conversations/${this.stored.id}/cancel`);
+    if (r.status === 200) this.set({ conversation: r.body.conversation });
+  }
+
+  /** The user ends the chat: closed on the server, forgotten here; the next message starts anew. */
+  async end(): Promise<void> {
+    if (this.stored) await this.api('POST', `/conversations/${this.stored.id}/end`).catch(() => undefined);
+    this.forget();
+    this.set({ ended: true, pending: [], connection: 'idle' });
+    this.save();
+  }
+}

@@ -1,0 +1,16 @@
+// One self-contained file: dist/widget.js (IIFE, CSS inside), plus the demo page dist/index.html.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  resolve: { alias: { '@baton/proto': fileURLToPath(new URL('../../packages/proto/src/index.ts', import.meta.url)) } },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2019',
+    lib: { entry: 'src/main.tsx', formats: ['iife'], name: 'BatonWidget', fileName: () => 'widget.js' },
+    minify: true,
+    reportCompressedSize: false,
+  },
+});
