@@ -96,6 +96,13 @@ const go = async (page: Page, hash: string) => {
     await page.evaluate((i) => fetch(`/__sim/typing?id=${i}`), id);
   }
   await shot(page, 'wide-10-mine');
+  await go(page, '#/queue');
+  const jamie = page.getByTestId('queue-item').filter({ hasText: 'Jamie' });
+  if (await jamie.count()) {
+    await jamie.first().locator('a').click();
+    await page.getByTestId('handover-card').waitFor();
+    await shot(page, 'wide-10b-variables');
+  }
   await go(page, '#/closed');
   await shot(page, 'wide-11-history');
   await go(page, '#/supervisor');
@@ -122,7 +129,7 @@ const go = async (page: Page, hash: string) => {
   await page.waitForTimeout(500);
   await shot(page, 'wide-18-bots');
   await go(page, '#/admin/deliveries');
-  await page.getByTestId('delivery-row').first().waitFor();
+  await page.getByTestId('deliveries-table').waitFor();
   await shot(page, 'wide-19-deliveries');
 }
 {

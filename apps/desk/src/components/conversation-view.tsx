@@ -189,7 +189,7 @@ export function ConversationView(props: { id: string; backHref: string }) {
             </button>
           </div>
         </header>
-        <Transcript messages={messages} typing={typing} myId={desk.me.id} />
+        <Transcript messages={messages} typing={typing} userName={userLabel(conv)} />
         {conv.status === 'closed' || conv.status === 'bot' ? (
           <div className="conv-banner">{conv.status === 'closed' ? 'This conversation is closed. A new message from the user reopens it with the bot.' : 'The bot is handling this conversation.'}</div>
         ) : conv.status === 'offloaded' ? (

@@ -9,7 +9,7 @@ function dayKey(iso: string) {
   return new Date(iso).toDateString();
 }
 
-export function Transcript(props: { messages: Message[]; typing?: string | null; myId: string }) {
+export function Transcript(props: { messages: Message[]; typing?: string | null; userName?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const onScroll = () => {
@@ -41,7 +41,7 @@ export function Transcript(props: { messages: Message[]; typing?: string | null;
         const authorKey = `${kind}:${m.author.id ?? m.author.name ?? ''}`;
         const first = authorKey !== lastAuthor || Boolean(divider);
         lastAuthor = authorKey;
-        return [divider, <MessageItem key={m.id} m={m} kind={kind} first={first} mine={m.author.id === props.myId} />];
+        return [divider, <MessageItem key={m.id} m={m} kind={kind} first={first} userName={props.userName} />];
       })}
       {props.typing ? (
         <div className="typing-row" data-testid="user-typing">
@@ -57,21 +57,21 @@ export function Transcript(props: { messages: Message[]; typing?: string | null;
   );
 }
 
-function MessageItem(props: { m: Message; kind: string; first: boolean; mine: boolean }) {
+function MessageItem(props: { m: Message; kind: string; first: boolean; userName?: string }) {
   const { m, kind } = props;
   if (kind === 'system') {
     return (
       <div className="msg-system" data-testid="transcript-message" data-author="system" data-event={m.event}>
         <span className="msg-system-pill">
           <span className="msg-system-name">{m.event ? humanEvent(m.event) : 'event'}</span>
-          {m.text ? <span className="msg-system-text">{m.text}</span> : null}
-          <time dateTime={m.createdAt}>{clockTime(m.createdAt)}</time>
+          {m.text ? <span className="msg-system-text"> · {m.text}</span> : null}
+          <time dateTime={m.createdAt}> · {clockTime(m.createdAt)}</time>
         </span>
       </div>
     );
   }
   const side = kind === 'agent' || kind === 'note' ? 'right' : 'left';
-  const name = kind === 'user' ? (m.author.name ?? 'User') : kind === 'bot' ? (m.author.name ?? 'Bot') : kind === 'note' ? `Internal note · ${m.author.name ?? 'Agent'}` : (m.author.name ?? 'Agent');
+  const name = kind === 'user' ? (m.author.name ?? props.userName ?? 'User') : kind === 'bot' ? (m.author.name ?? 'Bot') : kind === 'note' ? `Internal note · ${m.author.name ?? 'Agent'}` : (m.author.name ?? 'Agent');
   return (
     <div className={`msg msg-${kind} msg-${side}${props.first ? ' first' : ''}`} data-testid="transcript-message" data-author={m.author.type} data-internal={m.internal ? 'true' : undefined}>
       {side === 'left' ? <div className="msg-avatar">{props.first ? <Avatar name={name} kind={kind === 'bot' ? 'bot' : 'user'} size="sm" /> : null}</div> : null}
