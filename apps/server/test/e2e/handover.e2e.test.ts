@@ -1,0 +1,110 @@
+// The whole handover in real Chromium: an end user in the widget on the demo page, an agent in the
+// desk. The user goes through the address-change flow; the agent sees the transcript and the
+// variables, accepts, both talk, the bot stays silent, the agent hands back and the bot answers.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchBrowser, screenshot } from '../support/browser.js';
+import { call, login } from '../support/http.js';
+import { makeAgent, openOffloading } from '../support/flows.js';
+import { startTestServer, waitFor, type TestServer } from '../support/server.js';
+
+const apps = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const built = fs.existsSync(path.join(apps, 'widget/dist/widget.js')) && fs.existsSync(path.join(apps, 'desk/dist/index.html'));
+if (!built && process.env.CI) throw new Error('widget and desk must be built before the browser tests (npm run build)');
+const run = built && chromiumAvailable();
+
+let s: TestServer;
+let browser: Browser;
+
+/** Playwright's CSS engine pierces the widget's open shadow root. */
+const botTexts = (page: Page) => page.locator('[data-testid=widget-message][data-author=bot] [data-testid=widget-text]').allTextContents();
+
+describe.skipIf(!run)('handover in the browser', () => {
+  beforeAll(async () => {
+    s = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  it('user in the widget → agent in the desk → back to the bot', async () => {
+    const admin = await login(s.url);
+    await openOffloading(s.url, admin, { routing: { mode: 'broadcast', overflowAfterSeconds: null, overflowSkill: null } });
+    const agent = await makeAgent(s.url, admin, { name: 'Alex Agent', skills: ['general', 'address_change'], online: false });
+
+    // the end user
+    const user = await (await browser.newContext({ viewport: { width: 1200, height: 820 } })).newPage();
+    await user.goto(`${s.url}/`);
+    await user.click('[data-testid=widget-launcher]');
+    await user.waitForSelector('[data-testid=widget-message][data-author=bot]');
+    const say = async (text: string) => {
+      const before = (await botTexts(user)).length;
+      await user.fill('[data-testid=widget-input]', text);
+      await user.keyboard.press('Enter');
+      await waitFor(async () => (await botTexts(user)).length > before, 10_000, `bot answer to "${text}"`);
+    };
+    await say('I want my paper sent to a new address');
+    await say('Jan Peeters');
+    await say('Kerkstraat 1, 9000 Gent');
+    await say('not-an-email');
+    expect((await botTexts(user)).join(' ')).toContain("doesn't look like an email");
+    await say('jan@example.com');
+    await user.waitForSelector('[data-testid=widget-waiting]');
+    await screenshot(user, 'e2e/widget-waiting');
+
+    // the agent
+    const desk = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    await desk.goto(`${s.url}/desk/`);
+    await desk.fill('[data-testid=login-email]', agent.email);
+    await desk.fill('[data-testid=login-password]', 'agent-password');
+    await desk.click('[data-testid=login-submit]');
+    await desk.click('[data-testid=status-online]');
+    const item = desk.locator('[data-testid=queue-item]').first();
+    await item.waitFor();
+    await item.locator('a').click();
+    await desk.waitForSelector('[data-testid=handover-card]');
+    await expect.poll(() => desk.locator('[data-testid=handover-skill]').textContent()).toContain('address_change');
+    const vars = await desk.locator('[data-testid=variables-table]').textContent();
+    expect(vars).toContain('Jan Peeters');
+    expect(vars).toContain('jan@example.com');
+    expect(vars).toContain('Kerkstraat 1');
+    // the transcript includes the bot's turns
+    await expect.poll(() => desk.locator('[data-testid=transcript-message][data-author=bot]').count()).toBeGreaterThan(3);
+    await screenshot(desk, 'desk/queue-handover');
+    await desk.click('[data-testid=accept-button]');
+    await user.waitForSelector('[data-testid=widget-agent]');
+    expect(await user.locator('[data-testid=widget-subtitle]').textContent()).toContain('Alex Agent');
+
+    // both talk; the bot is silent
+    await desk.fill('[data-testid=composer-input]', 'Hi Jan, I am updating your address now.');
+    await desk.click('[data-testid=composer-send]');
+    await user.waitForSelector('[data-testid=widget-message][data-author=agent]');
+    const botsBefore = (await botTexts(user)).length;
+    await user.fill('[data-testid=widget-input]', '<img src=x onerror="window.pwned=1"> thanks! <script>window.pwned=2</script>');
+    await user.keyboard.press('Enter');
+    const userLine = desk.locator('[data-testid=transcript-message][data-author=user]').filter({ hasText: 'onerror' });
+    await userLine.waitFor();
+    expect(await userLine.textContent()).toContain('<img src=x onerror="window.pwned=1"> thanks!');
+    expect(await desk.locator('[data-testid=transcript] img[src=x]').count()).toBe(0);
+    expect(await desk.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 800));
+    expect((await botTexts(user)).length).toBe(botsBefore);
+    await screenshot(desk, 'desk/conversation-with-agent');
+    await screenshot(user, 'e2e/widget-with-agent');
+
+    // hand back: the bot answers again
+    await desk.click('[data-testid=handback-button]');
+    await desk.click('[data-testid=handback-submit]');
+    await user.waitForFunction(() => !document.querySelector('#baton-widget')?.shadowRoot?.querySelector('[data-testid=widget-agent]'));
+    await say('what are your opening hours?');
+    expect((await botTexts(user)).join(' ')).toContain('Monday to Friday');
+    const conv = await call(s.url, 'GET', '/api/v1/agent/conversations?status=bot&scope=all', { token: admin });
+    expect(conv.status).toBe(200);
+    await screenshot(user, 'e2e/widget-back-with-bot');
+  }, 120_000);
+});
