@@ -40,6 +40,12 @@ export class BatonClient {
   private sendTimer: ReturnType<typeof setTimeout> | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private creating: Promise<void> | null = null;
+  /**
+   * Everything up to this seq came from a complete stream (history pages, the socket's ordered feed).
+   * A message merged from a send's answer does not move it: the bot's reply before it may still be
+   * on its way, and resuming after the send's seq would skip it.
+   */
+  private synced = 0;
   private readonly key: string;
 
   constructor(private readonly cfg: ClientConfig) {
@@ -123,11 +129,12 @@ export class BatonClient {
     if (conv.status === 401 || conv.status === 403 || conv.status === 404) return this.forget();
     if (conv.status === 200) this.set({ conversation: conv.body.conversation });
     for (;;) {
-      const after = lastSeq(this.state.messages);
-      const r = await this.api('GET', `/conversations/${this.stored.id}/messages?after=${after}&limit=500`);
+      const r = await this.api('GET', `/conversations/${this.stored.id}/messages?after=${this.synced}&limit=500`);
       if (r.status !== 200) return;
-      this.set({ messages: merge(this.state.messages, r.body.messages) });
-      if (r.body.messages.length < 500) return;
+      const page = r.body.messages as Message[];
+      this.synced = Math.max(this.synced, lastSeq(page));
+      this.set({ messages: merge(this.state.messages, page) });
+      if (page.length < 500) return;
     }
   }
 
@@ -136,6 +143,7 @@ export class BatonClient {
     this.save();
     this.ws?.close();
     this.ws = null;
+    this.synced = 0;
     this.set({ conversation: null, messages: [], typing: null });
   }
 
@@ -148,7 +156,7 @@ export class BatonClient {
     this.set({ connection: this.state.connection === 'idle' ? 'connecting' : 'reconnecting' });
     ws.onopen = () => {
       this.wsAttempt = 0;
-      ws.send(JSON.stringify({ type: 'resume', afterSeq: lastSeq(this.state.messages) }));
+      ws.send(JSON.stringify({ type: 'resume', afterSeq: this.synced }));
       clearInterval(this.ping);
       this.ping = setInterval(() => ws.readyState === 1 && ws.send('{"type":"ping"}'), PING_MS);
     };
@@ -166,10 +174,13 @@ export class BatonClient {
   private onEvent(e: ServerEvent): void {
     switch (e.type) {
       case 'ready':
+        this.synced = Math.max(this.synced, e.lastSeq ?? 0);
         this.set({ connection: 'open' });
         void this.flush();
         return;
       case 'message.created':
+        // the socket's feed is ordered and complete: everything before this seq has been sent
+        this.synced = Math.max(this.synced, e.message.seq);
         this.set({ messages: merge(this.state.messages, [e.message]), ...(e.message.author.type !== 'user' ? { typing: null } : {}) });
         return;
       case 'conversation.updated':
