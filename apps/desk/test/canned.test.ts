@@ -45,3 +45,12 @@ describe('small form and socket helpers', () => {
     expect(titleWithBadge(0)).toBe('Baton desk');
   });
 });
+
+describe('accept race', () => {
+  it('tells the loser of a concurrent accept in plain words', async () => {
+    const { acceptFailureText } = await import('../src/accept');
+    const { ApiError } = await import('../src/api');
+    expect(acceptFailureText(new ApiError(409, 'ALREADY_ASSIGNED', 'Another agent already owns this conversation'))).toBe('Another agent took this chat');
+    expect(acceptFailureText(new ApiError(409, 'AGENT_UNAVAILABLE', 'You already have 3 chats (your maximum)'))).toBe('You already have 3 chats (your maximum)');
+  });
+});
