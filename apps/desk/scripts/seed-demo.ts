@@ -49,3 +49,5 @@ await user('fr', 'Camille Martin', ['mon colis est arrivé cassé', 'Je veux par
 await user('nl', undefined, ['Ik wil met een echte medewerker spreken']);
 await user('en', 'Jamie Lee', ['I want my paper sent to a new address', 'Jamie Lee', 'Rue de la Loi 16, 1000 Brussels', 'jamie.lee@example.org', '<script>alert("hi")</script> <b>is this bold?</b>']);
 console.log('seeded', BASE);
+
+export {};
