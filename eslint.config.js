@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'bench/results/**', 'test-artifacts/**'] },
@@ -14,7 +15,7 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly' } },
+    languageOptions: { globals: globals.node },
   },
   {
     // tests and load generators read arbitrary JSON answers
@@ -23,6 +24,6 @@ export default tseslint.config(
   },
   {
     files: ['apps/widget/**/*.{ts,tsx}', 'apps/desk/**/*.{ts,tsx}'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly' } },
+    languageOptions: { globals: globals.browser },
   },
 );

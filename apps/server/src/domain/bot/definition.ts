@@ -105,7 +105,8 @@ export const WebhookStep = z
   })
   .strict();
 
-export const Step = z.union([MessageStep, QuestionStep, TagStep, GotoStep, SetVariableStep, OffloadStep, WebhookStep]);
+const STEP_KINDS = { message: MessageStep, question: QuestionStep, tag: TagStep, goto: GotoStep, setVariable: SetVariableStep, offload: OffloadStep, webhook: WebhookStep } as const;
+export const Step = z.union(Object.values(STEP_KINDS) as [typeof MessageStep, ...Array<(typeof STEP_KINDS)[keyof typeof STEP_KINDS]>]);
 export type Step = z.infer<typeof Step>;
 
 export const Dialog = z
@@ -201,6 +202,21 @@ function crossCheck(d: BotDefinition): Problem[] {
   return problems;
 }
 
+/**
+ * A step that matches no kind fails as a whole union; re-check it against the kind its key names,
+ * so the author sees e.g. dialogs.x.steps.2.question.type instead of dialogs.x.steps.2.
+ */
+function explain(raw: unknown, issue: z.core.$ZodIssue): Problem[] {
+  const at = issue.path.join('.');
+  if (issue.code !== 'invalid_union') return [{ path: at, message: issue.message }];
+  let step: unknown = raw;
+  for (const k of issue.path) step = (step as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey];
+  const key = step && typeof step === 'object' ? Object.keys(step).find((k) => k in STEP_KINDS) : undefined;
+  if (!key) return [{ path: at, message: `a step must be one of: ${Object.keys(STEP_KINDS).join(', ')}` }];
+  const r = STEP_KINDS[key as keyof typeof STEP_KINDS].safeParse(step);
+  return r.success ? [{ path: at, message: issue.message }] : r.error.issues.map((i) => ({ path: [at, ...i.path].join('.'), message: i.message }));
+}
+
 export function parseBotDefinition(source: string | unknown, format: 'yaml' | 'json' = 'yaml'): ParseResult {
   let raw: unknown = source;
   if (typeof source === 'string') {
@@ -212,9 +228,7 @@ export function parseBotDefinition(source: string | unknown, format: 'yaml' | 'j
     }
   }
   const r = BotDefinitionSchema.safeParse(raw);
-  if (!r.success) {
-    return { ok: false, problems: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
-  }
+  if (!r.success) return { ok: false, problems: r.error.issues.flatMap((i) => explain(raw, i)) };
   const problems = crossCheck(r.data);
   return problems.length ? { ok: false, problems } : { ok: true, definition: r.data };
 }
