@@ -114,7 +114,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  const state = { ready: false };
+  const state = { ready: false, closing: false };
   const routes: Array<{ method: string; url: string }> = [];
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) routes.push({ method: m, url: r.url });
@@ -147,6 +147,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       reply.header('Access-Control-Max-Age', '600');
     }
     if (req.method === 'OPTIONS') return reply.status(204).send();
+  });
+  // while shutting down, answers ask keep-alive clients to reconnect (to another instance)
+  app.addHook('onSend', async (_req, reply) => {
+    if (!state.ready && state.closing) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unknown';
@@ -221,12 +225,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     close() {
       closing ??= (async () => {
         state.ready = false;
+        state.closing = true;
         clearInterval(heartbeat);
-        await app.close();
+        // keep-alive connections that go idle during the close would otherwise hold it open
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+        await app.close().finally(() => clearInterval(sweep));
         agentSockets.close();
         await timers.stop();
         await outbox.stop();
-        await botTurns.idle();
+        await botTurns.stop();
         await bus.close();
         await store.close();
       })();

@@ -184,7 +184,19 @@ export const CreateAgentBody = z
     maxConcurrent: z.number().int().min(1).max(50).default(3),
   })
   .strict();
-export const UpdateAgentBody = CreateAgentBody.partial().strict();
+// no defaults here: a PATCH changes only what it names
+export const UpdateAgentBody = z
+  .object({
+    email: z.email().max(320),
+    password: z.string().min(8, 'at least 8 characters').max(200),
+    name: z.string().min(1).max(200),
+    role: AgentRole,
+    skills: z.array(Skill).max(50),
+    languages: z.array(z.string().min(2).max(10)).max(20),
+    maxConcurrent: z.number().int().min(1).max(50),
+  })
+  .partial()
+  .strict();
 export const SetAgentStatusBody = z.object({ status: AgentStatus }).strict();
 
 export const Handover = z.object({

@@ -25,10 +25,12 @@ const MAX_TURNS_PER_RUN = 100;
 
 export function createBotTurns(getDeps: () => Deps) {
   const chains = new Map<string, Promise<void>>();
+  const state = { stopped: false };
 
   function schedule(conversationId: string): Promise<void> {
+    if (state.stopped) return Promise.resolve();
     const prev = chains.get(conversationId) ?? Promise.resolve();
-    const next = prev.then(() => drain(getDeps(), conversationId)).catch((err) => {
+    const next = prev.then(() => drain(getDeps(), conversationId, state)).catch((err) => {
       getDeps().log.error({ err, conversationId }, 'bot turn failed');
     });
     chains.set(conversationId, next);
@@ -42,7 +44,16 @@ export function createBotTurns(getDeps: () => Deps) {
     while (chains.size) await Promise.allSettled([...chains.values()]);
   }
 
-  return { schedule, idle };
+  /**
+   * Shutdown: finish the turns in progress, leave the rest. Unanswered user messages are durable
+   * and picked up again at the next start (workers/bot-recovery.ts).
+   */
+  async function stop(): Promise<void> {
+    state.stopped = true;
+    await idle();
+  }
+
+  return { schedule, idle, stop };
 }
 
 async function nextWork(deps: Deps, conv: ConversationRow): Promise<Work | undefined> {
@@ -61,8 +72,8 @@ async function nextWork(deps: Deps, conv: ConversationRow): Promise<Work | undef
   return message ? { kind: 'message', message } : undefined;
 }
 
-async function drain(deps: Deps, conversationId: string): Promise<void> {
-  for (let i = 0; i < MAX_TURNS_PER_RUN; i++) {
+async function drain(deps: Deps, conversationId: string, state: { stopped: boolean }): Promise<void> {
+  for (let i = 0; i < MAX_TURNS_PER_RUN && !state.stopped; i++) {
     const conv = await findConversation(deps.store.db, conversationId);
     if (!conv || (conv.status !== 'bot' && conv.status !== 'offloaded')) return;
     const work = await nextWork(deps, conv);

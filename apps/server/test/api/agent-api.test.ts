@@ -69,6 +69,9 @@ describe('auth and agents', () => {
     expect(weak.status).toBe(422);
     const patched = await call(s.url, 'PATCH', `/api/v1/agents/${a.id}`, { token: admin, body: { maxConcurrent: 4, skills: ['billing', 'general'] } });
     expect(patched.body.agent).toMatchObject({ maxConcurrent: 4, skills: ['billing', 'general'] });
+    // a PATCH changes only what it names
+    const renamed = await call(s.url, 'PATCH', `/api/v1/agents/${a.id}`, { token: admin, body: { name: 'Renamed' } });
+    expect(renamed.body.agent).toMatchObject({ name: 'Renamed', maxConcurrent: 4, skills: ['billing', 'general'], languages: ['en'], role: 'agent' });
     const me = (await call(s.url, 'GET', '/api/v1/agent/me', { token: admin })).body.agent;
     const lastAdmin = await call(s.url, 'DELETE', `/api/v1/agents/${me.id}`, { token: admin });
     expect(lastAdmin.status).toBe(409);

@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 async function start(dataDir: string, port: number) {
-  const p = runBaton({ DATA_DIR: dataDir, PORT: String(port), RATE_LIMIT_MESSAGES_PER_MINUTE: '1000000', RATE_LIMIT_CONVERSATIONS_PER_MINUTE: '100000' });
+  const p = runBaton({ LOG_LEVEL: 'info', DATA_DIR: dataDir, PORT: String(port), RATE_LIMIT_MESSAGES_PER_MINUTE: '1000000', RATE_LIMIT_CONVERSATIONS_PER_MINUTE: '100000' });
   procs.push(p);
   const base = `http://127.0.0.1:${port}`;
   await waitReady(base, p);
@@ -85,7 +85,7 @@ describe('process lifecycle', () => {
     p.child.kill('SIGTERM');
     const { acked } = await running;
     const exit = await p.exited;
-    expect(exit.code).toBe(0);
+    expect(exit.code, p.output()).toBe(0);
     const { base: base2 } = await start(dataDir, port);
     const ids = new Set((await messages(base2, c.conversation.id, c.token)).map((m) => m.id));
     for (const a of acked) expect(ids.has(a.id)).toBe(true);
