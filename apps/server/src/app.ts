@@ -41,6 +41,7 @@ import { createInboundActions } from './commands/provider-inbound.js';
 import { registerProviderRoutes } from './http/provider-routes.js';
 import { createProviderQueue } from './providers/registry.js';
 import { createOutboxWorker } from './workers/outbox.js';
+import { createProviderWorkers } from './workers/provider-workers.js';
 import { createRouting, overflow } from './commands/routing.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -61,6 +62,7 @@ export interface Baton {
   hub: Hub;
   timers: ReturnType<typeof createTimerWorker>;
   outbox: ReturnType<typeof createOutboxWorker>;
+  providerWorkers: ReturnType<typeof createProviderWorkers>;
   botTurns: ReturnType<typeof createBotTurns>;
   /** every registered route (the OpenAPI test checks they are documented) */
   routes: Array<{ method: string; url: string }>;
@@ -197,6 +199,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     ws.on('pong', () => alive.add(ws));
   });
 
+  const providerWorkers = createProviderWorkers(deps, inbound);
   const timers = createTimerWorker(deps, { overflow });
   kicks.timers = () => timers.kick();
 
@@ -209,6 +212,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   if (opts.workers !== false) {
     timers.start();
     outbox.start();
+    providerWorkers.start();
     void recoverBotTurns(deps).catch((err) => log.error({ err }, 'bot recovery failed'));
   }
 
@@ -219,6 +223,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     hub,
     timers,
     outbox,
+    providerWorkers,
     botTurns,
     routes,
     firstAdmin: admin.created && admin.password ? { email: admin.email!, password: admin.password } : undefined,
@@ -233,6 +238,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         agentSockets.close();
         await timers.stop();
         await outbox.stop();
+        await providerWorkers.stop();
         await botTurns.stop();
         await bus.close();
         await store.close();

@@ -266,6 +266,8 @@ export const ProviderConfig = z.object({
   type: z.enum(['desk', 'webhook', 'genesys-cloud', 'help-scout']),
   name: z.string().min(1).max(200),
   enabled: z.boolean().optional(),
+  /** offloads for these skills go to this provider unless the bot's offload plugin names one */
+  skills: z.array(z.string().min(1).max(64)).max(100).optional(),
   config: z.record(z.string(), z.unknown()).optional(),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
@@ -303,3 +305,34 @@ export const OffloadingSettings = z
 export type OffloadingSettings = z.infer<typeof OffloadingSettings>;
 
 export const BotInfo = z.object({ id: z.string(), version: z.number().int(), updatedAt: z.string(), name: z.string().optional() });
+
+// ---- Channel webhooks (admin) -------------------------------------------------------------------
+
+/** POST /api/v1/channels: an external messaging front end that posts signed events to Baton. */
+export const ChannelBody = z
+  .object({
+    id: z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and - only'),
+    name: z.string().min(1).max(200),
+    url: z.url({ protocol: /^https?$/ }),
+    secret: z.string().min(16, 'use at least 16 characters').max(200),
+    botId: z.string().max(64).nullable().optional(),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type ChannelBody = z.input<typeof ChannelBody>;
+/** PATCH /api/v1/channels/:id: only what it names (no secret keeps the stored one) */
+export const ChannelPatch = ChannelBody.omit({ id: true }).partial().strict();
+export type ChannelPatch = z.input<typeof ChannelPatch>;
+
+/** A channel as the API shows it: the secret is always the mask, the inbound URL is a path. */
+export const ChannelView = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string(),
+  secret: z.literal(SECRET_MASK),
+  botId: z.string().nullable(),
+  enabled: z.boolean(),
+  inboundUrl: z.string(),
+  createdAt: z.string(),
+});
+export type ChannelView = z.infer<typeof ChannelView>;

@@ -1,6 +1,7 @@
 // The offload plugin was reached while offloading is open: the conversation becomes `offloaded`,
 // a handover record and a durable waiting timer are stored, and the provider is told (desk routing,
 // or an outbox delivery for external providers) — all in the bot turn's transaction.
+import type { OffloadingSettings, ProviderConfig } from '@baton/proto';
 import type { OffloadRequest, VariableMap } from '../domain/bot/types.js';
 import type { Deps } from '../deps.js';
 import { updateConversation } from '../store/conversations.js';
@@ -25,14 +26,22 @@ export interface StoredHandover {
   variables: VariableMap;
 }
 
+/** The offload plugin's provider, else the first enabled provider serving the skill, else the default. */
+export function chooseProvider(settings: OffloadingSettings, providerId: string | undefined, skill: string): ProviderConfig {
+  const enabled = settings.providers.filter((p) => p.enabled !== false);
+  return (
+    enabled.find((p) => p.id === providerId) ??
+    enabled.find((p) => p.skills?.includes(skill)) ??
+    settings.providers.find((p) => p.id === settings.defaultProviderId) ??
+    settings.providers[0]!
+  );
+}
+
 export async function requestHandover(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, offload: OffloadRequest): Promise<void> {
   const settings = await deps.settings.offloading(tx);
-  const provider =
-    settings.providers.find((p) => p.id === offload.providerId && p.enabled !== false) ??
-    settings.providers.find((p) => p.id === settings.defaultProviderId) ??
-    settings.providers[0]!;
-  const now = deps.clock.now();
   const skill = offload.skill || 'general';
+  const provider = chooseProvider(settings, offload.providerId, skill);
+  const now = deps.clock.now();
   const tags = [...new Set([...fromJson<string[]>(conv.tags, []), ...offload.tags])];
   const handover: StoredHandover = {
     reason: offload.reason,

@@ -62,6 +62,12 @@ export interface OffloadingProvider {
   registerRoutes?(app: FastifyInstance, deps: Deps, inbound: InboundActions): void;
   /** checks a provider's config when settings are saved: problems with their config path */
   validateConfig?(config: Record<string, unknown>): Array<{ path: string; message: string }>;
+  /**
+   * optional background work (e.g. polling a provider that sends no "agent ended" event): `tick` is
+   * called every `intervalMs` on every instance while workers run; it must be safe to run on several
+   * instances at once (the inbound actions are idempotent against the state machine).
+   */
+  worker?: { intervalMs: number; tick(deps: Deps, inbound: InboundActions): Promise<void> };
 }
 
 export type { ConversationRow };
