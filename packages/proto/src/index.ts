@@ -169,6 +169,13 @@ export const Agent = z.object({
 });
 export type Agent = z.infer<typeof Agent>;
 
+/** What every agent may see of the others (for transfers): no e-mail address. */
+export const Colleague = z.object({
+  agent: Agent.omit({ email: true, createdAt: true }),
+  activeChats: z.number().int(),
+});
+export type Colleague = z.infer<typeof Colleague>;
+
 export const LoginBody = z.object({ email: z.string().min(3).max(320), password: z.string().min(1).max(200) }).strict();
 export const LoginResponse = z.object({ token: z.string(), agent: Agent, expiresAt: z.string() });
 

@@ -1,6 +1,6 @@
 // Reads for the desk: the queue routed to me, my chats, searchable history, one conversation with
 // its full transcript, the user's earlier conversations, and the supervisor overview.
-import type { AgentConversation } from '@baton/proto';
+import type { AgentConversation, Colleague } from '@baton/proto';
 import { speaksAndKnows } from '../domain/routing.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -133,5 +133,17 @@ export async function supervisorOverview(deps: Deps) {
     queue: await present(deps, db, queue),
     live: await present(deps, db, live),
     agents: agents.map((a) => ({ agent: presentAgent(a), activeChats: loads.get(a.id)?.active ?? 0 })),
+  };
+}
+
+/** Colleagues for a transfer, any role: status and load, busiest last; never e-mail addresses. */
+export async function listColleagues(deps: Deps): Promise<{ agents: Colleague[] }> {
+  const db = deps.store.db;
+  const [agents, loads] = await Promise.all([db.selectFrom('agents').selectAll().where('deleted_at', 'is', null).orderBy('name').execute(), activeChatCounts(db)]);
+  return {
+    agents: agents.map((a) => {
+      const { email: _email, createdAt: _created, ...agent } = presentAgent(a);
+      return { agent, activeChats: loads.get(a.id)?.active ?? 0 };
+    }),
   };
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { acceptConversation, agentMessage, agentTyping, closeConversation, handBack, setAgentStatus, transferConversation } from '../commands/agent-actions.js';
-import { agentConversationDetail, listAgentConversations, supervisorOverview, userHistory } from '../commands/agent-queries.js';
+import { agentConversationDetail, listAgentConversations, listColleagues, supervisorOverview, userHistory } from '../commands/agent-queries.js';
 import { createAgent, deleteAgent, getAgent, updateAgent } from '../commands/agents-admin.js';
 import { analytics } from '../commands/analytics.js';
 import { presentAgent } from '../commands/auth.js';
@@ -99,6 +99,10 @@ export function registerAgentRoutes(app: FastifyInstance, deps: Deps) {
     await requireAgent(deps, req, ['admin', 'supervisor']);
     await deleteCanned(deps, parse(IdParams, req.params).id);
     return { ok: true };
+  });
+  app.get('/api/v1/agent/colleagues', async (req) => {
+    await requireAgent(deps, req);
+    return listColleagues(deps);
   });
   app.get('/api/v1/supervisor/overview', async (req) => {
     await requireAgent(deps, req, ['admin', 'supervisor']);

@@ -44,6 +44,7 @@ export const OPERATIONS: Op[] = [
   { method: 'post', path: '/api/v1/canned-responses', summary: 'Create a canned response', tag: 'Admin', auth: 'admin', status: 201 },
   { method: 'put', path: '/api/v1/canned-responses/{id}', summary: 'Replace a canned response', tag: 'Admin', auth: 'admin' },
   { method: 'delete', path: '/api/v1/canned-responses/{id}', summary: 'Delete a canned response', tag: 'Admin', auth: 'admin', response: Ok },
+  { method: 'get', path: '/api/v1/agent/colleagues', summary: 'Colleagues with status and load, for transfers (no e-mail addresses)', tag: 'Agent', auth: 'agent', response: z.object({ agents: z.array(P.Colleague) }) },
   { method: 'get', path: '/api/v1/supervisor/overview', summary: 'Queue, live chats and agent load', tag: 'Supervisor', auth: 'admin' },
   { method: 'get', path: '/api/v1/analytics', summary: 'Handovers per trigger/reason/skill/language/provider, wait p50/p90, abandonment, handling time', tag: 'Supervisor', auth: 'admin' },
   { method: 'get', path: '/api/v1/agents', summary: 'List agents', tag: 'Admin', auth: 'admin', response: z.object({ agents: z.array(P.Agent) }) },

@@ -169,6 +169,14 @@ describe('handover on the desk', () => {
     const b = await makeAgent(s.url, admin, { skills: ['general', 'billing'] });
     const offline = await makeAgent(s.url, admin, { online: false });
     await call(s.url, 'POST', `/api/v1/agent/conversations/${c.id}/accept`, { token: a.token });
+    // a plain agent sees colleagues (status, skills, load) for a transfer, without their e-mail addresses
+    const colleagues = await call(s.url, 'GET', '/api/v1/agent/colleagues', { token: a.token });
+    expect(colleagues.status).toBe(200);
+    const me = colleagues.body.agents.find((l: { agent: { id: string } }) => l.agent.id === a.id);
+    expect(me).toMatchObject({ activeChats: 1, agent: { status: 'online', skills: ['general'] } });
+    expect(colleagues.body.agents.find((l: { agent: { id: string } }) => l.agent.id === offline.id).agent.status).toBe('offline');
+    expect(JSON.stringify(colleagues.body)).not.toContain('@example.com');
+    expect((await call(s.url, 'GET', '/api/v1/agents', { token: a.token })).status).toBe(403);
     const refused = await call(s.url, 'POST', `/api/v1/agent/conversations/${c.id}/transfer`, { token: a.token, body: { agentId: offline.id } });
     expect(refused.body.error.code).toBe('AGENT_UNAVAILABLE');
     expect((await call(s.url, 'POST', `/api/v1/agent/conversations/${c.id}/transfer`, { token: a.token, body: { agentId: b.id } })).status).toBe(200);
