@@ -92,7 +92,7 @@ export async function botTurnsAtRate(b: { url: string }, opts: { users: number; 
 export async function handovers(b: { url: string; dataDir?: string }, opts: { count: number; agents: number }) {
   const admin = await adminToken(b);
   await configure(b, admin, { routing: { mode: 'auto', overflowAfterSeconds: null, overflowSkill: null } });
-  for (let i = 0; i < opts.agents; i++) await agent(b, admin, Math.ceil(opts.count / opts.agents) + 5);
+  for (let i = 0; i < opts.agents; i++) await agent(b, admin, Math.min(50, Math.ceil(opts.count / opts.agents) + 5));
   const convs: Array<{ id: string; token: string }> = [];
   for (let i = 0; i < opts.count; i++) convs.push(await conversation(b));
   const start = performance.now();

@@ -44,10 +44,13 @@ export async function waitStatus(b: { url: string }, c: { id: string; token: str
 export async function agentPairs(b: BatonProcess | { url: string }, pairs: number, wsBase?: string) {
   const admin = await adminToken(b);
   await configure(b, admin, { routing: { mode: 'broadcast', overflowAfterSeconds: null, overflowSkill: null } });
-  const ag = await agent(b, admin, 1000);
+  // maxConcurrent is capped at 50 per agent: enough agents for every pair
+  const agents = [];
+  for (let i = 0; i < Math.ceil(pairs / 50); i++) agents.push(await agent(b, admin, 50));
   const out: Array<{ c: { id: string; token: string }; agentSocket: WebSocket; agentToken: string }> = [];
   const base = wsBase ?? b.url.replace(/^http/, 'ws');
   for (let i = 0; i < pairs; i++) {
+    const ag = agents[i % agents.length]!;
     const c = await conversation(b);
     await api(b.url, 'POST', `/api/v1/conversations/${c.id}/messages`, { token: c.token, body: { text: 'I want to speak to a real agent' } });
     await waitStatus(b, c, 'offloaded');

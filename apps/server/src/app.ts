@@ -211,7 +211,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   state.ready = true;
   if (opts.workers !== false) {
     timers.start();
-    outbox.start();
+    await outbox.start();
     providerWorkers.start();
     void recoverBotTurns(deps).catch((err) => log.error({ err }, 'bot recovery failed'));
   }

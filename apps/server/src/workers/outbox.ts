@@ -13,7 +13,9 @@ import { CHANNEL_TARGET_PREFIX, channelSecret } from '../commands/channels.js';
 import { postJson } from '../providers/http-client.js';
 import { signBody } from '../providers/signing.js';
 
-const LEASE_MS = 60_000;
+/** a claimed delivery is someone else's to retry once its sender's timeout has surely passed */
+const LEASE_MARGIN_MS = 5_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 const POLL_MS = 1_000;
 const CONCURRENCY = 8;
 export const DEFAULT_RETRY_WINDOW_SECONDS = 24 * 3600;
@@ -71,6 +73,11 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
 
   async function claim(now: number): Promise<OutboxRow[]> {
     return deps.store.write.run(async (tx) => {
+      const settings = await deps.settings.offloading(tx);
+      const leaseMs = (providerId: string) => {
+        const t = Number(settings.providers.find((p) => p.id === providerId)?.config?.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        return (Number.isFinite(t) && t > 0 ? t : DEFAULT_TIMEOUT_MS) + LEASE_MARGIN_MS;
+      };
       const pending = await tx.selectFrom('outbox').selectAll().where('status', '=', 'pending').orderBy('created_at').orderBy('id').limit(500).execute();
       const firstPerConversation = new Map<string, OutboxRow>();
       for (const r of pending) if (!firstPerConversation.has(r.conversation_id ?? r.id)) firstPerConversation.set(r.conversation_id ?? r.id, r);
@@ -79,7 +86,7 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
       for (const r of due) {
         const u = await tx
           .updateTable('outbox')
-          .set({ lease_until: now + LEASE_MS })
+          .set({ lease_until: now + leaseMs(r.provider_id) })
           .where('id', '=', r.id)
           .where('status', '=', 'pending')
           .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
@@ -157,8 +164,13 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
   }
 
   return {
-    start() {
+    async start() {
       stopped = false;
+      // embedded SQLite has one process: leases left by a crashed run are stale, free them now
+      // (on PostgreSQL another instance may hold them; they expire after the sender's timeout)
+      if (deps.store.dialect === 'sqlite') {
+        await deps.store.write.run((tx) => tx.updateTable('outbox').set({ lease_until: null }).where('status', '=', 'pending').where('lease_until', 'is not', null).execute());
+      }
       const loop = async () => {
         if (stopped) return;
         await run();
