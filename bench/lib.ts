@@ -36,7 +36,9 @@ export async function startBaton(env: Record<string, string> = {}, dataDir = fs.
   if (!fs.existsSync(MAIN)) throw new Error('build first: npm run build');
   const port = await freePort();
   const started = Date.now();
-  const child = spawn(process.execPath, [MAIN], {
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),

@@ -86,7 +86,12 @@ let settings: Record<string, unknown> = {
   closures: [{ date: '2026-12-25', name: 'Christmas' }, { date: '2026-12-31', name: 'New Year’s Eve', from: '13:00', to: '24:00' }],
   waitingTimeoutSeconds: 600,
   defaultProviderId: 'desk',
-  providers: [{ id: 'desk', type: 'desk', name: 'Baton desk' }, { id: 'acme', type: 'webhook', name: 'Acme contact center', enabled: true, config: { url: 'https://cc.acme.example/baton', secret: '********' } }],
+  providers: [
+    { id: 'desk', type: 'desk', name: 'Baton desk' },
+    { id: 'acme', type: 'webhook', name: 'Acme contact center', enabled: true, skills: ['claims'], config: { url: 'https://cc.acme.example/baton', secret: '********' } },
+    { id: 'genesys', type: 'genesys-cloud', name: 'Genesys Cloud EU', enabled: true, skills: ['billing'], config: { region: 'mypurecloud.de', clientId: 'b3f1c2d4-0000-4000-8000-1234567890ab', clientSecret: '********', integrationId: '7d1e0c9a-1111-4111-8111-abcdefabcdef', webhookSecret: '********', onAgentEnd: 'handback', pollSeconds: 30 } },
+    { id: 'helpscout', type: 'help-scout', name: 'Help Scout', enabled: false, skills: ['address_change'], config: { clientId: 'hs-app-id', clientSecret: '********', mailboxId: 12345, skillMailboxes: { address_change: 23456 }, webhookSecret: '********', onClose: 'close' } },
+  ],
   routing: { mode: 'auto', overflowAfterSeconds: 300, overflowSkill: 'general' },
   dialogs: { opened: 'offloading_opened' },
 };
@@ -96,6 +101,21 @@ const canned = [
   { id: 'cr3', shortcut: 'bye', title: 'Goodbye', text: 'Glad I could help. Have a nice day!' },
 ];
 const BOT_SOURCE = `id: demo\nname: Demo bot\nlanguages: [en, nl, fr]\nthreshold: 0.6\nintents:\n  ask_agent:\n    en: ["I want to speak to a real agent", "human please"]\ndialogs:\n  welcome:\n    - text: { en: "Hi! How can I help you today?" }\n  offloading_opened:\n    - text: { en: "Connecting you with a colleague…" }\n`;
+
+type Channel = { id: string; name: string; url: string; secret: string; botId: string | null; enabled: boolean; inboundUrl: string; createdAt: string };
+const channels: Channel[] = [
+  { id: 'sms', name: 'SMS gateway', url: 'https://sms.example.com/baton/outbound', secret: '********', botId: 'demo', enabled: true, inboundUrl: '/api/v1/channels/sms/events', createdAt: ago(86400 * 4) },
+  { id: 'whatsapp', name: 'WhatsApp (Twilio)', url: 'https://connectors.example.org/whatsapp/hook', secret: '********', botId: null, enabled: false, inboundUrl: '/api/v1/channels/whatsapp/events', createdAt: ago(86400) },
+];
+/** the channel API's validation, roughly: enough for the form's field messages */
+function channelProblems(b: Record<string, unknown>, create: boolean) {
+  const problems: { path: string; message: string }[] = [];
+  if (create && !/^[a-z0-9_-]+$/i.test(String(b.id ?? ''))) problems.push({ path: 'id', message: 'letters, digits, _ and - only' });
+  if ((create || 'name' in b) && !String(b.name ?? '').trim()) problems.push({ path: 'name', message: 'Too small: expected string to have >=1 characters' });
+  if ((create || 'url' in b) && !/^https?:\/\/\S+$/.test(String(b.url ?? ''))) problems.push({ path: 'url', message: 'Invalid URL' });
+  if ((create || 'secret' in b) && String(b.secret ?? '').length < 16) problems.push({ path: 'secret', message: 'use at least 16 characters' });
+  return problems;
+}
 
 const sockets = new Set<WebSocket>();
 const push = (e: unknown) => sockets.forEach((s) => s.send(JSON.stringify(e)));
@@ -202,7 +222,15 @@ const server = http.createServer(async (req, res) => {
   }
   if (api === '/agents') return json(res, 200, { agents });
   if (api === '/settings/offloading') {
-    if (m === 'PUT') settings = JSON.parse(await body(req));
+    if (m === 'PUT') {
+      const next = JSON.parse(await body(req));
+      // like the providers' config checks: a Help Scout provider needs its mailbox
+      const problems = (next.providers as { type: string; config?: Record<string, unknown> }[]).flatMap((p, i) =>
+        p.type === 'help-scout' && typeof p.config?.mailboxId !== 'number' ? [{ path: `providers.${i}.config.mailboxId`, message: 'Invalid input: expected number, received undefined' }] : [],
+      );
+      if (problems.length) return err(res, 422, 'SETTINGS_INVALID', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
+      settings = next;
+    }
     return json(res, 200, settings);
   }
   if (api === '/bots') return json(res, 200, { bots: [{ id: 'demo', name: 'Demo bot', version: 3, updatedAt: ago(7200) }] });
@@ -230,13 +258,44 @@ const server = http.createServer(async (req, res) => {
       handlingSeconds: { p50: 412, p90: 1260, byAgent: [{ agentId: 'ag_sam', name: 'Sam Peeters', p50: 380, count: 74 }, { agentId: 'ag_admin', name: 'Alex Morgan', p50: 455, count: 51 }, { agentId: 'ag_lea', name: 'Léa Dubois', p50: 301, count: 46 }] },
     });
   }
+  if (api === '/channels') {
+    if (m === 'POST') {
+      const b = JSON.parse((await body(req)) || '{}');
+      const problems = channelProblems(b, true);
+      if (problems.length) return err(res, 422, 'VALIDATION_FAILED', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
+      if (channels.some((c) => c.id === b.id)) return err(res, 422, 'VALIDATION_FAILED', `A channel "${b.id}" already exists`);
+      const c: Channel = { id: b.id, name: b.name, url: b.url, secret: '********', botId: b.botId ?? null, enabled: b.enabled !== false, inboundUrl: `/api/v1/channels/${b.id}/events`, createdAt: new Date().toISOString() };
+      channels.push(c);
+      return json(res, 201, { channel: c });
+    }
+    return json(res, 200, { channels });
+  }
+  const chm = /^\/channels\/([^/]+)$/.exec(api);
+  if (chm) {
+    const c = channels.find((x) => x.id === decodeURIComponent(chm[1]!));
+    if (!c) return err(res, 404, 'NOT_FOUND', 'No such channel');
+    if (m === 'DELETE') {
+      channels.splice(channels.indexOf(c), 1);
+      return json(res, 200, { ok: true });
+    }
+    if (m === 'PATCH') {
+      const b = JSON.parse((await body(req)) || '{}');
+      const problems = channelProblems(b, false);
+      if (problems.length) return err(res, 422, 'VALIDATION_FAILED', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
+      Object.assign(c, { ...b, secret: '********' });
+    }
+    return json(res, 200, { channel: c });
+  }
   if (api === '/providers/deliveries') {
     return json(res, 200, {
       deliveries: [
+        { id: 'd4', providerId: 'channel:sms', event: 'message.created', status: 'delivered', attempts: 1, lastError: null, nextAttemptAt: null, createdAt: ago(120) },
         { id: 'd1', providerId: 'acme', event: 'handover.requested', status: 'delivered', attempts: 1, lastError: null, nextAttemptAt: null, createdAt: ago(300) },
         { id: 'd2', providerId: 'acme', event: 'message.created', status: 'pending', attempts: 3, lastError: 'HTTP 503 from https://cc.acme.example/baton', nextAttemptAt: ago(-40), createdAt: ago(200) },
         { id: 'd3', providerId: 'acme', event: 'handover.cancelled', status: 'dead', attempts: 12, lastError: 'connect ECONNREFUSED 10.0.0.7:443', nextAttemptAt: null, createdAt: ago(86400) },
-      ].filter((d) => !url.searchParams.get('status') || d.status === url.searchParams.get('status')),
+      ]
+        .filter((d) => !url.searchParams.get('status') || d.status === url.searchParams.get('status'))
+        .filter((d) => !url.searchParams.get('providerId') || d.providerId === url.searchParams.get('providerId')),
     });
   }
   if (/^\/providers\/deliveries\/[^/]+\/redeliver$/.test(api)) return json(res, 200, { ok: true });

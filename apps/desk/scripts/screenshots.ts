@@ -131,6 +131,33 @@ const go = async (page: Page, hash: string) => {
   await go(page, '#/admin/deliveries');
   await page.getByTestId('deliveries-table').waitFor();
   await shot(page, 'wide-19-deliveries');
+  await go(page, '#/admin/channels');
+  await page.getByTestId('channel-row').first().waitFor();
+  await shot(page, 'wide-20-channels');
+  await page.getByTestId('channel-new').click();
+  await page.getByTestId('channel-form').waitFor();
+  await page.getByTestId('channel-name').fill('Web chat relay');
+  await page.getByTestId('channel-url').fill('not a url');
+  await page.getByTestId('channel-secret-generate').click();
+  await shot(page, 'wide-21-channel-new-secret');
+  await page.getByTestId('channel-secret-input').fill('short');
+  await page.getByTestId('channel-save').click();
+  await page.locator('.field-error').first().waitFor();
+  await shot(page, 'wide-22-channel-problems');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('channel-edit').first().click();
+  await page.getByTestId('channel-rotate').click();
+  await shot(page, 'wide-23-channel-edit');
+  await page.keyboard.press('Escape');
+  await go(page, '#/admin/offloading');
+  await page.getByTestId('opening-hours').waitFor();
+  await page.locator('[data-provider-type="genesys-cloud"]').scrollIntoViewIfNeeded();
+  await shot(page, 'wide-24-providers');
+  await page.locator('[data-provider-type="help-scout"]').getByTestId('provider-mailboxId').fill('');
+  await page.getByTestId('offloading-save').click();
+  await page.getByTestId('settings-errors').waitFor();
+  await page.locator('[data-provider-type="help-scout"] .field-error').first().scrollIntoViewIfNeeded();
+  await shot(page, 'wide-25-provider-problems');
 }
 {
   const page = await session({ width: 1024, height: 768 }, 'tablet');

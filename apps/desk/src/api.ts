@@ -1,8 +1,8 @@
 // The desk's only door to the server: every REST call of DESIGN.md §3 (agent and admin side), typed.
 // Auth rides on the httpOnly session cookie; writes carry X-Requested-With, the server's CSRF guard.
-import type { Agent, AgentConversation, AgentRole, AgentStatus, Button, Card, Message, OffloadingSettings, Variables } from '@baton/proto';
+import type { Agent, AgentConversation, AgentRole, AgentStatus, Button, Card, ChannelBody, ChannelPatch, ChannelView, Message, OffloadingSettings, Variables } from '@baton/proto';
 
-export type { Agent, AgentConversation, AgentRole, AgentStatus, Button, Card, Message, OffloadingSettings, Variables };
+export type { Agent, AgentConversation, AgentRole, AgentStatus, Button, Card, ChannelBody, ChannelPatch, ChannelView, Message, OffloadingSettings, Variables };
 
 export interface CannedResponse {
   id: string;
@@ -207,8 +207,14 @@ export const api = {
   validateBot: (source: string) => request<{ ok: true }>('POST', '/bots/validate', { raw: botBody(source) }),
 
   // admin: provider deliveries
-  deliveries: (status?: DeliveryStatus, limit = 100) => request<{ deliveries: Delivery[] }>('GET', '/providers/deliveries', { query: { status, limit } }),
+  deliveries: (status?: DeliveryStatus, limit = 100, providerId?: string) => request<{ deliveries: Delivery[] }>('GET', '/providers/deliveries', { query: { status, limit, providerId } }),
   redeliver: (id: string) => request<{ ok: true }>('POST', `/providers/deliveries/${enc(id)}/redeliver`),
+
+  // admin: channel webhooks (the secret is write-only: answers carry the mask)
+  channels: () => request<{ channels: ChannelView[] }>('GET', '/channels'),
+  createChannel: (c: ChannelBody) => request<{ channel: ChannelView }>('POST', '/channels', { body: c }),
+  updateChannel: (id: string, c: ChannelPatch) => request<{ channel: ChannelView }>('PATCH', `/channels/${enc(id)}`, { body: c }),
+  deleteChannel: (id: string) => request<{ ok: true }>('DELETE', `/channels/${enc(id)}`),
 };
 
 /** YAML unless it plainly is JSON; the server sniffs the same way. */

@@ -11,6 +11,7 @@ import { AgentsPage } from './pages/agents-page';
 import { AnalyticsPage } from './pages/analytics-page';
 import { BotsPage } from './pages/bots-page';
 import { CannedPage } from './pages/canned-page';
+import { ChannelsPage } from './pages/channels-page';
 import { DeliveriesPage } from './pages/deliveries-page';
 import { InboxPage, type InboxTab } from './pages/inbox-page';
 import { LoginPage } from './pages/login-page';
@@ -88,6 +89,7 @@ function Shell() {
         { to: ['admin', 'offloading'], label: 'Offloading', icon: 'settings', testId: 'nav-offloading' },
         { to: ['admin', 'bots'], label: 'Bots', icon: 'bot', testId: 'nav-bots' },
         { to: ['admin', 'canned'], label: 'Canned', icon: 'canned', testId: 'nav-canned' },
+        { to: ['admin', 'channels'], label: 'Channels', icon: 'plug', testId: 'nav-channels' },
         { to: ['admin', 'deliveries'], label: 'Deliveries', icon: 'truck', testId: 'nav-deliveries' },
       ]
     : desk.isSupervisor
@@ -185,7 +187,7 @@ function RailLink(props: { item: NavItem; active: boolean }) {
 
 function Page(props: { route: string[] }) {
   const desk = useDesk();
-  const [a, b] = props.route;
+  const [a, b, c] = props.route;
   if (a === 'queue' || a === 'mine' || a === 'closed') return <InboxPage tab={a as InboxTab} openId={b} />;
   if (a === 'supervisor' && desk.isSupervisor) return <SupervisorPage openId={b} />;
   if (a === 'analytics' && desk.isSupervisor) return <AnalyticsPage />;
@@ -194,7 +196,8 @@ function Page(props: { route: string[] }) {
     if (b === 'agents') return <AgentsPage />;
     if (b === 'offloading') return <OffloadingPage />;
     if (b === 'bots') return <BotsPage />;
-    if (b === 'deliveries') return <DeliveriesPage />;
+    if (b === 'channels') return <ChannelsPage />;
+    if (b === 'deliveries') return <DeliveriesPage providerId={c} />;
   }
   if (props.route.length === 0) return null;
   return (

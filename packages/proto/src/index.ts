@@ -327,8 +327,18 @@ export const ChannelBody = z
   })
   .strict();
 export type ChannelBody = z.input<typeof ChannelBody>;
-/** PATCH /api/v1/channels/:id: only what it names (no secret keeps the stored one) */
-export const ChannelPatch = ChannelBody.omit({ id: true }).partial().strict();
+/** PATCH /api/v1/channels/:id: only what it names; no secret, or the mask, keeps the stored one */
+export const ChannelPatch = z
+  .object({
+    name: z.string().min(1).max(200),
+    url: z.url({ protocol: /^https?$/ }),
+    secret: z.union([z.literal(SECRET_MASK), z.string().min(16, 'use at least 16 characters').max(200)]),
+    botId: z.string().max(64).nullable(),
+    // no default here: a PATCH without `enabled` must not switch a channel back on
+    enabled: z.boolean(),
+  })
+  .partial()
+  .strict();
 export type ChannelPatch = z.input<typeof ChannelPatch>;
 
 /** A channel as the API shows it: the secret is always the mask, the inbound URL is a path. */

@@ -29,6 +29,9 @@ const paths: Record<string, ReactElement> = {
   canned: <path d="M7 4 5 16M13 4l-2 12M4 8h12M3.5 12h12" />,
   refresh: <path d="M15.5 8A6 6 0 0 0 4.8 6.5M4.5 12a6 6 0 0 0 10.7 1.5M15.5 3.5V8H11M4.5 16.5V12H9" />,
   upload: <path d="M10 13V4M6.5 7.5 10 4l3.5 3.5M4 13.5V16h12v-2.5" />,
+  copy: <path d="M7.5 7.5h8.5v8.5H7.5zM12.5 7.5V4H4v8.5h3.5" />,
+  plug: <path d="M7 3.5v3.5M13 3.5v3.5M5 7h10v2.5a5 5 0 0 1-10 0zM10 14.5v2.5" />,
+  key: <path d="M7 13a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM10 10h7M14.5 10v2.5M16.5 10v2" />,
   keyboard: <path d="M2.5 5.5h15v9h-15zM5.5 8.5h.01M8.5 8.5h.01M11.5 8.5h.01M14.5 8.5h.01M6.5 11.5h7" />,
 };
 

@@ -6,14 +6,17 @@ import { ErrorNote, PageHeader } from '../components/ui';
 import { useDesk } from '../desk-context';
 import { relativeTime } from '../format';
 import { useLoad, useNow } from '../hooks';
+import { href } from '../router';
 
 const FILTERS: (DeliveryStatus | undefined)[] = [undefined, 'pending', 'delivered', 'dead'];
 
-export function DeliveriesPage() {
+/** `providerId` (from "#/admin/deliveries/<providerId>", e.g. "channel:sms") narrows the log to one target. */
+export function DeliveriesPage(props: { providerId?: string }) {
   const desk = useDesk();
   const now = useNow(10_000);
   const [status, setStatus] = useState<DeliveryStatus>();
-  const list = useLoad(() => api.deliveries(status, 200).then((r) => r.deliveries), [status]);
+  const providerId = props.providerId;
+  const list = useLoad(() => api.deliveries(status, 200, providerId).then((r) => r.deliveries), [status, providerId]);
   const redeliver = async (id: string) => {
     try {
       await api.redeliver(id);
@@ -34,6 +37,12 @@ export function DeliveriesPage() {
           </button>
         }
       />
+      {providerId ? (
+        <p className="filter-note" data-testid="deliveries-provider-filter">
+          Only deliveries to <span className="mono">{providerId}</span>.{' '}
+          <a href={href('admin', 'deliveries')}>Show all</a>
+        </p>
+      ) : null}
       <div className="segmented" role="tablist">
         {FILTERS.map((f) => (
           <button key={f ?? 'all'} type="button" className={status === f ? 'seg on' : 'seg'} onClick={() => setStatus(f)}>
@@ -81,7 +90,8 @@ export function DeliveriesPage() {
             {list.data && list.data.length === 0 ? (
               <tr>
                 <td colSpan={7} className="muted">
-                  No deliveries{status ? ` with status ${status}` : ''}.
+                  No deliveries{status ? ` with status ${status}` : ''}
+                  {providerId ? ` to ${providerId}` : ''}.
                 </td>
               </tr>
             ) : null}

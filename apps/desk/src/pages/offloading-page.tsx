@@ -3,12 +3,29 @@
 // come back masked and are sent back masked, which the server reads as "unchanged".
 import { SECRET_MASK, type ProviderConfig, type Weekday } from '@baton/proto';
 import { useEffect, useMemo, useState } from 'react';
+import { problemsAt, unclaimedProblems } from '../admin-forms';
 import { api, errorText, problemsOf, type BotProblem, type OffloadingSettings } from '../api';
+import { CopyableUrl, SecretField } from '../components/admin-fields';
 import { Icon } from '../components/icons';
-import { ErrorNote, PageHeader, Spinner } from '../components/ui';
+import { ErrorNote, PageHeader, Spinner, TagInput } from '../components/ui';
 import { useDesk } from '../desk-context';
 import { formatDuration } from '../format';
 import { addClosure, DAYS, hasProblems, hoursReducer, normaliseHours, openMinutes, validateHours, type Closure, type HoursAction } from '../opening-hours';
+import {
+  extraConfigKeys,
+  mailboxRowProblem,
+  mapToRows,
+  newProvider,
+  numberValue,
+  PROVIDER_FIELDS,
+  PROVIDER_TYPE_LABELS,
+  PROVIDER_TYPES,
+  providerFieldKeys,
+  providerWebhookUrl,
+  rowsToMap,
+  type ConfigField,
+  type MailboxRow,
+} from '../providers';
 
 const DIALOG_FIELDS: { key: keyof NonNullable<OffloadingSettings['dialogs']>; label: string; hint: string }[] = [
   { key: 'disabled', label: 'Offloading disabled', hint: 'when the switch is off' },
@@ -17,7 +34,6 @@ const DIALOG_FIELDS: { key: keyof NonNullable<OffloadingSettings['dialogs']>; la
   { key: 'cancelled', label: 'User cancelled', hint: 'the user left the queue' },
   { key: 'timeout', label: 'Waiting timed out', hint: 'nobody accepted in time' },
 ];
-const PROVIDER_TYPES: ProviderConfig['type'][] = ['desk', 'webhook', 'genesys-cloud', 'help-scout'];
 const SECRET_KEY = /secret|password|token|key/i;
 
 function timeZones(): string[] {
@@ -53,6 +69,16 @@ export function OffloadingPage() {
   }, []);
 
   const hoursProblems = useMemo(() => (s ? validateHours(s.openingHours) : {}), [s]);
+  // server problems on a provider field are shown at the field; the save bar lists the others
+  const listed = useMemo(
+    () =>
+      problems.filter((p) => {
+        const m = /^providers\.(\d+)\./.exec(p.path);
+        const prov = m ? s?.providers[Number(m[1])] : undefined;
+        return !m || !prov || unclaimedProblems([p], providerFieldKeys(prov.type, prov.config), `providers.${m[1]}`).length > 0;
+      }),
+    [problems, s],
+  );
   const dirty = s ? JSON.stringify(s) !== saved : false;
   if (!s) return <div className="page">{error ? <ErrorNote text={error} /> : <Spinner />}</div>;
 
@@ -199,18 +225,47 @@ export function OffloadingPage() {
       <section className="card-section">
         <div className="section-head">
           <h2>Providers</h2>
-          <button type="button" className="btn small" onClick={() => set({ providers: [...s.providers, { id: `provider${s.providers.length + 1}`, type: 'webhook', name: 'New provider', config: { url: '', secret: '' } }] })}>
-            <Icon name="plus" size={14} /> Add provider
-          </button>
+          <select
+            className="add-provider"
+            aria-label="Add a provider"
+            value=""
+            onChange={(e) => {
+              if (!e.target.value) return;
+              setProblems([]);
+              const type = e.target.value as ProviderConfig['type'];
+              const n = s.providers.filter((p) => p.type === type).length + 1;
+              set({ providers: [...s.providers, newProvider(type, n)] });
+            }}
+            data-testid="provider-add"
+          >
+            <option value="">+ Add provider…</option>
+            {PROVIDER_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {PROVIDER_TYPE_LABELS[t]}
+              </option>
+            ))}
+          </select>
         </div>
+        <p className="muted small">
+          A provider gets the handovers for the skills it lists, unless the bot names a provider; all others go to the default provider. Secrets are write-only: a stored one shows as “stored”.
+        </p>
         <div className="providers">
           {s.providers.map((p, i) => (
             <ProviderEditor
               key={i}
+              index={i}
               p={p}
               isDefault={p.id === s.defaultProviderId}
+              problems={problemsAt(problems, `providers.${i}`, ['config'])}
               onChange={(np) => set({ providers: s.providers.map((x, j) => (j === i ? np : x)) })}
-              onRemove={s.providers.length > 1 ? () => set({ providers: s.providers.filter((_, j) => j !== i) }) : undefined}
+              onRemove={
+                s.providers.length > 1
+                  ? () => {
+                      setProblems([]);
+                      set({ providers: s.providers.filter((_, j) => j !== i) });
+                    }
+                  : undefined
+              }
             />
           ))}
         </div>
@@ -222,11 +277,19 @@ export function OffloadingPage() {
             <strong>Not saved:</strong>
             {problems.length ? (
               <ul>
-                {problems.map((p, i) => (
+                {listed.map((p, i) => (
                   <li key={i}>
                     <code>{p.path}</code> {p.message}
                   </li>
                 ))}
+                {problems.length > listed.length ? (
+                  <li>
+                    {problems.length - listed.length === 1 ? 'One problem is' : `${problems.length - listed.length} problems are`} marked at the provider fields.{' '}
+                    <button type="button" className="link" onClick={() => document.querySelector<HTMLElement>('.providers [aria-invalid="true"]')?.focus()}>
+                      Show
+                    </button>
+                  </li>
+                ) : null}
               </ul>
             ) : (
               <span> {error}</span>
@@ -333,14 +396,42 @@ function Closures(props: { list: Closure[]; onChange: (l: Closure[]) => void }) 
   );
 }
 
-function ProviderEditor(props: { p: ProviderConfig; isDefault: boolean; onChange: (p: ProviderConfig) => void; onRemove?: () => void }) {
-  const { p } = props;
-  const entries = Object.entries(p.config ?? {});
-  const setConfig = (config: Record<string, unknown>) => props.onChange({ ...p, config });
+function ProviderEditor(props: { index: number; p: ProviderConfig; isDefault: boolean; problems: Record<string, string>; onChange: (p: ProviderConfig) => void; onRemove?: () => void }) {
+  const { p, problems: errs } = props;
+  const config = p.config ?? {};
+  const fields = PROVIDER_FIELDS[p.type];
+  const extras = extraConfigKeys(p.type, config);
+  const fid = (k: string) => `provider-${props.index}-${k}`;
+  const setConfig = (next: Record<string, unknown>) => props.onChange({ ...p, config: next });
+  const setKey = (k: string, v: unknown) => {
+    const next = { ...config };
+    if (v === undefined) delete next[k];
+    else next[k] = v;
+    setConfig(next);
+  };
+  const changeType = (type: ProviderConfig['type']) => {
+    // keep what the new type also uses; start the rest from the type's empty settings
+    const known = new Set(PROVIDER_FIELDS[type].map((f) => f.key));
+    const kept = Object.fromEntries(Object.entries(config).filter(([k]) => known.has(k)));
+    const seeded = { ...(newProvider(type, 1).config ?? {}), ...kept };
+    const { config: _old, ...rest } = p;
+    props.onChange(Object.keys(seeded).length ? { ...rest, type, config: seeded } : { ...rest, type });
+  };
+  const inboundUrl = providerWebhookUrl(window.location.origin, p);
+  const basic = fields.filter((f) => !f.advanced);
+  const advanced = fields.filter((f) => f.advanced);
+  const advancedSet = advanced.some((f) => config[f.key] !== undefined && config[f.key] !== '');
+  const errText = (k: string) =>
+    errs[k] ? (
+      <small className="field-error" id={`${fid(k)}-error`}>
+        {errs[k]}
+      </small>
+    ) : null;
+
   return (
-    <div className="provider" data-testid="provider">
+    <div className="provider" data-testid="provider" data-provider-type={p.type}>
       <div className="provider-head">
-        <input className="provider-name" value={p.name} onChange={(e) => props.onChange({ ...p, name: e.target.value })} aria-label="Provider name" />
+        <input className="provider-name" value={p.name} onChange={(e) => props.onChange({ ...p, name: e.target.value })} aria-label="Provider name" aria-invalid={errs.name ? true : undefined} />
         {props.isDefault ? <span className="badge badge-skill">default</span> : null}
         <label className="check">
           <input type="checkbox" checked={p.enabled !== false} onChange={(e) => props.onChange({ ...p, enabled: e.target.checked })} /> enabled
@@ -351,62 +442,237 @@ function ProviderEditor(props: { p: ProviderConfig; isDefault: boolean; onChange
           </button>
         ) : null}
       </div>
+      {errText('name')}
       <div className="form-grid two">
-        <label className="field">
-          <span>Id</span>
-          <input value={p.id} onChange={(e) => props.onChange({ ...p, id: e.target.value })} className="mono" />
-        </label>
-        <label className="field">
-          <span>Type</span>
-          <select value={p.type} onChange={(e) => props.onChange({ ...p, type: e.target.value as ProviderConfig['type'] })}>
+        <div className="field">
+          <label htmlFor={fid('id')} className="field-label">
+            Id
+          </label>
+          <input id={fid('id')} value={p.id} onChange={(e) => props.onChange({ ...p, id: e.target.value })} className="mono" aria-invalid={errs.id ? true : undefined} aria-describedby={errs.id ? `${fid('id')}-error` : undefined} />
+          {errText('id')}
+        </div>
+        <div className="field">
+          <label htmlFor={fid('type')} className="field-label">
+            Type
+          </label>
+          <select id={fid('type')} value={p.type} onChange={(e) => changeType(e.target.value as ProviderConfig['type'])} data-testid="provider-type">
             {PROVIDER_TYPES.map((t) => (
               <option key={t} value={t}>
-                {t}
+                {PROVIDER_TYPE_LABELS[t]}
               </option>
             ))}
           </select>
-        </label>
+          {errText('type')}
+        </div>
+        <div className="field span2">
+          <label htmlFor={fid('skills')} className="field-label">
+            Skills
+          </label>
+          <TagInput
+            id={fid('skills')}
+            value={p.skills ?? []}
+            onChange={(skills) => {
+              const { skills: _old, ...rest } = p;
+              props.onChange(skills.length ? { ...rest, skills } : rest);
+            }}
+            placeholder="billing, address_change…"
+            testId="provider-skills"
+          />
+          <small className="muted">Offloads for these skills go to this provider unless the bot names one.</small>
+          {errText('skills')}
+        </div>
       </div>
-      {p.type !== 'desk' || entries.length ? (
+
+      {inboundUrl ? (
+        <div className="field">
+          <span className="field-label">{p.type === 'webhook' ? 'Callback URL (for the provider)' : 'Webhook URL to configure in ' + PROVIDER_TYPE_LABELS[p.type]}</span>
+          <CopyableUrl url={inboundUrl} label={`Copy the webhook URL of ${p.name}`} testId="provider-webhook-url" />
+        </div>
+      ) : null}
+
+      {basic.length ? (
+        <div className="form-grid two config-fields">
+          {basic.map((f) => (
+            <ConfigInput key={f.key} f={f} id={fid(f.key)} value={config[f.key]} error={errs[`config.${f.key}`]} onChange={(v) => setKey(f.key, v)} />
+          ))}
+        </div>
+      ) : null}
+      {advanced.length ? (
+        <details className="advanced" open={advancedSet}>
+          <summary>Advanced</summary>
+          <div className="form-grid two config-fields">
+            {advanced.map((f) => (
+              <ConfigInput key={f.key} f={f} id={fid(f.key)} value={config[f.key]} error={errs[`config.${f.key}`]} onChange={(v) => setKey(f.key, v)} />
+            ))}
+          </div>
+        </details>
+      ) : null}
+
+      {extras.length || p.type !== 'desk' ? (
         <div className="config">
-          {entries.map(([k, v]) => {
+          {extras.length ? <span className="field-label">Other settings</span> : null}
+          {extras.map((k) => {
+            const v = config[k];
             const secret = SECRET_KEY.test(k);
             const isObject = v !== null && typeof v === 'object';
             return (
-              <div className="row-inline" key={k}>
-                <span className="config-key mono">{k}</span>
-                {isObject ? (
-                  <code className="muted small">{JSON.stringify(v)}</code>
-                ) : (
-                  <input
-                    type={secret ? 'password' : 'text'}
-                    value={String(v ?? '')}
-                    autoComplete="off"
-                    onFocus={(e) => secret && e.target.value === SECRET_MASK && e.target.select()}
-                    onChange={(e) => setConfig({ ...p.config, [k]: e.target.value })}
-                    aria-label={k}
-                    data-testid={secret ? 'provider-secret' : undefined}
-                  />
-                )}
-                {secret && v === SECRET_MASK ? <span className="muted small">stored</span> : null}
-                <button
-                  type="button"
-                  className="icon-btn"
-                  aria-label={`Remove ${k}`}
-                  onClick={() => {
-                    const next = { ...p.config };
-                    delete next[k];
-                    setConfig(next);
-                  }}
-                >
-                  <Icon name="close" size={14} />
-                </button>
+              <div key={k}>
+                <div className="row-inline">
+                  <span className="config-key mono">{k}</span>
+                  {isObject ? (
+                    <code className="muted small">{JSON.stringify(v)}</code>
+                  ) : (
+                    <input
+                      type={secret ? 'password' : 'text'}
+                      value={String(v ?? '')}
+                      autoComplete="off"
+                      onFocus={(e) => secret && e.target.value === SECRET_MASK && e.target.select()}
+                      onChange={(e) => setKey(k, e.target.value)}
+                      aria-label={k}
+                      aria-invalid={errs[`config.${k}`] ? true : undefined}
+                    />
+                  )}
+                  {secret && v === SECRET_MASK ? <span className="muted small">stored</span> : null}
+                  <button type="button" className="icon-btn" aria-label={`Remove ${k}`} onClick={() => setKey(k, undefined)}>
+                    <Icon name="close" size={14} />
+                  </button>
+                </div>
+                {errText(`config.${k}`)}
               </div>
             );
           })}
-          <AddConfigKey onAdd={(k) => setConfig({ ...p.config, [k]: '' })} />
+          <AddConfigKey onAdd={(k) => setKey(k, config[k] ?? '')} />
         </div>
       ) : null}
+    </div>
+  );
+}
+
+/** One typed config field of a provider; `onChange(undefined)` removes the key. */
+function ConfigInput(props: { f: ConfigField; id: string; value: unknown; error?: string; onChange: (v: unknown) => void }) {
+  const { f, id, value } = props;
+  const hintId = `${id}-hint`;
+  const errId = `${id}-error`;
+  const describedBy = [f.hint ? hintId : '', props.error ? errId : ''].filter(Boolean).join(' ') || undefined;
+  const span = f.kind === 'mailboxMap' || f.kind === 'url' ? 'field span2' : 'field';
+  if (f.kind === 'secret') {
+    return (
+      <div className={span}>
+        <SecretField id={id} label={f.label} value={value} onChange={props.onChange} generate={f.generate} maxLength={f.maxLength} hint={f.hint} error={props.error} testId={`provider-${f.key}`} />
+      </div>
+    );
+  }
+  const text = value === undefined || value === null ? '' : String(value);
+  const common = { id, 'aria-invalid': props.error ? true : undefined, 'aria-describedby': describedBy, 'data-testid': `provider-${f.key}` } as const;
+  let control;
+  if (f.kind === 'select') {
+    const opts = f.options ?? [];
+    control = (
+      <select {...common} value={text} onChange={(e) => props.onChange(e.target.value || undefined)}>
+        {f.optional || !text ? <option value="">{f.optional ? (f.defaultLabel ?? 'Default') : 'Choose…'}</option> : null}
+        {opts.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+        {text && !opts.some((o) => o.value === text) ? <option value={text}>{text}</option> : null}
+      </select>
+    );
+  } else if (f.kind === 'number') {
+    control = <input {...common} type="number" inputMode="numeric" min={0} value={text} placeholder={f.placeholder} onChange={(e) => props.onChange(numberValue(e.target.value))} />;
+  } else if (f.kind === 'boolean') {
+    return (
+      <div className={span}>
+        <label className="check">
+          <input type="checkbox" {...common} checked={typeof value === 'boolean' ? value : (f.defaultValue ?? false)} onChange={(e) => props.onChange(e.target.checked)} />
+          {f.label}
+        </label>
+        {props.error ? (
+          <small className="field-error" id={errId}>
+            {props.error}
+          </small>
+        ) : null}
+      </div>
+    );
+  } else if (f.kind === 'mailboxMap') {
+    control = <MailboxMapEditor id={id} value={value} onChange={props.onChange} />;
+  } else {
+    control = (
+      <input
+        {...common}
+        type={f.kind === 'url' ? 'url' : 'text'}
+        className={f.kind === 'url' ? 'mono' : undefined}
+        value={text}
+        placeholder={f.placeholder}
+        autoComplete="off"
+        spellCheck={false}
+        onChange={(e) => props.onChange(f.optional && !e.target.value ? undefined : e.target.value)}
+      />
+    );
+  }
+  return (
+    <div className={span}>
+      {f.kind === 'mailboxMap' ? (
+        <span className="field-label" id={`${id}-label`}>
+          {f.label}
+        </span>
+      ) : (
+        <label htmlFor={id} className="field-label">
+          {f.label}
+          {f.optional ? <span className="muted"> (optional)</span> : null}
+        </label>
+      )}
+      {control}
+      {f.hint ? (
+        <small className="muted" id={hintId}>
+          {f.hint}
+        </small>
+      ) : null}
+      {props.error ? (
+        <small className="field-error" id={errId}>
+          {props.error}
+        </small>
+      ) : null}
+    </div>
+  );
+}
+
+/** Help Scout's skill → mailbox id map as rows; half-filled rows stay on screen but are not saved. */
+function MailboxMapEditor(props: { id: string; value: unknown; onChange: (v: Record<string, number> | undefined) => void }) {
+  const [rows, setRows] = useState<MailboxRow[]>(() => mapToRows(props.value));
+  const outside = JSON.stringify(rowsToMap(mapToRows(props.value)));
+  useEffect(() => {
+    // the settings were replaced (loaded or saved): show them
+    setRows((cur) => (JSON.stringify(rowsToMap(cur)) === outside ? cur : mapToRows(JSON.parse(outside))));
+  }, [outside]);
+  const update = (next: MailboxRow[]) => {
+    setRows(next);
+    const map = rowsToMap(next);
+    props.onChange(Object.keys(map).length ? map : undefined);
+  };
+  return (
+    <div className="mailbox-map" role="group" aria-labelledby={`${props.id}-label`} data-testid="provider-skill-mailboxes">
+      {rows.map((r, i) => {
+        const problem = mailboxRowProblem(rows, i);
+        return (
+          <div key={i}>
+            <div className="row-inline">
+              <input value={r.skill} placeholder="skill" aria-label={`Skill ${i + 1}`} aria-invalid={problem ? true : undefined} onChange={(e) => update(rows.map((x, j) => (j === i ? { ...x, skill: e.target.value } : x)))} />
+              <span className="muted" aria-hidden="true">
+                →
+              </span>
+              <input value={r.mailbox} inputMode="numeric" placeholder="mailbox id" aria-label={`Mailbox id for skill ${i + 1}`} aria-invalid={problem ? true : undefined} onChange={(e) => update(rows.map((x, j) => (j === i ? { ...x, mailbox: e.target.value } : x)))} />
+              <button type="button" className="icon-btn" aria-label={`Remove mailbox row ${i + 1}`} onClick={() => update(rows.filter((_, j) => j !== i))}>
+                <Icon name="close" size={14} />
+              </button>
+            </div>
+            {problem ? <small className="field-error">{problem}</small> : null}
+          </div>
+        );
+      })}
+      <button type="button" className="btn ghost small" onClick={() => setRows([...rows, { skill: '', mailbox: '' }])} data-testid="provider-skill-mailbox-add">
+        <Icon name="plus" size={14} /> Mailbox for a skill
+      </button>
     </div>
   );
 }
@@ -415,7 +681,7 @@ function AddConfigKey(props: { onAdd: (k: string) => void }) {
   const [k, setK] = useState('');
   return (
     <div className="row-inline">
-      <input placeholder="setting name (url, secret…)" value={k} onChange={(e) => setK(e.target.value)} aria-label="New setting name" />
+      <input placeholder="other setting name" value={k} onChange={(e) => setK(e.target.value)} aria-label="New setting name" />
       <button
         type="button"
         className="btn ghost small"

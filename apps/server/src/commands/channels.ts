@@ -2,7 +2,7 @@
 // messaging front end posts its users' messages to a signed endpoint and receives the bot's and
 // agents' messages at its URL, signed the same way, from the durable outbox.
 import { z } from 'zod';
-import { MAX_TEXT_LENGTH, SECRET_MASK, type Message } from '@baton/proto';
+import { MAX_TEXT_LENGTH, SECRET_MASK, type ChannelBody, type ChannelPatch, type ChannelView, type Message } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { decrypt, encrypt } from '../secrets.js';
@@ -14,18 +14,6 @@ import { createConversation } from './create-conversation.js';
 import { sendUserMessage } from './send-user-message.js';
 
 export const CHANNEL_TARGET_PREFIX = 'channel:';
-
-export const ChannelBody = z
-  .object({
-    id: z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and - only'),
-    name: z.string().min(1).max(200),
-    url: z.url({ protocol: /^https?$/ }),
-    secret: z.string().min(16, 'use at least 16 characters').max(200),
-    botId: z.string().max(64).nullable().optional(),
-    enabled: z.boolean().default(true),
-  })
-  .strict();
-export const ChannelPatch = ChannelBody.omit({ id: true }).partial().strict();
 
 export const ChannelInbound = z
   .object({
@@ -39,7 +27,7 @@ export const ChannelInbound = z
   .strict()
   .refine((b) => b.text || b.postback, { message: 'a message needs text or a postback' });
 
-export function presentChannel(r: ChannelRow) {
+export function presentChannel(r: ChannelRow): ChannelView {
   return { id: r.id, name: r.name, url: r.url, secret: SECRET_MASK, botId: r.bot_id, enabled: r.enabled === 1, inboundUrl: `/api/v1/channels/${r.id}/events`, createdAt: new Date(r.created_at).toISOString() };
 }
 

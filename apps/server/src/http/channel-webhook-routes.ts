@@ -1,7 +1,8 @@
 // Channel webhooks: admin configuration and the signed inbound endpoint.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ChannelBody, ChannelInbound, ChannelPatch, channelInbound, channelSecret, getChannel, patchChannel, presentChannel, saveChannel } from '../commands/channels.js';
+import { ChannelBody, ChannelPatch } from '@baton/proto';
+import { ChannelInbound, channelInbound, channelSecret, getChannel, patchChannel, presentChannel, saveChannel } from '../commands/channels.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { verifySignature } from '../providers/signing.js';

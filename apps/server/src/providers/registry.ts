@@ -12,9 +12,13 @@ import { newId } from '../tokens.js';
 import type { StoredHandover } from '../commands/request-handover.js';
 import type { OffloadingProvider, ProviderEvent } from './provider.js';
 import { webhookProvider } from './webhook/index.js';
+import { genesysCloudProvider } from './genesys-cloud/index.js';
+import { helpScoutProvider } from './help-scout/index.js';
 
 export const PROVIDERS: Record<string, OffloadingProvider> = {
   webhook: webhookProvider,
+  'genesys-cloud': genesysCloudProvider,
+  'help-scout': helpScoutProvider,
 };
 
 export function registerProvider(p: OffloadingProvider): void {

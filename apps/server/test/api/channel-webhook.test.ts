@@ -2,6 +2,7 @@
 // agents' messages at its URL, signed, with a plain-text fallback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBody } from '../../src/providers/signing.js';
+import { decrypt } from '../../src/secrets.js';
 import { call, login } from '../support/http.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
 import { startReceiver } from '../support/receiver.js';
@@ -40,6 +41,18 @@ describe('channel webhook', () => {
     expect(JSON.stringify(list.body)).not.toContain(SECRET);
     const agent = await makeAgent(s.url, admin);
     expect((await call(s.url, 'GET', '/api/v1/channels', { token: agent.token })).status).toBe(403);
+  });
+
+  it('PATCH changes only what it names: the mask keeps the secret, a missing `enabled` keeps the switch', async () => {
+    const created = await call(s.url, 'POST', '/api/v1/channels', { token: admin, body: { id: 'app', name: 'App', url: rx.url, secret: SECRET, enabled: false } });
+    expect(created.status).toBe(201);
+    const renamed = await call(s.url, 'PATCH', '/api/v1/channels/app', { token: admin, body: { name: 'Mobile app', secret: '********' } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.channel).toMatchObject({ name: 'Mobile app', enabled: false });
+    const row = await s.baton.deps.store.db.selectFrom('channels').select('secret').where('id', '=', 'app').executeTakeFirstOrThrow();
+    expect(decrypt(row.secret, s.baton.deps.secretKey())).toBe(SECRET);
+    expect((await call(s.url, 'PATCH', '/api/v1/channels/app', { token: admin, body: { secret: 'short' } })).status).toBe(422);
+    expect((await call(s.url, 'DELETE', '/api/v1/channels/app', { token: admin })).status).toBe(200);
   });
 
   it('refuses unsigned, wrongly signed and stale events', async () => {

@@ -1,0 +1,51 @@
+// Pure helpers of the Channels admin page: absolute URLs, form bodies, and suggested ids.
+import type { ChannelBody, ChannelPatch, ChannelView } from '@baton/proto';
+
+/** The delivery log's provider id for a channel's outbound messages. */
+export const channelDeliveryTarget = (channelId: string) => `channel:${channelId}`;
+
+/** The fields of the channel form that the server's 422 problem paths name. */
+export const CHANNEL_FIELDS = ['id', 'name', 'url', 'secret', 'botId', 'enabled'] as const;
+
+/** What the connector posts to, as a full URL on this Baton (the server gives a path). */
+export function channelInboundUrl(origin: string, channel: Pick<ChannelView, 'id'> & { inboundUrl?: string }): string {
+  const path = channel.inboundUrl || `/api/v1/channels/${encodeURIComponent(channel.id)}/events`;
+  return new URL(path, origin.endsWith('/') ? origin : `${origin}/`).toString();
+}
+
+/** A channel id from its name: lower case letters, digits, "-" and "_" (what the server accepts). */
+export function suggestChannelId(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
+}
+
+export interface ChannelDraft {
+  id: string;
+  name: string;
+  url: string;
+  /** empty on edit unless the secret is being rotated */
+  secret: string;
+  botId: string;
+  enabled: boolean;
+}
+
+export function draftOf(c?: ChannelView): ChannelDraft {
+  return { id: c?.id ?? '', name: c?.name ?? '', url: c?.url ?? '', secret: '', botId: c?.botId ?? '', enabled: c?.enabled ?? true };
+}
+
+export function createBody(d: ChannelDraft): ChannelBody {
+  return { id: d.id.trim(), name: d.name.trim(), url: d.url.trim(), secret: d.secret, ...(d.botId ? { botId: d.botId } : {}), enabled: d.enabled };
+}
+
+/**
+ * The PATCH for an edit. It always names `enabled` (the server fills a missing one with its default)
+ * and names the secret only when it is rotated: an omitted secret keeps the stored one.
+ */
+export function patchBody(d: ChannelDraft, rotate: boolean): ChannelPatch {
+  return { name: d.name.trim(), url: d.url.trim(), botId: d.botId || null, enabled: d.enabled, ...(rotate ? { secret: d.secret } : {}) };
+}

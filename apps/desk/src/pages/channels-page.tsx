@@ -1,0 +1,412 @@
+// Admin: channel webhooks. Any messaging front end (SMS gateway, an in-house app…) posts its users'
+// messages to Baton signed with a shared secret, and receives the bot's and agents' messages at its
+// URL from the outbox, signed the same way. The secret is write-only: shown once when generated.
+import { SECRET_MASK } from '@baton/proto';
+import { useEffect, useRef, useState } from 'react';
+import { problemsAt, unclaimedProblems, type Problem } from '../admin-forms';
+import { api, errorText, problemsOf, type BotSummary, type ChannelView } from '../api';
+import { CHANNEL_FIELDS, channelDeliveryTarget, channelInboundUrl, createBody, draftOf, patchBody, suggestChannelId, type ChannelDraft } from '../channels';
+import { CopyableUrl, SecretField } from '../components/admin-fields';
+import { Icon } from '../components/icons';
+import { ErrorNote, Modal, PageHeader, Spinner } from '../components/ui';
+import { useDesk } from '../desk-context';
+import { useLoad } from '../hooks';
+import { href } from '../router';
+
+const origin = () => window.location.origin;
+
+export function ChannelsPage() {
+  const desk = useDesk();
+  const list = useLoad(() => api.channels().then((r) => r.channels), []);
+  const bots = useLoad(() => api.bots().then((r) => r.bots), []);
+  const [editing, setEditing] = useState<ChannelView | 'new' | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState<ChannelView | null>(null);
+  const botName = (id: string | null) => {
+    if (!id) return null;
+    const b = bots.data?.find((x) => x.id === id);
+    return b?.name ? `${b.name} (${id})` : id;
+  };
+
+  const remove = async (c: ChannelView) => {
+    try {
+      await api.deleteChannel(c.id);
+      desk.toast(`Channel ${c.name} removed`, 'success');
+      setConfirmDelete(null);
+      void list.reload();
+    } catch (err) {
+      desk.toast(errorText(err), 'error');
+    }
+  };
+  const toggle = async (c: ChannelView) => {
+    try {
+      const r = await api.updateChannel(c.id, { enabled: !c.enabled });
+      list.setData((list.data ?? []).map((x) => (x.id === c.id ? r.channel : x)));
+    } catch (err) {
+      desk.toast(errorText(err), 'error');
+    }
+  };
+
+  return (
+    <div className="page" data-testid="channels-page">
+      <PageHeader
+        title="Channels"
+        subtitle="Connect any messaging front end: it posts signed user messages to Baton and receives the bot’s and agents’ replies."
+        actions={
+          <button type="button" className="btn primary" onClick={() => setEditing('new')} data-testid="channel-new">
+            <Icon name="plus" size={16} /> New channel
+          </button>
+        }
+      />
+      <ErrorNote text={list.error} />
+      {list.loading && !list.data ? <Spinner /> : null}
+      <div className="table-wrap">
+        <table className="table" data-testid="channels-table">
+          <thead>
+            <tr>
+              <th>Channel</th>
+              <th>Delivery URL</th>
+              <th>Bot</th>
+              <th>Enabled</th>
+              <th>Inbound URL</th>
+              <th aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {list.data?.map((c) => (
+              <tr key={c.id} data-testid="channel-row">
+                <td>
+                  <div>{c.name}</div>
+                  <div className="muted small mono">{c.id}</div>
+                </td>
+                <td className="clip mono small" title={c.url}>
+                  {c.url}
+                </td>
+                <td>{botName(c.botId) ?? <span className="muted">default bot</span>}</td>
+                <td>
+                  <label className={c.enabled ? 'switch ok on' : 'switch ok'}>
+                    <input type="checkbox" checked={c.enabled} onChange={() => void toggle(c)} aria-label={`${c.name} enabled`} data-testid="channel-enabled-toggle" />
+                    <span className="switch-track" aria-hidden="true" />
+                    <span>{c.enabled ? 'on' : 'off'}</span>
+                  </label>
+                </td>
+                <td className="inbound-cell">
+                  <CopyableUrl url={channelInboundUrl(origin(), c)} label={`Copy the inbound URL of ${c.name}`} testId="channel-inbound-url" />
+                </td>
+                <td className="actions">
+                  <a className="btn small ghost" href={href('admin', 'deliveries', channelDeliveryTarget(c.id))} title="Outbound deliveries to this channel">
+                    <Icon name="truck" size={14} /> Deliveries
+                  </a>
+                  <button type="button" className="btn small ghost" onClick={() => setEditing(c)} data-testid="channel-edit" aria-label={`Edit ${c.name}`}>
+                    Edit
+                  </button>
+                  <button type="button" className="icon-btn" aria-label={`Delete ${c.name}`} onClick={() => setConfirmDelete(c)} data-testid="channel-delete">
+                    <Icon name="trash" size={16} />
+                  </button>
+                </td>
+              </tr>
+            ))}
+            {list.data && list.data.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="muted">
+                  No channels yet. The web widget needs none; add one for SMS, WhatsApp gateways or your own app.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+
+      <ConnectHelp />
+
+      {editing ? (
+        <ChannelForm
+          channel={editing === 'new' ? undefined : editing}
+          bots={bots.data ?? []}
+          taken={(list.data ?? []).map((c) => c.id)}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            void list.reload();
+          }}
+        />
+      ) : null}
+      {confirmDelete ? (
+        <Modal
+          title={`Delete channel ${confirmDelete.name}?`}
+          onClose={() => setConfirmDelete(null)}
+          testId="channel-delete-dialog"
+          footer={
+            <>
+              <button type="button" className="btn ghost" onClick={() => setConfirmDelete(null)}>
+                Cancel
+              </button>
+              <button type="button" className="btn danger" onClick={() => void remove(confirmDelete)} data-testid="channel-delete-confirm">
+                Delete
+              </button>
+            </>
+          }
+        >
+          <p className="muted">
+            Baton will refuse its inbound events and stop delivering to <span className="mono">{confirmDelete.url}</span>; messages still waiting in the outbox will not be delivered. Its past conversations stay in the history.
+          </p>
+        </Modal>
+      ) : null}
+    </div>
+  );
+}
+
+function ChannelForm(props: { channel?: ChannelView; bots: BotSummary[]; taken: string[]; onClose: () => void; onSaved: () => void }) {
+  const desk = useDesk();
+  const c = props.channel;
+  const [d, setD] = useState<ChannelDraft>(() => draftOf(c));
+  const [idTouched, setIdTouched] = useState(Boolean(c));
+  // an edit keeps the stored secret unless it is rotated
+  const [rotate, setRotate] = useState(!c);
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const set = (patch: Partial<ChannelDraft>) => setD((x) => ({ ...x, ...patch }));
+  const formRef = useRef<HTMLFormElement>(null);
+  // after a refused save, the first field the server named gets the focus (keyboard and screen readers)
+  const saveRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (problems.length) (formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? saveRef.current)?.focus();
+    else if (error) saveRef.current?.focus();
+  }, [problems, error]);
+  const fieldErr = problemsAt(problems, '');
+  const general = unclaimedProblems(problems, [...CHANNEL_FIELDS]);
+  const idClash = !c && props.taken.includes(d.id.trim()) ? `A channel "${d.id.trim()}" already exists` : undefined;
+
+  const save = async () => {
+    setBusy(true);
+    setError(undefined);
+    setProblems([]);
+    try {
+      if (c) await api.updateChannel(c.id, patchBody(d, rotate));
+      else await api.createChannel(createBody(d));
+      desk.toast(c ? `Channel ${d.name} saved` : `Channel ${d.name} added`, 'success');
+      props.onSaved();
+    } catch (err) {
+      const ps = problemsOf(err);
+      setProblems(ps);
+      setError(ps.length ? undefined : errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const ready = d.name.trim() && d.url.trim() && (c || d.id.trim()) && (!rotate || d.secret) && !idClash;
+  const fid = (k: string) => `channel-${k}`;
+  const described = (k: string, hint?: boolean) => [hint ? `${fid(k)}-hint` : '', fieldErr[k] ? `${fid(k)}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const fieldError = (k: string) =>
+    fieldErr[k] ? (
+      <small className="field-error" id={`${fid(k)}-error`}>
+        {fieldErr[k]}
+      </small>
+    ) : null;
+
+  return (
+    <Modal
+      title={c ? `Edit channel ${c.name}` : 'New channel'}
+      onClose={props.onClose}
+      wide
+      testId="channel-form"
+      footer={
+        <>
+          <button type="button" className="btn ghost" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button ref={saveRef} type="button" className="btn primary" onClick={() => void save()} disabled={!ready || busy} data-testid="channel-save">
+            {c ? 'Save' : 'Add channel'}
+          </button>
+        </>
+      }
+    >
+      <form
+        ref={formRef}
+        className="form-grid two channel-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ready && !busy) void save();
+        }}
+      >
+        <div className="field">
+          <label htmlFor={fid('name')} className="field-label">
+            Name
+          </label>
+          <input
+            id={fid('name')}
+            value={d.name}
+            onChange={(e) => set({ name: e.target.value, ...(!idTouched ? { id: suggestChannelId(e.target.value) } : {}) })}
+            placeholder="SMS gateway"
+            aria-invalid={fieldErr.name ? true : undefined}
+            aria-describedby={described('name')}
+            data-testid="channel-name"
+          />
+          {fieldError('name')}
+        </div>
+        <div className="field">
+          <label htmlFor={fid('id')} className="field-label">
+            Id
+          </label>
+          <input
+            id={fid('id')}
+            className="mono"
+            value={d.id}
+            disabled={Boolean(c)}
+            onChange={(e) => {
+              setIdTouched(true);
+              set({ id: e.target.value });
+            }}
+            placeholder="sms"
+            aria-invalid={fieldErr.id || idClash ? true : undefined}
+            aria-describedby={described('id', true)}
+            data-testid="channel-id"
+          />
+          <small className="muted" id={`${fid('id')}-hint`}>
+            {c ? 'The id is part of the inbound URL and cannot change.' : 'Letters, digits, _ and -; part of the inbound URL.'}
+          </small>
+          {idClash ? <small className="field-error">{idClash}</small> : fieldError('id')}
+        </div>
+        <div className="field span2">
+          <label htmlFor={fid('url')} className="field-label">
+            Delivery URL
+          </label>
+          <input
+            id={fid('url')}
+            type="url"
+            className="mono"
+            value={d.url}
+            onChange={(e) => set({ url: e.target.value })}
+            placeholder="https://connector.example.com/baton"
+            aria-invalid={fieldErr.url ? true : undefined}
+            aria-describedby={described('url', true)}
+            data-testid="channel-url"
+          />
+          <small className="muted" id={`${fid('url')}-hint`}>
+            Baton POSTs the bot’s and agents’ messages here, signed.
+          </small>
+          {fieldError('url')}
+        </div>
+        <div className="field">
+          <label htmlFor={fid('bot')} className="field-label">
+            Bot
+          </label>
+          <select id={fid('bot')} value={d.botId} onChange={(e) => set({ botId: e.target.value })} aria-invalid={fieldErr.botId ? true : undefined} aria-describedby={described('botId')} data-testid="channel-bot">
+            <option value="">Default bot</option>
+            {props.bots.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.name ? `${b.name} (${b.id})` : b.id}
+              </option>
+            ))}
+            {d.botId && !props.bots.some((b) => b.id === d.botId) ? <option value={d.botId}>{d.botId} (not found)</option> : null}
+          </select>
+          {fieldError('botId')}
+        </div>
+        <div className="field">
+          <span className="field-label">Status</span>
+          <label className={d.enabled ? 'switch ok on' : 'switch ok'}>
+            <input type="checkbox" checked={d.enabled} onChange={(e) => set({ enabled: e.target.checked })} data-testid="channel-enabled" />
+            <span className="switch-track" aria-hidden="true" />
+            <span>{d.enabled ? 'Enabled' : 'Disabled: inbound events are refused'}</span>
+          </label>
+          {fieldError('enabled')}
+        </div>
+        <div className="span2">
+          {rotate ? (
+            <SecretField
+              id={fid('secret')}
+              label={c ? 'New signing secret' : 'Signing secret'}
+              value={d.secret}
+              onChange={(secret) => set({ secret })}
+              generate
+              maxLength={200}
+              hint="Shared with the connector; signs both directions. At least 16 characters: use Generate."
+              error={fieldErr.secret}
+              testId="channel-secret"
+            />
+          ) : (
+            <div className="field">
+              <span className="field-label">Signing secret</span>
+              <div className="row-inline">
+                <span className="secret-stored">
+                  <Icon name="key" size={14} /> stored ({SECRET_MASK})
+                </span>
+                <button type="button" className="btn small" onClick={() => setRotate(true)} data-testid="channel-rotate">
+                  Rotate secret
+                </button>
+              </div>
+              <small className="muted">Rotating takes effect on saving: update the connector at the same time, or its events are refused.</small>
+            </div>
+          )}
+          {c && rotate ? (
+            <button
+              type="button"
+              className="btn small ghost"
+              onClick={() => {
+                setRotate(false);
+                set({ secret: '' });
+              }}
+            >
+              Keep the stored secret
+            </button>
+          ) : null}
+        </div>
+        {/* Enter in any field submits */}
+        <button type="submit" hidden tabIndex={-1} aria-hidden="true" />
+      </form>
+      {general.length ? (
+        <ul className="error-note problem-list" role="alert">
+          {general.map((p, i) => (
+            <li key={i}>
+              {p.path ? <code>{p.path}</code> : null} {p.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <ErrorNote text={error} />
+    </Modal>
+  );
+}
+
+const EXAMPLE_INBOUND = `POST /api/v1/channels/<id>/events
+Content-Type: application/json
+X-Baton-Signature: t=1767225600,v1=5f0c…  (hex HMAC-SHA256 of "1767225600.<raw body>")
+
+{"id": "evt-123", "type": "message",
+ "user": {"id": "+32470000000", "name": "Ann"},
+ "locale": "en", "text": "Hello"}`;
+
+const EXAMPLE_OUTBOUND = `POST <delivery URL>
+X-Baton-Event: message.created
+X-Baton-Delivery: 0b7c…      (the same on every retry: dedupe on it)
+X-Baton-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">
+
+{"id": "0b7c…", "type": "message.created", "channelId": "<id>",
+ "conversationId": "…", "user": {"id": "+32470000000"},
+ "message": {…text, buttons, cards…}, "fallbackText": "…"}`;
+
+function ConnectHelp() {
+  return (
+    <section className="card-section help-block" aria-labelledby="channel-help-title" data-testid="channel-help">
+      <h2 id="channel-help-title">How to connect a channel</h2>
+      <div className="help-cols">
+        <div>
+          <h3>Inbound: your connector → Baton</h3>
+          <p className="small">
+            POST each user message as JSON to the channel’s inbound URL. Sign the exact bytes you send: <code>X-Baton-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, "&lt;t&gt;.&lt;raw body&gt;")&gt;</code>. Baton refuses a missing or wrong signature
+            and a timestamp more than 5 minutes away (401). The event <code>id</code> makes retries safe; send <code>text</code> or a button’s <code>postback</code>.
+          </p>
+          <pre className="help-code">{EXAMPLE_INBOUND}</pre>
+        </div>
+        <div>
+          <h3>Outbound: Baton → your connector</h3>
+          <p className="small">
+            Baton POSTs every bot, agent and system message to the delivery URL, signed the same way with the same secret, with <code>X-Baton-Event</code> and <code>X-Baton-Delivery</code>. Answer with a 2xx; anything
+            else is retried from the outbox with backoff. Channels that cannot show buttons or cards can send <code>fallbackText</code>. Each channel’s <em>Deliveries</em> link shows what was sent and what failed.
+          </p>
+          <pre className="help-code">{EXAMPLE_OUTBOUND}</pre>
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,119 @@
+// Help Scout Mailbox API 2.0 over HTTP: OAuth client credentials with the token cached until shortly
+// before it expires (one refresh when a call answers 401), and 429's X-RateLimit-Retry-After honoured
+// by not calling again before it has passed.
+import { createHash } from 'node:crypto';
+import { request, type HttpResult } from '../http-client.js';
+import type { HelpScoutConfig } from './config.js';
+
+/** refresh this long before expires_in runs out, so a token never dies mid-request */
+const EXPIRY_MARGIN_MS = 5 * 60_000;
+
+interface CachedToken {
+  token: string;
+  expiresAt: number;
+}
+
+interface Account {
+  token?: CachedToken;
+  /** a refresh in flight: concurrent deliveries share it instead of each asking for a token */
+  pending?: Promise<CachedToken | HttpResult>;
+  /** set by a 429: no call before this time */
+  coolDownUntil: number;
+}
+
+// per (base URL, client id, secret): tokens outlive one delivery, and a changed secret starts afresh
+const accounts = new Map<string, Account>();
+
+function accountFor(cfg: HelpScoutConfig): Account {
+  const key = `${cfg.baseUrl}|${cfg.clientId}|${createHash('sha256').update(cfg.clientSecret).digest('hex')}`;
+  let a = accounts.get(key);
+  if (!a) accounts.set(key, (a = { coolDownUntil: 0 }));
+  return a;
+}
+
+export type ApiResult = HttpResult & { retryAfterSeconds?: number };
+
+const apiUrl = (cfg: HelpScoutConfig, path: string) => `${cfg.baseUrl.replace(/\/+$/, '')}${path}`;
+
+async function fetchToken(cfg: HelpScoutConfig, now: () => number): Promise<CachedToken | HttpResult> {
+  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: cfg.clientId, client_secret: cfg.clientSecret }).toString();
+  const res = await request(apiUrl(cfg, '/v2/oauth2/token'), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body,
+    timeoutMs: cfg.timeoutMs ?? 10_000,
+  });
+  const json = res.json as { access_token?: unknown; expires_in?: unknown } | undefined;
+  if (!res.ok || typeof json?.access_token !== 'string') {
+    // wrong credentials (400/401) will not fix themselves: not worth retrying for a day
+    const retryable = res.ok ? false : res.retryable;
+    return { ...res, ok: false, retryable, error: `OAuth token: ${res.error || 'no access_token in the answer'}` };
+  }
+  const ttlMs = Number(json.expires_in) > 0 ? Number(json.expires_in) * 1000 : 3600_000;
+  return { token: json.access_token, expiresAt: now() + Math.max(ttlMs - EXPIRY_MARGIN_MS, ttlMs / 2) };
+}
+
+async function token(cfg: HelpScoutConfig, account: Account, now: () => number, fresh: boolean): Promise<CachedToken | HttpResult> {
+  if (!fresh && account.token && account.token.expiresAt > now()) return account.token;
+  account.pending ??= fetchToken(cfg, now).finally(() => (account.pending = undefined));
+  const t = await account.pending;
+  if ('token' in t) account.token = t;
+  return t;
+}
+
+export function createHelpScoutClient(cfg: HelpScoutConfig, now: () => number = Date.now) {
+  const account = accountFor(cfg);
+
+  async function call(method: string, path: string, body?: unknown): Promise<ApiResult> {
+    if (account.coolDownUntil > now()) {
+      const wait = Math.ceil((account.coolDownUntil - now()) / 1000);
+      return { ok: false, status: 429, retryable: true, retryAfterSeconds: wait, error: `rate limited by Help Scout: waiting ${wait} s more` };
+    }
+    let res: ApiResult | undefined;
+    for (const fresh of [false, true]) {
+      const t = await token(cfg, account, now, fresh);
+      if (!('token' in t)) return t;
+      res = await request(apiUrl(cfg, path), {
+        method,
+        headers: {
+          Authorization: `Bearer ${t.token}`,
+          Accept: 'application/json',
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json; charset=UTF-8' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        timeoutMs: cfg.timeoutMs ?? 10_000,
+      });
+      // a revoked or expired token: drop it and try once more with a new one
+      if (res.status !== 401) break;
+      if (account.token?.token === t.token) account.token = undefined;
+    }
+    if (res!.status === 429) {
+      const wait = Number(res!.headers?.get('x-ratelimit-retry-after') ?? res!.headers?.get('retry-after'));
+      const seconds = Number.isFinite(wait) && wait > 0 ? Math.min(wait, 3600) : 10;
+      account.coolDownUntil = now() + seconds * 1000;
+      return { ...res!, retryable: true, retryAfterSeconds: seconds, error: `rate limited by Help Scout (retry after ${seconds} s): ${res!.error}` };
+    }
+    return res!;
+  }
+
+  return {
+    call,
+    post: (path: string, body: unknown) => call('POST', path, body),
+    patch: (path: string, body: unknown) => call('PATCH', path, body),
+    get: (path: string) => call('GET', path),
+  };
+}
+export type HelpScoutClient = ReturnType<typeof createHelpScoutClient>;
+
+/** The id Help Scout gives a created resource: the Resource-ID header, else the Location's last segment. */
+export function createdId(res: HttpResult): number | undefined {
+  const header = res.headers?.get('resource-id');
+  const fromLocation = res.headers?.get('location')?.match(/\/(\d+)\/?(?:[?#].*)?$/)?.[1];
+  const id = Number(header ?? fromLocation);
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
+/** test support: forget cached tokens and rate-limit pauses */
+export function resetHelpScoutClients(): void {
+  accounts.clear();
+}
