@@ -6,9 +6,10 @@ import type { ProviderConfig } from '@baton/proto';
 import type { InboundActions } from '../commands/provider-inbound.js';
 import type { Deps } from '../deps.js';
 import { fromJson } from '../store/json.js';
+import { providerState } from '../providers/state.js';
 import type { OutboxRow } from '../store/schema.js';
 import { PROVIDERS } from '../providers/registry.js';
-import type { DeliveryResult, ProviderEvent, ProviderRuntime } from '../providers/provider.js';
+import type { DeliveryResult, ProviderEvent } from '../providers/provider.js';
 import { CHANNEL_TARGET_PREFIX, channelSecret } from '../commands/channels.js';
 import { postJson } from '../providers/http-client.js';
 import { signBody } from '../providers/signing.js';
@@ -31,23 +32,6 @@ function retryWindowMs(p: ProviderConfig | undefined): number {
   return (Number.isFinite(s) && s > 0 ? s : DEFAULT_RETRY_WINDOW_SECONDS) * 1000;
 }
 
-export function providerState(deps: Deps, providerId: string): ProviderRuntime['state'] {
-  return {
-    async get(conversationId) {
-      const r = await deps.store.db.selectFrom('provider_state').select('data').where('conversation_id', '=', conversationId).where('provider_id', '=', providerId).executeTakeFirst();
-      return fromJson(r?.data, {});
-    },
-    async set(conversationId, patch) {
-      const now = deps.clock.now();
-      await deps.store.write.run(async (tx) => {
-        const r = await tx.selectFrom('provider_state').select('data').where('conversation_id', '=', conversationId).where('provider_id', '=', providerId).executeTakeFirst();
-        const data = JSON.stringify({ ...fromJson(r?.data, {}), ...patch });
-        if (r) await tx.updateTable('provider_state').set({ data, updated_at: now }).where('conversation_id', '=', conversationId).where('provider_id', '=', providerId).execute();
-        else await tx.insertInto('provider_state').values({ conversation_id: conversationId, provider_id: providerId, data, updated_at: now }).execute();
-      });
-    },
-  };
-}
 
 /** A channel webhook delivery: the message as structured JSON (with a plain-text fallback), signed. */
 async function deliverToChannel(deps: Deps, row: OutboxRow): Promise<DeliveryResult> {

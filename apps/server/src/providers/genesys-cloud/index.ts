@@ -6,7 +6,7 @@ import type { InboundActions } from '../../commands/provider-inbound.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { fromJson } from '../../store/json.js';
-import { providerState } from '../../workers/outbox.js';
+import { providerState } from '../state.js';
 import type { DeliveryResult, OffloadingProvider, ProviderEvent, ProviderRuntime } from '../provider.js';
 import { genesysApi } from './client.js';
 import { configProblems, GenesysConfig } from './config.js';
