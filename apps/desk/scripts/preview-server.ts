@@ -221,6 +221,10 @@ const server = http.createServer(async (req, res) => {
     return json(res, 200, { queue: conversations.filter((c) => c.status === 'offloaded'), live: conversations.filter((c) => c.status === 'agent'), agents: agents.map((a) => ({ agent: a, activeChats: load(a.id) })) });
   }
   if (api === '/agents') return json(res, 200, { agents });
+  if (api === '/agent/colleagues') {
+    const load = (id: string) => conversations.filter((c) => c.status === 'agent' && c.assignee?.id === id).length;
+    return json(res, 200, { agents: agents.map(({ email: _email, createdAt: _createdAt, ...a }) => ({ agent: a, activeChats: load(a.id) })) });
+  }
   if (api === '/settings/offloading') {
     if (m === 'PUT') {
       const next = JSON.parse(await body(req));

@@ -1,8 +1,8 @@
 // The desk's only door to the server: every REST call of DESIGN.md §3 (agent and admin side), typed.
 // Auth rides on the httpOnly session cookie; writes carry X-Requested-With, the server's CSRF guard.
-import type { Agent, AgentConversation, AgentRole, AgentStatus, Button, Card, ChannelBody, ChannelPatch, ChannelView, Message, OffloadingSettings, Variables } from '@baton/proto';
+import type { Agent, AgentConversation, AgentRole, AgentStatus, Button, Card, Colleague, ChannelBody, ChannelPatch, ChannelView, Message, OffloadingSettings, Variables } from '@baton/proto';
 
-export type { Agent, AgentConversation, AgentRole, AgentStatus, Button, Card, ChannelBody, ChannelPatch, ChannelView, Message, OffloadingSettings, Variables };
+export type { Agent, AgentConversation, AgentRole, AgentStatus, Button, Card, Colleague, ChannelBody, ChannelPatch, ChannelView, Message, OffloadingSettings, Variables };
 
 export interface CannedResponse {
   id: string;
@@ -189,6 +189,8 @@ export const api = {
 
   // supervisors
   overview: () => request<Overview>('GET', '/supervisor/overview'),
+  /** colleagues with status and load, for every role (transfers) */
+  colleagues: () => request<{ agents: Colleague[] }>('GET', '/agent/colleagues'),
   analytics: (from?: string, to?: string) => request<Analytics>('GET', '/analytics', { query: { from, to } }),
 
   // admin: agents

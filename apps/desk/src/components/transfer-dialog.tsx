@@ -1,13 +1,13 @@
 // Transfer a chat to a colleague (online, with free capacity) or back into the queue for a skill.
 import { useEffect, useMemo, useState } from 'react';
-import { api, ApiError, errorText, type AgentConversation, type AgentLoad } from '../api';
+import { api, errorText, type AgentConversation, type Colleague } from '../api';
 import { useDesk } from '../desk-context';
 import { Modal, StatusDot } from './ui';
 
 export function TransferDialog(props: { c: AgentConversation; onClose: () => void; onDone: () => void }) {
   const desk = useDesk();
   const [mode, setMode] = useState<'agent' | 'skill'>('agent');
-  const [loads, setLoads] = useState<AgentLoad[] | undefined>();
+  const [loads, setLoads] = useState<Colleague[] | undefined>();
   const [agentsError, setAgentsError] = useState<string>();
   const [agentId, setAgentId] = useState('');
   const [skill, setSkill] = useState(props.c.skill ?? '');
@@ -15,14 +15,15 @@ export function TransferDialog(props: { c: AgentConversation; onClose: () => voi
   const [error, setError] = useState<string>();
 
   useEffect(() => {
-    // the agent list is for supervisors and admins; plain agents get the overview refused too
-    (desk.isSupervisor ? api.overview().then((o) => o.agents) : api.agents().then((r) => r.agents.map((agent) => ({ agent, activeChats: 0 }))))
-      .then(setLoads)
+    // every role may list colleagues (status, skills, load) for a transfer
+    api
+      .colleagues()
+      .then((r) => setLoads(r.agents))
       .catch((err) => {
-        setAgentsError(err instanceof ApiError && err.status === 403 ? 'Your role cannot list colleagues; transfer to a skill instead.' : errorText(err));
+        setAgentsError(errorText(err));
         setMode('skill');
       });
-  }, [desk.isSupervisor]);
+  }, []);
 
   const candidates = useMemo(() => (loads ?? []).filter((l) => l.agent.id !== props.c.assignee?.id), [loads, props.c.assignee?.id]);
   const skills = useMemo(() => [...new Set((loads ?? []).flatMap((l) => l.agent.skills).concat(props.c.skill ? [props.c.skill] : []))].sort(), [loads, props.c.skill]);
