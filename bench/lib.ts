@@ -130,6 +130,16 @@ export function openSocket(url: string): Promise<WebSocket> {
   });
 }
 
+/** Opens a socket and resolves once its first event (the server's hello) has arrived; the listener is
+ * attached before the handshake, so a hello that lands in the same packet as the upgrade is not missed. */
+export function openSocketReady(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    ws.once('message', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
 export interface Stats {
   count: number;
   p50: number;

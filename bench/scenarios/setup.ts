@@ -1,5 +1,5 @@
 // Bench fixtures through the public API: admin, settings, agents, conversations handed to agents.
-import { api, openSocket, type BatonProcess } from '../lib.js';
+import { api, openSocketReady, type BatonProcess } from '../lib.js';
 import type WebSocket from 'ws';
 
 export async function adminToken(b: { url: string }): Promise<string> {
@@ -44,9 +44,10 @@ export async function waitStatus(b: { url: string }, c: { id: string; token: str
 export async function agentPairs(b: BatonProcess | { url: string }, pairs: number, wsBase?: string) {
   const admin = await adminToken(b);
   await configure(b, admin, { routing: { mode: 'broadcast', overflowAfterSeconds: null, overflowSkill: null } });
-  // maxConcurrent is capped at 50 per agent: enough agents for every pair
+  // one agent (with one desk socket) per pair, as in real life: an agent's socket gets the events
+  // of all of that agent's chats, so one agent for every pair would multiply the pushes by `pairs`
   const agents = [];
-  for (let i = 0; i < Math.ceil(pairs / 50); i++) agents.push(await agent(b, admin, 50));
+  for (let i = 0; i < pairs; i++) agents.push(await agent(b, admin, 5));
   const out: Array<{ c: { id: string; token: string }; agentSocket: WebSocket; agentToken: string }> = [];
   const base = wsBase ?? b.url.replace(/^http/, 'ws');
   for (let i = 0; i < pairs; i++) {
@@ -56,8 +57,7 @@ export async function agentPairs(b: BatonProcess | { url: string }, pairs: numbe
     await waitStatus(b, c, 'offloaded');
     const acc = await api(b.url, 'POST', `/api/v1/agent/conversations/${c.id}/accept`, { token: ag.token });
     if (acc.status !== 200) throw new Error(`accept ${acc.status}`);
-    const s = await openSocket(`${base}/api/v1/ws?token=${ag.token}`);
-    await new Promise<void>((r) => s.once('message', () => r()));
+    const s = await openSocketReady(`${base}/api/v1/ws?token=${ag.token}`);
     s.send(JSON.stringify({ type: 'subscribe', conversationId: c.id }));
     out.push({ c, agentSocket: s, agentToken: ag.token });
   }

@@ -39,6 +39,36 @@ class CodeMigrations implements MigrationProvider {
 // int8 (counts, bigint timestamps) as JS numbers: our values stay far below 2^53
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/**
+ * Kysely prepares every query anew; on the hot paths the same few hundred SQL strings repeat, and
+ * preparing was ~10 % of the CPU under load. Statements are reusable in better-sqlite3 (Kysely runs
+ * each synchronously), so keep the most recent ones by SQL text.
+ */
+function withStatementCache(file: SQLite.Database, max = 500): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = file.prepare.bind(file);
+  return new Proxy(file, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') {
+        const v: unknown = Reflect.get(target, prop, receiver);
+        // native methods need the real Database as `this`, not the proxy
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
+      return (sql: string) => {
+        let stmt = cache.get(sql);
+        if (stmt) {
+          cache.delete(sql); // most recently used last
+        } else {
+          stmt = prepare(sql);
+          if (cache.size >= max) cache.delete(cache.keys().next().value!);
+        }
+        cache.set(sql, stmt);
+        return stmt;
+      };
+    },
+  });
+}
+
 export async function openStore(opts: StoreOptions): Promise<Store> {
   let db: Kysely<Database>;
   let dialect: Dialect;
@@ -55,7 +85,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     file.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
     file.pragma('busy_timeout = 5000');
     file.pragma('foreign_keys = ON');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
   }
   await migrate(db, dialect);
   const write = new WriteQueue(db);
