@@ -166,16 +166,25 @@ export function SecretField(props: {
         </div>
       )}
       {generated && generated === value ? <SecretOnce secret={generated} what={props.label.toLowerCase()} /> : null}
+      <FieldNotes hint={props.hint} hintId={hintId} error={props.error} errorId={errId} />
+    </div>
+  );
+}
+
+/** A field's hint and its error under the control, with the ids its aria-describedby points at. */
+export function FieldNotes(props: { hint?: string; hintId: string; error?: string; errorId: string }) {
+  return (
+    <>
       {props.hint ? (
-        <small className="muted" id={hintId}>
+        <small className="muted" id={props.hintId}>
           {props.hint}
         </small>
       ) : null}
       {props.error ? (
-        <small className="field-error" id={errId}>
+        <small className="field-error" id={props.errorId}>
           {props.error}
         </small>
       ) : null}
-    </div>
+    </>
   );
 }

@@ -5,7 +5,7 @@ import { SECRET_MASK, type ProviderConfig, type Weekday } from '@baton/proto';
 import { useEffect, useMemo, useState } from 'react';
 import { problemsAt, unclaimedProblems } from '../admin-forms';
 import { api, errorText, problemsOf, type BotProblem, type OffloadingSettings } from '../api';
-import { CopyableUrl, SecretField } from '../components/admin-fields';
+import { CopyableUrl, FieldNotes, SecretField } from '../components/admin-fields';
 import { Icon } from '../components/icons';
 import { ErrorNote, PageHeader, Spinner, TagInput } from '../components/ui';
 import { useDesk } from '../desk-context';
@@ -623,16 +623,7 @@ function ConfigInput(props: { f: ConfigField; id: string; value: unknown; error?
         </label>
       )}
       {control}
-      {f.hint ? (
-        <small className="muted" id={hintId}>
-          {f.hint}
-        </small>
-      ) : null}
-      {props.error ? (
-        <small className="field-error" id={errId}>
-          {props.error}
-        </small>
-      ) : null}
+      <FieldNotes hint={f.hint} hintId={hintId} error={props.error} errorId={errId} />
     </div>
   );
 }
