@@ -1,6 +1,8 @@
-// Group commit: every state change is a job; the jobs queued during one tick run in ONE transaction,
-// each inside a savepoint so one failing job rolls back alone. A job's promise resolves only after
-// the transaction has committed, so whatever the caller acknowledges is durable.
+// Group commit: every state change is a job; the jobs queued during one tick run in ONE transaction.
+// If one job fails, the batch rolls back and each of its jobs runs again alone, so a failing job fails
+// alone (jobs must be safe to run twice: until the commit they only touch the transaction). A job's
+// promise resolves only after the transaction has committed, so whatever the caller acknowledges is
+// durable.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
@@ -59,21 +61,9 @@ export class WriteQueue {
     try {
       const trx = await this.db.startTransaction().execute();
       try {
-        for (const job of batch) {
-          if (batch.length === 1) {
-            outcomes.push({ ok: true, value: await job.fn(trx) });
-            continue;
-          }
-          const sp = await trx.savepoint('job').execute();
-          try {
-            const value = await job.fn(sp);
-            await sp.releaseSavepoint('job').execute();
-            outcomes.push({ ok: true, value });
-          } catch (error) {
-            await sp.rollbackToSavepoint('job').execute();
-            outcomes.push({ ok: false, error });
-          }
-        }
+        // no savepoint per job: two extra round trips per job cost PostgreSQL more than the rare
+        // failure does; a job that throws rolls the batch back and each job is retried alone below
+        for (const job of batch) outcomes.push({ ok: true, value: await job.fn(trx) });
         await trx.commit().execute();
       } catch (error) {
         await trx.rollback().execute().catch(() => undefined);
