@@ -4,6 +4,7 @@ import type { BusEvent } from '../bus/bus.js';
 import type { Deps } from '../deps.js';
 import type { Tx } from '../store/write-queue.js';
 import { queueChannelMessages } from './channels.js';
+import { announceQueueSoon } from './conversation-events.js';
 
 export class AfterCommit {
   readonly events: BusEvent[] = [];
@@ -12,6 +13,8 @@ export class AfterCommit {
   readonly routed = new Set<string>();
   /** agents who freed a slot or came online */
   readonly agentsFreed = new Set<string>();
+  /** skills whose queue changed: positions are announced to everyone waiting */
+  readonly queues = new Set<string | null>();
 
   publish(event: BusEvent): void {
     this.events.push(event);
@@ -23,6 +26,7 @@ export class AfterCommit {
     for (const c of this.botTurns) void deps.botTurns.schedule(c);
     for (const c of this.routed) deps.routing.route(c);
     for (const a of this.agentsFreed) deps.routing.agentAvailable(a);
+    for (const q of this.queues) announceQueueSoon(deps, q);
   }
 }
 

@@ -118,7 +118,7 @@ export async function transferConversation(deps: Deps, agent: AgentRow, conversa
       data: { from: previous, skill: to.skill, by: agent.id },
     });
     await announceConversation(tx, out, conversationId);
-    await announceQueue(tx, out, to.skill, conversationId);
+    announceQueue(out, to.skill);
     out.routed.add(conversationId);
     if (previous) out.agentsFreed.add(previous);
   });
@@ -186,7 +186,7 @@ export async function applyClose(deps: Deps, tx: Tx, out: AfterCommit, conv: Con
     data: { agentId: conv.assignee_id },
   });
   await announceConversation(tx, out, conv.id);
-  if (conv.status === 'offloaded') await announceQueue(tx, out, conv.skill);
+  if (conv.status === 'offloaded') announceQueue(out, conv.skill);
   if (conv.assignee_id) out.agentsFreed.add(conv.assignee_id);
 }
 

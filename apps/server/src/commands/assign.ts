@@ -40,5 +40,5 @@ export async function claimForAgent(
     data: { agentId: agent.id, agentName: agent.name, how, waitSeconds, skill: conv.skill, language: conv.language, from: conv.assignee_id },
   });
   await announceConversation(tx, out, conv.id);
-  if (fromStatus === 'offloaded') await announceQueue(tx, out, conv.skill, conv.id);
+  if (fromStatus === 'offloaded') announceQueue(out, conv.skill);
 }

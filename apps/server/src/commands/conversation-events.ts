@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentConversation, presentMessage } from '../presenters/conversation.js';
 import { appendMessage, findConversation, lockConversation, recordEvent } from '../store/conversations.js';
-import { queueInfo } from '../store/queue.js';
+import { queueInfo, queueSnapshot } from '../store/queue.js';
 import type { ConversationRow } from '../store/schema.js';
 import type { Tx } from '../store/write-queue.js';
 import type { AfterCommit } from './after-commit.js';
@@ -60,15 +60,30 @@ export async function announceConversation(tx: Tx, out: AfterCommit, id: string,
   return row;
 }
 
-/** Queue positions shift when one conversation leaves or joins: tell everyone waiting for that skill. */
-export async function announceQueue(tx: Tx, out: AfterCommit, skill: string | null, except?: string): Promise<void> {
-  const waiting = await tx
-    .selectFrom('conversations')
-    .select('id')
-    .where('status', '=', 'offloaded')
-    .where('skill', skill === null ? 'is' : '=', skill)
-    .orderBy('queued_at')
-    .limit(200)
-    .execute();
-  for (const w of waiting) if (w.id !== except) await announceConversation(tx, out, w.id, false);
+/**
+ * Queue positions shift when one conversation leaves or joins: everyone waiting for that skill is told,
+ * after the commit and at most every QUEUE_ANNOUNCE_MS per skill (one pass over the queue, however
+ * many handovers came and went meanwhile; announcing per change made a burst of handovers quadratic).
+ */
+export function announceQueue(out: AfterCommit, skill: string | null): void {
+  out.queues.add(skill);
+}
+
+const QUEUE_ANNOUNCE_MS = 250;
+const pendingQueues = new WeakMap<Deps, Map<string | null, NodeJS.Timeout>>();
+
+export function announceQueueSoon(deps: Deps, skill: string | null): void {
+  let pending = pendingQueues.get(deps);
+  if (!pending) pendingQueues.set(deps, (pending = new Map()));
+  if (pending.has(skill)) return;
+  const timer = setTimeout(() => {
+    pending.delete(skill);
+    queueSnapshot(deps.store.db, skill)
+      .then((waiting) => {
+        for (const { row, queue } of waiting) deps.bus.publish({ type: 'conversation.updated', conversationId: row.id, conversation: presentConversation(row, { queue }) });
+      })
+      .catch((err) => deps.log.warn({ err, skill }, 'queue announcement failed'));
+  }, QUEUE_ANNOUNCE_MS);
+  timer.unref();
+  pending.set(skill, timer);
 }

@@ -90,7 +90,7 @@ export async function overflow(deps: Deps, timer: TimerRow): Promise<void> {
       data: { from: conv.skill, to: rs.overflowSkill },
     });
     await announceConversation(tx, out, conv.id);
-    await announceQueue(tx, out, conv.skill);
+    announceQueue(out, conv.skill);
     return true;
   });
   if (moved) await routeConversation(deps, timer.conversation_id);

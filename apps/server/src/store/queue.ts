@@ -6,7 +6,7 @@ import type { Tx } from './write-queue.js';
 /** Fallback per-position estimate when there is no history yet. */
 const DEFAULT_SECONDS_PER_POSITION = 90;
 
-export async function queueInfo(tx: Tx, conv: ConversationRow): Promise<QueueInfo> {
+export async function queueInfo(tx: Tx, conv: ConversationRow, perPosition?: number): Promise<QueueInfo> {
   if (conv.status !== 'offloaded' || conv.queued_at === null) return { position: null, estimatedWaitSeconds: null };
   const ahead = await tx
     .selectFrom('conversations')
@@ -16,7 +16,11 @@ export async function queueInfo(tx: Tx, conv: ConversationRow): Promise<QueueInf
     .where((eb) => eb.or([eb('queued_at', '<', conv.queued_at), eb.and([eb('queued_at', '=', conv.queued_at), eb('id', '<', conv.id)])]))
     .executeTakeFirstOrThrow();
   const position = Number(ahead.n) + 1;
-  // recent waits for this skill: how long accepted handovers waited, averaged per position
+  return { position, estimatedWaitSeconds: Math.round((perPosition ?? (await secondsPerPosition(tx, conv.skill))) * position) };
+}
+
+/** Recent waits for this skill: how long accepted handovers waited, as a median per position. */
+export async function secondsPerPosition(tx: Tx, skill: string | null): Promise<number> {
   const recent = await tx
     .selectFrom('conversation_events')
     .select('data')
@@ -28,7 +32,7 @@ export async function queueInfo(tx: Tx, conv: ConversationRow): Promise<QueueInf
     .map((r) => {
       try {
         const d = JSON.parse(r.data ?? '{}') as { waitSeconds?: number; skill?: string | null };
-        return d.skill === conv.skill && typeof d.waitSeconds === 'number' ? d.waitSeconds : undefined;
+        return d.skill === skill && typeof d.waitSeconds === 'number' ? d.waitSeconds : undefined;
       } catch {
         return undefined;
       }
@@ -36,6 +40,21 @@ export async function queueInfo(tx: Tx, conv: ConversationRow): Promise<QueueInf
     .filter((w): w is number => w !== undefined)
     .sort((a, b) => a - b);
   const median = waits.length ? waits[Math.floor(waits.length / 2)]! : DEFAULT_SECONDS_PER_POSITION;
-  const perPosition = Math.max(15, Math.min(median, 3600));
-  return { position, estimatedWaitSeconds: Math.round(perPosition * position) };
+  return Math.max(15, Math.min(median, 3600));
+}
+
+/** Everyone waiting for a skill, first in line first, with their queue info (the first `limit`). */
+export async function queueSnapshot(tx: Tx, skill: string | null, limit = 200): Promise<Array<{ row: ConversationRow; queue: QueueInfo }>> {
+  const rows = await tx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('status', '=', 'offloaded')
+    .where('skill', skill === null ? 'is' : '=', skill)
+    .orderBy('queued_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  if (!rows.length) return [];
+  const perPosition = await secondsPerPosition(tx, skill);
+  return rows.map((row, i) => ({ row, queue: { position: i + 1, estimatedWaitSeconds: Math.round(perPosition * (i + 1)) } }));
 }
