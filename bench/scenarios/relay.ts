@@ -1,10 +1,30 @@
 // User → agent relay through Baton: the user's message is POSTed (durable before 201), stored with its
 // seq, and pushed to the agent's socket. Closed loop for throughput; open loop at a fixed offered rate
 // for latency.
-import { api, driveRelay, sleep, stats, type Stats } from '../lib.js';
+import type WebSocket from 'ws';
+import { api, driveRelay, openSocketReady, sleep, stats, type Stats } from '../lib.js';
 import { agentPairs } from './setup.js';
 
-export async function relayThroughput(base: { url: string }, opts: { pairs: number; seconds: number; inFlight: number; wsBase?: string; sendVia?: (i: number) => string }) {
+/** The user's side of a pair: POST /messages (HTTP), or `message.send` on the user's own socket. */
+export type SendPath = 'http' | 'ws';
+
+async function userSender(url: string, c: { id: string; token: string }, via: SendPath) {
+  if (via === 'http') {
+    const send = async (text: string) => {
+      const r = await api(url, 'POST', `/api/v1/conversations/${c.id}/messages`, { token: c.token, body: { text } });
+      if (r.status >= 300) throw new Error(`send ${r.status}`);
+    };
+    return { send, close: () => undefined };
+  }
+  const ws: WebSocket = await openSocketReady(`${url.replace(/^http/, 'ws')}/api/v1/ws?token=${c.token}`);
+  return {
+    // the push to the agent is what is measured; the ack comes on the user's socket
+    send: async (text: string) => void ws.send(JSON.stringify({ type: 'message.send', clientMessageId: text, message: { text } })),
+    close: () => ws.close(),
+  };
+}
+
+export async function relayThroughput(base: { url: string }, opts: { pairs: number; seconds: number; inFlight: number; wsBase?: string; sendVia?: (i: number) => string; via?: SendPath }) {
   const pairs = await agentPairs(base, opts.pairs, opts.wsBase);
   return driveRelay({
     pairs: opts.pairs,
@@ -12,19 +32,23 @@ export async function relayThroughput(base: { url: string }, opts: { pairs: numb
     inFlight: opts.inFlight,
     async setup(i) {
       const p = pairs[i]!;
-      const url = opts.sendVia?.(i) ?? base.url;
+      const user = await userSender(opts.sendVia?.(i) ?? base.url, p.c, opts.via ?? 'http');
       return {
-        send: (text) => api(url, 'POST', `/api/v1/conversations/${p.c.id}/messages`, { token: p.c.token, body: { text } }),
+        send: user.send,
         receiver: p.agentSocket,
-        close: () => p.agentSocket.close(),
+        close: () => {
+          user.close();
+          p.agentSocket.close();
+        },
       };
     },
   });
 }
 
 /** Open loop: sends at `rate` msg/s regardless of answers; latency = send → pushed to the agent. */
-export async function relayAtRate(base: { url: string }, opts: { pairs: number; seconds: number; rate: number }): Promise<{ offered: number; achieved: number; latency: Stats; errors: number }> {
+export async function relayAtRate(base: { url: string }, opts: { pairs: number; seconds: number; rate: number; via?: SendPath }): Promise<{ offered: number; achieved: number; latency: Stats; errors: number }> {
   const pairs = await agentPairs(base, opts.pairs);
+  const users = await Promise.all(pairs.map((p) => userSender(base.url, p.c, opts.via ?? 'http')));
   const waiting = new Map<string, number>();
   const lat: number[] = [];
   let errors = 0;
@@ -45,15 +69,9 @@ export async function relayAtRate(base: { url: string }, opts: { pairs: number; 
   while (sent < total) {
     const due = Math.floor(((performance.now() - start) / 1000) * opts.rate);
     while (sent < Math.min(due, total)) {
-      const p = pairs[sent % pairs.length]!;
       const text = `r${sent}`;
       waiting.set(text, performance.now());
-      inflight.push(
-        api(base.url, 'POST', `/api/v1/conversations/${p.c.id}/messages`, { token: p.c.token, body: { text } }).then(
-          (r) => r.status >= 300 && errors++,
-          () => errors++,
-        ),
-      );
+      inflight.push(users[sent % pairs.length]!.send(text).catch(() => errors++));
       sent++;
     }
     await sleep(1);
@@ -62,6 +80,7 @@ export async function relayAtRate(base: { url: string }, opts: { pairs: number; 
   const deadline = Date.now() + 10_000;
   while (waiting.size && Date.now() < deadline) await sleep(20);
   for (const p of pairs) p.agentSocket.close();
+  for (const u of users) u.close();
   // unanswered messages count as lost latency samples at the deadline
   for (const _ of waiting) lat.push(10_000);
   const elapsed = (performance.now() - start) / 1000;

@@ -134,6 +134,10 @@ export const ServerEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('queue.updated'), conversationId: z.string(), status: ConversationStatus }),
   z.object({ type: z.literal('error'), error: ErrorBody.shape.error }),
   z.object({ type: z.literal('pong') }),
+  /** a `message.send` is durable (duplicate: this clientMessageId was stored before) */
+  z.object({ type: z.literal('message.ack'), clientMessageId: z.string(), message: Message, duplicate: z.boolean() }),
+  /** a `message.send` was refused and not stored; the error says why (e.g. RATE_LIMITED, TEXT_TOO_LONG) */
+  z.object({ type: z.literal('message.rejected'), clientMessageId: z.string(), error: ErrorBody.shape.error }),
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
@@ -146,6 +150,12 @@ export const ClientEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe'), conversationId: z.string() }),
   z.object({ type: z.literal('unsubscribe'), conversationId: z.string() }),
   z.object({ type: z.literal('ping') }),
+  /**
+   * End users: send a message over the socket instead of POST /messages. `clientMessageId` is the
+   * idempotency key (a resend after a reconnect stores one message); answered by message.ack once
+   * durable, or message.rejected.
+   */
+  z.object({ type: z.literal('message.send'), clientMessageId: z.string().min(1).max(200), message: SendMessageBody }),
 ]);
 export type ClientEvent = z.infer<typeof ClientEvent>;
 

@@ -105,6 +105,10 @@ export function createAgentSockets(deps: Deps, hub: Hub): AgentSocketHandler & {
           return;
         }
         if (msg.type === 'resume' && msg.conversationId) return void subscribe(msg.conversationId, msg.afterSeq);
+        if (msg.type === 'message.send') {
+          // agents reply with POST /agent/conversations/{id}/messages (owner checks, notes, rich content)
+          return send({ type: 'message.rejected', clientMessageId: msg.clientMessageId, error: { code: 'FORBIDDEN', message: 'Agents send with POST /api/v1/agent/conversations/{id}/messages' } });
+        }
         if (msg.type === 'typing' && msg.conversationId) {
           const id = msg.conversationId;
           void findConversation(deps.store.db, id).then((c) => {

@@ -4,8 +4,10 @@ import { ClientEvent, type ServerEvent } from '@baton/proto';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { authorizeUser, listConversationMessages } from '../commands/read-conversation.js';
+import { sendUserMessage } from '../commands/send-user-message.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { parse } from '../http/parse.js';
 import { ConversationFeed, type FeedSource } from './conversation-feed.js';
 import type { Hub } from './hub.js';
 
@@ -15,6 +17,22 @@ export interface AgentSocketHandler {
 }
 
 const TYPING_MIN_INTERVAL_MS = 300;
+
+/** `perWindow` sends per `windowMs`, refilled continuously, bursts up to `perWindow`. */
+function tokenBucket(perWindow: number, windowMs: number) {
+  let tokens = perWindow;
+  let at = Date.now();
+  return {
+    take(): boolean {
+      const now = Date.now();
+      tokens = Math.min(perWindow, tokens + ((now - at) * perWindow) / windowMs);
+      at = now;
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
+    },
+  };
+}
 
 export function registerSocketRoutes(app: FastifyInstance, deps: Deps, hub: Hub, agents?: AgentSocketHandler) {
   const source: FeedSource = {
@@ -42,6 +60,8 @@ export function registerSocketRoutes(app: FastifyInstance, deps: Deps, hub: Hub,
       const feed = new ConversationFeed(conv.id, conv.last_seq, source, send, false, 'user:');
       const unwatch = hub.watch(conv.id, feed);
       let lastTyping = 0;
+      // per socket, the same budget as POST /messages has per conversation (RATE_LIMIT_MESSAGES_PER_MINUTE)
+      const sends = tokenBucket(deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE, 60_000);
       const onMessage = (data: unknown) => {
         let parsed: ReturnType<typeof ClientEvent.safeParse>;
         try {
@@ -51,11 +71,34 @@ export function registerSocketRoutes(app: FastifyInstance, deps: Deps, hub: Hub,
           return;
         }
         if (!parsed.success) {
-          send({ type: 'error', error: { code: 'VALIDATION_FAILED', message: 'Unknown or malformed socket message' } });
+          // a refused send names its message (so the client can mark it not sent), with the same
+          // error codes as POST /messages (TEXT_TOO_LONG, VALIDATION_FAILED)
+          const raw = JSON.parse(String(data)) as { type?: unknown; clientMessageId?: unknown };
+          let error = { code: 'VALIDATION_FAILED', message: 'Unknown or malformed socket message' };
+          try {
+            parse(ClientEvent, raw);
+          } catch (err) {
+            if (err instanceof AppError) error = { code: err.code, message: err.message };
+          }
+          if (raw?.type === 'message.send' && typeof raw.clientMessageId === 'string') send({ type: 'message.rejected', clientMessageId: raw.clientMessageId.slice(0, 200), error });
+          else send({ type: 'error', error });
           return;
         }
         const msg = parsed.data;
-        if (msg.type === 'resume') void feed.resume(msg.afterSeq);
+        if (msg.type === 'message.send') {
+          if (!sends.take()) {
+            send({ type: 'message.rejected', clientMessageId: msg.clientMessageId, error: { code: 'RATE_LIMITED', message: 'Too many messages; wait a moment' } });
+            return;
+          }
+          sendUserMessage(deps, conv.id, msg.message, msg.clientMessageId).then(
+            ({ message, duplicate }) => send({ type: 'message.ack', clientMessageId: msg.clientMessageId, message, duplicate }),
+            (err: unknown) => {
+              const e = err instanceof AppError ? err : undefined;
+              if (!e) deps.log.error({ err, conversationId: conv.id }, 'socket send failed');
+              send({ type: 'message.rejected', clientMessageId: msg.clientMessageId, error: { code: e?.code ?? 'INTERNAL', message: e?.message ?? 'Could not store the message' } });
+            },
+          );
+        } else if (msg.type === 'resume') void feed.resume(msg.afterSeq);
         else if (msg.type === 'ping') send({ type: 'pong' });
         else if (msg.type === 'typing') {
           const now = Date.now();

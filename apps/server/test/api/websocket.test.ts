@@ -79,4 +79,31 @@ describe('WebSocket', () => {
     await sock.waitFor((e) => e.some((x) => x.type === 'error' && x.error.code === 'VALIDATION_FAILED'));
     await sock.close();
   });
+
+  it('sends over the socket: acknowledged once durable, a resend stored once, refusals name the message', async () => {
+    const { conversation, token } = await createConversation(s.url, { locale: 'en' });
+    const sock = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${token}`);
+    sock.send({ type: 'resume', afterSeq: 0 });
+    await sock.waitFor((e) => e.some((x) => x.type === 'ready'));
+    sock.send({ type: 'message.send', clientMessageId: 'c-1', message: { text: 'what are your opening hours?' } });
+    const ack = await sock.waitFor((e) => e.find((x) => x.type === 'message.ack' && x.clientMessageId === 'c-1'));
+    expect(ack).toMatchObject({ duplicate: false, message: { text: 'what are your opening hours?', author: { type: 'user' } } });
+    // durable and visible through the API, and the bot answers it
+    expect((await messages(s.url, conversation.id, token)).some((m) => m.id === ack.message.id)).toBe(true);
+    await sock.waitFor((e) => e.some((x) => x.type === 'message.created' && x.message.author.type === 'bot' && x.message.seq > ack.message.seq));
+    // a resend after a lost ack is the same message
+    sock.send({ type: 'message.send', clientMessageId: 'c-1', message: { text: 'what are your opening hours?' } });
+    const again = await sock.waitFor((e) => e.filter((x) => x.type === 'message.ack' && x.clientMessageId === 'c-1')[1]);
+    expect(again).toMatchObject({ duplicate: true, message: { id: ack.message.id } });
+    expect((await messages(s.url, conversation.id, token)).filter((m) => m.text === 'what are your opening hours?')).toHaveLength(1);
+    // refusals carry the client's id and the same codes as POST /messages
+    sock.send({ type: 'message.send', clientMessageId: 'c-2', message: { text: 'x'.repeat(4001) } });
+    const tooLong = await sock.waitFor((e) => e.find((x) => x.type === 'message.rejected' && x.clientMessageId === 'c-2'));
+    expect(tooLong.error.code).toBe('TEXT_TOO_LONG');
+    sock.send({ type: 'message.send', clientMessageId: 'c-3', message: {} });
+    const empty = await sock.waitFor((e) => e.find((x) => x.type === 'message.rejected' && x.clientMessageId === 'c-3'));
+    expect(empty.error.code).toBe('VALIDATION_FAILED');
+    await call(s.url, 'POST', `/api/v1/conversations/${conversation.id}/end`, { token });
+    await sock.close();
+  });
 });

@@ -38,9 +38,11 @@ export class TestSocket {
     return this.events.filter((e) => e.type === 'message.created').map((e) => e.message);
   }
 
-  async waitFor(pred: (events: Recorded[]) => boolean, timeoutMs = 10_000, what = 'socket event'): Promise<void> {
+  /** waits until `pred` returns something truthy, and returns it */
+  async waitFor<T>(pred: (events: Recorded[]) => T, timeoutMs = 10_000, what = 'socket event'): Promise<NonNullable<T>> {
     const end = Date.now() + timeoutMs;
-    while (!pred(this.events)) {
+    for (let v = pred(this.events); ; v = pred(this.events)) {
+      if (v) return v as NonNullable<T>;
       if (this.closed) throw new Error(`socket closed while waiting for ${what}`);
       const left = end - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.events.map((e) => e.type))}`);
