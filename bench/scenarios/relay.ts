@@ -2,7 +2,7 @@
 // seq, and pushed to the agent's socket. Closed loop for throughput; open loop at a fixed offered rate
 // for latency.
 import type WebSocket from 'ws';
-import { api, driveRelay, openSocketReady, sleep, stats, type Stats } from '../lib.js';
+import { api, driveRelay, openSocket, sleep, stats, type Stats } from '../lib.js';
 import { agentPairs } from './setup.js';
 
 /** The user's side of a pair: POST /messages (HTTP), or `message.send` on the user's own socket. */
@@ -16,7 +16,11 @@ async function userSender(url: string, c: { id: string; token: string }, via: Se
     };
     return { send, close: () => undefined };
   }
-  const ws: WebSocket = await openSocketReady(`${url.replace(/^http/, 'ws')}/api/v1/ws?token=${c.token}`);
+  // a user socket says nothing until asked: resume, and wait for `ready`
+  const ws: WebSocket = await openSocket(`${url.replace(/^http/, 'ws')}/api/v1/ws?token=${c.token}`);
+  const ready = new Promise<void>((r) => ws.on('message', (d) => String(d).includes('"ready"') && r()));
+  ws.send(JSON.stringify({ type: 'resume', afterSeq: 0 }));
+  await ready;
   return {
     // the push to the agent is what is measured; the ack comes on the user's socket
     send: async (text: string) => void ws.send(JSON.stringify({ type: 'message.send', clientMessageId: text, message: { text } })),
