@@ -9,7 +9,7 @@ import { decrypt, encrypt } from '../secrets.js';
 import { findConversation } from '../store/conversations.js';
 import type { ChannelRow } from '../store/schema.js';
 import type { Tx } from '../store/write-queue.js';
-import { newId } from '../tokens.js';
+import { newSortableId } from '../tokens.js';
 import { createConversation } from './create-conversation.js';
 import { sendUserMessage } from './send-user-message.js';
 
@@ -126,7 +126,7 @@ export async function queueChannelMessages(deps: Deps, tx: Tx, messages: Message
       .where('conversations.id', '=', m.conversationId)
       .executeTakeFirst();
     const userId = (conv?.external_id ?? '').slice(channelId.length + 1);
-    const id = newId();
+    const id = newSortableId();
     const now = deps.clock.now();
     const payload = { id, type: 'message.created', createdAt: new Date(now).toISOString(), channelId, conversationId: m.conversationId, user: { id: userId }, message: m, fallbackText: fallbackText(m) };
     await tx

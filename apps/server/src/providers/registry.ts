@@ -8,7 +8,7 @@ import { listMessages } from '../store/conversations.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { ConversationRow } from '../store/schema.js';
 import type { Tx } from '../store/write-queue.js';
-import { newId } from '../tokens.js';
+import { newSortableId } from '../tokens.js';
 import type { StoredHandover } from '../commands/request-handover.js';
 import type { OffloadingProvider, ProviderEvent } from './provider.js';
 import { webhookProvider } from './webhook/index.js';
@@ -36,7 +36,7 @@ export async function buildProviderEvent(
 ): Promise<ProviderEvent> {
   const user = conv.end_user_id ? await tx.selectFrom('end_users').selectAll().where('id', '=', conv.end_user_id).executeTakeFirst() : undefined;
   const event: ProviderEvent = {
-    id: newId(),
+    id: newSortableId(),
     type,
     createdAt: new Date(now).toISOString(),
     conversation: {
