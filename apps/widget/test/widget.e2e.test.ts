@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchBrowser, screenshot } from '../../server/test/support/browser.js';
 import { startTestServer, waitFor, type TestServer } from '../../server/test/support/server.js';
 import { tempDir } from '../../server/test/support/temp.js';
+import { freePort } from '../../server/test/support/process.js';
 
 const built = fs.existsSync(new URL('../dist/widget.js', import.meta.url));
 if (!built && process.env.CI) throw new Error('build the widget before its browser tests (npm run build)');
@@ -19,7 +20,9 @@ describe.skipIf(!run)('web widget in Chromium', () => {
   let browser: Browser;
   const dataDir = tempDir();
   beforeAll(async () => {
-    s = await startTestServer({ dataDir });
+    // restarted on the same port below: a port outside the kernel's ephemeral range, so no server
+    // of a parallel test can take it while this one is down
+    s = await startTestServer({ dataDir, port: await freePort() });
     browser = await launchBrowser();
   });
   afterAll(async () => {
