@@ -24,7 +24,7 @@ export async function botTurns(b: { url: string }, opts: { users: number; second
   let turns = 0;
   const end = Date.now() + opts.seconds * 1000;
   await Promise.all(
-    users.map(async ({ c, s }, i) => {
+    users.map(async ({ s }, i) => {
       let k = 0;
       let answered: (() => void) | undefined;
       s.on('message', (d) => {
@@ -34,7 +34,8 @@ export async function botTurns(b: { url: string }, opts: { users: number; second
       while (Date.now() < end) {
         const got = new Promise<void>((r) => (answered = r));
         const t = performance.now();
-        await api(b.url, 'POST', `/api/v1/conversations/${c.id}/messages`, { token: c.token, body: { text: QUESTIONS[(i + k++) % QUESTIONS.length] } });
+        // sent on the user's socket (message.send), as a client that has one would
+        s.send(JSON.stringify({ type: 'message.send', clientMessageId: `q${i}-${k}`, message: { text: QUESTIONS[(i + k++) % QUESTIONS.length] } }));
         await Promise.race([got, sleep(5000)]);
         // a dialog may answer with several messages: let them land before the next question
         await sleep(2);
@@ -68,18 +69,16 @@ export async function botTurnsAtRate(b: { url: string }, opts: { users: number; 
   const total = opts.rate * opts.seconds;
   const start = performance.now();
   let sent = 0;
-  const inflight: Promise<unknown>[] = [];
   while (sent < total) {
     const due = Math.floor(((performance.now() - start) / 1000) * opts.rate);
     while (sent < Math.min(due, total)) {
       const u = users[sent % users.length]!;
       pendingSince.get(u.c.id)!.push(performance.now());
-      inflight.push(api(b.url, 'POST', `/api/v1/conversations/${u.c.id}/messages`, { token: u.c.token, body: { text: 'what are your opening hours?' } }));
+      u.s.send(JSON.stringify({ type: 'message.send', clientMessageId: `r${sent}`, message: { text: 'what are your opening hours?' } }));
       sent++;
     }
     await sleep(1);
   }
-  await Promise.all(inflight);
   await sleep(2000);
   for (const u of users) u.s.close();
   return { offered: opts.rate, latency: stats(lat) };
