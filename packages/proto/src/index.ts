@@ -123,6 +123,10 @@ export const TypingEvent = z.object({
   on: z.boolean(),
 });
 
+/** An agent's presence (declared here: the agent socket pushes it). */
+export const AgentStatus = z.enum(['online', 'away', 'offline']);
+export type AgentStatus = z.infer<typeof AgentStatus>;
+
 /** Events the server pushes. One map, used by the server to send and by clients to switch on. */
 export const ServerEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message.created'), message: Message }),
@@ -132,6 +136,8 @@ export const ServerEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), conversationId: z.string().optional(), lastSeq: z.number().int().optional() }),
   /** agent desk: something in the queue or in my chats changed */
   z.object({ type: z.literal('queue.updated'), conversationId: z.string(), status: ConversationStatus }),
+  /** agent desk: a colleague went online, away or offline (the desk refreshes loads and transfer lists) */
+  z.object({ type: z.literal('agent.status'), agentId: z.string(), status: AgentStatus }),
   z.object({ type: z.literal('error'), error: ErrorBody.shape.error }),
   z.object({ type: z.literal('pong') }),
   /** a `message.send` is durable (duplicate: this clientMessageId was stored before) */
@@ -163,8 +169,6 @@ export type ClientEvent = z.infer<typeof ClientEvent>;
 
 export const AgentRole = z.enum(['admin', 'supervisor', 'agent']);
 export type AgentRole = z.infer<typeof AgentRole>;
-export const AgentStatus = z.enum(['online', 'away', 'offline']);
-export type AgentStatus = z.infer<typeof AgentStatus>;
 
 export const Agent = z.object({
   id: z.string(),

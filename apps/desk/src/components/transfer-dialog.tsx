@@ -15,15 +15,20 @@ export function TransferDialog(props: { c: AgentConversation; onClose: () => voi
   const [error, setError] = useState<string>();
 
   useEffect(() => {
-    // every role may list colleagues (status, skills, load) for a transfer
-    api
-      .colleagues()
-      .then((r) => setLoads(r.agents))
-      .catch((err) => {
-        setAgentsError(errorText(err));
-        setMode('skill');
-      });
-  }, []);
+    // every role may list colleagues (status, skills, load) for a transfer; presence changes refresh it
+    const load = () =>
+      api
+        .colleagues()
+        .then((r) => setLoads(r.agents))
+        .catch((err) => {
+          setAgentsError(errorText(err));
+          setMode('skill');
+        });
+    void load();
+    return desk.socket.on((e) => {
+      if (e.type === 'agent.status') void load();
+    });
+  }, [desk.socket]);
 
   const candidates = useMemo(() => (loads ?? []).filter((l) => l.agent.id !== props.c.assignee?.id), [loads, props.c.assignee?.id]);
   const skills = useMemo(() => [...new Set((loads ?? []).flatMap((l) => l.agent.skills).concat(props.c.skill ? [props.c.skill] : []))].sort(), [loads, props.c.skill]);

@@ -27,13 +27,13 @@ export function SupervisorPage(props: { openId?: string }) {
         .catch((err) => setError(errorText(err)));
     void load();
     const off = desk.socket.on((e) => {
-      if (e.type === 'queue.updated' || e.type === 'conversation.updated') {
+      if (e.type === 'queue.updated' || e.type === 'conversation.updated' || e.type === 'agent.status') {
         clearTimeout(pending);
         pending = setTimeout(load, 300);
       }
     });
-    // agents' presence has no socket event: poll it gently
-    const poll = setInterval(load, 10_000);
+    // presence and load arrive as socket events; a slow poll covers a missed reconnect
+    const poll = setInterval(load, 60_000);
     return () => {
       off();
       clearTimeout(pending);

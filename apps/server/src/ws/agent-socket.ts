@@ -85,6 +85,7 @@ export function createAgentSockets(deps: Deps, hub: Hub): AgentSocketHandler & {
       const everything = {
         onEvent(e: BusEvent) {
           if (e.type === 'queue.updated') send({ type: 'queue.updated', conversationId: e.conversationId, status: e.status });
+          else if (e.type === 'agent.status') send({ type: 'agent.status', agentId: e.agentId, status: e.status });
         },
       };
       const unwatchAll = hub.watchAll(everything);

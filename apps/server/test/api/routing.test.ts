@@ -100,10 +100,15 @@ describe('auto-assignment', () => {
     const s = await server({ env: { PRESENCE_GRACE_SECONDS: '0.3' } });
     const admin = await login(s.url);
     const a = await makeAgent(s.url, admin);
+    // a colleague's desk (the supervisor's, say) is told of presence changes as they happen
+    const watcher = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${admin}`);
+    await watcher.waitFor((e) => e.some((x) => x.type === 'ready'));
     const sock = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${a.token}`);
     await sock.waitFor((e) => e.some((x) => x.type === 'ready'));
     await sock.close();
     await waitFor(async () => (await call(s.url, 'GET', '/api/v1/agent/me', { token: a.token })).body.agent.status === 'offline', 5000, 'offline');
+    await watcher.waitFor((e) => e.some((x) => x.type === 'agent.status' && x.agentId === a.id && x.status === 'offline'), 5000, 'presence event');
+    await watcher.close();
     // a reconnect within the grace period keeps the agent online
     await call(s.url, 'PUT', '/api/v1/agent/status', { token: a.token, body: { status: 'online' } });
     const s1 = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${a.token}`);
