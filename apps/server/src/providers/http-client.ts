@@ -42,3 +42,13 @@ export async function request(
 export function postJson(url: string, body: string, opts: { headers?: Record<string, string>; timeoutMs?: number } = {}) {
   return request(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...opts.headers }, body, timeoutMs: opts.timeoutMs });
 }
+
+/** A JSON API call with an OAuth bearer token (the external providers' APIs). */
+export function bearerJson(url: string, method: string, token: string, body: unknown, timeoutMs: number | undefined, contentType = 'application/json'): Promise<HttpResult> {
+  return request(url, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': contentType }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    timeoutMs,
+  });
+}

@@ -1,7 +1,7 @@
 // Genesys Cloud Platform API calls with an OAuth client-credentials token: one token per client,
 // reused until shortly before it expires, shared by concurrent callers, renewed once on a 401.
 import { createHash } from 'node:crypto';
-import { request, type HttpResult } from '../http-client.js';
+import { bearerJson, request, type HttpResult } from '../http-client.js';
 import { apiBase, loginBase, type GenesysConfig } from './config.js';
 
 interface CachedToken {
@@ -74,16 +74,7 @@ export async function genesysApi(c: GenesysConfig, method: 'GET' | 'POST' | 'PAT
     const t = await token(c, attempt > 0 && tokens.get(cacheKey(c))?.value === used);
     if (!t.ok) return { ok: false, status: 0, retryable: t.retryable, error: t.error };
     used = t.token;
-    const res = await request(`${apiBase(c)}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${t.token}`,
-        Accept: 'application/json',
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      timeoutMs: c.timeoutMs,
-    });
+    const res = await bearerJson(`${apiBase(c)}${path}`, method, t.token, body, c.timeoutMs);
     if (res.status !== 401) return res;
     if (attempt === 1) return { ...res, retryable: false, error: `Genesys refused the new token too: ${res.error}` };
   }

@@ -2,7 +2,7 @@
 // before it expires (one refresh when a call answers 401), and 429's X-RateLimit-Retry-After honoured
 // by not calling again before it has passed.
 import { createHash } from 'node:crypto';
-import { request, type HttpResult } from '../http-client.js';
+import { bearerJson, request, type HttpResult } from '../http-client.js';
 import type { HelpScoutConfig } from './config.js';
 
 /** refresh this long before expires_in runs out, so a token never dies mid-request */
@@ -73,16 +73,7 @@ export function createHelpScoutClient(cfg: HelpScoutConfig, now: () => number = 
     for (const fresh of [false, true]) {
       const t = await token(cfg, account, now, fresh);
       if (!('token' in t)) return t;
-      res = await request(apiUrl(cfg, path), {
-        method,
-        headers: {
-          Authorization: `Bearer ${t.token}`,
-          Accept: 'application/json',
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json; charset=UTF-8' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        timeoutMs: cfg.timeoutMs ?? 10_000,
-      });
+      res = await bearerJson(apiUrl(cfg, path), method, t.token, body, cfg.timeoutMs ?? 10_000, 'application/json; charset=UTF-8');
       // a revoked or expired token: drop it and try once more with a new one
       if (res.status !== 401) break;
       if (account.token?.token === t.token) account.token = undefined;
