@@ -49,7 +49,8 @@ export interface ProviderRuntime {
   /** provider-specific state kept per conversation (external ids…) */
   state: {
     get(conversationId: string): Promise<Record<string, unknown>>;
-    set(conversationId: string, patch: Record<string, unknown>): Promise<void>;
+    /** `externalId`: the provider's id for the conversation, found again with findByExternalId */
+    set(conversationId: string, patch: Record<string, unknown>, externalId?: string): Promise<void>;
   };
 }
 

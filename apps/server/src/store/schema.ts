@@ -138,6 +138,8 @@ export interface ProviderStateTable {
   conversation_id: string;
   provider_id: string;
   data: string;
+  /** the provider's own id for this conversation, when it has one to look up by */
+  external_id: string | null;
   updated_at: number;
 }
 

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage, findByIdempotencyKey, listMessages } from '../../src/store/conversations.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { claimDueTimers, setTimer } from '../../src/store/timers.js';
+import { findByExternalId, providerState } from '../../src/providers/state.js';
+import type { Deps } from '../../src/deps.js';
 import { freshDatabase, postgresAvailable } from '../support/postgres.js';
 import { tempDir } from '../support/temp.js';
 
@@ -143,6 +145,21 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       // after the lease runs out, an unfinished timer can be claimed again
       const again = await store.write.run((tx) => claimDueTimers(tx, 5000 + 31_000, 30_000, 100));
       expect(again.length).toBe(20);
+    });
+
+    it("keeps providers' state per conversation and finds a conversation by the provider's own id", async () => {
+      const deps = { store, clock: { now: () => 5 } } as unknown as Deps;
+      const hs = providerState(deps, 'hs');
+      await conversation(store, 'c-p1');
+      await conversation(store, 'c-p2');
+      await hs.set('c-p1', { helpScoutId: 501, threads: [1] }, '501');
+      await hs.set('c-p1', { threads: [1, 2] }); // a patch keeps the rest, and the external id
+      await hs.set('c-p2', { helpScoutId: 502 }, '502');
+      await providerState(deps, 'other').set('c-p2', { x: 1 }, '501');
+      expect(await hs.get('c-p1')).toEqual({ helpScoutId: 501, threads: [1, 2] });
+      expect(await findByExternalId(deps, 'hs', '501')).toEqual([{ conversationId: 'c-p1', data: { helpScoutId: 501, threads: [1, 2] } }]);
+      expect((await findByExternalId(deps, 'hs', '502')).map((r) => r.conversationId)).toEqual(['c-p2']);
+      expect(await findByExternalId(deps, 'hs', '999')).toEqual([]);
     });
   });
 }

@@ -28,7 +28,7 @@ async function createConversation(event: ProviderEvent, rt: ProviderRuntime, api
   const helpScoutId = createdId(res);
   if (!helpScoutId) return { ok: false, retry: false, refused: true, error: 'create conversation: Help Scout answered without Resource-ID or Location' };
   const next: HelpScoutState = { helpScoutId, customerEmail: body.customer.email, handoverId: event.id, ownThreadIds: [], ended: false };
-  await rt.state.set(event.conversation.id, { ...next, customerId: undefined });
+  await rt.state.set(event.conversation.id, { ...next, customerId: undefined }, String(helpScoutId));
   // the customer id makes later threads independent of the email (a known customer keeps theirs)
   const read = await api.get(`/v2/conversations/${helpScoutId}`);
   const customerId = (read.json as { primaryCustomer?: { id?: unknown } } | undefined)?.primaryCustomer?.id;

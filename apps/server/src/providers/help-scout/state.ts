@@ -2,6 +2,7 @@
 // inbound webhook finds the Baton conversation from a Help Scout conversation id.
 import type { Deps } from '../../deps.js';
 import { fromJson } from '../../store/json.js';
+import { findByExternalId } from '../state.js';
 
 export interface HelpScoutState {
   /** the Help Scout conversation of the current handover (a new handover replaces it) */
@@ -22,20 +23,11 @@ export function readState(data: Record<string, unknown>): HelpScoutState {
   return data as HelpScoutState;
 }
 
-/**
- * The Baton conversation whose current handover is Help Scout conversation `helpScoutId`. The JSON is
- * text on both dialects, so a LIKE narrows the rows and the parsed value decides.
- */
+/** The Baton conversation whose current handover is Help Scout conversation `helpScoutId`. */
 export async function findByHelpScoutId(deps: Deps, providerId: string, helpScoutId: number): Promise<{ conversationId: string; state: HelpScoutState } | undefined> {
-  const rows = await deps.store.db
-    .selectFrom('provider_state')
-    .select(['conversation_id', 'data'])
-    .where('provider_id', '=', providerId)
-    .where('data', 'like', `%"helpScoutId":${helpScoutId}%`)
-    .execute();
-  for (const r of rows) {
-    const state = fromJson<HelpScoutState>(r.data, {});
-    if (state.helpScoutId === helpScoutId) return { conversationId: r.conversation_id, state };
+  for (const r of await findByExternalId(deps, providerId, String(helpScoutId))) {
+    const state = readState(r.data);
+    if (state.helpScoutId === helpScoutId) return { conversationId: r.conversationId, state };
   }
   return undefined;
 }
