@@ -10,12 +10,10 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { BotRegistry } from './bot/registry.js';
 import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory.js';
-import { RedisBus } from './bus/redis.js';
 import { createBotTurns } from './commands/bot-turns.js';
 import { ensureAdmin } from './commands/bootstrap.js';
 import { createSettingsCache } from './commands/offloading-settings.js';
@@ -79,7 +77,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     databaseUrl: config.DATABASE_URL,
     sqliteSynchronous: config.SQLITE_SYNCHRONOUS,
   });
-  const bus: Bus = config.REDIS_URL ? await RedisBus.connect(config.REDIS_URL) : new MemoryBus();
+  // Redis (and ioredis) only when configured: the embedded start does not pay for loading it
+  const redis = config.REDIS_URL ? { url: config.REDIS_URL, ...(await import('ioredis')), ...(await import('./bus/redis.js')) } : undefined;
+  const bus: Bus = redis ? await redis.RedisBus.connect(redis.url) : new MemoryBus();
   const key = loadOrCreateKey(config.BATON_SECRET_KEY, config.dataDir, Boolean(config.DATABASE_URL));
   const metrics = createMetrics();
   const bots = new BotRegistry(store, log);
@@ -128,7 +128,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,
-    ...(config.REDIS_URL ? { redis: new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 }) } : {}),
+    ...(redis ? { redis: new redis.Redis(redis.url, { maxRetriesPerRequest: 1 }) } : {}),
     errorResponseBuilder: (_req, ctx) => ({
       statusCode: 429,
       error: { code: 'RATE_LIMITED', message: `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s` },

@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
-import pg from 'pg';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-assignee-name.js';
 import * as m003 from './migrations/003-channels.js';
@@ -37,8 +36,6 @@ class CodeMigrations implements MigrationProvider {
   }
 }
 
-// int8 (counts, bigint timestamps) as JS numbers: our values stay far below 2^53
-pg.types.setTypeParser(20, (v) => Number(v));
 
 /**
  * Kysely prepares every query anew; on the hot paths the same few hundred SQL strings repeat, and
@@ -76,6 +73,10 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   let dialect: Dialect;
   if (opts.databaseUrl) {
     dialect = 'postgres';
+    // loaded only for PostgreSQL: the embedded start does not pay for it
+    const pg = (await import('pg')).default;
+    // int8 (counts, bigint timestamps) as JS numbers: our values stay far below 2^53
+    pg.types.setTypeParser(20, (v: string) => Number(v));
     db = new Kysely<Database>({
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 }) }),
     });
