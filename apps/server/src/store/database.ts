@@ -8,6 +8,7 @@ import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-assignee-name.js';
 import * as m003 from './migrations/003-channels.js';
 import * as m004 from './migrations/004-provider-external-id.js';
+import * as m005 from './migrations/005-load-index.js';
 import type { Database } from './schema.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -28,7 +29,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002, '003-channels': m003, '004-provider-external-id': m004 };
+const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002, '003-channels': m003, '004-provider-external-id': m004, '005-load-index': m005 };
 
 class CodeMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
