@@ -6,7 +6,6 @@ import { MAX_TEXT_LENGTH, SECRET_MASK, type ChannelBody, type ChannelPatch, type
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { decrypt, encrypt } from '../secrets.js';
-import { findConversation } from '../store/conversations.js';
 import type { ChannelRow } from '../store/schema.js';
 import type { Tx } from '../store/write-queue.js';
 import { newSortableId } from '../tokens.js';
@@ -116,7 +115,11 @@ export async function queueChannelMessages(deps: Deps, tx: Tx, messages: Message
   const channelOf = new Map<string, string | null>();
   for (const m of messages) {
     if (m.author.type === 'user' || m.internal) continue;
-    if (!channelOf.has(m.conversationId)) channelOf.set(m.conversationId, (await findConversation(tx, m.conversationId))?.channel_id ?? null);
+    if (!channelOf.has(m.conversationId)) {
+      // runs for every committed message: read the one column, not the whole (wide) row
+      const r = await tx.selectFrom('conversations').select('channel_id').where('id', '=', m.conversationId).executeTakeFirst();
+      channelOf.set(m.conversationId, r?.channel_id ?? null);
+    }
     const channelId = channelOf.get(m.conversationId);
     if (!channelId) continue;
     const conv = await tx
