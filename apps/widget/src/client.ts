@@ -1,6 +1,7 @@
 // The widget's connection to Baton through the public Channel API: the conversation kept in
 // localStorage (survives a reload), sends retried with one Idempotency-Key each (never lost, never
-// doubled), and a WebSocket that reconnects with backoff and resumes after the last seq it has.
+// doubled; on the socket while it is open, else over HTTP), and a WebSocket that reconnects with
+// backoff and resumes after the last seq it has.
 import type { Conversation, Message, ServerEvent } from '@baton/proto';
 import { backoff, lastSeq, merge, uuid, type Pending } from './timeline';
 
@@ -27,6 +28,14 @@ interface Stored {
 }
 
 const PING_MS = 25_000;
+/** a send on the socket not answered by then goes again over HTTP (same key: never doubled) */
+const SOCKET_ACK_MS = 8_000;
+/** a socket refusal, as the HTTP status the POST would have answered */
+const REJECTED_STATUS: Record<string, number> = { RATE_LIMITED: 429, UNAUTHORIZED: 401, FORBIDDEN: 403, INTERNAL: 500 };
+
+// answers are the Channel API's JSON, read field by field
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Answer = { status: number; body: any };
 
 export class BatonClient {
   state: WidgetState = { conversation: null, messages: [], pending: [], connection: 'idle', typing: null, notice: null, ended: false };
@@ -40,6 +49,8 @@ export class BatonClient {
   private sendTimer: ReturnType<typeof setTimeout> | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private creating: Promise<void> | null = null;
+  /** sends on the socket waiting for their message.ack / message.rejected, by clientMessageId */
+  private acks = new Map<string, (a: Answer | null) => void>();
   /**
    * Everything up to this seq came from a complete stream (history pages, the socket's ordered feed).
    * A message merged from a send's answer does not move it: the bot's reply before it may still be
@@ -77,9 +88,7 @@ export class BatonClient {
     return `${this.cfg.server}/api/v1${path}`;
   }
 
-  // answers are the Channel API's JSON, read field by field below
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private async api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  private async api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
     const res = await fetch(this.url(path), {
       method,
       headers: {
@@ -163,6 +172,8 @@ export class BatonClient {
     ws.onmessage = (ev) => this.onEvent(JSON.parse(String(ev.data)) as ServerEvent);
     ws.onclose = () => {
       clearInterval(this.ping);
+      // sends still waiting for an answer on this socket go again over HTTP
+      for (const settle of [...this.acks.values()]) settle(null);
       if (this.ws !== ws) return;
       this.ws = null;
       if (!this.stored) return;
@@ -185,6 +196,12 @@ export class BatonClient {
         return;
       case 'conversation.updated':
         this.set({ conversation: e.conversation });
+        return;
+      case 'message.ack':
+        this.acks.get(e.clientMessageId)?.({ status: e.duplicate ? 200 : 201, body: { message: e.message } });
+        return;
+      case 'message.rejected':
+        this.acks.get(e.clientMessageId)?.({ status: REJECTED_STATUS[e.error.code] ?? 422, body: { error: e.error } });
         return;
       case 'typing':
         if (e.author.type === 'user') return;
@@ -223,9 +240,9 @@ export class BatonClient {
         } catch {
           return this.retryLater(p, 'retrying');
         }
-        let r: Awaited<ReturnType<BatonClient['api']>>;
+        let r: Answer;
         try {
-          r = await this.api('POST', `/conversations/${this.stored!.id}/messages`, p.postback ? { postback: p.postback, text: p.text } : { text: p.text }, { 'Idempotency-Key': p.key });
+          r = await this.deliver(p);
         } catch {
           return this.retryLater(p, 'retrying');
         }
@@ -247,6 +264,29 @@ export class BatonClient {
     } finally {
       this.flushing = false;
     }
+  }
+
+  /**
+   * One send: on the socket when it is open (lower latency, answered by message.ack or
+   * message.rejected), else — or when the socket gives no answer in time — POST with the same key.
+   */
+  private async deliver(p: Pending): Promise<Answer> {
+    const body = p.postback ? { postback: p.postback, text: p.text } : { text: p.text };
+    const ws = this.ws;
+    if (ws && ws.readyState === 1 && this.state.connection === 'open') {
+      const answer = await new Promise<Answer | null>((resolve) => {
+        const timer = setTimeout(() => settle(null), SOCKET_ACK_MS);
+        const settle = (a: Answer | null) => {
+          clearTimeout(timer);
+          this.acks.delete(p.key);
+          resolve(a);
+        };
+        this.acks.set(p.key, settle);
+        ws.send(JSON.stringify({ type: 'message.send', clientMessageId: p.key, message: body }));
+      });
+      if (answer) return answer;
+    }
+    return this.api('POST', `/conversations/${this.stored!.id}/messages`, body, { 'Idempotency-Key': p.key });
   }
 
   private update(p: Pending, patch: Partial<Pending>): void {

@@ -42,10 +42,13 @@ describe.skipIf(!run)('web widget in Chromium', () => {
     // a button
     await page.locator('[data-testid=widget-button]', { hasText: 'Openingsuren' }).first().click();
     await waitFor(async () => (await texts(page, 'bot')).some((t) => t.includes('maandag tot vrijdag')), 10_000, 'opening hours');
-    // typed text
+    // typed text: sent on the open socket (message.send), not with a POST
+    const posts: string[] = [];
+    page.on('request', (r) => r.method() === 'POST' && r.url().includes('/messages') && posts.push(r.url()));
     await page.fill('[data-testid=widget-input]', 'bedankt');
     await page.keyboard.press('Enter');
     await waitFor(async () => (await texts(page, 'bot')).some((t) => t.includes('Graag gedaan')), 10_000, 'thanks answer');
+    expect(posts).toEqual([]);
 
     // the server goes away: the widget says so, keeps what the user types, and sends it when back
     const port = s.port;
