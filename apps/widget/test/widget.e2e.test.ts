@@ -2,7 +2,7 @@
 // and get it back without losing or duplicating a message, reload and keep the conversation.
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { chromiumAvailable, launchBrowser, screenshot } from '../../server/test/support/browser.js';
 import { startTestServer, waitFor, type TestServer } from '../../server/test/support/server.js';
 import { tempDir } from '../../server/test/support/temp.js';
@@ -13,6 +13,9 @@ if (!built && process.env.CI) throw new Error('build the widget before its brows
 const run = built && chromiumAvailable();
 
 const texts = (page: Page, author: string) => page.locator(`[data-testid=widget-message][data-author=${author}] [data-testid=widget-text]`).allTextContents();
+/** each phase with a timestamp, printed when the test fails (to see where a slow run got stuck) */
+const steps: string[] = [];
+const step = (what: string) => steps.push(`${new Date().toISOString()} ${what}`);
 const seqs = (page: Page) => page.locator('[data-testid=widget-message]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
 
 describe.skipIf(!run)('web widget in Chromium', () => {
@@ -31,17 +34,22 @@ describe.skipIf(!run)('web widget in Chromium', () => {
   });
 
   it('chats, survives a server restart without gaps or duplicates, and keeps the conversation on reload', async () => {
+    onTestFailed(() => console.error(`widget test phases:\n${steps.join('\n')}`));
     const page = await (await browser.newContext({ viewport: { width: 1200, height: 820 }, locale: 'nl-BE' })).newPage();
+    step('open page');
     await page.goto(`${s.url}/`);
     await page.click('[data-testid=widget-launcher]');
+    step('launcher clicked');
     // the panel takes focus, and the welcome is in Dutch (browser language)
     await page.waitForSelector('[data-testid=widget-message][data-author=bot]');
     expect((await texts(page, 'bot'))[0]).toContain('Hallo');
     expect(await page.evaluate(() => document.querySelector('#baton-widget')?.shadowRoot?.activeElement?.getAttribute('data-testid'))).toBe('widget-input');
 
     // a button
+    step('welcome seen');
     await page.locator('[data-testid=widget-button]', { hasText: 'Openingsuren' }).first().click();
     await waitFor(async () => (await texts(page, 'bot')).some((t) => t.includes('maandag tot vrijdag')), 10_000, 'opening hours');
+    step('button answered');
     // typed text: sent on the open socket (message.send), not with a POST
     const posts: string[] = [];
     page.on('request', (r) => r.method() === 'POST' && r.url().includes('/messages') && posts.push(r.url()));
@@ -49,19 +57,26 @@ describe.skipIf(!run)('web widget in Chromium', () => {
     await page.keyboard.press('Enter');
     await waitFor(async () => (await texts(page, 'bot')).some((t) => t.includes('Graag gedaan')), 10_000, 'thanks answer');
     expect(posts).toEqual([]);
+    step('typed text answered');
 
     // the server goes away: the widget says so, keeps what the user types, and sends it when back
     const port = s.port;
+    step('closing');
     await s.close();
+    step('closed');
     await page.waitForSelector('[data-testid=widget-reconnecting]');
     await page.fill('[data-testid=widget-input]', 'hallo');
     await page.keyboard.press('Enter');
     await page.fill('[data-testid=widget-input]', 'wanneer zijn jullie open');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=widget-pending]');
+    step('pending shown');
     await screenshot(page, 'widget/reconnecting');
+    step('restarting');
     s = await startTestServer({ dataDir, port });
+    step('restarted');
     await page.waitForSelector('[data-testid=widget-reconnecting]', { state: 'detached', timeout: 20_000 });
+    step('reconnected');
     await waitFor(async () => (await page.locator('[data-testid=widget-pending]').count()) === 0, 20_000, 'pending sent');
     await waitFor(async () => (await texts(page, 'user')).filter((t) => t === 'wanneer zijn jullie open').length === 1, 10_000, 'sent once');
     await waitFor(async () => (await texts(page, 'bot')).filter((t) => t.includes('maandag tot vrijdag')).length === 2, 10_000, 'answer after restart');
@@ -69,6 +84,7 @@ describe.skipIf(!run)('web widget in Chromium', () => {
     const before = await seqs(page);
     expect(before).toEqual([...new Set(before)].sort((a, b) => a - b));
 
+    step('sent after restart');
     // reload: the same conversation, the same messages, nothing twice
     await page.reload();
     await page.click('[data-testid=widget-launcher]');
@@ -76,6 +92,7 @@ describe.skipIf(!run)('web widget in Chromium', () => {
     expect(await seqs(page)).toEqual(before);
     await screenshot(page, 'widget/after-reload');
 
+    step('reloaded');
     // ask for a person: the waiting state with a queue position, then cancel
     await page.fill('[data-testid=widget-input]', 'Ik wil met een echte medewerker spreken');
     await page.keyboard.press('Enter');
@@ -84,6 +101,7 @@ describe.skipIf(!run)('web widget in Chromium', () => {
     await page.click('[data-testid=widget-cancel-wait]');
     await page.waitForSelector('[data-testid=widget-waiting]', { state: 'detached' });
 
+    step('waited and cancelled');
     // the counter warns before the limit and the send button refuses too-long text
     await page.fill('[data-testid=widget-input]', 'x'.repeat(4001));
     expect(await page.locator('[data-testid=widget-send]').isDisabled()).toBe(true);
