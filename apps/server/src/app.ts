@@ -40,6 +40,7 @@ import { registerProviderRoutes } from './http/provider-routes.js';
 import { createProviderQueue } from './providers/registry.js';
 import { createOutboxWorker } from './workers/outbox.js';
 import { createProviderWorkers } from './workers/provider-workers.js';
+import { cancelQueueAnnouncements } from './commands/conversation-events.js';
 import { createRouting, overflow } from './commands/routing.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -240,6 +241,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await outbox.stop();
         await providerWorkers.stop();
         await botTurns.stop();
+        cancelQueueAnnouncements(deps);
         await bus.close();
         await store.close();
       })();

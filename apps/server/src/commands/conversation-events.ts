@@ -72,6 +72,12 @@ export function announceQueue(out: AfterCommit, skill: string | null): void {
 const QUEUE_ANNOUNCE_MS = 250;
 const pendingQueues = new WeakMap<Deps, Map<string | null, NodeJS.Timeout>>();
 
+/** Shutdown: drop announcements not sent yet (positions are re-announced on the next change). */
+export function cancelQueueAnnouncements(deps: Deps): void {
+  for (const t of pendingQueues.get(deps)?.values() ?? []) clearTimeout(t);
+  pendingQueues.delete(deps);
+}
+
 export function announceQueueSoon(deps: Deps, skill: string | null): void {
   let pending = pendingQueues.get(deps);
   if (!pending) pendingQueues.set(deps, (pending = new Map()));
