@@ -4,7 +4,11 @@ import { reporters } from './test-support/reporters.js';
 
 export default defineConfig({
   resolve: {
-    alias: { '@baton/proto': fileURLToPath(new URL('./packages/proto/src/index.ts', import.meta.url)) },
+    // the subpath first: '@baton/proto' would also match '@baton/proto/constants' as a prefix
+    alias: [
+      { find: '@baton/proto/constants', replacement: fileURLToPath(new URL('./packages/proto/src/constants.ts', import.meta.url)) },
+      { find: '@baton/proto', replacement: fileURLToPath(new URL('./packages/proto/src/index.ts', import.meta.url)) },
+    ],
   },
   test: {
     include: ['apps/*/test/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],

@@ -1,9 +1,9 @@
 // The one definition of every payload that crosses Baton's public boundary: REST bodies, views and
 // WebSocket events. Server, desk and widget all import from here.
 import { z } from 'zod';
+import { MAX_TEXT_LENGTH, SECRET_MASK, WEEKDAYS } from './constants.js';
 
-export const MAX_TEXT_LENGTH = 4000;
-export const LANGUAGES = ['en', 'nl', 'fr'] as const;
+export * from './constants.js';
 export const ConversationStatus = z.enum(['bot', 'offloaded', 'agent', 'closed']);
 export type ConversationStatus = z.infer<typeof ConversationStatus>;
 
@@ -264,9 +264,6 @@ export const HandbackBody = z
 
 // ---- Offloading settings ------------------------------------------------------------------------
 
-export const SECRET_MASK = '********';
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM (00:00-24:00)');
 export const TimeRange = z.object({ from: HHMM, to: HHMM }).strict();

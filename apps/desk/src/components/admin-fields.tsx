@@ -1,6 +1,6 @@
 // Form pieces of the admin pages: a copy-to-clipboard button, a copyable URL, and a write-only
 // secret field (the server answers with the mask; the mask sent back keeps the stored secret).
-import { SECRET_MASK } from '@baton/proto';
+import { SECRET_MASK } from '@baton/proto/constants';
 import { useEffect, useRef, useState } from 'react';
 import { generateSecret } from '../admin-forms';
 import { Icon } from './icons';

@@ -1,7 +1,7 @@
 // Admin: channel webhooks. Any messaging front end (SMS gateway, an in-house app…) posts its users'
 // messages to Baton signed with a shared secret, and receives the bot's and agents' messages at its
 // URL from the outbox, signed the same way. The secret is write-only: shown once when generated.
-import { SECRET_MASK } from '@baton/proto';
+import { SECRET_MASK } from '@baton/proto/constants';
 import { useEffect, useRef, useState } from 'react';
 import { problemsAt, unclaimedProblems, type Problem } from '../admin-forms';
 import { api, errorText, problemsOf, type BotSummary, type ChannelView } from '../api';

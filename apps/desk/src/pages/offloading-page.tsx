@@ -1,7 +1,8 @@
 // Settings > Offloading: the switch, time zone, weekly opening hours (several ranges a day), closures,
 // waiting timeout, routing mode and overflow, the bot's system dialogs and the providers. Secrets
 // come back masked and are sent back masked, which the server reads as "unchanged".
-import { SECRET_MASK, type ProviderConfig, type Weekday } from '@baton/proto';
+import type { ProviderConfig, Weekday } from '@baton/proto';
+import { SECRET_MASK } from '@baton/proto/constants';
 import { useEffect, useMemo, useState } from 'react';
 import { problemsAt, unclaimedProblems } from '../admin-forms';
 import { api, errorText, problemsOf, type BotProblem, type OffloadingSettings } from '../api';
