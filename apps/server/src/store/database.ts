@@ -37,7 +37,6 @@ class CodeMigrations implements MigrationProvider {
   }
 }
 
-
 /**
  * Kysely prepares every query anew; on the hot paths the same few hundred SQL strings repeat, and
  * preparing was ~10 % of the CPU under load. Statements are reusable in better-sqlite3 (Kysely runs

@@ -6,7 +6,7 @@ import type { Tx } from './write-queue.js';
 /** Fallback per-position estimate when there is no history yet. */
 const DEFAULT_SECONDS_PER_POSITION = 90;
 
-export async function queueInfo(tx: Tx, conv: ConversationRow, perPosition?: number): Promise<QueueInfo> {
+export async function queueInfo(tx: Tx, conv: ConversationRow): Promise<QueueInfo> {
   if (conv.status !== 'offloaded' || conv.queued_at === null) return { position: null, estimatedWaitSeconds: null };
   const ahead = await tx
     .selectFrom('conversations')
@@ -16,7 +16,7 @@ export async function queueInfo(tx: Tx, conv: ConversationRow, perPosition?: num
     .where((eb) => eb.or([eb('queued_at', '<', conv.queued_at), eb.and([eb('queued_at', '=', conv.queued_at), eb('id', '<', conv.id)])]))
     .executeTakeFirstOrThrow();
   const position = Number(ahead.n) + 1;
-  return { position, estimatedWaitSeconds: Math.round((perPosition ?? (await secondsPerPosition(tx, conv.skill))) * position) };
+  return { position, estimatedWaitSeconds: Math.round((await secondsPerPosition(tx, conv.skill)) * position) };
 }
 
 /** Recent waits for this skill: how long accepted handovers waited, as a median per position. */

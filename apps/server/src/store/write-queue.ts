@@ -57,13 +57,13 @@ export class WriteQueue {
   }
 
   private async commitBatch(batch: Job<unknown>[]): Promise<void> {
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const values: unknown[] = [];
     try {
       const trx = await this.db.startTransaction().execute();
       try {
         // no savepoint per job: two extra round trips per job cost PostgreSQL more than the rare
         // failure does; a job that throws rolls the batch back and each job is retried alone below
-        for (const job of batch) outcomes.push({ ok: true, value: await job.fn(trx) });
+        for (const job of batch) values.push(await job.fn(trx));
         await trx.commit().execute();
       } catch (error) {
         await trx.rollback().execute().catch(() => undefined);
@@ -80,10 +80,6 @@ export class WriteQueue {
     }
     this.stats.batches++;
     this.stats.jobs += batch.length;
-    batch.forEach((job, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) job.resolve(o.value);
-      else job.reject(o.error);
-    });
+    batch.forEach((job, i) => job.resolve(values[i]));
   }
 }
