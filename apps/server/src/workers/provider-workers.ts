@@ -5,7 +5,8 @@ import type { Deps } from '../deps.js';
 import { PROVIDERS } from '../providers/registry.js';
 
 export function createProviderWorkers(deps: Deps, inbound: InboundActions) {
-  const timers: NodeJS.Timeout[] = [];
+  // the next tick of each provider type (one timer per type, replaced at every tick)
+  const timers = new Map<string, NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
   let stopped = true;
 
@@ -19,9 +20,9 @@ export function createProviderWorkers(deps: Deps, inbound: InboundActions) {
         await p;
         running.delete(p);
       }
-      if (!stopped) timers.push(setTimeout(loop, intervalMs).unref());
+      if (!stopped) timers.set(type, setTimeout(loop, intervalMs).unref());
     };
-    timers.push(setTimeout(loop, intervalMs).unref());
+    timers.set(type, setTimeout(loop, intervalMs).unref());
   }
 
   return {
@@ -38,7 +39,8 @@ export function createProviderWorkers(deps: Deps, inbound: InboundActions) {
     },
     async stop() {
       stopped = true;
-      for (const t of timers) clearTimeout(t);
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
       await Promise.all(running);
     },
   };
