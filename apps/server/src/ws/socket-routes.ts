@@ -63,28 +63,24 @@ export function registerSocketRoutes(app: FastifyInstance, deps: Deps, hub: Hub,
       // per socket, the same budget as POST /messages has per conversation (RATE_LIMIT_MESSAGES_PER_MINUTE)
       const sends = tokenBucket(deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE, 60_000);
       const onMessage = (data: unknown) => {
-        let parsed: ReturnType<typeof ClientEvent.safeParse>;
+        let raw: { type?: unknown; clientMessageId?: unknown } | null;
         try {
-          parsed = ClientEvent.safeParse(JSON.parse(String(data)));
+          raw = JSON.parse(String(data));
         } catch {
           send({ type: 'error', error: { code: 'INVALID_JSON', message: 'Socket messages must be JSON' } });
           return;
         }
-        if (!parsed.success) {
-          // a refused send names its message (so the client can mark it not sent), with the same
-          // error codes as POST /messages (TEXT_TOO_LONG, VALIDATION_FAILED)
-          const raw = JSON.parse(String(data)) as { type?: unknown; clientMessageId?: unknown };
-          let error = { code: 'VALIDATION_FAILED', message: 'Unknown or malformed socket message' };
-          try {
-            parse(ClientEvent, raw);
-          } catch (err) {
-            if (err instanceof AppError) error = { code: err.code, message: err.message };
-          }
+        let msg: ClientEvent;
+        try {
+          msg = parse(ClientEvent, raw);
+        } catch (err) {
+          // the same error codes as POST /messages (TEXT_TOO_LONG, VALIDATION_FAILED); a refused send
+          // names its message, so the client can mark it not sent
+          const error = err instanceof AppError ? { code: err.code, message: err.message } : { code: 'VALIDATION_FAILED', message: 'Unknown or malformed socket message' };
           if (raw?.type === 'message.send' && typeof raw.clientMessageId === 'string') send({ type: 'message.rejected', clientMessageId: raw.clientMessageId.slice(0, 200), error });
           else send({ type: 'error', error });
           return;
         }
-        const msg = parsed.data;
         if (msg.type === 'message.send') {
           if (!sends.take()) {
             send({ type: 'message.rejected', clientMessageId: msg.clientMessageId, error: { code: 'RATE_LIMITED', message: 'Too many messages; wait a moment' } });
