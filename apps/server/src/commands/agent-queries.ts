@@ -123,27 +123,23 @@ export async function userHistory(deps: Deps, agent: AgentRow, id: string) {
 
 export async function supervisorOverview(deps: Deps) {
   const db = deps.store.db;
-  const [queue, live, agents, loads] = await Promise.all([
+  const [queue, live, agents] = await Promise.all([
     db.selectFrom('conversations').selectAll().where('status', '=', 'offloaded').orderBy('queued_at').limit(500).execute(),
     db.selectFrom('conversations').selectAll().where('status', '=', 'agent').orderBy('assigned_at').limit(500).execute(),
-    db.selectFrom('agents').selectAll().where('deleted_at', 'is', null).orderBy('name').execute(),
-    activeChatCounts(db),
+    agentsWithLoad(deps),
   ]);
-  return {
-    queue: await present(deps, db, queue),
-    live: await present(deps, db, live),
-    agents: agents.map((a) => ({ agent: presentAgent(a), activeChats: loads.get(a.id)?.active ?? 0 })),
-  };
+  return { queue: await present(deps, db, queue), live: await present(deps, db, live), agents };
 }
 
-/** Colleagues for a transfer, any role: status and load, busiest last; never e-mail addresses. */
-export async function listColleagues(deps: Deps): Promise<{ agents: Colleague[] }> {
+/** Every agent (by name) with the number of live chats they own. */
+async function agentsWithLoad(deps: Deps) {
   const db = deps.store.db;
   const [agents, loads] = await Promise.all([db.selectFrom('agents').selectAll().where('deleted_at', 'is', null).orderBy('name').execute(), activeChatCounts(db)]);
-  return {
-    agents: agents.map((a) => {
-      const { email: _email, createdAt: _created, ...agent } = presentAgent(a);
-      return { agent, activeChats: loads.get(a.id)?.active ?? 0 };
-    }),
-  };
+  return agents.map((a) => ({ agent: presentAgent(a), activeChats: loads.get(a.id)?.active ?? 0 }));
+}
+
+/** Colleagues for a transfer, any role: status, skills and load, by name; never e-mail addresses. */
+export async function listColleagues(deps: Deps): Promise<{ agents: Colleague[] }> {
+  const agents = await agentsWithLoad(deps);
+  return { agents: agents.map(({ agent: { email: _email, createdAt: _created, ...agent }, activeChats }) => ({ agent, activeChats })) };
 }
