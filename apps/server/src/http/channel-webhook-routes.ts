@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { verifySignature } from '../providers/signing.js';
 import { requireAgent } from './auth-guard.js';
-import { parse } from './parse.js';
+import { keepRawJson, parse, parseJson, rawBody } from './parse.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 
@@ -38,7 +38,7 @@ export function registerChannelWebhookRoutes(app: FastifyInstance, deps: Deps) {
   });
 
   app.register(async (scoped) => {
-    scoped.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    keepRawJson(scoped);
     scoped.post(
       '/api/v1/channels/:id/events',
       { config: { rateLimit: { max: deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE * 10, timeWindow: 60_000, keyGenerator: (req) => `channel:${(req.params as { id?: string }).id}` } } },
@@ -46,16 +46,10 @@ export function registerChannelWebhookRoutes(app: FastifyInstance, deps: Deps) {
         const { id } = parse(IdParams, req.params);
         const channel = await deps.store.db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
         if (!channel) throw new AppError('NOT_FOUND', `No channel "${id}"`);
-        const raw = typeof req.body === 'string' ? req.body : '';
+        const raw = rawBody(req);
         const check = verifySignature(channelSecret(deps, channel), raw, req.headers['x-baton-signature'] as string | undefined, Math.floor(deps.clock.now() / 1000));
         if (!check.ok) throw new AppError(check.code, check.message);
-        let json: unknown;
-        try {
-          json = JSON.parse(raw);
-        } catch {
-          throw new AppError('INVALID_JSON');
-        }
-        const result = await channelInbound(deps, channel, parse(ChannelInbound, json));
+        const result = await channelInbound(deps, channel, parse(ChannelInbound, parseJson(raw)));
         return reply.status(result.duplicate ? 200 : 201).send(result);
       },
     );

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { InboundActions } from '../../commands/provider-inbound.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
+import { keepRawJson, parseJson, rawBody, validationFailed } from '../../http/parse.js';
 import { fromJson } from '../../store/json.js';
 import { providerState } from '../state.js';
 import type { DeliveryResult, OffloadingProvider, ProviderEvent, ProviderRuntime } from '../provider.js';
@@ -158,8 +159,7 @@ const NOT_DELIVERABLE = new Set(['CONVERSATION_NOT_FOUND', 'NOT_WITH_AGENT', 'NO
 
 function registerRoutes(app: FastifyInstance, deps: Deps, inbound: InboundActions): void {
   app.register(async (scoped) => {
-    // the signature covers the raw bytes, so this route parses JSON itself
-    scoped.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    keepRawJson(scoped);
     scoped.post('/api/v1/providers/genesys-cloud/:providerId/webhook', async (req) => {
       const { providerId } = req.params as { providerId: string };
       const settings = await deps.settings.offloading();
@@ -168,21 +168,12 @@ function registerRoutes(app: FastifyInstance, deps: Deps, inbound: InboundAction
       const parsedConfig = GenesysConfig.safeParse(provider.config ?? {});
       if (!parsedConfig.success) throw new AppError('PROVIDER_NOT_FOUND', `The Genesys Cloud provider "${providerId}" is not fully configured`);
       const c = parsedConfig.data;
-      const raw = typeof req.body === 'string' ? req.body : '';
+      const raw = rawBody(req);
       if (!verifyGenesysSignature(c.webhookSecret, raw, req.headers[SIGNATURE_HEADER] as string | undefined)) {
         throw new AppError('SIGNATURE_INVALID', 'Missing or wrong X-Hub-Signature-256');
       }
-      let json: unknown;
-      try {
-        json = JSON.parse(raw);
-      } catch {
-        throw new AppError('INVALID_JSON');
-      }
-      const parsed = OutboundNormalizedMessage.safeParse(json);
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-        throw new AppError('VALIDATION_FAILED', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
-      }
+      const parsed = OutboundNormalizedMessage.safeParse(parseJson(raw));
+      if (!parsed.success) throw validationFailed(parsed.error);
       const m = parsed.data;
       const action = readWebhook(m);
       // receipts, bot-flow messages and other events need nothing from Baton; 200 stops the retries

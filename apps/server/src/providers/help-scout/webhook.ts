@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { InboundActions, ExternalAgent } from '../../commands/provider-inbound.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
+import { keepRawJson, parseJson, rawBody } from '../../http/parse.js';
 import { safeEqual } from '../../tokens.js';
 import { createHelpScoutClient } from './client.js';
 import { HelpScoutConfig } from './config.js';
@@ -76,26 +77,19 @@ type Outcome = { ok: true; duplicate?: boolean; ignored?: string };
 
 export function registerHelpScoutWebhook(app: FastifyInstance, deps: Deps, inbound: InboundActions): void {
   app.register(async (scoped) => {
-    // the signature covers the raw bytes, so this route parses JSON itself
-    scoped.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    keepRawJson(scoped);
     scoped.post(WEBHOOK_PATH, async (req): Promise<Outcome> => {
       const { providerId } = req.params as { providerId: string };
       const settings = await deps.settings.offloading();
       const provider = settings.providers.find((p) => p.id === providerId && p.type === 'help-scout');
       if (!provider) throw new AppError('PROVIDER_NOT_FOUND', `No Help Scout provider "${providerId}"`);
-      const raw = typeof req.body === 'string' ? req.body : '';
+      const raw = rawBody(req);
       const secret = String(provider.config?.webhookSecret ?? '');
       if (!signatureMatches(secret, raw, req.headers['x-helpscout-signature'] as string | undefined)) {
         throw new AppError('SIGNATURE_INVALID', 'Missing or wrong X-HelpScout-Signature');
       }
       const event = String(req.headers['x-helpscout-event'] ?? '');
-      let json: unknown;
-      try {
-        json = JSON.parse(raw);
-      } catch {
-        throw new AppError('INVALID_JSON');
-      }
-      return handleEvent(deps, inbound, providerId, provider.config ?? {}, event, json, raw);
+      return handleEvent(deps, inbound, providerId, provider.config ?? {}, event, parseJson(raw), raw);
     });
   });
 }

@@ -9,6 +9,7 @@ import type { InboundActions } from '../../commands/provider-inbound.js';
 import type { OffloadingProvider } from '../provider.js';
 import { signBody, verifySignature } from '../signing.js';
 import { postJson } from '../http-client.js';
+import { keepRawJson, parseJson, rawBody, validationFailed } from '../../http/parse.js';
 
 export const WebhookConfig = z.object({
   url: z.url({ protocol: /^https?$/ }),
@@ -63,28 +64,18 @@ export const webhookProvider: OffloadingProvider = {
   },
   registerRoutes(app: FastifyInstance, deps: Deps, inbound: InboundActions) {
     app.register(async (scoped) => {
-      // the signature covers the raw bytes, so this route parses JSON itself
-      scoped.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+      keepRawJson(scoped);
       scoped.post('/api/v1/providers/webhook/:providerId/events', async (req) => {
         const { providerId } = req.params as { providerId: string };
         const settings = await deps.settings.offloading();
         const provider = settings.providers.find((p) => p.id === providerId && p.type === 'webhook');
         if (!provider) throw new AppError('PROVIDER_NOT_FOUND', `No webhook provider "${providerId}"`);
         const secret = String(provider.config?.secret ?? '');
-        const raw = typeof req.body === 'string' ? req.body : '';
+        const raw = rawBody(req);
         const check = verifySignature(secret, raw, req.headers['x-baton-signature'] as string | undefined, Math.floor(deps.clock.now() / 1000));
         if (!check.ok) throw new AppError(check.code, check.message);
-        let json: unknown;
-        try {
-          json = JSON.parse(raw);
-        } catch {
-          throw new AppError('INVALID_JSON');
-        }
-        const parsed = WebhookCallback.safeParse(json);
-        if (!parsed.success) {
-          const problems = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-          throw new AppError('VALIDATION_FAILED', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
-        }
+        const parsed = WebhookCallback.safeParse(parseJson(raw));
+        if (!parsed.success) throw validationFailed(parsed.error);
         const e = parsed.data;
         const { duplicate } = await inbound.once(providerId, e.id, async () => {
           switch (e.type) {
