@@ -1,18 +1,19 @@
 // Group commit: every state change is a job; the jobs queued during one tick run in ONE transaction.
 // If one job fails, the batch rolls back and each of its jobs runs again alone, so a failing job fails
 // alone (jobs must be safe to run twice: until the commit they only touch the transaction). A job's
-// promise resolves only after the transaction has committed, so whatever the caller acknowledges is
-// durable.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// promise resolves only after the transaction has committed (and, given a GroupSync, after the commit
+// is on disk), so whatever the caller acknowledges is durable. Batches are resolved in commit order.
 import type { Kysely, Transaction } from 'kysely';
+import type { GroupSync } from './group-sync.js';
 import type { Database } from './schema.js';
 
 export type Tx = Transaction<Database> | Kysely<Database>;
 type Job<T> = { fn: (tx: Tx) => Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void };
 
 const MAX_BATCH = 256;
-// a job that queued another job would wait for itself: fail loudly instead of hanging
-const insideJob = new AsyncLocalStorage<true>();
+// A job must never queue another job (it would wait for itself): use its transaction. This is not
+// checked at run time: an AsyncLocalStorage guard turned on promise hooks for the whole process, which
+// cost ~4 % of CPU on every promise; the test suite's timeouts catch such a hang.
 
 export class WriteQueue {
   private queue: Job<unknown>[] = [];
@@ -22,11 +23,20 @@ export class WriteQueue {
   /** observability: batches committed and jobs in them */
   readonly stats = { batches: 0, jobs: 0 };
 
-  constructor(private readonly db: Kysely<Database>) {}
+  /** observability: fsyncs made for durability (0 when the store syncs on commit itself) */
+  get syncs(): number {
+    return this.durable?.syncs ?? 0;
+  }
+  /** batches committed whose fsync has not finished */
+  private syncing = new Set<Promise<void>>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly durable?: GroupSync,
+  ) {}
 
   run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
-    if (insideJob.getStore()) return Promise.reject(new Error('write queue: a job may not queue another job (use its transaction)'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve, reject } as Job<unknown>);
       if (!this.running) {
@@ -39,7 +49,10 @@ export class WriteQueue {
   /** resolves when every queued job has settled; new jobs are refused afterwards if close is true */
   async drain(close = true): Promise<void> {
     this.closed = close;
-    if (!this.running && this.queue.length === 0) return;
+    if (!this.running && this.queue.length === 0) {
+      await Promise.all(this.syncing);
+      return;
+    }
     await new Promise<void>((r) => this.idle.push(r));
   }
 
@@ -49,14 +62,11 @@ export class WriteQueue {
       await this.commit(batch);
     }
     this.running = false;
-    for (const r of this.idle.splice(0)) r();
+    await Promise.all(this.syncing);
+    if (!this.running) for (const r of this.idle.splice(0)) r();
   }
 
-  private commit(batch: Job<unknown>[]): Promise<void> {
-    return insideJob.run(true, () => this.commitBatch(batch));
-  }
-
-  private async commitBatch(batch: Job<unknown>[]): Promise<void> {
+  private async commit(batch: Job<unknown>[]): Promise<void> {
     const values: unknown[] = [];
     try {
       const trx = await this.db.startTransaction().execute();
@@ -80,6 +90,16 @@ export class WriteQueue {
     }
     this.stats.batches++;
     this.stats.jobs += batch.length;
-    batch.forEach((job, i) => job.resolve(values[i]));
+    if (!this.durable) {
+      batch.forEach((job, i) => job.resolve(values[i]));
+      return;
+    }
+    // the next batch may execute while this one's fsync runs; syncs finish in order, so do resolutions
+    const done: Promise<void> = this.durable.request().then(
+      () => batch.forEach((job, i) => job.resolve(values[i])),
+      (error: unknown) => batch.forEach((job) => job.reject(error)),
+    );
+    this.syncing.add(done);
+    void done.finally(() => this.syncing.delete(done));
   }
 }
