@@ -68,6 +68,8 @@ export interface Baton {
   /** printed once on first start when a password was generated */
   firstAdmin?: { email: string; password: string };
   close(): Promise<void>;
+  /** the shutdown step being awaited (undefined before close and after it), logged when one is slow */
+  readonly closingStep: string | undefined;
 }
 
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<Baton> {
@@ -77,6 +79,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     dataDir: config.dataDir,
     databaseUrl: config.DATABASE_URL,
     sqliteSynchronous: config.SQLITE_SYNCHRONOUS,
+    onIdleError: (err) => log.warn({ err }, 'an idle PostgreSQL connection failed; the pool opens a new one'),
   });
   // Redis (and ioredis) only when configured: the embedded start does not pay for loading it
   const redis = config.REDIS_URL ? { url: config.REDIS_URL, ...(await import('ioredis')), ...(await import('./bus/redis.js')) } : undefined;
@@ -218,6 +221,18 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   }
 
   let closing: Promise<void> | undefined;
+  let closingStep: string | undefined;
+  /** each shutdown step by name: one that takes long is logged, so a stuck shutdown says where */
+  const step = async (name: string, fn: () => unknown) => {
+    closingStep = name;
+    const started = Date.now();
+    const slow = setInterval(() => log.warn({ step: name, ms: Date.now() - started }, 'shutdown step is slow'), 5000);
+    try {
+      await fn();
+    } finally {
+      clearInterval(slow);
+    }
+  };
   return {
     app,
     deps,
@@ -228,22 +243,28 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     botTurns,
     routes,
     firstAdmin: admin.created && admin.password ? { email: admin.email!, password: admin.password } : undefined,
+    get closingStep() {
+      return closingStep;
+    },
     close() {
       closing ??= (async () => {
         state.ready = false;
         state.closing = true;
         clearInterval(heartbeat);
-        // keep-alive connections that go idle during the close would otherwise hold it open
-        const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
-        await app.close().finally(() => clearInterval(sweep));
+        await step('http server and sockets', async () => {
+          // keep-alive connections that go idle during the close would otherwise hold it open
+          const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+          await app.close().finally(() => clearInterval(sweep));
+        });
         agentSockets.close();
-        await timers.stop();
-        await outbox.stop();
-        await providerWorkers.stop();
-        await botTurns.stop();
+        await step('timers', () => timers.stop());
+        await step('outbox', () => outbox.stop());
+        await step('provider workers', () => providerWorkers.stop());
+        await step('bot turns', () => botTurns.stop());
         cancelQueueAnnouncements(deps);
-        await bus.close();
-        await store.close();
+        await step('bus', () => bus.close());
+        await step('store', () => store.close());
+        closingStep = undefined;
       })();
       return closing;
     },

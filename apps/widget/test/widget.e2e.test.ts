@@ -34,7 +34,7 @@ describe.skipIf(!run)('web widget in Chromium', () => {
   });
 
   it('chats, survives a server restart without gaps or duplicates, and keeps the conversation on reload', async () => {
-    onTestFailed(() => console.error(`widget test phases:\n${steps.join('\n')}`));
+    onTestFailed(() => console.error(`widget test phases:\n${steps.join('\n')}\nserver shutdown step: ${s.baton.closingStep ?? '(none)'}`));
     const page = await (await browser.newContext({ viewport: { width: 1200, height: 820 }, locale: 'nl-BE' })).newPage();
     step('open page');
     await page.goto(`${s.url}/`);

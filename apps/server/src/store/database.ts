@@ -10,6 +10,7 @@ import * as m003 from './migrations/003-channels.js';
 import * as m004 from './migrations/004-provider-external-id.js';
 import * as m005 from './migrations/005-load-index.js';
 import type { Database } from './schema.js';
+import { fileSync, GroupSync } from './group-sync.js';
 import { WriteQueue } from './write-queue.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -17,9 +18,12 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface StoreOptions {
   dataDir: string;
   databaseUrl?: string;
+  /** FULL: acknowledged writes survive a power loss (fsync, off the event loop); NORMAL: a process crash only */
   sqliteSynchronous?: 'FULL' | 'NORMAL';
   /** PostgreSQL pool size */
   poolSize?: number;
+  /** an idle PostgreSQL connection failed (server restart, failover, terminated backend); the pool replaces it */
+  onIdleError?: (err: Error) => void;
 }
 
 export interface Store {
@@ -71,31 +75,42 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   let db: Kysely<Database>;
   let writer: Kysely<Database>;
   let dialect: Dialect;
+  let durable: GroupSync | undefined;
+  let closeFiles = async () => {};
   if (opts.databaseUrl) {
     dialect = 'postgres';
     // loaded only for PostgreSQL: the embedded start does not pay for it
     const pg = (await import('pg')).default;
     // int8 (counts, bigint timestamps) as JS numbers: our values stay far below 2^53
     pg.types.setTypeParser(20, (v: string) => Number(v));
-    db = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 }) }),
-    });
+    // without an 'error' listener, a dropped idle connection (even one the pool is closing) is an
+    // uncaught exception that takes the process down
+    const pool = (max: number) => new pg.Pool({ connectionString: opts.databaseUrl, max }).on('error', (err) => opts.onIdleError?.(err));
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(opts.poolSize ?? 10) }) });
     // the group-commit writer has a connection of its own: under overload, reads queued in the shared
     // pool would otherwise stand between every batch and its connection (throughput collapsed to ~80/s)
-    writer = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: opts.databaseUrl, max: 1 }) }) });
+    writer = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(1) }) });
   } else {
     dialect = 'sqlite';
     fs.mkdirSync(opts.dataDir, { recursive: true });
-    const file = new SQLite(path.join(opts.dataDir, 'baton.sqlite'));
+    const dbFile = path.join(opts.dataDir, 'baton.sqlite');
+    const file = new SQLite(dbFile);
     file.pragma('journal_mode = WAL');
-    file.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
+    // commits never fsync on the event loop; FULL durability comes from the write queue's group fsync
+    // of the WAL (store/group-sync.ts), awaited before any job is acknowledged
+    file.pragma('synchronous = NORMAL');
+    if ((opts.sqliteSynchronous ?? 'FULL') === 'FULL') {
+      const wal = fileSync(`${dbFile}-wal`);
+      durable = new GroupSync(wal.sync);
+      closeFiles = wal.close;
+    }
     file.pragma('busy_timeout = 5000');
     file.pragma('foreign_keys = ON');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
     writer = db; // one connection: SQLite has a single writer anyway
   }
   await migrate(db, dialect);
-  const write = new WriteQueue(writer);
+  const write = new WriteQueue(writer, durable);
   return {
     db,
     dialect,
@@ -104,6 +119,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       await write.drain();
       if (writer !== db) await writer.destroy();
       await db.destroy();
+      await closeFiles();
     },
   };
 }

@@ -163,3 +163,29 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe.skipIf(!pgOk)('store on postgres: connections dropped by the server', () => {
+  it('an idle connection terminated by the server is reported, replaced, and does not crash the process', async () => {
+    const db = await freshDatabase();
+    const errors: Error[] = [];
+    const store = await openStore({ dataDir: tempDir(), databaseUrl: db.url, onIdleError: (e) => errors.push(e) });
+    try {
+      await store.db.selectFrom('conversations').select('id').execute(); // leaves idle connections in both pools
+      await store.write.run((tx) => tx.selectFrom('conversations').select('id').execute());
+      const { default: pg } = await import('pg');
+      const admin = new pg.Client({ connectionString: db.url });
+      await admin.connect();
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+      await admin.end();
+      for (let i = 0; i < 100 && errors.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(errors.length).toBeGreaterThanOrEqual(2);
+      expect((errors[0] as Error & { code?: string }).code).toBe('57P01');
+      // new connections take their place
+      expect(await store.db.selectFrom('conversations').select('id').execute()).toEqual([]);
+      expect(await store.write.run((tx) => tx.selectFrom('conversations').select('id').execute())).toEqual([]);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+});
