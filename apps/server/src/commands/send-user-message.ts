@@ -51,7 +51,7 @@ export async function sendUserMessage(deps: Deps, conversationId: string, body: 
       );
       deps.metrics.messages.inc({ author: 'user' });
       const message = presentMessage(row);
-      out.publish({ type: 'message.created', conversationId, message });
+      out.publish({ type: 'message.created', conversationId, message, ...(idempotencyKey ? { clientMessageId: idempotencyKey } : {}) });
       if (t.effects.includes('deliver_to_agent')) await providerEvent(deps, tx, out, conv, 'message.created', { message });
       if (t.effects.includes('bot_answers')) out.botTurns.add(conversationId);
       return { message, duplicate: false };

@@ -1,7 +1,8 @@
 // One socket's view of one conversation: sends messages strictly in seq order, each once. Live
 // events that arrive with a gap (e.g. published by another instance out of order, or during a
 // resume) trigger a catch-up read from the store, so a client that resumes after seq N gets
-// everything after N, nothing twice.
+// everything after N, nothing twice. A user's own `message.send` is answered by `message.ack` at the
+// message's place in the feed, in place of its `message.created` (one frame instead of two).
 import type { Message, ServerEvent } from '@baton/proto';
 import type { BusEvent } from '../bus/bus.js';
 import type { ConversationListener } from './hub.js';
@@ -16,6 +17,8 @@ const PAGE = 500;
 export class ConversationFeed implements ConversationListener {
   private lastSeq: number;
   private chain: Promise<void> = Promise.resolve();
+  /** message.send answers still owed on this socket, by clientMessageId (a resend may be in flight twice) */
+  private owedAcks = new Map<string, number>();
 
   constructor(
     readonly conversationId: string,
@@ -39,13 +42,36 @@ export class ConversationFeed implements ConversationListener {
     });
   }
 
+  /** this socket sent `clientMessageId`: its stored message comes back as message.ack, not message.created */
+  expectAck(clientMessageId: string): void {
+    this.owedAcks.set(clientMessageId, (this.owedAcks.get(clientMessageId) ?? 0) + 1);
+  }
+
+  /**
+   * The send has settled (stored, duplicate or refused): answer it unless the feed already did. Queued
+   * behind the feed, so an ack never overtakes the messages before it.
+   */
+  settleAck(answer: Extract<ServerEvent, { type: 'message.ack' | 'message.rejected' }>): void {
+    void this.enqueue(async () => {
+      if (this.takeAck(answer.clientMessageId)) this.send(answer);
+    });
+  }
+
+  private takeAck(clientMessageId: string | undefined): boolean {
+    const owed = clientMessageId === undefined ? undefined : this.owedAcks.get(clientMessageId);
+    if (!owed) return false;
+    if (owed === 1) this.owedAcks.delete(clientMessageId!);
+    else this.owedAcks.set(clientMessageId!, owed - 1);
+    return true;
+  }
+
   onEvent(event: BusEvent): void {
     switch (event.type) {
       case 'message.created':
         void this.enqueue(async () => {
           const m = event.message;
           if (m.seq <= this.lastSeq) return;
-          if (m.seq === this.lastSeq + 1) this.deliver(m);
+          if (m.seq === this.lastSeq + 1) this.deliver(m, event.clientMessageId);
           else await this.catchUp();
         });
         return;
@@ -63,10 +89,11 @@ export class ConversationFeed implements ConversationListener {
     }
   }
 
-  private deliver(m: Message): void {
+  private deliver(m: Message, clientMessageId?: string): void {
     this.lastSeq = m.seq;
     if (m.internal && !this.seesInternal) return;
-    this.send({ type: 'message.created', message: m });
+    if (this.takeAck(clientMessageId)) this.send({ type: 'message.ack', clientMessageId: clientMessageId!, message: m, duplicate: false });
+    else this.send({ type: 'message.created', message: m });
   }
 
   private async catchUp(): Promise<void> {

@@ -86,12 +86,14 @@ export function registerSocketRoutes(app: FastifyInstance, deps: Deps, hub: Hub,
             send({ type: 'message.rejected', clientMessageId: msg.clientMessageId, error: { code: 'RATE_LIMITED', message: 'Too many messages; wait a moment' } });
             return;
           }
-          sendUserMessage(deps, conv.id, msg.message, msg.clientMessageId).then(
-            ({ message, duplicate }) => send({ type: 'message.ack', clientMessageId: msg.clientMessageId, message, duplicate }),
+          const clientMessageId = msg.clientMessageId;
+          feed.expectAck(clientMessageId);
+          sendUserMessage(deps, conv.id, msg.message, clientMessageId).then(
+            ({ message, duplicate }) => feed.settleAck({ type: 'message.ack', clientMessageId, message, duplicate }),
             (err: unknown) => {
               const e = err instanceof AppError ? err : undefined;
               if (!e) deps.log.error({ err, conversationId: conv.id }, 'socket send failed');
-              send({ type: 'message.rejected', clientMessageId: msg.clientMessageId, error: { code: e?.code ?? 'INTERNAL', message: e?.message ?? 'Could not store the message' } });
+              feed.settleAck({ type: 'message.rejected', clientMessageId, error: { code: e?.code ?? 'INTERNAL', message: e?.message ?? 'Could not store the message' } });
             },
           );
         } else if (msg.type === 'resume') void feed.resume(msg.afterSeq);

@@ -83,14 +83,24 @@ describe('WebSocket', () => {
   it('sends over the socket: acknowledged once durable, a resend stored once, refusals name the message', async () => {
     const { conversation, token } = await createConversation(s.url, { locale: 'en' });
     const sock = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${token}`);
-    sock.send({ type: 'resume', afterSeq: 0 });
-    await sock.waitFor((e) => e.some((x) => x.type === 'ready'));
+    const otherTab = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${token}`);
+    for (const t of [sock, otherTab]) {
+      t.send({ type: 'resume', afterSeq: 0 });
+      await t.waitFor((e) => e.some((x) => x.type === 'ready'));
+    }
     sock.send({ type: 'message.send', clientMessageId: 'c-1', message: { text: 'what are your opening hours?' } });
     const ack = await sock.waitFor((e) => e.find((x) => x.type === 'message.ack' && x.clientMessageId === 'c-1'));
     expect(ack).toMatchObject({ duplicate: false, message: { text: 'what are your opening hours?', author: { type: 'user' } } });
     // durable and visible through the API, and the bot answers it
     expect((await messages(s.url, conversation.id, token)).some((m) => m.id === ack.message.id)).toBe(true);
     await sock.waitFor((e) => e.some((x) => x.type === 'message.created' && x.message.author.type === 'bot' && x.message.seq > ack.message.seq));
+    // the ack takes the place of the sender's own message.created, in seq order; another tab gets message.created
+    const mine = sock.events.filter((x) => (x.type === 'message.created' || x.type === 'message.ack') && x.message.seq === ack.message.seq);
+    expect(mine.map((x) => x.type)).toEqual(['message.ack']);
+    const order = sock.events.flatMap((x) => (x.type === 'message.created' || x.type === 'message.ack' ? [x.message.seq] : []));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    await otherTab.waitFor((e) => e.some((x) => x.type === 'message.created' && x.message.id === ack.message.id));
+    await otherTab.close();
     // a resend after a lost ack is the same message
     sock.send({ type: 'message.send', clientMessageId: 'c-1', message: { text: 'what are your opening hours?' } });
     const again = await sock.waitFor((e) => e.filter((x) => x.type === 'message.ack' && x.clientMessageId === 'c-1')[1]);
