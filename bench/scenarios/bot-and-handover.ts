@@ -117,15 +117,19 @@ export async function handovers(b: { url: string; dataDir?: string }, opts: { co
   return { handovers: assigned, seconds: Math.round(seconds * 100) / 100, perSec: Math.round(assigned / seconds), assignment: b.dataDir ? assignmentLatency(b.dataDir) : null };
 }
 
-/** offloaded → assigned per conversation, in ms, read from the stored transcript events (SQLite). */
+/**
+ * The user's request stored → an agent assigned, per conversation, in ms, from the stored transcript
+ * (SQLite). It spans the bot turn that offloads and the routing (which runs in the same transaction
+ * when an agent is free, so offloaded → assigned alone would be 0).
+ */
 function assignmentLatency(dataDir: string): Stats {
   const db = new Database(path.join(dataDir, 'baton.sqlite'), { readonly: true });
   try {
     const rows = db
       .prepare(
-        `select o.created_at as o, a.created_at as a from conversation_events o
-         join conversation_events a on a.conversation_id = o.conversation_id and a.type = 'conversation.assigned'
-         where o.type = 'conversation.offloaded'`,
+        `select min(m.created_at) as o, a.created_at as a from messages m
+         join conversation_events a on a.conversation_id = m.conversation_id and a.type = 'conversation.assigned'
+         where m.author_type = 'user' group by m.conversation_id`,
       )
       .all() as Array<{ o: number; a: number }>;
     return stats(rows.map((r) => r.a - r.o));

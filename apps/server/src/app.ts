@@ -80,6 +80,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     databaseUrl: config.DATABASE_URL,
     sqliteSynchronous: config.SQLITE_SYNCHRONOUS,
     onIdleError: (err) => log.warn({ err }, 'an idle PostgreSQL connection failed; the pool opens a new one'),
+    onCheckpointError: (message) => log.warn({ message }, 'background WAL checkpoint failed; retrying'),
   });
   // Redis (and ioredis) only when configured: the embedded start does not pay for loading it
   const redis = config.REDIS_URL ? { url: config.REDIS_URL, ...(await import('ioredis')), ...(await import('./bus/redis.js')) } : undefined;

@@ -36,6 +36,12 @@ export class BotRegistry {
   }
 
   async get(botId: string): Promise<LoadedBot> {
+    // every bot turn asks: read the version only (another instance may have saved a new one), and the
+    // definition's source only when that version is not loaded yet
+    const current = await this.store.db.selectFrom('bots').select('version').where('id', '=', botId).executeTakeFirst();
+    if (!current) throw new AppError('BOT_NOT_FOUND');
+    const loaded = this.cache.get(`${botId}@${current.version}`);
+    if (loaded) return loaded;
     const row = await this.store.db.selectFrom('bots').selectAll().where('id', '=', botId).executeTakeFirst();
     if (!row) throw new AppError('BOT_NOT_FOUND');
     return this.load(row);

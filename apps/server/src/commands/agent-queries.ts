@@ -5,7 +5,6 @@ import { speaksAndKnows } from '../domain/routing.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentAgentConversation, presentMessage } from '../presenters/conversation.js';
-import { activeChatCounts } from '../store/agents.js';
 import { findConversation, listMessages } from '../store/conversations.js';
 import { fromJson } from '../store/json.js';
 import { queueInfo } from '../store/queue.js';
@@ -134,8 +133,8 @@ export async function supervisorOverview(deps: Deps) {
 /** Every agent (by name) with the number of live chats they own. */
 async function agentsWithLoad(deps: Deps) {
   const db = deps.store.db;
-  const [agents, loads] = await Promise.all([db.selectFrom('agents').selectAll().where('deleted_at', 'is', null).orderBy('name').execute(), activeChatCounts(db)]);
-  return agents.map((a) => ({ agent: presentAgent(a), activeChats: loads.get(a.id)?.active ?? 0 }));
+  const agents = await db.selectFrom('agents').selectAll().where('deleted_at', 'is', null).orderBy('name').execute();
+  return agents.map((a) => ({ agent: presentAgent(a), activeChats: Number(a.active_chats) }));
 }
 
 /** Colleagues for a transfer, any role: status, skills and load, by name; never e-mail addresses. */

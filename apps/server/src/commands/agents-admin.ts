@@ -12,6 +12,8 @@ import { isUniqueViolation } from './send-user-message.js';
 export async function createAgent(deps: Deps, body: z.infer<typeof CreateAgentBody>) {
   const now = deps.clock.now();
   const row: AgentRow = {
+    active_chats: 0,
+    last_assigned_at: 0,
     id: newId(),
     email: body.email.toLowerCase(),
     name: body.name,

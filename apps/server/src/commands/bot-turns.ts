@@ -19,7 +19,7 @@ import { cancelHandover, requestHandover } from './request-handover.js';
 type Work =
   | { kind: 'dialog'; dialog: string }
   | { kind: 'welcome' }
-  | { kind: 'message'; message: MessageRow };
+  | { kind: 'message'; message: Pick<MessageRow, 'seq' | 'text' | 'body'> };
 
 const MAX_TURNS_PER_RUN = 100;
 
@@ -62,7 +62,7 @@ async function nextWork(deps: Deps, conv: ConversationRow): Promise<Work | undef
   if (!state.welcomed) return { kind: 'welcome' };
   const message = await deps.store.db
     .selectFrom('messages')
-    .selectAll()
+    .select(['seq', 'text', 'body'])
     .where('conversation_id', '=', conv.id)
     .where('seq', '>', conv.bot_seq)
     .where('author_type', '=', 'user')
@@ -109,7 +109,8 @@ async function drain(deps: Deps, conversationId: string, state: { stopped: boole
       turn = undefined;
     }
     const applied = await commit(deps, (tx, out) => applyTurn(deps, tx, out, conv, work, turn, bot.definition.name ?? 'Bot'));
-    if (applied === 'conflict') continue;
+    // an agent owns the conversation now: nothing more for the bot (a hand back schedules it again)
+    if (applied === 'silenced' || applied === 'assigned') return;
   }
 }
 
@@ -121,7 +122,7 @@ async function applyTurn(
   work: Work,
   turn: BotTurn | undefined,
   botName: string,
-): Promise<'applied' | 'conflict' | 'silenced'> {
+): Promise<'applied' | 'conflict' | 'silenced' | 'assigned'> {
   const conv = await lockOrThrow(deps, tx, snapshot.id);
   if (conv.bot_version !== snapshot.bot_version) return 'conflict';
   const now = deps.clock.now();
@@ -167,7 +168,7 @@ async function applyTurn(
   const fresh = { ...conv, ...(turn ? { variables: toJson(turn.variables), tags: toJson(turn.tags) } : {}), language: languageChanged ? turn!.language! : conv.language };
   if (turn?.offload) {
     const t = mustTransition(conv, 'offload.open');
-    if (t.effects.includes('request_handover')) await requestHandover(deps, tx, out, fresh, turn.offload);
+    if (t.effects.includes('request_handover') && (await requestHandover(deps, tx, out, fresh, turn.offload))) return 'assigned';
   } else if (turn?.cancelOffload && conv.status === 'offloaded') {
     mustTransition(conv, 'wait.cancel');
     await cancelHandover(deps, tx, out, fresh, 'user cancelled');

@@ -8,9 +8,10 @@ import type { ConversationRow } from '../store/schema.js';
 import { hashToken } from '../tokens.js';
 
 /** The conversation a user token belongs to; a token for another conversation is refused. */
-export async function authorizeUser(deps: Deps, token: string | undefined, conversationId?: string): Promise<ConversationRow> {
+export async function authorizeUser(deps: Deps, token: string | undefined, conversationId?: string): Promise<Pick<ConversationRow, 'id' | 'status' | 'last_seq'>> {
   if (!token) throw new AppError('UNAUTHORIZED', 'A conversation token is required (Authorization: Bearer <token>)');
-  const conv = await deps.store.db.selectFrom('conversations').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+  // on every user request: only what callers need (a whole row costs ~1 µs per column to materialize)
+  const conv = await deps.store.db.selectFrom('conversations').select(['id', 'status', 'last_seq']).where('token_hash', '=', hashToken(token)).executeTakeFirst();
   if (!conv) throw new AppError('UNAUTHORIZED', 'Unknown or revoked conversation token');
   if (conversationId !== undefined && conv.id !== conversationId) {
     throw new AppError('FORBIDDEN', 'This token belongs to another conversation');

@@ -12,6 +12,7 @@ import type { Tx } from '../store/write-queue.js';
 import type { AfterCommit } from './after-commit.js';
 import { announceConversation, systemLine } from './conversation-events.js';
 import { providerEvent } from './provider-events.js';
+import { routeInTx, routingOf } from './routing.js';
 
 export interface StoredHandover {
   reason: string;
@@ -37,7 +38,8 @@ export function chooseProvider(settings: OffloadingSettings, providerId: string 
   );
 }
 
-export async function requestHandover(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, offload: OffloadRequest): Promise<void> {
+/** Returns true when an agent got the conversation in this transaction (the bot is silent from now on). */
+export async function requestHandover(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, offload: OffloadRequest): Promise<boolean> {
   const settings = await deps.settings.offloading(tx);
   const skill = offload.skill || 'general';
   const provider = chooseProvider(settings, offload.providerId, skill);
@@ -61,7 +63,6 @@ export async function requestHandover(deps: Deps, tx: Tx, out: AfterCommit, conv
     { status: 'offloaded', skill, provider_id: provider.id, handover: toJson(handover), queued_at: now, assignee_id: null, assigned_at: null, tags: toJson(tags) },
     now,
   );
-  await setTimer(tx, { conversationId: conv.id, kind: 'waiting_timeout', dueAt: now + settings.waitingTimeoutSeconds * 1000 }, now);
   await systemLine(deps, tx, out, conv.id, {
     event: 'conversation.offloaded',
     text: `Handover requested (${offload.trigger}): ${offload.reason} — skill ${skill}, language ${conv.language}, provider ${provider.name}`,
@@ -70,9 +71,13 @@ export async function requestHandover(deps: Deps, tx: Tx, out: AfterCommit, conv
   });
   deps.metrics.handovers.inc({ trigger: offload.trigger, reason: offload.reason, provider: provider.id });
   await providerEvent(deps, tx, out, { ...conv, provider_id: provider.id }, 'handover.requested', { handover });
+  // desk routing in the same transaction: when someone can take it, the user is assigned at once
+  const queued: ConversationRow = { ...conv, status: 'offloaded', skill, provider_id: provider.id, handover: toJson(handover), queued_at: now, assignee_id: null, assigned_at: null, tags: toJson(tags) };
+  if (await routeInTx(deps, tx, out, queued, routingOf(settings))) return true;
+  await setTimer(tx, { conversationId: conv.id, kind: 'waiting_timeout', dueAt: now + settings.waitingTimeoutSeconds * 1000 }, now);
   out.kicks.add('timers');
-  out.routed.add(conv.id);
   await announceConversation(tx, out, conv.id);
+  return false;
 }
 
 /** Leaves the queue (cancel, timeout, refusal, close): timer off, provider told. */

@@ -2,48 +2,67 @@
 // eligible online agent; an agent who comes online or frees a slot gets the oldest waiting match.
 // Broadcast mode leaves conversations in the queue for the first accept. Overflow moves a
 // conversation nobody took to the fallback skill after the configured wait.
-import { pickAgent, speaksAndKnows } from '../domain/routing.js';
+import type { OffloadingSettings } from '@baton/proto';
+import { speaksAndKnows } from '../domain/routing.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { routableAgents } from '../store/agents.js';
-import { findConversation, updateConversation } from '../store/conversations.js';
-import type { TimerRow } from '../store/schema.js';
+import { bestAgentFor, routableAgents } from '../store/agents.js';
+import { lockConversation, updateConversation } from '../store/conversations.js';
+import type { ConversationRow, TimerRow } from '../store/schema.js';
 import { setTimer } from '../store/timers.js';
-import { commit } from './after-commit.js';
+import type { Tx } from '../store/write-queue.js';
+import { commit, type AfterCommit } from './after-commit.js';
 import { claimForAgent } from './assign.js';
 import { announceConversation, announceQueue, lockOrThrow, systemLine } from './conversation-events.js';
 
-async function routingSettings(deps: Deps) {
-  const s = await deps.settings.offloading();
+export type RoutingSettings = ReturnType<typeof routingOf>;
+
+export function routingOf(s: OffloadingSettings) {
   return { mode: s.routing?.mode ?? 'auto', overflowAfterSeconds: s.routing?.overflowAfterSeconds ?? null, overflowSkill: s.routing?.overflowSkill ?? null, providers: s.providers };
+}
+
+async function routingSettings(deps: Deps) {
+  return routingOf(await deps.settings.offloading());
 }
 
 function isDesk(providers: { id: string; type: string }[], providerId: string | null): boolean {
   return providers.find((p) => p.id === providerId)?.type === 'desk';
 }
 
-/** Try to auto-assign one waiting conversation. Returns the agent id when assigned. */
+/**
+ * In the caller's transaction: the least-busy eligible online agent gets the waiting desk conversation
+ * now. `conv` is the row as this transaction has left it (status offloaded). Returns the agent's id.
+ */
+export async function assignNow(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow): Promise<string | undefined> {
+  const agent = await bestAgentFor(tx, { skill: conv.skill, language: conv.language });
+  if (!agent) return undefined;
+  await claimForAgent(deps, tx, out, conv, agent, 'auto');
+  return agent.id;
+}
+
+/**
+ * A desk conversation enters (or is still in) the queue: in auto mode it is assigned right away when
+ * someone can take it; otherwise it waits, with an overflow timer when an overflow skill is set.
+ */
+export async function routeInTx(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, rs: RoutingSettings): Promise<string | undefined> {
+  if (conv.status !== 'offloaded' || !isDesk(rs.providers, conv.provider_id)) return undefined;
+  const agentId = rs.mode === 'auto' ? await assignNow(deps, tx, out, conv) : undefined;
+  if (!agentId && rs.overflowAfterSeconds && rs.overflowSkill && conv.skill !== rs.overflowSkill) {
+    const now = deps.clock.now();
+    await setTimer(tx, { conversationId: conv.id, kind: 'overflow', dueAt: (conv.queued_at ?? now) + rs.overflowAfterSeconds * 1000 }, now);
+    out.kicks.add('timers');
+  }
+  return agentId;
+}
+
+/** Try to auto-assign one waiting conversation (after a transfer to a skill, an overflow, a free slot). */
 export async function routeConversation(deps: Deps, conversationId: string): Promise<string | undefined> {
   const rs = await routingSettings(deps);
-  const conv = await findConversation(deps.store.db, conversationId);
-  if (!conv || conv.status !== 'offloaded' || !isDesk(rs.providers, conv.provider_id)) return undefined;
-  if (rs.overflowAfterSeconds && rs.overflowSkill && conv.skill !== rs.overflowSkill) {
-    await deps.store.write.run((tx) =>
-      setTimer(tx, { conversationId, kind: 'overflow', dueAt: (conv.queued_at ?? deps.clock.now()) + rs.overflowAfterSeconds! * 1000 }, deps.clock.now()),
-    );
-    deps.kick('timers');
-  }
-  if (rs.mode !== 'auto') return undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       return await commit(deps, async (tx, out) => {
-        const fresh = await lockOrThrow(deps, tx, conversationId);
-        if (fresh.status !== 'offloaded') return undefined;
-        const agent = pickAgent(await routableAgents(tx), { skill: fresh.skill, language: fresh.language });
-        if (!agent) return undefined;
-        const row = await tx.selectFrom('agents').select(['id', 'name']).where('id', '=', agent.id).executeTakeFirstOrThrow();
-        await claimForAgent(deps, tx, out, fresh, row, 'auto');
-        return agent.id;
+        const conv = await lockConversation(tx, deps.store.dialect, conversationId);
+        return conv ? routeInTx(deps, tx, out, conv, rs) : undefined;
       });
     } catch (err) {
       if (err instanceof AppError && err.code === 'ALREADY_ASSIGNED') return undefined;

@@ -34,10 +34,10 @@ export function eligible(agent: RoutableAgent, conv: RoutableConversation): bool
   return agent.status === 'online' && speaksAndKnows(agent, conv) && hasCapacity(agent);
 }
 
-export function pickAgent(agents: RoutableAgent[], conv: RoutableConversation): RoutableAgent | undefined {
+export function pickAgent<A extends RoutableAgent>(agents: A[], conv: RoutableConversation): A | undefined {
   return agents
     .filter((a) => eligible(a, conv))
-    .sort((a, b) => a.activeChats / a.maxConcurrent - b.activeChats / b.maxConcurrent || a.activeChats - b.activeChats || a.lastAssignedAt - b.lastAssignedAt || a.id.localeCompare(b.id))[0];
+    .sort((a, b) => a.activeChats / a.maxConcurrent - b.activeChats / b.maxConcurrent || a.activeChats - b.activeChats || a.lastAssignedAt - b.lastAssignedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
 }
 
 /** Percentile (nearest rank) of a list of numbers; null when empty. */

@@ -1,21 +1,14 @@
-// Agents with their current load, for routing and the supervisor view.
-import type { RoutableAgent } from '../domain/routing.js';
+// Agents with their current load, for routing and the supervisor view. The load (live chats and the
+// latest assignment) lives on the agent row, kept exact by triggers on conversations (migration 006).
+import { sql } from 'kysely';
+import { pickAgent, type RoutableAgent, type RoutableConversation } from '../domain/routing.js';
 import { fromJson } from './json.js';
 import type { AgentRow } from './schema.js';
 import type { Tx } from './write-queue.js';
 
-export async function activeChatCounts(tx: Tx): Promise<Map<string, { active: number; lastAssignedAt: number }>> {
-  const rows = await tx
-    .selectFrom('conversations')
-    .select((eb) => ['assignee_id', eb.fn.countAll<number>().as('n'), eb.fn.max('assigned_at').as('last')])
-    .where('status', '=', 'agent')
-    .where('assignee_id', 'is not', null)
-    .groupBy('assignee_id')
-    .execute();
-  return new Map(rows.map((r) => [r.assignee_id!, { active: Number(r.n), lastAssignedAt: Number(r.last ?? 0) }]));
-}
+type LoadColumns = Pick<AgentRow, 'id' | 'role' | 'skills' | 'languages' | 'status' | 'max_concurrent' | 'active_chats' | 'last_assigned_at'>;
 
-export function toRoutable(row: AgentRow, load?: { active: number; lastAssignedAt: number }): RoutableAgent {
+export function toRoutable(row: LoadColumns): RoutableAgent {
   return {
     id: row.id,
     role: row.role,
@@ -23,24 +16,58 @@ export function toRoutable(row: AgentRow, load?: { active: number; lastAssignedA
     languages: fromJson(row.languages, []),
     status: row.status,
     maxConcurrent: row.max_concurrent,
-    activeChats: load?.active ?? 0,
-    lastAssignedAt: load?.lastAssignedAt ?? 0,
+    activeChats: Number(row.active_chats),
+    lastAssignedAt: Number(row.last_assigned_at),
   };
 }
 
-export async function routableAgents(tx: Tx, onlyOnline = true): Promise<RoutableAgent[]> {
-  let q = tx.selectFrom('agents').selectAll().where('deleted_at', 'is', null);
+const ROUTING_COLUMNS = ['id', 'name', 'role', 'skills', 'languages', 'status', 'max_concurrent', 'active_chats', 'last_assigned_at'] as const;
+
+/** Agents who may get chats, with their load; only the columns routing needs. */
+export async function routableAgents(tx: Tx, onlyOnline = true): Promise<Array<RoutableAgent & { name: string }>> {
+  let q = tx.selectFrom('agents').select(ROUTING_COLUMNS).where('deleted_at', 'is', null);
   if (onlyOnline) q = q.where('status', '=', 'online');
-  const [rows, loads] = await Promise.all([q.execute(), activeChatCounts(tx)]);
-  return rows.map((r) => toRoutable(r, loads.get(r.id)));
+  return (await q.execute()).map((r) => ({ ...toRoutable(r), name: r.name }));
+}
+
+/** LIKE pattern for a JSON array of strings holding `value` (LIKE may also ignore case: a superset). */
+function jsonArrayHolds(value: string): string {
+  return `%${JSON.stringify(value).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+const CANDIDATES = 8;
+
+/**
+ * The agent auto-assignment gives a conversation to (domain/routing.ts pickAgent decides). Runs on
+ * every handover: the database narrows and orders the candidates (online, a free slot, a plausible
+ * skill and language, least busy first) so a few rows come back instead of every agent (each row read
+ * costs microseconds), and pickAgent applies the exact rule to them.
+ */
+export async function bestAgentFor(tx: Tx, conv: RoutableConversation): Promise<(RoutableAgent & { name: string }) | undefined> {
+  const rows = await tx
+    .selectFrom('agents')
+    .select(ROUTING_COLUMNS)
+    .where('deleted_at', 'is', null)
+    .where('status', '=', 'online')
+    .whereRef('active_chats', '<', 'max_concurrent')
+    .where((eb) => eb.or([eb('skills', '=', '[]'), sql<boolean>`skills like ${jsonArrayHolds(conv.skill ?? 'general')} escape '\\'`, eb('skills', 'like', '%"*"%')]))
+    .where((eb) => eb.or([eb('languages', '=', '[]'), sql<boolean>`languages like ${jsonArrayHolds(conv.language)} escape '\\'`]))
+    .orderBy(sql`cast(active_chats as double precision) / max_concurrent`)
+    .orderBy('active_chats')
+    .orderBy('last_assigned_at')
+    .orderBy('id')
+    .limit(CANDIDATES)
+    .execute();
+  const best = pickAgent(
+    rows.map((r) => ({ ...toRoutable(r), name: r.name })),
+    conv,
+  );
+  if (best || rows.length < CANDIDATES) return best;
+  // LIKE matched more than the exact rule (a skill differing in case) for all of them: decide over everyone
+  return pickAgent(await routableAgents(tx), conv);
 }
 
 export async function activeChatsOf(tx: Tx, agentId: string): Promise<number> {
-  const r = await tx
-    .selectFrom('conversations')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', '=', 'agent')
-    .where('assignee_id', '=', agentId)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
+  const r = await tx.selectFrom('agents').select('active_chats').where('id', '=', agentId).executeTakeFirst();
+  return Number(r?.active_chats ?? 0);
 }

@@ -9,7 +9,9 @@ import * as m002 from './migrations/002-assignee-name.js';
 import * as m003 from './migrations/003-channels.js';
 import * as m004 from './migrations/004-provider-external-id.js';
 import * as m005 from './migrations/005-load-index.js';
+import * as m006 from './migrations/006-agent-load.js';
 import type { Database } from './schema.js';
+import { startCheckpointer } from './checkpointer.js';
 import { fileSync, GroupSync } from './group-sync.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -24,6 +26,8 @@ export interface StoreOptions {
   poolSize?: number;
   /** an idle PostgreSQL connection failed (server restart, failover, terminated backend); the pool replaces it */
   onIdleError?: (err: Error) => void;
+  /** a background WAL checkpoint failed (SQLite); the next one retries */
+  onCheckpointError?: (message: string) => void;
 }
 
 export interface Store {
@@ -33,7 +37,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002, '003-channels': m003, '004-provider-external-id': m004, '005-load-index': m005 };
+const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002, '003-channels': m003, '004-provider-external-id': m004, '005-load-index': m005, '006-agent-load': m006 };
 
 class CodeMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -77,6 +81,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   let dialect: Dialect;
   let durable: GroupSync | undefined;
   let closeFiles = async () => {};
+  let stopBackground = async () => {};
   if (opts.databaseUrl) {
     dialect = 'postgres';
     // loaded only for PostgreSQL: the embedded start does not pay for it
@@ -106,6 +111,12 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     }
     file.pragma('busy_timeout = 5000');
     file.pragma('foreign_keys = ON');
+    // checkpoints run in a worker thread (store/checkpointer.ts); the commit that crosses this many WAL
+    // pages still checkpoints itself, a backstop should the worker fall behind
+    file.pragma('wal_autocheckpoint = 10000');
+    const checkpointer = startCheckpointer(dbFile, { onError: (message) => opts.onCheckpointError?.(message) });
+    // before the writer closes, so its close (the last connection) makes the final checkpoint
+    stopBackground = () => checkpointer.stop();
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
     writer = db; // one connection: SQLite has a single writer anyway
   }
@@ -117,6 +128,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     write,
     async close() {
       await write.drain();
+      await stopBackground();
       if (writer !== db) await writer.destroy();
       await db.destroy();
       await closeFiles();

@@ -68,6 +68,10 @@ export interface AgentsTable {
   created_at: number;
   updated_at: number;
   deleted_at: number | null;
+  /** live chats (status agent) this agent owns, kept by triggers on conversations (migration 006) */
+  active_chats: Generated<number>;
+  /** the latest assignment's time (round-robin tie-break), kept by the same triggers */
+  last_assigned_at: Generated<number>;
 }
 
 export interface SessionsTable {

@@ -147,6 +147,89 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(again.length).toBe(20);
     });
 
+    it('keeps each agent\'s live-chat count and latest assignment exact through assign, transfer, close and delete', async () => {
+      for (const id of ['ag-1', 'ag-2']) {
+        await store.write.run((tx) =>
+          tx
+            .insertInto('agents')
+            .values({ id, email: `${id}@example.com`, name: id, password_hash: 'x', role: 'agent', skills: '[]', languages: '[]', max_concurrent: 3, status: 'online', last_seen_at: null, created_at: 1, updated_at: 1, deleted_at: null })
+            .execute(),
+        );
+      }
+      const load = async () =>
+        Object.fromEntries(
+          (await store.db.selectFrom('agents').select(['id', 'active_chats', 'last_assigned_at']).where('id', 'in', ['ag-1', 'ag-2']).orderBy('id').execute()).map((a) => [
+            a.id,
+            [Number(a.active_chats), Number(a.last_assigned_at)],
+          ]),
+        );
+      const set = (id: string, patch: { status: string; assignee_id: string | null; assigned_at?: number | null }) =>
+        store.write.run((tx) => tx.updateTable('conversations').set(patch).where('id', '=', id).execute());
+      await conversation(store, 'c-load1');
+      await conversation(store, 'c-load2');
+      await set('c-load1', { status: 'agent', assignee_id: 'ag-1', assigned_at: 100 });
+      await set('c-load2', { status: 'agent', assignee_id: 'ag-1', assigned_at: 200 });
+      expect(await load()).toEqual({ 'ag-1': [2, 200], 'ag-2': [0, 0] });
+      await set('c-load2', { status: 'agent', assignee_id: 'ag-2', assigned_at: 300 }); // transfer
+      expect(await load()).toEqual({ 'ag-1': [1, 200], 'ag-2': [1, 300] });
+      await set('c-load2', { status: 'agent', assignee_id: 'ag-2' }); // same owner again: no change
+      expect(await load()).toEqual({ 'ag-1': [1, 200], 'ag-2': [1, 300] });
+      await set('c-load1', { status: 'closed', assignee_id: 'ag-1' }); // closed keeps its assignee, not its slot
+      expect(await load()).toEqual({ 'ag-1': [0, 200], 'ag-2': [1, 300] });
+      await store.write.run((tx) => tx.deleteFrom('messages').where('conversation_id', '=', 'c-load2').execute());
+      await store.write.run((tx) => tx.deleteFrom('conversations').where('id', '=', 'c-load2').execute());
+      expect(await load()).toEqual({ 'ag-1': [0, 200], 'ag-2': [0, 300] });
+    });
+
+    it('auto-assignment picks in the database what the exact routing rule picks over every agent', async () => {
+      const agent = (id: string, skills: string[], languages: string[], extra: { status?: string; max?: number; active?: number; last?: number } = {}) =>
+        store.write.run((tx) =>
+          tx
+            .insertInto('agents')
+            .values({
+              id,
+              email: `${id}@example.com`,
+              name: id,
+              password_hash: 'x',
+              role: 'agent',
+              skills: JSON.stringify(skills),
+              languages: JSON.stringify(languages),
+              max_concurrent: extra.max ?? 3,
+              status: extra.status ?? 'online',
+              last_seen_at: null,
+              created_at: 1,
+              updated_at: 1,
+              deleted_at: null,
+              active_chats: extra.active ?? 0,
+              last_assigned_at: extra.last ?? 0,
+            })
+            .execute(),
+        );
+      await agent('r-exact', ['billing'], ['en'], { active: 1, last: 50 });
+      await agent('r-busy', ['billing'], ['en'], { active: 3, max: 3 }); // full
+      await agent('r-off', ['billing'], [], { status: 'offline' });
+      await agent('r-star', ['*'], ['nl'], { active: 1, max: 4 });
+      await agent('r-any', [], [], { active: 2, max: 3, last: 10 });
+      await agent('r-under', ['bill_ng'], ['en']); // `_` must not act as a wildcard
+      for (let i = 0; i < 9; i++) await agent(`r-case${i}`, ['BILLING'], ['en']); // LIKE may ignore case
+      const { bestAgentFor, routableAgents } = await import('../../src/store/agents.js');
+      const { pickAgent } = await import('../../src/domain/routing.js');
+      for (const conv of [
+        { skill: 'billing', language: 'en' },
+        { skill: 'billing', language: 'nl' },
+        { skill: 'billing', language: 'fr' },
+        { skill: 'billxng', language: 'en' },
+        { skill: null, language: 'de' },
+        { skill: 'BILLING', language: 'en' },
+        { skill: 'sales', language: 'nl' },
+      ]) {
+        const exact = pickAgent(await routableAgents(store.db), conv)?.id;
+        expect(exact, JSON.stringify(conv)).not.toMatch(/^r-(busy|off|under)$/);
+        expect((await bestAgentFor(store.db, conv))?.id, JSON.stringify(conv)).toBe(exact);
+      }
+      await store.write.run((tx) => tx.deleteFrom('agents').where('id', 'like', 'r-%').execute());
+    });
+
     it("keeps providers' state per conversation and finds a conversation by the provider's own id", async () => {
       const deps = { store, clock: { now: () => 5 } } as unknown as Deps;
       const hs = providerState(deps, 'hs');
