@@ -7,7 +7,7 @@ import { presentMessage } from '../presenters/conversation.js';
 import { offloadAvailability } from '../domain/opening-hours.js';
 import type { BotContext, BotTurn } from '../domain/bot/types.js';
 import type { Deps } from '../deps.js';
-import { appendMessage, findConversation, updateConversation } from '../store/conversations.js';
+import { appendMessage, findConversation, nextUserMessage, updateConversation } from '../store/conversations.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { ConversationRow, MessageRow } from '../store/schema.js';
 import { commit } from './after-commit.js';
@@ -60,15 +60,7 @@ async function nextWork(deps: Deps, conv: ConversationRow): Promise<Work | undef
   const state = readBotState(conv.bot_state);
   if (state.pendingDialog) return { kind: 'dialog', dialog: state.pendingDialog };
   if (!state.welcomed) return { kind: 'welcome' };
-  const message = await deps.store.db
-    .selectFrom('messages')
-    .select(['seq', 'text', 'body'])
-    .where('conversation_id', '=', conv.id)
-    .where('seq', '>', conv.bot_seq)
-    .where('author_type', '=', 'user')
-    .orderBy('seq')
-    .limit(1)
-    .executeTakeFirst();
+  const message = await nextUserMessage(deps.store.db, conv.id, conv.bot_seq);
   return message ? { kind: 'message', message } : undefined;
 }
 
@@ -91,7 +83,10 @@ async function drain(deps: Deps, conversationId: string, state: { stopped: boole
       tags: fromJson(conv.tags, []),
       state: state.runtime,
       now: new Date(now),
-      offloading: offloadAvailability(settings, new Date(now)),
+      // evaluated (time zone, hours, closures) only by a turn that reaches the offload plugin
+      get offloading() {
+        return offloadAvailability(settings, new Date(now));
+      },
     };
     let turn: BotTurn | undefined;
     try {
@@ -109,8 +104,9 @@ async function drain(deps: Deps, conversationId: string, state: { stopped: boole
       turn = undefined;
     }
     const applied = await commit(deps, (tx, out) => applyTurn(deps, tx, out, conv, work, turn, bot.definition.name ?? 'Bot'));
-    // an agent owns the conversation now: nothing more for the bot (a hand back schedules it again)
-    if (applied === 'silenced' || applied === 'assigned') return;
+    // an agent owns the conversation now: nothing more for the bot (a hand back schedules it again);
+    // 'done': nothing was stored after the answered message (whatever comes later schedules its own run)
+    if (applied === 'silenced' || applied === 'assigned' || applied === 'done') return;
   }
 }
 
@@ -122,9 +118,10 @@ async function applyTurn(
   work: Work,
   turn: BotTurn | undefined,
   botName: string,
-): Promise<'applied' | 'conflict' | 'silenced' | 'assigned'> {
+): Promise<'applied' | 'done' | 'conflict' | 'silenced' | 'assigned'> {
   const conv = await lockOrThrow(deps, tx, snapshot.id);
   if (conv.bot_version !== snapshot.bot_version) return 'conflict';
+  const nothingAfter = work.kind === 'message' && conv.last_seq === work.message.seq;
   const now = deps.clock.now();
   const state = readBotState(conv.bot_state);
   const done = {
@@ -177,5 +174,5 @@ async function applyTurn(
   } else if (languageChanged) {
     await announceConversation(tx, out, conv.id, false);
   }
-  return 'applied';
+  return nothingAfter ? 'done' : 'applied';
 }

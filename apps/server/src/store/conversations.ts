@@ -35,6 +35,12 @@ export async function lockConversation(tx: Tx, dialect: Dialect, id: string): Pr
   return (await hot<ConversationRow>(tx, text, [id])).rows[0];
 }
 
+/** The first user message the bot has not answered yet (after `afterSeq`). */
+export async function nextUserMessage(tx: Tx, conversationId: string, afterSeq: number): Promise<Pick<MessageRow, 'seq' | 'text' | 'body'> | undefined> {
+  const sql = "select seq, text, body from messages where conversation_id = ? and seq > ? and author_type = 'user' order by seq limit 1";
+  return (await hot<Pick<MessageRow, 'seq' | 'text' | 'body'>>(tx, sql, [conversationId, afterSeq])).rows[0];
+}
+
 export async function updateConversation(tx: Tx, id: string, patch: ConversationUpdate, now: number): Promise<void> {
   await tx
     .updateTable('conversations')
