@@ -20,10 +20,18 @@ export class AfterCommit {
     this.events.push(event);
   }
 
+  /**
+   * Committed, maybe not yet on disk: the bot may start thinking (it reads committed rows, and its
+   * answer is a later commit, announced only once that one is durable).
+   */
+  flushCommitted(deps: Deps): void {
+    for (const c of this.botTurns) void deps.botTurns.schedule(c);
+  }
+
+  /** Durable: tell everyone. */
   flush(deps: Deps): void {
     for (const e of this.events) deps.bus.publish(e);
     for (const k of this.kicks) deps.kick(k);
-    for (const c of this.botTurns) void deps.botTurns.schedule(c);
     for (const c of this.routed) deps.routing.route(c);
     for (const a of this.agentsFreed) deps.routing.agentAvailable(a);
     for (const q of this.queues) announceQueueSoon(deps, q);
@@ -33,14 +41,17 @@ export class AfterCommit {
 /** Runs `fn` in the group-commit queue and announces its events after commit. */
 export async function commit<T>(deps: Deps, fn: (tx: Tx, out: AfterCommit) => Promise<T>): Promise<T> {
   let out = new AfterCommit();
-  const result = await deps.store.write.run(async (tx) => {
-    out = new AfterCommit();
-    const r = await fn(tx, out);
-    // messages for channel webhooks join the outbox in the same transaction
-    const created = out.events.flatMap((e) => (e.type === 'message.created' ? [e.message] : []));
-    if (created.length && (await queueChannelMessages(deps, tx, created))) out.kicks.add('outbox');
-    return r;
-  });
+  const result = await deps.store.write.run(
+    async (tx) => {
+      out = new AfterCommit();
+      const r = await fn(tx, out);
+      // messages for channel webhooks join the outbox in the same transaction
+      const created = out.events.flatMap((e) => (e.type === 'message.created' ? [e.message] : []));
+      if (created.length && (await queueChannelMessages(deps, tx, created))) out.kicks.add('outbox');
+      return r;
+    },
+    () => out.flushCommitted(deps),
+  );
   out.flush(deps);
   return result;
 }

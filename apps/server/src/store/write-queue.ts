@@ -8,7 +8,7 @@ import type { GroupSync } from './group-sync.js';
 import type { Database } from './schema.js';
 
 export type Tx = Transaction<Database> | Kysely<Database>;
-type Job<T> = { fn: (tx: Tx) => Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void };
+type Job<T> = { fn: (tx: Tx) => Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void; committed?: () => void };
 
 const MAX_BATCH = 256;
 // A job must never queue another job (it would wait for itself): use its transaction. This is not
@@ -35,10 +35,16 @@ export class WriteQueue {
     private readonly durable?: GroupSync,
   ) {}
 
-  run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * Queues a job. Its promise resolves once the commit is durable; `committed`, if given, is called as
+   * soon as the transaction has committed, possibly before the fsync: for work that only reads what
+   * was committed and whose own results wait for their own durability (a later commit is never on
+   * disk without the earlier ones: the WAL is written in order).
+   */
+  run<T>(fn: (tx: Tx) => Promise<T>, committed?: () => void): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve, reject } as Job<unknown>);
+      this.queue.push({ fn, resolve, reject, committed } as Job<unknown>);
       if (!this.running) {
         this.running = true;
         setImmediate(() => void this.loop());
@@ -90,6 +96,7 @@ export class WriteQueue {
     }
     this.stats.batches++;
     this.stats.jobs += batch.length;
+    for (const job of batch) job.committed?.();
     if (!this.durable) {
       batch.forEach((job, i) => job.resolve(values[i]));
       return;
