@@ -34,6 +34,7 @@ export interface Deps {
   botTurns: { schedule(conversationId: string): Promise<void> };
   /** queues a delivery to the conversation's external provider; false for the built-in desk */
   providers: {
+    wants(tx: Tx, providerId: string | null, event: 'handover.requested' | 'message.created' | 'handover.cancelled' | 'conversation.closed'): Promise<boolean>;
     queue(tx: Tx, conv: ConversationRow, event: 'handover.requested' | 'message.created' | 'handover.cancelled' | 'conversation.closed', data: Record<string, unknown>): Promise<boolean>;
   };
   /** desk routing, run after commit */

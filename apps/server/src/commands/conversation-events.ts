@@ -10,7 +10,7 @@ import type { ConversationRow } from '../store/schema.js';
 import type { Tx } from '../store/write-queue.js';
 import type { AfterCommit } from './after-commit.js';
 
-export function mustTransition(conv: ConversationRow, event: ConversationEvent) {
+export function mustTransition(conv: Pick<ConversationRow, 'status'>, event: ConversationEvent) {
   const t = transition(conv.status as ConversationRow['status'] & Parameters<typeof transition>[0], event);
   if (!t.ok) throw new AppError(t.code);
   return t;

@@ -4,9 +4,10 @@ import type { SendMessageBody } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentMessage } from '../presenters/conversation.js';
-import { appendMessage, findByIdempotencyKey, updateConversation } from '../store/conversations.js';
+import { findByIdempotencyKey, findConversation, insertMessage, takeSeqIfOpen, updateConversation } from '../store/conversations.js';
+import type { Tx } from '../store/write-queue.js';
 import { fromJson } from '../store/json.js';
-import { commit } from './after-commit.js';
+import { commit, type AfterCommit } from './after-commit.js';
 import { announceConversation, lockOrThrow, mustTransition, systemLine } from './conversation-events.js';
 import { providerEvent } from './provider-events.js';
 
@@ -18,7 +19,6 @@ function sameMessage(a: { text: string | null; body: string | null }, b: SendMes
 export async function sendUserMessage(deps: Deps, conversationId: string, body: SendMessageBody, idempotencyKey?: string) {
   const attempt = () =>
     commit(deps, async (tx, out) => {
-      const conv = await lockOrThrow(deps, tx, conversationId);
       if (idempotencyKey) {
         const existing = await findByIdempotencyKey(tx, conversationId, idempotencyKey);
         if (existing) {
@@ -26,19 +26,13 @@ export async function sendUserMessage(deps: Deps, conversationId: string, body: 
           return { message: presentMessage(existing), duplicate: true };
         }
       }
-      const t = mustTransition(conv, 'user.message');
       const now = deps.clock.now();
-      if (t.effects.includes('reopen')) {
-        await updateConversation(
-          tx,
-          conversationId,
-          { status: 'bot', closed_at: null, assignee_id: null, assigned_at: null, queued_at: null, skill: null, bot_seq: conv.last_seq },
-          now,
-        );
-        await systemLine(deps, tx, out, conversationId, { event: 'conversation.reopened', text: 'Conversation reopened', visibleToUser: false });
-        await announceConversation(tx, out, conversationId);
-      }
-      const row = await appendMessage(
+      // the common case in one statement (seq taken, row locked, status read); a closed conversation
+      // reopens on the slow path
+      const open = await takeSeqIfOpen(tx, conversationId, now);
+      const seq = open ? open.last_seq : await reopenOrThrow(deps, tx, out, conversationId, now);
+      const t = open ? mustTransition(open, 'user.message') : { effects: ['bot_answers'] };
+      const row = await insertMessage(
         tx,
         {
           conversationId,
@@ -47,22 +41,43 @@ export async function sendUserMessage(deps: Deps, conversationId: string, body: 
           postback: 'postback' in body ? body.postback : undefined,
           idempotencyKey: idempotencyKey ?? null,
         },
+        seq,
         now,
       );
       deps.metrics.messages.inc({ author: 'user' });
       const message = presentMessage(row);
       out.publish({ type: 'message.created', conversationId, message, ...(idempotencyKey ? { clientMessageId: idempotencyKey } : {}) });
-      if (t.effects.includes('deliver_to_agent')) await providerEvent(deps, tx, out, conv, 'message.created', { message });
+      if (t.effects.includes('deliver_to_agent') && (await deps.providers.wants(tx, open?.provider_id ?? null, 'message.created'))) {
+        // an external provider gets the event built from the whole row
+        const conv = (await findConversation(tx, conversationId))!;
+        await providerEvent(deps, tx, out, conv, 'message.created', { message });
+      }
       if (t.effects.includes('bot_answers')) out.botTurns.add(conversationId);
       return { message, duplicate: false };
     });
   try {
     return await attempt();
   } catch (err) {
-    // two instances racing on one Idempotency-Key: the unique index lets one insert win; answer with it
+    // two requests racing on one Idempotency-Key: the unique index lets one insert win; answer with it
     if (idempotencyKey && isUniqueViolation(err)) return attempt();
     throw err;
   }
+}
+
+/** A message to a closed (or unknown) conversation: it reopens with the bot, then the message follows. Returns the message's seq. */
+async function reopenOrThrow(deps: Deps, tx: Tx, out: AfterCommit, conversationId: string, now: number): Promise<number> {
+  const conv = await lockOrThrow(deps, tx, conversationId);
+  const t = mustTransition(conv, 'user.message');
+  if (!t.effects.includes('reopen')) throw new Error(`sendUserMessage: ${conv.status} conversation on the reopen path`);
+  await updateConversation(
+    tx,
+    conversationId,
+    { status: 'bot', closed_at: null, assignee_id: null, assigned_at: null, queued_at: null, skill: null, bot_seq: conv.last_seq },
+    now,
+  );
+  await systemLine(deps, tx, out, conversationId, { event: 'conversation.reopened', text: 'Conversation reopened', visibleToUser: false });
+  await announceConversation(tx, out, conversationId);
+  return (await takeSeqIfOpen(tx, conversationId, now))!.last_seq;
 }
 
 export function isUniqueViolation(err: unknown): boolean {

@@ -64,14 +64,22 @@ export async function buildProviderEvent(
 }
 
 export function createProviderQueue(getDeps: () => Deps) {
+  /** The external provider (not the desk) a conversation's events go to, if it takes this event. */
+  async function target(tx: Tx, providerId: string | null, type: ProviderEventName) {
+    const settings = await getDeps().settings.offloading(tx);
+    const cfg = settings.providers.find((p) => p.id === providerId);
+    if (!cfg || cfg.type === 'desk') return undefined;
+    return PROVIDERS[cfg.type]?.wants(type) ? cfg : undefined;
+  }
   return {
+    /** Whether queue() would store an outbox delivery (callers may skip reading the whole row when not). */
+    async wants(tx: Tx, providerId: string | null, type: ProviderEventName): Promise<boolean> {
+      return Boolean(await target(tx, providerId, type));
+    },
     async queue(tx: Tx, conv: ConversationRow, type: ProviderEventName, data: Record<string, unknown>): Promise<boolean> {
       const deps = getDeps();
-      const settings = await deps.settings.offloading(tx);
-      const cfg = settings.providers.find((p) => p.id === conv.provider_id);
-      if (!cfg || cfg.type === 'desk') return false;
-      const impl = PROVIDERS[cfg.type];
-      if (!impl?.wants(type)) return false;
+      const cfg = await target(tx, conv.provider_id, type);
+      if (!cfg) return false;
       const now = deps.clock.now();
       const event = await buildProviderEvent(tx, conv, type, data, now);
       await tx

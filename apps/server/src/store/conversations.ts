@@ -1,7 +1,7 @@
 // Conversation and message rows: reads, the row lock, seq allocation and appends.
 import type { Button, Card } from '@baton/proto';
 import { CompiledQuery, PostgresAdapter, type QueryResult } from 'kysely';
-import { newId } from '../tokens.js';
+import { newSortableId } from '../tokens.js';
 import type { Dialect } from './database.js';
 import type { ConversationRow, ConversationUpdate, MessageRow } from './schema.js';
 import type { Tx } from './write-queue.js';
@@ -69,13 +69,30 @@ export async function appendMessage(tx: Tx, input: NewMessageInput, now: number)
   const bumped = await hot<{ last_seq: number }>(tx, 'update conversations set last_seq = last_seq + 1, updated_at = ? where id = ? returning last_seq', [now, input.conversationId]);
   const seq = bumped.rows[0]?.last_seq;
   if (seq === undefined) throw new Error(`appendMessage: no conversation ${input.conversationId}`);
+  return insertMessage(tx, input, seq, now);
+}
+
+/**
+ * A user's message to an open conversation, in one statement: the seq is taken and the row locked
+ * (PostgreSQL) by the UPDATE that also answers with what the caller checks. Undefined when the
+ * conversation is closed or unknown: the caller takes the slow path (reopen, or not found).
+ */
+export async function takeSeqIfOpen(tx: Tx, conversationId: string, now: number): Promise<Pick<ConversationRow, 'status' | 'provider_id' | 'last_seq'> | undefined> {
+  const sql = "update conversations set last_seq = last_seq + 1, updated_at = ? where id = ? and status <> 'closed' returning status, provider_id, last_seq";
+  return (await hot<Pick<ConversationRow, 'status' | 'provider_id' | 'last_seq'>>(tx, sql, [now, conversationId])).rows[0];
+}
+
+/** Stores a message under a seq taken from its conversation (appendMessage, takeSeqIfOpen). */
+export async function insertMessage(tx: Tx, input: NewMessageInput, seq: number, now: number): Promise<MessageRow> {
   const body: Record<string, unknown> = {};
   if (input.buttons?.length) body.buttons = input.buttons;
   if (input.cards?.length) body.cards = input.cards;
   if (input.postback) body.postback = input.postback;
   if (input.data) body.data = input.data;
   const row: MessageRow = {
-    id: newId(),
+    // time-ordered: the primary-key index grows at its end instead of touching a random page per
+    // message (fewer pages written per commit)
+    id: newSortableId(),
     conversation_id: input.conversationId,
     seq,
     author_type: input.authorType,
@@ -122,7 +139,7 @@ export async function recordEvent(
   await tx
     .insertInto('conversation_events')
     .values({
-      id: newId(),
+      id: newSortableId(),
       conversation_id: e.conversationId,
       type: e.type,
       agent_id: e.agentId ?? null,
