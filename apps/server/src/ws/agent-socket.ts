@@ -2,7 +2,7 @@
 // conversations it subscribes to (authorized like the REST reads) and for its own chats. When an
 // agent's last desk socket closes, the agent goes offline after a grace period unless it comes back
 // (on this or another instance: sockets refresh last_seen_at).
-import { ClientEvent, type ServerEvent } from '@baton/proto';
+import { ClientEvent } from '@baton/proto';
 import type { WebSocket } from 'ws';
 import { assertCanView } from '../commands/agent-access.js';
 import { setAgentStatus } from '../commands/agent-actions.js';
@@ -14,6 +14,7 @@ import { findConversation } from '../store/conversations.js';
 import type { AgentRow } from '../store/schema.js';
 import { ConversationFeed, type FeedSource } from './conversation-feed.js';
 import type { Hub } from './hub.js';
+import { eventSender } from './send.js';
 import type { AgentSocketHandler } from './socket-routes.js';
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -54,9 +55,7 @@ export function createAgentSockets(deps: Deps, hub: Hub): AgentSocketHandler & {
       const t = token?.startsWith('as_') ? token : (token ? undefined : cookieValue(cookie, SESSION_COOKIE));
       if (!t) return false;
       const agent = await authenticate(deps, t);
-      const send = (e: ServerEvent) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(e));
-      };
+      const send = eventSender(socket);
       deps.metrics.wsConnections.inc({ kind: 'agent' });
       socketsByAgent.set(agent.id, (socketsByAgent.get(agent.id) ?? 0) + 1);
       clearTimeout(graceTimers.get(agent.id));

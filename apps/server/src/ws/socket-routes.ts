@@ -1,6 +1,6 @@
 // WebSocket /api/v1/ws?token=…: an end user's socket follows its conversation; an agent's socket
 // follows the queue and the conversations it subscribes to (see agent-socket.ts).
-import { ClientEvent, type ServerEvent } from '@baton/proto';
+import { ClientEvent } from '@baton/proto';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { authorizeUser, listConversationMessages } from '../commands/read-conversation.js';
@@ -10,6 +10,7 @@ import { AppError } from '../errors.js';
 import { parse } from '../http/parse.js';
 import { ConversationFeed, type FeedSource } from './conversation-feed.js';
 import type { Hub } from './hub.js';
+import { eventSender } from './send.js';
 
 export interface AgentSocketHandler {
   /** returns true when the token/cookie belongs to an agent and the socket was taken over */
@@ -41,9 +42,7 @@ export function registerSocketRoutes(app: FastifyInstance, deps: Deps, hub: Hub,
 
   app.get('/api/v1/ws', { websocket: true }, async (socket, req) => {
     const token = (req.query as { token?: string }).token;
-    const send = (e: ServerEvent) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(e));
-    };
+    const send = eventSender(socket);
     // listen at once: a client may send `resume` before authentication has finished
     const early: string[] = [];
     const onEarly = (d: Buffer) => early.push(d.toString());
