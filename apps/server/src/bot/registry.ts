@@ -12,6 +12,8 @@ import type { BotRow } from '../store/schema.js';
 import { callWebhook } from './webhook-client.js';
 
 export const DEMO_BOT_ID = 'demo';
+/** how long a bot's version is trusted before it is read again (a save on another instance shows after this) */
+const VERSION_TTL_MS = 1000;
 export type BotFormat = 'yaml' | 'json';
 
 export interface LoadedBot {
@@ -23,6 +25,8 @@ export interface LoadedBot {
 
 export class BotRegistry {
   private cache = new Map<string, Promise<LoadedBot>>();
+  /** the version each bot was last seen at, and when */
+  private versions = new Map<string, { version: number; at: number }>();
 
   constructor(
     private readonly store: Store,
@@ -36,15 +40,23 @@ export class BotRegistry {
   }
 
   async get(botId: string): Promise<LoadedBot> {
-    // every bot turn asks: read the version only (another instance may have saved a new one), and the
-    // definition's source only when that version is not loaded yet
-    const current = await this.store.db.selectFrom('bots').select('version').where('id', '=', botId).executeTakeFirst();
-    if (!current) throw new AppError('BOT_NOT_FOUND');
-    const loaded = this.cache.get(`${botId}@${current.version}`);
+    // every bot turn asks: the current version (saved here: at once; saved by another instance: within
+    // VERSION_TTL_MS), and the definition's source only when that version is not loaded yet
+    const current = await this.currentVersion(botId);
+    const loaded = this.cache.get(`${botId}@${current}`);
     if (loaded) return loaded;
     const row = await this.store.db.selectFrom('bots').selectAll().where('id', '=', botId).executeTakeFirst();
     if (!row) throw new AppError('BOT_NOT_FOUND');
     return this.load(row);
+  }
+
+  private async currentVersion(botId: string): Promise<number> {
+    const seen = this.versions.get(botId);
+    if (seen && Date.now() - seen.at < VERSION_TTL_MS) return seen.version;
+    const row = await this.store.db.selectFrom('bots').select('version').where('id', '=', botId).executeTakeFirst();
+    if (!row) throw new AppError('BOT_NOT_FOUND');
+    this.versions.set(botId, { version: row.version, at: Date.now() });
+    return row.version;
   }
 
   async exists(botId: string): Promise<boolean> {
@@ -94,6 +106,7 @@ export class BotRegistry {
       else await tx.insertInto('bots').values(next).execute();
       return next;
     });
+    this.versions.set(botId, { version: row.version, at: Date.now() });
     return row;
   }
 

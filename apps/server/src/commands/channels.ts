@@ -106,21 +106,30 @@ export function fallbackText(m: Message): string {
   return lines.join('\n');
 }
 
+// A conversation's channel is set when it is created and never changes: remembered (ids are unique
+// across instances), so the bot's and agents' messages do not read it again on every commit.
+const CHANNEL_CACHE_MAX = 20_000;
+const channels = new Map<string, string | null>();
+
+async function channelOf(tx: Tx, conversationId: string): Promise<string | null> {
+  const known = channels.get(conversationId);
+  if (known !== undefined) return known;
+  const r = await tx.selectFrom('conversations').select('channel_id').where('id', '=', conversationId).executeTakeFirst();
+  if (!r) return null; // not there (yet, in this transaction's view): not remembered
+  if (channels.size >= CHANNEL_CACHE_MAX) channels.delete(channels.keys().next().value!);
+  channels.set(conversationId, r.channel_id);
+  return r.channel_id;
+}
+
 /**
  * Inside the transaction that created them: bot, agent and user-visible system messages of a
  * channel conversation become outbox deliveries to the channel.
  */
 export async function queueChannelMessages(deps: Deps, tx: Tx, messages: Message[]): Promise<boolean> {
   let queued = false;
-  const channelOf = new Map<string, string | null>();
   for (const m of messages) {
     if (m.author.type === 'user' || m.internal) continue;
-    if (!channelOf.has(m.conversationId)) {
-      // runs for every committed message: read the one column, not the whole (wide) row
-      const r = await tx.selectFrom('conversations').select('channel_id').where('id', '=', m.conversationId).executeTakeFirst();
-      channelOf.set(m.conversationId, r?.channel_id ?? null);
-    }
-    const channelId = channelOf.get(m.conversationId);
+    const channelId = await channelOf(tx, m.conversationId);
     if (!channelId) continue;
     const conv = await tx
       .selectFrom('conversations')
