@@ -149,6 +149,8 @@ export async function applyHandback(deps: Deps, tx: Tx, out: AfterCommit, conv: 
       variables: toJson(variables),
       bot_seq: conv.last_seq,
       bot_state: writeBotState({ ...state, pendingDialog: body.dialog ?? null }),
+      // the bot's state changed: a turn computed before this one must not apply
+      bot_version: conv.bot_version + 1,
     },
     now,
   );

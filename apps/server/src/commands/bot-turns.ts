@@ -7,7 +7,7 @@ import { presentMessage } from '../presenters/conversation.js';
 import { offloadAvailability } from '../domain/opening-hours.js';
 import type { BotContext, BotTurn } from '../domain/bot/types.js';
 import type { Deps } from '../deps.js';
-import { appendMessage, findConversation, nextUserMessage, updateConversation } from '../store/conversations.js';
+import { findConversation, insertMessage, nextUserMessage, storeBotTurn, updateConversation } from '../store/conversations.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { ConversationRow, MessageRow } from '../store/schema.js';
 import { commit } from './after-commit.js';
@@ -119,30 +119,45 @@ async function applyTurn(
   turn: BotTurn | undefined,
   botName: string,
 ): Promise<'applied' | 'done' | 'conflict' | 'silenced' | 'assigned'> {
-  const conv = await lockOrThrow(deps, tx, snapshot.id);
-  if (conv.bot_version !== snapshot.bot_version) return 'conflict';
-  const nothingAfter = work.kind === 'message' && conv.last_seq === work.message.seq;
   const now = deps.clock.now();
-  const state = readBotState(conv.bot_state);
-  const done = {
-    bot_seq: work.kind === 'message' ? work.message.seq : conv.bot_seq,
-    bot_version: conv.bot_version + 1,
+  const botSeq = work.kind === 'message' ? work.message.seq : snapshot.bot_seq;
+  // the state the turn started from is the stored one while bot_version is unchanged (everything
+  // that changes the bot's state bumps it)
+  const nextState = (from: ConversationRow) => {
+    const state = readBotState(from.bot_state);
+    return writeBotState({ runtime: turn ? turn.state : state.runtime, welcomed: true, pendingDialog: work.kind === 'dialog' ? null : state.pendingDialog });
   };
-  const nextState = {
-    runtime: turn ? turn.state : state.runtime,
-    welcomed: true,
-    pendingDialog: work.kind === 'dialog' ? null : state.pendingDialog,
-  };
-  if (conv.status !== 'bot' && conv.status !== 'offloaded') {
-    // an agent took over while the bot was thinking: the bot stays silent
-    await updateConversation(tx, conv.id, { ...done, bot_state: writeBotState(nextState) }, now);
+  const messages = turn?.messages ?? [];
+  const conv = await storeBotTurn(
+    tx,
+    {
+      id: snapshot.id,
+      expectVersion: snapshot.bot_version,
+      messages: messages.length,
+      botSeq,
+      botState: nextState(snapshot),
+      variables: turn ? toJson(turn.variables) : null,
+      tags: turn ? toJson(turn.tags) : null,
+      language: turn?.language ?? null,
+    },
+    now,
+  );
+  if (!conv) {
+    const current = await lockOrThrow(deps, tx, snapshot.id);
+    if (current.bot_version !== snapshot.bot_version) return 'conflict';
+    // an agent took over while the bot was thinking: the bot stays silent, its input counts as seen
+    await updateConversation(tx, current.id, { bot_seq: botSeq, bot_version: current.bot_version + 1, bot_state: nextState(current) }, now);
     return 'silenced';
   }
-  for (const m of turn?.messages ?? []) {
+  const firstSeq = conv.last_seq - messages.length + 1;
+  // nothing was stored after the message this turn answers
+  const nothingAfter = work.kind === 'message' && firstSeq - 1 === work.message.seq;
+  for (const [i, m] of messages.entries()) {
     mustTransition(conv, 'bot.message');
-    const row = await appendMessage(
+    const row = await insertMessage(
       tx,
       { conversationId: conv.id, authorType: 'bot', authorName: botName, text: m.text ?? null, buttons: m.buttons, cards: m.cards },
+      firstSeq + i,
       now,
     );
     deps.metrics.messages.inc({ author: 'bot' });
@@ -150,25 +165,13 @@ async function applyTurn(
     out.publish({ type: 'message.created', conversationId: conv.id, message });
     if (conv.status === 'offloaded') await providerEvent(deps, tx, out, conv, 'message.created', { message });
   }
-  const languageChanged = Boolean(turn?.language && turn.language !== conv.language);
-  await updateConversation(
-    tx,
-    conv.id,
-    {
-      ...done,
-      bot_state: writeBotState(nextState),
-      ...(turn ? { variables: toJson(turn.variables), tags: toJson(turn.tags) } : {}),
-      ...(languageChanged ? { language: turn!.language } : {}),
-    },
-    now,
-  );
-  const fresh = { ...conv, ...(turn ? { variables: toJson(turn.variables), tags: toJson(turn.tags) } : {}), language: languageChanged ? turn!.language! : conv.language };
+  const languageChanged = conv.language !== snapshot.language;
   if (turn?.offload) {
     const t = mustTransition(conv, 'offload.open');
-    if (t.effects.includes('request_handover') && (await requestHandover(deps, tx, out, fresh, turn.offload))) return 'assigned';
+    if (t.effects.includes('request_handover') && (await requestHandover(deps, tx, out, conv, turn.offload))) return 'assigned';
   } else if (turn?.cancelOffload && conv.status === 'offloaded') {
     mustTransition(conv, 'wait.cancel');
-    await cancelHandover(deps, tx, out, fresh, 'user cancelled');
+    await cancelHandover(deps, tx, out, conv, 'user cancelled');
     await updateConversation(tx, conv.id, { status: 'bot', queued_at: null }, now);
     await announceConversation(tx, out, conv.id);
   } else if (languageChanged) {

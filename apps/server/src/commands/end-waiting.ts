@@ -38,7 +38,8 @@ export async function endWaiting(
     await updateConversation(
       tx,
       conversationId,
-      { status: 'bot', queued_at: null, bot_seq: conv.last_seq, bot_state: writeBotState({ ...state, pendingDialog: dialog }) },
+      // bot_version: a turn the bot computed while the user waited must not apply over this state
+      { status: 'bot', queued_at: null, bot_seq: conv.last_seq, bot_state: writeBotState({ ...state, pendingDialog: dialog }), bot_version: conv.bot_version + 1 },
       now,
     );
     await systemLine(deps, tx, out, conversationId, {

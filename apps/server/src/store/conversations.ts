@@ -82,6 +82,25 @@ export async function takeSeqIfOpen(tx: Tx, conversationId: string, now: number)
   return (await hot<Pick<ConversationRow, 'status' | 'provider_id' | 'last_seq'>>(tx, sql, [now, conversationId])).rows[0];
 }
 
+/**
+ * A bot turn's changes to its conversation in one statement: seqs for its `messages`, the bot's
+ * progress and state, variables, tags and language (null: unchanged), only if the bot's state is
+ * still the one the turn started from (`expectVersion`) and the bot may speak (bot or offloaded).
+ * Returns the updated row, or undefined (the caller reads the row to find out why).
+ */
+export async function storeBotTurn(
+  tx: Tx,
+  t: { id: string; expectVersion: number; messages: number; botSeq: number; botState: string; variables: string | null; tags: string | null; language: string | null },
+  now: number,
+): Promise<ConversationRow | undefined> {
+  const sql =
+    'update conversations set last_seq = last_seq + ?, bot_seq = ?, bot_version = bot_version + 1, bot_state = ?, ' +
+    'variables = coalesce(?, variables), tags = coalesce(?, tags), language = coalesce(?, language), updated_at = ? ' +
+    "where id = ? and bot_version = ? and status in ('bot', 'offloaded') returning *";
+  const params = [t.messages, t.botSeq, t.botState, t.variables, t.tags, t.language, now, t.id, t.expectVersion];
+  return (await hot<ConversationRow>(tx, sql, params)).rows[0];
+}
+
 /** Stores a message under a seq taken from its conversation (appendMessage, takeSeqIfOpen). */
 export async function insertMessage(tx: Tx, input: NewMessageInput, seq: number, now: number): Promise<MessageRow> {
   const body: Record<string, unknown> = {};
