@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { ConversationRow } from '../store/schema.js';
 import { fromJson } from '../store/json.js';
+import { hot } from '../store/hot.js';
 import { clearTimer } from '../store/timers.js';
 import type { Tx } from '../store/write-queue.js';
 import type { AfterCommit } from './after-commit.js';
@@ -19,14 +20,14 @@ export async function claimForAgent(
 ): Promise<void> {
   const now = deps.clock.now();
   const fromStatus = conv.status;
-  const r = await tx
-    .updateTable('conversations')
-    .set({ status: 'agent', assignee_id: agent.id, assignee_name: agent.name, assigned_at: now, updated_at: now })
-    .where('id', '=', conv.id)
-    .where('status', '=', fromStatus)
-    .where((eb) => (conv.assignee_id === null ? eb('assignee_id', 'is', null) : eb('assignee_id', '=', conv.assignee_id)))
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1) throw new AppError('ALREADY_ASSIGNED');
+  // conditional on the state this command saw: of concurrent claims, exactly one updates the row
+  const r = await hot(
+    tx,
+    "update conversations set status = 'agent', assignee_id = ?, assignee_name = ?, assigned_at = ?, updated_at = ? where id = ? and status = ? and " +
+      (conv.assignee_id === null ? 'assignee_id is null' : 'assignee_id = ?'),
+    [agent.id, agent.name, now, now, conv.id, fromStatus, ...(conv.assignee_id === null ? [] : [conv.assignee_id])],
+  );
+  if (Number(r.numAffectedRows ?? 0) !== 1) throw new AppError('ALREADY_ASSIGNED');
   await clearTimer(tx, conv.id);
   const requestedAt = fromJson<{ requestedAt?: number } | null>(conv.handover, null)?.requestedAt ?? conv.queued_at ?? now;
   const waitSeconds = fromStatus === 'offloaded' ? Math.max(0, Math.round((now - requestedAt) / 1000)) : null;

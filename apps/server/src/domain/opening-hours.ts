@@ -29,8 +29,19 @@ export function isOpen(s: OffloadingSettings, now: Date): { open: boolean; reaso
   return ranges.some((r) => minute >= minutes(r.from) && minute < minutes(r.to)) ? info(true, 'hours') : info(false, 'outside_hours');
 }
 
+// Every range and closure starts and ends on a whole local minute (and time-zone offsets are whole
+// minutes), so the answer holds for the whole UTC minute: remembered per settings object, as every
+// handover asks and the time-zone arithmetic is not free.
+const lastAnswer = new WeakMap<OffloadingSettings, { minute: number; open: boolean }>();
+
 /** What the offload plugin finds: the switch first, then the hours. */
 export function offloadAvailability(s: OffloadingSettings, now: Date): OffloadAvailability {
   if (!s.enabled) return 'disabled';
-  return isOpen(s, now).open ? 'open' : 'closed';
+  const minute = Math.floor(now.getTime() / 60_000);
+  let known = lastAnswer.get(s);
+  if (known?.minute !== minute) {
+    known = { minute, open: isOpen(s, now).open };
+    lastAnswer.set(s, known);
+  }
+  return known.open ? 'open' : 'closed';
 }

@@ -1,7 +1,7 @@
 // Agents with their current load, for routing and the supervisor view. The load (live chats and the
 // latest assignment) lives on the agent row, kept exact by triggers on conversations (migration 006).
-import { sql } from 'kysely';
-import { pickAgent, type RoutableAgent, type RoutableConversation } from '../domain/routing.js';
+import { pickAgent, speaksAndKnows, type RoutableAgent, type RoutableConversation } from '../domain/routing.js';
+import { hot } from './hot.js';
 import { fromJson } from './json.js';
 import type { AgentRow } from './schema.js';
 import type { Tx } from './write-queue.js';
@@ -35,35 +35,22 @@ function jsonArrayHolds(value: string): string {
   return `%${JSON.stringify(value).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-const CANDIDATES = 8;
+// online, a free slot, a plausible skill and language (LIKE on the JSON arrays; it may also ignore
+// case, so the row is checked exactly below), least busy first, in pickAgent's order
+const BEST_AGENT =
+  "select id, name, skills, languages from agents where deleted_at is null and status = 'online' and active_chats < max_concurrent " +
+  `and (skills = '[]' or skills like ? escape '\\' or skills like '%"*"%') and (languages = '[]' or languages like ? escape '\\') ` +
+  'order by cast(active_chats as double precision) / max_concurrent, active_chats, last_assigned_at, id limit 1';
 
 /**
- * The agent auto-assignment gives a conversation to (domain/routing.ts pickAgent decides). Runs on
- * every handover: the database narrows and orders the candidates (online, a free slot, a plausible
- * skill and language, least busy first) so a few rows come back instead of every agent (each row read
- * costs microseconds), and pickAgent applies the exact rule to them.
+ * The agent auto-assignment gives a conversation to: what domain/routing.ts pickAgent would choose
+ * over every agent. Runs on every handover, so the database filters and orders and one row comes
+ * back (each row read costs microseconds); a LIKE false positive falls back to pickAgent.
  */
-export async function bestAgentFor(tx: Tx, conv: RoutableConversation): Promise<(RoutableAgent & { name: string }) | undefined> {
-  const rows = await tx
-    .selectFrom('agents')
-    .select(ROUTING_COLUMNS)
-    .where('deleted_at', 'is', null)
-    .where('status', '=', 'online')
-    .whereRef('active_chats', '<', 'max_concurrent')
-    .where((eb) => eb.or([eb('skills', '=', '[]'), sql<boolean>`skills like ${jsonArrayHolds(conv.skill ?? 'general')} escape '\\'`, eb('skills', 'like', '%"*"%')]))
-    .where((eb) => eb.or([eb('languages', '=', '[]'), sql<boolean>`languages like ${jsonArrayHolds(conv.language)} escape '\\'`]))
-    .orderBy(sql`cast(active_chats as double precision) / max_concurrent`)
-    .orderBy('active_chats')
-    .orderBy('last_assigned_at')
-    .orderBy('id')
-    .limit(CANDIDATES)
-    .execute();
-  const best = pickAgent(
-    rows.map((r) => ({ ...toRoutable(r), name: r.name })),
-    conv,
-  );
-  if (best || rows.length < CANDIDATES) return best;
-  // LIKE matched more than the exact rule (a skill differing in case) for all of them: decide over everyone
+export async function bestAgentFor(tx: Tx, conv: RoutableConversation): Promise<{ id: string; name: string } | undefined> {
+  const [row] = (await hot<Pick<AgentRow, 'id' | 'name' | 'skills' | 'languages'>>(tx, BEST_AGENT, [jsonArrayHolds(conv.skill ?? 'general'), jsonArrayHolds(conv.language)])).rows;
+  if (!row) return undefined;
+  if (speaksAndKnows({ skills: fromJson(row.skills, []), languages: fromJson(row.languages, []) }, conv)) return { id: row.id, name: row.name };
   return pickAgent(await routableAgents(tx), conv);
 }
 

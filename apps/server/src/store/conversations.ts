@@ -1,29 +1,11 @@
 // Conversation and message rows: reads, the row lock, seq allocation and appends.
 import type { Button, Card } from '@baton/proto';
-import { CompiledQuery, PostgresAdapter, type QueryResult } from 'kysely';
 import { newSortableId } from '../tokens.js';
 import type { Dialect } from './database.js';
 import type { ConversationRow, ConversationUpdate, MessageRow } from './schema.js';
 import type { Tx } from './write-queue.js';
 import { toJson } from './json.js';
-
-// The statements every message runs (read and lock the conversation, bump its seq, insert, find by
-// idempotency key) are written out once and run as compiled queries: building and compiling them with
-// Kysely's query builder on every call was ~10 % of the CPU at saturation. `?` placeholders; PostgreSQL
-// gets them numbered.
-const numbered = new Map<string, string>();
-function hot<R>(tx: Tx, text: string, parameters: readonly unknown[]): Promise<QueryResult<R>> {
-  let query = text;
-  if (tx.getExecutor().adapter instanceof PostgresAdapter) {
-    query = numbered.get(text) ?? '';
-    if (!query) {
-      let n = 0;
-      query = text.replace(/\?/g, () => `$${++n}`);
-      numbered.set(text, query);
-    }
-  }
-  return tx.executeQuery<R>(CompiledQuery.raw(query, parameters as unknown[]));
-}
+import { hot } from './hot.js';
 
 export async function findConversation(tx: Tx, id: string): Promise<ConversationRow | undefined> {
   return (await hot<ConversationRow>(tx, 'select * from conversations where id = ?', [id])).rows[0];
@@ -155,15 +137,12 @@ export async function recordEvent(
   e: { conversationId: string; type: string; agentId?: string | null; data?: unknown },
   now: number,
 ): Promise<void> {
-  await tx
-    .insertInto('conversation_events')
-    .values({
-      id: newSortableId(),
-      conversation_id: e.conversationId,
-      type: e.type,
-      agent_id: e.agentId ?? null,
-      data: e.data === undefined ? null : toJson(e.data),
-      created_at: now,
-    })
-    .execute();
+  await hot(tx, 'insert into conversation_events (id, conversation_id, type, agent_id, data, created_at) values (?, ?, ?, ?, ?, ?)', [
+    newSortableId(),
+    e.conversationId,
+    e.type,
+    e.agentId ?? null,
+    e.data === undefined ? null : toJson(e.data),
+    now,
+  ]);
 }
