@@ -4,7 +4,7 @@ import type { SendMessageBody } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentMessage } from '../presenters/conversation.js';
-import { findByIdempotencyKey, findConversation, insertMessage, takeSeqIfOpen, updateConversation } from '../store/conversations.js';
+import { findConversation, insertMessage, storeUserMessage, takeSeqIfOpen, updateConversation } from '../store/conversations.js';
 import type { Tx } from '../store/write-queue.js';
 import { fromJson } from '../store/json.js';
 import { commit, type AfterCommit } from './after-commit.js';
@@ -19,31 +19,24 @@ function sameMessage(a: { text: string | null; body: string | null }, b: SendMes
 export async function sendUserMessage(deps: Deps, conversationId: string, body: SendMessageBody, idempotencyKey?: string) {
   const attempt = () =>
     commit(deps, async (tx, out) => {
-      if (idempotencyKey) {
-        const existing = await findByIdempotencyKey(tx, conversationId, idempotencyKey);
-        if (existing) {
-          if (!sameMessage(existing, body)) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-          return { message: presentMessage(existing), duplicate: true };
-        }
-      }
       const now = deps.clock.now();
-      // the common case in one statement (seq taken, row locked, status read); a closed conversation
-      // reopens on the slow path
-      const open = await takeSeqIfOpen(tx, conversationId, now);
-      const seq = open ? open.last_seq : await reopenOrThrow(deps, tx, out, conversationId, now);
+      const input = {
+        conversationId,
+        authorType: 'user' as const,
+        text: body.text ?? null,
+        postback: 'postback' in body ? body.postback : undefined,
+        idempotencyKey: idempotencyKey ?? null,
+      };
+      // the common case in one go (duplicate check, seq taken with the row locked, insert); a closed
+      // conversation reopens on the slow path
+      const stored = await storeUserMessage(tx, deps.store.dialect, input, now);
+      if (stored.kind === 'duplicate') {
+        if (!sameMessage(stored.existing, body)) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+        return { message: presentMessage(stored.existing), duplicate: true };
+      }
+      const open = stored.kind === 'stored' ? stored.conversation : undefined;
+      const row = stored.kind === 'stored' ? stored.row : await insertMessage(tx, input, await reopenOrThrow(deps, tx, out, conversationId, now), now);
       const t = open ? mustTransition(open, 'user.message') : { effects: ['bot_answers'] };
-      const row = await insertMessage(
-        tx,
-        {
-          conversationId,
-          authorType: 'user',
-          text: body.text ?? null,
-          postback: 'postback' in body ? body.postback : undefined,
-          idempotencyKey: idempotencyKey ?? null,
-        },
-        seq,
-        now,
-      );
       deps.metrics.messages.inc({ author: 'user' });
       const message = presentMessage(row);
       out.publish({ type: 'message.created', conversationId, message, ...(idempotencyKey ? { clientMessageId: idempotencyKey } : {}) });

@@ -85,6 +85,75 @@ export async function storeBotTurn(
 
 /** Stores a message under a seq taken from its conversation (appendMessage, takeSeqIfOpen). */
 export async function insertMessage(tx: Tx, input: NewMessageInput, seq: number, now: number): Promise<MessageRow> {
+  const row = messageRow(input, seq, now);
+  await hot(
+    tx,
+    'insert into messages (id, conversation_id, seq, author_type, author_id, author_name, text, body, event, internal, idempotency_key, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [row.id, row.conversation_id, row.seq, row.author_type, row.author_id, row.author_name, row.text, row.body, row.event, row.internal, row.idempotency_key, row.created_at],
+  );
+  return row;
+}
+
+export type UserMessageOutcome =
+  | { kind: 'stored'; row: MessageRow; conversation: Pick<ConversationRow, 'status' | 'provider_id' | 'last_seq'> }
+  | { kind: 'duplicate'; existing: MessageRow }
+  /** closed, or no such conversation */
+  | { kind: 'closed' };
+
+// PostgreSQL: the duplicate check, the seq and the insert in ONE statement, so one round trip to the
+// server on the writer connection instead of three (data-modifying CTEs always run to completion)
+const USER_MESSAGE_PG = `
+with dup as (select id from messages where conversation_id = ? and idempotency_key = ?),
+conv as (
+  update conversations set last_seq = last_seq + 1, updated_at = ?
+  where id = ? and status <> 'closed' and not exists (select 1 from dup)
+  returning status, provider_id, last_seq
+),
+ins as (
+  insert into messages (id, conversation_id, seq, author_type, author_id, author_name, text, body, event, internal, idempotency_key, created_at)
+  select ?::text, ?::text, conv.last_seq, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::int, ?::text, ?::bigint from conv
+  returning seq
+)
+select (select id from dup) as dup_id, conv.status, conv.provider_id, conv.last_seq from (select 1) as one left join conv on true`;
+
+/** A user's message: refused as a duplicate of its idempotency key, stored with the next seq, or 'closed' (the caller reopens). */
+export async function storeUserMessage(tx: Tx, dialect: Dialect, input: NewMessageInput, now: number): Promise<UserMessageOutcome> {
+  const key = input.idempotencyKey ?? null;
+  if (dialect === 'postgres') {
+    const row = messageRow(input, 0, now);
+    const r = (
+      await hot<{ dup_id: string | null; status: string | null; provider_id: string | null; last_seq: number | null }>(tx, USER_MESSAGE_PG, [
+        input.conversationId,
+        key,
+        now,
+        input.conversationId,
+        row.id,
+        row.conversation_id,
+        row.author_type,
+        row.author_id,
+        row.author_name,
+        row.text,
+        row.body,
+        row.event,
+        row.internal,
+        row.idempotency_key,
+        row.created_at,
+      ])
+    ).rows[0]!;
+    if (r.dup_id !== null) return { kind: 'duplicate', existing: (await findByIdempotencyKey(tx, input.conversationId, key!))! };
+    if (r.status === null || r.last_seq === null) return { kind: 'closed' };
+    return { kind: 'stored', row: { ...row, seq: r.last_seq }, conversation: { status: r.status, provider_id: r.provider_id, last_seq: r.last_seq } };
+  }
+  if (key) {
+    const existing = await findByIdempotencyKey(tx, input.conversationId, key);
+    if (existing) return { kind: 'duplicate', existing };
+  }
+  const open = await takeSeqIfOpen(tx, input.conversationId, now);
+  if (!open) return { kind: 'closed' };
+  return { kind: 'stored', row: await insertMessage(tx, input, open.last_seq, now), conversation: open };
+}
+
+function messageRow(input: NewMessageInput, seq: number, now: number): MessageRow {
   const body: Record<string, unknown> = {};
   if (input.buttons?.length) body.buttons = input.buttons;
   if (input.cards?.length) body.cards = input.cards;
@@ -106,11 +175,6 @@ export async function insertMessage(tx: Tx, input: NewMessageInput, seq: number,
     idempotency_key: input.idempotencyKey ?? null,
     created_at: now,
   };
-  await hot(
-    tx,
-    'insert into messages (id, conversation_id, seq, author_type, author_id, author_name, text, body, event, internal, idempotency_key, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [row.id, row.conversation_id, row.seq, row.author_type, row.author_id, row.author_name, row.text, row.body, row.event, row.internal, row.idempotency_key, row.created_at],
-  );
   return row;
 }
 

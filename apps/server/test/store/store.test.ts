@@ -111,6 +111,28 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(texts).toEqual(['ok-1', 'ok-2']);
     });
 
+    it("stores a user's message in one go: next seq, duplicate by idempotency key, or 'closed'", async () => {
+      const { storeUserMessage } = await import('../../src/store/conversations.js');
+      await conversation(store, 'c-um');
+      const input = { conversationId: 'c-um', authorType: 'user' as const, text: 'hi', idempotencyKey: 'k-1' };
+      const first = await store.write.run((tx) => storeUserMessage(tx, store.dialect, input, 10));
+      expect(first).toMatchObject({ kind: 'stored', row: { seq: 1, text: 'hi', idempotency_key: 'k-1', created_at: 10 }, conversation: { status: 'bot', last_seq: 1 } });
+      const again = await store.write.run((tx) => storeUserMessage(tx, store.dialect, input, 11));
+      expect(again).toMatchObject({ kind: 'duplicate', existing: { seq: 1, text: 'hi' } });
+      const other = await store.write.run((tx) => storeUserMessage(tx, store.dialect, { ...input, idempotencyKey: null, text: 'second' }, 12));
+      expect(other).toMatchObject({ kind: 'stored', row: { seq: 2, text: 'second', idempotency_key: null } });
+      expect((await listMessages(store.db, 'c-um', { limit: 10, includeInternal: true })).map((m) => [m.seq, m.text])).toEqual([
+        [1, 'hi'],
+        [2, 'second'],
+      ]);
+      await store.write.run((tx) => tx.updateTable('conversations').set({ status: 'closed' }).where('id', '=', 'c-um').execute());
+      expect(await store.write.run((tx) => storeUserMessage(tx, store.dialect, { ...input, idempotencyKey: 'k-2' }, 13))).toEqual({ kind: 'closed' });
+      expect(await store.write.run((tx) => storeUserMessage(tx, store.dialect, { ...input, conversationId: 'nope' }, 13))).toEqual({ kind: 'closed' });
+      // nothing stored by the refused ones, and no seq taken
+      const conv = await store.db.selectFrom('conversations').select('last_seq').where('id', '=', 'c-um').executeTakeFirstOrThrow();
+      expect(conv.last_seq).toBe(2);
+    });
+
     it('refuses a second message with the same idempotency key in a conversation', async () => {
       await conversation(store, 'c-idem');
       await store.write.run((tx) => appendMessage(tx, { conversationId: 'c-idem', authorType: 'user', text: 'a', idempotencyKey: 'k1' }, 1));
