@@ -12,6 +12,7 @@ import * as m005 from './migrations/005-load-index.js';
 import * as m006 from './migrations/006-agent-load.js';
 import type { Database } from './schema.js';
 import { startCheckpointer } from './checkpointer.js';
+import { withPreparedStatements } from './pg-prepared.js';
 import { fileSync, GroupSync } from './group-sync.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -90,7 +91,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     pg.types.setTypeParser(20, (v: string) => Number(v));
     // without an 'error' listener, a dropped idle connection (even one the pool is closing) is an
     // uncaught exception that takes the process down
-    const pool = (max: number) => new pg.Pool({ connectionString: opts.databaseUrl, max }).on('error', (err) => opts.onIdleError?.(err));
+    const pool = (max: number) => withPreparedStatements(new pg.Pool({ connectionString: opts.databaseUrl, max }).on('error', (err) => opts.onIdleError?.(err)));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(opts.poolSize ?? 10) }) });
     // the group-commit writer has a connection of its own: under overload, reads queued in the shared
     // pool would otherwise stand between every batch and its connection (throughput collapsed to ~80/s)

@@ -1,4 +1,5 @@
 // One store suite, run against embedded SQLite and the machine's PostgreSQL.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage, findByIdempotencyKey, listMessages } from '../../src/store/conversations.js';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -268,6 +269,38 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe.skipIf(!pgOk)('store on postgres: prepared statements', () => {
+  it('runs queries as prepared statements and survives a table changed under one (another instance migrating)', async () => {
+    const db = await freshDatabase();
+    const store = await openStore({ dataDir: tempDir(), databaseUrl: db.url });
+    try {
+      const list = () => store.db.selectFrom('canned_responses').selectAll().execute();
+      expect(await list()).toEqual([]);
+      expect(await list()).toEqual([]);
+      // the writer has one connection: what it ran is prepared there
+      await store.write.run((tx) => tx.selectFrom('canned_responses').select('id').execute());
+      const prepared = await store.write.run((tx) =>
+        sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where statement like '%canned_responses%'`.execute(tx),
+      );
+      expect(prepared.rows[0]!.n).toBeGreaterThanOrEqual(1);
+      const { default: pg } = await import('pg');
+      const other = new pg.Client({ connectionString: db.url });
+      await other.connect();
+      await other.query("insert into canned_responses (id, shortcut, title, text, created_at, updated_at) values ('r1', 's', 't', 'x', 1, 1)");
+      await other.query('alter table canned_responses add column extra text');
+      await other.end();
+      // `select *` changed its result type under the prepared statement: answered anyway
+      expect((await list()).map((r) => r.id)).toEqual(['r1']);
+      expect((await list()).map((r) => r.id)).toEqual(['r1']);
+      // and inside a write transaction a failure is the caller's (the write queue retries the job)
+      expect(await store.write.run((tx) => tx.selectFrom('canned_responses').select('id').execute())).toEqual([{ id: 'r1' }]);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+});
 
 describe.skipIf(!pgOk)('store on postgres: connections dropped by the server', () => {
   it('an idle connection terminated by the server is reported, replaced, and does not crash the process', async () => {
