@@ -37,29 +37,45 @@ parentPort.on('message', (m) => {
 });
 `;
 
-export function startCheckpointer(file: string, opts: { intervalMs?: number; onError?: (message: string) => void } = {}): Checkpointer {
+export function startCheckpointer(file: string, opts: { intervalMs?: number; delayMs?: number; onError?: (message: string) => void } = {}): Checkpointer {
   const module = createRequire(import.meta.url).resolve('better-sqlite3');
+  let worker: Worker | undefined;
+  let stopped: Promise<void> | undefined;
+  // started a moment after the store opens: a worker thread's start-up would compete with the
+  // server's own (bot training) on small machines, and a fresh WAL needs no checkpoint yet
+  const delay = setTimeout(() => (worker = spawn(module, file, opts)), opts.delayMs ?? 2000);
+  delay.unref();
+  return {
+    stop() {
+      clearTimeout(delay);
+      stopped ??= worker ? stopWorker(worker) : Promise.resolve();
+      return stopped;
+    },
+  };
+}
+
+function spawn(module: string, file: string, opts: { intervalMs?: number; onError?: (message: string) => void }): Worker {
   const worker = new Worker(WORKER, { eval: true, workerData: { file, module, intervalMs: opts.intervalMs ?? 100 } });
   worker.unref();
-  let stopped: Promise<void> | undefined;
-  let exited = false;
-  worker.on('exit', () => (exited = true));
+  exited.set(worker, false);
+  worker.on('exit', () => exited.set(worker, true));
   worker.on('message', (m: { type: string; message?: string }) => {
     if (m.type === 'error') opts.onError?.(m.message ?? 'checkpoint failed');
   });
   worker.on('error', (err) => opts.onError?.(String(err)));
-  return {
-    stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        if (exited) return resolve();
-        const done = () => resolve();
-        worker.once('exit', done);
-        worker.on('message', (m: { type: string }) => {
-          if (m.type === 'stopped') void worker.terminate().then(done, done);
-        });
-        worker.postMessage('stop');
-      });
-      return stopped;
-    },
-  };
+  return worker;
+}
+
+const exited = new WeakMap<Worker, boolean>();
+
+function stopWorker(worker: Worker): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (exited.get(worker)) return resolve();
+    const done = () => resolve();
+    worker.once('exit', done);
+    worker.on('message', (m: { type: string }) => {
+      if (m.type === 'stopped') void worker.terminate().then(done, done);
+    });
+    worker.postMessage('stop');
+  });
 }
