@@ -22,7 +22,7 @@ describe('SQLite background checkpoints', () => {
         );
       }
       // ~400 rows of 2 KB are far below the writer's own threshold (10,000 pages): only the worker checkpoints
-      const deadline = Date.now() + 5000;
+      const deadline = Date.now() + 10_000;
       while (fs.statSync(dbFile).size <= before + 400 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(fs.statSync(dbFile).size).toBeGreaterThan(before + 400 * 1024);
       const [row] = (await sql<{ n: number }>`select count(*) as n from canned_responses`.execute(store.db)).rows;
