@@ -40,30 +40,28 @@ export async function up(db: Kysely<any>): Promise<void> {
     return;
   }
   // SQLite: a trigger per direction (an update that moves a chat fires both)
-  await sql`
-    create trigger conversations_load_leave after update of status, assignee_id on conversations
-    when old.status = 'agent' and old.assignee_id is not null
-    begin update agents set active_chats = active_chats - 1 where id = old.assignee_id; end
-  `.execute(db);
-  await sql`
-    create trigger conversations_load_join after update of status, assignee_id on conversations
-    when new.status = 'agent' and new.assignee_id is not null
-    begin
-      update agents set active_chats = active_chats + 1, last_assigned_at = max(last_assigned_at, coalesce(new.assigned_at, 0))
-      where id = new.assignee_id;
-    end
-  `.execute(db);
-  await sql`
-    create trigger conversations_load_insert after insert on conversations
-    when new.status = 'agent' and new.assignee_id is not null
-    begin
-      update agents set active_chats = active_chats + 1, last_assigned_at = max(last_assigned_at, coalesce(new.assigned_at, 0))
-      where id = new.assignee_id;
-    end
-  `.execute(db);
-  await sql`
-    create trigger conversations_load_delete after delete on conversations
-    when old.status = 'agent' and old.assignee_id is not null
-    begin update agents set active_chats = active_chats - 1 where id = old.assignee_id; end
-  `.execute(db);
+  const SLOT_CHANGES = 'update of status, assignee_id on conversations';
+  for (const [name, event] of [
+    ['conversations_load_leave', `after ${SLOT_CHANGES}`],
+    ['conversations_load_delete', 'after delete on conversations'],
+  ]) {
+    await sql`
+      create trigger ${sql.raw(name!)} ${sql.raw(event!)}
+      when old.status = 'agent' and old.assignee_id is not null
+      begin update agents set active_chats = active_chats - 1 where id = old.assignee_id; end
+    `.execute(db);
+  }
+  for (const [name, event] of [
+    ['conversations_load_join', `after ${SLOT_CHANGES}`],
+    ['conversations_load_insert', 'after insert on conversations'],
+  ]) {
+    await sql`
+      create trigger ${sql.raw(name!)} ${sql.raw(event!)}
+      when new.status = 'agent' and new.assignee_id is not null
+      begin
+        update agents set active_chats = active_chats + 1, last_assigned_at = max(last_assigned_at, coalesce(new.assigned_at, 0))
+        where id = new.assignee_id;
+      end
+    `.execute(db);
+  }
 }
