@@ -8,7 +8,7 @@ import { hot } from '../store/hot.js';
 import { clearTimer } from '../store/timers.js';
 import type { Tx } from '../store/write-queue.js';
 import type { AfterCommit } from './after-commit.js';
-import { announceConversation, announceQueue, systemLine } from './conversation-events.js';
+import { announceQueue, announceRow, systemLine } from './conversation-events.js';
 
 export async function claimForAgent(
   deps: Deps,
@@ -20,19 +20,11 @@ export async function claimForAgent(
 ): Promise<void> {
   const now = deps.clock.now();
   const fromStatus = conv.status;
-  // conditional on the state this command saw: of concurrent claims, exactly one updates the row
-  const r = await hot(
-    tx,
-    "update conversations set status = 'agent', assignee_id = ?, assignee_name = ?, assigned_at = ?, updated_at = ? where id = ? and status = ? and " +
-      (conv.assignee_id === null ? 'assignee_id is null' : 'assignee_id = ?'),
-    [agent.id, agent.name, now, now, conv.id, fromStatus, ...(conv.assignee_id === null ? [] : [conv.assignee_id])],
-  );
-  if (Number(r.numAffectedRows ?? 0) !== 1) throw new AppError('ALREADY_ASSIGNED');
-  await clearTimer(tx, conv.id);
   const requestedAt = fromJson<{ requestedAt?: number } | null>(conv.handover, null)?.requestedAt ?? conv.queued_at ?? now;
   const waitSeconds = fromStatus === 'offloaded' ? Math.max(0, Math.round((now - requestedAt) / 1000)) : null;
-  if (waitSeconds !== null) deps.metrics.waitSeconds.observe(waitSeconds);
   const transferred = fromStatus === 'agent';
+  // the line first, so the claimed row below already counts it (its view is announced as is); a
+  // refused claim rolls the line back with the transaction
   await systemLine(deps, tx, out, conv.id, {
     event: transferred ? 'conversation.transferred' : 'conversation.assigned',
     text: transferred ? `${agent.name} took over the conversation` : `${agent.name} joined the conversation`,
@@ -40,6 +32,19 @@ export async function claimForAgent(
     agentId: agent.id,
     data: { agentId: agent.id, agentName: agent.name, how, waitSeconds, skill: conv.skill, language: conv.language, from: conv.assignee_id },
   });
-  await announceConversation(tx, out, conv.id);
+  // conditional on the state this command saw: of concurrent claims, exactly one updates the row
+  const [claimed] = (
+    await hot<ConversationRow>(
+      tx,
+      "update conversations set status = 'agent', assignee_id = ?, assignee_name = ?, assigned_at = ?, updated_at = ? where id = ? and status = ? and " +
+        (conv.assignee_id === null ? 'assignee_id is null' : 'assignee_id = ?') +
+        ' returning *',
+      [agent.id, agent.name, now, now, conv.id, fromStatus, ...(conv.assignee_id === null ? [] : [conv.assignee_id])],
+    )
+  ).rows;
+  if (!claimed) throw new AppError('ALREADY_ASSIGNED');
+  await clearTimer(tx, conv.id);
+  if (waitSeconds !== null) deps.metrics.waitSeconds.observe(waitSeconds);
+  await announceRow(tx, out, claimed);
   if (fromStatus === 'offloaded') announceQueue(out, conv.skill);
 }

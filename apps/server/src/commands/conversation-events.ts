@@ -52,6 +52,12 @@ export async function systemLine(
 export async function announceConversation(tx: Tx, out: AfterCommit, id: string, queueChanged = true): Promise<ConversationRow> {
   const row = await findConversation(tx, id);
   if (!row) throw new AppError('CONVERSATION_NOT_FOUND');
+  return announceRow(tx, out, row, queueChanged);
+}
+
+/** Announces a row the caller has just read back as this transaction leaves it (UPDATE ... RETURNING). */
+export async function announceRow(tx: Tx, out: AfterCommit, row: ConversationRow, queueChanged = true): Promise<ConversationRow> {
+  const id = row.id;
   const view = presentConversation(row, { queue: await queueInfo(tx, row) });
   out.publish({ type: 'conversation.updated', conversationId: id, conversation: view });
   if (queueChanged) {
