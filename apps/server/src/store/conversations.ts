@@ -59,9 +59,22 @@ export async function appendMessage(tx: Tx, input: NewMessageInput, now: number)
  * (PostgreSQL) by the UPDATE that also answers with what the caller checks. Undefined when the
  * conversation is closed or unknown: the caller takes the slow path (reopen, or not found).
  */
-export async function takeSeqIfOpen(tx: Tx, conversationId: string, now: number): Promise<Pick<ConversationRow, 'status' | 'provider_id' | 'last_seq'> | undefined> {
-  const sql = "update conversations set last_seq = last_seq + 1, updated_at = ? where id = ? and status <> 'closed' returning status, provider_id, last_seq";
-  return (await hot<Pick<ConversationRow, 'status' | 'provider_id' | 'last_seq'>>(tx, sql, [now, conversationId])).rows[0];
+export async function takeSeqIfOpen(
+  tx: Tx,
+  conversationId: string,
+  now: number,
+  /** also undefined when a message with this idempotency key is already stored */
+  newKey?: string,
+): Promise<Pick<ConversationRow, 'status' | 'provider_id' | 'last_seq'> | undefined> {
+  type Open = Pick<ConversationRow, 'status' | 'provider_id' | 'last_seq'>;
+  if (newKey === undefined) {
+    const sql = "update conversations set last_seq = last_seq + 1, updated_at = ? where id = ? and status <> 'closed' returning status, provider_id, last_seq";
+    return (await hot<Open>(tx, sql, [now, conversationId])).rows[0];
+  }
+  const sql =
+    "update conversations set last_seq = last_seq + 1, updated_at = ? where id = ? and status <> 'closed' " +
+    'and not exists (select 1 from messages where conversation_id = ? and idempotency_key = ?) returning status, provider_id, last_seq';
+  return (await hot<Open>(tx, sql, [now, conversationId, conversationId, newKey])).rows[0];
 }
 
 /**
@@ -144,12 +157,12 @@ export async function storeUserMessage(tx: Tx, dialect: Dialect, input: NewMessa
     if (r.status === null || r.last_seq === null) return { kind: 'closed' };
     return { kind: 'stored', row: { ...row, seq: r.last_seq }, conversation: { status: r.status, provider_id: r.provider_id, last_seq: r.last_seq } };
   }
-  if (key) {
-    const existing = await findByIdempotencyKey(tx, input.conversationId, key);
-    if (existing) return { kind: 'duplicate', existing };
+  // the duplicate check rides in the UPDATE; only a refused one asks which it was
+  const open = await takeSeqIfOpen(tx, input.conversationId, now, key ?? undefined);
+  if (!open) {
+    const existing = key ? await findByIdempotencyKey(tx, input.conversationId, key) : undefined;
+    return existing ? { kind: 'duplicate', existing } : { kind: 'closed' };
   }
-  const open = await takeSeqIfOpen(tx, input.conversationId, now);
-  if (!open) return { kind: 'closed' };
   return { kind: 'stored', row: await insertMessage(tx, input, open.last_seq, now), conversation: open };
 }
 
