@@ -1,7 +1,7 @@
 // Durability through real process deaths: every message acknowledged before a SIGKILL is there after
 // a restart on the same data; SIGTERM finishes in-flight writes and exits 0; bad config exits non-zero.
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, createConversation, messages } from '../support/http.js';
+import { allMessages, call, createConversation } from '../support/http.js';
 import { freePort, runBaton, waitReady, type Proc } from '../support/process.js';
 import { tempDir } from '../support/temp.js';
 
@@ -62,7 +62,7 @@ describe('process lifecycle', () => {
 
     const { base: base2 } = await start(dataDir, port);
     for (const c of convs) {
-      const stored = await messages(base2, c.id, c.token);
+      const stored = await allMessages(base2, c.id, c.token);
       const byId = new Map(stored.map((m) => [m.id, m]));
       for (const a of acked.filter((x) => x.conversationId === c.id)) {
         const m = byId.get(a.id);
@@ -87,7 +87,7 @@ describe('process lifecycle', () => {
     const exit = await p.exited;
     expect(exit.code, p.output()).toBe(0);
     const { base: base2 } = await start(dataDir, port);
-    const ids = new Set((await messages(base2, c.conversation.id, c.token)).map((m) => m.id));
+    const ids = new Set((await allMessages(base2, c.conversation.id, c.token)).map((m) => m.id));
     for (const a of acked) expect(ids.has(a.id)).toBe(true);
   }, 120_000);
 

@@ -42,6 +42,16 @@ export async function messages(base: string, id: string, token: string, after = 
   return r.body.messages as Array<{ id: string; seq: number; author: { type: string; name?: string }; text?: string; buttons?: { title: string; payload: string }[]; event?: string }>;
 }
 
+/** Every message of a conversation, page after page (a page holds at most 500). */
+export async function allMessages(base: string, id: string, token: string) {
+  const all: Awaited<ReturnType<typeof messages>> = [];
+  for (;;) {
+    const page = await messages(base, id, token, all.at(-1)?.seq ?? 0);
+    all.push(...page);
+    if (page.length < 500) return all;
+  }
+}
+
 export async function login(base: string, email = 'admin@example.com', password = 'admin-password') {
   const r = await call(base, 'POST', '/api/v1/auth/login', { body: { email, password } });
   if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
