@@ -61,7 +61,9 @@ export async function sendUserMessage(deps: Deps, conversationId: string, body: 
 async function reopenOrThrow(deps: Deps, tx: Tx, out: AfterCommit, conversationId: string, now: number): Promise<number> {
   const conv = await lockOrThrow(deps, tx, conversationId);
   const t = mustTransition(conv, 'user.message');
-  if (!t.effects.includes('reopen')) throw new Error(`sendUserMessage: ${conv.status} conversation on the reopen path`);
+  // another instance reopened it between our statements: just take the next seq (a bot turn that
+  // should not speak is silenced by its own status check)
+  if (!t.effects.includes('reopen')) return (await takeSeqIfOpen(tx, conversationId, now))!.last_seq;
   await updateConversation(
     tx,
     conversationId,
