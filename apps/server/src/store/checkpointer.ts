@@ -19,16 +19,11 @@ const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.module);
 const db = new SQLite(workerData.file);
 db.pragma('busy_timeout = 1000');
-let busy = false;
 const timer = setInterval(() => {
-  if (busy) return;
-  busy = true;
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch (err) {
     parentPort.postMessage({ type: 'error', message: String(err && err.message || err) });
-  } finally {
-    busy = false;
   }
 }, workerData.intervalMs);
 parentPort.on('message', (m) => {
