@@ -34,13 +34,13 @@ export async function sendUserMessage(deps: Deps, conversationId: string, body: 
         if (!sameMessage(stored.existing, body)) throw new AppError('IDEMPOTENCY_KEY_REUSED');
         return { message: presentMessage(stored.existing), duplicate: true };
       }
-      const open = stored.kind === 'stored' ? stored.conversation : undefined;
-      const row = stored.kind === 'stored' ? stored.row : await insertMessage(tx, input, await reopenOrThrow(deps, tx, out, conversationId, now), now);
-      const t = open ? mustTransition(open, 'user.message') : { effects: ['bot_answers'] };
+      const open = stored.kind === 'stored' ? stored.conversation : await reopenOrThrow(deps, tx, out, conversationId, now);
+      const row = stored.kind === 'stored' ? stored.row : await insertMessage(tx, input, open.last_seq, now);
+      const t = mustTransition(open, 'user.message');
       deps.metrics.messages.inc({ author: 'user' });
       const message = presentMessage(row);
       out.publish({ type: 'message.created', conversationId, message, ...(idempotencyKey ? { clientMessageId: idempotencyKey } : {}) });
-      if (t.effects.includes('deliver_to_agent') && (await deps.providers.wants(tx, open?.provider_id ?? null, 'message.created'))) {
+      if (t.effects.includes('deliver_to_agent') && (await deps.providers.wants(tx, open.provider_id, 'message.created'))) {
         // an external provider gets the event built from the whole row
         const conv = (await findConversation(tx, conversationId))!;
         await providerEvent(deps, tx, out, conv, 'message.created', { message });
@@ -57,13 +57,15 @@ export async function sendUserMessage(deps: Deps, conversationId: string, body: 
   }
 }
 
-/** A message to a closed (or unknown) conversation: it reopens with the bot, then the message follows. Returns the message's seq. */
-async function reopenOrThrow(deps: Deps, tx: Tx, out: AfterCommit, conversationId: string, now: number): Promise<number> {
+/**
+ * A message to a closed (or unknown) conversation: it reopens with the bot, then the message follows.
+ * Returns the message's seq with the conversation as it now is (another instance may have reopened it
+ * between our statements: then the message just follows).
+ */
+async function reopenOrThrow(deps: Deps, tx: Tx, out: AfterCommit, conversationId: string, now: number) {
   const conv = await lockOrThrow(deps, tx, conversationId);
   const t = mustTransition(conv, 'user.message');
-  // another instance reopened it between our statements: just take the next seq (a bot turn that
-  // should not speak is silenced by its own status check)
-  if (!t.effects.includes('reopen')) return (await takeSeqIfOpen(tx, conversationId, now))!.last_seq;
+  if (!t.effects.includes('reopen')) return (await takeSeqIfOpen(tx, conversationId, now))!;
   await updateConversation(
     tx,
     conversationId,
@@ -72,7 +74,7 @@ async function reopenOrThrow(deps: Deps, tx: Tx, out: AfterCommit, conversationI
   );
   await systemLine(deps, tx, out, conversationId, { event: 'conversation.reopened', text: 'Conversation reopened', visibleToUser: false });
   await announceConversation(tx, out, conversationId);
-  return (await takeSeqIfOpen(tx, conversationId, now))!.last_seq;
+  return (await takeSeqIfOpen(tx, conversationId, now))!;
 }
 
 export function isUniqueViolation(err: unknown): boolean {

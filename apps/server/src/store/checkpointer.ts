@@ -37,42 +37,35 @@ parentPort.on('message', (m) => {
 export function startCheckpointer(file: string, opts: { intervalMs?: number; delayMs?: number; onError?: (message: string) => void } = {}): Checkpointer {
   const module = createRequire(import.meta.url).resolve('better-sqlite3');
   let worker: Worker | undefined;
+  let exited = false;
   let stopped: Promise<void> | undefined;
+  const spawn = () => {
+    worker = new Worker(WORKER, { eval: true, workerData: { file, module, intervalMs: opts.intervalMs ?? 1000 } });
+    worker.unref();
+    worker.on('exit', () => (exited = true));
+    worker.on('message', (m: { type: string; message?: string }) => {
+      if (m.type === 'error') opts.onError?.(m.message ?? 'checkpoint failed');
+    });
+    worker.on('error', (err) => opts.onError?.(String(err)));
+  };
   // started a moment after the store opens: a worker thread's start-up would compete with the
   // server's own (bot training) on small machines, and a fresh WAL needs no checkpoint yet
-  const delay = setTimeout(() => (worker = spawn(module, file, opts)), opts.delayMs ?? 2000);
+  const delay = setTimeout(spawn, opts.delayMs ?? 2000);
   delay.unref();
+  const stop = (w: Worker) =>
+    new Promise<void>((resolve) => {
+      if (exited) return resolve();
+      w.once('exit', () => resolve());
+      w.on('message', (m: { type: string }) => {
+        if (m.type === 'stopped') void w.terminate().then(() => resolve(), () => resolve());
+      });
+      w.postMessage('stop');
+    });
   return {
     stop() {
       clearTimeout(delay);
-      stopped ??= worker ? stopWorker(worker) : Promise.resolve();
+      stopped ??= worker ? stop(worker) : Promise.resolve();
       return stopped;
     },
   };
-}
-
-function spawn(module: string, file: string, opts: { intervalMs?: number; onError?: (message: string) => void }): Worker {
-  const worker = new Worker(WORKER, { eval: true, workerData: { file, module, intervalMs: opts.intervalMs ?? 1000 } });
-  worker.unref();
-  exited.set(worker, false);
-  worker.on('exit', () => exited.set(worker, true));
-  worker.on('message', (m: { type: string; message?: string }) => {
-    if (m.type === 'error') opts.onError?.(m.message ?? 'checkpoint failed');
-  });
-  worker.on('error', (err) => opts.onError?.(String(err)));
-  return worker;
-}
-
-const exited = new WeakMap<Worker, boolean>();
-
-function stopWorker(worker: Worker): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (exited.get(worker)) return resolve();
-    const done = () => resolve();
-    worker.once('exit', done);
-    worker.on('message', (m: { type: string }) => {
-      if (m.type === 'stopped') void worker.terminate().then(done, done);
-    });
-    worker.postMessage('stop');
-  });
 }
