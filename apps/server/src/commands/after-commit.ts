@@ -15,9 +15,17 @@ export class AfterCommit {
   readonly agentsFreed = new Set<string>();
   /** skills whose queue changed: positions are announced to everyone waiting */
   readonly queues = new Set<string | null>();
+  /** metric updates: counted once, when the transaction has committed (a rerun job or a rolled-back
+   * batch must not count twice or at all) */
+  readonly counts: Array<() => void> = [];
 
   publish(event: BusEvent): void {
     this.events.push(event);
+  }
+
+  /** a metric update to apply once the transaction has committed */
+  count(update: () => void): void {
+    this.counts.push(update);
   }
 
   /**
@@ -25,6 +33,7 @@ export class AfterCommit {
    * answer is a later commit, announced only once that one is durable).
    */
   flushCommitted(deps: Deps): void {
+    for (const count of this.counts) count();
     for (const c of this.botTurns) void deps.botTurns.schedule(c);
   }
 

@@ -64,7 +64,7 @@ export async function appendAgentMessage(deps: Deps, tx: Tx, out: AfterCommit, c
     },
     deps.clock.now(),
   );
-  deps.metrics.messages.inc({ author: body.internal ? 'note' : 'agent' });
+  out.count(() => deps.metrics.messages.inc({ author: body.internal ? 'note' : 'agent' }));
   const message = presentMessage(row);
   out.publish({ type: 'message.created', conversationId: conv.id, message });
   return message;

@@ -44,7 +44,7 @@ export async function claimForAgent(
   ).rows;
   if (!claimed) throw new AppError('ALREADY_ASSIGNED');
   await clearTimer(tx, conv.id);
-  if (waitSeconds !== null) deps.metrics.waitSeconds.observe(waitSeconds);
+  if (waitSeconds !== null) out.count(() => deps.metrics.waitSeconds.observe(waitSeconds));
   await announceRow(tx, out, claimed);
   if (fromStatus === 'offloaded') announceQueue(out, conv.skill);
 }

@@ -160,7 +160,7 @@ async function applyTurn(
       firstSeq + i,
       now,
     );
-    deps.metrics.messages.inc({ author: 'bot' });
+    out.count(() => deps.metrics.messages.inc({ author: 'bot' }));
     const message = presentMessage(row);
     out.publish({ type: 'message.created', conversationId: conv.id, message });
     if (conv.status === 'offloaded') await providerEvent(deps, tx, out, conv, 'message.created', { message });

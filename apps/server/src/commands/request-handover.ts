@@ -69,7 +69,7 @@ export async function requestHandover(deps: Deps, tx: Tx, out: AfterCommit, conv
     visibleToUser: false,
     data: { trigger: offload.trigger, reason: offload.reason, skill, language: conv.language, providerId: provider.id, dialog: offload.dialog },
   });
-  deps.metrics.handovers.inc({ trigger: offload.trigger, reason: offload.reason, provider: provider.id });
+  out.count(() => deps.metrics.handovers.inc({ trigger: offload.trigger, reason: offload.reason, provider: provider.id }));
   await providerEvent(deps, tx, out, { ...conv, provider_id: provider.id }, 'handover.requested', { handover });
   // desk routing in the same transaction: when someone can take it, the user is assigned at once
   const queued: ConversationRow = { ...conv, status: 'offloaded', skill, provider_id: provider.id, handover: toJson(handover), queued_at: now, assignee_id: null, assigned_at: null, tags: toJson(tags) };

@@ -37,7 +37,7 @@ export async function sendUserMessage(deps: Deps, conversationId: string, body: 
       const open = stored.kind === 'stored' ? stored.conversation : await reopenOrThrow(deps, tx, out, conversationId, now);
       const row = stored.kind === 'stored' ? stored.row : await insertMessage(tx, input, open.last_seq, now);
       const t = mustTransition(open, 'user.message');
-      deps.metrics.messages.inc({ author: 'user' });
+      out.count(() => deps.metrics.messages.inc({ author: 'user' }));
       const message = presentMessage(row);
       out.publish({ type: 'message.created', conversationId, message, ...(idempotencyKey ? { clientMessageId: idempotencyKey } : {}) });
       if (t.effects.includes('deliver_to_agent') && (await deps.providers.wants(tx, open.provider_id, 'message.created'))) {

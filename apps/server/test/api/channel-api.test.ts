@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/errors.js';
 import { OPERATIONS } from '../../src/http/openapi.js';
+import { sendUserMessage } from '../../src/commands/send-user-message.js';
 import { call, createConversation, messages } from '../support/http.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
@@ -149,6 +150,20 @@ describe('Channel API', () => {
 });
 
 describe('service endpoints', () => {
+  it('a message is counted once in the metrics even when its batch fails and each job runs again', async () => {
+    const { conversation } = await createConversation(s.url);
+    const userMessages = async () => (await s.baton.deps.metrics.messages.get()).values.find((v) => v.labels.author === 'user')?.value ?? 0;
+    const before = await userMessages();
+    // queued in one tick, so one batch: the failing job rolls it back and the two sends run again alone
+    const sends = [sendUserMessage(s.baton.deps, conversation.id, { text: 'one' }), sendUserMessage(s.baton.deps, conversation.id, { text: 'two' })];
+    const failing = s.baton.deps.store.write.run(async () => {
+      throw new Error('boom');
+    });
+    await Promise.all(sends);
+    await expect(failing).rejects.toThrow('boom');
+    expect((await userMessages()) - before).toBe(2);
+  });
+
   it('health, readiness and Prometheus metrics', async () => {
     expect((await call(s.url, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
     const ready = await call(s.url, 'GET', '/readyz');
