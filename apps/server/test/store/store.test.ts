@@ -2,7 +2,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage, findByIdempotencyKey, listMessages } from '../../src/store/conversations.js';
-import { openStore, type Store } from '../../src/store/database.js';
+import { objectRows, openStore, type Store } from '../../src/store/database.js';
+import { hot } from '../../src/store/hot.js';
 import { claimDueTimers, setTimer } from '../../src/store/timers.js';
 import { findByExternalId, providerState } from '../../src/providers/state.js';
 import type { Deps } from '../../src/deps.js';
@@ -269,6 +270,41 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe('SQLite rows built in JS (objectRows)', () => {
+  it('gives the same rows as better-sqlite3 builds itself: names, order, values, a later duplicate name wins', async () => {
+    const SQLite = (await import('better-sqlite3')).default;
+    const file = new SQLite(':memory:');
+    file.exec("create table a (id integer, name text, n real, b blob); insert into a values (1, 'x', 1.5, x'01'), (2, null, null, null)");
+    const text = 'select a.*, 7 as n, a2.name as name from a join a as a2 on a2.id = a.id order by a.id';
+    const expected = file.prepare(text).all();
+    const fast = objectRows(file.prepare(text));
+    expect(fast.all()).toEqual(expected);
+    expect(Object.keys(fast.all()[0] as object)).toEqual(Object.keys(expected[0] as object));
+    expect(fast.get()).toEqual(expected[0]);
+    expect([...fast.iterate()]).toEqual(expected);
+    expect(objectRows(file.prepare('select * from a where id = ?')).get(99)).toBeUndefined();
+    // statements that return nothing are left as they are
+    const insert = objectRows(file.prepare('insert into a (id) values (?)'));
+    expect(insert.run(3).changes).toBe(1);
+    file.close();
+  });
+
+  it('a hot statement inside a transaction sees the transaction and goes with its rollback', async () => {
+    const store = await openStore({ dataDir: tempDir() });
+    try {
+      await conversation(store, 'c-hot');
+      const trx = await store.db.startTransaction().execute();
+      await hot(trx, 'update conversations set last_seq = 41 where id = ?', ['c-hot']);
+      expect((await hot<{ last_seq: number }>(trx, 'select last_seq from conversations where id = ?', ['c-hot'])).rows).toEqual([{ last_seq: 41 }]);
+      await expect(hot(trx, 'select nope from conversations', [])).rejects.toThrow(/no such column/);
+      await trx.rollback().execute();
+      expect((await hot<{ last_seq: number }>(store.db, 'select last_seq from conversations where id = ?', ['c-hot'])).rows).toEqual([{ last_seq: 0 }]);
+    } finally {
+      await store.close();
+    }
+  });
+});
 
 describe.skipIf(!pgOk)('store on postgres: prepared statements', () => {
   it('runs queries as prepared statements and survives a table changed under one (another instance migrating)', async () => {
