@@ -61,9 +61,10 @@ function withStatementCache(file: SQLite.Database, max = 500): SQLite.Database {
   const cache = new Map<string, SQLite.Statement>();
   const prepare = file.prepare.bind(file);
   return new Proxy(file, {
-    get(target, prop, receiver) {
+    get(target, prop) {
       if (prop !== 'prepare') {
-        const v: unknown = Reflect.get(target, prop, receiver);
+        // getters too: native ones (inTransaction, open) need the real Database as `this`
+        const v: unknown = Reflect.get(target, prop);
         // native methods need the real Database as `this`, not the proxy
         return typeof v === 'function' ? v.bind(target) : v;
       }

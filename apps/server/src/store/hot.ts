@@ -2,10 +2,13 @@
 // as compiled queries: building and compiling them with Kysely's query builder on every call was
 // ~10 % of the CPU at saturation. `?` placeholders; PostgreSQL gets them numbered.
 //
-// On SQLite, inside a transaction, a hot statement goes straight to the connection's statement cache:
-// the transaction already holds Kysely's only connection (so nothing else can interleave), and
-// better-sqlite3 runs statements synchronously; Kysely's per-query path (connection provider, mutex,
-// result transform, several promise hops) cost more than the statement itself on this path.
+// On SQLite a hot statement goes straight to the connection's statement cache when that is safe: inside
+// a transaction (which already holds Kysely's only connection, so nothing else interleaves), or outside
+// one while no transaction is open on the connection (better-sqlite3 runs a statement synchronously, so
+// it sees committed rows only, as it would after waiting for Kysely's connection mutex). A read made
+// while a batch's transaction is open still waits for the connection through Kysely, so it never sees
+// uncommitted rows. Kysely's per-query path (connection provider, mutex, result transform, several
+// promise hops) cost more than the statement itself on these paths.
 import { CompiledQuery, PostgresAdapter, type DialectAdapter, type QueryResult } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type { Tx } from './write-queue.js';
@@ -28,9 +31,9 @@ export function hot<R>(tx: Tx, text: string, parameters: readonly unknown[]): Pr
       query = text.replace(/\?/g, () => `$${++n}`);
       numbered.set(text, query);
     }
-  } else if (tx.isTransaction) {
+  } else {
     const connection = connections.get(adapter);
-    if (connection) {
+    if (connection && (tx.isTransaction || !connection.inTransaction)) {
       try {
         const stmt = connection.prepare(text);
         return Promise.resolve({ rows: stmt.reader ? (stmt.all(parameters) as R[]) : (stmt.run(parameters), []) });

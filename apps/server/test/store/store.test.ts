@@ -290,7 +290,7 @@ describe('SQLite rows built in JS (objectRows)', () => {
     file.close();
   });
 
-  it('a hot statement inside a transaction sees the transaction and goes with its rollback', async () => {
+  it('a hot statement inside a transaction sees the transaction and goes with its rollback; one outside never sees it', async () => {
     const store = await openStore({ dataDir: tempDir() });
     try {
       await conversation(store, 'c-hot');
@@ -298,7 +298,15 @@ describe('SQLite rows built in JS (objectRows)', () => {
       await hot(trx, 'update conversations set last_seq = 41 where id = ?', ['c-hot']);
       expect((await hot<{ last_seq: number }>(trx, 'select last_seq from conversations where id = ?', ['c-hot'])).rows).toEqual([{ last_seq: 41 }]);
       await expect(hot(trx, 'select nope from conversations', [])).rejects.toThrow(/no such column/);
+      // a read outside the transaction waits for it instead of seeing its uncommitted rows
+      let outside: number | undefined;
+      const read = hot<{ last_seq: number }>(store.db, 'select last_seq from conversations where id = ?', ['c-hot']).then((r) => (outside = r.rows[0]!.last_seq));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(outside).toBeUndefined();
       await trx.rollback().execute();
+      await read;
+      expect(outside).toBe(0);
+      // with no transaction open it is answered at once, from committed rows
       expect((await hot<{ last_seq: number }>(store.db, 'select last_seq from conversations where id = ?', ['c-hot'])).rows).toEqual([{ last_seq: 0 }]);
     } finally {
       await store.close();
