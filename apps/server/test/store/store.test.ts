@@ -290,6 +290,18 @@ describe('SQLite rows built in JS (objectRows)', () => {
     file.close();
   });
 
+  it('the duplicate check of a user message is answered from the partial idempotency index (keys only)', async () => {
+    const store = await openStore({ dataDir: tempDir() });
+    try {
+      const plan = await sql<{ detail: string }>`explain query plan select 1 from messages where conversation_id = ${'c'} and idempotency_key = ${'k'}`.execute(store.db);
+      expect(plan.rows.map((r) => r.detail).join(' ')).toContain('messages_conv_idem_uq');
+      const index = await sql<{ sql: string }>`select sql from sqlite_master where name = 'messages_conv_idem_uq'`.execute(store.db);
+      expect(index.rows[0]!.sql).toMatch(/where "idempotency_key" is not null/i);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a hot statement inside a transaction sees the transaction and goes with its rollback; one outside never sees it', async () => {
     const store = await openStore({ dataDir: tempDir() });
     try {
