@@ -49,6 +49,8 @@ export async function startBaton(env: Record<string, string> = {}, dataDir = fs.
       RATE_LIMIT_MESSAGES_PER_MINUTE: '100000000',
       RATE_LIMIT_CONVERSATIONS_PER_MINUTE: '100000000',
       RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+      // BENCH_WRITE_LANES=1 compares PostgreSQL with a single write lane
+      ...(process.env.BENCH_WRITE_LANES ? { DATABASE_WRITE_LANES: process.env.BENCH_WRITE_LANES } : {}),
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

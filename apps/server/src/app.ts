@@ -79,6 +79,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     dataDir: config.dataDir,
     databaseUrl: config.DATABASE_URL,
     sqliteSynchronous: config.SQLITE_SYNCHRONOUS,
+    writeLanes: config.DATABASE_WRITE_LANES,
     onIdleError: (err) => log.warn({ err }, 'an idle PostgreSQL connection failed; the pool opens a new one'),
     onCheckpointError: (message) => log.warn({ message }, 'background WAL checkpoint failed; retrying'),
   });

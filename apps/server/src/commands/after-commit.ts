@@ -47,8 +47,11 @@ export class AfterCommit {
   }
 }
 
-/** Runs `fn` in the group-commit queue and announces its events after commit. */
-export async function commit<T>(deps: Deps, fn: (tx: Tx, out: AfterCommit) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` in the group-commit queue and announces its events after commit. `conversationId`: the
+ * conversation the command is about, so its commands keep their order in one write lane.
+ */
+export async function commit<T>(deps: Deps, fn: (tx: Tx, out: AfterCommit) => Promise<T>, conversationId?: string): Promise<T> {
   let out = new AfterCommit();
   const result = await deps.store.write.run(
     async (tx) => {
@@ -59,7 +62,7 @@ export async function commit<T>(deps: Deps, fn: (tx: Tx, out: AfterCommit) => Pr
       if (created.length && (await queueChannelMessages(deps, tx, created))) out.kicks.add('outbox');
       return r;
     },
-    () => out.flushCommitted(deps),
+    { committed: () => out.flushCommitted(deps), key: conversationId },
   );
   out.flush(deps);
   return result;

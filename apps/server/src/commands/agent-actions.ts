@@ -39,7 +39,7 @@ export async function acceptConversation(deps: Deps, agent: AgentRow, conversati
       }
     }
     await claimForAgent(deps, tx, out, conv, agent, 'accept');
-  });
+  }, conversationId);
 }
 
 export interface Actor {
@@ -77,7 +77,7 @@ export async function agentMessage(deps: Deps, agent: AgentRow, conversationId: 
     if (body.internal) assertCanView(agent, conv);
     else assertOwner(agent, conv);
     return appendAgentMessage(deps, tx, out, conv, agent, body);
-  });
+  }, conversationId);
 }
 
 export async function agentTyping(deps: Deps, agent: AgentRow, conversationId: string, on: boolean): Promise<void> {
@@ -121,7 +121,7 @@ export async function transferConversation(deps: Deps, agent: AgentRow, conversa
     announceQueue(out, to.skill);
     out.routed.add(conversationId);
     if (previous) out.agentsFreed.add(previous);
-  });
+  }, conversationId);
 }
 
 export async function assertDialog(deps: Deps, conversationId: string, dialog: string | undefined): Promise<void> {
@@ -172,7 +172,7 @@ export async function handBack(deps: Deps, agent: AgentRow, conversationId: stri
     const conv = await lockOrThrow(deps, tx, conversationId);
     assertOwnerOrSupervisor(agent, conv);
     await applyHandback(deps, tx, out, conv, agent, body);
-  });
+  }, conversationId);
 }
 
 export async function applyClose(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, actor: Actor) {
@@ -198,7 +198,7 @@ export async function closeConversation(deps: Deps, agent: AgentRow, conversatio
     if (!(conv.status === 'offloaded' && isSupervisor(agent))) assertOwnerOrSupervisor(agent, conv);
     await applyClose(deps, tx, out, conv, agent);
     await providerEvent(deps, tx, out, conv, 'conversation.closed', {});
-  });
+  }, conversationId);
 }
 
 export async function setAgentStatus(deps: Deps, agentId: string, status: 'online' | 'away' | 'offline') {

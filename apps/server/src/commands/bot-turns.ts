@@ -103,7 +103,7 @@ async function drain(deps: Deps, conversationId: string, state: { stopped: boole
       deps.log.error({ err, conversationId, work: work.kind }, 'bot runtime failed');
       turn = undefined;
     }
-    const applied = await commit(deps, (tx, out) => applyTurn(deps, tx, out, conv, work, turn, bot.definition.name ?? 'Bot'));
+    const applied = await commit(deps, (tx, out) => applyTurn(deps, tx, out, conv, work, turn, bot.definition.name ?? 'Bot'), conversationId);
     // an agent owns the conversation now: nothing more for the bot (a hand back schedules it again);
     // 'done': nothing was stored after the answered message (whatever comes later schedules its own run)
     if (applied === 'silenced' || applied === 'assigned' || applied === 'done') return;

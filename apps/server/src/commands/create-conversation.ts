@@ -71,7 +71,7 @@ export async function createConversation(deps: Deps, body: CreateConversationBod
         closed_at: null,
       })
       .execute();
-  });
+  }, id);
   // The welcome is part of creating: answer once it is stored, so the client finds it at seq 1.
   await deps.botTurns.schedule(id).catch((err) => deps.log.error({ err, conversationId: id }, 'welcome failed'));
   const row = await findConversation(deps.store.db, id);

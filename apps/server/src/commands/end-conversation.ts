@@ -14,5 +14,5 @@ export async function endConversationByUser(deps: Deps, conversationId: string):
     await updateConversation(tx, conversationId, { status: 'closed', closed_at: now, queued_at: null }, now);
     await systemLine(deps, tx, out, conversationId, { event: 'conversation.ended', text: 'The user ended the conversation', visibleToUser: false });
     await announceConversation(tx, out, conversationId);
-  });
+  }, conversationId);
 }

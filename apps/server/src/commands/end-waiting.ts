@@ -51,5 +51,5 @@ export async function endWaiting(
     await announceConversation(tx, out, conversationId);
     out.botTurns.add(conversationId);
     return { changed: true };
-  });
+  }, conversationId);
 }

@@ -65,7 +65,7 @@ export function createInboundActions(deps: Deps): InboundActions {
     async accepted(providerId, conversationId, agent) {
       await commit(deps, async (tx, out) => {
         await accept(tx, out, await own(deps, providerId, conversationId, tx), providerId, agent);
-      });
+      }, conversationId);
     },
     async message(providerId, conversationId, agent, body) {
       await commit(deps, async (tx, out) => {
@@ -74,7 +74,7 @@ export function createInboundActions(deps: Deps): InboundActions {
         if (conv.status === 'offloaded') conv = await accept(tx, out, conv, providerId, agent);
         if (conv.status !== 'agent') throw new AppError('NOT_WITH_AGENT');
         await appendAgentMessage(deps, tx, out, conv, actor(providerId, agent), body);
-      });
+      }, conversationId);
     },
     async typing(providerId, conversationId, agent, on) {
       const conv = await own(deps, providerId, conversationId);
@@ -92,14 +92,14 @@ export function createInboundActions(deps: Deps): InboundActions {
           return applyHandback(deps, tx, out, { ...conv, status: 'agent' }, actor(providerId, agent), body);
         }
         await applyHandback(deps, tx, out, conv, actor(providerId, agent), body);
-      });
+      }, conversationId);
     },
     async closed(providerId, conversationId, agent) {
       await commit(deps, async (tx, out) => {
         const conv = await own(deps, providerId, conversationId, tx);
         if (conv.status === 'closed' || conv.status === 'bot') return;
         await applyClose(deps, tx, out, conv, actor(providerId, agent));
-      });
+      }, conversationId);
     },
     async refused(providerId, conversationId, reason) {
       const conv = await own(deps, providerId, conversationId);

@@ -63,7 +63,7 @@ export async function routeConversation(deps: Deps, conversationId: string): Pro
       return await commit(deps, async (tx, out) => {
         const conv = await lockConversation(tx, deps.store.dialect, conversationId);
         return conv ? routeInTx(deps, tx, out, conv, rs) : undefined;
-      });
+      }, conversationId);
     } catch (err) {
       if (err instanceof AppError && err.code === 'ALREADY_ASSIGNED') return undefined;
       if (attempt === 2) throw err;
@@ -111,7 +111,7 @@ export async function overflow(deps: Deps, timer: TimerRow): Promise<void> {
     await announceConversation(tx, out, conv.id);
     announceQueue(out, conv.skill);
     return true;
-  });
+  }, timer.conversation_id);
   if (moved) await routeConversation(deps, timer.conversation_id);
 }
 

@@ -47,7 +47,7 @@ export async function sendUserMessage(deps: Deps, conversationId: string, body: 
       }
       if (t.effects.includes('bot_answers')) out.botTurns.add(conversationId);
       return { message, duplicate: false };
-    });
+    }, conversationId);
   try {
     return await attempt();
   } catch (err) {

@@ -25,8 +25,10 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** FULL: acknowledged writes survive a power loss (fsync, off the event loop); NORMAL: a process crash only */
   sqliteSynchronous?: 'FULL' | 'NORMAL';
-  /** PostgreSQL pool size */
+  /** PostgreSQL pool size (reads) */
   poolSize?: number;
+  /** PostgreSQL: write lanes, each a group-commit queue with a connection of its own (SQLite has one writer) */
+  writeLanes?: number;
   /** an idle PostgreSQL connection failed (server restart, failover, terminated backend); the pool replaces it */
   onIdleError?: (err: Error) => void;
   /** a background WAL checkpoint failed (SQLite); the next one retries */
@@ -118,6 +120,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   let durable: GroupSync | undefined;
   let closeFiles = async () => {};
   let stopBackground = async () => {};
+  let lanes = 1;
   if (opts.databaseUrl) {
     dialect = 'postgres';
     // loaded only for PostgreSQL: the embedded start does not pay for it
@@ -128,9 +131,11 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     // uncaught exception that takes the process down
     const pool = (max: number) => withPreparedStatements(new pg.Pool({ connectionString: opts.databaseUrl, max }).on('error', (err) => opts.onIdleError?.(err)));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(opts.poolSize ?? 10) }) });
-    // the group-commit writer has a connection of its own: under overload, reads queued in the shared
-    // pool would otherwise stand between every batch and its connection (throughput collapsed to ~80/s)
-    writer = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(1) }) });
+    // the group-commit writer has connections of its own (one per lane): under overload, reads queued in
+    // the shared pool would otherwise stand between every batch and its connection (throughput
+    // collapsed to ~80/s)
+    lanes = Math.max(1, opts.writeLanes ?? 4);
+    writer = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(lanes) }) });
   } else {
     dialect = 'sqlite';
     fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -159,7 +164,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     writer = db; // one connection: SQLite has a single writer anyway
   }
   await migrate(db, dialect);
-  const write = new WriteQueue(writer, durable);
+  const write = new WriteQueue(writer, durable, lanes);
   return {
     db,
     dialect,

@@ -10,14 +10,40 @@ import type { Database } from './schema.js';
 export type Tx = Transaction<Database> | Kysely<Database>;
 type Job<T> = { fn: (tx: Tx) => Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void; committed?: () => void };
 
+/** One group-commit queue with its own transaction (and, on PostgreSQL, its own connection). */
+interface Lane {
+  queue: Job<unknown>[];
+  running: boolean;
+}
+
+export interface JobOptions {
+  /**
+   * called as soon as the transaction has committed, possibly before the fsync: for work that only
+   * reads what was committed and whose own results wait for their own durability (a later commit is
+   * never on disk without the earlier ones: the WAL is written in order)
+   */
+  committed?: () => void;
+  /**
+   * what the job is about (a conversation id): jobs with the same key run in one lane, in the order
+   * they were queued; jobs without one run in the first lane
+   */
+  key?: string;
+}
+
 const MAX_BATCH = 256;
 // A job must never queue another job (it would wait for itself): use its transaction. This is not
 // checked at run time: an AsyncLocalStorage guard turned on promise hooks for the whole process, which
 // cost ~4 % of CPU on every promise; the test suite's timeouts catch such a hang.
 
+/** FNV-1a: spreads conversation ids over the lanes, the same lane for the same id */
+export function laneOf(key: string, lanes: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % lanes;
+}
+
 export class WriteQueue {
-  private queue: Job<unknown>[] = [];
-  private running = false;
+  private readonly lanes: Lane[];
   private idle: Array<() => void> = [];
   private closed = false;
   /** observability: batches committed and jobs in them */
@@ -30,46 +56,56 @@ export class WriteQueue {
   /** batches committed whose fsync has not finished */
   private syncing = new Set<Promise<void>>();
 
+  /**
+   * `lanes` > 1 (PostgreSQL only: each lane's transaction needs a connection of its own) runs that many
+   * batches at once, so one batch's round trips and commit no longer wait for another's; a
+   * conversation's jobs stay in one lane, in order. Lanes contend like separate instances do: row
+   * locks and conditional updates keep them consistent, and a batch that fails (a deadlock between
+   * lanes) reruns job by job.
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly durable?: GroupSync,
-  ) {}
+    lanes = 1,
+  ) {
+    this.lanes = Array.from({ length: Math.max(1, lanes) }, () => ({ queue: [], running: false }));
+  }
 
-  /**
-   * Queues a job. Its promise resolves once the commit is durable; `committed`, if given, is called as
-   * soon as the transaction has committed, possibly before the fsync: for work that only reads what
-   * was committed and whose own results wait for their own durability (a later commit is never on
-   * disk without the earlier ones: the WAL is written in order).
-   */
-  run<T>(fn: (tx: Tx) => Promise<T>, committed?: () => void): Promise<T> {
+  /** Queues a job. Its promise resolves once the commit is durable. */
+  run<T>(fn: (tx: Tx) => Promise<T>, opts: JobOptions = {}): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
+    const lane = this.lanes[opts.key === undefined || this.lanes.length === 1 ? 0 : laneOf(opts.key, this.lanes.length)]!;
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve, reject, committed } as Job<unknown>);
-      if (!this.running) {
-        this.running = true;
-        setImmediate(() => void this.loop());
+      lane.queue.push({ fn, resolve, reject, committed: opts.committed } as Job<unknown>);
+      if (!lane.running) {
+        lane.running = true;
+        setImmediate(() => void this.loop(lane));
       }
     });
+  }
+
+  private get busy(): boolean {
+    return this.lanes.some((l) => l.running || l.queue.length > 0);
   }
 
   /** resolves when every queued job has settled; new jobs are refused afterwards if close is true */
   async drain(close = true): Promise<void> {
     this.closed = close;
-    if (!this.running && this.queue.length === 0) {
+    if (!this.busy) {
       await Promise.all(this.syncing);
       return;
     }
     await new Promise<void>((r) => this.idle.push(r));
   }
 
-  private async loop(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
+  private async loop(lane: Lane): Promise<void> {
+    while (lane.queue.length > 0) {
+      const batch = lane.queue.splice(0, MAX_BATCH);
       await this.commit(batch);
     }
-    this.running = false;
+    lane.running = false;
     await Promise.all(this.syncing);
-    if (!this.running) for (const r of this.idle.splice(0)) r();
+    if (!this.busy) for (const r of this.idle.splice(0)) r();
   }
 
   private async commit(batch: Job<unknown>[]): Promise<void> {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage, findByIdempotencyKey, listMessages } from '../../src/store/conversations.js';
 import { objectRows, openStore, type Store } from '../../src/store/database.js';
 import { hot } from '../../src/store/hot.js';
+import { laneOf } from '../../src/store/write-queue.js';
 import { claimDueTimers, setTimer } from '../../src/store/timers.js';
 import { findByExternalId, providerState } from '../../src/providers/state.js';
 import type { Deps } from '../../src/deps.js';
@@ -96,6 +97,22 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const batches = store.write.stats.batches - before.batches;
       expect(store.write.stats.jobs - before.jobs).toBe(300);
       expect(batches).toBeLessThan(30);
+    });
+
+    it("keeps a conversation's jobs in the order they were queued, whatever lane they run in", async () => {
+      const ids = Array.from({ length: 8 }, (_, i) => `c-order-${i}`);
+      for (const id of ids) await conversation(store, id);
+      await Promise.all(
+        Array.from({ length: 240 }, (_, i) => {
+          const id = ids[i % ids.length]!;
+          return store.write.run((tx) => appendMessage(tx, { conversationId: id, authorType: 'user', text: String(i) }, 1), { key: id });
+        }),
+      );
+      for (const id of ids) {
+        const texts = (await listMessages(store.db, id, { limit: 100, includeInternal: true })).map((m) => Number(m.text));
+        expect(texts).toHaveLength(30);
+        expect(texts).toEqual([...texts].sort((a, b) => a - b));
+      }
     });
 
     it('a failing job rolls back alone; the others in its batch commit', async () => {
@@ -322,6 +339,41 @@ describe('SQLite rows built in JS (objectRows)', () => {
       expect((await hot<{ last_seq: number }>(store.db, 'select last_seq from conversations where id = ?', ['c-hot'])).rows).toEqual([{ last_seq: 0 }]);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe.skipIf(!pgOk)('store on postgres: write lanes', () => {
+  it('runs batches of different lanes at once, and drain waits for every lane', async () => {
+    const db = await freshDatabase();
+    const store = await openStore({ dataDir: tempDir(), databaseUrl: db.url, writeLanes: 2 });
+    try {
+      const keys = Array.from({ length: 20 }, (_, i) => `c-lane-${i}`);
+      const a = keys.find((k) => laneOf(k, 2) === 0)!;
+      const b = keys.find((k) => laneOf(k, 2) === 1)!;
+      await conversation(store, a);
+      await conversation(store, b);
+      // a's transaction stays open until b has committed: with one lane this would wait forever
+      let bDone!: () => void;
+      const bCommitted = new Promise<void>((r) => (bDone = r));
+      const first = store.write.run(
+        async (tx) => {
+          await appendMessage(tx, { conversationId: a, authorType: 'user', text: 'a' }, 1);
+          await Promise.race([bCommitted, new Promise((_, reject) => setTimeout(() => reject(new Error('lanes ran one after the other')), 5000))]);
+          return 'a';
+        },
+        { key: a },
+      );
+      const second = store.write.run((tx) => appendMessage(tx, { conversationId: b, authorType: 'user', text: 'b' }, 1), { key: b }).then(() => bDone());
+      await second;
+      let drained = false;
+      const drain = store.write.drain(false).then(() => (drained = true));
+      await expect(first).resolves.toBe('a');
+      await drain;
+      expect(drained).toBe(true);
+    } finally {
+      await store.close();
+      await db.drop();
     }
   });
 });
