@@ -36,7 +36,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!['migrate', 'create-admin', 'export'].includes(cmd ?? '')) return fail(USAGE);
   const config = loadConfig(process.env);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.DATABASE_URL, sqliteSynchronous: config.SQLITE_SYNCHRONOUS });
+  // one-off commands: one write lane is plenty
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.DATABASE_URL, sqliteSynchronous: config.SQLITE_SYNCHRONOUS, writeLanes: 1 });
   try {
     if (cmd === 'migrate') {
       console.log(`migrations applied (${store.dialect})`);
