@@ -3,7 +3,16 @@ import type { AgentConversation, Button, Card, Conversation, Handover, Message }
 import { fromJson } from '../store/json.js';
 import type { ConversationRow, MessageRow } from '../store/schema.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+// the rows of one commit share their timestamp: remember the last one formatted
+let lastMs = Number.NaN;
+let lastIso = '';
+const iso = (ms: number) => {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+};
 
 export interface QueueInfo {
   position: number | null;
