@@ -1,8 +1,10 @@
-// Group commit: every state change is a job; the jobs queued during one tick run in ONE transaction.
+// Group commit: every state change is a job; the jobs queued to a lane during one tick run in ONE
+// transaction (SQLite has one lane; PostgreSQL several, see the constructor).
 // If one job fails, the batch rolls back and each of its jobs runs again alone, so a failing job fails
 // alone (jobs must be safe to run twice: until the commit they only touch the transaction). A job's
 // promise resolves only after the transaction has committed (and, given a GroupSync, after the commit
-// is on disk), so whatever the caller acknowledges is durable. Batches are resolved in commit order.
+// is on disk), so whatever the caller acknowledges is durable. A lane's batches are resolved in commit
+// order.
 import type { Kysely, Transaction } from 'kysely';
 import type { GroupSync } from './group-sync.js';
 import type { Database } from './schema.js';
