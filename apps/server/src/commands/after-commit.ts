@@ -2,7 +2,7 @@
 // (group commit retries a failed batch job by job), so each run starts a fresh collector.
 import type { BusEvent } from '../bus/bus.js';
 import type { Deps } from '../deps.js';
-import type { Tx } from '../store/write-queue.js';
+import type { PreludeCall, Tx } from '../store/write-queue.js';
 import { queueChannelMessages } from './channels.js';
 import { announceQueueSoon } from './conversation-events.js';
 
@@ -49,20 +49,26 @@ export class AfterCommit {
 
 /**
  * Runs `fn` in the group-commit queue and announces its events after commit. `conversationId`: the
- * conversation the command is about, so its commands keep their order in one write lane.
+ * conversation the command is about, so its commands keep their order in one write lane. `prelude`: a
+ * first statement the store may run for several such commands at once; `fn` starts from its result.
  */
-export async function commit<T>(deps: Deps, fn: (tx: Tx, out: AfterCommit) => Promise<T>, conversationId?: string): Promise<T> {
+export async function commit<T, O = undefined>(
+  deps: Deps,
+  fn: (tx: Tx, out: AfterCommit, pre: O | undefined) => Promise<T>,
+  conversationId?: string,
+  prelude?: PreludeCall<unknown, O>,
+): Promise<T> {
   let out = new AfterCommit();
-  const result = await deps.store.write.run(
-    async (tx) => {
+  const result = await deps.store.write.run<T, O | undefined>(
+    async (tx, pre) => {
       out = new AfterCommit();
-      const r = await fn(tx, out);
+      const r = await fn(tx, out, pre);
       // messages for channel webhooks join the outbox in the same transaction
       const created = out.events.flatMap((e) => (e.type === 'message.created' ? [e.message] : []));
       if (created.length && (await queueChannelMessages(deps, tx, created))) out.kicks.add('outbox');
       return r;
     },
-    { committed: () => out.flushCommitted(deps), key: conversationId },
+    { committed: () => out.flushCommitted(deps), key: conversationId, prelude },
   );
   out.flush(deps);
   return result;

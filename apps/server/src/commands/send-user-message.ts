@@ -4,7 +4,7 @@ import type { SendMessageBody } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentMessage } from '../presenters/conversation.js';
-import { findConversation, insertMessage, storeUserMessage, takeSeqIfOpen, updateConversation } from '../store/conversations.js';
+import { findConversation, insertMessage, storeUserMessage, takeSeqIfOpen, updateConversation, userMessagesPg, type UserMessageOutcome } from '../store/conversations.js';
 import type { Tx } from '../store/write-queue.js';
 import { fromJson } from '../store/json.js';
 import { commit, type AfterCommit } from './after-commit.js';
@@ -17,37 +17,40 @@ function sameMessage(a: { text: string | null; body: string | null }, b: SendMes
 }
 
 export async function sendUserMessage(deps: Deps, conversationId: string, body: SendMessageBody, idempotencyKey?: string) {
-  const attempt = () =>
-    commit(deps, async (tx, out) => {
-      const now = deps.clock.now();
-      const input = {
-        conversationId,
-        authorType: 'user' as const,
-        text: body.text ?? null,
-        postback: 'postback' in body ? body.postback : undefined,
-        idempotencyKey: idempotencyKey ?? null,
-      };
-      // the common case in one go (duplicate check, seq taken with the row locked, insert); a closed
-      // conversation reopens on the slow path
-      const stored = await storeUserMessage(tx, deps.store.dialect, input, now);
-      if (stored.kind === 'duplicate') {
-        if (!sameMessage(stored.existing, body)) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-        return { message: presentMessage(stored.existing), duplicate: true };
-      }
-      const open = stored.kind === 'stored' ? stored.conversation : await reopenOrThrow(deps, tx, out, conversationId, now);
-      const row = stored.kind === 'stored' ? stored.row : await insertMessage(tx, input, open.last_seq, now);
-      const t = mustTransition(open, 'user.message');
-      out.count(() => deps.metrics.messages.inc({ author: 'user' }));
-      const message = presentMessage(row);
-      out.publish({ type: 'message.created', conversationId, message, ...(idempotencyKey ? { clientMessageId: idempotencyKey } : {}) });
-      if (t.effects.includes('deliver_to_agent') && (await deps.providers.wants(tx, open.provider_id, 'message.created'))) {
-        // an external provider gets the event built from the whole row
-        const conv = (await findConversation(tx, conversationId))!;
-        await providerEvent(deps, tx, out, conv, 'message.created', { message });
-      }
-      if (t.effects.includes('bot_answers')) out.botTurns.add(conversationId);
-      return { message, duplicate: false };
-    }, conversationId);
+  const input = {
+    conversationId,
+    authorType: 'user' as const,
+    text: body.text ?? null,
+    postback: 'postback' in body ? body.postback : undefined,
+    idempotencyKey: idempotencyKey ?? null,
+  };
+  // PostgreSQL: the user messages of a batch are stored by one statement before their jobs run (one
+  // round trip for all of them); SQLite stores each in its job (its statements cost no round trip)
+  const prelude = deps.store.dialect === 'postgres' ? { of: userMessagesPg, input: { input, now: deps.clock.now() } } : undefined;
+  const job = async (tx: Tx, out: AfterCommit, pre: UserMessageOutcome | undefined) => {
+    const now = deps.clock.now();
+    // the common case in one go (duplicate check, seq taken with the row locked, insert); a closed
+    // conversation reopens on the slow path
+    const stored = pre ?? (await storeUserMessage(tx, deps.store.dialect, input, now));
+    if (stored.kind === 'duplicate') {
+      if (!sameMessage(stored.existing, body)) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+      return { message: presentMessage(stored.existing), duplicate: true };
+    }
+    const open = stored.kind === 'stored' ? stored.conversation : await reopenOrThrow(deps, tx, out, conversationId, now);
+    const row = stored.kind === 'stored' ? stored.row : await insertMessage(tx, input, open.last_seq, now);
+    const t = mustTransition(open, 'user.message');
+    out.count(() => deps.metrics.messages.inc({ author: 'user' }));
+    const message = presentMessage(row);
+    out.publish({ type: 'message.created', conversationId, message, ...(idempotencyKey ? { clientMessageId: idempotencyKey } : {}) });
+    if (t.effects.includes('deliver_to_agent') && (await deps.providers.wants(tx, open.provider_id, 'message.created'))) {
+      // an external provider gets the event built from the whole row
+      const conv = (await findConversation(tx, conversationId))!;
+      await providerEvent(deps, tx, out, conv, 'message.created', { message });
+    }
+    if (t.effects.includes('bot_answers')) out.botTurns.add(conversationId);
+    return { message, duplicate: false };
+  };
+  const attempt = () => commit(deps, job, conversationId, prelude);
   try {
     return await attempt();
   } catch (err) {

@@ -3,9 +3,10 @@ import type { Button, Card } from '@baton/proto';
 import { newSortableId } from '../tokens.js';
 import type { Dialect } from './database.js';
 import type { ConversationRow, ConversationUpdate, MessageRow } from './schema.js';
-import type { Tx } from './write-queue.js';
+import type { Prelude, Tx } from './write-queue.js';
 import { toJson } from './json.js';
 import { hot } from './hot.js';
+import { UNPREPARED } from './pg-prepared.js';
 
 export async function findConversation(tx: Tx, id: string): Promise<ConversationRow | undefined> {
   return (await hot<ConversationRow>(tx, 'select * from conversations where id = ?', [id])).rows[0];
@@ -165,6 +166,69 @@ export async function storeUserMessage(tx: Tx, dialect: Dialect, input: NewMessa
   }
   return { kind: 'stored', row: await insertMessage(tx, input, open.last_seq, now), conversation: open };
 }
+
+// PostgreSQL: the user messages of consecutive jobs in a batch in ONE statement (a write-queue prelude):
+// duplicates by idempotency key, seqs in queue order per conversation (row_number after the bump of
+// last_seq by the conversation's count), inserts. One round trip for a batch instead of one per message;
+// a key repeated within the batch hits the unique index, the batch fails and its jobs rerun alone.
+// Planned on every execution (UNPREPARED): a plan cached while `messages` was small joined it by a
+// sequential scan and stayed so as the table grew (34 ms instead of 2 ms at 200,000 rows); planned with
+// its arrays and the table's current size, it always takes the indexes.
+const USER_MESSAGES_PG = `${UNPREPARED}
+with input as (
+  select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::bigint[])
+    with ordinality as t(id, conversation_id, author_type, author_id, author_name, text, body, event, idempotency_key, internal, created_at, ord)
+),
+dup as (
+  select i.ord, m.id as dup_id from input i join messages m on m.conversation_id = i.conversation_id and m.idempotency_key = i.idempotency_key
+),
+fresh as (select i.* from input i where not exists (select 1 from dup d where d.ord = i.ord)),
+counts as (select conversation_id, count(*)::int as n from fresh group by conversation_id),
+conv as (
+  update conversations c set last_seq = c.last_seq + counts.n, updated_at = ?
+  from counts where c.id = counts.conversation_id and c.status <> 'closed'
+  returning c.id, c.status, c.provider_id, c.last_seq, counts.n
+),
+numbered as (
+  select f.*, conv.status, conv.provider_id, (conv.last_seq - conv.n + row_number() over (partition by f.conversation_id order by f.ord))::int as seq
+  from fresh f join conv on conv.id = f.conversation_id
+),
+ins as (
+  insert into messages (id, conversation_id, seq, author_type, author_id, author_name, text, body, event, internal, idempotency_key, created_at)
+  select id, conversation_id, seq, author_type, author_id, author_name, text, body, event, internal, idempotency_key, created_at from numbered
+)
+select i.ord, d.dup_id, n.seq, n.status, n.provider_id from input i left join dup d on d.ord = i.ord left join numbered n on n.ord = i.ord order by i.ord`;
+
+/** User messages (PostgreSQL), several in one statement: each one's outcome as storeUserMessage gives it. */
+export const userMessagesPg: Prelude<{ input: NewMessageInput; now: number }, UserMessageOutcome> = {
+  async run(tx, items) {
+    const rows = items.map(({ input, now }) => messageRow(input, 0, now));
+    const column = <K extends keyof MessageRow>(k: K) => rows.map((r) => r[k]);
+    const cols = [
+      column('id'),
+      column('conversation_id'),
+      column('author_type'),
+      column('author_id'),
+      column('author_name'),
+      column('text'),
+      column('body'),
+      column('event'),
+      column('idempotency_key'),
+      column('internal'),
+      column('created_at'),
+    ];
+    const now = Math.max(...items.map((i) => i.now));
+    const out = await hot<{ ord: number; dup_id: string | null; seq: number | null; status: string | null; provider_id: string | null }>(tx, USER_MESSAGES_PG, [...cols, now]);
+    const outcomes: UserMessageOutcome[] = [];
+    for (const [k, r] of out.rows.entries()) {
+      const row = rows[k]!;
+      if (r.dup_id !== null) outcomes.push({ kind: 'duplicate', existing: (await findByIdempotencyKey(tx, row.conversation_id, row.idempotency_key!))! });
+      else if (r.seq === null || r.status === null) outcomes.push({ kind: 'closed' });
+      else outcomes.push({ kind: 'stored', row: { ...row, seq: r.seq }, conversation: { status: r.status, provider_id: r.provider_id, last_seq: r.seq } });
+    }
+    return outcomes;
+  },
+};
 
 function messageRow(input: NewMessageInput, seq: number, now: number): MessageRow {
   const body: Record<string, unknown> = {};

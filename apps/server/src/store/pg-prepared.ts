@@ -6,6 +6,12 @@
 import type pg from 'pg';
 
 const DML = /^\s*(select|insert|update|delete|with)\b/i;
+/**
+ * A statement that starts with this stays unnamed, so PostgreSQL plans it on every execution with its
+ * actual parameters and the tables' current sizes: for statements whose best plan depends on them (a
+ * generic plan made while a table was small can keep a sequential scan as the table grows).
+ */
+export const UNPREPARED = '/* planned per execution */';
 /** distinct statements named per process; beyond it (generated SQL gone wild) queries stay unnamed */
 const MAX_NAMED = 1000;
 // "cached plan must not change result type": a migration by another instance changed a table under a
@@ -17,6 +23,7 @@ export function withPreparedStatements(pool: pg.Pool): pg.Pool {
   const nameOf = (text: string): string | null => {
     let name = names.get(text);
     if (name === undefined) {
+      // (an UNPREPARED statement starts with its comment, so DML does not match it)
       name = DML.test(text) && names.size < MAX_NAMED ? `baton_${names.size + 1}` : null;
       names.set(text, name);
     }

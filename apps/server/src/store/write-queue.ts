@@ -10,7 +10,28 @@ import type { GroupSync } from './group-sync.js';
 import type { Database } from './schema.js';
 
 export type Tx = Transaction<Database> | Kysely<Database>;
-type Job<T> = { fn: (tx: Tx) => Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void; committed?: () => void };
+type Job<T> = {
+  fn: (tx: Tx, pre: unknown) => Promise<T>;
+  resolve: (v: T) => void;
+  reject: (e: unknown) => void;
+  committed?: () => void;
+  prelude?: PreludeCall<unknown, unknown>;
+};
+
+/**
+ * A first statement that several jobs in a row would each run for themselves, run once for all of them
+ * (one round trip instead of one each, on PostgreSQL): consecutive jobs of a batch with the same prelude
+ * get their inputs run together, in queue order, when the first of them is reached; each job then
+ * starts from its own result. `run` answers one result per input, in order.
+ */
+export interface Prelude<I, O> {
+  run(tx: Tx, inputs: I[]): Promise<O[]>;
+}
+
+export interface PreludeCall<I, O> {
+  of: Prelude<I, O>;
+  input: I;
+}
 
 /** One group-commit queue with its own transaction (and, on PostgreSQL, its own connection). */
 interface Lane {
@@ -31,6 +52,7 @@ export interface JobOptions {
    */
   key?: string;
 }
+
 
 const MAX_BATCH = 256;
 // A job must never queue another job (it would wait for itself): use its transaction. This is not
@@ -73,12 +95,15 @@ export class WriteQueue {
     this.lanes = Array.from({ length: Math.max(1, lanes) }, () => ({ queue: [], running: false }));
   }
 
-  /** Queues a job. Its promise resolves once the commit is durable. */
-  run<T>(fn: (tx: Tx) => Promise<T>, opts: JobOptions = {}): Promise<T> {
+  /**
+   * Queues a job. Its promise resolves once the commit is durable. With a prelude, the job starts
+   * from the prelude's result for its input (see Prelude); without one, `pre` is undefined.
+   */
+  run<T, O = undefined>(fn: (tx: Tx, pre: O) => Promise<T>, opts: JobOptions & { prelude?: PreludeCall<unknown, O> } = {}): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     const lane = this.lanes[opts.key === undefined || this.lanes.length === 1 ? 0 : laneOf(opts.key, this.lanes.length)]!;
     return new Promise<T>((resolve, reject) => {
-      lane.queue.push({ fn, resolve, reject, committed: opts.committed } as Job<unknown>);
+      lane.queue.push({ fn, resolve, reject, committed: opts.committed, prelude: opts.prelude } as Job<unknown>);
       if (!lane.running) {
         lane.running = true;
         setImmediate(() => void this.loop(lane));
@@ -117,7 +142,23 @@ export class WriteQueue {
       try {
         // no savepoint per job: two extra round trips per job cost PostgreSQL more than the rare
         // failure does; a job that throws rolls the batch back and each job is retried alone below
-        for (const job of batch) values.push(await job.fn(trx));
+        const pre: unknown[] = [];
+        let preluded = 0; // jobs before this index have their prelude's result
+        for (let i = 0; i < batch.length; i++) {
+          const of = batch[i]!.prelude?.of;
+          if (of && i >= preluded) {
+            let end = i + 1;
+            while (end < batch.length && batch[end]!.prelude?.of === of) end++;
+            const results = await of.run(
+              trx,
+              batch.slice(i, end).map((j) => j.prelude!.input),
+            );
+            if (results.length !== end - i) throw new Error(`prelude answered ${results.length} results for ${end - i} inputs`);
+            results.forEach((r, k) => (pre[i + k] = r));
+            preluded = end;
+          }
+          values.push(await batch[i]!.fn(trx, pre[i]));
+        }
         await trx.commit().execute();
       } catch (error) {
         await trx.rollback().execute().catch(() => undefined);

@@ -378,6 +378,65 @@ describe.skipIf(!pgOk)('store on postgres: write lanes', () => {
   });
 });
 
+describe('write-queue preludes', () => {
+  it('runs the prelude once for each run of consecutive jobs that share it, in queue order, and hands each job its result', async () => {
+    const store = await openStore({ dataDir: tempDir(), sqliteSynchronous: 'NORMAL' });
+    try {
+      const calls: number[][] = [];
+      const double = { run: async (_tx: unknown, inputs: number[]) => (calls.push(inputs), inputs.map((n) => n * 2)) };
+      const order: string[] = [];
+      const withPrelude = (n: number) => store.write.run(async (_tx, pre) => (order.push(`p${n}`), pre), { prelude: { of: double, input: n } });
+      const plain = (name: string) => store.write.run(async () => (order.push(name), name));
+      const results = await Promise.all([withPrelude(1), withPrelude(2), plain('x'), withPrelude(3), withPrelude(4), withPrelude(5)]);
+      expect(results).toEqual([2, 4, 'x', 6, 8, 10]);
+      expect(calls).toEqual([
+        [1, 2],
+        [3, 4, 5],
+      ]);
+      expect(order).toEqual(['p1', 'p2', 'x', 'p3', 'p4', 'p5']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe.skipIf(!pgOk)('store on postgres: the user messages of a batch in one statement', () => {
+  it('stores them in queue order per conversation, answers duplicates and closed conversations, and a key repeated in the batch reruns it job by job', async () => {
+    const { userMessagesPg } = await import('../../src/store/conversations.js');
+    const db = await freshDatabase();
+    const store = await openStore({ dataDir: tempDir(), databaseUrl: db.url, writeLanes: 1 });
+    try {
+      for (const id of ['c-b1', 'c-b2', 'c-b3']) await conversation(store, id);
+      await store.write.run((tx) => hot(tx, "update conversations set status = 'closed' where id = ?", ['c-b3']));
+      const msg = (conversationId: string, text: string, key: string | null) => ({ input: { conversationId, authorType: 'user' as const, text, idempotencyKey: key }, now: 7 });
+      await store.write.run((tx) => appendMessage(tx, { conversationId: 'c-b1', authorType: 'user', text: 'before', idempotencyKey: 'k-old' }, 1));
+      const inputs = [msg('c-b1', 'a1', 'k-a1'), msg('c-b2', 'b1', null), msg('c-b1', 'a2', 'k-a2'), msg('c-b1', 'again', 'k-old'), msg('c-b3', 'closed', 'k-c'), msg('c-b2', 'b2', 'k-b2')];
+      // as jobs: consecutive jobs with the prelude share one statement; each job starts from its outcome
+      const outcomes = await Promise.all(inputs.map((i) => store.write.run(async (_tx, pre) => pre, { prelude: { of: userMessagesPg, input: i } })));
+      expect(outcomes.map((o) => o!.kind)).toEqual(['stored', 'stored', 'stored', 'duplicate', 'closed', 'stored']);
+      expect(outcomes.map((o) => (o!.kind === 'stored' ? o!.row.seq : null))).toEqual([2, 1, 3, null, null, 2]);
+      expect(outcomes[3]).toMatchObject({ kind: 'duplicate', existing: { text: 'before', seq: 1 } });
+      expect(outcomes[0]).toMatchObject({ kind: 'stored', row: { text: 'a1', idempotency_key: 'k-a1', created_at: 7 }, conversation: { status: 'bot', last_seq: 2 } });
+      const texts = async (id: string) => (await listMessages(store.db, id, { limit: 10, includeInternal: true })).map((m) => `${m.seq}:${m.text}`);
+      expect(await texts('c-b1')).toEqual(['1:before', '2:a1', '3:a2']);
+      expect(await texts('c-b2')).toEqual(['1:b1', '2:b2']);
+      expect(await texts('c-b3')).toEqual([]);
+      // planned on every execution (a generic plan cached while the table was small kept a seq scan)
+      const named = await store.write.run((tx) => sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where statement like '%with ordinality%' and statement not like '%pg_prepared_statements%'`.execute(tx));
+      expect(named.rows[0]!.n).toBe(0);
+      const stats = { ...store.write.stats };
+      // the same key twice in one batch: the unique index refuses the statement, the batch reruns job by job
+      const twice = await Promise.all([msg('c-b2', 'x', 'k-x'), msg('c-b2', 'x', 'k-x')].map((i) => store.write.run(async (_tx, pre) => pre, { prelude: { of: userMessagesPg, input: i } })));
+      expect(twice.map((o) => o!.kind)).toEqual(['stored', 'duplicate']);
+      expect(store.write.stats.batches - stats.batches).toBe(2);
+      expect(await texts('c-b2')).toEqual(['1:b1', '2:b2', '3:x']);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+});
+
 describe.skipIf(!pgOk)('store on postgres: prepared statements', () => {
   it('runs queries as prepared statements and survives a table changed under one (another instance migrating)', async () => {
     const db = await freshDatabase();
