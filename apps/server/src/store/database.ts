@@ -66,9 +66,8 @@ function withStatementCache(file: SQLite.Database, max = 500): SQLite.Database {
   return new Proxy(file, {
     get(target, prop) {
       if (prop !== 'prepare') {
-        // getters too: native ones (inTransaction, open) need the real Database as `this`
+        // native methods and getters (inTransaction, open) need the real Database as `this`, not the proxy
         const v: unknown = Reflect.get(target, prop);
-        // native methods need the real Database as `this`, not the proxy
         return typeof v === 'function' ? v.bind(target) : v;
       }
       return (sql: string) => {

@@ -149,10 +149,7 @@ export class WriteQueue {
           if (of && i >= preluded) {
             let end = i + 1;
             while (end < batch.length && batch[end]!.prelude?.of === of) end++;
-            const results = await of.run(
-              trx,
-              batch.slice(i, end).map((j) => j.prelude!.input),
-            );
+            const results = await of.run(trx, batch.slice(i, end).map((j) => j.prelude!.input));
             if (results.length !== end - i) throw new Error(`prelude answered ${results.length} results for ${end - i} inputs`);
             results.forEach((r, k) => (pre[i + k] = r));
             preluded = end;
