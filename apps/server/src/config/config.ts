@@ -26,7 +26,7 @@ export const ConfigSchema = z.object({
   /** SQLite: FULL syncs the WAL on every (group) commit; NORMAL survives process crashes but not power loss */
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   /** PostgreSQL: group-commit write lanes, each with a connection of its own (a conversation's writes stay in one lane) */
-  DATABASE_WRITE_LANES: z.coerce.number().int().min(1).max(32).default(4),
+  DATABASE_WRITE_LANES: z.coerce.number().int().min(1).max(32).default(2),
   RATE_LIMIT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_CONVERSATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(20),

@@ -133,7 +133,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     // the group-commit writer has connections of its own (one per lane): under overload, reads queued in
     // the shared pool would otherwise stand between every batch and its connection (throughput
     // collapsed to ~80/s)
-    lanes = Math.max(1, opts.writeLanes ?? 4);
+    lanes = Math.max(1, opts.writeLanes ?? 2);
     writer = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(lanes) }) });
   } else {
     dialect = 'sqlite';
