@@ -11,6 +11,7 @@ import * as m004 from './migrations/004-provider-external-id.js';
 import * as m005 from './migrations/005-load-index.js';
 import * as m006 from './migrations/006-agent-load.js';
 import * as m007 from './migrations/007-idempotency-partial.js';
+import * as m008 from './migrations/008-routing-index.js';
 import type { Database } from './schema.js';
 import { startCheckpointer } from './checkpointer.js';
 import { withPreparedStatements } from './pg-prepared.js';
@@ -42,7 +43,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002, '003-channels': m003, '004-provider-external-id': m004, '005-load-index': m005, '006-agent-load': m006, '007-idempotency-partial': m007 };
+const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002, '003-channels': m003, '004-provider-external-id': m004, '005-load-index': m005, '006-agent-load': m006, '007-idempotency-partial': m007, '008-routing-index': m008 };
 
 class CodeMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

@@ -319,6 +319,19 @@ describe('SQLite rows built in JS (objectRows)', () => {
     }
   });
 
+  it('the best agent for a handover comes from the routing index, not a scan and sort of every agent', async () => {
+    const store = await openStore({ dataDir: tempDir() });
+    try {
+      const { BEST_AGENT } = await import('../../src/store/agents.js');
+      const plan = await sql<{ detail: string }>`${sql.raw(`explain query plan ${BEST_AGENT.replace(/\?/g, "'x'")}`)}`.execute(store.db);
+      const details = plan.rows.map((r) => r.detail).join(' | ');
+      expect(details).toContain('agents_routing_idx');
+      expect(details).not.toContain('TEMP B-TREE');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a hot statement inside a transaction sees the transaction and goes with its rollback; one outside never sees it', async () => {
     const store = await openStore({ dataDir: tempDir() });
     try {
