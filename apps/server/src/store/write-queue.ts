@@ -22,7 +22,8 @@ type Job<T> = {
  * A first statement that several jobs in a row would each run for themselves, run once for all of them
  * (one round trip instead of one each, on PostgreSQL): consecutive jobs of a batch with the same prelude
  * get their inputs run together, in queue order, when the first of them is reached; each job then
- * starts from its own result. `run` answers one result per input, in order.
+ * starts from its own result (so a job's own statements run after the whole group's prelude: as if the
+ * group's first statements had all come a little earlier). `run` answers one result per input, in order.
  */
 export interface Prelude<I, O> {
   run(tx: Tx, inputs: I[]): Promise<O[]>;
@@ -52,7 +53,6 @@ export interface JobOptions {
    */
   key?: string;
 }
-
 
 const MAX_BATCH = 256;
 // A job must never queue another job (it would wait for itself): use its transaction. This is not
