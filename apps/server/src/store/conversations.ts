@@ -114,50 +114,11 @@ export type UserMessageOutcome =
   /** closed, or no such conversation */
   | { kind: 'closed' };
 
-// PostgreSQL: the duplicate check, the seq and the insert in ONE statement, so one round trip to the
-// server on the writer connection instead of three (data-modifying CTEs always run to completion)
-const USER_MESSAGE_PG = `
-with dup as (select id from messages where conversation_id = ? and idempotency_key = ?),
-conv as (
-  update conversations set last_seq = last_seq + 1, updated_at = ?
-  where id = ? and status <> 'closed' and not exists (select 1 from dup)
-  returning status, provider_id, last_seq
-),
-ins as (
-  insert into messages (id, conversation_id, seq, author_type, author_id, author_name, text, body, event, internal, idempotency_key, created_at)
-  select ?::text, ?::text, conv.last_seq, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::int, ?::text, ?::bigint from conv
-  returning seq
-)
-select (select id from dup) as dup_id, conv.status, conv.provider_id, conv.last_seq from (select 1) as one left join conv on true`;
-
 /** A user's message: refused as a duplicate of its idempotency key, stored with the next seq, or 'closed' (the caller reopens). */
 export async function storeUserMessage(tx: Tx, dialect: Dialect, input: NewMessageInput, now: number): Promise<UserMessageOutcome> {
+  // PostgreSQL: the batched statement (userMessagesPg below), for this one message
+  if (dialect === 'postgres') return (await userMessagesPg.run(tx, [{ input, now }]))[0]!;
   const key = input.idempotencyKey ?? null;
-  if (dialect === 'postgres') {
-    const row = messageRow(input, 0, now);
-    const r = (
-      await hot<{ dup_id: string | null; status: string | null; provider_id: string | null; last_seq: number | null }>(tx, USER_MESSAGE_PG, [
-        input.conversationId,
-        key,
-        now,
-        input.conversationId,
-        row.id,
-        row.conversation_id,
-        row.author_type,
-        row.author_id,
-        row.author_name,
-        row.text,
-        row.body,
-        row.event,
-        row.internal,
-        row.idempotency_key,
-        row.created_at,
-      ])
-    ).rows[0]!;
-    if (r.dup_id !== null) return { kind: 'duplicate', existing: (await findByIdempotencyKey(tx, input.conversationId, key!))! };
-    if (r.status === null || r.last_seq === null) return { kind: 'closed' };
-    return { kind: 'stored', row: { ...row, seq: r.last_seq }, conversation: { status: r.status, provider_id: r.provider_id, last_seq: r.last_seq } };
-  }
   // the duplicate check rides in the UPDATE; only a refused one asks which it was
   const open = await takeSeqIfOpen(tx, input.conversationId, now, key ?? undefined);
   if (!open) {
