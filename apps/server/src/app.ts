@@ -1,5 +1,8 @@
 // buildApp(config, options) → a ready Baton instance (Fastify app + its dependencies). main.ts and
 // the tests both use it; nothing here reads process.env.
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -200,7 +203,19 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     }
   }, 30_000);
   heartbeat.unref();
-  app.websocketServer.on('connection', (ws) => {
+  // Connections that close() alone would wait for forever (see close): ones that never sent a
+  // byte (a browser's preconnect; Node reaps those by headersTimeout, which stops with listening), and
+  // WebSocket handshakes that came in too late to be upgraded (answered 503 on a response no HTTP
+  // server owns, so nothing ends their socket)
+  const sockets = new Set<Socket>();
+  const handshakes = new WeakSet<Duplex>();
+  app.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  app.server.prependListener('upgrade', (_req: IncomingMessage, socket: Duplex) => handshakes.add(socket));
+  app.websocketServer.on('connection', (ws, req: IncomingMessage) => {
+    handshakes.delete(req.socket);
     alive.add(ws);
     ws.on('pong', () => alive.add(ws));
   });
@@ -254,9 +269,22 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         state.closing = true;
         clearInterval(heartbeat);
         await step('http server and sockets', async () => {
-          // keep-alive connections that go idle during the close would otherwise hold it open
-          const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
-          await app.close().finally(() => clearInterval(sweep));
+          // keep-alive connections that go idle during the close would otherwise hold it open, and
+          // so would the unserved ones above
+          const sweep = setInterval(() => {
+            app.server.closeIdleConnections();
+            for (const socket of sockets) if (socket.bytesRead === 0 || handshakes.has(socket)) socket.destroy();
+          }, 50);
+          // a peer that never finishes its side of a close (or a request that never ends) gets half
+          // of the shutdown time, then its connection is cut so the store can still be closed cleanly
+          const deadline = setTimeout(() => {
+            log.warn({ connections: sockets.size }, 'shutdown: cutting the connections still open');
+            for (const socket of sockets) socket.destroy();
+          }, config.SHUTDOWN_TIMEOUT_MS / 2);
+          await app.close().finally(() => {
+            clearInterval(sweep);
+            clearTimeout(deadline);
+          });
         });
         agentSockets.close();
         await step('timers', () => timers.stop());
