@@ -133,13 +133,16 @@ export class BatonClient {
   }
 
   private async loadHistory(): Promise<void> {
-    if (!this.stored) return;
-    const conv = await this.api('GET', `/conversations/${this.stored.id}`);
+    const id = this.stored?.id;
+    if (!id) return;
+    const conv = await this.api('GET', `/conversations/${id}`);
+    // the user may have ended this conversation while the answer was on its way
+    if (this.stored?.id !== id) return;
     if (conv.status === 401 || conv.status === 403 || conv.status === 404) return this.forget();
     if (conv.status === 200) this.set({ conversation: conv.body.conversation });
     for (;;) {
-      const r = await this.api('GET', `/conversations/${this.stored.id}/messages?after=${this.synced}&limit=500`);
-      if (r.status !== 200) return;
+      const r = await this.api('GET', `/conversations/${id}/messages?after=${this.synced}&limit=500`);
+      if (r.status !== 200 || this.stored?.id !== id) return;
       const page = r.body.messages as Message[];
       this.synced = Math.max(this.synced, lastSeq(page));
       this.set({ messages: merge(this.state.messages, page) });
@@ -240,12 +243,11 @@ export class BatonClient {
         } catch {
           return this.retryLater(p, 'retrying');
         }
-        let r: Answer;
-        try {
-          r = await this.deliver(p);
-        } catch {
-          return this.retryLater(p, 'retrying');
-        }
+        const conversation = this.stored?.id;
+        const r = await this.deliver(p).catch(() => null);
+        // ended meanwhile: what was pending then was dropped with it, the new chat starts clean
+        if (this.stored?.id !== conversation) continue;
+        if (!r) return this.retryLater(p, 'retrying');
         if (r.status === 201 || r.status === 200) {
           this.set({ pending: this.state.pending.filter((x) => x.key !== p.key), messages: merge(this.state.messages, [r.body.message]), notice: null, ended: false });
           this.save();
@@ -322,9 +324,11 @@ export class BatonClient {
 
   /** The user ends the chat: closed on the server, forgotten here; the next message starts anew. */
   async end(): Promise<void> {
-    if (this.stored) await this.api('POST', `/conversations/${this.stored.id}/end`).catch(() => undefined);
+    // forgotten at once, so that what the user types next already starts the new conversation
+    const old = this.stored;
     this.forget();
     this.set({ ended: true, pending: [], connection: 'idle' });
     this.save();
+    if (old) await this.api('POST', `/conversations/${old.id}/end`, undefined, { authorization: `Bearer ${old.token}` }).catch(() => undefined);
   }
 }
