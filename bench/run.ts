@@ -45,9 +45,12 @@ function record(row: Row) {
   console.log(`${row.pass ? 'PASS' : 'MISS'}  ${row.scenario}: ${row.value}${ratio}  (target ${row.target})`);
 }
 
+/** the baseline's concurrency: 20 pairs with 4 messages in flight each */
+const BASELINE = { pairs: 20, inFlight: 4 };
+
 async function main() {
   console.log('baseline: raw ws relay …');
-  const baseline = await rawRelayBaseline({ pairs: 20, seconds: SECONDS, inFlight: 4 });
+  const baseline = await rawRelayBaseline({ ...BASELINE, seconds: SECONDS });
   writeResult('baseline-relay', baseline);
   console.log(`  ${baseline.msgsPerSec} msg/s, p99 ${baseline.latency.p99} ms`);
   rows.push({ scenario: 'raw ws relay (baseline)', value: `${baseline.msgsPerSec} msg/s, p99 ${baseline.latency.p99} ms`, target: '—', pass: true, ratio: 1 });
@@ -59,11 +62,11 @@ async function main() {
     try {
       // the user sends on their socket (message.send, acknowledged once durable); POST /messages is
       // measured beside it for reference
-      const r = await relayThroughput(b, { pairs: 20, seconds: SECONDS, inFlight: 4, via: 'ws' });
+      const r = await relayThroughput(b, { ...BASELINE, seconds: SECONDS, via: 'ws' });
       const ratio = r.msgsPerSec / baseline.msgsPerSec;
       writeResult(`relay-${store}`, { ...r, ratio });
       record({ scenario: `user→agent relay, persisted + pushed (${store})`, value: `${r.msgsPerSec} msg/s, p99 ${r.latency.p99} ms`, ratio, target: '≥ 0.35×', pass: ratio >= 0.35 });
-      const http = await relayThroughput(b, { pairs: 20, seconds: SECONDS, inFlight: 4, via: 'http' });
+      const http = await relayThroughput(b, { ...BASELINE, seconds: SECONDS, via: 'http' });
       writeResult(`relay-${store}-http`, { ...http, ratio: http.msgsPerSec / baseline.msgsPerSec });
       record({ scenario: `same, user sending with POST /messages (${store})`, value: `${http.msgsPerSec} msg/s, p99 ${http.latency.p99} ms`, ratio: http.msgsPerSec / baseline.msgsPerSec, target: '— (reference)', pass: true });
       const fixed = await relayAtRate(b, { pairs: 50, seconds: 5, rate: 5000, via: 'ws' });
@@ -78,7 +81,9 @@ async function main() {
   if (want('bot')) {
     const b = await startBaton();
     try {
-      const r = await botTurns(b, { users: 40, seconds: SECONDS });
+      // as many users, each with one question in flight, as the baseline has messages in flight:
+      // the ratio compares the two at the same concurrency
+      const r = await botTurns(b, { users: BASELINE.pairs * BASELINE.inFlight, seconds: SECONDS });
       const ratio = r.turnsPerSec / baseline.msgsPerSec;
       writeResult('bot-turns', { ...r, ratio });
       record({ scenario: 'bot turns (message → NLU → dialog → reply persisted + pushed)', value: `${r.turnsPerSec} turns/s, p99 ${r.latency.p99} ms`, ratio, target: '≥ 0.10×', pass: ratio >= 0.1 });
@@ -119,7 +124,7 @@ async function main() {
     const one = await startBaton(env);
     let single = 0;
     try {
-      single = (await relayThroughput(one, { pairs: 20, seconds: SECONDS, inFlight: 4, via: 'ws' })).msgsPerSec;
+      single = (await relayThroughput(one, { ...BASELINE, seconds: SECONDS, via: 'ws' })).msgsPerSec;
     } finally {
       await one.stop();
     }
@@ -128,7 +133,7 @@ async function main() {
     try {
       // agents' sockets are on B, users send on sockets to A or B in turn: half of the messages
       // cross Redis, and both instances write to the same PostgreSQL
-      const r = await relayThroughput(a, { pairs: 20, seconds: SECONDS, inFlight: 4, via: 'ws', wsBase: b.url.replace(/^http/, 'ws'), sendVia: (i) => (i % 2 ? a.url : b.url) });
+      const r = await relayThroughput(a, { ...BASELINE, seconds: SECONDS, via: 'ws', wsBase: b.url.replace(/^http/, 'ws'), sendVia: (i) => (i % 2 ? a.url : b.url) });
       const ratio = r.msgsPerSec / single;
       writeResult('two-instances', { single, two: r.msgsPerSec, ratio, latency: r.latency });
       record({ scenario: 'two instances through Redis vs one (PostgreSQL)', value: `${r.msgsPerSec} vs ${single} msg/s`, ratio, target: '≥ 0.8× one instance', pass: ratio >= 0.8 });
