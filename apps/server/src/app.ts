@@ -1,6 +1,6 @@
 // buildApp(config, options) → a ready Baton instance (Fastify app + its dependencies). main.ts and
 // the tests both use it; nothing here reads process.env.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import fs from 'node:fs';
@@ -216,6 +216,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   app.server.prependListener('upgrade', (_req: IncomingMessage, socket: Duplex) => handshakes.add(socket));
   app.websocketServer.on('connection', (ws, req: IncomingMessage) => {
     handshakes.delete(req.socket);
+    // the handshake's response object would stay on the socket for as long as it is open, and with it
+    // the request, its Fastify request and reply and their logger (see also socket-routes.ts)
+    const socket = req.socket as Socket & { _httpMessage?: ServerResponse | null };
+    socket._httpMessage?.detachSocket(socket);
     alive.add(ws);
     ws.on('pong', () => alive.add(ws));
   });

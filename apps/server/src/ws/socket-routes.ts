@@ -40,7 +40,17 @@ export function registerSocketRoutes(app: FastifyInstance, deps: Deps, hub: Hub,
     messagesAfter: (id, after, limit) => listConversationMessages(deps, id, { after, limit }, true),
   };
 
+  // @fastify/websocket's own 'error' listener holds the handshake's request and reply (with their
+  // logger) for as long as the socket is open: replaced by one holding nothing. With the response
+  // detached from the socket (app.ts), an idle socket holds 5.5–6 KB instead of 8.5–9.2 KB
+  function onSocketError(this: WebSocket, err: Error) {
+    deps.log.debug({ err }, 'socket error');
+    this.terminate();
+  }
+
   app.get('/api/v1/ws', { websocket: true }, async (socket, req) => {
+    socket.removeAllListeners('error');
+    socket.on('error', onSocketError);
     const token = (req.query as { token?: string }).token;
     const send = eventSender(socket);
     // listen at once: a client may send `resume` before authentication has finished

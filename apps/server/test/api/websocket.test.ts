@@ -1,4 +1,5 @@
 // WebSocket pushes and resume: after a reconnect a client gets exactly what it missed.
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createConversation, messages } from '../support/http.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
@@ -20,6 +21,24 @@ describe('WebSocket', () => {
     await sock.waitFor((e) => e.some((x) => x.type === 'error'));
     expect(sock.events[0]).toMatchObject({ type: 'error', error: { code: 'UNAUTHORIZED' } });
     await waitFor(() => sock.closed, 5000, 'close');
+  });
+
+  it('a malformed frame closes that socket only; the server carries on', async () => {
+    const { token } = await createConversation(s.url);
+    // a handshake by hand, then a frame a client must never send (unmasked): the server's socket
+    // errors, and its error listener (ours, replacing the library's) cuts the connection
+    const raw = net.connect(s.port, '127.0.0.1');
+    let received = '';
+    raw.on('data', (d) => (received += d.toString('latin1')));
+    raw.on('error', () => undefined);
+    raw.write(`GET /api/v1/ws?token=${token} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    await waitFor(() => received.includes('101 Switching Protocols'), 5000, 'upgrade');
+    raw.write(Buffer.from([0x81, 0x02, 0x68, 0x69]));
+    await waitFor(() => raw.closed, 5000, 'the server to cut the connection');
+    const sock = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${token}`);
+    sock.send({ type: 'ping' });
+    await sock.waitFor((e) => e.some((x) => x.type === 'pong'));
+    await sock.close();
   });
 
   it('resume after 0 replays the history, then live messages arrive in seq order', async () => {
