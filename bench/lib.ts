@@ -30,14 +30,21 @@ export interface BatonProcess {
   dataDir: string;
   stop(): Promise<void>;
   rssKb(): number;
+  /** a full GC in the server (started with `{ gc: true }`), resolved once it is done */
+  gc(): Promise<void>;
 }
 
-export async function startBaton(env: Record<string, string> = {}, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-'))): Promise<BatonProcess & { readyMs: number }> {
+export async function startBaton(
+  env: Record<string, string> = {},
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-')),
+  opts: { gc?: boolean } = {},
+): Promise<BatonProcess & { readyMs: number }> {
   if (!fs.existsSync(MAIN)) throw new Error('build first: npm run build');
   const port = await freePort();
   const started = Date.now();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  if (opts.gc) nodeArgs.push('--expose-gc', '--import', fileURLToPath(new URL('./gc-on-signal.mjs', import.meta.url)));
   const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -84,6 +91,17 @@ export async function startBaton(env: Record<string, string> = {}, dataDir = fs.
         return 0;
       }
     },
+    gc: () =>
+      new Promise<void>((resolve, reject) => {
+        if (!opts.gc) return reject(new Error('start the server with { gc: true }'));
+        const seen = err.length;
+        const check = setInterval(() => {
+          if (!err.slice(seen).includes('bench-gc-done')) return;
+          clearInterval(check);
+          resolve();
+        }, 10);
+        child.kill('SIGUSR2');
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
