@@ -129,13 +129,15 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     pg.types.setTypeParser(20, (v: string) => Number(v));
     // without an 'error' listener, a dropped idle connection (even one the pool is closing) is an
     // uncaught exception that takes the process down
-    const pool = (max: number) => withPreparedStatements(new pg.Pool({ connectionString: opts.databaseUrl, max }).on('error', (err) => opts.onIdleError?.(err)));
+    const pool = (max: number, pipeline = false) =>
+      withPreparedStatements(new pg.Pool({ connectionString: opts.databaseUrl, max, ...{ pipeline } }).on('error', (err) => opts.onIdleError?.(err)));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(opts.poolSize ?? 10) }) });
     // the group-commit writer has connections of its own (one per lane): under overload, reads queued in
     // the shared pool would otherwise stand between every batch and its connection (throughput
     // collapsed to ~80/s)
     lanes = Math.max(1, opts.writeLanes ?? 2);
-    writer = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(lanes) }) });
+    // the writer's connections pipeline: a batch's BEGIN goes out with its first statement (WriteQueue)
+    writer = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(lanes, true) }) });
   } else {
     dialect = 'sqlite';
     fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -164,7 +166,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     writer = db; // one connection: SQLite has a single writer anyway
   }
   await migrate(db, dialect);
-  const write = new WriteQueue(writer, durable, lanes);
+  const write = new WriteQueue(writer, durable, lanes, dialect === 'postgres');
   return {
     db,
     dialect,

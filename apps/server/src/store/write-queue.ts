@@ -5,7 +5,7 @@
 // promise resolves only after the transaction has committed (and, given a GroupSync, after the commit
 // is on disk), so whatever the caller acknowledges is durable. A lane's batches are resolved in commit
 // order.
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { GroupSync } from './group-sync.js';
 import type { Database } from './schema.js';
 
@@ -91,6 +91,11 @@ export class WriteQueue {
     private readonly db: Kysely<Database>,
     private readonly durable?: GroupSync,
     lanes = 1,
+    /**
+     * the connections pipeline (node-postgres `pipeline: true`): a batch's BEGIN then goes out with its
+     * first statement instead of taking a round trip of its own
+     */
+    private readonly pipelined = false,
   ) {
     this.lanes = Array.from({ length: Math.max(1, lanes) }, () => ({ queue: [], running: false }));
   }
@@ -137,29 +142,49 @@ export class WriteQueue {
 
   private async commit(batch: Job<unknown>[]): Promise<void> {
     const values: unknown[] = [];
-    try {
-      const trx = await this.db.startTransaction().execute();
-      try {
-        // no savepoint per job: two extra round trips per job cost PostgreSQL more than the rare
-        // failure does; a job that throws rolls the batch back and each job is retried alone below
-        const pre: unknown[] = [];
-        let preluded = 0; // jobs before this index have their prelude's result
-        for (let i = 0; i < batch.length; i++) {
-          const of = batch[i]!.prelude?.of;
-          if (of && i >= preluded) {
-            let end = i + 1;
-            while (end < batch.length && batch[end]!.prelude?.of === of) end++;
-            const results = await of.run(trx, batch.slice(i, end).map((j) => j.prelude!.input));
-            if (results.length !== end - i) throw new Error(`prelude answered ${results.length} results for ${end - i} inputs`);
-            results.forEach((r, k) => (pre[i + k] = r));
-            preluded = end;
-          }
-          values.push(await batch[i]!.fn(trx, pre[i]));
+    // no savepoint per job: two extra round trips per job cost PostgreSQL more than the rare failure
+    // does; a job that throws rolls the batch back and each job is retried alone below
+    const runJobs = async (tx: Tx) => {
+      const pre: unknown[] = [];
+      let preluded = 0; // jobs before this index have their prelude's result
+      for (let i = 0; i < batch.length; i++) {
+        const of = batch[i]!.prelude?.of;
+        if (of && i >= preluded) {
+          let end = i + 1;
+          while (end < batch.length && batch[end]!.prelude?.of === of) end++;
+          const results = await of.run(tx, batch.slice(i, end).map((j) => j.prelude!.input));
+          if (results.length !== end - i) throw new Error(`prelude answered ${results.length} results for ${end - i} inputs`);
+          results.forEach((r, k) => (pre[i + k] = r));
+          preluded = end;
         }
-        await trx.commit().execute();
-      } catch (error) {
-        await trx.rollback().execute().catch(() => undefined);
-        throw error;
+        values.push(await batch[i]!.fn(tx, pre[i]));
+      }
+    };
+    try {
+      if (this.pipelined) {
+        await this.db.connection().execute(async (conn) => {
+          // sent now, answered with the first statement's answer: the batch's statements are queued
+          // behind it on this connection, so they run inside the transaction
+          const begin = sql`begin`.execute(conn);
+          begin.catch(() => undefined);
+          try {
+            await runJobs(conn);
+            await begin;
+            await sql`commit`.execute(conn);
+          } catch (error) {
+            await sql`rollback`.execute(conn).catch(() => undefined);
+            throw error;
+          }
+        });
+      } else {
+        const trx = await this.db.startTransaction().execute();
+        try {
+          await runJobs(trx);
+          await trx.commit().execute();
+        } catch (error) {
+          await trx.rollback().execute().catch(() => undefined);
+          throw error;
+        }
       }
     } catch (error) {
       // single job: its own error; a failed batch (e.g. a deadlock between instances): retry each alone

@@ -391,6 +391,36 @@ describe.skipIf(!pgOk)('store on postgres: write lanes', () => {
   });
 });
 
+describe.skipIf(!pgOk)('store on postgres: BEGIN pipelined with the first statement', () => {
+  it("a batch's statements run inside its transaction, and a rollback takes them back", async () => {
+    const db = await freshDatabase();
+    const store = await openStore({ dataDir: tempDir(), databaseUrl: db.url, writeLanes: 1 });
+    try {
+      await conversation(store, 'c-pipe');
+      const first = await store.write.run(async (tx) => (await sql<{ x: string }>`select pg_current_xact_id()::text as x`.execute(tx)).rows[0]!.x);
+      const [a, b] = await Promise.all([
+        store.write.run(async (tx) => (await sql<{ x: string }>`select pg_current_xact_id()::text as x`.execute(tx)).rows[0]!.x),
+        store.write.run(async (tx) => (await sql<{ x: string }>`select pg_current_xact_id()::text as x`.execute(tx)).rows[0]!.x),
+      ]);
+      // one transaction per batch (without BEGIN, each statement would be a transaction of its own), a
+      // new one for the next batch
+      expect(a).toBe(b);
+      expect(a).not.toBe(first);
+      const failed = await store.write
+        .run(async (tx) => {
+          await appendMessage(tx, { conversationId: 'c-pipe', authorType: 'user', text: 'rolled back' }, 1);
+          throw new Error('boom');
+        })
+        .catch((e: Error) => e.message);
+      expect(failed).toBe('boom');
+      expect(await listMessages(store.db, 'c-pipe', { limit: 10, includeInternal: true })).toEqual([]);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+});
+
 describe('write-queue preludes', () => {
   it('runs the prelude once for each run of consecutive jobs that share it, in queue order, and hands each job its result', async () => {
     const store = await openStore({ dataDir: tempDir(), sqliteSynchronous: 'NORMAL' });
