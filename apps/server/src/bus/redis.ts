@@ -17,12 +17,17 @@ export class RedisBus implements Bus {
 
   static async connect(url: string): Promise<RedisBus> {
     const opts = { maxRetriesPerRequest: null, lazyConnect: true } as const;
-    const pub = new Redis(url, opts);
+    // the events of one group commit go out in one write (commands issued in the same tick are sent
+    // together), not one write per event
+    const pub = new Redis(url, { ...opts, enableAutoPipelining: true });
     const sub = new Redis(url, opts);
     await Promise.all([pub.connect(), sub.connect()]);
     const bus = new RedisBus(pub, sub);
     await sub.subscribe(CHANNEL);
+    // our own events come back too: recognised by how they start, without parsing them
+    const echo = `{"from":"${bus.instance}"`;
     sub.on('message', (_channel: string, raw: string) => {
+      if (raw.startsWith(echo)) return;
       try {
         const { from, event } = JSON.parse(raw) as { from: string; event: BusEvent };
         if (from !== bus.instance) bus.local.publish(event);

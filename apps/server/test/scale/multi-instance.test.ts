@@ -9,6 +9,8 @@ import { startReceiver } from '../support/receiver.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 import { TestSocket } from '../support/ws-client.js';
 import { Redis } from 'ioredis';
+import { RedisBus } from '../../src/bus/redis.js';
+import type { BusEvent } from '../../src/bus/bus.js';
 
 async function redisAvailable(): Promise<boolean> {
   const r = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000 });
@@ -27,6 +29,34 @@ async function redisAvailable(): Promise<boolean> {
 
 const ok = (await postgresAvailable()) && (await redisAvailable());
 const SECRET = 'multi-secret-0123456789';
+
+describe.skipIf(!ok)('the Redis bus', () => {
+  it('delivers each event once to every instance, in order: its own instance at once, the others through Redis', async () => {
+    const [a, b] = await Promise.all([RedisBus.connect(TEST_REDIS_URL), RedisBus.connect(TEST_REDIS_URL)]);
+    try {
+      // the channel is shared with other tests running at the same time: only this test's events count
+      const id = `bus-test-${Date.now()}-${Math.random()}`;
+      const seen = (bus: RedisBus) => {
+        const got: number[] = [];
+        bus.subscribe((e: BusEvent) => e.type === 'typing' && e.conversationId === id && got.push(e.on ? 1 : 0));
+        return got;
+      };
+      const atA = seen(a);
+      const atB = seen(b);
+      const pattern = [1, 0, 1, 1, 0, 0, 1, 0];
+      for (const on of pattern) a.publish({ type: 'typing', conversationId: id, author: { type: 'user' }, on: on === 1 });
+      // A's own subscribers have them before publish returns; B's arrive through Redis
+      expect(atA).toEqual(pattern);
+      await waitFor(() => atB.length >= pattern.length, 5000, "B's events");
+      // and nothing comes twice: A ignores its echo, B gets one copy
+      await new Promise((r) => setTimeout(r, 200));
+      expect(atA).toEqual(pattern);
+      expect(atB).toEqual(pattern);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
 
 describe.skipIf(!ok)('several instances (PostgreSQL + Redis)', () => {
   let a: TestServer;
