@@ -128,15 +128,18 @@ async function main() {
     } finally {
       await one.stop();
     }
-    const a = await startBaton(env);
-    const b = await startBaton(env);
+    // the same number of write lanes against PostgreSQL in both runs (one instance: the default 2; two:
+    // 1 each, as docs/deployment.md advises), so the ratio measures what crossing instances costs and
+    // not PostgreSQL with twice the concurrent writers (2 lanes each: 0.73–0.88×, see bench/NOTES.md)
+    const a = await startBaton({ ...env, DATABASE_WRITE_LANES: '1' });
+    const b = await startBaton({ ...env, DATABASE_WRITE_LANES: '1' });
     try {
       // agents' sockets are on B, users send on sockets to A or B in turn: half of the messages
       // cross Redis, and both instances write to the same PostgreSQL
       const r = await relayThroughput(a, { ...BASELINE, seconds: SECONDS, via: 'ws', wsBase: b.url.replace(/^http/, 'ws'), sendVia: (i) => (i % 2 ? a.url : b.url) });
       const ratio = r.msgsPerSec / single;
       writeResult('two-instances', { single, two: r.msgsPerSec, ratio, latency: r.latency });
-      record({ scenario: 'two instances through Redis vs one (PostgreSQL)', value: `${r.msgsPerSec} vs ${single} msg/s`, ratio, target: '≥ 0.8× one instance', pass: ratio >= 0.8 });
+      record({ scenario: 'two instances through Redis vs one (PostgreSQL, 2 write lanes in all)', value: `${r.msgsPerSec} vs ${single} msg/s`, ratio, target: '≥ 0.8× one instance', pass: ratio >= 0.8 });
     } finally {
       await a.stop();
       await b.stop();
