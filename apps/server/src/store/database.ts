@@ -130,7 +130,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     // without an 'error' listener, a dropped idle connection (even one the pool is closing) is an
     // uncaught exception that takes the process down
     const pool = (max: number, pipeline = false) =>
-      withPreparedStatements(new pg.Pool({ connectionString: opts.databaseUrl, max, ...{ pipeline } }).on('error', (err) => opts.onIdleError?.(err)));
+      withPreparedStatements(new pg.Pool({ connectionString: opts.databaseUrl, max, pipeline }).on('error', (err) => opts.onIdleError?.(err)));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(opts.poolSize ?? 10) }) });
     // the group-commit writer has connections of its own (one per lane): under overload, reads queued in
     // the shared pool would otherwise stand between every batch and its connection (throughput
