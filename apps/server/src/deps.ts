@@ -36,6 +36,8 @@ export interface Deps {
   providers: {
     wants(tx: Tx, providerId: string | null, event: 'handover.requested' | 'message.created' | 'handover.cancelled' | 'conversation.closed'): Promise<boolean>;
     queue(tx: Tx, conv: ConversationRow, event: 'handover.requested' | 'message.created' | 'handover.cancelled' | 'conversation.closed', data: Record<string, unknown>): Promise<boolean>;
+    /** the ids of the external providers that take this event */
+    takers(event: 'handover.requested' | 'message.created' | 'handover.cancelled' | 'conversation.closed'): Promise<readonly string[]>;
   };
   /** desk routing, run after commit */
   routing: { route(conversationId: string): void; agentAvailable(agentId: string): void };

@@ -25,8 +25,13 @@ export async function sendUserMessage(deps: Deps, conversationId: string, body: 
     idempotencyKey: idempotencyKey ?? null,
   };
   // PostgreSQL: the user messages of a batch are stored by one statement before their jobs run (one
-  // round trip for all of them); SQLite stores each in its job (its statements cost no round trip)
-  const prelude = deps.store.dialect === 'postgres' ? { of: userMessagesPg, input: { input, now: deps.clock.now() } } : undefined;
+  // round trip for all of them; a batch of user messages only runs it without a transaction, leaving
+  // to one the conversations whose job writes more: closed ones and those of a provider that takes
+  // the message as an outbox delivery). SQLite stores each in its job (no round trips to save).
+  const prelude =
+    deps.store.dialect === 'postgres'
+      ? { of: userMessagesPg, input: { input, now: deps.clock.now(), held: await deps.providers.takers('message.created') } }
+      : undefined;
   const job = async (tx: Tx, out: AfterCommit, pre: UserMessageOutcome | undefined) => {
     const now = deps.clock.now();
     // the common case in one go (duplicate check, seq taken with the row locked, insert); a closed

@@ -64,6 +64,7 @@ export async function buildProviderEvent(
 }
 
 export function createProviderQueue(getDeps: () => Deps) {
+  const holders = new WeakMap<object, Map<ProviderEventName, readonly string[]>>();
   /** The external provider (not the desk) a conversation's events go to, if it takes this event. */
   async function target(tx: Tx, providerId: string | null, type: ProviderEventName) {
     const settings = await getDeps().settings.offloading(tx);
@@ -75,6 +76,15 @@ export function createProviderQueue(getDeps: () => Deps) {
     /** Whether queue() would store an outbox delivery (callers may skip reading the whole row when not). */
     async wants(tx: Tx, providerId: string | null, type: ProviderEventName): Promise<boolean> {
       return Boolean(await target(tx, providerId, type));
+    },
+    /** The ids of the external providers that take this event (computed once per settings). */
+    async takers(type: ProviderEventName): Promise<readonly string[]> {
+      const settings = await getDeps().settings.offloading();
+      let byType = holders.get(settings);
+      if (!byType) holders.set(settings, (byType = new Map()));
+      let ids = byType.get(type);
+      if (!ids) byType.set(type, (ids = settings.providers.filter((p) => p.type !== 'desk' && PROVIDERS[p.type]?.wants(type)).map((p) => p.id)));
+      return ids;
     },
     async queue(tx: Tx, conv: ConversationRow, type: ProviderEventName, data: Record<string, unknown>): Promise<boolean> {
       const deps = getDeps();

@@ -135,7 +135,7 @@ export async function storeUserMessage(tx: Tx, dialect: Dialect, input: NewMessa
 // Planned on every execution (UNPREPARED): a plan cached while `messages` was small joined it by a
 // sequential scan and stayed so as the table grew (34 ms instead of 2 ms at 200,000 rows); planned with
 // its arrays and the table's current size, it always takes the indexes.
-const USER_MESSAGES_PG = `${UNPREPARED}
+const userMessagesSql = (alone: boolean) => `${UNPREPARED}
 with input as (
   select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::bigint[])
     with ordinality as t(id, conversation_id, author_type, author_id, author_name, text, body, event, idempotency_key, internal, created_at, ord)
@@ -147,7 +147,7 @@ fresh as (select i.* from input i where not exists (select 1 from dup d where d.
 counts as (select conversation_id, count(*)::int as n from fresh group by conversation_id),
 conv as (
   update conversations c set last_seq = c.last_seq + counts.n, updated_at = ?
-  from counts where c.id = counts.conversation_id and c.status <> 'closed'
+  from counts where c.id = counts.conversation_id and c.status <> 'closed'${alone ? ' and (c.provider_id is null or c.provider_id <> all(?::text[]))' : ''}
   returning c.id, c.status, c.provider_id, c.last_seq, counts.n
 ),
 numbered as (
@@ -159,37 +159,57 @@ ins as (
   select id, conversation_id, seq, author_type, author_id, author_name, text, body, event, internal, idempotency_key, created_at from numbered
 )
 select i.ord, d.dup_id, n.seq, n.status, n.provider_id from input i left join dup d on d.ord = i.ord left join numbered n on n.ord = i.ord order by i.ord`;
+const USER_MESSAGES_PG = userMessagesSql(false);
+const USER_MESSAGES_PG_ALONE = userMessagesSql(true);
 
-/** User messages (PostgreSQL), several in one statement: each one's outcome as storeUserMessage gives it. */
-export const userMessagesPg: Prelude<{ input: NewMessageInput; now: number }, UserMessageOutcome> = {
-  async run(tx, items) {
-    const rows = items.map(({ input, now }) => messageRow(input, 0, now));
-    const column = <K extends keyof MessageRow>(k: K) => rows.map((r) => r[k]);
-    const cols = [
-      column('id'),
-      column('conversation_id'),
-      column('author_type'),
-      column('author_id'),
-      column('author_name'),
-      column('text'),
-      column('body'),
-      column('event'),
-      column('idempotency_key'),
-      column('internal'),
-      column('created_at'),
-    ];
-    const now = Math.max(...items.map((i) => i.now));
-    const out = await hot<{ ord: number; dup_id: string | null; seq: number | null; status: string | null; provider_id: string | null }>(tx, USER_MESSAGES_PG, [...cols, now]);
-    const outcomes: UserMessageOutcome[] = [];
-    for (const [k, r] of out.rows.entries()) {
-      const row = rows[k]!;
-      if (r.dup_id !== null) outcomes.push({ kind: 'duplicate', existing: (await findByIdempotencyKey(tx, row.conversation_id, row.idempotency_key!))! });
-      else if (r.seq === null || r.status === null) outcomes.push({ kind: 'closed' });
-      else outcomes.push({ kind: 'stored', row: { ...row, seq: r.seq }, conversation: { status: r.status, provider_id: r.provider_id, last_seq: r.seq } });
-    }
-    return outcomes;
-  },
+export interface UserMessageItem {
+  input: NewMessageInput;
+  now: number;
+  /**
+   * providers whose conversations need the job's transaction for a user message (an outbox delivery
+   * joins it): their messages are left to it when the statement runs alone
+   */
+  held?: readonly string[];
+}
+
+/**
+ * User messages (PostgreSQL), several in one statement: each one's outcome as storeUserMessage gives it.
+ * Alone (outside a transaction), it leaves out the conversations whose jobs write more than the message
+ * (closed ones, which reopen, and those of a `held` provider): undefined for those.
+ */
+export const userMessagesPg: Prelude<UserMessageItem, UserMessageOutcome> = {
+  run: (tx, items) => userMessages(tx, items, undefined) as Promise<UserMessageOutcome[]>,
+  alone: (db, items) => userMessages(db, items, [...new Set(items.flatMap((i) => i.held ?? []))]),
 };
+
+async function userMessages(tx: Tx, items: UserMessageItem[], held: string[] | undefined): Promise<Array<UserMessageOutcome | undefined>> {
+  const rows = items.map(({ input, now }) => messageRow(input, 0, now));
+  const column = <K extends keyof MessageRow>(k: K) => rows.map((r) => r[k]);
+  const cols = [
+    column('id'),
+    column('conversation_id'),
+    column('author_type'),
+    column('author_id'),
+    column('author_name'),
+    column('text'),
+    column('body'),
+    column('event'),
+    column('idempotency_key'),
+    column('internal'),
+    column('created_at'),
+  ];
+  const now = Math.max(...items.map((i) => i.now));
+  type Out = { ord: number; dup_id: string | null; seq: number | null; status: string | null; provider_id: string | null };
+  const out = held ? await hot<Out>(tx, USER_MESSAGES_PG_ALONE, [...cols, now, held]) : await hot<Out>(tx, USER_MESSAGES_PG, [...cols, now]);
+  const outcomes: Array<UserMessageOutcome | undefined> = [];
+  for (const [k, r] of out.rows.entries()) {
+    const row = rows[k]!;
+    if (r.dup_id !== null) outcomes.push({ kind: 'duplicate', existing: (await findByIdempotencyKey(tx, row.conversation_id, row.idempotency_key!))! });
+    else if (r.seq === null || r.status === null) outcomes.push(held ? undefined : { kind: 'closed' });
+    else outcomes.push({ kind: 'stored', row: { ...row, seq: r.seq }, conversation: { status: r.status, provider_id: r.provider_id, last_seq: r.seq } });
+  }
+  return outcomes;
+}
 
 function messageRow(input: NewMessageInput, seq: number, now: number): MessageRow {
   const body: Record<string, unknown> = {};

@@ -5,7 +5,7 @@
 // promise resolves only after the transaction has committed (and, given a GroupSync, after the commit
 // is on disk), so whatever the caller acknowledges is durable. A lane's batches are resolved in commit
 // order.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { Kysely, sql, type CompiledQuery, type DatabaseConnection, type QueryResult, type Transaction } from 'kysely';
 import type { GroupSync } from './group-sync.js';
 import type { Database } from './schema.js';
 
@@ -27,6 +27,16 @@ type Job<T> = {
  */
 export interface Prelude<I, O> {
   run(tx: Tx, inputs: I[]): Promise<O[]>;
+  /**
+   * The same work as ONE statement outside a transaction (atomic and, on PostgreSQL, durable once it
+   * returns: one round trip where BEGIN … COMMIT takes two), used when a whole batch is this prelude's
+   * jobs. Answers per input its result, or undefined where it wrote nothing because that job needs a
+   * transaction (its jobs then run in one right after, through `run`). It must leave out all of a key's
+   * inputs or none, so a key's jobs keep their order. A job given a result from here may read but not
+   * write: it gets a connection that refuses anything but SELECT (a write there would not be atomic
+   * with the statement, so it fails loudly instead).
+   */
+  alone?(db: Kysely<Database>, inputs: I[]): Promise<Array<O | undefined>>;
 }
 
 export interface PreludeCall<I, O> {
@@ -70,8 +80,8 @@ export class WriteQueue {
   private readonly lanes: Lane[];
   private idle: Array<() => void> = [];
   private closed = false;
-  /** observability: batches committed and jobs in them */
-  readonly stats = { batches: 0, jobs: 0 };
+  /** observability: batches committed, jobs in them, and batches whose prelude ran alone (no transaction) */
+  readonly stats = { batches: 0, jobs: 0, alone: 0 };
 
   /** observability: fsyncs made for durability (0 when the store syncs on commit itself) */
   get syncs(): number {
@@ -79,6 +89,8 @@ export class WriteQueue {
   }
   /** batches committed whose fsync has not finished */
   private syncing = new Set<Promise<void>>();
+  /** what jobs after a prelude that ran alone get instead of a transaction */
+  private readOnly?: Kysely<Database>;
 
   /**
    * `lanes` > 1 (PostgreSQL only: each lane's transaction needs a connection of its own) runs that many
@@ -141,6 +153,43 @@ export class WriteQueue {
   }
 
   private async commit(batch: Job<unknown>[]): Promise<void> {
+    const of = batch[0]!.prelude?.of;
+    if (of?.alone && batch.every((j) => j.prelude?.of === of)) return this.commitAlone(batch, of);
+    return this.commitInTransaction(batch);
+  }
+
+  /** A batch of one prelude's jobs whose prelude can run alone (see Prelude.alone). */
+  private async commitAlone(batch: Job<unknown>[], of: Prelude<unknown, unknown>): Promise<void> {
+    let answers: unknown[];
+    try {
+      answers = await of.alone!(this.db, batch.map((j) => j.prelude!.input));
+      if (answers.length !== batch.length) throw new Error(`prelude answered ${answers.length} results for ${batch.length} inputs`);
+    } catch {
+      // it wrote nothing: the transaction's path runs the batch (and, if that fails too, each job alone)
+      return this.commitInTransaction(batch);
+    }
+    const done: Job<unknown>[] = [];
+    const values: unknown[] = [];
+    const later: Job<unknown>[] = [];
+    const reader = (this.readOnly ??= readOnly(this.db));
+    for (const [i, job] of batch.entries()) {
+      if (answers[i] === undefined) {
+        later.push(job);
+        continue;
+      }
+      try {
+        values.push(await job.fn(reader, answers[i]));
+        done.push(job);
+      } catch (error) {
+        job.reject(error);
+      }
+    }
+    this.stats.alone++;
+    if (done.length) this.committedBatch(done, values);
+    if (later.length) await this.commitInTransaction(later);
+  }
+
+  private async commitInTransaction(batch: Job<unknown>[]): Promise<void> {
     const values: unknown[] = [];
     // no savepoint per job: two extra round trips per job cost PostgreSQL more than the rare failure
     // does; a job that throws rolls the batch back and each job is retried alone below
@@ -192,9 +241,14 @@ export class WriteQueue {
         batch[0]!.reject(error);
         return;
       }
-      for (const job of batch) await this.commit([job]);
+      for (const job of batch) await this.commitInTransaction([job]);
       return;
     }
+    this.committedBatch(batch, values);
+  }
+
+  /** Jobs whose writes have committed: counted, told, and resolved once durable. */
+  private committedBatch(batch: Job<unknown>[], values: unknown[]): void {
     this.stats.batches++;
     this.stats.jobs += batch.length;
     for (const job of batch) job.committed?.();
@@ -210,4 +264,43 @@ export class WriteQueue {
     this.syncing.add(done);
     void done.finally(() => this.syncing.delete(done));
   }
+}
+
+const READ = /^\s*(\/\*.*?\*\/\s*)?select\b/i;
+
+/**
+ * `db` for reads only: any other statement throws (after a prelude ran alone, a write would not be
+ * atomic with it). Its queries compile and run as `db`'s do.
+ */
+function readOnly(db: Kysely<Database>): Kysely<Database> {
+  const executor = db.getExecutor();
+  const connection: DatabaseConnection = {
+    executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+      if (!READ.test(query.sql)) return Promise.reject(new Error(`only reads may follow a prelude run alone, not: ${query.sql.slice(0, 80)}`));
+      return db.executeQuery<R>(query);
+    },
+    // eslint-disable-next-line require-yield
+    async *streamQuery() {
+      throw new Error('streaming after a prelude run alone');
+    },
+  };
+  const refuse = () => Promise.reject(new Error('no transaction after a prelude run alone'));
+  return new Kysely<Database>({
+    dialect: {
+      createAdapter: () => executor.adapter,
+      createQueryCompiler: () => ({ compileQuery: (node, queryId) => executor.compileQuery(node, queryId) }),
+      createIntrospector: () => {
+        throw new Error('no introspection here');
+      },
+      createDriver: () => ({
+        init: async () => undefined,
+        acquireConnection: async () => connection,
+        beginTransaction: refuse,
+        commitTransaction: refuse,
+        rollbackTransaction: refuse,
+        releaseConnection: async () => undefined,
+        destroy: async () => undefined,
+      }),
+    },
+  });
 }

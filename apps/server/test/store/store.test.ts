@@ -480,6 +480,62 @@ describe.skipIf(!pgOk)('store on postgres: the user messages of a batch in one s
   });
 });
 
+describe.skipIf(!pgOk)('store on postgres: a batch of user messages without a transaction', () => {
+  it('runs as one statement whose jobs may only read; closed conversations and those of a held provider get a transaction, in order', async () => {
+    const { userMessagesPg } = await import('../../src/store/conversations.js');
+    const db = await freshDatabase();
+    const store = await openStore({ dataDir: tempDir(), databaseUrl: db.url, writeLanes: 1 });
+    try {
+      for (const id of ['c-f', 'c-h', 'c-x']) await conversation(store, id);
+      await store.write.run((tx) => hot(tx, "update conversations set provider_id = 'hook' where id = ?", ['c-h']));
+      await store.write.run((tx) => hot(tx, "update conversations set status = 'closed' where id = ?", ['c-x']));
+      const item = (conversationId: string, text: string) => ({ input: { conversationId, authorType: 'user' as const, text, idempotencyKey: null }, now: 7, held: ['hook'] });
+      const job = (i: ReturnType<typeof item>) =>
+        store.write.run(
+          async (tx, pre) => {
+            // what a job after the statement may do: read, yes; write, only in a transaction
+            const read = (await hot<{ n: number }>(tx, 'select count(*)::int as n from messages where conversation_id = ?', [i.input.conversationId])).rows[0]!.n;
+            const wrote = await hot(tx, 'update conversations set updated_at = ? where id = ?', [99, i.input.conversationId]).then(
+              () => 'yes',
+              (e: Error) => e.message,
+            );
+            return { kind: pre!.kind, seq: pre!.kind === 'stored' ? pre!.row.seq : null, read, wrote };
+          },
+          { key: i.input.conversationId, prelude: { of: userMessagesPg, input: i } },
+        );
+      const before = { ...store.write.stats };
+      const out = await Promise.all([item('c-f', 'f1'), item('c-h', 'h1'), item('c-x', 'x1'), item('c-f', 'f2'), item('c-h', 'h2')].map(job));
+      expect(out.map((o) => [o.kind, o.seq])).toEqual([
+        ['stored', 1],
+        ['stored', 1],
+        ['closed', null],
+        ['stored', 2],
+        ['stored', 2],
+      ]);
+      // c-f's messages were committed by the statement alone: its jobs read them, and a write is refused
+      expect(out[0]!.read).toBe(2);
+      expect(out[0]!.wrote).toMatch(/only reads may follow a prelude run alone/);
+      expect(out[3]!.wrote).toMatch(/only reads may follow a prelude run alone/);
+      // the held provider's and the closed conversation's jobs ran in a transaction, after
+      expect([out[1]!.wrote, out[2]!.wrote, out[4]!.wrote]).toEqual(['yes', 'yes', 'yes']);
+      expect(store.write.stats.alone - before.alone).toBe(1);
+      expect(store.write.stats.batches - before.batches).toBe(2);
+      const texts = async (id: string) => (await listMessages(store.db, id, { limit: 10, includeInternal: true })).map((m) => `${m.seq}:${m.text}`);
+      expect(await texts('c-f')).toEqual(['1:f1', '2:f2']);
+      expect(await texts('c-h')).toEqual(['1:h1', '2:h2']);
+      const updated = await store.db.selectFrom('conversations').select(['id', 'updated_at']).orderBy('id').execute();
+      expect(updated).toEqual([
+        { id: 'c-f', updated_at: 7 },
+        { id: 'c-h', updated_at: 99 },
+        { id: 'c-x', updated_at: 99 },
+      ]);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+});
+
 describe.skipIf(!pgOk)('store on postgres: prepared statements', () => {
   it('runs queries as prepared statements and survives a table changed under one (another instance migrating)', async () => {
     const db = await freshDatabase();
