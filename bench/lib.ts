@@ -10,7 +10,6 @@ import http from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN = path.join(ROOT, 'apps/server/dist/main.js');
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -30,8 +29,8 @@ export interface BatonProcess {
   dataDir: string;
   stop(): Promise<void>;
   rssKb(): number;
-  /** a full GC in the server (started with `{ gc: true }`), resolved once it is done */
-  gc(): Promise<void>;
+  /** a full GC in the server (started with `{ gc: true }`), resolved once it is done with the live heap's size */
+  gc(): Promise<{ heapUsed: number }>;
 }
 
 export async function startBaton(
@@ -39,13 +38,15 @@ export async function startBaton(
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-')),
   opts: { gc?: boolean } = {},
 ): Promise<BatonProcess & { readyMs: number }> {
-  if (!fs.existsSync(MAIN)) throw new Error('build first: npm run build');
+  // BENCH_MAIN=apps/server/dist-old/main.js runs another build (A/B runs of two versions)
+  const main = path.resolve(ROOT, process.env.BENCH_MAIN ?? 'apps/server/dist/main.js');
+  if (!fs.existsSync(main)) throw new Error('build first: npm run build');
   const port = await freePort();
   const started = Date.now();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   if (opts.gc) nodeArgs.push('--expose-gc', '--import', fileURLToPath(new URL('./gc-on-signal.mjs', import.meta.url)));
-  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),
@@ -92,13 +93,14 @@ export async function startBaton(
       }
     },
     gc: () =>
-      new Promise<void>((resolve, reject) => {
+      new Promise<{ heapUsed: number }>((resolve, reject) => {
         if (!opts.gc) return reject(new Error('start the server with { gc: true }'));
         const seen = err.length;
         const check = setInterval(() => {
-          if (!err.slice(seen).includes('bench-gc-done')) return;
+          const done = /bench-gc-done (\{.*\})\n/.exec(err.slice(seen));
+          if (!done) return;
           clearInterval(check);
-          resolve();
+          resolve(JSON.parse(done[1]!) as { heapUsed: number });
         }, 10);
         child.kill('SIGUSR2');
       }),
