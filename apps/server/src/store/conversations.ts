@@ -6,7 +6,6 @@ import type { ConversationRow, ConversationUpdate, MessageRow } from './schema.j
 import type { Prelude, Tx } from './write-queue.js';
 import { toJson } from './json.js';
 import { hot } from './hot.js';
-import { UNPREPARED } from './pg-prepared.js';
 
 export async function findConversation(tx: Tx, id: string): Promise<ConversationRow | undefined> {
   return (await hot<ConversationRow>(tx, 'select * from conversations where id = ?', [id])).rows[0];
@@ -132,11 +131,9 @@ export async function storeUserMessage(tx: Tx, dialect: Dialect, input: NewMessa
 // duplicates by idempotency key, seqs in queue order per conversation (row_number after the bump of
 // last_seq by the conversation's count), inserts. One round trip for a batch instead of one per message;
 // a key repeated within the batch hits the unique index, the batch fails and its jobs rerun alone.
-// Planned on every execution (UNPREPARED): a plan cached while `messages` was small joined it by a
-// sequential scan and stayed so as the table grew (34 ms instead of 2 ms at 200,000 rows); planned with
-// its arrays and the table's current size, it always takes the indexes.
-const userMessagesSql = (alone: boolean) => `${UNPREPARED}
-with input as (
+// Prepared like every statement; its plan follows the tables' growth because connections rebuild their
+// plans as they go (pg-prepared.ts: a generic plan made on empty tables kept sequential scans).
+const userMessagesSql = (alone: boolean) => `with input as (
   select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::bigint[])
     with ordinality as t(id, conversation_id, author_type, author_id, author_name, text, body, event, idempotency_key, internal, created_at, ord)
 ),

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage, findByIdempotencyKey, listMessages } from '../../src/store/conversations.js';
 import { objectRows, openStore, type Store } from '../../src/store/database.js';
 import { hot } from '../../src/store/hot.js';
+import { REPLAN, replanDue } from '../../src/store/pg-prepared.js';
 import { laneOf } from '../../src/store/write-queue.js';
 import { claimDueTimers, setTimer } from '../../src/store/timers.js';
 import { findByExternalId, providerState } from '../../src/providers/state.js';
@@ -464,9 +465,6 @@ describe.skipIf(!pgOk)('store on postgres: the user messages of a batch in one s
       expect(await texts('c-b1')).toEqual(['1:before', '2:a1', '3:a2']);
       expect(await texts('c-b2')).toEqual(['1:b1', '2:b2']);
       expect(await texts('c-b3')).toEqual([]);
-      // planned on every execution (a generic plan cached while the table was small kept a seq scan)
-      const named = await store.write.run((tx) => sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where statement like '%with ordinality%' and statement not like '%pg_prepared_statements%'`.execute(tx));
-      expect(named.rows[0]!.n).toBe(0);
       const stats = { ...store.write.stats };
       // the same key twice in one batch: the unique index refuses the statement, the batch reruns job by job
       const twice = await Promise.all([msg('c-b2', 'x', 'k-x'), msg('c-b2', 'x', 'k-x')].map((i) => store.write.run(async (_tx, pre) => pre, { prelude: { of: userMessagesPg, input: i } })));
@@ -530,6 +528,65 @@ describe.skipIf(!pgOk)('store on postgres: a batch of user messages without a tr
         { id: 'c-x', updated_at: 99 },
       ]);
     } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+});
+
+describe('prepared statements: when plans are rebuilt', () => {
+  it('as executions double from 64, then every maxStep, and at least every maxAgeMs', () => {
+    const r = { first: 64, maxStep: 1024, maxAgeMs: 60_000 };
+    const s = { runs: 0, next: r.first, at: 0 };
+    const due: number[] = [];
+    for (let i = 1; i <= 4096; i++) if (replanDue(s, 1000, r)) due.push(s.runs);
+    expect(due).toEqual([64, 128, 256, 512, 1024, 2048, 3072, 4096]);
+    expect(replanDue(s, 1000, r)).toBe(false);
+    // a minute without reaching the next count (other instances may have grown the tables)
+    expect(replanDue(s, 61_001, r)).toBe(true);
+    expect(replanDue(s, 61_002, r)).toBe(false);
+    expect(REPLAN.first).toBeGreaterThan(5); // after PostgreSQL's five custom plans
+  });
+});
+
+describe.skipIf(!pgOk)('store on postgres: plans follow the tables as they grow', () => {
+  it('a generic plan made on empty tables is rebuilt with index scans once messages and conversations have grown', async () => {
+    const { userMessagesPg } = await import('../../src/store/conversations.js');
+    const db = await freshDatabase();
+    const store = await openStore({ dataDir: tempDir(), databaseUrl: db.url, writeLanes: 1 });
+    const { default: pg } = await import('pg');
+    const other = new pg.Client({ connectionString: db.url });
+    try {
+      const ids = Array.from({ length: 10 }, (_, i) => `c-g${i}`);
+      for (const id of ids) await conversation(store, id);
+      let n = 0;
+      const batch = () =>
+        Promise.all(ids.map((id) => store.write.run(async (_tx, pre) => pre, { prelude: { of: userMessagesPg, input: { input: { conversationId: id, authorType: 'user' as const, text: `m${n++}`, idempotencyKey: `k${n}` }, now: 1 } } })));
+      // the writer's one connection: its cached generic plan for the statement, as EXPLAIN shows it
+      const plan = () =>
+        store.write.run(async (tx) => {
+          const [stmt] = (await sql<{ name: string }>`select name from pg_prepared_statements where statement like '%with ordinality%' and statement not like '%pg_prepared%'`.execute(tx)).rows;
+          await sql`set plan_cache_mode = force_generic_plan`.execute(tx);
+          const arr = (v: string) => `'{${v}}'`;
+          const args = [arr('x'), arr(ids[0]!), arr('user'), arr('NULL'), arr('NULL'), arr('t'), arr('NULL'), arr('NULL'), arr('kx'), "'{0}'", "'{1}'", '1', "'{}'"];
+          const rows = (await sql<{ 'QUERY PLAN': string }>`explain (costs off) execute ${sql.raw(stmt!.name)}(${sql.raw(args.join(', '))})`.execute(tx)).rows;
+          await sql`set plan_cache_mode = auto`.execute(tx);
+          return rows.map((r) => r['QUERY PLAN']).join('\n');
+        });
+      // on empty tables: past PostgreSQL's five custom plans, the generic one is made
+      for (let i = 0; i < 8; i++) await batch();
+      expect(await plan()).toMatch(/Seq Scan on messages/);
+      await other.connect();
+      await other.query(`insert into conversations (id, bot_id, status, language, token_hash, created_at, updated_at) select 'x' || g, 'demo', 'agent', 'en', 'hx' || g, 0, 0 from generate_series(1, 5000) g`);
+      await other.query(`insert into messages (id, conversation_id, seq, author_type, text, internal, idempotency_key, created_at) select md5(g::text), 'x' || (g % 5000 + 1), g, 'user', 'hi', 0, 'k' || g, 0 from generate_series(1, 50000) g`);
+      // the connection's executions (one statement per batch) pass the next doubling: its plans are rebuilt
+      // from the tables as they are now
+      for (let i = 0; i < REPLAN.first; i++) await batch();
+      const after = await plan();
+      expect(after).not.toMatch(/Seq Scan on messages/);
+      expect(after).toMatch(/Index Scan using conversations_pkey/);
+    } finally {
+      await other.end().catch(() => undefined);
       await store.close();
       await db.drop();
     }
