@@ -91,6 +91,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const bus: Bus = redis ? await redis.RedisBus.connect(redis.url) : new MemoryBus();
   const key = loadOrCreateKey(config.BATON_SECRET_KEY, config.dataDir, Boolean(config.DATABASE_URL));
   const metrics = createMetrics();
+  store.write.onBatch = (jobs, path) => metrics.groupCommitBatch.observe({ path }, jobs);
   const bots = new BotRegistry(store, log);
   const settings = createSettingsCache(store, () => key);
   const botTurns = createBotTurns(() => deps);

@@ -54,7 +54,8 @@ export function createMetrics() {
     }),
     groupCommitBatch: new Histogram({
       name: 'baton_group_commit_jobs',
-      help: 'Jobs per group-commit transaction',
+      help: 'Jobs per group commit, by how it committed (a transaction, or one statement without one)',
+      labelNames: ['path'] as const,
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
       registers: [registry],
     }),

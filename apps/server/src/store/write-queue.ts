@@ -91,6 +91,11 @@ export class WriteQueue {
   private syncing = new Set<Promise<void>>();
   /** what jobs after a prelude that ran alone get instead of a transaction */
   private readOnly?: Kysely<Database>;
+  /**
+   * observability: called for each committed batch with its job count and how it committed (in a
+   * transaction, or as one statement without one: see Prelude.alone)
+   */
+  onBatch?: (jobs: number, path: 'transaction' | 'statement') => void;
 
   /**
    * `lanes` > 1 (PostgreSQL only: each lane's transaction needs a connection of its own) runs that many
@@ -185,7 +190,7 @@ export class WriteQueue {
       }
     }
     this.stats.alone++;
-    if (done.length) this.committedBatch(done, values);
+    if (done.length) this.committedBatch(done, values, 'statement');
     if (later.length) await this.commitInTransaction(later);
   }
 
@@ -244,13 +249,14 @@ export class WriteQueue {
       for (const job of batch) await this.commitInTransaction([job]);
       return;
     }
-    this.committedBatch(batch, values);
+    this.committedBatch(batch, values, 'transaction');
   }
 
   /** Jobs whose writes have committed: counted, told, and resolved once durable. */
-  private committedBatch(batch: Job<unknown>[], values: unknown[]): void {
+  private committedBatch(batch: Job<unknown>[], values: unknown[], path: 'transaction' | 'statement'): void {
     this.stats.batches++;
     this.stats.jobs += batch.length;
+    this.onBatch?.(batch.length, path);
     for (const job of batch) job.committed?.();
     if (!this.durable) {
       batch.forEach((job, i) => job.resolve(values[i]));

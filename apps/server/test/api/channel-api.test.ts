@@ -174,6 +174,9 @@ describe('service endpoints', () => {
     expect(metrics.body).toContain('baton_messages_total');
     expect(metrics.body).toContain('baton_http_requests_total');
     expect(metrics.body).toContain('baton_queue_length');
+    // group commits are observed (this file's requests have committed several)
+    const commits = /^baton_group_commit_jobs_count\{path="transaction"\} (\d+)$/m.exec(metrics.body);
+    expect(Number(commits?.[1])).toBeGreaterThan(0);
   });
 
   it('serves an OpenAPI document built from the zod schemas, listing every /api/v1 route, and docs at /docs', async () => {

@@ -502,7 +502,14 @@ describe.skipIf(!pgOk)('store on postgres: a batch of user messages without a tr
           { key: i.input.conversationId, prelude: { of: userMessagesPg, input: i } },
         );
       const before = { ...store.write.stats };
+      const observed: Array<[number, string]> = [];
+      store.write.onBatch = (jobs, path) => observed.push([jobs, path]);
       const out = await Promise.all([item('c-f', 'f1'), item('c-h', 'h1'), item('c-x', 'x1'), item('c-f', 'f2'), item('c-h', 'h2')].map(job));
+      // what /metrics gets (baton_group_commit_jobs{path}): c-f's two by the statement, the other three in a transaction
+      expect(observed).toEqual([
+        [2, 'statement'],
+        [3, 'transaction'],
+      ]);
       expect(out.map((o) => [o.kind, o.seq])).toEqual([
         ['stored', 1],
         ['stored', 1],
