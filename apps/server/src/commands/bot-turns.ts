@@ -166,6 +166,8 @@ async function applyTurn(
     if (conv.status === 'offloaded') await providerEvent(deps, tx, out, conv, 'message.created', { message });
   }
   const languageChanged = conv.language !== snapshot.language;
+  const blocked = turn?.offloadBlocked;
+  if (blocked) out.count(() => deps.metrics.offloadBlocked.inc({ availability: blocked }));
   if (turn?.offload) {
     const t = mustTransition(conv, 'offload.open');
     if (t.effects.includes('request_handover') && (await requestHandover(deps, tx, out, conv, turn.offload))) return 'assigned';

@@ -148,9 +148,13 @@ describe.each(LANGS)('offloading states through the Channel API in %s', (lang) =
 
   it('disabled by the switch, even during the hours: the disabled dialog', async () => {
     await businessHours({ enabled: false });
+    const blocked = async () => Number(/^baton_offload_blocked_total\{availability="disabled"\} (\d+)$/m.exec((await call(s.url, 'GET', '/metrics')).body)?.[1] ?? 0);
+    const before = await blocked();
     const r = await askFor('2026-11-25T09:00:00Z');
     expect(r.answer).toContain(TEXT.disabled[lang]);
     expect(r.status).toBe('bot');
+    // counted for /metrics once the turn has committed
+    expect(await blocked()).toBe(before + 1);
   });
 
   it('follows the business time zone across DST: the same UTC instant is open in summer time and closed in winter time', async () => {

@@ -78,6 +78,7 @@ describe('runtime', () => {
     for (const offloading of ['disabled', 'closed'] as OffloadAvailability[]) {
       const [t] = await talk('en', [EXPLICIT.en], { offloading });
       expect(t!.offload).toBeUndefined();
+      expect(t!.offloadBlocked).toBe(offloading);
       expect(t!.messages[0]!.text).toMatch(offloading === 'disabled' ? /temporarily unavailable/ : /not available right now/);
     }
   });

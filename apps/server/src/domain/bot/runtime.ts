@@ -103,6 +103,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
     tags: string[];
     language: string;
     offload?: OffloadRequest;
+    offloadBlocked?: 'disabled' | 'closed';
     state: RuntimeState = {};
     intent: BotTurn['intent'] = null;
     constructor(readonly ctx: BotContext) {
@@ -124,6 +125,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
         tags: this.tags,
         ...(this.language !== this.ctx.language ? { language: this.language } : {}),
         ...(this.offload ? { offload: this.offload } : {}),
+        ...(this.offloadBlocked ? { offloadBlocked: this.offloadBlocked } : {}),
         intent: this.intent,
       };
     }
@@ -171,8 +173,10 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
           // already waiting for an agent: no second request, just the waiting message again
           return run(turn, 'offloading_opened', 0, jumps + 1);
         }
-        if (availability === 'disabled') return run(turn, 'offloading_disabled', 0, jumps + 1);
-        if (availability === 'closed') return run(turn, 'offloading_closed', 0, jumps + 1);
+        if (availability === 'disabled' || availability === 'closed') {
+          turn.offloadBlocked = availability;
+          return run(turn, availability === 'disabled' ? 'offloading_disabled' : 'offloading_closed', 0, jumps + 1);
+        }
         const sent = o.variables ? Object.fromEntries(o.variables.filter((n) => n in turn.variables).map((n) => [n, turn.variables[n]!])) : { ...turn.variables };
         for (const t of o.tags) if (!turn.tags.includes(t)) turn.tags.push(t);
         turn.offload = { skill: o.skill, tags: [...turn.tags], variables: sent, reason: o.reason, trigger: o.trigger, dialog: dialogName, providerId: o.providerId, note: o.note };

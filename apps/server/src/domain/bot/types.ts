@@ -60,6 +60,8 @@ export interface BotTurn {
   language?: string;
   /** set only when offloading was 'open' and the offload plugin was reached */
   offload?: OffloadRequest;
+  /** set when the offload plugin was reached while offloading was disabled or closed (its dialog ran instead) */
+  offloadBlocked?: 'disabled' | 'closed';
   /** set when the user asked to stop waiting for an agent from within the bot (e.g. a "cancel" button) */
   cancelOffload?: boolean;
   /** intent matched, for analytics and the transcript */
