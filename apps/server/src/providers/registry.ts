@@ -63,14 +63,18 @@ export async function buildProviderEvent(
   return event;
 }
 
+/** An external provider (not the desk) that takes this event as an outbox delivery. */
+function takes(cfg: ProviderConfig, type: ProviderEventName): boolean {
+  return cfg.type !== 'desk' && Boolean(PROVIDERS[cfg.type]?.wants(type));
+}
+
 export function createProviderQueue(getDeps: () => Deps) {
   const holders = new WeakMap<object, Map<ProviderEventName, readonly string[]>>();
   /** The external provider (not the desk) a conversation's events go to, if it takes this event. */
   async function target(tx: Tx, providerId: string | null, type: ProviderEventName) {
     const settings = await getDeps().settings.offloading(tx);
     const cfg = settings.providers.find((p) => p.id === providerId);
-    if (!cfg || cfg.type === 'desk') return undefined;
-    return PROVIDERS[cfg.type]?.wants(type) ? cfg : undefined;
+    return cfg && takes(cfg, type) ? cfg : undefined;
   }
   return {
     /** Whether queue() would store an outbox delivery (callers may skip reading the whole row when not). */
@@ -83,7 +87,7 @@ export function createProviderQueue(getDeps: () => Deps) {
       let byType = holders.get(settings);
       if (!byType) holders.set(settings, (byType = new Map()));
       let ids = byType.get(type);
-      if (!ids) byType.set(type, (ids = settings.providers.filter((p) => p.type !== 'desk' && PROVIDERS[p.type]?.wants(type)).map((p) => p.id)));
+      if (!ids) byType.set(type, (ids = settings.providers.filter((p) => takes(p, type)).map((p) => p.id)));
       return ids;
     },
     async queue(tx: Tx, conv: ConversationRow, type: ProviderEventName, data: Record<string, unknown>): Promise<boolean> {
