@@ -167,8 +167,7 @@ export class WriteQueue {
   private async commitAlone(batch: Job<unknown>[], of: Prelude<unknown, unknown>): Promise<void> {
     let answers: unknown[];
     try {
-      answers = await of.alone!(this.db, batch.map((j) => j.prelude!.input));
-      if (answers.length !== batch.length) throw new Error(`prelude answered ${answers.length} results for ${batch.length} inputs`);
+      answers = oneEach(await of.alone!(this.db, batch.map((j) => j.prelude!.input)), batch.length);
     } catch {
       // it wrote nothing: the transaction's path runs the batch (and, if that fails too, each job alone)
       return this.commitInTransaction(batch);
@@ -206,8 +205,7 @@ export class WriteQueue {
         if (of && i >= preluded) {
           let end = i + 1;
           while (end < batch.length && batch[end]!.prelude?.of === of) end++;
-          const results = await of.run(tx, batch.slice(i, end).map((j) => j.prelude!.input));
-          if (results.length !== end - i) throw new Error(`prelude answered ${results.length} results for ${end - i} inputs`);
+          const results = oneEach(await of.run(tx, batch.slice(i, end).map((j) => j.prelude!.input)), end - i);
           results.forEach((r, k) => (pre[i + k] = r));
           preluded = end;
         }
@@ -270,6 +268,12 @@ export class WriteQueue {
     this.syncing.add(done);
     void done.finally(() => this.syncing.delete(done));
   }
+}
+
+/** a prelude's results, checked to be one per input */
+function oneEach<T>(results: T[], inputs: number): T[] {
+  if (results.length !== inputs) throw new Error(`prelude answered ${results.length} results for ${inputs} inputs`);
+  return results;
 }
 
 const READ = /^\s*(\/\*.*?\*\/\s*)?select\b/i;
