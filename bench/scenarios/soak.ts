@@ -55,17 +55,17 @@ export async function soak(minutes: number) {
     await load;
     clearInterval(sampler);
     for (const p of pairs) p.agentSocket.close();
-    const steady = <T extends { min: number }>(xs: T[]) => xs.filter((s) => s.min >= 0);
-    const gcd = steady(afterGc);
+    // the readings after a GC are all from the measured part; raw RSS also has the warm-up's
+    const steady = raw.filter((s) => s.min >= 0);
     return {
       minutes,
       warmupMinutes: WARMUP_MINUTES,
       messages,
-      mbPerMinute: slope(gcd),
-      rawRssMbPerMinute: slope(steady(raw)),
-      liveHeapMbPerMinute: slope(gcd.map((s) => ({ min: s.min, mb: s.heapMb }))),
-      rssAfterGcMb: gcd.map((s) => Math.round(s.mb)),
-      liveHeapMb: gcd.map((s) => Math.round(s.heapMb * 10) / 10),
+      mbPerMinute: slope(afterGc),
+      rawRssMbPerMinute: slope(steady),
+      liveHeapMbPerMinute: slope(afterGc.map((s) => ({ min: s.min, mb: s.heapMb }))),
+      rssAfterGcMb: afterGc.map((s) => Math.round(s.mb)),
+      liveHeapMb: afterGc.map((s) => Math.round(s.heapMb * 10) / 10),
     };
   } finally {
     await b.stop();
