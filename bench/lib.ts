@@ -59,6 +59,8 @@ export async function startBaton(
       RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
       // BENCH_WRITE_LANES=1 compares PostgreSQL with a single write lane
       ...(process.env.BENCH_WRITE_LANES ? { DATABASE_WRITE_LANES: process.env.BENCH_WRITE_LANES } : {}),
+      // BENCH_SQLITE_SYNCHRONOUS=NORMAL shows what the WAL's fsync costs the relay
+      ...(process.env.BENCH_SQLITE_SYNCHRONOUS ? { SQLITE_SYNCHRONOUS: process.env.BENCH_SQLITE_SYNCHRONOUS } : {}),
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

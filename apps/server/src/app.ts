@@ -85,6 +85,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     writeLanes: config.DATABASE_WRITE_LANES,
     onIdleError: (err) => log.warn({ err }, 'an idle PostgreSQL connection failed; the pool opens a new one'),
     onCheckpointError: (message) => log.warn({ message }, 'background WAL checkpoint failed; retrying'),
+    onWriterError: (message) => log.warn({ message }, 'SQLite writer thread failed; batches run on the main connection until it restarts'),
   });
   // Redis (and ioredis) only when configured: the embedded start does not pay for loading it
   const redis = config.REDIS_URL ? { url: config.REDIS_URL, ...(await import('ioredis')), ...(await import('./bus/redis.js')) } : undefined;

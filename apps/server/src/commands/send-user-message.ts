@@ -4,7 +4,7 @@ import type { SendMessageBody } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentMessage } from '../presenters/conversation.js';
-import { findConversation, insertMessage, storeUserMessage, takeSeqIfOpen, updateConversation, userMessagesPg, type UserMessageOutcome } from '../store/conversations.js';
+import { findConversation, insertMessage, storeUserMessage, takeSeqIfOpen, updateConversation, userMessagesPg, userMessagesSqlite, type UserMessageOutcome } from '../store/conversations.js';
 import type { Tx } from '../store/write-queue.js';
 import { fromJson } from '../store/json.js';
 import { commit, type AfterCommit } from './after-commit.js';
@@ -24,14 +24,14 @@ export async function sendUserMessage(deps: Deps, conversationId: string, body: 
     postback: 'postback' in body ? body.postback : undefined,
     idempotencyKey: idempotencyKey ?? null,
   };
-  // PostgreSQL: the user messages of a batch are stored by one statement before their jobs run (one
-  // round trip for all of them; a batch of user messages only runs it without a transaction, leaving
-  // to one the conversations whose job writes more: closed ones and those of a provider that takes
-  // the message as an outbox delivery). SQLite stores each in its job (no round trips to save).
-  const prelude =
-    deps.store.dialect === 'postgres'
-      ? { of: userMessagesPg, input: { input, now: deps.clock.now(), held: await deps.providers.takers('message.created') } }
-      : undefined;
+  // The user messages of a batch are stored before their jobs run: on PostgreSQL by one statement (one
+  // round trip for all of them), on SQLite by the writer thread (off the event loop). A batch of user
+  // messages only does it without a transaction of its jobs, leaving to one the conversations whose
+  // job writes more: closed ones and those of a provider that takes the message as an outbox delivery.
+  const prelude = {
+    of: deps.store.dialect === 'postgres' ? userMessagesPg : userMessagesSqlite,
+    input: { input, now: deps.clock.now(), held: await deps.providers.takers('message.created') },
+  };
   const job = async (tx: Tx, out: AfterCommit, pre: UserMessageOutcome | undefined) => {
     const now = deps.clock.now();
     // the common case in one go (duplicate check, seq taken with the row locked, insert); a closed

@@ -6,6 +6,7 @@ import type { ConversationRow, ConversationUpdate, MessageRow } from './schema.j
 import type { Prelude, Tx } from './write-queue.js';
 import { toJson } from './json.js';
 import { hot } from './hot.js';
+import { sqliteWriterOf } from './sqlite-writer.js';
 
 export async function findConversation(tx: Tx, id: string): Promise<ConversationRow | undefined> {
   return (await hot<ConversationRow>(tx, 'select * from conversations where id = ?', [id])).rows[0];
@@ -176,7 +177,34 @@ export interface UserMessageItem {
  */
 export const userMessagesPg: Prelude<UserMessageItem, UserMessageOutcome> = {
   run: (tx, items) => userMessages(tx, items, undefined) as Promise<UserMessageOutcome[]>,
-  alone: (db, items) => userMessages(db, items, [...new Set(items.flatMap((i) => i.held ?? []))]),
+  alone: async (db, items) => ({ results: await userMessages(db, items, [...new Set(items.flatMap((i) => i.held ?? []))]) }),
+};
+
+/**
+ * User messages (SQLite), as consecutive jobs' prelude: in a transaction each is stored as
+ * storeUserMessage stores it; alone, the store's writer thread stores them all in a transaction of its
+ * own (sqlite-writer.ts), leaving out the same conversations as userMessagesPg does.
+ */
+export const userMessagesSqlite: Prelude<UserMessageItem, UserMessageOutcome> = {
+  run: async (tx, items) => {
+    const out: UserMessageOutcome[] = [];
+    for (const { input, now } of items) out.push(await storeUserMessage(tx, 'sqlite', input, now));
+    return out;
+  },
+  alone: async (db, items) => {
+    const writer = sqliteWriterOf(db.getExecutor().adapter);
+    if (!writer) throw new Error('no SQLite writer thread for this store');
+    const rows = items.map(({ input, now }) => messageRow(input, 0, now));
+    const { outcomes, durable } = await writer.userMessages(rows.map((row, k) => ({ row, held: items[k]!.held ?? [] })));
+    const results = outcomes.map((o, k): UserMessageOutcome | undefined => {
+      if (o === null) return undefined;
+      if (o.kind === 'duplicate') return o;
+      return { kind: 'stored', row: { ...rows[k]!, seq: o.seq }, conversation: { status: o.status, provider_id: o.provider_id, last_seq: o.seq } };
+    });
+    return { results, durable };
+  },
+  // the writer thread stores the next batch while this one's jobs run on the event loop
+  overlaps: true,
 };
 
 async function userMessages(tx: Tx, items: UserMessageItem[], held: string[] | undefined): Promise<Array<UserMessageOutcome | undefined>> {

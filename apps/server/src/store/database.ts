@@ -18,6 +18,7 @@ import { withPreparedStatements } from './pg-prepared.js';
 import { fileSync, GroupSync } from './group-sync.js';
 import { WriteQueue } from './write-queue.js';
 import { registerSqliteConnection } from './hot.js';
+import { registerSqliteWriter, startSqliteWriter } from './sqlite-writer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -34,6 +35,8 @@ export interface StoreOptions {
   onIdleError?: (err: Error) => void;
   /** a background WAL checkpoint failed (SQLite); the next one retries */
   onCheckpointError?: (message: string) => void;
+  /** the writer thread failed (SQLite); its batches go to the main connection until it is back */
+  onWriterError?: (message: string) => void;
 }
 
 export interface Store {
@@ -120,6 +123,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   let durable: GroupSync | undefined;
   let closeFiles = async () => {};
   let stopBackground = async () => {};
+  let startWriter = () => {};
   let lanes = 1;
   if (opts.databaseUrl) {
     dialect = 'postgres';
@@ -158,14 +162,25 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     // pages still checkpoints itself, a backstop should the worker fall behind
     file.pragma('wal_autocheckpoint = 10000');
     const checkpointer = startCheckpointer(dbFile, { onError: (message) => opts.onCheckpointError?.(message) });
-    // before the writer closes, so its close (the last connection) makes the final checkpoint
-    stopBackground = () => checkpointer.stop();
     const connection = withStatementCache(file);
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
     registerSqliteConnection(db.getExecutor().adapter, connection);
-    writer = db; // one connection: SQLite has a single writer anyway
+    writer = db; // one connection in this thread: SQLite has a single writer anyway
+    // the writer thread for batches of user messages (store/sqlite-writer.ts), once the tables exist
+    const adapter = db.getExecutor().adapter;
+    startWriter = () => {
+      const thread = startSqliteWriter(dbFile, { durable: durable !== undefined, onError: (message) => opts.onWriterError?.(message) });
+      registerSqliteWriter(adapter, thread);
+      // before the main connection closes, so its close (the last connection) makes the final checkpoint
+      stopBackground = async () => {
+        await thread.stop();
+        await checkpointer.stop();
+      };
+    };
+    stopBackground = () => checkpointer.stop();
   }
   await migrate(db, dialect);
+  startWriter();
   const write = new WriteQueue(writer, durable, lanes, dialect === 'postgres');
   return {
     db,

@@ -17,6 +17,20 @@ const numbered = new Map<string, string>();
 /** the SQLite connection behind a store's Kysely instance, by its adapter (shared with its transactions) */
 const connections = new WeakMap<DialectAdapter, SQLite.Database>();
 
+/** what reads may use only (see write-queue.ts: jobs after a prelude that ran alone) */
+const readOnly = new WeakSet<object>();
+/** a statement that only reads */
+const READ = /^\s*(\/\*.*?\*\/\s*)?select\b/i;
+
+export function markReadOnly(db: object): void {
+  readOnly.add(db);
+}
+
+/** why a read-only connection refuses `sql` (undefined: it reads) */
+export function refusedWrite(sql: string): Error | undefined {
+  return READ.test(sql) ? undefined : new Error(`only reads may follow a prelude run alone, not: ${sql.slice(0, 80)}`);
+}
+
 export function registerSqliteConnection(adapter: DialectAdapter, connection: SQLite.Database): void {
   connections.set(adapter, connection);
 }
@@ -34,6 +48,9 @@ export function hot<R>(tx: Tx, text: string, parameters: readonly unknown[]): Pr
   } else {
     const connection = connections.get(adapter);
     if (connection && (tx.isTransaction || !connection.inTransaction)) {
+      // the check readOnly's connection makes for the statements that reach it
+      const refused = readOnly.has(tx) ? refusedWrite(text) : undefined;
+      if (refused) return Promise.reject(refused);
       try {
         const stmt = connection.prepare(text);
         return Promise.resolve({ rows: stmt.reader ? (stmt.all(parameters) as R[]) : (stmt.run(parameters), []) });

@@ -7,6 +7,7 @@
 // order.
 import { Kysely, sql, type CompiledQuery, type DatabaseConnection, type QueryResult, type Transaction } from 'kysely';
 import type { GroupSync } from './group-sync.js';
+import { markReadOnly, refusedWrite } from './hot.js';
 import type { Database } from './schema.js';
 
 export type Tx = Transaction<Database> | Kysely<Database>;
@@ -36,7 +37,23 @@ export interface Prelude<I, O> {
    * write: it gets a connection that refuses anything but SELECT (a write there would not be atomic
    * with the statement, so it fails loudly instead).
    */
-  alone?(db: Kysely<Database>, inputs: I[]): Promise<Array<O | undefined>>;
+  alone?(db: Kysely<Database>, inputs: I[]): Promise<AloneAnswer<O>>;
+  /**
+   * `alone` runs elsewhere (SQLite's writer thread): the next batch's may start as soon as this one's
+   * has answered with a result for every job, and run while this batch's jobs run here. Those jobs then
+   * read what the next batch wrote too, as they could read another lane's or instance's writes.
+   */
+  overlaps?: boolean;
+}
+
+/** What a prelude run alone answers: a result per input (see Prelude.alone). */
+export interface AloneAnswer<O> {
+  results: Array<O | undefined>;
+  /**
+   * resolves once the statement is on disk, when it ran where the store's own durability does not
+   * reach (SQLite's writer thread syncs its commits itself); without it the store's applies
+   */
+  durable?: Promise<void>;
 }
 
 export interface PreludeCall<I, O> {
@@ -148,9 +165,34 @@ export class WriteQueue {
   }
 
   private async loop(lane: Lane): Promise<void> {
-    while (lane.queue.length > 0) {
-      const batch = lane.queue.splice(0, MAX_BATCH);
-      await this.commit(batch);
+    // a batch whose prelude runs alone elsewhere and has been started (see Prelude.overlaps)
+    let started: { batch: Job<unknown>[]; of: Prelude<unknown, unknown>; answers: Promise<AloneAnswer<unknown>> } | undefined;
+    while (started || lane.queue.length > 0) {
+      if (!started) {
+        const batch = lane.queue.splice(0, MAX_BATCH);
+        const of = aloneOf(batch);
+        if (of?.overlaps) started = this.startAlone(batch, of);
+        else await this.commit(batch);
+        continue;
+      }
+      const { batch, of, answers } = started;
+      started = undefined;
+      let answer: AloneAnswer<unknown>;
+      try {
+        answer = await answers;
+      } catch {
+        // it wrote nothing (and nothing else was started): the transaction's path runs the batch
+        await this.commitInTransaction(batch);
+        continue;
+      }
+      // every job has its result: the next batch (if it can) starts now and runs while these jobs run
+      if (answer.results.every((r) => r !== undefined) && lane.queue.length > 0) {
+        const next = lane.queue.splice(0, MAX_BATCH);
+        const nextOf = aloneOf(next);
+        if (nextOf === of) started = this.startAlone(next, of);
+        else lane.queue.unshift(...next);
+      }
+      await this.finishAlone(batch, answer);
     }
     lane.running = false;
     await Promise.all(this.syncing);
@@ -158,20 +200,34 @@ export class WriteQueue {
   }
 
   private async commit(batch: Job<unknown>[]): Promise<void> {
-    const of = batch[0]!.prelude?.of;
-    if (of?.alone && batch.every((j) => j.prelude?.of === of)) return this.commitAlone(batch, of);
-    return this.commitInTransaction(batch);
-  }
-
-  /** A batch of one prelude's jobs whose prelude can run alone (see Prelude.alone). */
-  private async commitAlone(batch: Job<unknown>[], of: Prelude<unknown, unknown>): Promise<void> {
-    let answers: unknown[];
+    const of = aloneOf(batch);
+    if (!of) return this.commitInTransaction(batch);
+    let answer: AloneAnswer<unknown>;
     try {
-      answers = oneEach(await of.alone!(this.db, batch.map((j) => j.prelude!.input)), batch.length);
+      answer = await this.runAlone(batch, of);
     } catch {
       // it wrote nothing: the transaction's path runs the batch (and, if that fails too, each job alone)
       return this.commitInTransaction(batch);
     }
+    return this.finishAlone(batch, answer);
+  }
+
+  /** A batch of one prelude's jobs, its prelude run alone (see Prelude.alone): a result per job, or undefined. */
+  private async runAlone(batch: Job<unknown>[], of: Prelude<unknown, unknown>): Promise<AloneAnswer<unknown>> {
+    const answer = await of.alone!(this.db, batch.map((j) => j.prelude!.input));
+    oneEach(answer.results, batch.length);
+    return answer;
+  }
+
+  private startAlone(batch: Job<unknown>[], of: Prelude<unknown, unknown>) {
+    const answers = this.runAlone(batch, of);
+    // awaited only after the batch before it has finished: a failure meanwhile is not unhandled
+    answers.catch(() => undefined);
+    return { batch, of, answers };
+  }
+
+  /** Runs the jobs of a batch whose prelude ran alone (read-only), then those it left to a transaction. */
+  private async finishAlone(batch: Job<unknown>[], { results: answers, durable }: AloneAnswer<unknown>): Promise<void> {
     const done: Job<unknown>[] = [];
     const values: unknown[] = [];
     const later: Job<unknown>[] = [];
@@ -189,7 +245,7 @@ export class WriteQueue {
       }
     }
     this.stats.alone++;
-    if (done.length) this.committedBatch(done, values, 'statement');
+    if (done.length) this.committedBatch(done, values, 'statement', durable);
     if (later.length) await this.commitInTransaction(later);
   }
 
@@ -250,18 +306,23 @@ export class WriteQueue {
     this.committedBatch(batch, values, 'transaction');
   }
 
-  /** Jobs whose writes have committed: counted, told, and resolved once durable. */
-  private committedBatch(batch: Job<unknown>[], values: unknown[], path: 'transaction' | 'statement'): void {
+  /**
+   * Jobs whose writes have committed: counted, told, and resolved once durable (`durable`: when their
+   * commit is on disk, if it was made where the store's own group fsync does not apply).
+   */
+  private committedBatch(batch: Job<unknown>[], values: unknown[], path: 'transaction' | 'statement', durable?: Promise<void>): void {
     this.stats.batches++;
     this.stats.jobs += batch.length;
     this.onBatch?.(batch.length, path);
     for (const job of batch) job.committed?.();
-    if (!this.durable) {
+    const synced = durable ?? this.durable?.request();
+    if (!synced) {
       batch.forEach((job, i) => job.resolve(values[i]));
       return;
     }
-    // the next batch may execute while this one's fsync runs; syncs finish in order, so do resolutions
-    const done: Promise<void> = this.durable.request().then(
+    // the next batch may execute while this one's fsync runs; batches are resolved in commit order
+    // (after the batches still waiting for theirs, whichever sync they wait for)
+    const done: Promise<void> = Promise.all([synced, ...this.syncing]).then(
       () => batch.forEach((job, i) => job.resolve(values[i])),
       (error: unknown) => batch.forEach((job) => job.reject(error)),
     );
@@ -270,13 +331,17 @@ export class WriteQueue {
   }
 }
 
+/** the prelude of a batch that can run alone: every job has it */
+function aloneOf(batch: Job<unknown>[]): Prelude<unknown, unknown> | undefined {
+  const of = batch[0]!.prelude?.of;
+  return of?.alone && batch.every((j) => j.prelude?.of === of) ? of : undefined;
+}
+
 /** a prelude's results, checked to be one per input */
 function oneEach<T>(results: T[], inputs: number): T[] {
   if (results.length !== inputs) throw new Error(`prelude answered ${results.length} results for ${inputs} inputs`);
   return results;
 }
-
-const READ = /^\s*(\/\*.*?\*\/\s*)?select\b/i;
 
 /**
  * `db` for reads only: any other statement throws (after a prelude ran alone, a write would not be
@@ -286,7 +351,8 @@ function readOnly(db: Kysely<Database>): Kysely<Database> {
   const executor = db.getExecutor();
   const connection: DatabaseConnection = {
     executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-      if (!READ.test(query.sql)) return Promise.reject(new Error(`only reads may follow a prelude run alone, not: ${query.sql.slice(0, 80)}`));
+      const refused = refusedWrite(query.sql);
+      if (refused) return Promise.reject(refused);
       return db.executeQuery<R>(query);
     },
     // eslint-disable-next-line require-yield
@@ -295,7 +361,7 @@ function readOnly(db: Kysely<Database>): Kysely<Database> {
     },
   };
   const refuse = () => Promise.reject(new Error('no transaction after a prelude run alone'));
-  return new Kysely<Database>({
+  const reader = new Kysely<Database>({
     dialect: {
       createAdapter: () => executor.adapter,
       createQueryCompiler: () => ({ compileQuery: (node, queryId) => executor.compileQuery(node, queryId) }),
@@ -313,4 +379,7 @@ function readOnly(db: Kysely<Database>): Kysely<Database> {
       }),
     },
   });
+  // hot statements on SQLite go to the connection directly (hot.ts): it makes the same check
+  markReadOnly(reader);
+  return reader;
 }

@@ -6,6 +6,7 @@ import { objectRows, openStore, type Store } from '../../src/store/database.js';
 import { hot } from '../../src/store/hot.js';
 import { REPLAN, replanDue } from '../../src/store/pg-prepared.js';
 import { laneOf } from '../../src/store/write-queue.js';
+import { sqliteWriterOf } from '../../src/store/sqlite-writer.js';
 import { claimDueTimers, setTimer } from '../../src/store/timers.js';
 import { findByExternalId, providerState } from '../../src/providers/state.js';
 import type { Deps } from '../../src/deps.js';
@@ -444,102 +445,180 @@ describe('write-queue preludes', () => {
   });
 });
 
-describe.skipIf(!pgOk)('store on postgres: the user messages of a batch in one statement', () => {
-  it('stores them in queue order per conversation, answers duplicates and closed conversations, and a key repeated in the batch reruns it job by job', async () => {
-    const { userMessagesPg } = await import('../../src/store/conversations.js');
-    const db = await freshDatabase();
-    const store = await openStore({ dataDir: tempDir(), databaseUrl: db.url, writeLanes: 1 });
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe.skipIf(dialect === 'postgres' && !pgOk)(`store on ${dialect}: the user messages of a batch in one go (one statement on PostgreSQL, the writer thread on SQLite)`, () => {
+    it('stores them in queue order per conversation, answers duplicates and closed conversations, and a key repeated in the batch is a duplicate', async () => {
+      const { store, drop, userMessages } = await batchStore(dialect);
+      try {
+        for (const id of ['c-b1', 'c-b2', 'c-b3']) await conversation(store, id);
+        await store.write.run((tx) => hot(tx, "update conversations set status = 'closed' where id = ?", ['c-b3']));
+        const msg = (conversationId: string, text: string, key: string | null) => ({ input: { conversationId, authorType: 'user' as const, text, idempotencyKey: key }, now: 7 });
+        await store.write.run((tx) => appendMessage(tx, { conversationId: 'c-b1', authorType: 'user', text: 'before', idempotencyKey: 'k-old' }, 1));
+        const inputs = [msg('c-b1', 'a1', 'k-a1'), msg('c-b2', 'b1', null), msg('c-b1', 'a2', 'k-a2'), msg('c-b1', 'again', 'k-old'), msg('c-b3', 'closed', 'k-c'), msg('c-b2', 'b2', 'k-b2')];
+        // as jobs: consecutive jobs with the prelude share one statement; each job starts from its outcome
+        const outcomes = await Promise.all(inputs.map((i) => store.write.run(async (_tx, pre) => pre, { prelude: { of: userMessages, input: i } })));
+        expect(outcomes.map((o) => o!.kind)).toEqual(['stored', 'stored', 'stored', 'duplicate', 'closed', 'stored']);
+        expect(outcomes.map((o) => (o!.kind === 'stored' ? o!.row.seq : null))).toEqual([2, 1, 3, null, null, 2]);
+        expect(outcomes[3]).toMatchObject({ kind: 'duplicate', existing: { text: 'before', seq: 1 } });
+        expect(outcomes[0]).toMatchObject({ kind: 'stored', row: { text: 'a1', idempotency_key: 'k-a1', created_at: 7 }, conversation: { status: 'bot', last_seq: 2 } });
+        const texts = async (id: string) => (await listMessages(store.db, id, { limit: 10, includeInternal: true })).map((m) => `${m.seq}:${m.text}`);
+        expect(await texts('c-b1')).toEqual(['1:before', '2:a1', '3:a2']);
+        expect(await texts('c-b2')).toEqual(['1:b1', '2:b2']);
+        expect(await texts('c-b3')).toEqual([]);
+        const stats = { ...store.write.stats };
+        // the same key twice in one batch: on PostgreSQL the unique index refuses the statement and the
+        // batch reruns job by job; SQLite's writer stores them one after the other and sees the first
+        const twice = await Promise.all([msg('c-b2', 'x', 'k-x'), msg('c-b2', 'x', 'k-x')].map((i) => store.write.run(async (_tx, pre) => pre, { prelude: { of: userMessages, input: i } })));
+        expect(twice.map((o) => o!.kind)).toEqual(['stored', 'duplicate']);
+        expect(store.write.stats.batches - stats.batches).toBe(dialect === 'postgres' ? 2 : 1);
+        expect(await texts('c-b2')).toEqual(['1:b1', '2:b2', '3:x']);
+      } finally {
+        await store.close();
+        await drop?.();
+      }
+    });
+
+    it('runs without a transaction of its jobs, which may only read; closed conversations and those of a held provider get a transaction, in order', async () => {
+      const { store, drop, userMessages } = await batchStore(dialect);
+      try {
+        for (const id of ['c-f', 'c-h', 'c-x']) await conversation(store, id);
+        await store.write.run((tx) => hot(tx, "update conversations set provider_id = 'hook' where id = ?", ['c-h']));
+        await store.write.run((tx) => hot(tx, "update conversations set status = 'closed' where id = ?", ['c-x']));
+        const item = (conversationId: string, text: string) => ({ input: { conversationId, authorType: 'user' as const, text, idempotencyKey: null }, now: 7, held: ['hook'] });
+        const job = (i: ReturnType<typeof item>) =>
+          store.write.run(
+            async (tx, pre) => {
+              // what a job after the statement may do: read, yes; write, only in a transaction
+              const read = (await hot<{ n: number }>(tx, 'select cast(count(*) as integer) as n from messages where conversation_id = ?', [i.input.conversationId])).rows[0]!.n;
+              const wrote = await hot(tx, 'update conversations set updated_at = ? where id = ?', [99, i.input.conversationId]).then(
+                () => 'yes',
+                (e: Error) => e.message,
+              );
+              return { kind: pre!.kind, seq: pre!.kind === 'stored' ? pre!.row.seq : null, read, wrote };
+            },
+            { key: i.input.conversationId, prelude: { of: userMessages, input: i } },
+          );
+        const before = { ...store.write.stats };
+        const observed: Array<[number, string]> = [];
+        store.write.onBatch = (jobs, path) => observed.push([jobs, path]);
+        const out = await Promise.all([item('c-f', 'f1'), item('c-h', 'h1'), item('c-x', 'x1'), item('c-f', 'f2'), item('c-h', 'h2')].map(job));
+        // what /metrics gets (baton_group_commit_jobs{path}): c-f's two by the statement, the other three in a transaction
+        expect(observed).toEqual([
+          [2, 'statement'],
+          [3, 'transaction'],
+        ]);
+        expect(out.map((o) => [o.kind, o.seq])).toEqual([
+          ['stored', 1],
+          ['stored', 1],
+          ['closed', null],
+          ['stored', 2],
+          ['stored', 2],
+        ]);
+        // c-f's messages were committed by the statement alone: its jobs read them, and a write is refused
+        expect(out[0]!.read).toBe(2);
+        expect(out[0]!.wrote).toMatch(/only reads may follow a prelude run alone/);
+        expect(out[3]!.wrote).toMatch(/only reads may follow a prelude run alone/);
+        // the held provider's and the closed conversation's jobs ran in a transaction, after
+        expect([out[1]!.wrote, out[2]!.wrote, out[4]!.wrote]).toEqual(['yes', 'yes', 'yes']);
+        expect(store.write.stats.alone - before.alone).toBe(1);
+        expect(store.write.stats.batches - before.batches).toBe(2);
+        const texts = async (id: string) => (await listMessages(store.db, id, { limit: 10, includeInternal: true })).map((m) => `${m.seq}:${m.text}`);
+        expect(await texts('c-f')).toEqual(['1:f1', '2:f2']);
+        expect(await texts('c-h')).toEqual(['1:h1', '2:h2']);
+        const updated = await store.db.selectFrom('conversations').select(['id', 'updated_at']).orderBy('id').execute();
+        expect(updated).toEqual([
+          { id: 'c-f', updated_at: 7 },
+          { id: 'c-h', updated_at: 99 },
+          { id: 'c-x', updated_at: 99 },
+        ]);
+      } finally {
+        await store.close();
+        await drop?.();
+      }
+    });
+
+    it("keeps each conversation's messages in the order they were sent across many batches (SQLite: the next batch is stored while the last one's jobs run)", async () => {
+      const { store, drop, userMessages } = await batchStore(dialect);
+      try {
+        const ids = Array.from({ length: 6 }, (_, i) => `c-seq-${i}`);
+        for (const id of ids) await conversation(store, id);
+        const before = { ...store.write.stats };
+        const acked: string[] = [];
+        const send = (id: string, n: number) =>
+          store.write.run(
+            async (_tx, pre) => {
+              // a job that yields, so the writer may get ahead of it
+              await new Promise((r) => setImmediate(r));
+              return pre;
+            },
+            { key: id, prelude: { of: userMessages, input: { input: { conversationId: id, authorType: 'user' as const, text: String(n), idempotencyKey: `k${n}` }, now: n } } },
+          ).then((o) => (acked.push(`${id}:${n}`), o));
+        // sent over several ticks, as sockets deliver them: many batches
+        const sends: Array<Promise<unknown>> = [];
+        for (let n = 0; n < 600; n++) {
+          sends.push(send(ids[n % ids.length]!, n));
+          if (n % 10 === 9) await new Promise((r) => setTimeout(r, 1));
+        }
+        const outcomes = (await Promise.all(sends)) as Array<{ kind: string; row: { seq: number } }>;
+        expect(outcomes.every((o) => o.kind === 'stored')).toBe(true);
+        for (const id of ids) {
+          const rows = await listMessages(store.db, id, { limit: 200, includeInternal: true });
+          const texts = rows.map((m) => Number(m.text));
+          expect(texts).toHaveLength(100);
+          expect(texts).toEqual([...texts].sort((a, b) => a - b));
+          expect(rows.map((m) => m.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+          // acknowledged in the order they were sent, too
+          const mine = acked.filter((a) => a.startsWith(`${id}:`)).map((a) => Number(a.split(':')[1]));
+          expect(mine).toEqual(texts);
+        }
+        expect(store.write.stats.alone - before.alone).toBeGreaterThan(10);
+      } finally {
+        await store.close();
+        await drop?.();
+      }
+    });
+  });
+}
+
+describe('store on sqlite: the writer thread', () => {
+  it('when it is not there (stopped, failed, not started yet), batches of user messages are stored on the main connection', async () => {
+    const { userMessagesSqlite } = await import('../../src/store/conversations.js');
+    const store = await openStore({ dataDir: tempDir() });
     try {
-      for (const id of ['c-b1', 'c-b2', 'c-b3']) await conversation(store, id);
-      await store.write.run((tx) => hot(tx, "update conversations set status = 'closed' where id = ?", ['c-b3']));
-      const msg = (conversationId: string, text: string, key: string | null) => ({ input: { conversationId, authorType: 'user' as const, text, idempotencyKey: key }, now: 7 });
-      await store.write.run((tx) => appendMessage(tx, { conversationId: 'c-b1', authorType: 'user', text: 'before', idempotencyKey: 'k-old' }, 1));
-      const inputs = [msg('c-b1', 'a1', 'k-a1'), msg('c-b2', 'b1', null), msg('c-b1', 'a2', 'k-a2'), msg('c-b1', 'again', 'k-old'), msg('c-b3', 'closed', 'k-c'), msg('c-b2', 'b2', 'k-b2')];
-      // as jobs: consecutive jobs with the prelude share one statement; each job starts from its outcome
-      const outcomes = await Promise.all(inputs.map((i) => store.write.run(async (_tx, pre) => pre, { prelude: { of: userMessagesPg, input: i } })));
-      expect(outcomes.map((o) => o!.kind)).toEqual(['stored', 'stored', 'stored', 'duplicate', 'closed', 'stored']);
-      expect(outcomes.map((o) => (o!.kind === 'stored' ? o!.row.seq : null))).toEqual([2, 1, 3, null, null, 2]);
-      expect(outcomes[3]).toMatchObject({ kind: 'duplicate', existing: { text: 'before', seq: 1 } });
-      expect(outcomes[0]).toMatchObject({ kind: 'stored', row: { text: 'a1', idempotency_key: 'k-a1', created_at: 7 }, conversation: { status: 'bot', last_seq: 2 } });
-      const texts = async (id: string) => (await listMessages(store.db, id, { limit: 10, includeInternal: true })).map((m) => `${m.seq}:${m.text}`);
-      expect(await texts('c-b1')).toEqual(['1:before', '2:a1', '3:a2']);
-      expect(await texts('c-b2')).toEqual(['1:b1', '2:b2']);
-      expect(await texts('c-b3')).toEqual([]);
-      const stats = { ...store.write.stats };
-      // the same key twice in one batch: the unique index refuses the statement, the batch reruns job by job
-      const twice = await Promise.all([msg('c-b2', 'x', 'k-x'), msg('c-b2', 'x', 'k-x')].map((i) => store.write.run(async (_tx, pre) => pre, { prelude: { of: userMessagesPg, input: i } })));
-      expect(twice.map((o) => o!.kind)).toEqual(['stored', 'duplicate']);
-      expect(store.write.stats.batches - stats.batches).toBe(2);
-      expect(await texts('c-b2')).toEqual(['1:b1', '2:b2', '3:x']);
+      await conversation(store, 'c-w');
+      const writer = sqliteWriterOf(store.db.getExecutor().adapter)!;
+      await writer.ready();
+      const item = (text: string) => ({ input: { conversationId: 'c-w', authorType: 'user' as const, text, idempotencyKey: null }, now: 1 });
+      const send = (text: string) => store.write.run(async (_tx, pre) => pre, { key: 'c-w', prelude: { of: userMessagesSqlite, input: item(text) } });
+      const observed: string[] = [];
+      store.write.onBatch = (_jobs, path) => observed.push(path);
+      await Promise.all([send('a'), send('b')]);
+      await writer.stop();
+      await expect(writer.userMessages([])).rejects.toThrow(/stopped/);
+      const late = await Promise.all([send('c'), send('d')]);
+      expect(late.map((o) => o!.kind === 'stored' && o!.row.seq)).toEqual([3, 4]);
+      expect(observed).toEqual(['statement', 'transaction']);
+      const texts = (await listMessages(store.db, 'c-w', { limit: 10, includeInternal: true })).map((m) => `${m.seq}:${m.text}`);
+      expect(texts).toEqual(['1:a', '2:b', '3:c', '4:d']);
     } finally {
       await store.close();
-      await db.drop();
     }
   });
 });
 
-describe.skipIf(!pgOk)('store on postgres: a batch of user messages without a transaction', () => {
-  it('runs as one statement whose jobs may only read; closed conversations and those of a held provider get a transaction, in order', async () => {
-    const { userMessagesPg } = await import('../../src/store/conversations.js');
-    const db = await freshDatabase();
-    const store = await openStore({ dataDir: tempDir(), databaseUrl: db.url, writeLanes: 1 });
-    try {
-      for (const id of ['c-f', 'c-h', 'c-x']) await conversation(store, id);
-      await store.write.run((tx) => hot(tx, "update conversations set provider_id = 'hook' where id = ?", ['c-h']));
-      await store.write.run((tx) => hot(tx, "update conversations set status = 'closed' where id = ?", ['c-x']));
-      const item = (conversationId: string, text: string) => ({ input: { conversationId, authorType: 'user' as const, text, idempotencyKey: null }, now: 7, held: ['hook'] });
-      const job = (i: ReturnType<typeof item>) =>
-        store.write.run(
-          async (tx, pre) => {
-            // what a job after the statement may do: read, yes; write, only in a transaction
-            const read = (await hot<{ n: number }>(tx, 'select count(*)::int as n from messages where conversation_id = ?', [i.input.conversationId])).rows[0]!.n;
-            const wrote = await hot(tx, 'update conversations set updated_at = ? where id = ?', [99, i.input.conversationId]).then(
-              () => 'yes',
-              (e: Error) => e.message,
-            );
-            return { kind: pre!.kind, seq: pre!.kind === 'stored' ? pre!.row.seq : null, read, wrote };
-          },
-          { key: i.input.conversationId, prelude: { of: userMessagesPg, input: i } },
-        );
-      const before = { ...store.write.stats };
-      const observed: Array<[number, string]> = [];
-      store.write.onBatch = (jobs, path) => observed.push([jobs, path]);
-      const out = await Promise.all([item('c-f', 'f1'), item('c-h', 'h1'), item('c-x', 'x1'), item('c-f', 'f2'), item('c-h', 'h2')].map(job));
-      // what /metrics gets (baton_group_commit_jobs{path}): c-f's two by the statement, the other three in a transaction
-      expect(observed).toEqual([
-        [2, 'statement'],
-        [3, 'transaction'],
-      ]);
-      expect(out.map((o) => [o.kind, o.seq])).toEqual([
-        ['stored', 1],
-        ['stored', 1],
-        ['closed', null],
-        ['stored', 2],
-        ['stored', 2],
-      ]);
-      // c-f's messages were committed by the statement alone: its jobs read them, and a write is refused
-      expect(out[0]!.read).toBe(2);
-      expect(out[0]!.wrote).toMatch(/only reads may follow a prelude run alone/);
-      expect(out[3]!.wrote).toMatch(/only reads may follow a prelude run alone/);
-      // the held provider's and the closed conversation's jobs ran in a transaction, after
-      expect([out[1]!.wrote, out[2]!.wrote, out[4]!.wrote]).toEqual(['yes', 'yes', 'yes']);
-      expect(store.write.stats.alone - before.alone).toBe(1);
-      expect(store.write.stats.batches - before.batches).toBe(2);
-      const texts = async (id: string) => (await listMessages(store.db, id, { limit: 10, includeInternal: true })).map((m) => `${m.seq}:${m.text}`);
-      expect(await texts('c-f')).toEqual(['1:f1', '2:f2']);
-      expect(await texts('c-h')).toEqual(['1:h1', '2:h2']);
-      const updated = await store.db.selectFrom('conversations').select(['id', 'updated_at']).orderBy('id').execute();
-      expect(updated).toEqual([
-        { id: 'c-f', updated_at: 7 },
-        { id: 'c-h', updated_at: 99 },
-        { id: 'c-x', updated_at: 99 },
-      ]);
-    } finally {
-      await store.close();
-      await db.drop();
-    }
-  });
-});
+/** a store whose batches of user messages go the way the server's do (one write lane on PostgreSQL) */
+async function batchStore(dialect: 'sqlite' | 'postgres') {
+  const { userMessagesPg, userMessagesSqlite } = await import('../../src/store/conversations.js');
+  if (dialect === 'sqlite') {
+    const store = await openStore({ dataDir: tempDir(), sqliteSynchronous: 'NORMAL' });
+    // the server does not wait for its writer thread (batches run on the main connection meanwhile)
+    await sqliteWriterOf(store.db.getExecutor().adapter)!.ready();
+    return { store, drop: undefined, userMessages: userMessagesSqlite };
+  }
+  const db = await freshDatabase();
+  const store = await openStore({ dataDir: tempDir(), databaseUrl: db.url, writeLanes: 1 });
+  return { store, drop: db.drop, userMessages: userMessagesPg };
+}
 
 describe('prepared statements: when plans are rebuilt', () => {
   it('as executions double from 64, then every maxStep, and at least every maxAgeMs', () => {

@@ -1,0 +1,264 @@
+// The embedded store's hottest writes, off the event loop. better-sqlite3 runs a statement on the thread
+// that calls it: a batch of user messages (a seq taken per message, the insert, the COMMIT writing the
+// WAL) was ~35 % of the main thread at saturation, and the COMMIT's writes to the WAL sometimes block in
+// the kernel for milliseconds, which every socket on the instance then waits out. Here a worker thread
+// with a connection of its own stores such a batch in one transaction while the main thread goes on
+// serving sockets; the write queue's single SQLite lane sends a batch only while no transaction is
+// open on the main connection, so the two connections never wait for each other's write lock.
+//
+// The worker commits with `synchronous = NORMAL` like the main connection and, for FULL durability,
+// fdatasyncs the WAL itself right after each COMMIT (one sync covering every commit before it, on
+// libuv's thread pool, while the next batch executes): a batch is acknowledged only once its sync is
+// done. Started here, the sync no longer waits for the answer to reach the event loop first.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { MessageRow } from './schema.js';
+
+/** A user's message, its row built by the caller (seq 0: the worker takes the next one). */
+export interface WriterMessage {
+  row: MessageRow;
+  /** providers whose conversations need the caller's own transaction: such messages are left out */
+  held: readonly string[];
+}
+
+/** Per message: stored under `seq`; a duplicate of a stored one (by idempotency key); or left out (null). */
+export type WriterOutcome =
+  | { kind: 'stored'; seq: number; status: string; provider_id: string | null }
+  | { kind: 'duplicate'; existing: MessageRow }
+  | null;
+
+/** What the writer answers for a batch: its outcomes, and when they are on disk. */
+export interface WriterAnswer {
+  outcomes: WriterOutcome[];
+  /** resolves once the batch's commit is on disk (already resolved without FULL durability) */
+  durable: Promise<void>;
+}
+
+export interface SqliteWriter {
+  /**
+   * Stores user messages in one transaction, in order. A message is left out (null) when its
+   * conversation is closed, unknown, or of a held provider; then so are the conversation's later
+   * ones in the call (nothing they depend on changes within it), so a conversation's order holds.
+   * Rejects, having written nothing, when the worker is not ready yet, has failed, or the
+   * transaction fails: the caller then stores the messages itself.
+   */
+  userMessages(messages: WriterMessage[]): Promise<WriterAnswer>;
+  /** resolves once the worker can take batches (tests; the server does not wait for it) */
+  ready(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+// plain JavaScript evaluated in the worker: it runs the same from src (tsx) and from dist
+const WORKER = `
+const fs = require('node:fs');
+const { parentPort, workerData } = require('node:worker_threads');
+const SQLite = require(workerData.module);
+const db = new SQLite(workerData.file);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 5000');
+db.pragma('foreign_keys = ON');
+db.pragma('wal_autocheckpoint = 10000');
+const take = new Map();
+function taker(withKey, withHeld) {
+  const k = (withKey ? 2 : 0) + (withHeld ? 1 : 0);
+  let stmt = take.get(k);
+  if (!stmt) {
+    stmt = db.prepare(
+      "update conversations set last_seq = last_seq + 1, updated_at = ? where id = ? and status <> 'closed'" +
+        (withHeld ? ' and (provider_id is null or provider_id not in (select value from json_each(?)))' : '') +
+        (withKey ? ' and not exists (select 1 from messages where conversation_id = ? and idempotency_key = ?)' : '') +
+        ' returning status, provider_id, last_seq',
+    );
+    take.set(k, stmt);
+  }
+  return stmt;
+}
+const insert = db.prepare(
+  'insert into messages (id, conversation_id, seq, author_type, author_id, author_name, text, body, event, internal, idempotency_key, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+);
+const byKey = db.prepare('select * from messages where conversation_id = ? and idempotency_key = ?');
+const store = db.transaction((messages) =>
+  messages.map(({ row, held }) => {
+    const params = [row.created_at, row.conversation_id];
+    if (held.length) params.push(JSON.stringify(held));
+    if (row.idempotency_key !== null) params.push(row.conversation_id, row.idempotency_key);
+    const open = taker(row.idempotency_key !== null, held.length > 0).get(params);
+    if (!open) {
+      const existing = row.idempotency_key === null ? undefined : byKey.get(row.conversation_id, row.idempotency_key);
+      return existing ? { kind: 'duplicate', existing } : null;
+    }
+    insert.run(row.id, row.conversation_id, open.last_seq, row.author_type, row.author_id, row.author_name, row.text, row.body, row.event, row.internal, row.idempotency_key, row.created_at);
+    return { kind: 'stored', seq: open.last_seq, status: open.status, provider_id: open.provider_id };
+  }),
+);
+// group fsync of the WAL: one at a time, each covering every batch committed before it started
+let wal;
+let committed = 0;
+let synced = 0;
+let syncing = false;
+function sync() {
+  if (syncing || synced >= committed) return;
+  syncing = true;
+  const upTo = committed;
+  const done = (err) => {
+    syncing = false;
+    if (err) parentPort.postMessage({ type: 'syncFailed', upTo, message: String(err.message || err) });
+    else {
+      synced = upTo;
+      parentPort.postMessage({ type: 'synced', upTo });
+    }
+    sync();
+  };
+  try {
+    wal ??= fs.openSync(workerData.file + '-wal', 'r');
+  } catch (err) {
+    return done(err);
+  }
+  fs.fdatasync(wal, done);
+}
+parentPort.on('message', (m) => {
+  if (m.type === 'stop') {
+    if (wal !== undefined) fs.closeSync(wal);
+    db.close();
+    parentPort.postMessage({ type: 'stopped' });
+    return;
+  }
+  let outcomes;
+  try {
+    outcomes = store.immediate(m.messages);
+  } catch (err) {
+    parentPort.postMessage({ type: 'failed', id: m.id, message: String((err && err.message) || err) });
+    return;
+  }
+  parentPort.postMessage({ type: 'done', id: m.id, outcomes });
+  if (workerData.durable) {
+    committed = m.id;
+    sync();
+  }
+});
+parentPort.postMessage({ type: 'ready' });
+`;
+
+type FromWorker =
+  | { type: 'ready' | 'stopped' }
+  | { type: 'done'; id: number; outcomes: WriterOutcome[] }
+  | { type: 'failed'; id: number; message: string }
+  | { type: 'synced'; upTo: number }
+  | { type: 'syncFailed'; upTo: number; message: string };
+
+/** after the worker failed, batches go to the main connection for this long before it is started again */
+const RESPAWN_AFTER_MS = 5_000;
+
+/**
+ * Starts the writer for the database at `file` (migrated: the worker prepares its statements at once).
+ * A worker that exits or errors is reported and started again on a later batch.
+ */
+export function startSqliteWriter(
+  file: string,
+  opts: {
+    /** FULL durability: a batch is durable once the WAL has been fdatasync'ed after its commit */
+    durable?: boolean;
+    onError?: (message: string) => void;
+  } = {},
+): SqliteWriter {
+  const durable = opts.durable ?? true;
+  const module = createRequire(import.meta.url).resolve('better-sqlite3');
+  let worker: Worker | undefined;
+  let isReady = false;
+  let failedAt = -Infinity;
+  let stopping: Promise<void> | undefined;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (o: WriterAnswer) => void; reject: (e: Error) => void }>();
+  /** batches committed whose sync has not been reported, in id order */
+  const unsynced: Array<{ id: number; resolve: () => void; reject: (e: Error) => void }> = [];
+  const settleSyncs = (upTo: number, error?: Error) => {
+    while (unsynced.length && unsynced[0]!.id <= upTo) {
+      const u = unsynced.shift()!;
+      if (error) u.reject(error);
+      else u.resolve();
+    }
+  };
+  let readyWaiters: Array<() => void> = [];
+
+  const fail = (w: Worker, message: string) => {
+    if (worker !== w) return;
+    worker = undefined;
+    isReady = false;
+    failedAt = performance.now();
+    opts.onError?.(message);
+    for (const p of pending.values()) p.reject(new Error(`SQLite writer: ${message}`));
+    pending.clear();
+    // committed, but whether on disk is unknown: those jobs fail (as when an fsync fails)
+    settleSyncs(Infinity, new Error(`SQLite writer: ${message}`));
+    void w.terminate().catch(() => undefined);
+  };
+  const spawn = () => {
+    const w = new Worker(WORKER, { eval: true, workerData: { file, module, durable } });
+    worker = w;
+    w.unref();
+    w.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') {
+        isReady = true;
+        for (const r of readyWaiters.splice(0)) r();
+      } else if (m.type === 'done' || m.type === 'failed') {
+        const p = pending.get(m.id);
+        pending.delete(m.id);
+        if (m.type === 'failed') return p?.reject(new Error(`SQLite writer: ${m.message}`));
+        let synced = Promise.resolve();
+        if (durable) synced = new Promise<void>((resolve, reject) => unsynced.push({ id: m.id, resolve, reject }));
+        p?.resolve({ outcomes: m.outcomes, durable: synced });
+      } else if (m.type === 'synced') settleSyncs(m.upTo);
+      else if (m.type === 'syncFailed') settleSyncs(m.upTo, new Error(`SQLite writer: fdatasync of the WAL failed: ${m.message}`));
+    });
+    w.on('error', (err) => fail(w, String(err)));
+    w.on('exit', (code) => {
+      if (!stopping) fail(w, `worker exited (${code})`);
+    });
+  };
+  spawn();
+
+  return {
+    userMessages(messages) {
+      if (stopping) return Promise.reject(new Error('SQLite writer: stopped'));
+      if (!worker && performance.now() - failedAt >= RESPAWN_AFTER_MS) spawn();
+      const w = worker;
+      if (!w || !isReady) return Promise.reject(new Error('SQLite writer: not ready'));
+      const id = nextId++;
+      return new Promise<WriterAnswer>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        w.postMessage({ type: 'store', id, messages });
+      });
+    },
+    ready() {
+      return isReady ? Promise.resolve() : new Promise<void>((r) => readyWaiters.push(r));
+    },
+    stop() {
+      stopping ??= new Promise<void>((resolve) => {
+        const w = worker;
+        readyWaiters = [];
+        if (!w) return resolve();
+        w.once('exit', () => resolve());
+        w.on('message', (m: FromWorker) => {
+          if (m.type === 'stopped') void w.terminate().then(
+            () => resolve(),
+            () => resolve(),
+          );
+        });
+        w.postMessage({ type: 'stop' });
+      });
+      return stopping;
+    },
+  };
+}
+
+/** the writer thread of a store, by its Kysely adapter (shared with its transactions) */
+const writers = new WeakMap<object, SqliteWriter>();
+
+export function registerSqliteWriter(adapter: object, writer: SqliteWriter): void {
+  writers.set(adapter, writer);
+}
+
+export function sqliteWriterOf(adapter: object): SqliteWriter | undefined {
+  return writers.get(adapter);
+}
