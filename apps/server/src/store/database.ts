@@ -18,7 +18,7 @@ import { withPreparedStatements } from './pg-prepared.js';
 import { fileSync, GroupSync } from './group-sync.js';
 import { WriteQueue } from './write-queue.js';
 import { registerSqliteConnection } from './hot.js';
-import { registerSqliteWriter, startSqliteWriter } from './sqlite-writer.js';
+import { registerSqliteWriter, createSqliteWriter } from './sqlite-writer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -169,7 +169,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     // the writer thread for batches of user messages (store/sqlite-writer.ts), once the tables exist
     const adapter = db.getExecutor().adapter;
     startWriter = () => {
-      const thread = startSqliteWriter(dbFile, { durable: durable !== undefined, onError: (message) => opts.onWriterError?.(message) });
+      const thread = createSqliteWriter(dbFile, { durable: durable !== undefined, onError: (message) => opts.onWriterError?.(message) });
       registerSqliteWriter(adapter, thread);
       // before the main connection closes, so its close (the last connection) makes the final checkpoint
       stopBackground = async () => {

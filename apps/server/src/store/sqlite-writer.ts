@@ -151,10 +151,12 @@ type FromWorker =
 const RESPAWN_AFTER_MS = 5_000;
 
 /**
- * Starts the writer for the database at `file` (migrated: the worker prepares its statements at once).
- * A worker that exits or errors is reported and started again on a later batch.
+ * The writer for the database at `file` (migrated: the worker prepares its statements as it starts).
+ * Its thread starts with the first batch, which (like every batch until the thread is ready) is
+ * stored on the main connection; a thread that exits or errors is reported and started again on a
+ * batch at least RESPAWN_AFTER_MS later.
  */
-export function startSqliteWriter(
+export function createSqliteWriter(
   file: string,
   opts: {
     /** FULL durability: a batch is durable once the WAL has been fdatasync'ed after its commit */
@@ -216,7 +218,8 @@ export function startSqliteWriter(
       if (!stopping) fail(w, `worker exited (${code})`);
     });
   };
-  spawn();
+  // started by the first batch, not with the store: start-up (bot training) does not compete with it,
+  // and a store opened for a CLI command never starts it
 
   return {
     userMessages(messages) {
@@ -231,6 +234,8 @@ export function startSqliteWriter(
       });
     },
     ready() {
+      if (stopping) return Promise.reject(new Error('SQLite writer: stopped'));
+      if (!worker) spawn();
       return isReady ? Promise.resolve() : new Promise<void>((r) => readyWaiters.push(r));
     },
     stop() {

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/errors.js';
 import { OPERATIONS } from '../../src/http/openapi.js';
 import { sendUserMessage } from '../../src/commands/send-user-message.js';
+import { listMessages } from '../../src/store/conversations.js';
+import { sqliteWriterOf } from '../../src/store/sqlite-writer.js';
 import { call, createConversation, messages } from '../support/http.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
@@ -162,6 +164,20 @@ describe('service endpoints', () => {
     await Promise.all(sends);
     await expect(failing).rejects.toThrow('boom');
     expect((await userMessages()) - before).toBe(2);
+  });
+
+  it("user messages are stored by the SQLite writer thread once it is up (the metrics say 'statement')", async () => {
+    const { conversation } = await createConversation(s.url);
+    const statements = async () => {
+      const body = (await call(s.url, 'GET', '/metrics')).body as string;
+      return Number(/^baton_group_commit_jobs_sum\{path="statement"\} (\d+)$/m.exec(body)?.[1] ?? 0);
+    };
+    await sqliteWriterOf(s.baton.deps.store.db.getExecutor().adapter)!.ready();
+    const before = await statements();
+    const sent = await Promise.all(['w1', 'w2', 'w3'].map((text) => sendUserMessage(s.baton.deps, conversation.id, { text })));
+    expect((await statements()) - before).toBe(3);
+    const stored = await listMessages(s.baton.deps.store.db, conversation.id, { limit: 50, includeInternal: false });
+    expect(sent.map((r) => stored.find((m) => m.seq === r.message.seq)?.text)).toEqual(['w1', 'w2', 'w3']);
   });
 
   it('health, readiness and Prometheus metrics', async () => {
