@@ -181,7 +181,7 @@ export function createSqliteWriter(
       else u.resolve();
     }
   };
-  let readyWaiters: Array<() => void> = [];
+  const readyWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
 
   const fail = (w: Worker, message: string) => {
     if (worker !== w) return;
@@ -189,10 +189,12 @@ export function createSqliteWriter(
     isReady = false;
     failedAt = performance.now();
     opts.onError?.(message);
-    for (const p of pending.values()) p.reject(new Error(`SQLite writer: ${message}`));
+    const error = new Error(`SQLite writer: ${message}`);
+    for (const p of pending.values()) p.reject(error);
     pending.clear();
+    for (const r of readyWaiters.splice(0)) r.reject(error);
     // committed, but whether on disk is unknown: those jobs fail (as when an fsync fails)
-    settleSyncs(Infinity, new Error(`SQLite writer: ${message}`));
+    settleSyncs(Infinity, error);
     void w.terminate().catch(() => undefined);
   };
   const spawn = () => {
@@ -202,7 +204,7 @@ export function createSqliteWriter(
     w.on('message', (m: FromWorker) => {
       if (m.type === 'ready') {
         isReady = true;
-        for (const r of readyWaiters.splice(0)) r();
+        for (const r of readyWaiters.splice(0)) r.resolve();
       } else if (m.type === 'done' || m.type === 'failed') {
         const p = pending.get(m.id);
         pending.delete(m.id);
@@ -236,12 +238,12 @@ export function createSqliteWriter(
     ready() {
       if (stopping) return Promise.reject(new Error('SQLite writer: stopped'));
       if (!worker) spawn();
-      return isReady ? Promise.resolve() : new Promise<void>((r) => readyWaiters.push(r));
+      return isReady ? Promise.resolve() : new Promise<void>((resolve, reject) => readyWaiters.push({ resolve, reject }));
     },
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         const w = worker;
-        readyWaiters = [];
+        for (const r of readyWaiters.splice(0)) r.reject(new Error('SQLite writer: stopped'));
         if (!w) return resolve();
         w.once('exit', () => resolve());
         w.on('message', (m: FromWorker) => {

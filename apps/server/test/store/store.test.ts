@@ -1,4 +1,5 @@
 // One store suite, run against embedded SQLite and the machine's PostgreSQL.
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage, findByIdempotencyKey, listMessages } from '../../src/store/conversations.js';
@@ -6,7 +7,7 @@ import { objectRows, openStore, type Store } from '../../src/store/database.js';
 import { hot } from '../../src/store/hot.js';
 import { REPLAN, replanDue } from '../../src/store/pg-prepared.js';
 import { laneOf } from '../../src/store/write-queue.js';
-import { sqliteWriterOf } from '../../src/store/sqlite-writer.js';
+import { createSqliteWriter, sqliteWriterOf } from '../../src/store/sqlite-writer.js';
 import { claimDueTimers, setTimer } from '../../src/store/timers.js';
 import { findByExternalId, providerState } from '../../src/providers/state.js';
 import type { Deps } from '../../src/deps.js';
@@ -581,6 +582,20 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 }
 
 describe('store on sqlite: the writer thread', () => {
+  it('a thread that fails is reported, its batches are refused (the main connection stores them), and it is started again only after a pause', async () => {
+    const errors: string[] = [];
+    // a database it cannot open: the thread fails as it starts
+    const writer = createSqliteWriter(path.join(tempDir(), 'missing', 'baton.sqlite'), { onError: (m) => errors.push(m) });
+    await expect(writer.ready()).rejects.toThrow(/SQLite writer: .*Cannot open database/);
+    expect(errors).toHaveLength(1);
+    // within the pause: refused at once, no new thread
+    await expect(writer.userMessages([])).rejects.toThrow(/not ready/);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(errors).toHaveLength(1);
+    await writer.stop();
+    await expect(writer.ready()).rejects.toThrow(/stopped/);
+  });
+
   it('when it is not there (stopped, failed, not started yet), batches of user messages are stored on the main connection', async () => {
     const { userMessagesSqlite } = await import('../../src/store/conversations.js');
     const store = await openStore({ dataDir: tempDir() });
