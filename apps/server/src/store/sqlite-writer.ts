@@ -43,7 +43,10 @@ export interface SqliteWriter {
    * transaction fails: the caller then stores the messages itself.
    */
   userMessages(messages: WriterMessage[]): Promise<WriterAnswer>;
-  /** resolves once the worker can take batches (tests; the server does not wait for it) */
+  /**
+   * starts the thread if it is not running and resolves once it can take batches; rejects if it fails
+   * to start or the writer is stopped (tests: the server never waits for it)
+   */
   ready(): Promise<void>;
   stop(): Promise<void>;
 }
