@@ -7,7 +7,7 @@ import { presentMessage } from '../presenters/conversation.js';
 import { offloadAvailability } from '../domain/opening-hours.js';
 import type { BotContext, BotTurn } from '../domain/bot/types.js';
 import type { Deps } from '../deps.js';
-import { findConversation, insertMessage, nextUserMessage, storeBotTurn, updateConversation } from '../store/conversations.js';
+import { findConversation, insertMessage, nextUserMessage, sqliteWrites, storeBotTurn, updateConversation, type BotTurnItem, type NewMessageInput, type SqliteWriteOutcome } from '../store/conversations.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { ConversationRow, MessageRow } from '../store/schema.js';
 import { commit } from './after-commit.js';
@@ -103,11 +103,51 @@ async function drain(deps: Deps, conversationId: string, state: { stopped: boole
       deps.log.error({ err, conversationId, work: work.kind }, 'bot runtime failed');
       turn = undefined;
     }
-    const applied = await commit(deps, (tx, out) => applyTurn(deps, tx, out, conv, work, turn, bot.definition.name ?? 'Bot'), conversationId);
+    const botName = bot.definition.name ?? 'Bot';
+    // SQLite: a turn whose only writes are its own is stored with the batch's other such writes, by the
+    // writer thread when the batch allows (store/conversations.ts, sqliteWrites)
+    const simple = deps.store.dialect === 'sqlite' ? simpleTurn(conv, work, turn, botName, deps.clock.now()) : undefined;
+    const prelude = simple ? { of: sqliteWrites, input: { bot: simple } } : undefined;
+    const applied = await commit(deps, (tx, out, pre) => applyTurn(deps, tx, out, conv, work, turn, botName, pre), conversationId, prelude);
     // an agent owns the conversation now: nothing more for the bot (a hand back schedules it again);
     // 'done': nothing was stored after the answered message (whatever comes later schedules its own run)
     if (applied === 'silenced' || applied === 'assigned' || applied === 'done') return;
   }
+}
+
+/** the seq of the last message the bot has seen once this turn is applied */
+const answeredSeq = (snapshot: ConversationRow, work: Work) => (work.kind === 'message' ? work.message.seq : snapshot.bot_seq);
+
+/**
+ * The bot's state after the turn, from a row whose bot_version is the turn's (the state the turn started
+ * from is the stored one while bot_version is unchanged: everything that changes it bumps the version).
+ */
+function nextBotState(from: ConversationRow, work: Work, turn: BotTurn | undefined): string {
+  const state = readBotState(from.bot_state);
+  return writeBotState({ runtime: turn ? turn.state : state.runtime, welcomed: true, pendingDialog: work.kind === 'dialog' ? null : state.pendingDialog });
+}
+
+const botMessages = (conversationId: string, turn: BotTurn | undefined, botName: string): NewMessageInput[] =>
+  (turn?.messages ?? []).map((m) => ({ conversationId, authorType: 'bot', authorName: botName, text: m.text ?? null, buttons: m.buttons, cards: m.cards }));
+
+/**
+ * A turn whose only writes are its own (its conversation's row and its messages): the conversation is
+ * with the bot, and the turn does not offload, cancel an offload or change the language (those write
+ * or announce more). Undefined otherwise.
+ */
+function simpleTurn(snapshot: ConversationRow, work: Work, turn: BotTurn | undefined, botName: string, now: number): BotTurnItem | undefined {
+  if (!turn || turn.offload || turn.cancelOffload || snapshot.status !== 'bot') return undefined;
+  if ((turn.language ?? snapshot.language) !== snapshot.language) return undefined;
+  return {
+    id: snapshot.id,
+    expectVersion: snapshot.bot_version,
+    botSeq: answeredSeq(snapshot, work),
+    botState: nextBotState(snapshot, work, turn),
+    variables: toJson(turn.variables),
+    tags: toJson(turn.tags),
+    now,
+    messages: botMessages(snapshot.id, turn, botName),
+  };
 }
 
 async function applyTurn(
@@ -118,15 +158,22 @@ async function applyTurn(
   work: Work,
   turn: BotTurn | undefined,
   botName: string,
+  pre: SqliteWriteOutcome | undefined,
 ): Promise<'applied' | 'done' | 'conflict' | 'silenced' | 'assigned'> {
+  const blocked = turn?.offloadBlocked;
+  const countBlocked = () => blocked && out.count(() => deps.metrics.offloadBlocked.inc({ availability: blocked }));
+  if (pre?.kind === 'bot') {
+    // a simple turn, stored before this job ran: announce it
+    countBlocked();
+    for (const row of pre.rows) {
+      out.count(() => deps.metrics.messages.inc({ author: 'bot' }));
+      out.publish({ type: 'message.created', conversationId: snapshot.id, message: presentMessage(row) });
+    }
+    return work.kind === 'message' && pre.lastSeq - pre.rows.length === work.message.seq ? 'done' : 'applied';
+  }
   const now = deps.clock.now();
-  const botSeq = work.kind === 'message' ? work.message.seq : snapshot.bot_seq;
-  // the state the turn started from is the stored one while bot_version is unchanged (everything
-  // that changes the bot's state bumps it)
-  const nextState = (from: ConversationRow) => {
-    const state = readBotState(from.bot_state);
-    return writeBotState({ runtime: turn ? turn.state : state.runtime, welcomed: true, pendingDialog: work.kind === 'dialog' ? null : state.pendingDialog });
-  };
+  const botSeq = answeredSeq(snapshot, work);
+  const nextState = (from: ConversationRow) => nextBotState(from, work, turn);
   const messages = turn?.messages ?? [];
   const conv = await storeBotTurn(
     tx,
@@ -152,22 +199,16 @@ async function applyTurn(
   const firstSeq = conv.last_seq - messages.length + 1;
   // nothing was stored after the message this turn answers
   const nothingAfter = work.kind === 'message' && firstSeq - 1 === work.message.seq;
-  for (const [i, m] of messages.entries()) {
+  for (const [i, m] of botMessages(conv.id, turn, botName).entries()) {
     mustTransition(conv, 'bot.message');
-    const row = await insertMessage(
-      tx,
-      { conversationId: conv.id, authorType: 'bot', authorName: botName, text: m.text ?? null, buttons: m.buttons, cards: m.cards },
-      firstSeq + i,
-      now,
-    );
+    const row = await insertMessage(tx, m, firstSeq + i, now);
     out.count(() => deps.metrics.messages.inc({ author: 'bot' }));
     const message = presentMessage(row);
     out.publish({ type: 'message.created', conversationId: conv.id, message });
     if (conv.status === 'offloaded') await providerEvent(deps, tx, out, conv, 'message.created', { message });
   }
   const languageChanged = conv.language !== snapshot.language;
-  const blocked = turn?.offloadBlocked;
-  if (blocked) out.count(() => deps.metrics.offloadBlocked.inc({ availability: blocked }));
+  countBlocked();
   if (turn?.offload) {
     const t = mustTransition(conv, 'offload.open');
     if (t.effects.includes('request_handover') && (await requestHandover(deps, tx, out, conv, turn.offload))) return 'assigned';

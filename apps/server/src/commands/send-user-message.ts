@@ -4,7 +4,7 @@ import type { SendMessageBody } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentMessage } from '../presenters/conversation.js';
-import { findConversation, insertMessage, storeUserMessage, takeSeqIfOpen, updateConversation, userMessagesPg, userMessagesSqlite, type UserMessageOutcome } from '../store/conversations.js';
+import { findConversation, insertMessage, storeUserMessage, takeSeqIfOpen, updateConversation, userMessagesPg, sqliteWrites, userOutcome, type SqliteWriteOutcome } from '../store/conversations.js';
 import type { Tx } from '../store/write-queue.js';
 import { fromJson } from '../store/json.js';
 import { commit, type AfterCommit } from './after-commit.js';
@@ -29,14 +29,14 @@ export async function sendUserMessage(deps: Deps, conversationId: string, body: 
   // messages only does it without a transaction of its jobs, leaving to one the conversations whose
   // job writes more: closed ones and those of a provider that takes the message as an outbox delivery.
   const prelude = {
-    of: deps.store.dialect === 'postgres' ? userMessagesPg : userMessagesSqlite,
+    of: deps.store.dialect === 'postgres' ? userMessagesPg : sqliteWrites,
     input: { input, now: deps.clock.now(), held: await deps.providers.takers('message.created') },
   };
-  const job = async (tx: Tx, out: AfterCommit, pre: UserMessageOutcome | undefined) => {
+  const job = async (tx: Tx, out: AfterCommit, pre: SqliteWriteOutcome | undefined) => {
     const now = deps.clock.now();
     // the common case in one go (duplicate check, seq taken with the row locked, insert); a closed
     // conversation reopens on the slow path
-    const stored = pre ?? (await storeUserMessage(tx, deps.store.dialect, input, now));
+    const stored = userOutcome(pre) ?? (await storeUserMessage(tx, deps.store.dialect, input, now));
     if (stored.kind === 'duplicate') {
       if (!sameMessage(stored.existing, body)) throw new AppError('IDEMPOTENCY_KEY_REUSED');
       return { message: presentMessage(stored.existing), duplicate: true };

@@ -6,7 +6,7 @@ import type { ConversationRow, ConversationUpdate, MessageRow } from './schema.j
 import type { Prelude, Tx } from './write-queue.js';
 import { toJson } from './json.js';
 import { hot } from './hot.js';
-import { sqliteWriterOf } from './sqlite-writer.js';
+import { SIMPLE_BOT_TURN, sqliteWriterOf, type WriterWrite } from './sqlite-writer.js';
 
 export async function findConversation(tx: Tx, id: string): Promise<ConversationRow | undefined> {
   return (await hot<ConversationRow>(tx, 'select * from conversations where id = ?', [id])).rows[0];
@@ -181,25 +181,83 @@ export const userMessagesPg: Prelude<UserMessageItem, UserMessageOutcome> = {
 };
 
 /**
- * User messages (SQLite), as consecutive jobs' prelude: in a transaction each is stored as
- * storeUserMessage stores it; alone, the store's writer thread stores them all in a transaction of its
- * own (sqlite-writer.ts), leaving out the same conversations as userMessagesPg does.
+ * A bot turn whose only writes are its own (SQLite's writer thread can store it): the conversation is
+ * with the bot, the turn neither offloads nor cancels an offload nor changes the language. Its row is
+ * updated only if the bot's state is still the one the turn started from and the bot still has the
+ * conversation; its messages follow with the next seqs.
  */
-export const userMessagesSqlite: Prelude<UserMessageItem, UserMessageOutcome> = {
+export interface BotTurnItem {
+  id: string;
+  expectVersion: number;
+  botSeq: number;
+  botState: string;
+  variables: string | null;
+  tags: string | null;
+  now: number;
+  messages: NewMessageInput[];
+}
+
+/** A simple bot turn stored: its messages as stored; or not stored (the job then takes the full path). */
+export type BotTurnOutcome = { kind: 'bot'; rows: MessageRow[]; lastSeq: number } | { kind: 'missed' };
+
+/** What SQLite's batches store before their jobs run: a user's message, or a simple bot turn. */
+export type SqliteWrite = UserMessageItem | { bot: BotTurnItem };
+export type SqliteWriteOutcome = UserMessageOutcome | BotTurnOutcome;
+
+/** a prelude's outcome for a user's message (undefined: there is none) */
+export function userOutcome(o: SqliteWriteOutcome | undefined): UserMessageOutcome | undefined {
+  return o && o.kind !== 'bot' && o.kind !== 'missed' ? o : undefined;
+}
+
+/** SIMPLE_BOT_TURN's parameters, in order (the writer thread runs the same statement) */
+function botTurnParams(t: BotTurnItem): unknown[] {
+  return [t.messages.length, t.botSeq, t.botState, t.variables, t.tags, t.now, t.id, t.expectVersion];
+}
+
+/**
+ * SQLite: the writes consecutive jobs' prelude makes, in queue order — user messages (as
+ * storeUserMessage stores them) and simple bot turns. In a transaction, on the main connection; alone,
+ * the store's writer thread stores them all in a transaction of its own (sqlite-writer.ts), leaving out
+ * what needs the job's own transaction: user messages to closed conversations or to a held provider's,
+ * bot turns whose conversation changed meanwhile, and every later write of such a conversation.
+ */
+export const sqliteWrites: Prelude<SqliteWrite, SqliteWriteOutcome> = {
   run: async (tx, items) => {
-    const out: UserMessageOutcome[] = [];
-    for (const { input, now } of items) out.push(await storeUserMessage(tx, 'sqlite', input, now));
+    const out: SqliteWriteOutcome[] = [];
+    for (const item of items) {
+      if (!('bot' in item)) {
+        out.push(await storeUserMessage(tx, 'sqlite', item.input, item.now));
+        continue;
+      }
+      const t = item.bot;
+      const bumped = (await hot<{ last_seq: number }>(tx, SIMPLE_BOT_TURN, botTurnParams(t))).rows[0];
+      if (!bumped) {
+        out.push({ kind: 'missed' });
+        continue;
+      }
+      const first = bumped.last_seq - t.messages.length + 1;
+      const rows: MessageRow[] = [];
+      for (const [i, m] of t.messages.entries()) rows.push(await insertMessage(tx, m, first + i, t.now));
+      out.push({ kind: 'bot', rows, lastSeq: bumped.last_seq });
+    }
     return out;
   },
   alone: async (db, items) => {
     const writer = sqliteWriterOf(db.getExecutor().adapter);
     if (!writer) throw new Error('no SQLite writer thread for this store');
-    const rows = items.map(({ input, now }) => messageRow(input, 0, now));
-    const { outcomes, durable } = await writer.userMessages(rows.map((row, k) => ({ row, held: items[k]!.held ?? [] })));
-    const results = outcomes.map((o, k): UserMessageOutcome | undefined => {
+    const rows = items.map((item) => ('bot' in item ? item.bot.messages.map((m) => messageRow(m, 0, item.bot.now)) : [messageRow(item.input, 0, item.now)]));
+    const writes: WriterWrite[] = items.map((item, k) =>
+      'bot' in item ? { bot: { id: item.bot.id, params: botTurnParams(item.bot), rows: rows[k]! } } : { row: rows[k]![0]!, held: item.held ?? [] },
+    );
+    const { outcomes, durable } = await writer.write(writes);
+    const results = outcomes.map((o, k): SqliteWriteOutcome | undefined => {
       if (o === null) return undefined;
       if (o.kind === 'duplicate') return o;
-      return { kind: 'stored', row: { ...rows[k]!, seq: o.seq }, conversation: { status: o.status, provider_id: o.provider_id, last_seq: o.seq } };
+      if (o.kind === 'bot') {
+        const first = o.lastSeq - rows[k]!.length + 1;
+        return { kind: 'bot', rows: rows[k]!.map((r, i) => ({ ...r, seq: first + i })), lastSeq: o.lastSeq };
+      }
+      return { kind: 'stored', row: { ...rows[k]![0]!, seq: o.seq }, conversation: { status: o.status, provider_id: o.provider_id, last_seq: o.seq } };
     });
     return { results, durable };
   },

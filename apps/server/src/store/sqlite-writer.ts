@@ -1,9 +1,9 @@
 // The embedded store's hottest writes, off the event loop. better-sqlite3 runs a statement on the thread
 // that calls it: a batch of user messages (a seq taken per message, the insert, the COMMIT writing the
-// WAL) was ~35 % of the main thread at saturation, and the COMMIT's writes to the WAL sometimes block in
+// WAL) was ~35 % of the main thread at saturation (and a bot turn's own writes are much the same), and the COMMIT's writes to the WAL sometimes block in
 // the kernel for milliseconds, which every socket on the instance then waits out. Here a worker thread
-// with a connection of its own stores such a batch in one transaction while the main thread goes on
-// serving sockets; the write queue's single SQLite lane sends a batch only while no transaction is
+// with a connection of its own stores such a batch (user messages and simple bot turns, in queue order)
+// in one transaction while the main thread goes on serving sockets; the write queue's single SQLite lane sends a batch only while no transaction is
 // open on the main connection, so the two connections never wait for each other's write lock.
 //
 // The worker commits with `synchronous = NORMAL` like the main connection and, for FULL durability,
@@ -21,10 +21,34 @@ export interface WriterMessage {
   held: readonly string[];
 }
 
-/** Per message: stored under `seq`; a duplicate of a stored one (by idempotency key); or left out (null). */
+/**
+ * A simple bot turn (conversations.ts, BotTurnItem): the UPDATE's parameters and the turn's message
+ * rows (seq 0: they get the seqs the UPDATE took, in order).
+ */
+export interface WriterBotTurn {
+  bot: { id: string; params: unknown[]; rows: MessageRow[] };
+}
+
+export type WriterWrite = WriterMessage | WriterBotTurn;
+
+/**
+ * A simple bot turn's update of its conversation (run here and, in a transaction, by conversations.ts):
+ * seqs for its messages, the bot's progress and state, variables and tags (null: unchanged), only if
+ * the bot's state is the one the turn started from and the bot still has the conversation. Parameters:
+ * message count, bot_seq, bot_state, variables, tags, now, id, expected bot_version.
+ */
+export const SIMPLE_BOT_TURN =
+  'update conversations set last_seq = last_seq + ?, bot_seq = ?, bot_version = bot_version + 1, bot_state = ?, ' +
+  "variables = coalesce(?, variables), tags = coalesce(?, tags), updated_at = ? where id = ? and bot_version = ? and status = 'bot' returning last_seq";
+
+/**
+ * Per write: a message stored under `seq`; a duplicate of a stored one (by idempotency key); a bot turn
+ * stored, its conversation's `last_seq` after it; or left out (null).
+ */
 export type WriterOutcome =
   | { kind: 'stored'; seq: number; status: string; provider_id: string | null }
   | { kind: 'duplicate'; existing: MessageRow }
+  | { kind: 'bot'; lastSeq: number }
   | null;
 
 /** What the writer answers for a batch: its outcomes, and when they are on disk. */
@@ -36,13 +60,14 @@ export interface WriterAnswer {
 
 export interface SqliteWriter {
   /**
-   * Stores user messages in one transaction, in order. A message is left out (null) when its
-   * conversation is closed, unknown, or of a held provider; then so are the conversation's later
-   * ones in the call (nothing they depend on changes within it), so a conversation's order holds.
-   * Rejects, having written nothing, when the worker is not ready yet, has failed, or the
-   * transaction fails: the caller then stores the messages itself.
+   * Stores user messages and simple bot turns in one transaction, in order. A message is left out
+   * (null) when its conversation is closed, unknown, or of a held provider; a bot turn when its
+   * conversation is no longer as the turn found it; and then so is every later write of that
+   * conversation in the call, so a conversation's order holds. Rejects, having written nothing, when
+   * the worker is not ready yet, has failed, or the transaction fails: the caller then stores it all
+   * itself.
    */
-  userMessages(messages: WriterMessage[]): Promise<WriterAnswer>;
+  write(writes: WriterWrite[]): Promise<WriterAnswer>;
   /**
    * starts the thread if it is not running and resolves once it can take batches; rejects if it fails
    * to start or the writer is stopped (tests: the server never waits for it)
@@ -81,20 +106,38 @@ const insert = db.prepare(
   'insert into messages (id, conversation_id, seq, author_type, author_id, author_name, text, body, event, internal, idempotency_key, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
 );
 const byKey = db.prepare('select * from messages where conversation_id = ? and idempotency_key = ?');
-const store = db.transaction((messages) =>
-  messages.map(({ row, held }) => {
-    const params = [row.created_at, row.conversation_id];
-    if (held.length) params.push(JSON.stringify(held));
-    if (row.idempotency_key !== null) params.push(row.conversation_id, row.idempotency_key);
-    const open = taker(row.idempotency_key !== null, held.length > 0).get(params);
-    if (!open) {
-      const existing = row.idempotency_key === null ? undefined : byKey.get(row.conversation_id, row.idempotency_key);
-      return existing ? { kind: 'duplicate', existing } : null;
-    }
-    insert.run(row.id, row.conversation_id, open.last_seq, row.author_type, row.author_id, row.author_name, row.text, row.body, row.event, row.internal, row.idempotency_key, row.created_at);
-    return { kind: 'stored', seq: open.last_seq, status: open.status, provider_id: open.provider_id };
-  }),
-);
+const botTurn = db.prepare(${JSON.stringify(SIMPLE_BOT_TURN)});
+const put = (row, seq) =>
+  insert.run(row.id, row.conversation_id, seq, row.author_type, row.author_id, row.author_name, row.text, row.body, row.event, row.internal, row.idempotency_key, row.created_at);
+function userMessage({ row, held }) {
+  const params = [row.created_at, row.conversation_id];
+  if (held.length) params.push(JSON.stringify(held));
+  if (row.idempotency_key !== null) params.push(row.conversation_id, row.idempotency_key);
+  const open = taker(row.idempotency_key !== null, held.length > 0).get(params);
+  if (!open) {
+    const existing = row.idempotency_key === null ? undefined : byKey.get(row.conversation_id, row.idempotency_key);
+    return existing ? { kind: 'duplicate', existing } : null;
+  }
+  put(row, open.last_seq);
+  return { kind: 'stored', seq: open.last_seq, status: open.status, provider_id: open.provider_id };
+}
+function simpleBotTurn({ params, rows }) {
+  const bumped = botTurn.get(params);
+  if (!bumped) return null;
+  rows.forEach((row, i) => put(row, bumped.last_seq - rows.length + 1 + i));
+  return { kind: 'bot', lastSeq: bumped.last_seq };
+}
+const store = db.transaction((writes) => {
+  // conversations with a write left out: their later writes are left out too (their order holds)
+  const leftOut = new Set();
+  return writes.map((w) => {
+    const conversation = w.bot ? w.bot.id : w.row.conversation_id;
+    if (leftOut.has(conversation)) return null;
+    const outcome = w.bot ? simpleBotTurn(w.bot) : userMessage(w);
+    if (outcome === null) leftOut.add(conversation);
+    return outcome;
+  });
+});
 // group fsync of the WAL: one at a time, each covering every batch committed before it started
 let wal;
 let committed = 0;
@@ -129,7 +172,7 @@ parentPort.on('message', (m) => {
   }
   let outcomes;
   try {
-    outcomes = store.immediate(m.messages);
+    outcomes = store.immediate(m.writes);
   } catch (err) {
     parentPort.postMessage({ type: 'failed', id: m.id, message: String((err && err.message) || err) });
     return;
@@ -227,7 +270,7 @@ export function createSqliteWriter(
   // and a store opened for a CLI command never starts it
 
   return {
-    userMessages(messages) {
+    write(writes) {
       if (stopping) return Promise.reject(new Error('SQLite writer: stopped'));
       if (!worker && performance.now() - failedAt >= RESPAWN_AFTER_MS) spawn();
       const w = worker;
@@ -235,7 +278,7 @@ export function createSqliteWriter(
       const id = nextId++;
       return new Promise<WriterAnswer>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        w.postMessage({ type: 'store', id, messages });
+        w.postMessage({ type: 'store', id, writes });
       });
     },
     ready() {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/errors.js';
 import { OPERATIONS } from '../../src/http/openapi.js';
 import { sendUserMessage } from '../../src/commands/send-user-message.js';
-import { listMessages } from '../../src/store/conversations.js';
+import { findConversation, listMessages } from '../../src/store/conversations.js';
 import { sqliteWriterOf } from '../../src/store/sqlite-writer.js';
 import { call, createConversation, messages } from '../support/http.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
@@ -166,18 +166,27 @@ describe('service endpoints', () => {
     expect((await userMessages()) - before).toBe(2);
   });
 
-  it("user messages are stored by the SQLite writer thread once it is up (the metrics say 'statement')", async () => {
+  it("user messages and the bot's turns are stored by the SQLite writer thread once it is up (the metrics say 'statement')", async () => {
     const { conversation } = await createConversation(s.url);
     const statements = async () => {
       const body = (await call(s.url, 'GET', '/metrics')).body as string;
       return Number(/^baton_group_commit_jobs_sum\{path="statement"\} (\d+)$/m.exec(body)?.[1] ?? 0);
     };
     await sqliteWriterOf(s.baton.deps.store.db.getExecutor().adapter)!.ready();
+    // the welcome has been stored
+    await waitFor(async () => (await findConversation(s.baton.deps.store.db, conversation.id))?.bot_version);
     const before = await statements();
     const sent = await Promise.all(['w1', 'w2', 'w3'].map((text) => sendUserMessage(s.baton.deps, conversation.id, { text })));
-    expect((await statements()) - before).toBe(3);
+    // queued in one tick: one batch of three, by the writer
+    expect((await statements()) - before).toBeGreaterThanOrEqual(3);
+    // the bot answers each (not understood: "do you want to talk to a human agent?"), by the writer too
+    const last = sent[2]!.message.seq;
+    await waitFor(async () => ((await findConversation(s.baton.deps.store.db, conversation.id))!.bot_seq === last ? true : undefined));
+    expect((await statements()) - before).toBeGreaterThanOrEqual(4);
     const stored = await listMessages(s.baton.deps.store.db, conversation.id, { limit: 50, includeInternal: false });
     expect(sent.map((r) => stored.find((m) => m.seq === r.message.seq)?.text)).toEqual(['w1', 'w2', 'w3']);
+    expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
+    expect(stored.filter((m) => m.seq > sent[0]!.message.seq && m.author_type === 'bot').length).toBeGreaterThanOrEqual(3);
   });
 
   it('health, readiness and Prometheus metrics', async () => {

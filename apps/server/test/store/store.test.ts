@@ -582,6 +582,43 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 }
 
 describe('store on sqlite: the writer thread', () => {
+  it("stores a batch of user messages and simple bot turns in queue order; a turn whose conversation changed is left, with that conversation's later writes, to a transaction", async () => {
+    const { sqliteWrites } = await import('../../src/store/conversations.js');
+    const store = await openStore({ dataDir: tempDir(), sqliteSynchronous: 'NORMAL' });
+    try {
+      await sqliteWriterOf(store.db.getExecutor().adapter)!.ready();
+      for (const id of ['c-a', 'c-b']) await conversation(store, id);
+      // c-b's bot state moved on (another turn was applied): a turn computed from version 0 is stale
+      await store.write.run((tx) => hot(tx, 'update conversations set bot_version = 1 where id = ?', ['c-b']));
+      const user = (conversationId: string, text: string) => ({ input: { conversationId, authorType: 'user' as const, text, idempotencyKey: null }, now: 5 });
+      const bot = (id: string, text: string, botSeq: number) => ({
+        bot: { id, expectVersion: 0, botSeq, botState: `{"after":${botSeq}}`, variables: '{"v":1}', tags: null, now: 6, messages: [{ conversationId: id, authorType: 'bot' as const, authorName: 'Bot', text }] },
+      });
+      const observed: Array<[number, string]> = [];
+      store.write.onBatch = (jobs, path) => observed.push([jobs, path]);
+      const writes = [user('c-a', 'a1'), bot('c-a', 'answer a1', 1), user('c-b', 'b1'), bot('c-b', 'stale answer', 1), user('c-b', 'b2'), user('c-a', 'a2')];
+      const out = await Promise.all(writes.map((w, i) => store.write.run(async (_tx, pre) => ({ i, pre }), { key: 'bot' in w ? w.bot.id : w.input.conversationId, prelude: { of: sqliteWrites, input: w } })));
+      expect(out.map((o) => o.pre?.kind)).toEqual(['stored', 'bot', 'stored', 'missed', 'stored', 'stored']);
+      expect(out[1]!.pre).toMatchObject({ kind: 'bot', lastSeq: 2, rows: [{ seq: 2, text: 'answer a1', author_type: 'bot' }] });
+      // the writer stored c-a's four writes and c-b's first message; the stale turn and what followed it
+      // in c-b went to a transaction on the main connection, in order
+      expect(observed).toEqual([
+        [4, 'statement'],
+        [2, 'transaction'],
+      ]);
+      const texts = async (id: string) => (await listMessages(store.db, id, { limit: 10, includeInternal: true })).map((m) => `${m.seq}:${m.text}`);
+      expect(await texts('c-a')).toEqual(['1:a1', '2:answer a1', '3:a2']);
+      expect(await texts('c-b')).toEqual(['1:b1', '2:b2']);
+      const rows = await store.db.selectFrom('conversations').select(['id', 'bot_seq', 'bot_version', 'bot_state', 'variables', 'last_seq']).orderBy('id').execute();
+      expect(rows).toEqual([
+        { id: 'c-a', bot_seq: 1, bot_version: 1, bot_state: '{"after":1}', variables: '{"v":1}', last_seq: 3 },
+        { id: 'c-b', bot_seq: 0, bot_version: 1, bot_state: null, variables: '{}', last_seq: 2 },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a thread that fails is reported, its batches are refused (the main connection stores them), and it is started again only after a pause', async () => {
     const errors: string[] = [];
     // a database it cannot open: the thread fails as it starts
@@ -589,7 +626,7 @@ describe('store on sqlite: the writer thread', () => {
     await expect(writer.ready()).rejects.toThrow(/SQLite writer: .*Cannot open database/);
     expect(errors).toHaveLength(1);
     // within the pause: refused at once, no new thread
-    await expect(writer.userMessages([])).rejects.toThrow(/not ready/);
+    await expect(writer.write([])).rejects.toThrow(/not ready/);
     await new Promise((r) => setTimeout(r, 100));
     expect(errors).toHaveLength(1);
     await writer.stop();
@@ -597,19 +634,19 @@ describe('store on sqlite: the writer thread', () => {
   });
 
   it('when it is not there (stopped, failed, not started yet), batches of user messages are stored on the main connection', async () => {
-    const { userMessagesSqlite } = await import('../../src/store/conversations.js');
+    const { sqliteWrites } = await import('../../src/store/conversations.js');
     const store = await openStore({ dataDir: tempDir() });
     try {
       await conversation(store, 'c-w');
       const writer = sqliteWriterOf(store.db.getExecutor().adapter)!;
       await writer.ready();
       const item = (text: string) => ({ input: { conversationId: 'c-w', authorType: 'user' as const, text, idempotencyKey: null }, now: 1 });
-      const send = (text: string) => store.write.run(async (_tx, pre) => pre, { key: 'c-w', prelude: { of: userMessagesSqlite, input: item(text) } });
+      const send = (text: string) => store.write.run(async (_tx, pre) => pre, { key: 'c-w', prelude: { of: sqliteWrites, input: item(text) } });
       const observed: string[] = [];
       store.write.onBatch = (_jobs, path) => observed.push(path);
       await Promise.all([send('a'), send('b')]);
       await writer.stop();
-      await expect(writer.userMessages([])).rejects.toThrow(/stopped/);
+      await expect(writer.write([])).rejects.toThrow(/stopped/);
       const late = await Promise.all([send('c'), send('d')]);
       expect(late.map((o) => o!.kind === 'stored' && o!.row.seq)).toEqual([3, 4]);
       expect(observed).toEqual(['statement', 'transaction']);
@@ -623,12 +660,12 @@ describe('store on sqlite: the writer thread', () => {
 
 /** a store whose batches of user messages go the way the server's do (one write lane on PostgreSQL) */
 async function batchStore(dialect: 'sqlite' | 'postgres') {
-  const { userMessagesPg, userMessagesSqlite } = await import('../../src/store/conversations.js');
+  const { userMessagesPg, sqliteWrites } = await import('../../src/store/conversations.js');
   if (dialect === 'sqlite') {
     const store = await openStore({ dataDir: tempDir(), sqliteSynchronous: 'NORMAL' });
     // the server does not wait for its writer thread (batches run on the main connection meanwhile)
     await sqliteWriterOf(store.db.getExecutor().adapter)!.ready();
-    return { store, drop: undefined, userMessages: userMessagesSqlite };
+    return { store, drop: undefined, userMessages: sqliteWrites };
   }
   const db = await freshDatabase();
   const store = await openStore({ dataDir: tempDir(), databaseUrl: db.url, writeLanes: 1 });
