@@ -132,11 +132,12 @@ const botMessages = (conversationId: string, turn: BotTurn | undefined, botName:
 
 /**
  * A turn whose only writes are its own (its conversation's row and its messages): the conversation is
- * with the bot, and the turn does not offload, cancel an offload or change the language (those write
- * or announce more). Undefined otherwise.
+ * with the bot and not a channel's (its messages become outbox deliveries in the same transaction), and
+ * the turn does not offload, cancel an offload or change the language (those write or announce more).
+ * Undefined otherwise. Its job then only announces what the writer stored: it may not write.
  */
 function simpleTurn(snapshot: ConversationRow, work: Work, turn: BotTurn | undefined, botName: string, now: number): BotTurnItem | undefined {
-  if (!turn || turn.offload || turn.cancelOffload || snapshot.status !== 'bot') return undefined;
+  if (!turn || turn.offload || turn.cancelOffload || snapshot.status !== 'bot' || snapshot.channel_id !== null) return undefined;
   if ((turn.language ?? snapshot.language) !== snapshot.language) return undefined;
   return {
     id: snapshot.id,
