@@ -236,6 +236,11 @@ export function createSqliteWriter(
     failedAt = performance.now();
     opts.onError?.(message);
     const error = new Error(`SQLite writer: ${message}`);
+    // the write queue stores a rejected batch on the main connection. A thread that died between its
+    // COMMIT and its answer (a crash of the thread alone, not of the process) would so have a batch
+    // stored twice: user messages with an idempotency key (every socket send has one) are then
+    // duplicates and answered as such, a bot turn no longer matches its bot_version; a user message
+    // posted without a key would appear twice.
     for (const p of pending.values()) p.reject(error);
     pending.clear();
     for (const r of readyWaiters.splice(0)) r.reject(error);
