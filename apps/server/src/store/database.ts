@@ -166,7 +166,8 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
     registerSqliteConnection(db.getExecutor().adapter, connection);
     writer = db; // one connection in this thread: SQLite has a single writer anyway
-    // the writer thread for batches of user messages (store/sqlite-writer.ts), once the tables exist
+    // the writer thread for batches of user messages and simple bot turns (store/sqlite-writer.ts), once
+    // the tables exist; its thread starts with the first such batch
     const adapter = db.getExecutor().adapter;
     startWriter = () => {
       const thread = createSqliteWriter(dbFile, { durable: durable !== undefined, onError: (message) => opts.onWriterError?.(message) });
