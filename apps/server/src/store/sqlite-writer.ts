@@ -1,10 +1,11 @@
 // The embedded store's hottest writes, off the event loop. better-sqlite3 runs a statement on the thread
 // that calls it: a batch of user messages (a seq taken per message, the insert, the COMMIT writing the
-// WAL) was ~35 % of the main thread at saturation (and a bot turn's own writes are much the same), and the COMMIT's writes to the WAL sometimes block in
-// the kernel for milliseconds, which every socket on the instance then waits out. Here a worker thread
-// with a connection of its own stores such a batch (user messages and simple bot turns, in queue order)
-// in one transaction while the main thread goes on serving sockets; the write queue's single SQLite lane sends a batch only while no transaction is
-// open on the main connection, so the two connections never wait for each other's write lock.
+// WAL) was ~35 % of the main thread at saturation (a bot turn's own writes are much the same), and the
+// COMMIT's writes to the WAL sometimes block in the kernel for milliseconds, which every socket on the
+// instance then waits out. Here a worker thread with a connection of its own stores such a batch (user
+// messages and simple bot turns, in queue order) in one transaction while the main thread goes on
+// serving sockets; the write queue's single SQLite lane sends a batch only while no transaction is open
+// on the main connection, so the two connections never wait for each other's write lock.
 //
 // The worker commits with `synchronous = NORMAL` like the main connection and, for FULL durability,
 // fdatasyncs the WAL itself right after each COMMIT (one sync covering every commit before it, on
