@@ -52,20 +52,25 @@ export function startCheckpointer(file: string, opts: { intervalMs?: number; del
   // server's own (bot training) on small machines, and a fresh WAL needs no checkpoint yet
   const delay = setTimeout(spawn, opts.delayMs ?? 2000);
   delay.unref();
-  const stop = (w: Worker) =>
-    new Promise<void>((resolve) => {
-      if (exited) return resolve();
-      w.once('exit', () => resolve());
-      w.on('message', (m: { type: string }) => {
-        if (m.type === 'stopped') void w.terminate().then(() => resolve(), () => resolve());
-      });
-      w.postMessage('stop');
-    });
   return {
     stop() {
       clearTimeout(delay);
-      stopped ??= worker ? stop(worker) : Promise.resolve();
+      stopped ??= worker && !exited ? stopWorker(worker, 'stop') : Promise.resolve();
       return stopped;
     },
   };
+}
+
+/**
+ * Asks a store worker to close its connection (`request`; it answers `{ type: 'stopped' }`), then
+ * ends the thread. Resolves once the thread has exited (at its own end or by terminate).
+ */
+export function stopWorker(w: Worker, request: unknown): Promise<void> {
+  return new Promise<void>((resolve) => {
+    w.once('exit', () => resolve());
+    w.on('message', (m: { type: string }) => {
+      if (m.type === 'stopped') void w.terminate().then(() => resolve(), () => resolve());
+    });
+    w.postMessage(request);
+  });
 }

@@ -13,6 +13,7 @@
 // done. Started here, the sync no longer waits for the answer to reach the event loop first.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { stopWorker } from './checkpointer.js';
 import type { MessageRow } from './schema.js';
 
 /** A user's message, its row built by the caller (seq 0: the worker takes the next one). */
@@ -293,19 +294,10 @@ export function createSqliteWriter(
       return isReady ? Promise.resolve() : new Promise<void>((resolve, reject) => readyWaiters.push({ resolve, reject }));
     },
     stop() {
-      stopping ??= new Promise<void>((resolve) => {
-        const w = worker;
+      if (!stopping) {
         for (const r of readyWaiters.splice(0)) r.reject(new Error('SQLite writer: stopped'));
-        if (!w) return resolve();
-        w.once('exit', () => resolve());
-        w.on('message', (m: FromWorker) => {
-          if (m.type === 'stopped') void w.terminate().then(
-            () => resolve(),
-            () => resolve(),
-          );
-        });
-        w.postMessage({ type: 'stop' });
-      });
+        stopping = worker ? stopWorker(worker, { type: 'stop' }) : Promise.resolve();
+      }
       return stopping;
     },
   };

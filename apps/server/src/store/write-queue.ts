@@ -165,15 +165,17 @@ export class WriteQueue {
   }
 
   private async loop(lane: Lane): Promise<void> {
-    // a batch whose prelude runs alone elsewhere and has been started (see Prelude.overlaps)
+    // a batch whose prelude runs alone and has been started: its answer is awaited below
     let started: { batch: Job<unknown>[]; of: Prelude<unknown, unknown>; answers: Promise<AloneAnswer<unknown>> } | undefined;
     while (started || lane.queue.length > 0) {
       if (!started) {
         const batch = lane.queue.splice(0, MAX_BATCH);
         const of = aloneOf(batch);
-        if (of?.overlaps) started = this.startAlone(batch, of);
-        else await this.commit(batch);
-        continue;
+        if (!of) {
+          await this.commitInTransaction(batch);
+          continue;
+        }
+        started = this.startAlone(batch, of);
       }
       const { batch, of, answers } = started;
       started = undefined;
@@ -181,15 +183,16 @@ export class WriteQueue {
       try {
         answer = await answers;
       } catch {
-        // it wrote nothing (and nothing else was started): the transaction's path runs the batch
+        // it wrote nothing (and nothing else was started): the transaction's path runs the batch (and,
+        // if that fails too, each job alone)
         await this.commitInTransaction(batch);
         continue;
       }
-      // every job has its result: the next batch (if it can) starts now and runs while these jobs run
-      if (answer.results.every((r) => r !== undefined) && lane.queue.length > 0) {
+      // a prelude that runs elsewhere (Prelude.overlaps) and every job has its result: the next batch
+      // (if it can) starts now and runs while these jobs run
+      if (of.overlaps && answer.results.every((r) => r !== undefined) && lane.queue.length > 0) {
         const next = lane.queue.splice(0, MAX_BATCH);
-        const nextOf = aloneOf(next);
-        if (nextOf === of) started = this.startAlone(next, of);
+        if (aloneOf(next) === of) started = this.startAlone(next, of);
         else lane.queue.unshift(...next);
       }
       await this.finishAlone(batch, answer);
@@ -197,19 +200,6 @@ export class WriteQueue {
     lane.running = false;
     await Promise.all(this.syncing);
     if (!this.busy) for (const r of this.idle.splice(0)) r();
-  }
-
-  private async commit(batch: Job<unknown>[]): Promise<void> {
-    const of = aloneOf(batch);
-    if (!of) return this.commitInTransaction(batch);
-    let answer: AloneAnswer<unknown>;
-    try {
-      answer = await this.runAlone(batch, of);
-    } catch {
-      // it wrote nothing: the transaction's path runs the batch (and, if that fails too, each job alone)
-      return this.commitInTransaction(batch);
-    }
-    return this.finishAlone(batch, answer);
   }
 
   /** A batch of one prelude's jobs, its prelude run alone (see Prelude.alone): a result per job, or undefined. */
@@ -221,7 +211,7 @@ export class WriteQueue {
 
   private startAlone(batch: Job<unknown>[], of: Prelude<unknown, unknown>) {
     const answers = this.runAlone(batch, of);
-    // awaited only after the batch before it has finished: a failure meanwhile is not unhandled
+    // may be awaited only after the batch before it has finished: a failure meanwhile is not unhandled
     answers.catch(() => undefined);
     return { batch, of, answers };
   }
