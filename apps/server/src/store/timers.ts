@@ -1,6 +1,7 @@
 // Durable timers (waiting timeout, overflow, …): one row per conversation and kind, claimed with a
 // lease so exactly one instance fires each, and kept across restarts.
 import { newId } from '../tokens.js';
+import { hot } from './hot.js';
 import type { TimerRow } from './schema.js';
 import type { Tx } from './write-queue.js';
 
@@ -26,10 +27,10 @@ export async function setTimer(
     .execute();
 }
 
+/** On every assignment, close and hand-back: a hot statement (the query builder's was most of its cost). */
 export async function clearTimer(tx: Tx, conversationId: string, kind?: TimerKind): Promise<void> {
-  let q = tx.deleteFrom('timers').where('conversation_id', '=', conversationId);
-  if (kind) q = q.where('kind', '=', kind);
-  await q.execute();
+  if (kind) await hot(tx, 'delete from timers where conversation_id = ? and kind = ?', [conversationId, kind]);
+  else await hot(tx, 'delete from timers where conversation_id = ?', [conversationId]);
 }
 
 /** Claims up to `limit` due timers for this instance (lease), oldest first. */

@@ -155,6 +155,17 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(conv.last_seq).toBe(2);
     });
 
+    it('updates the columns a patch sets (undefined ones left alone, nulls written) and updated_at; refuses a name that is not a column', async () => {
+      const { updateConversation } = await import('../../src/store/conversations.js');
+      await conversation(store, 'c-upd');
+      await store.write.run((tx) => updateConversation(tx, 'c-upd', { status: 'offloaded', skill: 'billing', queued_at: 7, provider_id: undefined }, 20));
+      await store.write.run((tx) => updateConversation(tx, 'c-upd', { skill: null, tags: '["vip"]', updated_at: 1 }, 30));
+      const row = await store.db.selectFrom('conversations').select(['status', 'skill', 'queued_at', 'provider_id', 'tags', 'updated_at']).where('id', '=', 'c-upd').executeTakeFirstOrThrow();
+      expect({ ...row, queued_at: Number(row.queued_at), updated_at: Number(row.updated_at) }).toEqual({ status: 'offloaded', skill: null, queued_at: 7, provider_id: null, tags: '["vip"]', updated_at: 30 });
+      const odd = { 'status = status; --': 'x' } as never;
+      await expect(store.write.run((tx) => updateConversation(tx, 'c-upd', odd, 40))).rejects.toThrow(/not a column name/);
+    });
+
     it('refuses a second message with the same idempotency key in a conversation', async () => {
       await conversation(store, 'c-idem');
       await store.write.run((tx) => appendMessage(tx, { conversationId: 'c-idem', authorType: 'user', text: 'a', idempotencyKey: 'k1' }, 1));
@@ -330,6 +341,8 @@ describe('SQLite rows built in JS (objectRows)', () => {
       const details = plan.rows.map((r) => r.detail).join(' | ');
       expect(details).toContain('agents_routing_idx');
       expect(details).not.toContain('TEMP B-TREE');
+      // a bare parameter as a LIKE's pattern makes SQLite prepare the statement again at every binding
+      expect(BEST_AGENT).not.toMatch(/like \?/i);
     } finally {
       await store.close();
     }
