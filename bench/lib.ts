@@ -29,8 +29,11 @@ export interface BatonProcess {
   dataDir: string;
   stop(): Promise<void>;
   rssKb(): number;
-  /** a full GC in the server (started with `{ gc: true }`), resolved once it is done with the live heap's size */
-  gc(): Promise<{ heapUsed: number }>;
+  /**
+   * a full GC in the server (started with `{ gc: true }`), resolved once it is done with the live
+   * heap's size and the young generation's committed size (bytes)
+   */
+  gc(): Promise<{ heapUsed: number; youngGeneration: number }>;
 }
 
 export async function startBaton(
@@ -95,14 +98,14 @@ export async function startBaton(
       }
     },
     gc: () =>
-      new Promise<{ heapUsed: number }>((resolve, reject) => {
+      new Promise<{ heapUsed: number; youngGeneration: number }>((resolve, reject) => {
         if (!opts.gc) return reject(new Error('start the server with { gc: true }'));
         const seen = err.length;
         const check = setInterval(() => {
           const done = /bench-gc-done (\{.*\})\n/.exec(err.slice(seen));
           if (!done) return;
           clearInterval(check);
-          resolve(JSON.parse(done[1]!) as { heapUsed: number });
+          resolve(JSON.parse(done[1]!) as { heapUsed: number; youngGeneration: number });
         }, 10);
         child.kill('SIGUSR2');
       }),

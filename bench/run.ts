@@ -45,10 +45,17 @@ function record(row: Row) {
   console.log(`${row.pass ? 'PASS' : 'MISS'}  ${row.scenario}: ${row.value}${ratio}  (target ${row.target})`);
 }
 
-/** the soak's row: growth of RSS read after a GC (judged), of raw RSS and of the live heap (results from before the GC readings have only the raw figure) */
-function soakValue(r: { mbPerMinute: number; messages: number; rawRssMbPerMinute?: number; liveHeapMbPerMinute?: number }): string {
+/**
+ * the soak's row: growth of RSS read after a GC less the young generation's capacity (judged), of RSS
+ * after GC, of raw RSS and of the live heap (older results have only some of these figures)
+ */
+function soakValue(r: { mbPerMinute: number; messages: number; rawRssMbPerMinute?: number; liveHeapMbPerMinute?: number; rssAfterGcMbPerMinute?: number }): string {
   if (r.rawRssMbPerMinute === undefined) return `${r.mbPerMinute} MB/min RSS growth (${r.messages} messages)`;
-  return `${r.mbPerMinute} MB/min RSS growth after GC (raw RSS ${r.rawRssMbPerMinute}, live heap ${r.liveHeapMbPerMinute} MB/min; ${r.messages} messages)`;
+  if (r.rssAfterGcMbPerMinute === undefined) return `${r.mbPerMinute} MB/min RSS growth after GC (raw RSS ${r.rawRssMbPerMinute}, live heap ${r.liveHeapMbPerMinute} MB/min; ${r.messages} messages)`;
+  return (
+    `${r.mbPerMinute} MB/min RSS growth after GC, young generation's capacity aside ` +
+    `(RSS after GC ${r.rssAfterGcMbPerMinute}, raw RSS ${r.rawRssMbPerMinute}, live heap ${r.liveHeapMbPerMinute} MB/min; ${r.messages} messages)`
+  );
 }
 
 /** the baseline's concurrency: 20 pairs with 4 messages in flight each */
