@@ -76,7 +76,11 @@ export function classifier(nlp: any): Model {
   const threshold: number = nlp.settings.threshold;
   return {
     async process(locale, utterance) {
-      const out = await manager.process({ locale, utterance, context: {}, settings: { ...nlp.settings.nlu } });
+      // a fresh, empty settings object: nlp.js copies its own defaults into it on the way (so it is not
+      // shared between calls). Nlp.process passes a copy of its `nlu` settings, `{ log }`, which only
+      // training reads; with that key on it V8 took a slow path at each of those copies: 17–30 µs per
+      // classification of the demo bot against 6 µs (bench/NOTES.md).
+      const out = await manager.process({ locale, utterance, context: {}, settings: {} });
       return out.score < threshold ? { intent: NONE_INTENT, score: 1 } : { intent: out.intent, score: out.score };
     },
   };
