@@ -37,10 +37,10 @@ export async function updateConversation(tx: Tx, id: string, patch: Conversation
   const shape = columns.join(',');
   let text = updates.get(shape);
   if (text === undefined) {
-    // column names are interpolated: only the schema's plain names pass
+    // column names are interpolated (quoted): only the schema's plain names pass
     const odd = columns.find((c) => !COLUMN.test(c));
     if (odd !== undefined) throw new Error(`updateConversation: not a column name: ${odd}`);
-    text = `update conversations set ${columns.map((c) => `${c} = ?, `).join('')}updated_at = ? where id = ?`;
+    text = `update conversations set ${columns.map((c) => `"${c}" = ?, `).join('')}updated_at = ? where id = ?`;
     updates.set(shape, text);
   }
   await hot(tx, text, [...columns.map((c) => patch[c]), now, id]);
