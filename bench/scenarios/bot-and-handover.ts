@@ -94,7 +94,6 @@ export async function handovers(b: { url: string; dataDir?: string }, opts: { co
   for (let i = 0; i < opts.agents; i++) await agent(b, admin, Math.min(50, Math.ceil(opts.count / opts.agents) + 5));
   const convs: Array<{ id: string; token: string }> = [];
   for (let i = 0; i < opts.count; i++) convs.push(await conversation(b));
-  const start = performance.now();
   const startedAt = Date.now();
   let next = 0;
   await Promise.all(
@@ -117,7 +116,7 @@ export async function handovers(b: { url: string; dataDir?: string }, opts: { co
   // until the last assignment as stored (SQLite): the 100 ms polls above would add up to 100 ms to a
   // measurement of under 2 s; otherwise until the poll saw them all
   const assignment = b.dataDir ? assignments(b.dataDir) : null;
-  const seconds = assignment && assigned >= opts.count ? (assignment.lastAt - startedAt) / 1000 : (performance.now() - start) / 1000;
+  const seconds = assignment && assigned >= opts.count ? (assignment.lastAt - startedAt) / 1000 : (Date.now() - startedAt) / 1000;
   return { handovers: assigned, seconds: Math.round(seconds * 100) / 100, perSec: Math.round(assigned / seconds), assignment: assignment?.latency ?? null };
 }
 

@@ -50,6 +50,11 @@ async function conversation(store: Store, id: string) {
   );
 }
 
+/** a conversation's messages as `seq:text`, in order */
+async function seqTexts(store: Store, id: string): Promise<string[]> {
+  return (await listMessages(store.db, id, { limit: 10, includeInternal: true })).map((m) => `${m.seq}:${m.text}`);
+}
+
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe.skipIf(dialect === 'postgres' && !pgOk)(`store on ${dialect}`, () => {
     let store: Store;
@@ -462,8 +467,7 @@ describe('write-queue preludes', () => {
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe.skipIf(dialect === 'postgres' && !pgOk)(`store on ${dialect}: the user messages of a batch in one go (one statement on PostgreSQL, the writer thread on SQLite)`, () => {
     it('stores them in queue order per conversation, answers duplicates and closed conversations, and a key repeated in the batch is a duplicate', async () => {
-      const { store, drop, userMessages } = await batchStore(dialect);
-      try {
+      await withBatchStore(dialect, async ({ store, userMessages }) => {
         for (const id of ['c-b1', 'c-b2', 'c-b3']) await conversation(store, id);
         await store.write.run((tx) => hot(tx, "update conversations set status = 'closed' where id = ?", ['c-b3']));
         const msg = (conversationId: string, text: string, key: string | null) => ({ input: { conversationId, authorType: 'user' as const, text, idempotencyKey: key }, now: 7 });
@@ -475,26 +479,21 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         expect(outcomes.map((o) => (o!.kind === 'stored' ? o!.row.seq : null))).toEqual([2, 1, 3, null, null, 2]);
         expect(outcomes[3]).toMatchObject({ kind: 'duplicate', existing: { text: 'before', seq: 1 } });
         expect(outcomes[0]).toMatchObject({ kind: 'stored', row: { text: 'a1', idempotency_key: 'k-a1', created_at: 7 }, conversation: { status: 'bot', last_seq: 2 } });
-        const texts = async (id: string) => (await listMessages(store.db, id, { limit: 10, includeInternal: true })).map((m) => `${m.seq}:${m.text}`);
-        expect(await texts('c-b1')).toEqual(['1:before', '2:a1', '3:a2']);
-        expect(await texts('c-b2')).toEqual(['1:b1', '2:b2']);
-        expect(await texts('c-b3')).toEqual([]);
+        expect(await seqTexts(store, 'c-b1')).toEqual(['1:before', '2:a1', '3:a2']);
+        expect(await seqTexts(store, 'c-b2')).toEqual(['1:b1', '2:b2']);
+        expect(await seqTexts(store, 'c-b3')).toEqual([]);
         const stats = { ...store.write.stats };
         // the same key twice in one batch: on PostgreSQL the unique index refuses the statement and the
         // batch reruns job by job; SQLite's writer stores them one after the other and sees the first
         const twice = await Promise.all([msg('c-b2', 'x', 'k-x'), msg('c-b2', 'x', 'k-x')].map((i) => store.write.run(async (_tx, pre) => pre, { prelude: { of: userMessages, input: i } })));
         expect(twice.map((o) => o!.kind)).toEqual(['stored', 'duplicate']);
         expect(store.write.stats.batches - stats.batches).toBe(dialect === 'postgres' ? 2 : 1);
-        expect(await texts('c-b2')).toEqual(['1:b1', '2:b2', '3:x']);
-      } finally {
-        await store.close();
-        await drop?.();
-      }
+        expect(await seqTexts(store, 'c-b2')).toEqual(['1:b1', '2:b2', '3:x']);
+      });
     });
 
     it('runs without a transaction of its jobs, which may only read; closed conversations and those of a held provider get a transaction, in order', async () => {
-      const { store, drop, userMessages } = await batchStore(dialect);
-      try {
+      await withBatchStore(dialect, async ({ store, userMessages }) => {
         for (const id of ['c-f', 'c-h', 'c-x']) await conversation(store, id);
         await store.write.run((tx) => hot(tx, "update conversations set provider_id = 'hook' where id = ?", ['c-h']));
         await store.write.run((tx) => hot(tx, "update conversations set status = 'closed' where id = ?", ['c-x']));
@@ -536,24 +535,19 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         expect([out[1]!.wrote, out[2]!.wrote, out[4]!.wrote]).toEqual(['yes', 'yes', 'yes']);
         expect(store.write.stats.alone - before.alone).toBe(1);
         expect(store.write.stats.batches - before.batches).toBe(2);
-        const texts = async (id: string) => (await listMessages(store.db, id, { limit: 10, includeInternal: true })).map((m) => `${m.seq}:${m.text}`);
-        expect(await texts('c-f')).toEqual(['1:f1', '2:f2']);
-        expect(await texts('c-h')).toEqual(['1:h1', '2:h2']);
+        expect(await seqTexts(store, 'c-f')).toEqual(['1:f1', '2:f2']);
+        expect(await seqTexts(store, 'c-h')).toEqual(['1:h1', '2:h2']);
         const updated = await store.db.selectFrom('conversations').select(['id', 'updated_at']).orderBy('id').execute();
         expect(updated).toEqual([
           { id: 'c-f', updated_at: 7 },
           { id: 'c-h', updated_at: 99 },
           { id: 'c-x', updated_at: 99 },
         ]);
-      } finally {
-        await store.close();
-        await drop?.();
-      }
+      });
     });
 
     it("keeps each conversation's messages in the order they were sent across many batches (SQLite: the next batch is stored while the last one's jobs run)", async () => {
-      const { store, drop, userMessages } = await batchStore(dialect);
-      try {
+      await withBatchStore(dialect, async ({ store, userMessages }) => {
         const ids = Array.from({ length: 6 }, (_, i) => `c-seq-${i}`);
         for (const id of ids) await conversation(store, id);
         const before = { ...store.write.stats };
@@ -586,10 +580,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           expect(mine).toEqual(texts);
         }
         expect(store.write.stats.alone - before.alone).toBeGreaterThan(10);
-      } finally {
-        await store.close();
-        await drop?.();
-      }
+      });
     });
   });
 }
@@ -619,9 +610,8 @@ describe('store on sqlite: the writer thread', () => {
         [4, 'statement'],
         [2, 'transaction'],
       ]);
-      const texts = async (id: string) => (await listMessages(store.db, id, { limit: 10, includeInternal: true })).map((m) => `${m.seq}:${m.text}`);
-      expect(await texts('c-a')).toEqual(['1:a1', '2:answer a1', '3:a2']);
-      expect(await texts('c-b')).toEqual(['1:b1', '2:b2']);
+      expect(await seqTexts(store, 'c-a')).toEqual(['1:a1', '2:answer a1', '3:a2']);
+      expect(await seqTexts(store, 'c-b')).toEqual(['1:b1', '2:b2']);
       const rows = await store.db.selectFrom('conversations').select(['id', 'bot_seq', 'bot_version', 'bot_state', 'variables', 'last_seq']).orderBy('id').execute();
       expect(rows).toEqual([
         { id: 'c-a', bot_seq: 1, bot_version: 1, bot_state: '{"after":1}', variables: '{"v":1}', last_seq: 3 },
@@ -663,13 +653,23 @@ describe('store on sqlite: the writer thread', () => {
       const late = await Promise.all([send('c'), send('d')]);
       expect(late.map((o) => o!.kind === 'stored' && o!.row.seq)).toEqual([3, 4]);
       expect(observed).toEqual(['statement', 'transaction']);
-      const texts = (await listMessages(store.db, 'c-w', { limit: 10, includeInternal: true })).map((m) => `${m.seq}:${m.text}`);
-      expect(texts).toEqual(['1:a', '2:b', '3:c', '4:d']);
+      expect(await seqTexts(store, 'c-w')).toEqual(['1:a', '2:b', '3:c', '4:d']);
     } finally {
       await store.close();
     }
   });
 });
+
+/** runs `fn` with a batchStore, closed (and its PostgreSQL database dropped) after */
+async function withBatchStore(dialect: 'sqlite' | 'postgres', fn: (s: Awaited<ReturnType<typeof batchStore>>) => Promise<void>): Promise<void> {
+  const batch = await batchStore(dialect);
+  try {
+    await fn(batch);
+  } finally {
+    await batch.store.close();
+    await batch.drop?.();
+  }
+}
 
 /** a store whose batches of user messages go the way the server's do (one write lane on PostgreSQL) */
 async function batchStore(dialect: 'sqlite' | 'postgres') {
