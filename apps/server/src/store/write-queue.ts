@@ -35,7 +35,8 @@ export interface Prelude<I, O> {
    * transaction (its jobs then run in one right after, through `run`). It must leave out all of a key's
    * inputs or none, so a key's jobs keep their order. A job given a result from here may read but not
    * write: it gets a connection that refuses anything but SELECT (a write there would not be atomic
-   * with the statement, so it fails loudly instead).
+   * with the statement, so it fails loudly instead). It may also throw, having written nothing: the
+   * batch then runs in a transaction through `run`.
    */
   alone?(db: Kysely<Database>, inputs: I[]): Promise<AloneAnswer<O>>;
   /**

@@ -711,15 +711,25 @@ describe.skipIf(!pgOk)('store on postgres: plans follow the tables as they grow'
       const ids = Array.from({ length: 10 }, (_, i) => `c-g${i}`);
       for (const id of ids) await conversation(store, id);
       let n = 0;
-      const batch = () =>
-        Promise.all(ids.map((id) => store.write.run(async (_tx, pre) => pre, { prelude: { of: userMessagesPg, input: { input: { conversationId: id, authorType: 'user' as const, text: `m${n++}`, idempotencyKey: `k${n}` }, now: 1 } } })));
-      // the writer's one connection: its cached generic plan for the statement, as EXPLAIN shows it
-      const plan = () =>
+      const item = (id: string) => ({ input: { conversationId: id, authorType: 'user' as const, text: `m${n++}`, idempotencyKey: `k${n}` }, now: 1 });
+      // a batch as the server's write queue runs it alone (the lean statement) and one in a transaction
+      // (the statement that looks for duplicates)
+      const batch = async () => {
+        await Promise.all(ids.map((id) => store.write.run(async (_tx, pre) => pre, { prelude: { of: userMessagesPg, input: item(id) } })));
+        await store.write.run((tx) => userMessagesPg.run(tx, ids.map(item)));
+      };
+      // the writer's one connection: its cached generic plan for each of the two statements, as EXPLAIN shows it
+      const arr = (v: string) => `'{${v}}'`;
+      const input = [arr('x'), arr(ids[0]!), arr('user'), arr('NULL'), arr('NULL'), arr('t'), arr('NULL'), arr('NULL'), arr('kx'), "'{0}'", "'{1}'"];
+      const statements = {
+        inTransaction: { like: '%dup as%', args: [...input, '1'] },
+        alone: { like: '%as x(id, n)%', args: [...input, "'{1}'", '1', arr(ids[0]!), "'{1}'", "'{}'"] },
+      };
+      const plan = (which: keyof typeof statements) =>
         store.write.run(async (tx) => {
-          const [stmt] = (await sql<{ name: string }>`select name from pg_prepared_statements where statement like '%with ordinality%' and statement not like '%pg_prepared%'`.execute(tx)).rows;
+          const { like, args } = statements[which];
+          const [stmt] = (await sql<{ name: string }>`select name from pg_prepared_statements where statement like ${like} and statement not like '%pg_prepared%'`.execute(tx)).rows;
           await sql`set plan_cache_mode = force_generic_plan`.execute(tx);
-          const arr = (v: string) => `'{${v}}'`;
-          const args = [arr('x'), arr(ids[0]!), arr('user'), arr('NULL'), arr('NULL'), arr('t'), arr('NULL'), arr('NULL'), arr('kx'), "'{0}'", "'{1}'", '1', "'{}'"];
           const rows = (await sql<{ 'QUERY PLAN': string }>`explain (costs off) execute ${sql.raw(stmt!.name)}(${sql.raw(args.join(', '))})`.execute(tx)).rows;
           await sql`set plan_cache_mode = auto`.execute(tx);
           return rows.map((r) => r['QUERY PLAN']).join('\n');
@@ -728,18 +738,20 @@ describe.skipIf(!pgOk)('store on postgres: plans follow the tables as they grow'
       // check probes messages by index from the start (written as a join, it hashed the whole table on
       // each execution until the next rebuild: a plan made on an empty table scans it)
       for (let i = 0; i < 8; i++) await batch();
-      const empty = await plan();
+      const empty = await plan('inTransaction');
       expect(empty).not.toMatch(/Seq Scan on messages/);
       expect(empty).toMatch(/Index Scan using messages_conv_idem_uq/);
       await other.connect();
       await other.query(`insert into conversations (id, bot_id, status, language, token_hash, created_at, updated_at) select 'x' || g, 'demo', 'agent', 'en', 'hx' || g, 0, 0 from generate_series(1, 5000) g`);
       await other.query(`insert into messages (id, conversation_id, seq, author_type, text, internal, idempotency_key, created_at) select md5(g::text), 'x' || (g % 5000 + 1), g, 'user', 'hi', 0, 'k' || g, 0 from generate_series(1, 50000) g`);
-      // the connection's executions (one statement per batch) pass the next doubling: its plans are rebuilt
-      // from the tables as they are now
+      // the connection's executions (two statements per batch) pass the next doubling: its plans are
+      // rebuilt from the tables as they are now
       for (let i = 0; i < REPLAN.first; i++) await batch();
-      const after = await plan();
-      expect(after).not.toMatch(/Seq Scan on messages/);
-      expect(after).toMatch(/Index Scan using conversations_pkey/);
+      for (const which of ['inTransaction', 'alone'] as const) {
+        const after = await plan(which);
+        expect(after).not.toMatch(/Seq Scan on (messages|conversations)/);
+        expect(after).toMatch(/Index Scan using conversations_pkey/);
+      }
     } finally {
       await other.end().catch(() => undefined);
       await store.close();
