@@ -11,7 +11,7 @@ import { findConversation, insertMessage, nextUserMessage, sqliteWrites, storeBo
 import { fromJson, toJson } from '../store/json.js';
 import type { ConversationRow, MessageRow } from '../store/schema.js';
 import { commit } from './after-commit.js';
-import { readBotState, writeBotState } from './bot-state.js';
+import { readBotState, writeBotState, type BotStateEnvelope } from './bot-state.js';
 import { announceConversation, lockOrThrow, mustTransition } from './conversation-events.js';
 import { providerEvent } from './provider-events.js';
 import { cancelHandover, requestHandover } from './request-handover.js';
@@ -56,8 +56,7 @@ export function createBotTurns(getDeps: () => Deps) {
   return { schedule, idle, stop };
 }
 
-async function nextWork(deps: Deps, conv: ConversationRow): Promise<Work | undefined> {
-  const state = readBotState(conv.bot_state);
+async function nextWork(deps: Deps, conv: ConversationRow, state: BotStateEnvelope): Promise<Work | undefined> {
   if (state.pendingDialog) return { kind: 'dialog', dialog: state.pendingDialog };
   if (!state.welcomed) return { kind: 'welcome' };
   const message = await nextUserMessage(deps.store.db, conv.id, conv.bot_seq);
@@ -68,12 +67,12 @@ async function drain(deps: Deps, conversationId: string, state: { stopped: boole
   for (let i = 0; i < MAX_TURNS_PER_RUN && !state.stopped; i++) {
     const conv = await findConversation(deps.store.db, conversationId);
     if (!conv || (conv.status !== 'bot' && conv.status !== 'offloaded')) return;
-    const work = await nextWork(deps, conv);
+    const state = readBotState(conv.bot_state);
+    const work = await nextWork(deps, conv, state);
     if (!work) return;
     const bot = await deps.bots.get(conv.bot_id);
     const settings = await deps.settings.offloading();
     const now = deps.clock.now();
-    const state = readBotState(conv.bot_state);
     const ctx: BotContext = {
       conversationId,
       status: conv.status,
