@@ -63,8 +63,8 @@ async function nextWork(deps: Deps, conv: ConversationRow, state: BotStateEnvelo
   return message ? { kind: 'message', message } : undefined;
 }
 
-async function drain(deps: Deps, conversationId: string, state: { stopped: boolean }): Promise<void> {
-  for (let i = 0; i < MAX_TURNS_PER_RUN && !state.stopped; i++) {
+async function drain(deps: Deps, conversationId: string, turns: { stopped: boolean }): Promise<void> {
+  for (let i = 0; i < MAX_TURNS_PER_RUN && !turns.stopped; i++) {
     const conv = await findConversation(deps.store.db, conversationId);
     if (!conv || (conv.status !== 'bot' && conv.status !== 'offloaded')) return;
     const state = readBotState(conv.bot_state);

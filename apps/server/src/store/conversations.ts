@@ -310,6 +310,11 @@ export const sqliteWrites: Prelude<SqliteWrite, SqliteWriteOutcome> = {
   overlaps: true,
 };
 
+/** a batch's messages as rows (seq 0: the statement numbers them), and the time its update stamps */
+function batchRows(items: UserMessageItem[]): { rows: MessageRow[]; now: number } {
+  return { rows: items.map(({ input, now }) => messageRow(input, 0, now)), now: Math.max(...items.map((i) => i.now)) };
+}
+
 /** the columns of USER_MESSAGES_PG's input, from the messages' rows */
 function inputColumns(rows: MessageRow[]): unknown[][] {
   const column = <K extends keyof MessageRow>(k: K) => rows.map((r) => r[k]);
@@ -329,8 +334,7 @@ function inputColumns(rows: MessageRow[]): unknown[][] {
 }
 
 async function userMessages(tx: Tx, items: UserMessageItem[]): Promise<UserMessageOutcome[]> {
-  const rows = items.map(({ input, now }) => messageRow(input, 0, now));
-  const now = Math.max(...items.map((i) => i.now));
+  const { rows, now } = batchRows(items);
   type Out = { ord: number; dup_id: string | null; seq: number | null; status: string | null; provider_id: string | null };
   const out = await hot<Out>(tx, USER_MESSAGES_PG, [...inputColumns(rows), now]);
   const outcomes: UserMessageOutcome[] = [];
@@ -348,14 +352,13 @@ async function userMessages(tx: Tx, items: UserMessageItem[]): Promise<UserMessa
  * unknown, or a `held` provider's). Throws, having written nothing, on a duplicate idempotency key.
  */
 async function userMessagesAlone(db: Tx, items: UserMessageItem[], held: string[]): Promise<Array<UserMessageOutcome | undefined>> {
-  const rows = items.map(({ input, now }) => messageRow(input, 0, now));
+  const { rows, now } = batchRows(items);
   const counts = new Map<string, number>();
   const places = rows.map((r) => {
     const k = (counts.get(r.conversation_id) ?? 0) + 1;
     counts.set(r.conversation_id, k);
     return k;
   });
-  const now = Math.max(...items.map((i) => i.now));
   type Out = { id: string; status: string; provider_id: string | null; base: number };
   const out = await hot<Out>(db, USER_MESSAGES_PG_ALONE, [...inputColumns(rows), places, now, [...counts.keys()], [...counts.values()], held]);
   const stored = new Map(out.rows.map((r) => [r.id, r]));
