@@ -27,7 +27,11 @@ export interface BatonProcess {
   port: number;
   child: ChildProcess;
   dataDir: string;
-  stop(): Promise<void>;
+  /**
+   * stops the server (SIGTERM) and then removes its data dir if startBaton made it (every run would
+   * otherwise leave one behind: 70 MB after a relay), unless `keepData`
+   */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
   rssKb(): number;
   /**
    * a full GC in the server (started with `{ gc: true }`), resolved once it is done with the live
@@ -36,11 +40,8 @@ export interface BatonProcess {
   gc(): Promise<{ heapUsed: number; youngGeneration: number }>;
 }
 
-export async function startBaton(
-  env: Record<string, string> = {},
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-')),
-  opts: { gc?: boolean } = {},
-): Promise<BatonProcess & { readyMs: number }> {
+export async function startBaton(env: Record<string, string> = {}, given?: string, opts: { gc?: boolean } = {}): Promise<BatonProcess & { readyMs: number }> {
+  const dataDir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-'));
   // BENCH_MAIN=apps/server/dist-old/main.js runs another build (A/B runs of two versions)
   const main = path.resolve(ROOT, process.env.BENCH_MAIN ?? 'apps/server/dist/main.js');
   if (!fs.existsSync(main)) throw new Error('build first: npm run build');
@@ -109,12 +110,15 @@ export async function startBaton(
         }, 10);
         child.kill('SIGUSR2');
       }),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: async ({ keepData = false } = {}) => {
+      if (child.exitCode === null && child.signalCode === null) {
+        await new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        });
+      }
+      if (!given && !keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 

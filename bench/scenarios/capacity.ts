@@ -1,4 +1,5 @@
 // Idle WebSocket connections held by one instance (memory per connection) and start-up time.
+import fs from 'node:fs';
 import { openSocket, sleep, startBaton } from '../lib.js';
 import { conversation } from './setup.js';
 import type WebSocket from 'ws';
@@ -35,12 +36,16 @@ export async function startup(runs = 3) {
   const first = await startBaton();
   // give it some data: conversations and messages
   for (let i = 0; i < 200; i++) await conversation(first);
-  await first.stop();
+  await first.stop({ keepData: true });
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const b = await startBaton({}, first.dataDir);
-    times.push(b.readyMs);
-    await b.stop();
+  try {
+    for (let i = 0; i < runs; i++) {
+      const b = await startBaton({}, first.dataDir);
+      times.push(b.readyMs);
+      await b.stop();
+    }
+  } finally {
+    fs.rmSync(first.dataDir, { recursive: true, force: true });
   }
   return { readyMs: times, best: Math.min(...times), median: times.sort((a, b) => a - b)[Math.floor(times.length / 2)]! };
 }

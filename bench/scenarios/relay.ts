@@ -18,7 +18,15 @@ async function userSender(url: string, c: { id: string; token: string }, via: Se
   }
   // a user socket says nothing until asked: resume, and wait for `ready`
   const ws: WebSocket = await openSocket(`${url.replace(/^http/, 'ws')}/api/v1/ws?token=${c.token}`);
-  const ready = new Promise<void>((r) => ws.on('message', (d) => String(d).includes('"ready"') && r()));
+  // (then the listener goes: the acks that follow need no reading here)
+  const ready = new Promise<void>((r) => {
+    const onReady = (d: WebSocket.RawData) => {
+      if (!String(d).includes('"ready"')) return;
+      ws.off('message', onReady);
+      r();
+    };
+    ws.on('message', onReady);
+  });
   ws.send(JSON.stringify({ type: 'resume', afterSeq: 0 }));
   await ready;
   return {

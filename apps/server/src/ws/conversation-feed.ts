@@ -17,6 +17,8 @@ const PAGE = 500;
 export class ConversationFeed implements ConversationListener {
   private lastSeq: number;
   private chain: Promise<void> = Promise.resolve();
+  /** steps enqueued and not yet finished: while none is, an event in order is sent at once */
+  private queued = 0;
   /** message.send answers still owed on this socket, by clientMessageId (a resend may be in flight twice) */
   private owedAcks = new Map<string, number>();
 
@@ -52,7 +54,7 @@ export class ConversationFeed implements ConversationListener {
    * behind the feed, so an ack never overtakes the messages before it.
    */
   settleAck(answer: Extract<ServerEvent, { type: 'message.ack' | 'message.rejected' }>): void {
-    void this.enqueue(async () => {
+    this.inOrder(() => {
       if (this.takeAck(answer.clientMessageId)) this.send(answer);
     });
   }
@@ -67,21 +69,27 @@ export class ConversationFeed implements ConversationListener {
 
   onEvent(event: BusEvent): void {
     switch (event.type) {
-      case 'message.created':
+      case 'message.created': {
+        const m = event.message;
+        // the usual case: the next message, nothing queued before it
+        if (this.queued === 0 && m.seq <= this.lastSeq + 1) {
+          if (m.seq === this.lastSeq + 1) this.now(() => this.deliver(m, event.clientMessageId));
+          return;
+        }
         void this.enqueue(async () => {
-          const m = event.message;
           if (m.seq <= this.lastSeq) return;
           if (m.seq === this.lastSeq + 1) this.deliver(m, event.clientMessageId);
           else await this.catchUp();
         });
         return;
+      }
       case 'conversation.updated':
-        void this.enqueue(async () => this.send({ type: 'conversation.updated', conversation: event.conversation }));
+        this.inOrder(() => this.send({ type: 'conversation.updated', conversation: event.conversation }));
         return;
       case 'typing': {
         const who = `${event.author.type}:${event.author.id ?? ''}`;
         if (who === this.selfAuthor) return;
-        void this.enqueue(async () => this.send({ type: 'typing', conversationId: event.conversationId, author: event.author, on: event.on }));
+        this.inOrder(() => this.send({ type: 'typing', conversationId: event.conversationId, author: event.author, on: event.on }));
         return;
       }
       default:
@@ -104,8 +112,27 @@ export class ConversationFeed implements ConversationListener {
     }
   }
 
+  /** runs `fn` now if nothing is queued (no promise, no microtask), else after what is queued */
+  private inOrder(fn: () => void): void {
+    if (this.queued === 0) this.now(fn);
+    else void this.enqueue(async () => fn());
+  }
+
+  /** a failure to send to this socket is its own: it must not stop the bus's other listeners */
+  private now(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      // as a queued step's failure is dropped
+    }
+  }
+
   private enqueue(fn: () => Promise<void>): Promise<void> {
-    this.chain = this.chain.then(fn).catch(() => undefined);
+    this.queued++;
+    this.chain = this.chain
+      .then(fn)
+      .catch(() => undefined)
+      .then(() => void this.queued--);
     return this.chain;
   }
 }

@@ -9,7 +9,7 @@ import { startReceiver } from '../support/receiver.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 import { TestSocket } from '../support/ws-client.js';
 import { Redis } from 'ioredis';
-import { RedisBus } from '../../src/bus/redis.js';
+import { MAX_EVENTS_PER_MESSAGE, RedisBus } from '../../src/bus/redis.js';
 import type { BusEvent } from '../../src/bus/bus.js';
 
 async function redisAvailable(): Promise<boolean> {
@@ -53,6 +53,49 @@ describe.skipIf(!ok)('the Redis bus', () => {
       expect(atA).toEqual(pattern);
       expect(atB).toEqual(pattern);
     } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it("sends one turn's events in one Redis message (several past the cap), in order, and still reads single-event messages", async () => {
+    const [a, b] = await Promise.all([RedisBus.connect(TEST_REDIS_URL), RedisBus.connect(TEST_REDIS_URL)]);
+    const spy = new Redis(TEST_REDIS_URL);
+    try {
+      const id = `bus-batch-${Date.now()}-${Math.random()}`;
+      const wire: string[] = [];
+      await spy.subscribe('baton:events');
+      spy.on('message', (_c: string, raw: string) => raw.includes(id) && wire.push(raw));
+      const atB: number[] = [];
+      b.subscribe((e: BusEvent) => e.type === 'message.created' && e.conversationId === id && atB.push(e.message.seq));
+      const event = (seq: number): BusEvent => ({
+        type: 'message.created',
+        conversationId: id,
+        message: { id: `m${seq}`, conversationId: id, seq, author: { type: 'user' }, text: `t${seq}`, internal: false, createdAt: new Date(0).toISOString() },
+      });
+
+      // one turn, a group commit's worth: one message on the wire
+      for (let seq = 1; seq <= 20; seq++) a.publish(event(seq));
+      await waitFor(() => atB.length >= 20, 5000, 'the first turn at B');
+      expect(wire).toHaveLength(1);
+
+      // one turn past the cap: several messages, none over the cap, order kept across them
+      const more = MAX_EVENTS_PER_MESSAGE * 2 + 10;
+      for (let seq = 21; seq < 21 + more; seq++) a.publish(event(seq));
+      await waitFor(() => atB.length >= 20 + more, 5000, 'the second turn at B');
+      expect(wire).toHaveLength(4);
+      for (const raw of wire) expect((JSON.parse(raw) as { events: unknown[] }).events.length).toBeLessThanOrEqual(MAX_EVENTS_PER_MESSAGE);
+      expect(atB).toEqual(Array.from({ length: 20 + more }, (_, i) => i + 1));
+
+      // an instance of the version before batching sends one event per message: still delivered
+      const old = new Redis(TEST_REDIS_URL);
+      try {
+        await old.publish('baton:events', JSON.stringify({ from: 'an-older-instance', event: event(9999) }));
+      } finally {
+        old.disconnect();
+      }
+      await waitFor(() => atB.includes(9999), 5000, "the older instance's event at B");
+    } finally {
+      spy.disconnect();
       await Promise.all([a.close(), b.close()]);
     }
   });
