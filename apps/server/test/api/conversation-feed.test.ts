@@ -1,0 +1,73 @@
+// One socket's view of a conversation (ws/conversation-feed.ts) without a server: messages in seq
+// order, each once; a gap is fetched from the store and what arrives meanwhile waits behind it.
+import { describe, expect, it } from 'vitest';
+import type { Message, ServerEvent } from '@baton/proto';
+import { ConversationFeed, type FeedSource } from '../../src/ws/conversation-feed.js';
+
+const CONV = 'c1';
+const msg = (seq: number): Message => ({ id: `m${seq}`, conversationId: CONV, seq, author: { type: 'user' }, text: `t${seq}`, createdAt: new Date(0).toISOString() });
+const created = (seq: number, clientMessageId?: string) => ({ type: 'message.created' as const, conversationId: CONV, message: msg(seq), ...(clientMessageId ? { clientMessageId } : {}) });
+
+function feedWith(stored: Message[], send: (e: ServerEvent) => void = () => undefined) {
+  const reads: number[] = [];
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  const source: FeedSource = {
+    async messagesAfter(_id, after) {
+      reads.push(after);
+      await gate;
+      return stored.filter((m) => m.seq > after);
+    },
+  };
+  const sent: ServerEvent[] = [];
+  const feed = new ConversationFeed(CONV, 0, source, (e) => (sent.push(e), send(e)), false, 'user:');
+  return { feed, sent, reads, release };
+}
+
+const seqs = (sent: ServerEvent[]) => sent.map((e) => (e.type === 'message.created' || e.type === 'message.ack' ? e.message.seq : e.type));
+
+describe('ConversationFeed', () => {
+  it('sends the next message at once when nothing is queued, and a message it has sent never again', () => {
+    const { feed, sent, reads } = feedWith([]);
+    feed.onEvent(created(1));
+    feed.onEvent(created(2));
+    // synchronously: no promise, no microtask in between
+    expect(seqs(sent)).toEqual([1, 2]);
+    feed.onEvent(created(2));
+    feed.onEvent(created(1));
+    expect(seqs(sent)).toEqual([1, 2]);
+    expect(reads).toEqual([]);
+  });
+
+  it('fetches a gap from the store; events arriving meanwhile wait behind it, in order, each once', async () => {
+    const { feed, sent, reads, release } = feedWith([msg(1), msg(2), msg(3)]);
+    feed.onEvent(created(3)); // 1 and 2 missed: catch up
+    feed.onEvent(created(4)); // arrives while the read runs: must not overtake 1–3
+    feed.onEvent({ type: 'typing', conversationId: CONV, author: { type: 'agent', id: 'a1', name: 'Ann' }, on: true });
+    await Promise.resolve();
+    expect(sent).toEqual([]);
+    expect(reads).toEqual([0]);
+    release();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seqs(sent)).toEqual([1, 2, 3, 4, 'typing']);
+    // the queue is empty again: back to sending at once
+    feed.onEvent(created(5));
+    expect(seqs(sent)).toEqual([1, 2, 3, 4, 'typing', 5]);
+  });
+
+  it("answers the socket's own send with an ack in place of message.created, once", () => {
+    const { feed, sent } = feedWith([]);
+    feed.expectAck('k1');
+    feed.onEvent(created(1, 'k1'));
+    feed.settleAck({ type: 'message.ack', clientMessageId: 'k1', message: msg(1), duplicate: false });
+    expect(sent.map((e) => e.type)).toEqual(['message.ack']);
+  });
+
+  it("a socket whose send throws does not throw into the bus (the hub's other listeners still get the event)", () => {
+    const { feed } = feedWith([], () => {
+      throw new Error('socket gone');
+    });
+    expect(() => feed.onEvent(created(1))).not.toThrow();
+    expect(() => feed.onEvent({ type: 'conversation.updated', conversationId: CONV, conversation: {} as never })).not.toThrow();
+  });
+});
