@@ -58,7 +58,8 @@ export async function commit<T, O = undefined>(
   conversationId?: string,
   prelude?: PreludeCall<unknown, O>,
 ): Promise<T> {
-  let out = new AfterCommit();
+  // made by each run of the job (the last one is what committed)
+  let out: AfterCommit | undefined;
   const result = await deps.store.write.run<T, O | undefined>(
     async (tx, pre) => {
       out = new AfterCommit();
@@ -68,8 +69,8 @@ export async function commit<T, O = undefined>(
       if (created.length && (await queueChannelMessages(deps, tx, created))) out.kicks.add('outbox');
       return r;
     },
-    { committed: () => out.flushCommitted(deps), key: conversationId, prelude },
+    { committed: () => out?.flushCommitted(deps), key: conversationId, prelude },
   );
-  out.flush(deps);
+  out?.flush(deps);
   return result;
 }
