@@ -49,7 +49,7 @@ export class RedisBus implements Bus {
       } catch {
         return; // a malformed message from another version is ignored
       }
-      if (envelope.from === bus.instance) return;
+      if (typeof envelope !== 'object' || envelope === null || envelope.from === bus.instance) return;
       const events = Array.isArray(envelope.events) ? envelope.events : envelope.event ? [envelope.event] : [];
       for (const e of events) bus.local.publish(e);
     });

@@ -89,8 +89,10 @@ describe.skipIf(!ok)('the Redis bus', () => {
       expect(atB).toEqual(Array.from({ length: 20 + more }, (_, i) => i + 1));
 
       // an instance of the version before batching sends one event per message: still delivered
+      // (and what is no envelope at all is ignored)
       const old = new Redis(TEST_REDIS_URL);
       try {
+        for (const junk of ['null', '42', '"text"', '{"from":"x","events":null}', 'not json']) await old.publish('baton:events', junk);
         await old.publish('baton:events', JSON.stringify({ from: 'an-older-instance', event: event(9999) }));
       } finally {
         old.disconnect();
