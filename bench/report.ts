@@ -37,7 +37,7 @@ ${items}
 `;
 }
 
-export function writeReport(rows: Row[], baseline: { msgsPerSec: number; runs: number[]; latency: Stats }): void {
+export function writeReport(rows: Row[], baseline: { runs: number[]; latency: Stats }): void {
   fs.writeFileSync(path.join(ROOT, 'bench/results/chart.svg'), chart(rows));
   const table = rows.map((r) => `| ${r.scenario} | ${r.value} | ${r.ratio !== undefined ? `${r.ratio.toFixed(3)}×` : '—'} | ${r.target} | ${r.pass ? '✅ met' : '❌ missed'} |`).join('\n');
   const notes = fs.existsSync(path.join(ROOT, 'bench/NOTES.md')) ? fs.readFileSync(path.join(ROOT, 'bench/NOTES.md'), 'utf8') : '';
