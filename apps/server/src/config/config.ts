@@ -39,6 +39,20 @@ export const ConfigSchema = z.object({
   /** load the demo bot when no bot exists */
   DEMO_BOT: bool.default(true),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** outbound calls (providers, channels, bot webhooks) may reach loopback and private addresses (on-premises set-ups, tests) */
+  OUTBOUND_ALLOW_PRIVATE: bool.default(false),
+  /** comma-separated host names or CIDRs that outbound calls may reach even when private */
+  OUTBOUND_ALLOWED_HOSTS: z.string().default(''),
+  /** HMAC key for end-user identity verification (userHash); unset: every identity is an unverified claim */
+  IDENTITY_VERIFICATION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** bearer token that GET /metrics requires; unset: /metrics answers only loopback callers */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** open WebSockets per client IP */
+  WS_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(200),
+  /** bytes a socket may leave unread before it is closed */
+  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(64 * 1024).default(4 * 1024 * 1024),
+  /** failed logins per account per 15 minutes (next to the per-IP limit) */
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>> & { readonly dataDir: string };
