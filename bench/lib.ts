@@ -61,6 +61,10 @@ export async function startBaton(env: Record<string, string> = {}, given?: strin
       RATE_LIMIT_MESSAGES_PER_MINUTE: '100000000',
       RATE_LIMIT_CONVERSATIONS_PER_MINUTE: '100000000',
       RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+      // every bench socket comes from 127.0.0.1 (the idle-socket count opens thousands)
+      WS_MAX_CONNECTIONS_PER_IP: '1000000',
+      // the bench's receivers listen on loopback
+      OUTBOUND_ALLOW_PRIVATE: 'true',
       // BENCH_WRITE_LANES=1 compares PostgreSQL with a single write lane
       ...(process.env.BENCH_WRITE_LANES ? { DATABASE_WRITE_LANES: process.env.BENCH_WRITE_LANES } : {}),
       // BENCH_SQLITE_SYNCHRONOUS=NORMAL shows what the WAL's fsync costs the relay

@@ -32,10 +32,14 @@ export interface ChannelDraft {
   secret: string;
   botId: string;
   enabled: boolean;
+  /** on a rotation: keep accepting the current secret until the rotation is ended */
+  keepPrevious: boolean;
+  /** end a rotation: stop accepting the previous secret */
+  dropPrevious: boolean;
 }
 
 export function draftOf(c?: ChannelView): ChannelDraft {
-  return { id: c?.id ?? '', name: c?.name ?? '', url: c?.url ?? '', secret: '', botId: c?.botId ?? '', enabled: c?.enabled ?? true };
+  return { id: c?.id ?? '', name: c?.name ?? '', url: c?.url ?? '', secret: '', botId: c?.botId ?? '', enabled: c?.enabled ?? true, keepPrevious: true, dropPrevious: false };
 }
 
 export function createBody(d: ChannelDraft): ChannelBody {
@@ -47,5 +51,12 @@ export function createBody(d: ChannelDraft): ChannelBody {
  * and names the secret only when it is rotated: an omitted secret keeps the stored one.
  */
 export function patchBody(d: ChannelDraft, rotate: boolean): ChannelPatch {
-  return { name: d.name.trim(), url: d.url.trim(), botId: d.botId || null, enabled: d.enabled, ...(rotate ? { secret: d.secret } : {}) };
+  return {
+    name: d.name.trim(),
+    url: d.url.trim(),
+    botId: d.botId || null,
+    enabled: d.enabled,
+    ...(rotate ? { secret: d.secret, keepPreviousSecret: d.keepPrevious } : {}),
+    ...(d.dropPrevious && !(rotate && d.keepPrevious) ? { previousSecret: null } : {}),
+  };
 }

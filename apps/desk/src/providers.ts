@@ -60,6 +60,7 @@ export const PROVIDER_FIELDS: Record<ProviderType, ConfigField[]> = {
   webhook: [
     { key: 'url', label: 'Event URL', kind: 'url', placeholder: 'https://contact-center.example.com/baton', hint: 'Baton POSTs signed handover events here.' },
     { key: 'secret', label: 'Signing secret', kind: 'secret', generate: true, hint: 'At least 16 characters; signs both directions.' },
+    { key: 'previousSecret', label: 'Previous signing secret', kind: 'secret', optional: true, advanced: true, hint: 'During a rotation: the old secret, still accepted on callbacks. Remove it once the contact center signs with the new one.' },
     { key: 'timeoutMs', label: 'Timeout (ms)', kind: 'number', optional: true, advanced: true, placeholder: '10000' },
   ],
   'genesys-cloud': [
@@ -68,6 +69,7 @@ export const PROVIDER_FIELDS: Record<ProviderType, ConfigField[]> = {
     { key: 'clientSecret', label: 'OAuth client secret', kind: 'secret' },
     { key: 'integrationId', label: 'Open Messaging integration id', kind: 'text' },
     { key: 'webhookSecret', label: 'Webhook secret', kind: 'secret', generate: true, hint: 'The outbound webhook secret of the Open Messaging integration.' },
+    { key: 'previousWebhookSecret', label: 'Previous webhook secret', kind: 'secret', optional: true, advanced: true, hint: 'During a rotation: the old secret, still accepted. Remove it once Genesys signs with the new one.' },
     { key: 'onAgentEnd', label: 'When the agent ends the chat', kind: 'select', optional: true, defaultLabel: 'Default (hand back to the bot)', options: END_OPTIONS },
     { key: 'handbackDialog', label: 'Dialog after hand-back', kind: 'text', optional: true, placeholder: 'none', hint: 'The bot dialog that starts when the agent ends the chat.' },
     { key: 'pollSeconds', label: 'Poll every (seconds)', kind: 'number', optional: true, placeholder: '10', hint: 'How often Baton asks Genesys whether the agent ended the chat.' },
@@ -82,6 +84,7 @@ export const PROVIDER_FIELDS: Record<ProviderType, ConfigField[]> = {
     { key: 'skillMailboxes', label: 'Mailbox per skill', kind: 'mailboxMap', optional: true, hint: 'Offloads with one of these skills go to that mailbox instead.' },
     { key: 'assignTo', label: 'Assign to user id', kind: 'number', optional: true },
     { key: 'webhookSecret', label: 'Webhook secret', kind: 'secret', generate: true, maxLength: 40, hint: 'The secret of the Help Scout webhook (at most 40 characters).' },
+    { key: 'previousWebhookSecret', label: 'Previous webhook secret', kind: 'secret', optional: true, advanced: true, maxLength: 40, hint: 'During a rotation: the old secret, still accepted. Remove it once Help Scout signs with the new one.' },
     { key: 'onClose', label: 'When the agent closes the conversation', kind: 'select', optional: true, defaultLabel: 'Default (hand back to the bot)', options: END_OPTIONS },
     { key: 'baseUrl', label: 'API base URL', kind: 'url', optional: true, advanced: true, placeholder: 'https://api.helpscout.net', hint: 'Overrides the API host (e.g. a simulator).' },
   ],

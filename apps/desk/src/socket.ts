@@ -1,6 +1,10 @@
 // The desk's WebSocket (cookie-authenticated): reconnects with capped, jittered backoff, re-sends
 // subscriptions after a reconnect and tells listeners so they can refetch what they may have missed.
+// The server closes it with 4401 when the session ends (logout, expiry, removal) or the agent's role
+// changes (reason ROLE_CHANGED).
 import type { ClientEvent, ServerEvent } from '@baton/proto';
+import { SocketClose } from '@baton/proto/constants';
+import { api } from './api';
 
 export type SocketState = 'connecting' | 'open' | 'closed';
 type Listener = (e: ServerEvent) => void;
@@ -22,7 +26,14 @@ export class DeskSocket {
   private everOpened = false;
   state: SocketState = 'connecting';
 
-  constructor(private readonly url: string = defaultUrl()) {}
+  /**
+   * token: a session token for a desk that is not cookie-authenticated; it goes in the first frame,
+   * never in the URL (which ends up in proxy logs). Without it the desk's cookie is used.
+   */
+  constructor(
+    private readonly url: string = defaultUrl(),
+    private readonly token?: string,
+  ) {}
 
   start() {
     this.stopped = false;
@@ -83,6 +94,9 @@ export class DeskSocket {
       const reconnected = this.everOpened;
       this.everOpened = true;
       this.attempt = 0;
+      // the first frame tells the server how this socket authenticates: a token, or (anything else)
+      // the cookie, without waiting for the server's pause for an auth frame
+      this.send(this.token ? { type: 'auth', token: this.token } : { type: 'ping' });
       for (const id of this.subscriptions) this.send({ type: 'subscribe', conversationId: id });
       clearInterval(this.ping);
       // keeps proxies from closing an idle socket and detects a dead one sooner
@@ -98,9 +112,15 @@ export class DeskSocket {
       }
       for (const fn of this.listeners) fn(e);
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       clearInterval(this.ping);
       if (this.ws === ws) this.ws = undefined;
+      if (ev.code === SocketClose.UNAUTHORIZED && !this.stopped) {
+        // the menus and pages follow the role: the desk starts again with the new one
+        if (ev.reason === 'ROLE_CHANGED') return window.location.reload();
+        // the session ended: a 401 here takes the desk back to its login page (api.ts)
+        void api.me().catch(() => undefined);
+      }
       this.setState('closed');
       this.scheduleReconnect();
     };

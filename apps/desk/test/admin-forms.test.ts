@@ -75,14 +75,19 @@ describe('channel form', () => {
     const create = createBody(d);
     expect(create).toEqual({ id: 'sms', name: 'SMS', url: 'https://x.example/hook', secret: 'abcdefghijklmnop', enabled: true });
     expect(ChannelBody.safeParse(create).success).toBe(true);
-    const view = { id: 'sms', name: 'SMS', url: 'https://x.example/hook', secret: SECRET_MASK, botId: 'demo', enabled: false, inboundUrl: '/api/v1/channels/sms/events', createdAt: '2026-01-01T00:00:00.000Z' } as const;
+    const view = { id: 'sms', name: 'SMS', url: 'https://x.example/hook', secret: SECRET_MASK, previousSecret: null, botId: 'demo', enabled: false, inboundUrl: '/api/v1/channels/sms/events', createdAt: '2026-01-01T00:00:00.000Z' } as const;
     const edit = draftOf(view);
     expect(edit.secret).toBe('');
     const keep = patchBody(edit, false);
     expect(keep).toEqual({ name: 'SMS', url: 'https://x.example/hook', botId: 'demo', enabled: false });
     expect('secret' in keep).toBe(false);
     expect(ChannelPatch.safeParse(keep).success).toBe(true);
-    expect(patchBody({ ...edit, botId: '', secret: 'new-secret-0123456789' }, true)).toMatchObject({ botId: null, secret: 'new-secret-0123456789' });
+    const rotated = patchBody({ ...edit, botId: '', secret: 'new-secret-0123456789' }, true);
+    expect(rotated).toMatchObject({ botId: null, secret: 'new-secret-0123456789', keepPreviousSecret: true });
+    expect(ChannelPatch.safeParse(rotated).success).toBe(true);
+    // a rotation without keeping the old secret; ending a rotation
+    expect(patchBody({ ...edit, secret: 'new-secret-0123456789', keepPrevious: false }, true)).toMatchObject({ keepPreviousSecret: false });
+    expect(patchBody({ ...edit, dropPrevious: true }, false)).toMatchObject({ previousSecret: null });
   });
 });
 
@@ -96,14 +101,14 @@ describe('provider editor', () => {
   });
   it('has typed fields for Genesys Cloud and Help Scout, secrets marked', () => {
     const gc = PROVIDER_FIELDS['genesys-cloud'];
-    expect(gc.map((f) => f.key).sort()).toEqual(['baseUrl', 'clientId', 'clientSecret', 'handbackDialog', 'integrationId', 'loginUrl', 'mirrorBotMessages', 'onAgentEnd', 'pollSeconds', 'region', 'webhookSecret']);
+    expect(gc.map((f) => f.key).sort()).toEqual(['baseUrl', 'clientId', 'clientSecret', 'handbackDialog', 'integrationId', 'loginUrl', 'mirrorBotMessages', 'onAgentEnd', 'pollSeconds', 'previousWebhookSecret', 'region', 'webhookSecret']);
     expect(gc.find((f) => f.key === 'region')?.options?.map((o) => o.value)).toEqual([...GENESYS_REGIONS]);
     expect(new Set(GENESYS_REGIONS).size).toBe(15);
     const hs = PROVIDER_FIELDS['help-scout'];
-    expect(hs.map((f) => f.key).sort()).toEqual(['assignTo', 'baseUrl', 'clientId', 'clientSecret', 'mailboxId', 'onClose', 'skillMailboxes', 'webhookSecret']);
+    expect(hs.map((f) => f.key).sort()).toEqual(['assignTo', 'baseUrl', 'clientId', 'clientSecret', 'mailboxId', 'onClose', 'previousWebhookSecret', 'skillMailboxes', 'webhookSecret']);
     for (const f of [...gc, ...hs]) expect(f.kind === 'secret').toBe(/secret/i.test(f.key));
     expect(hs.find((f) => f.key === 'webhookSecret')?.maxLength).toBe(40);
-    expect(gc.filter((f) => f.advanced).map((f) => f.key)).toEqual(['baseUrl', 'loginUrl']);
+    expect(gc.filter((f) => f.advanced).map((f) => f.key)).toEqual(['previousWebhookSecret', 'baseUrl', 'loginUrl']);
   });
   it('keeps settings the typed fields do not know', () => {
     expect(extraConfigKeys('webhook', { url: 'x', secret: SECRET_MASK, headers: {} })).toEqual(['headers']);

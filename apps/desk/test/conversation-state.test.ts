@@ -22,7 +22,7 @@ const conv = (id: string, requestedAt: string, extra: Partial<AgentConversation>
   tags: [],
   variables: {},
   handover: { reason: 'asked', providerId: 'desk', requestedAt, waitingSeconds: 0 },
-  user: { id: null, name: null, email: null },
+  user: { id: null, name: null, email: null, verified: false },
   ...extra,
 });
 
@@ -68,7 +68,7 @@ describe('lists', () => {
   });
   it('labels users and previews messages by author', () => {
     expect(userLabel(conv('c_abcd', '2026-11-25T10:00:00Z'))).toBe('Visitor ABCD');
-    expect(userLabel(conv('x', '2026-11-25T10:00:00Z', { user: { id: null, name: 'Ann', email: null } }))).toBe('Ann');
+    expect(userLabel(conv('x', '2026-11-25T10:00:00Z', { user: { id: null, name: 'Ann', email: null, verified: false } }))).toBe('Ann');
     expect(previewOf(msg(1, 'hi', { author: { type: 'bot' } }))).toBe('Bot: hi');
     expect(previewOf(msg(1, 'psst', { author: { type: 'agent' }, internal: true }))).toBe('Note: psst');
     expect(previewOf(msg(1, 'Agent joined', { author: { type: 'system' }, event: 'conversation.assigned' }))).toBe('• Agent joined');

@@ -15,6 +15,8 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { BotRegistry } from './bot/registry.js';
+import { policyFor } from './outbound/address-policy.js';
+import { useOutboundPolicy } from './outbound/client.js';
 import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory.js';
 import { createBotTurns } from './commands/bot-turns.js';
@@ -28,7 +30,13 @@ import { registerAuthRoutes } from './http/auth-routes.js';
 import { registerChannelRoutes } from './http/channel-routes.js';
 import { registerChannelWebhookRoutes } from './http/channel-webhook-routes.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { installInputGuard } from './http/input-guard.js';
+import { installRouteAccess, type RouteAccess } from './http/access.js';
+import { installSecurityHeaders } from './http/security-headers.js';
+import { AppError } from './errors.js';
+import { createStorageHealth } from './store/storage-health.js';
 import { registerHealthRoutes } from './http/health-routes.js';
+import { withRedactedRequests } from './http/request-log.js';
 import { buildOpenApi } from './http/openapi.js';
 import { createMetrics } from './metrics.js';
 import { loadOrCreateKey } from './secrets.js';
@@ -66,8 +74,8 @@ export interface Baton {
   outbox: ReturnType<typeof createOutboxWorker>;
   providerWorkers: ReturnType<typeof createProviderWorkers>;
   botTurns: ReturnType<typeof createBotTurns>;
-  /** every registered route (the OpenAPI test checks they are documented) */
-  routes: Array<{ method: string; url: string }>;
+  /** every registered route with its declared access (the OpenAPI and authorization tests read them) */
+  routes: Array<{ method: string; url: string; access: RouteAccess | undefined }>;
   /** printed once on first start when a password was generated */
   firstAdmin?: { email: string; password: string };
   close(): Promise<void>;
@@ -78,6 +86,10 @@ export interface Baton {
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<Baton> {
   const log = opts.logger ?? pino({ level: config.LOG_LEVEL });
   const clock = opts.clock ?? systemClock;
+  // outbound calls (providers, channels, bot webhooks) follow this configuration's policy; a bad
+  // OUTBOUND_ALLOWED_HOSTS fails here, before anything is opened
+  const outbound = policyFor(config);
+  useOutboundPolicy(outbound);
   const store: Store = await openStore({
     dataDir: config.dataDir,
     databaseUrl: config.DATABASE_URL,
@@ -93,7 +105,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const key = loadOrCreateKey(config.BATON_SECRET_KEY, config.dataDir, Boolean(config.DATABASE_URL));
   const metrics = createMetrics();
   store.write.onBatch = (jobs, path) => metrics.groupCommitBatch.observe({ path }, jobs);
-  const bots = new BotRegistry(store, log);
+  const bots = new BotRegistry(store, log, { secretKey: () => key, outbound });
   const settings = createSettingsCache(store, () => key);
   const botTurns = createBotTurns(() => deps);
   const kicks: Record<'outbox' | 'timers', () => void> = { outbox: () => undefined, timers: () => undefined };
@@ -120,7 +132,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
 
   const app = Fastify({
-    loggerInstance: log as FastifyBaseLogger,
+    loggerInstance: withRedactedRequests(log) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     trustProxy: config.TRUST_PROXY,
     logController: new LogController({ disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace' }),
@@ -128,14 +140,19 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     forceCloseConnections: 'idle',
   });
   const state = { ready: false, closing: false };
-  const routes: Array<{ method: string; url: string }> = [];
+  const storage = createStorageHealth(config.DATABASE_URL ? undefined : config.dataDir);
+  const routes: Baton['routes'] = [];
   app.addHook('onRoute', (r) => {
-    for (const m of [r.method].flat()) routes.push({ method: m, url: r.url });
+    for (const m of [r.method].flat()) routes.push({ method: m, url: r.url, access: r.config?.access });
   });
-  installErrorHandling(app);
-  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
-    done(null, body),
-  );
+  installRouteAccess(app, deps);
+  installErrorHandling(app, () => storage.failed(clock.now()));
+  installInputGuard(app);
+  installSecurityHeaders(app);
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => {
+    if ((body as string).includes('\0')) return done(new AppError('VALIDATION_FAILED', 'Text may not contain NUL (U+0000) characters'), undefined);
+    done(null, body);
+  });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,
@@ -174,11 +191,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const openapi = buildOpenApi(config.PUBLIC_URL);
   await app.register(fastifySwagger, { mode: 'static', specification: { document: openapi as never } });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  app.get('/api/v1/openapi.json', async () => openapi);
+  app.get('/api/v1/openapi.json', { config: { access: 'public' } }, async () => openapi);
 
   const hub = new Hub();
   bus.subscribe((e) => hub.dispatch(e));
-  registerHealthRoutes(app, deps, state);
+  registerHealthRoutes(app, deps, state, storage);
   registerChannelRoutes(app, deps);
   registerAuthRoutes(app, deps);
   registerChannelWebhookRoutes(app, deps);

@@ -5,10 +5,19 @@
 import type { Conversation, Message, ServerEvent } from '@baton/proto';
 import { backoff, lastSeq, merge, uuid, type Pending } from './timeline';
 
+export interface WidgetUser {
+  id?: string;
+  name?: string;
+  email?: string;
+}
+
 export interface ClientConfig {
   server: string;
   bot?: string;
   locale?: string;
+  user?: WidgetUser;
+  /** proves user.id (see docs/api.md, identity verification) */
+  userHash?: string;
 }
 
 export interface WidgetState {
@@ -48,6 +57,8 @@ export class BatonClient {
   private flushing = false;
   private sendTimer: ReturnType<typeof setTimeout> | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** when this socket last said the user is typing (0: it did not, or said they stopped) */
+  private typingOn = 0;
   private creating: Promise<void> | null = null;
   /** sends on the socket waiting for their message.ack / message.rejected, by clientMessageId */
   private acks = new Map<string, (a: Answer | null) => void>();
@@ -60,7 +71,8 @@ export class BatonClient {
   private readonly key: string;
 
   constructor(private readonly cfg: ClientConfig) {
-    this.key = `baton-widget:${cfg.server || location.origin}:${cfg.bot ?? 'default'}`;
+    // a signed-in user's conversation is theirs: another user on the same browser starts their own
+    this.key = `baton-widget:${cfg.server || location.origin}:${cfg.bot ?? 'default'}${cfg.user?.id ? `:${cfg.user.id}` : ''}`;
     try {
       this.stored = JSON.parse(localStorage.getItem(this.key) ?? 'null') as Stored | null;
     } catch {
@@ -119,7 +131,12 @@ export class BatonClient {
   ensure(): Promise<void> {
     if (this.stored) return Promise.resolve();
     this.creating ??= (async () => {
-      const r = await this.api('POST', '/conversations', { ...(this.cfg.locale ? { locale: this.cfg.locale } : {}), ...(this.cfg.bot ? { botId: this.cfg.bot } : {}) });
+      const r = await this.api('POST', '/conversations', {
+        ...(this.cfg.locale ? { locale: this.cfg.locale } : {}),
+        ...(this.cfg.bot ? { botId: this.cfg.bot } : {}),
+        ...(this.cfg.user ? { user: definedOnly(this.cfg.user) } : {}),
+        ...(this.cfg.userHash ? { userHash: this.cfg.userHash } : {}),
+      });
       if (r.status !== 201) throw new Error(r.body?.error?.message ?? 'could not start a chat');
       this.stored = { id: r.body.conversation.id, token: r.body.token };
       this.save();
@@ -163,11 +180,15 @@ export class BatonClient {
     if (!this.stored || this.ws) return;
     clearTimeout(this.wsTimer);
     const base = (this.cfg.server || location.origin).replace(/^http/, 'ws');
-    const ws = new WebSocket(`${base}/api/v1/ws?token=${encodeURIComponent(this.stored.token)}`);
+    // the token goes in the first frame, not the URL: URLs end up in proxy and access logs
+    const token = this.stored.token;
+    const ws = new WebSocket(`${base}/api/v1/ws`);
     this.ws = ws;
     this.set({ connection: this.state.connection === 'idle' ? 'connecting' : 'reconnecting' });
     ws.onopen = () => {
       this.wsAttempt = 0;
+      this.typingOn = 0;
+      ws.send(JSON.stringify({ type: 'auth', token }));
       ws.send(JSON.stringify({ type: 'resume', afterSeq: this.synced }));
       clearInterval(this.ping);
       this.ping = setInterval(() => ws.readyState === 1 && ws.send('{"type":"ping"}'), PING_MS);
@@ -312,8 +333,13 @@ export class BatonClient {
     this.save();
   }
 
+  /** called per keystroke: an `on` goes at most every 2 s (the agent's indicator lasts 8), an `off` only after an `on` */
   typing(on: boolean): void {
-    if (this.ws?.readyState === 1) this.ws.send(JSON.stringify({ type: 'typing', on }));
+    if (this.ws?.readyState !== 1) return;
+    const now = Date.now();
+    if (on ? now - this.typingOn < 2000 : this.typingOn === 0) return;
+    this.typingOn = on ? now : 0;
+    this.ws.send(JSON.stringify({ type: 'typing', on }));
   }
 
   async cancelWaiting(): Promise<void> {
@@ -331,4 +357,9 @@ export class BatonClient {
     this.save();
     if (old) await this.api('POST', `/conversations/${old.id}/end`, undefined, { authorization: `Bearer ${old.token}` }).catch(() => undefined);
   }
+}
+
+/** the fields that are set (the API refuses unknown keys, and an empty e-mail is not an e-mail) */
+function definedOnly(u: WidgetUser): WidgetUser {
+  return Object.fromEntries(Object.entries(u).filter(([, v]) => typeof v === 'string' && v !== '')) as WidgetUser;
 }

@@ -6,3 +6,18 @@ export const LANGUAGES = ['en', 'nl', 'fr'] as const;
 export const SECRET_MASK = '********';
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
+
+/**
+ * Why the server closed a socket: the close code, with the reason (an error code such as
+ * SESSION_REVOKED or ROLE_CHANGED) as the close reason. docs/api.md lists them.
+ */
+export const SocketClose = {
+  /** no token, a refused one, an expired or revoked session, or the agent's role changed (reconnect) */
+  UNAUTHORIZED: 4401,
+  /** a cookie-authenticated socket opened from another origin than the desk's */
+  ORIGIN_REJECTED: 4403,
+  /** the client left more than WS_MAX_BUFFERED_BYTES unread */
+  OUTPUT_OVERFLOW: 4008,
+  /** the client kept sending frames beyond the socket's rate limits */
+  POLICY_VIOLATION: 1008,
+} as const;

@@ -77,6 +77,7 @@ export const CreateConversationBody = z
   .object({
     locale: Locale.optional(),
     botId: z.string().min(1).max(100).optional(),
+    /** accepted only to be refused with 403 CHANNEL_INBOUND_ONLY: channel conversations come from signed inbound events */
     channelId: z.string().min(1).max(100).optional(),
     user: z
       .object({
@@ -86,6 +87,8 @@ export const CreateConversationBody = z
       })
       .strict()
       .optional(),
+    /** hex HMAC-SHA256(IDENTITY_VERIFICATION_SECRET, user.id), computed by the site's server: proves user.id */
+    userHash: z.string().max(128).optional(),
     variables: Variables.optional(),
   })
   .strict();
@@ -162,6 +165,11 @@ export const ClientEvent = z.discriminatedUnion('type', [
    * durable, or message.rejected.
    */
   z.object({ type: z.literal('message.send'), clientMessageId: z.string().min(1).max(200), message: SendMessageBody }),
+  /**
+   * Browsers: the token as the FIRST frame instead of `?token=` (a URL ends up in proxy and access
+   * logs). A conversation token (`cu_…`) or an agent session token (`as_…`).
+   */
+  z.object({ type: z.literal('auth'), token: z.string().min(1).max(200) }),
 ]);
 export type ClientEvent = z.infer<typeof ClientEvent>;
 
@@ -235,7 +243,8 @@ export const AgentConversation = Conversation.extend({
   tags: z.array(z.string()),
   variables: Variables,
   handover: Handover.nullable(),
-  user: z.object({ id: z.string().nullable(), name: z.string().nullable(), email: z.string().nullable() }),
+  /** verified: user.id proven by userHash or a signed channel; false: what the user claimed */
+  user: z.object({ id: z.string().nullable(), name: z.string().nullable(), email: z.string().nullable(), verified: z.boolean() }),
   lastMessage: Message.nullable().optional(),
   providerId: z.string().nullable().optional(),
 });
@@ -344,6 +353,10 @@ export const ChannelPatch = z
     name: z.string().min(1).max(200),
     url: z.url({ protocol: /^https?$/ }),
     secret: z.union([z.literal(SECRET_MASK), z.string().min(16, 'use at least 16 characters').max(200)]),
+    /** during a secret rotation, the old secret still accepted on inbound events; null ends the rotation */
+    previousSecret: z.union([z.literal(SECRET_MASK), z.string().min(16, 'use at least 16 characters').max(200)]).nullable(),
+    /** with a new `secret`: the current secret becomes previousSecret (a rotation begins without knowing the old one) */
+    keepPreviousSecret: z.boolean(),
     botId: z.string().max(64).nullable(),
     // no default here: a PATCH without `enabled` must not switch a channel back on
     enabled: z.boolean(),
@@ -358,6 +371,8 @@ export const ChannelView = z.object({
   name: z.string(),
   url: z.string(),
   secret: z.literal(SECRET_MASK),
+  /** the mask while a previous secret is still accepted, else null */
+  previousSecret: z.literal(SECRET_MASK).nullable(),
   botId: z.string().nullable(),
   enabled: z.boolean(),
   inboundUrl: z.string(),

@@ -208,7 +208,7 @@ export function ConversationView(props: { id: string; backHref: string }) {
         </div>
         <HandoverCard c={conv} now={now} />
         <UserCard c={conv} />
-        <HistoryCard items={history} error={historyError} />
+        <HistoryCard items={history} error={historyError} verified={conv.user.verified} />
       </aside>
       {dialog === 'transfer' ? <TransferDialog c={conv} onClose={() => setDialog(null)} onDone={afterAction} /> : null}
       {dialog === 'handback' ? <HandbackDialog c={conv} onClose={() => setDialog(null)} onDone={afterAction} /> : null}

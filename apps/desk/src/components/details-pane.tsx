@@ -87,11 +87,21 @@ export function HandoverCard(props: { c: AgentConversation; now: number }) {
   );
 }
 
+// What the user said about themselves unless the site proved it (userHash) or a channel signed it.
+const UNVERIFIED_HINT = 'The user typed this name and e-mail themselves; the site did not verify who they are, so earlier conversations are not linked.';
+
 export function UserCard(props: { c: AgentConversation }) {
   const u = props.c.user;
   return (
     <section className="panel" aria-label="User">
-      <h3>User</h3>
+      <h3>
+        User{' '}
+        {u.verified ? null : (
+          <span className="badge subtle" title={UNVERIFIED_HINT} data-testid="user-unverified">
+            unverified
+          </span>
+        )}
+      </h3>
       <dl className="facts">
         <div>
           <dt>Name</dt>
@@ -114,13 +124,13 @@ export function UserCard(props: { c: AgentConversation }) {
   );
 }
 
-export function HistoryCard(props: { items: AgentConversation[] | undefined; error?: string }) {
+export function HistoryCard(props: { items: AgentConversation[] | undefined; error?: string; verified: boolean }) {
   return (
     <section className="panel" aria-label="Earlier conversations" data-testid="history-list">
       <h3>Earlier conversations</h3>
       {props.error ? <p className="muted small">{props.error}</p> : null}
       {!props.items ? null : props.items.length === 0 ? (
-        <p className="muted small">None — this is the first time this user writes.</p>
+        <p className="muted small">{props.verified ? 'None that you may see.' : 'Shown only for verified users.'}</p>
       ) : (
         <ul className="history">
           {props.items.map((h) => (

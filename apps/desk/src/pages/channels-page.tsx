@@ -350,6 +350,18 @@ function ChannelForm(props: { channel?: ChannelView; bots: BotSummary[]; taken: 
               Keep the stored secret
             </button>
           ) : null}
+          {c && rotate ? (
+            <label className="check">
+              <input type="checkbox" checked={d.keepPrevious} onChange={(e) => set({ keepPrevious: e.target.checked })} data-testid="channel-keep-previous" />
+              Keep accepting the current secret until I end the rotation (the connector can switch over without losing messages)
+            </label>
+          ) : null}
+          {c?.previousSecret && !(rotate && d.keepPrevious) ? (
+            <label className="check">
+              <input type="checkbox" checked={d.dropPrevious} onChange={(e) => set({ dropPrevious: e.target.checked })} data-testid="channel-end-rotation" />
+              End the rotation: stop accepting the previous secret (every connector signs with the new one)
+            </label>
+          ) : null}
         </div>
         {/* Enter in any field submits */}
         <button type="submit" hidden tabIndex={-1} aria-hidden="true" />

@@ -1,14 +1,21 @@
 // Loads bot definitions from the store, keeps one trained runtime per bot version in memory, and
-// installs the demo bot on first start.
+// installs the demo bot on first start. Sources are read off the event loop (source-worker.ts);
+// webhook header values are secrets: encrypted in the stored source, masked when shown, decrypted
+// only for the call.
 import fs from 'node:fs';
+import { SECRET_MASK } from '@baton/proto';
 import type { Logger } from 'pino';
-import { parseBotDefinition, type BotDefinition } from '../domain/bot/definition.js';
-import { createBotRuntime } from '../domain/bot/runtime.js';
+import { parseBotDefinition, webhookSteps, webhookTarget, type BotDefinition, type ParseResult, type Problem } from '../domain/bot/definition.js';
+import { createBotRuntime, type WebhookCall } from '../domain/bot/runtime.js';
 import type { BotRuntime } from '../domain/bot/types.js';
 import { createNlu } from '../nlu/index.js';
 import { AppError } from '../errors.js';
 import type { Store } from '../store/database.js';
 import type { BotRow } from '../store/schema.js';
+import type { OutboundPolicy } from '../outbound/address-policy.js';
+import { assertUrlsAllowed } from '../outbound/save-check.js';
+import { decrypt, encrypt } from '../secrets.js';
+import { readBotSource, rewriteBotSource, type HeaderSlot } from './source-worker.js';
 import { callWebhook } from './webhook-client.js';
 
 export const DEMO_BOT_ID = 'demo';
@@ -31,7 +38,29 @@ export class BotRegistry {
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
+    private readonly opts: { secretKey: () => Buffer; outbound: OutboundPolicy },
   ) {}
+
+  /** the webhook port: header values are decrypted for the call only */
+  private readonly ports = () => ({
+    nlu: createNlu(),
+    callWebhook: (req: WebhookCall) => {
+      let headers: Record<string, string>;
+      try {
+        headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, decrypt(v, this.opts.secretKey())]));
+      } catch {
+        return Promise.resolve({ ok: false, status: 0, error: 'a header value cannot be decrypted with this BATON_SECRET_KEY' });
+      }
+      return callWebhook({ ...req, headers });
+    },
+  });
+
+  /** Reads (off the event loop, within limits) and validates a source: the definition and its header values. */
+  private async parse(source: string, format: BotFormat): Promise<ParseResult & { headers?: HeaderSlot[] }> {
+    const read = await readBotSource(source, format);
+    if (!read.ok) return read;
+    return { ...parseBotDefinition(read.value), headers: read.headers };
+  }
 
   /** The bot a new conversation talks to when none is named: the demo bot, else the oldest. */
   async defaultBotId(): Promise<string | undefined> {
@@ -68,10 +97,10 @@ export class BotRegistry {
     let p = this.cache.get(key);
     if (!p) {
       p = (async () => {
-        const parsed = parseBotDefinition(row.source, row.format as BotFormat);
+        const parsed = await this.parse(row.source, row.format as BotFormat);
         if (!parsed.ok) throw new AppError('BOT_INVALID', undefined, { problems: parsed.problems });
         const started = Date.now();
-        const runtime = await createBotRuntime(parsed.definition, { nlu: createNlu(), callWebhook });
+        const runtime = await createBotRuntime(parsed.definition, this.ports());
         this.log.info({ bot: row.id, version: row.version, ms: Date.now() - started }, 'bot loaded');
         return { id: row.id, version: row.version, definition: parsed.definition, runtime };
       })();
@@ -86,10 +115,11 @@ export class BotRegistry {
    * Validates and trains a definition before storing it, so an invalid bot never replaces the
    * running one.
    */
-  async save(botId: string, source: string, format: BotFormat, now: number): Promise<BotRow> {
-    const parsed = parseBotDefinition(source, format);
-    if (!parsed.ok) throw new AppError('BOT_INVALID', undefined, { problems: parsed.problems });
-    await createBotRuntime(parsed.definition, { nlu: createNlu(), callWebhook });
+  async save(botId: string, given: string, format: BotFormat, now: number): Promise<BotRow> {
+    const parsed = await this.validate(given, format);
+    if (!parsed.ok) throw new AppError('BOT_INVALID', `${parsed.problems.length} problem(s) in the bot definition`, { problems: parsed.problems });
+    const source = await this.sealHeaders(botId, given, format, parsed.headers ?? []);
+    await createBotRuntime(parsed.definition, this.ports());
     const name = parsed.definition.name ?? botId;
     const row = await this.store.write.run(async (tx) => {
       const existing = await tx.selectFrom('bots').select(['version', 'created_at']).where('id', '=', botId).executeTakeFirst();
@@ -110,8 +140,69 @@ export class BotRegistry {
     return row;
   }
 
-  validate(source: string, format: BotFormat) {
-    return parseBotDefinition(source, format);
+  /**
+   * Problems in a definition (BOT_INVALID), or URL_NOT_ALLOWED thrown when a webhook step targets an
+   * address Baton may not call (checked on the URL as written; again after DNS on every call).
+   */
+  async validate(source: string, format: BotFormat): Promise<ParseResult & { headers?: HeaderSlot[] }> {
+    const parsed = await this.parse(source, format);
+    if (parsed.ok) assertUrlsAllowed(webhookSteps(parsed.definition).map((w) => ({ path: `${w.path}.url`, url: webhookTarget(w.webhook.url) })), this.opts.outbound);
+    return parsed;
+  }
+
+  /**
+   * The source to store: every webhook header value encrypted. A value equal to the mask keeps the
+   * value stored for the same header (same dialog, step position and header name, ignoring case).
+   */
+  private async sealHeaders(botId: string, source: string, format: BotFormat, headers: HeaderSlot[]): Promise<string> {
+    if (!headers.length) return source;
+    const key = this.opts.secretKey();
+    const slot = (h: HeaderSlot) => `${h.dialog}\u0000${h.step}\u0000${h.name.toLowerCase()}`;
+    let stored: Map<string, string> | undefined;
+    if (headers.some((h) => h.value === SECRET_MASK)) {
+      const row = await this.store.db.selectFrom('bots').select(['source', 'format']).where('id', '=', botId).executeTakeFirst();
+      const old = row ? await readBotSource(row.source, row.format as BotFormat) : undefined;
+      stored = new Map(old?.ok ? old.headers.map((h) => [slot(h), String(h.value)]) : []);
+    }
+    const problems: Problem[] = [];
+    const sealed = headers.map((h) => {
+      const value = String(h.value);
+      const path = `dialogs.${h.dialog}.steps.${h.step}.webhook.headers.${h.name}`;
+      if (value === SECRET_MASK) {
+        const kept = stored?.get(slot(h));
+        if (kept === undefined) problems.push({ path, message: 'the mask keeps the stored value, but this bot has none for this header here' });
+        return { ...h, value: kept === undefined ? value : sealed1(kept) };
+      }
+      return { ...h, value: sealed1(value) };
+    });
+    if (problems.length) throw new AppError('BOT_INVALID', `${problems.length} problem(s) in the bot definition`, { problems });
+    const out = await rewriteBotSource(source, format, sealed);
+    if (!out.ok) throw new AppError('BOT_INVALID', `${out.problems.length} problem(s) in the bot definition`, { problems: out.problems });
+    return out.source;
+
+    // already encrypted with this key (a kept value, or one sent back as stored): as is; else encrypted now
+    function sealed1(v: string): string {
+      if (v.startsWith('enc:v1:')) {
+        try {
+          decrypt(v, key);
+          return v;
+        } catch {
+          /* not encrypted with this key: encrypted like any other value */
+        }
+      }
+      return encrypt(v, key);
+    }
+  }
+
+  /** A stored source as the API shows it: every webhook header value replaced by the mask. */
+  async maskedSource(source: string, format: BotFormat): Promise<string> {
+    const read = await readBotSource(source, format);
+    // never the source unmasked: it may hold header values stored before they were encrypted
+    if (!read.ok) throw new AppError('BOT_INVALID', 'the stored bot definition cannot be read now', { problems: read.problems });
+    if (!read.headers.length) return source;
+    const out = await rewriteBotSource(source, format, read.headers.map((h) => ({ ...h, value: SECRET_MASK })));
+    if (!out.ok) throw new AppError('BOT_INVALID', 'the stored bot definition cannot be shown', { problems: out.problems });
+    return out.source;
   }
 
   async installDemoIfEmpty(demoPath: string, now: number): Promise<void> {

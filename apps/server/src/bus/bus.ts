@@ -11,7 +11,12 @@ export type BusEvent =
   | { type: 'agent.status'; agentId: string; status: AgentStatus }
   | { type: 'settings.changed'; key: string }
   | { type: 'bot.changed'; botId: string }
-  | { type: 'work.available'; kind: 'outbox' | 'timers' | 'bot'; conversationId?: string };
+  | { type: 'work.available'; kind: 'outbox' | 'timers' | 'bot'; conversationId?: string }
+  /**
+   * An agent's sessions ended (tokenHash: only that one, on logout) or its role changed: every
+   * instance closes the agent's sockets at once (ws/agent-socket.ts)
+   */
+  | { type: 'session.revoked'; agentId: string; tokenHash?: string; reason: 'logout' | 'deleted' | 'role' | 'password' };
 
 export type BusHandler = (event: BusEvent) => void;
 

@@ -6,12 +6,22 @@ import type { AgentRow, ConversationRow } from '../store/schema.js';
 
 export const isSupervisor = (a: AgentRow) => a.role === 'admin' || a.role === 'supervisor';
 
-/** Agents see the queue they are routed, their own chats and closed history; supervisors see all. */
+/** Every agent the conversation was ever assigned to (kept by assign.ts claimForAgent). */
+export function handledBy(conv: Pick<ConversationRow, 'handled_by'>): string[] {
+  return fromJson<string[]>(conv.handled_by, []);
+}
+
+/**
+ * DESIGN §10.1 "who sees what": a plain agent reads a conversation routed to them (waiting for their
+ * skill and language), theirs, or one they handled before; conversations still with the bot, and
+ * others' chats and history, are for supervisors and admins. Synchronous on the row, so the REST
+ * reads and the socket's subscribe apply the same rule. Lists apply it in SQL (agent-queries.ts).
+ */
 export function assertCanView(agent: AgentRow, conv: ConversationRow): void {
   if (isSupervisor(agent)) return;
   if (conv.assignee_id === agent.id) return;
   if (conv.status === 'offloaded' && speaksAndKnows({ skills: fromJson(agent.skills, []), languages: fromJson(agent.languages, []) }, conv)) return;
-  if (conv.status === 'closed' || conv.status === 'bot') return; // history: agent conversations in history
+  if (handledBy(conv).includes(agent.id)) return;
   throw new AppError('FORBIDDEN', 'This conversation is not routed to you');
 }
 

@@ -1,6 +1,7 @@
 // Reads for the desk: the queue routed to me, my chats, searchable history, one conversation with
 // its full transcript, the user's earlier conversations, and the supervisor overview.
 import type { AgentConversation, Colleague } from '@baton/proto';
+import { sql } from 'kysely';
 import { speaksAndKnows } from '../domain/routing.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -45,7 +46,7 @@ async function present(deps: Deps, tx: Tx, rows: ConversationRow[]): Promise<Age
       presentAgentConversation(r, {
         now,
         queue: await queueInfo(tx, r),
-        user: { id: u?.external_id ?? u?.id ?? null, name: u?.name ?? null, email: u?.email ?? null },
+        user: { id: u?.external_id ?? u?.id ?? null, name: u?.name ?? null, email: u?.email ?? null, verified: Boolean(u?.verified_id) },
         lastMessage: last ?? null,
       }),
     );
@@ -58,6 +59,10 @@ export async function listAgentConversations(deps: Deps, agent: AgentRow, f: Lis
   const all = f.scope === 'all' && isSupervisor(agent);
   let q = db.selectFrom('conversations').selectAll('conversations').where('conversations.status', '=', f.status);
   if (f.status === 'agent' && !all) q = q.where('assignee_id', '=', agent.id);
+  // a plain agent's bot and closed lists hold only what they handled (agent-access.ts), the latest
+  // first: a walk of their own rows of conversation_agents that stops at the page, at any table size
+  const handledOnly = (f.status === 'bot' || f.status === 'closed') && !isSupervisor(agent);
+  if (handledOnly) q = q.innerJoin('conversation_agents as ca', 'ca.conversation_id', 'conversations.id').where('ca.agent_id', '=', agent.id);
   if (f.agentId) {
     // history by agent: conversations the agent took part in
     q = q.where((eb) =>
@@ -86,7 +91,9 @@ export async function listAgentConversations(deps: Deps, agent: AgentRow, f: Lis
       ]),
     );
   }
-  q = f.status === 'offloaded' ? q.orderBy('queued_at', 'asc') : q.orderBy('conversations.updated_at', 'desc');
+  if (f.status === 'offloaded') q = q.orderBy('queued_at', 'asc');
+  else if (handledOnly) q = q.orderBy(sql.ref('ca.handled_at'), 'desc');
+  else q = q.orderBy('conversations.updated_at', 'desc');
   let rows = await q.limit(f.status === 'offloaded' && !all ? 1000 : f.limit).execute();
   if (f.status === 'offloaded' && !all && !isSupervisor(agent)) {
     const me = { skills: fromJson<string[]>(agent.skills, []), languages: fromJson<string[]>(agent.languages, []) };
@@ -104,20 +111,26 @@ export async function agentConversationDetail(deps: Deps, agent: AgentRow, id: s
   return { conversation: conversation!, messages };
 }
 
+/**
+ * The user's earlier conversations: only for a verified identity (a claimed id or e-mail links
+ * nothing), and for a plain agent only those they handled themselves.
+ */
 export async function userHistory(deps: Deps, agent: AgentRow, id: string) {
-  const row = await findConversation(deps.store.db, id);
+  const db = deps.store.db;
+  const row = await findConversation(db, id);
   if (!row) throw new AppError('CONVERSATION_NOT_FOUND');
   assertCanView(agent, row);
   if (!row.end_user_id) return [];
-  const rows = await deps.store.db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('end_user_id', '=', row.end_user_id)
-    .where('id', '!=', id)
-    .orderBy('created_at', 'desc')
-    .limit(50)
-    .execute();
-  return present(deps, deps.store.db, rows);
+  const user = await db.selectFrom('end_users').select('verified_id').where('id', '=', row.end_user_id).executeTakeFirst();
+  if (!user?.verified_id) return [];
+  let q = db.selectFrom('conversations').selectAll().where('end_user_id', '=', row.end_user_id).where('id', '!=', id);
+  if (!isSupervisor(agent)) {
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom('conversation_agents as ca').select('ca.agent_id').where('ca.agent_id', '=', agent.id).whereRef('ca.conversation_id', '=', 'conversations.id')),
+    );
+  }
+  const rows = await q.orderBy('created_at', 'desc').limit(50).execute();
+  return present(deps, db, rows);
 }
 
 export async function supervisorOverview(deps: Deps) {

@@ -81,6 +81,9 @@ export async function updateAgent(deps: Deps, id: string, body: z.infer<typeof U
     throw err;
   }
   if (body.maxConcurrent || body.skills || body.languages) deps.routing.agentAvailable(id);
+  // open desk sockets hold the old role or a session that just ended: closed on every instance
+  if (body.password) deps.bus.publish({ type: 'session.revoked', agentId: id, reason: 'password' });
+  else if (body.role && body.role !== row.role) deps.bus.publish({ type: 'session.revoked', agentId: id, reason: 'role' });
   return presentAgent({ ...row, ...patch } as AgentRow);
 }
 
@@ -94,6 +97,7 @@ export async function deleteAgent(deps: Deps, id: string): Promise<void> {
     await tx.updateTable('agents').set({ deleted_at: now, status: 'offline', email: `${row.email}#deleted-${now}`, updated_at: now }).where('id', '=', id).execute();
     await tx.deleteFrom('sessions').where('agent_id', '=', id).execute();
   });
+  deps.bus.publish({ type: 'session.revoked', agentId: id, reason: 'deleted' });
   for (const c of live) {
     await transferConversation(deps, { ...row, role: 'admin' }, c.id, { skill: c.skill ?? 'general' }).catch((err) =>
       deps.log.error({ err, conversationId: c.id }, 'could not requeue a deleted agent\'s chat'),

@@ -8,6 +8,7 @@ import { hot } from '../store/hot.js';
 import { clearTimer } from '../store/timers.js';
 import type { Tx } from '../store/write-queue.js';
 import type { AfterCommit } from './after-commit.js';
+import { handledBy } from './agent-access.js';
 import { announceQueue, announceRow, systemLine } from './conversation-events.js';
 
 export async function claimForAgent(
@@ -32,17 +33,21 @@ export async function claimForAgent(
     agentId: agent.id,
     data: { agentId: agent.id, agentName: agent.name, how, waitSeconds, skill: conv.skill, language: conv.language, from: conv.assignee_id },
   });
+  // the agents who handled it may read it later (agent-access.ts): on the row and in the indexed table
+  const before = handledBy(conv);
+  const handled = before.includes(agent.id) ? null : JSON.stringify([...before, agent.id]);
   // conditional on the state this command saw: of concurrent claims, exactly one updates the row
   const [claimed] = (
     await hot<ConversationRow>(
       tx,
-      "update conversations set status = 'agent', assignee_id = ?, assignee_name = ?, assigned_at = ?, updated_at = ? where id = ? and status = ? and " +
+      "update conversations set status = 'agent', assignee_id = ?, assignee_name = ?, assigned_at = ?, updated_at = ?, handled_by = coalesce(?, handled_by) where id = ? and status = ? and " +
         (conv.assignee_id === null ? 'assignee_id is null' : 'assignee_id = ?') +
         ' returning *',
-      [agent.id, agent.name, now, now, conv.id, fromStatus, ...(conv.assignee_id === null ? [] : [conv.assignee_id])],
+      [agent.id, agent.name, now, now, handled, conv.id, fromStatus, ...(conv.assignee_id === null ? [] : [conv.assignee_id])],
     )
   ).rows;
   if (!claimed) throw new AppError('ALREADY_ASSIGNED');
+  await hot(tx, 'insert into conversation_agents (agent_id, conversation_id, handled_at) values (?, ?, ?) on conflict (agent_id, conversation_id) do update set handled_at = excluded.handled_at', [agent.id, conv.id, now]);
   await clearTimer(tx, conv.id);
   if (waitSeconds !== null) out.count(() => deps.metrics.waitSeconds.observe(waitSeconds));
   await announceRow(tx, out, claimed);

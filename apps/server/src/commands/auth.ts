@@ -54,7 +54,14 @@ export async function login(deps: Deps, email: string, password: string) {
 }
 
 export async function logout(deps: Deps, token: string): Promise<void> {
-  await deps.store.write.run((tx) => tx.deleteFrom('sessions').where('token_hash', '=', hashToken(token)).execute());
+  const tokenHash = hashToken(token);
+  const ended = await deps.store.write.run(async (tx) => {
+    const session = await tx.selectFrom('sessions').select('agent_id').where('token_hash', '=', tokenHash).executeTakeFirst();
+    await tx.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+    return session;
+  });
+  // the sockets opened with this session close too, on every instance
+  if (ended) deps.bus.publish({ type: 'session.revoked', agentId: ended.agent_id, tokenHash, reason: 'logout' });
 }
 
 export async function authenticate(deps: Deps, token: string): Promise<AgentRow> {

@@ -5,11 +5,13 @@ import { z } from 'zod';
 import { MAX_TEXT_LENGTH, SECRET_MASK, type ChannelBody, type ChannelPatch, type ChannelView, type Message } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { policyFor } from '../outbound/address-policy.js';
+import { assertUrlsAllowed } from '../outbound/save-check.js';
 import { decrypt, encrypt } from '../secrets.js';
 import type { ChannelRow } from '../store/schema.js';
 import type { Tx } from '../store/write-queue.js';
 import { newSortableId } from '../tokens.js';
-import { createConversation } from './create-conversation.js';
+import { createChannelConversation } from './create-conversation.js';
 import { sendUserMessage } from './send-user-message.js';
 
 export const CHANNEL_TARGET_PREFIX = 'channel:';
@@ -27,7 +29,7 @@ export const ChannelInbound = z
   .refine((b) => b.text || b.postback, { message: 'a message needs text or a postback' });
 
 export function presentChannel(r: ChannelRow): ChannelView {
-  return { id: r.id, name: r.name, url: r.url, secret: SECRET_MASK, botId: r.bot_id, enabled: r.enabled === 1, inboundUrl: `/api/v1/channels/${r.id}/events`, createdAt: new Date(r.created_at).toISOString() };
+  return { id: r.id, name: r.name, url: r.url, secret: SECRET_MASK, previousSecret: r.previous_secret ? SECRET_MASK : null, botId: r.bot_id, enabled: r.enabled === 1, inboundUrl: `/api/v1/channels/${r.id}/events`, createdAt: new Date(r.created_at).toISOString() };
 }
 
 export async function getChannel(deps: Deps, id: string): Promise<ChannelRow> {
@@ -36,26 +38,31 @@ export async function getChannel(deps: Deps, id: string): Promise<ChannelRow> {
   return r;
 }
 
-export function channelSecret(deps: Deps, r: ChannelRow): string {
-  return decrypt(r.secret, deps.secretKey());
+/** The secrets an inbound event may be signed with: the current one, and the previous one during a rotation. */
+export function channelSecrets(deps: Deps, r: ChannelRow): string[] {
+  return [r.secret, r.previous_secret].filter((s): s is string => Boolean(s)).map((s) => decrypt(s, deps.secretKey()));
 }
 
 export async function saveChannel(deps: Deps, body: z.infer<typeof ChannelBody>) {
   const now = deps.clock.now();
   const existing = await deps.store.db.selectFrom('channels').select('id').where('id', '=', body.id).executeTakeFirst();
   if (existing) throw new AppError('VALIDATION_FAILED', `A channel "${body.id}" already exists`);
-  const row: ChannelRow = { id: body.id, name: body.name, url: body.url, secret: encrypt(body.secret, deps.secretKey()), bot_id: body.botId ?? null, enabled: body.enabled ? 1 : 0, created_at: now, updated_at: now };
+  assertUrlsAllowed([{ path: 'url', url: body.url }], policyFor(deps.config));
+  const row: ChannelRow = { id: body.id, name: body.name, url: body.url, secret: encrypt(body.secret, deps.secretKey()), previous_secret: null, bot_id: body.botId ?? null, enabled: body.enabled ? 1 : 0, created_at: now, updated_at: now };
   await deps.store.write.run((tx) => tx.insertInto('channels').values(row).execute());
   return presentChannel(row);
 }
 
 export async function patchChannel(deps: Deps, id: string, body: z.infer<typeof ChannelPatch>) {
   const row = await getChannel(deps, id);
+  if (body.url) assertUrlsAllowed([{ path: 'url', url: body.url }], policyFor(deps.config));
   const next: ChannelRow = {
     ...row,
     ...(body.name ? { name: body.name } : {}),
     ...(body.url ? { url: body.url } : {}),
     ...(body.secret && body.secret !== SECRET_MASK ? { secret: encrypt(body.secret, deps.secretKey()) } : {}),
+    ...(body.previousSecret !== undefined && body.previousSecret !== SECRET_MASK ? { previous_secret: body.previousSecret === null ? null : encrypt(body.previousSecret, deps.secretKey()) } : {}),
+    ...(body.keepPreviousSecret && body.secret && body.secret !== SECRET_MASK ? { previous_secret: row.secret } : {}),
     ...(body.botId !== undefined ? { bot_id: body.botId } : {}),
     ...(body.enabled !== undefined ? { enabled: body.enabled ? 1 : 0 } : {}),
     updated_at: deps.clock.now(),
@@ -64,28 +71,26 @@ export async function patchChannel(deps: Deps, id: string, body: z.infer<typeof 
   return presentChannel(next);
 }
 
-/** An inbound user message: the user's open conversation on this channel, or a new one. */
+/**
+ * An inbound user message: the user's latest conversation on this channel, or a new one. The user is
+ * the signed channel identity `channel:<channel>:<user>` (never a web claim: the prefixes differ), and
+ * channel conversations come only from here (POST /conversations refuses `channelId`).
+ */
 export async function channelInbound(deps: Deps, channel: ChannelRow, e: z.infer<typeof ChannelInbound>) {
   if (!channel.enabled) throw new AppError('FORBIDDEN', 'This channel is disabled');
-  const externalId = `${channel.id}:${e.user.id}`;
   const latest = await deps.store.db
-    .selectFrom('conversations')
-    .innerJoin('end_users', 'end_users.id', 'conversations.end_user_id')
+    .selectFrom('end_users')
+    .innerJoin('conversations', 'conversations.end_user_id', 'end_users.id')
     .select('conversations.id')
+    .where('end_users.verified_id', '=', `channel:${channel.id}:${e.user.id}`)
     .where('conversations.channel_id', '=', channel.id)
-    .where('end_users.external_id', '=', externalId)
     .orderBy('conversations.created_at', 'desc')
     .limit(1)
     .executeTakeFirst();
   let conversationId = latest?.id;
   let created = false;
   if (!conversationId) {
-    const c = await createConversation(deps, {
-      locale: e.locale,
-      botId: channel.bot_id ?? undefined,
-      channelId: channel.id,
-      user: { id: externalId, name: e.user.name, email: e.user.email },
-    });
+    const c = await createChannelConversation(deps, { id: channel.id, botId: channel.bot_id }, e.user, e.locale);
     conversationId = c.conversation.id;
     created = true;
   }

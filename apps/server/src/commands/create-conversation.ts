@@ -1,10 +1,14 @@
 // POST /conversations: a new conversation with its own user token; the bot's welcome follows.
-import type { CreateConversationBody } from '@baton/proto';
+// Channel conversations are created here too, but only through createChannelConversation, which the
+// channel's signed inbound route calls (DESIGN §10.1).
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { CreateConversationBody, Variables } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentConversation } from '../presenters/conversation.js';
 import { findConversation } from '../store/conversations.js';
 import { toJson } from '../store/json.js';
+import type { Tx } from '../store/write-queue.js';
 import { hashToken, newId, newToken } from '../tokens.js';
 import { commit } from './after-commit.js';
 
@@ -17,37 +21,92 @@ export function pickLanguage(locale: string | undefined, languages: readonly str
   return { language: fallback, given: false };
 }
 
+/**
+ * Who the user is. `verifiedId` is set only for a proven identity (`web:<id>` or
+ * `channel:<channel>:<user>`): the one key an existing contact is ever found by. Without it, what the
+ * user said about themselves is kept as a claim on a row of its own.
+ */
+export interface EndUserIdentity {
+  verifiedId: string | null;
+  externalId: string | null;
+  name: string | null;
+  email: string | null;
+}
+
+/** The hex HMAC-SHA256 a site's server computes over user.id (as with Intercom's identity verification). */
+export function userHashOf(secret: string, userId: string): string {
+  return createHmac('sha256', secret).update(userId, 'utf8').digest('hex');
+}
+
+function hashMatches(secret: string, userId: string, given: string): boolean {
+  const expected = Buffer.from(userHashOf(secret, userId), 'utf8');
+  const actual = Buffer.from(given.toLowerCase(), 'utf8');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** A web user: verified when userHash proves user.id; a claim otherwise (also when no secret is set). */
+export function webIdentity(secret: string | undefined, body: Pick<CreateConversationBody, 'user' | 'userHash'>): EndUserIdentity {
+  const u = body.user;
+  const claim = { externalId: u?.id || null, name: u?.name ?? null, email: u?.email ?? null };
+  if (body.userHash === undefined || !secret) return { verifiedId: null, ...claim };
+  if (!u?.id || !hashMatches(secret, u.id, body.userHash)) throw new AppError('IDENTITY_INVALID');
+  return { verifiedId: `web:${u.id}`, ...claim };
+}
+
 export async function createConversation(deps: Deps, body: CreateConversationBody) {
-  const botId = body.botId ?? (await deps.bots.defaultBotId());
+  // anyone may call this: a channel conversation made here would receive that channel user's inbound
+  // messages and send to any recipient on the channel
+  if (body.channelId !== undefined) throw new AppError('CHANNEL_INBOUND_ONLY');
+  const user = webIdentity(deps.config.IDENTITY_VERIFICATION_SECRET, body);
+  return insertConversation(deps, { botId: body.botId, locale: body.locale, channelId: null, user, variables: body.variables });
+}
+
+/** For channelInbound only (after the channel's signature was checked): the channel user is signed. */
+export async function createChannelConversation(deps: Deps, channel: { id: string; botId: string | null }, u: { id: string; name?: string; email?: string }, locale: string | undefined) {
+  const user = { verifiedId: `channel:${channel.id}:${u.id}`, externalId: `${channel.id}:${u.id}`, name: u.name ?? null, email: u.email ?? null };
+  return insertConversation(deps, { botId: channel.botId ?? undefined, locale, channelId: channel.id, user });
+}
+
+/** The contact row: the verified identity's (created on first sight), or a fresh one for a claim. */
+async function endUserFor(tx: Tx, user: EndUserIdentity, now: number): Promise<string> {
+  const row = { external_id: user.externalId, name: user.name, email: user.email, created_at: now, verified_id: user.verifiedId };
+  if (!user.verifiedId) {
+    const id = newId();
+    await tx.insertInto('end_users').values({ id, ...row }).execute();
+    return id;
+  }
+  const find = () => tx.selectFrom('end_users').select('id').where('verified_id', '=', user.verifiedId).executeTakeFirst();
+  const known = await find();
+  if (known) return known.id;
+  // two first conversations of one identity at once (PostgreSQL lanes): one row, both use it
+  await tx
+    .insertInto('end_users')
+    .values({ id: newId(), ...row })
+    .onConflict((oc) => oc.column('verified_id').doNothing())
+    .execute();
+  return (await find())!.id;
+}
+
+async function insertConversation(
+  deps: Deps,
+  c: { botId?: string; locale?: string; channelId: string | null; user: EndUserIdentity; variables?: Variables },
+) {
+  const botId = c.botId ?? (await deps.bots.defaultBotId());
   if (!botId) throw new AppError('BOT_NOT_FOUND', 'No bot is installed');
   const bot = await deps.bots.get(botId);
-  const { language, given } = pickLanguage(body.locale, bot.definition.languages, bot.definition.defaultLanguage);
+  const { language, given } = pickLanguage(c.locale, bot.definition.languages, bot.definition.defaultLanguage);
   const token = newToken('cu');
   const id = newId();
   const now = deps.clock.now();
 
   await commit(deps, async (tx) => {
-    let endUserId: string | null = null;
-    const u = body.user;
-    if (u?.id) {
-      endUserId = (await tx.selectFrom('end_users').select('id').where('external_id', '=', u.id).executeTakeFirst())?.id ?? null;
-    }
-    if (!endUserId && u?.email) {
-      endUserId = (await tx.selectFrom('end_users').select('id').where('email', '=', u.email).executeTakeFirst())?.id ?? null;
-    }
-    if (!endUserId) {
-      endUserId = newId();
-      await tx
-        .insertInto('end_users')
-        .values({ id: endUserId, external_id: u?.id ?? null, name: u?.name ?? null, email: u?.email ?? null, created_at: now })
-        .execute();
-    }
+    const endUserId = await endUserFor(tx, c.user, now);
     await tx
       .insertInto('conversations')
       .values({
         id,
         bot_id: botId,
-        channel_id: body.channelId ?? null,
+        channel_id: c.channelId,
         status: 'bot',
         language,
         locale_given: given ? 1 : 0,
@@ -58,7 +117,7 @@ export async function createConversation(deps: Deps, body: CreateConversationBod
         end_user_id: endUserId,
         token_hash: hashToken(token),
         tags: '[]',
-        variables: toJson(body.variables ?? {}),
+        variables: toJson(c.variables ?? {}),
         bot_state: null,
         bot_version: 0,
         bot_seq: 0,
@@ -69,6 +128,7 @@ export async function createConversation(deps: Deps, body: CreateConversationBod
         created_at: now,
         updated_at: now,
         closed_at: null,
+        handled_by: null,
       })
       .execute();
   }, id);

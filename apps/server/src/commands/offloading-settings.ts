@@ -9,6 +9,8 @@ import type { Store } from '../store/database.js';
 import type { Tx } from '../store/write-queue.js';
 import { decryptSecrets, encryptSecrets, isSecretField } from '../secrets.js';
 import { PROVIDERS } from '../providers/registry.js';
+import { policyFor } from '../outbound/address-policy.js';
+import { assertUrlsAllowed } from '../outbound/save-check.js';
 
 const KEY = 'offloading';
 
@@ -81,6 +83,16 @@ export async function putOffloadingSettings(deps: Deps, body: unknown): Promise<
   );
   const all = [...missing, ...configProblems];
   if (all.length) throw new AppError('SETTINGS_INVALID', all.map((p) => `${p.path}: ${p.message}`).join('; '), { problems: all });
+  // every provider config field named …url / …Url is a URL Baton calls (webhook url, Genesys baseUrl
+  // and loginUrl, Help Scout baseUrl): refused targets are 422 URL_NOT_ALLOWED with their path
+  assertUrlsAllowed(
+    next.providers.flatMap((p, i) =>
+      Object.entries(p.config ?? {})
+        .filter((e): e is [string, string] => /url$/i.test(e[0]) && typeof e[1] === 'string')
+        .map(([k, v]) => ({ path: `providers.${i}.config.${k}`, url: v })),
+    ),
+    policyFor(deps.config),
+  );
   await deps.store.write.run((tx) => writeSetting(tx, KEY, encryptSecrets(next, deps.secretKey()), deps.clock.now()));
   deps.settings.invalidate();
   deps.bus.publish({ type: 'settings.changed', key: KEY });

@@ -53,6 +53,8 @@ export const ConfigSchema = z.object({
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(64 * 1024).default(4 * 1024 * 1024),
   /** failed logins per account per 15 minutes (next to the per-IP limit) */
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  /** requests per minute per client IP to signed inbound routes that fail their signature check */
+  RATE_LIMIT_UNSIGNED_PER_MINUTE: z.coerce.number().int().min(1).default(60),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>> & { readonly dataDir: string };

@@ -31,107 +31,107 @@ const TypingBody = z.object({ on: z.boolean() }).strict();
 const RangeQuery = z.object({ from: day.optional(), to: day.optional() });
 
 export function registerAgentRoutes(app: FastifyInstance, deps: Deps) {
-  app.get('/api/v1/agent/conversations', async (req) => {
+  app.get('/api/v1/agent/conversations', { config: { access: 'agent' } }, async (req) => {
     const agent = await requireAgent(deps, req);
     return { conversations: await listAgentConversations(deps, agent, parse(ListQuery, req.query)) };
   });
-  app.get('/api/v1/agent/conversations/:id', async (req) => {
+  app.get('/api/v1/agent/conversations/:id', { config: { access: 'agent' } }, async (req) => {
     const agent = await requireAgent(deps, req);
     return agentConversationDetail(deps, agent, parse(IdParams, req.params).id);
   });
-  app.get('/api/v1/agent/conversations/:id/history', async (req) => {
+  app.get('/api/v1/agent/conversations/:id/history', { config: { access: 'agent' } }, async (req) => {
     const agent = await requireAgent(deps, req);
     return { conversations: await userHistory(deps, agent, parse(IdParams, req.params).id) };
   });
-  app.post('/api/v1/agent/conversations/:id/accept', async (req) => {
+  app.post('/api/v1/agent/conversations/:id/accept', { config: { access: 'agent' } }, async (req) => {
     const agent = await requireAgent(deps, req);
     const { id } = parse(IdParams, req.params);
     await acceptConversation(deps, agent, id);
     return agentConversationDetail(deps, agent, id);
   });
-  app.post('/api/v1/agent/conversations/:id/messages', async (req, reply) => {
+  app.post('/api/v1/agent/conversations/:id/messages', { config: { access: 'agent' } }, async (req, reply) => {
     const agent = await requireAgent(deps, req);
     const { id } = parse(IdParams, req.params);
     const message = await agentMessage(deps, agent, id, parse(AgentMessageBody, req.body));
     return reply.status(201).send({ message });
   });
-  app.post('/api/v1/agent/conversations/:id/typing', async (req) => {
+  app.post('/api/v1/agent/conversations/:id/typing', { config: { access: 'agent' } }, async (req) => {
     const agent = await requireAgent(deps, req);
     await agentTyping(deps, agent, parse(IdParams, req.params).id, parse(TypingBody, req.body).on);
     return { ok: true };
   });
-  app.post('/api/v1/agent/conversations/:id/transfer', async (req) => {
+  app.post('/api/v1/agent/conversations/:id/transfer', { config: { access: 'agent' } }, async (req) => {
     const agent = await requireAgent(deps, req);
     const { id } = parse(IdParams, req.params);
     await transferConversation(deps, agent, id, parse(TransferBody, req.body));
     return { ok: true };
   });
-  app.post('/api/v1/agent/conversations/:id/handback', async (req) => {
+  app.post('/api/v1/agent/conversations/:id/handback', { config: { access: 'agent' } }, async (req) => {
     const agent = await requireAgent(deps, req);
     const { id } = parse(IdParams, req.params);
     await handBack(deps, agent, id, parse(HandbackBody, req.body ?? {}));
     return { ok: true };
   });
-  app.post('/api/v1/agent/conversations/:id/close', async (req) => {
+  app.post('/api/v1/agent/conversations/:id/close', { config: { access: 'agent' } }, async (req) => {
     const agent = await requireAgent(deps, req);
     await closeConversation(deps, agent, parse(IdParams, req.params).id);
     return { ok: true };
   });
-  app.put('/api/v1/agent/status', async (req) => {
+  app.put('/api/v1/agent/status', { config: { access: 'agent' } }, async (req) => {
     const agent = await requireAgent(deps, req);
     const { status } = parse(SetAgentStatusBody, req.body);
     await setAgentStatus(deps, agent.id, status);
     return { agent: presentAgent({ ...agent, status }) };
   });
-  app.get('/api/v1/agent/canned-responses', async (req) => {
+  app.get('/api/v1/agent/canned-responses', { config: { access: 'agent' } }, async (req) => {
     await requireAgent(deps, req);
     return { cannedResponses: await listCanned(deps) };
   });
-  app.post('/api/v1/canned-responses', async (req, reply) => {
+  app.post('/api/v1/canned-responses', { config: { access: 'supervisor' } }, async (req, reply) => {
     await requireAgent(deps, req, ['admin', 'supervisor']);
     return reply.status(201).send({ cannedResponse: await saveCanned(deps, undefined, parse(CannedResponseBody, req.body)) });
   });
-  app.put('/api/v1/canned-responses/:id', async (req) => {
+  app.put('/api/v1/canned-responses/:id', { config: { access: 'supervisor' } }, async (req) => {
     await requireAgent(deps, req, ['admin', 'supervisor']);
     return { cannedResponse: await saveCanned(deps, parse(IdParams, req.params).id, parse(CannedResponseBody, req.body)) };
   });
-  app.delete('/api/v1/canned-responses/:id', async (req) => {
+  app.delete('/api/v1/canned-responses/:id', { config: { access: 'supervisor' } }, async (req) => {
     await requireAgent(deps, req, ['admin', 'supervisor']);
     await deleteCanned(deps, parse(IdParams, req.params).id);
     return { ok: true };
   });
-  app.get('/api/v1/agent/colleagues', async (req) => {
+  app.get('/api/v1/agent/colleagues', { config: { access: 'agent' } }, async (req) => {
     await requireAgent(deps, req);
     return listColleagues(deps);
   });
-  app.get('/api/v1/supervisor/overview', async (req) => {
+  app.get('/api/v1/supervisor/overview', { config: { access: 'supervisor' } }, async (req) => {
     await requireAgent(deps, req, ['admin', 'supervisor']);
     return supervisorOverview(deps);
   });
-  app.get('/api/v1/analytics', async (req) => {
+  app.get('/api/v1/analytics', { config: { access: 'supervisor' } }, async (req) => {
     await requireAgent(deps, req, ['admin', 'supervisor']);
     return analytics(deps, parse(RangeQuery, req.query));
   });
 
   // agents admin
-  app.get('/api/v1/agents', async (req) => {
+  app.get('/api/v1/agents', { config: { access: 'supervisor' } }, async (req) => {
     await requireAgent(deps, req, ['admin', 'supervisor']);
     const rows = await deps.store.db.selectFrom('agents').selectAll().where('deleted_at', 'is', null).orderBy('name').execute();
     return { agents: rows.map(presentAgent) };
   });
-  app.post('/api/v1/agents', async (req, reply) => {
+  app.post('/api/v1/agents', { config: { access: 'admin' } }, async (req, reply) => {
     await requireAgent(deps, req, ['admin']);
     return reply.status(201).send({ agent: await createAgent(deps, parse(CreateAgentBody, req.body)) });
   });
-  app.get('/api/v1/agents/:id', async (req) => {
+  app.get('/api/v1/agents/:id', { config: { access: 'supervisor' } }, async (req) => {
     await requireAgent(deps, req, ['admin', 'supervisor']);
     return { agent: presentAgent(await getAgent(deps, parse(IdParams, req.params).id)) };
   });
-  app.patch('/api/v1/agents/:id', async (req) => {
+  app.patch('/api/v1/agents/:id', { config: { access: 'admin' } }, async (req) => {
     await requireAgent(deps, req, ['admin']);
     return { agent: await updateAgent(deps, parse(IdParams, req.params).id, parse(UpdateAgentBody, req.body)) };
   });
-  app.delete('/api/v1/agents/:id', async (req) => {
+  app.delete('/api/v1/agents/:id', { config: { access: 'admin' } }, async (req) => {
     await requireAgent(deps, req, ['admin']);
     await deleteAgent(deps, parse(IdParams, req.params).id);
     return { ok: true };

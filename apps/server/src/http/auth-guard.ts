@@ -18,13 +18,20 @@ export function sessionToken(req: FastifyRequest): { token?: string; viaCookie: 
   return { token: c, viaCookie: Boolean(c) };
 }
 
+// the route's declared access (access.ts) authenticates first; the handler's own call reuses it
+const authenticated = new WeakMap<FastifyRequest, Promise<AgentRow>>();
+
 export async function requireAgent(deps: Deps, req: FastifyRequest, roles?: AgentRole[]): Promise<AgentRow> {
-  const { token, viaCookie } = sessionToken(req);
-  if (!token) throw new AppError('UNAUTHORIZED');
-  if (viaCookie && !SAFE.has(req.method) && req.headers['x-requested-with'] !== 'baton-desk') {
-    throw new AppError('CSRF_REJECTED');
+  let pending = authenticated.get(req);
+  if (!pending) {
+    const { token, viaCookie } = sessionToken(req);
+    if (!token) throw new AppError('UNAUTHORIZED');
+    if (viaCookie && !SAFE.has(req.method) && req.headers['x-requested-with'] !== 'baton-desk') {
+      throw new AppError('CSRF_REJECTED');
+    }
+    authenticated.set(req, (pending = authenticate(deps, token)));
   }
-  const agent = await authenticate(deps, token);
+  const agent = await pending;
   if (roles && !can(agent.role, roles)) throw new AppError('FORBIDDEN', `This needs the role ${roles.join(' or ')}`);
   return agent;
 }

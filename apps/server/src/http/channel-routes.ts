@@ -20,7 +20,7 @@ export function registerChannelRoutes(app: FastifyInstance, deps: Deps) {
 
   app.post(
     '/api/v1/conversations',
-    { config: { rateLimit: { max: c.RATE_LIMIT_CONVERSATIONS_PER_MINUTE, timeWindow: 60_000 } } },
+    { config: { access: 'public', rateLimit: { max: c.RATE_LIMIT_CONVERSATIONS_PER_MINUTE, timeWindow: 60_000 } } },
     async (req, reply) => {
       const body = parse(CreateConversationBody, req.body);
       const result = await createConversation(deps, body);
@@ -28,7 +28,7 @@ export function registerChannelRoutes(app: FastifyInstance, deps: Deps) {
     },
   );
 
-  app.get('/api/v1/conversations/:id', async (req) => {
+  app.get('/api/v1/conversations/:id', { config: { access: 'user' } }, async (req) => {
     const { id } = parse(IdParams, req.params);
     await authorizeUser(deps, bearer(req.headers.authorization), id);
     return { conversation: await getConversationView(deps, id) };
@@ -36,7 +36,7 @@ export function registerChannelRoutes(app: FastifyInstance, deps: Deps) {
 
   app.post(
     '/api/v1/conversations/:id/messages',
-    { config: { rateLimit: { max: c.RATE_LIMIT_MESSAGES_PER_MINUTE, timeWindow: 60_000, keyGenerator: perToken } } },
+    { config: { access: 'user', rateLimit: { max: c.RATE_LIMIT_MESSAGES_PER_MINUTE, timeWindow: 60_000, keyGenerator: perToken } } },
     async (req, reply) => {
       const { id } = parse(IdParams, req.params);
       await authorizeUser(deps, bearer(req.headers.authorization), id);
@@ -47,14 +47,14 @@ export function registerChannelRoutes(app: FastifyInstance, deps: Deps) {
     },
   );
 
-  app.get('/api/v1/conversations/:id/messages', async (req) => {
+  app.get('/api/v1/conversations/:id/messages', { config: { access: 'user' } }, async (req) => {
     const { id } = parse(IdParams, req.params);
     await authorizeUser(deps, bearer(req.headers.authorization), id);
     const q = parse(ListMessagesQuery, req.query);
     return { messages: await listConversationMessages(deps, id, q) };
   });
 
-  app.post('/api/v1/conversations/:id/cancel', async (req) => {
+  app.post('/api/v1/conversations/:id/cancel', { config: { access: 'user' } }, async (req) => {
     const { id } = parse(IdParams, req.params);
     const conv = await authorizeUser(deps, bearer(req.headers.authorization), id);
     if (conv.status !== 'offloaded') throw new AppError('NOT_WAITING');
@@ -62,7 +62,7 @@ export function registerChannelRoutes(app: FastifyInstance, deps: Deps) {
     return { conversation: await getConversationView(deps, id) };
   });
 
-  app.post('/api/v1/conversations/:id/end', async (req) => {
+  app.post('/api/v1/conversations/:id/end', { config: { access: 'user' } }, async (req) => {
     const { id } = parse(IdParams, req.params);
     await authorizeUser(deps, bearer(req.headers.authorization), id);
     await endConversationByUser(deps, id);

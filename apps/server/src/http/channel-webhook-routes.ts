@@ -2,34 +2,35 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ChannelBody, ChannelPatch } from '@baton/proto';
-import { ChannelInbound, channelInbound, channelSecret, getChannel, patchChannel, presentChannel, saveChannel } from '../commands/channels.js';
+import { ChannelInbound, channelInbound, channelSecrets, getChannel, patchChannel, presentChannel, saveChannel } from '../commands/channels.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { verifySignature } from '../providers/signing.js';
 import { requireAgent } from './auth-guard.js';
-import { keepRawJson, parse, parseJson, rawBody } from './parse.js';
+import { parse, parseJson } from './parse.js';
+import { registerSignedInbound } from './signed-inbound.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 
 export function registerChannelWebhookRoutes(app: FastifyInstance, deps: Deps) {
-  app.get('/api/v1/channels', async (req) => {
+  app.get('/api/v1/channels', { config: { access: 'admin' } }, async (req) => {
     await requireAgent(deps, req, ['admin']);
     const rows = await deps.store.db.selectFrom('channels').selectAll().orderBy('id').execute();
     return { channels: rows.map(presentChannel) };
   });
-  app.post('/api/v1/channels', async (req, reply) => {
+  app.post('/api/v1/channels', { config: { access: 'admin' } }, async (req, reply) => {
     await requireAgent(deps, req, ['admin']);
     return reply.status(201).send({ channel: await saveChannel(deps, parse(ChannelBody, req.body)) });
   });
-  app.get('/api/v1/channels/:id', async (req) => {
+  app.get('/api/v1/channels/:id', { config: { access: 'admin' } }, async (req) => {
     await requireAgent(deps, req, ['admin']);
     return { channel: presentChannel(await getChannel(deps, parse(IdParams, req.params).id)) };
   });
-  app.patch('/api/v1/channels/:id', async (req) => {
+  app.patch('/api/v1/channels/:id', { config: { access: 'admin' } }, async (req) => {
     await requireAgent(deps, req, ['admin']);
     return { channel: await patchChannel(deps, parse(IdParams, req.params).id, parse(ChannelPatch, req.body)) };
   });
-  app.delete('/api/v1/channels/:id', async (req) => {
+  app.delete('/api/v1/channels/:id', { config: { access: 'admin' } }, async (req) => {
     await requireAgent(deps, req, ['admin']);
     const { id } = parse(IdParams, req.params);
     await getChannel(deps, id);
@@ -37,21 +38,21 @@ export function registerChannelWebhookRoutes(app: FastifyInstance, deps: Deps) {
     return { ok: true };
   });
 
-  app.register(async (scoped) => {
-    keepRawJson(scoped);
-    scoped.post(
-      '/api/v1/channels/:id/events',
-      { config: { rateLimit: { max: deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE * 10, timeWindow: 60_000, keyGenerator: (req) => `channel:${(req.params as { id?: string }).id}` } } },
-      async (req, reply) => {
-        const { id } = parse(IdParams, req.params);
-        const channel = await deps.store.db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
-        if (!channel) throw new AppError('NOT_FOUND', `No channel "${id}"`);
-        const raw = rawBody(req);
-        const check = verifySignature(channelSecret(deps, channel), raw, req.headers['x-baton-signature'] as string | undefined, Math.floor(deps.clock.now() / 1000));
-        if (!check.ok) throw new AppError(check.code, check.message);
-        const result = await channelInbound(deps, channel, parse(ChannelInbound, parseJson(raw)));
-        return reply.status(result.duplicate ? 200 : 201).send(result);
-      },
-    );
+  registerSignedInbound(app, deps, '/api/v1/channels/:id/events', {
+    async target(req) {
+      const { id } = parse(IdParams, req.params);
+      const channel = await deps.store.db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!channel) throw new AppError('NOT_FOUND', `No channel "${id}"`);
+      return channel;
+    },
+    verify(channel, raw, req) {
+      const check = verifySignature(channelSecrets(deps, channel), raw, req.headers['x-baton-signature'] as string | undefined, Math.floor(deps.clock.now() / 1000));
+      if (!check.ok) throw new AppError(check.code, check.message);
+    },
+    budget: (channel) => ({ key: `channel:${channel.id}`, perMinute: deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE * 10 }),
+    async handle(_req, reply, channel, raw) {
+      const result = await channelInbound(deps, channel, parse(ChannelInbound, parseJson(raw)));
+      return reply.status(result.duplicate ? 200 : 201).send(result);
+    },
   });
 }

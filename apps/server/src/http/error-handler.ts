@@ -2,6 +2,7 @@
 // leaks a stack trace. Fastify's own errors (bad JSON, body too large, …) are mapped to codes.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, errorBody, type ErrorCode } from '../errors.js';
+import { isStorageUnavailable, isUnstorableText } from '../store/storage-health.js';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
@@ -12,7 +13,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_VALIDATION: 'VALIDATION_FAILED',
 };
 
-export function installErrorHandling(app: FastifyInstance) {
+export function installErrorHandling(app: FastifyInstance, onStorageFailure: () => void = () => undefined) {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
       return reply.status(err.status).send(errorBody(err.code, err.message, err.details));
@@ -26,6 +27,12 @@ export function installErrorHandling(app: FastifyInstance) {
     if (err instanceof SyntaxError || (statusCode && statusCode >= 400 && statusCode < 500)) {
       return reply.status(statusCode ?? 400).send(errorBody(statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_FAILED', err.message));
     }
+    if (isStorageUnavailable(err)) {
+      onStorageFailure();
+      req.log.error({ err }, 'storage unavailable');
+      return reply.status(503).header('Retry-After', '30').send(errorBody('STORAGE_UNAVAILABLE'));
+    }
+    if (isUnstorableText(err)) return reply.status(422).send(errorBody('VALIDATION_FAILED', 'The text holds characters that cannot be stored'));
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(errorBody('INTERNAL'));
   });

@@ -4,6 +4,7 @@ import { MAX_TEXT_LENGTH } from '@baton/proto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
+import { assertParsedJsonHasNoNul } from './input-guard.js';
 
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const r = schema.safeParse(value);
@@ -23,23 +24,36 @@ export function validationFailed(error: z.ZodError): AppError {
 }
 
 /**
- * For routes whose signature covers the raw bytes (webhooks): JSON bodies arrive as text, read with
+ * For routes whose signature covers the raw bytes (webhooks): JSON bodies arrive as bytes, read with
  * rawBody() and parsed with parseJson() once the signature has been checked.
  */
 export function keepRawJson(scoped: FastifyInstance): void {
-  scoped.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // the app-wide JSON parser (input-guard.ts) is replaced in this scope only
+  if (scoped.hasContentTypeParser('application/json')) scoped.removeContentTypeParser('application/json');
+  scoped.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 }
 
-export function rawBody(req: FastifyRequest): string {
-  return typeof req.body === 'string' ? req.body : '';
+export function rawBody(req: FastifyRequest): Buffer {
+  return Buffer.isBuffer(req.body) ? req.body : Buffer.from(typeof req.body === 'string' ? req.body : '');
 }
 
-export function parseJson(raw: string): unknown {
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function parseJson(raw: string | Buffer): unknown {
+  let text: string;
   try {
-    return JSON.parse(raw);
+    text = typeof raw === 'string' ? raw : utf8.decode(raw);
+  } catch {
+    throw new AppError('INVALID_JSON', 'The request body is not valid UTF-8');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
   } catch {
     throw new AppError('INVALID_JSON');
   }
+  assertParsedJsonHasNoNul(text, value);
+  return value;
 }
 
 export function bearer(header: string | undefined): string | undefined {

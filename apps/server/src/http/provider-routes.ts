@@ -16,7 +16,7 @@ const DeliveriesQuery = z.object({
 });
 
 export function registerProviderRoutes(app: FastifyInstance, deps: Deps, inbound: InboundActions, kickOutbox: () => void) {
-  app.get('/api/v1/providers/deliveries', async (req) => {
+  app.get('/api/v1/providers/deliveries', { config: { access: 'admin' } }, async (req) => {
     await requireAgent(deps, req, ['admin']);
     const q = parse(DeliveriesQuery, req.query);
     let sel = deps.store.db.selectFrom('outbox').selectAll();
@@ -41,7 +41,7 @@ export function registerProviderRoutes(app: FastifyInstance, deps: Deps, inbound
     };
   });
 
-  app.post('/api/v1/providers/deliveries/:id/redeliver', async (req) => {
+  app.post('/api/v1/providers/deliveries/:id/redeliver', { config: { access: 'admin' } }, async (req) => {
     await requireAgent(deps, req, ['admin']);
     const { id } = parse(z.object({ id: z.string().min(1).max(100) }), req.params);
     const now = deps.clock.now();

@@ -67,7 +67,7 @@ export function presentAgentConversation(
   row: ConversationRow,
   extra: {
     queue?: QueueInfo;
-    user?: { id: string | null; name: string | null; email: string | null };
+    user?: AgentConversation['user'];
     lastMessage?: MessageRow | null;
     now: number;
   },
@@ -77,7 +77,7 @@ export function presentAgentConversation(
     tags: fromJson<string[]>(row.tags, []),
     variables: fromJson(row.variables, {}),
     handover: presentHandover(row, extra.now),
-    user: extra.user ?? { id: null, name: null, email: null },
+    user: extra.user ?? { id: null, name: null, email: null, verified: false },
     lastMessage: extra.lastMessage ? presentMessage(extra.lastMessage) : null,
     providerId: row.provider_id,
   };

@@ -1,4 +1,7 @@
-// Outbound HTTP for providers: a timeout on every call and a clear retryable/permanent verdict.
+// Outbound HTTP for providers and channels: the guarded client (../outbound) with a clear
+// retryable/permanent verdict.
+import { OutboundError, outboundFetch } from '../outbound/client.js';
+
 export interface HttpResult {
   ok: boolean;
   status: number;
@@ -14,14 +17,8 @@ export async function request(
   init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number },
 ): Promise<HttpResult> {
   try {
-    const res = await fetch(url, {
-      method: init.method ?? 'GET',
-      headers: init.headers,
-      body: init.body,
-      signal: AbortSignal.timeout(init.timeoutMs ?? 10_000),
-      redirect: 'manual',
-    });
-    const text = await res.text();
+    const res = await outboundFetch(url, { method: init.method ?? 'GET', headers: init.headers, body: init.body, timeoutMs: init.timeoutMs ?? 10_000 });
+    const text = res.text;
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
@@ -29,13 +26,17 @@ export async function request(
       json = undefined;
     }
     const ok = res.status >= 200 && res.status < 300;
-    // 408/425/429 and 5xx are worth retrying; other 4xx will fail the same way again
+    // 408/425/429 and 5xx are worth retrying; other 4xx will fail the same way again. A redirect is
+    // never followed (it could lead anywhere, internal addresses included): the target must be fixed.
     const retryable = !ok && (res.status >= 500 || [408, 425, 429].includes(res.status));
-    return { ok, status: res.status, json, text, headers: res.headers, retryable, error: ok ? '' : `HTTP ${res.status}: ${text.slice(0, 300)}` };
+    const error = ok ? '' : res.status >= 300 && res.status < 400 ? `HTTP ${res.status}: redirects are not followed (to ${res.headers.get('location') ?? 'nowhere'})` : `HTTP ${res.status}: ${text.slice(0, 300)}`;
+    return { ok, status: res.status, json, text, headers: res.headers, retryable, error };
   } catch (err) {
     const e = err as Error;
-    const timeout = e.name === 'TimeoutError' || e.name === 'AbortError';
-    return { ok: false, status: 0, retryable: true, error: timeout ? `timed out after ${init.timeoutMs ?? 10_000} ms` : `network error: ${e.message}` };
+    const kind = err instanceof OutboundError ? err.kind : 'network';
+    // a refused target or an oversized answer will be the same on the next try
+    const retryable = kind === 'timeout' || kind === 'network';
+    return { ok: false, status: 0, retryable, error: kind === 'network' ? `network error: ${e.message}` : e.message };
   }
 }
 

@@ -29,6 +29,8 @@ export interface ConversationsTable {
   created_at: number;
   updated_at: number;
   closed_at: number | null;
+  /** JSON array of every agent ever assigned (migration 009; the same set as conversation_agents) */
+  handled_by: string | null;
 }
 
 export interface MessagesTable {
@@ -52,6 +54,8 @@ export interface EndUsersTable {
   name: string | null;
   email: string | null;
   created_at: number;
+  /** `web:<id>` (userHash checked) or `channel:<channel>:<user>` (signed inbound); null: an unverified claim */
+  verified_id: string | null;
 }
 
 export interface AgentsTable {
@@ -153,10 +157,20 @@ export interface ChannelsTable {
   url: string;
   /** encrypted with BATON_SECRET_KEY */
   secret: string;
+  /** encrypted; accepted next to `secret` during a rotation */
+  previous_secret: string | null;
   bot_id: string | null;
   enabled: number;
   created_at: number;
   updated_at: number;
+}
+
+/** Every agent a conversation was ever assigned to: what a plain agent handled (migration 009). */
+export interface ConversationAgentsTable {
+  agent_id: string;
+  conversation_id: string;
+  /** when the agent last took it (a plain agent's history is ordered by it) */
+  handled_at: number;
 }
 
 export interface CannedResponsesTable {
@@ -183,6 +197,7 @@ export interface Database {
   canned_responses: CannedResponsesTable;
   provider_state: ProviderStateTable;
   channels: ChannelsTable;
+  conversation_agents: ConversationAgentsTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;

@@ -3,9 +3,13 @@
 // resume) trigger a catch-up read from the store, so a client that resumes after seq N gets
 // everything after N, nothing twice. A user's own `message.send` is answered by `message.ack` at the
 // message's place in the feed, in place of its `message.created` (one frame instead of two).
+// A replay is streamed: one page read at a time, and the next frame only once the socket has room
+// (send.ts), so a client that does not read holds one page here at most, never a whole history. A
+// `resume` that comes while another is queued or running replaces it.
 import type { Message, ServerEvent } from '@baton/proto';
 import type { BusEvent } from '../bus/bus.js';
 import type { ConversationListener } from './hub.js';
+import type { EventSender } from './send.js';
 
 export interface FeedSource {
   /** messages after `after`, oldest first, internal ones included (the feed filters) */
@@ -13,6 +17,11 @@ export interface FeedSource {
 }
 
 const PAGE = 500;
+/** steps waiting behind a replay: past this the socket is not reading, and it is closed */
+export const MAX_QUEUED_STEPS = 5000;
+
+/** the socket's sender; the flow-control part is optional (unit tests send into an array) */
+export type FeedOutput = ((e: ServerEvent) => void) & Partial<Pick<EventSender, 'congested' | 'drained' | 'overflow'>>;
 
 export class ConversationFeed implements ConversationListener {
   private lastSeq: number;
@@ -21,12 +30,18 @@ export class ConversationFeed implements ConversationListener {
   private queued = 0;
   /** message.send answers still owed on this socket, by clientMessageId (a resend may be in flight twice) */
   private owedAcks = new Map<string, number>();
+  /** the socket is gone: queued steps do nothing */
+  private stopped = false;
+  /** a resume enqueued and not started yet (a later one only moves its afterSeq) */
+  private queuedResume: { afterSeq: number; done: Promise<void> } | undefined;
+  /** bumped by every resume: a running replay of an older one stops */
+  private resumeGen = 0;
 
   constructor(
     readonly conversationId: string,
     startSeq: number,
     private readonly source: FeedSource,
-    private readonly send: (e: ServerEvent) => void,
+    private readonly send: FeedOutput,
     /** agents see internal notes and system events; end users do not */
     private readonly seesInternal: boolean,
     /** who is on this socket, so their own typing is not echoed */
@@ -35,13 +50,32 @@ export class ConversationFeed implements ConversationListener {
     this.lastSeq = startSeq;
   }
 
-  /** the client has everything up to afterSeq: send the rest, then `ready` */
+  /**
+   * The client has everything up to afterSeq: send the rest, then `ready`. Coalesced: while a resume
+   * waits in the queue, another one takes its place; a replay still running for an older resume stops
+   * (without its `ready`), so N resumes cost one replay, not N.
+   */
   resume(afterSeq: number): Promise<void> {
-    return this.enqueue(async () => {
-      this.lastSeq = afterSeq;
-      await this.catchUp();
+    this.resumeGen++;
+    if (this.queuedResume) {
+      this.queuedResume.afterSeq = afterSeq;
+      return this.queuedResume.done;
+    }
+    const queued = { afterSeq, done: Promise.resolve() };
+    this.queuedResume = queued;
+    queued.done = this.enqueue(async () => {
+      this.queuedResume = undefined;
+      const gen = this.resumeGen;
+      this.lastSeq = queued.afterSeq;
+      if (!(await this.catchUp(() => gen !== this.resumeGen))) return;
       this.send({ type: 'ready', conversationId: this.conversationId, lastSeq: this.lastSeq });
     });
+    return queued.done;
+  }
+
+  /** the socket closed: nothing more is read or sent */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** this socket sent `clientMessageId`: its stored message comes back as message.ack, not message.created */
@@ -68,6 +102,7 @@ export class ConversationFeed implements ConversationListener {
   }
 
   onEvent(event: BusEvent): void {
+    if (this.stopped) return;
     switch (event.type) {
       case 'message.created': {
         const m = event.message;
@@ -104,11 +139,24 @@ export class ConversationFeed implements ConversationListener {
     else this.send({ type: 'message.created', message: m });
   }
 
-  private async catchUp(): Promise<void> {
+  /**
+   * Sends everything after lastSeq, page by page, pausing while the socket is congested. False when it
+   * stopped early: the socket went away or `abandon` said so (a newer resume).
+   */
+  private async catchUp(abandon?: () => boolean): Promise<boolean> {
     for (;;) {
+      if (this.stopped || abandon?.()) return false;
       const page = await this.source.messagesAfter(this.conversationId, this.lastSeq, PAGE);
-      for (const m of page) if (m.seq > this.lastSeq) this.deliver(m);
-      if (page.length < PAGE) return;
+      for (const m of page) {
+        if (this.stopped || abandon?.()) return false;
+        if (m.seq <= this.lastSeq) continue;
+        this.deliver(m);
+        if (this.send.congested?.() && !(await this.send.drained!())) {
+          this.stopped = true;
+          return false;
+        }
+      }
+      if (page.length < PAGE) return true;
     }
   }
 
@@ -128,9 +176,16 @@ export class ConversationFeed implements ConversationListener {
   }
 
   private enqueue(fn: () => Promise<void>): Promise<void> {
+    if (this.stopped) return this.chain;
+    if (this.queued >= MAX_QUEUED_STEPS) {
+      // the replay ahead of these steps waits for a client that does not read
+      this.stopped = true;
+      this.send.overflow?.();
+      return this.chain;
+    }
     this.queued++;
     this.chain = this.chain
-      .then(fn)
+      .then(() => (this.stopped ? undefined : fn()))
       .catch(() => undefined)
       .then(() => void this.queued--);
     return this.chain;

@@ -1,44 +1,76 @@
-// WebSocket /api/v1/ws?token=…: an end user's socket follows its conversation; an agent's socket
-// follows the queue and the conversations it subscribes to (see agent-socket.ts).
-import { ClientEvent } from '@baton/proto';
+// WebSocket /api/v1/ws: an end user's socket follows its conversation (user-socket.ts); an agent's
+// socket follows the queue and the conversations it subscribes to (agent-socket.ts). This file is the
+// handshake and the frame loop both share: who is calling (`?token=`, a first `auth` frame, or the
+// desk cookie from the desk's own origin), per-IP and per-socket limits, and bounded output.
+import { ClientEvent, SocketClose } from '@baton/proto';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { authorizeUser, listConversationMessages } from '../commands/read-conversation.js';
-import { sendUserMessage } from '../commands/send-user-message.js';
+import { SESSION_COOKIE } from '../commands/auth.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { parse } from '../http/parse.js';
-import { ConversationFeed, type FeedSource } from './conversation-feed.js';
+import { parse, parseJson } from '../http/parse.js';
+import type { AgentSockets } from './agent-socket.js';
+import { connectionCap } from './connection-cap.js';
+import { FrameLimits, type FrameKind } from './frame-limits.js';
 import type { Hub } from './hub.js';
+import { isDeskOrigin } from './origin.js';
 import { eventSender } from './send.js';
+import { openUserSession, type SocketSession } from './user-socket.js';
 
-export interface AgentSocketHandler {
-  /** returns true when the token/cookie belongs to an agent and the socket was taken over */
-  tryAgent(socket: WebSocket, token: string | undefined, cookie: string | undefined): Promise<boolean>;
+/** a socket that came without a token or cookie has this long to send `{type:"auth"}` */
+export const AUTH_FRAME_WAIT_MS = 10_000;
+/**
+ * A socket with the desk cookie and no `?token=` may still send an `auth` frame first (a widget on the
+ * desk's own site, in a browser where an agent is logged in): its first frame decides. The desk sends
+ * a frame at once; a client that stays silent this long means its cookie.
+ */
+const COOKIE_DECISION_MS = 1000;
+/** what a client may send before its authentication has finished (a desk resubscribing, a burst of sends) */
+const MAX_EARLY_BYTES = 1024 * 1024;
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
-const TYPING_MIN_INTERVAL_MS = 300;
-
-/** `perWindow` sends per `windowMs`, refilled continuously, bursts up to `perWindow`. */
-function tokenBucket(perWindow: number, windowMs: number) {
-  let tokens = perWindow;
-  let at = Date.now();
-  return {
-    take(): boolean {
-      const now = Date.now();
-      tokens = Math.min(perWindow, tokens + ((now - at) * perWindow) / windowMs);
-      at = now;
-      if (tokens < 1) return false;
-      tokens -= 1;
-      return true;
-    },
-  };
+function authFrameToken(raw: Buffer): string | undefined {
+  try {
+    const r = ClientEvent.safeParse(parseJson(raw));
+    return r.success && r.data.type === 'auth' ? r.data.token : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-export function registerSocketRoutes(app: FastifyInstance, deps: Deps, hub: Hub, agents?: AgentSocketHandler) {
-  const source: FeedSource = {
-    messagesAfter: (id, after, limit) => listConversationMessages(deps, id, { after, limit }, true),
-  };
+function frameKind(msg: ClientEvent, agent: boolean): FrameKind {
+  switch (msg.type) {
+    case 'message.send':
+      return 'send';
+    // an agent resumes each conversation it follows, as it subscribes to them
+    case 'resume':
+      return agent ? 'subscribe' : 'resume';
+    case 'subscribe':
+    case 'unsubscribe':
+      return 'subscribe';
+    case 'typing':
+      return 'typing';
+    case 'ping':
+      return 'ping';
+    default:
+      return 'other';
+  }
+}
+
+export function registerSocketRoutes(app: FastifyInstance, deps: Deps, hub: Hub, agents: AgentSockets) {
+  const cap = connectionCap(deps.config.WS_MAX_CONNECTIONS_PER_IP);
 
   // @fastify/websocket's own 'error' listener holds the handshake's request and reply (with their
   // logger) for as long as the socket is open: replaced by one holding nothing. With the response
@@ -48,83 +80,127 @@ export function registerSocketRoutes(app: FastifyInstance, deps: Deps, hub: Hub,
     this.terminate();
   }
 
-  app.get('/api/v1/ws', { websocket: true }, async (socket, req) => {
+  // public: the socket authenticates itself (below), by token, first frame or the desk's cookie
+  app.get('/api/v1/ws', { websocket: true, config: { access: 'public' }, onRequest: cap.admit }, (socket, req) => {
     socket.removeAllListeners('error');
     socket.on('error', onSocketError);
-    const token = (req.query as { token?: string }).token;
-    const send = eventSender(socket);
-    // listen at once: a client may send `resume` before authentication has finished
-    const early: string[] = [];
-    const onEarly = (d: Buffer) => early.push(d.toString());
-    socket.on('message', onEarly);
-    try {
-      if (agents && (await agents.tryAgent(socket, token, req.headers.cookie))) {
-        socket.off('message', onEarly);
-        for (const raw of early) socket.emit('message', Buffer.from(raw));
+    // read from the request now: the closures below must not keep it (see above)
+    const queryToken = (req.query as { token?: unknown }).token;
+    const cookie = cookieValue(req.headers.cookie, SESSION_COOKIE);
+    const fromDesk = isDeskOrigin(req, deps.config.PUBLIC_URL);
+
+    const send = eventSender(socket, deps.config.WS_MAX_BUFFERED_BYTES);
+    const limits = new FrameLimits(deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE);
+    let session: SocketSession | undefined;
+    let agent = false;
+    /** frames that came while authenticating, handled in order once it is done */
+    const early: Buffer[] = [];
+    let earlyBytes = 0;
+    /** set while the first frame is awaited to decide between an `auth` frame and the cookie */
+    let firstFrame: ((raw: Buffer | undefined) => void) | undefined;
+
+    const closeFor = (code: number, errorCode: string, message: string) => {
+      send({ type: 'error', error: { code: errorCode, message } });
+      socket.close(code, errorCode);
+    };
+
+    /** counts the frame against its bucket; false when it is refused (and answered) */
+    const admit = (kind: FrameKind, refuse: () => void): boolean => {
+      const verdict = limits.take(kind);
+      if (verdict === 'ok') return true;
+      refuse();
+      if (verdict === 'close') {
+        socket.close(SocketClose.POLICY_VIOLATION, 'RATE_LIMITED');
+        // a client that floods may not read either: its close frame is not waited for long
+        setTimeout(() => socket.terminate(), 1000).unref();
+      }
+      return false;
+    };
+    const rateLimited = () => send({ type: 'error', error: { code: 'RATE_LIMITED', message: 'Too many frames on this socket; slow down' } });
+
+    const handle = (data: Buffer) => {
+      let raw: { type?: unknown; clientMessageId?: unknown } | null;
+      try {
+        // UTF-8 checked, and no NUL (which PostgreSQL cannot store): the same rule as HTTP bodies
+        raw = parseJson(data) as typeof raw;
+      } catch (err) {
+        const e = err instanceof AppError && err.code !== 'INVALID_JSON' ? err : undefined;
+        if (admit('other', rateLimited)) send({ type: 'error', error: e ? { code: e.code, message: e.message } : { code: 'INVALID_JSON', message: 'Socket messages must be JSON' } });
         return;
       }
-      const conv = await authorizeUser(deps, token);
-      socket.off('message', onEarly);
-      deps.metrics.wsConnections.inc({ kind: 'user' });
-      const feed = new ConversationFeed(conv.id, conv.last_seq, source, send, false, 'user:');
-      const unwatch = hub.watch(conv.id, feed);
-      let lastTyping = 0;
-      // per socket, the same budget as POST /messages has per conversation (RATE_LIMIT_MESSAGES_PER_MINUTE)
-      const sends = tokenBucket(deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE, 60_000);
-      const onMessage = (data: unknown) => {
-        let raw: { type?: unknown; clientMessageId?: unknown } | null;
-        try {
-          raw = JSON.parse(String(data));
-        } catch {
-          send({ type: 'error', error: { code: 'INVALID_JSON', message: 'Socket messages must be JSON' } });
-          return;
-        }
-        let msg: ClientEvent;
-        try {
-          msg = parse(ClientEvent, raw);
-        } catch (err) {
-          // the same error codes as POST /messages (TEXT_TOO_LONG, VALIDATION_FAILED); a refused send
-          // names its message, so the client can mark it not sent
-          const error = err instanceof AppError ? { code: err.code, message: err.message } : { code: 'VALIDATION_FAILED', message: 'Unknown or malformed socket message' };
-          if (raw?.type === 'message.send' && typeof raw.clientMessageId === 'string') send({ type: 'message.rejected', clientMessageId: raw.clientMessageId.slice(0, 200), error });
-          else send({ type: 'error', error });
-          return;
-        }
-        if (msg.type === 'message.send') {
-          if (!sends.take()) {
-            send({ type: 'message.rejected', clientMessageId: msg.clientMessageId, error: { code: 'RATE_LIMITED', message: 'Too many messages; wait a moment' } });
-            return;
-          }
-          const clientMessageId = msg.clientMessageId;
-          feed.expectAck(clientMessageId);
-          sendUserMessage(deps, conv.id, msg.message, clientMessageId).then(
-            ({ message, duplicate }) => feed.settleAck({ type: 'message.ack', clientMessageId, message, duplicate }),
-            (err: unknown) => {
-              const e = err instanceof AppError ? err : undefined;
-              if (!e) deps.log.error({ err, conversationId: conv.id }, 'socket send failed');
-              feed.settleAck({ type: 'message.rejected', clientMessageId, error: { code: e?.code ?? 'INTERNAL', message: e?.message ?? 'Could not store the message' } });
-            },
-          );
-        } else if (msg.type === 'resume') void feed.resume(msg.afterSeq);
-        else if (msg.type === 'ping') send({ type: 'pong' });
-        else if (msg.type === 'typing') {
-          const now = Date.now();
-          if (msg.on && now - lastTyping < TYPING_MIN_INTERVAL_MS) return;
-          lastTyping = now;
-          deps.bus.publish({ type: 'typing', conversationId: conv.id, author: { type: 'user' }, on: msg.on });
-        }
-      };
-      socket.on('message', onMessage);
-      socket.on('close', () => {
-        unwatch();
-        deps.metrics.wsConnections.dec({ kind: 'user' });
+      let msg: ClientEvent;
+      try {
+        msg = parse(ClientEvent, raw);
+      } catch (err) {
+        if (!admit('other', rateLimited)) return;
+        // the same error codes as POST /messages (TEXT_TOO_LONG, VALIDATION_FAILED); a refused send
+        // names its message, so the client can mark it not sent
+        const error = err instanceof AppError ? { code: err.code, message: err.message } : { code: 'VALIDATION_FAILED', message: 'Unknown or malformed socket message' };
+        if (raw?.type === 'message.send' && typeof raw.clientMessageId === 'string') send({ type: 'message.rejected', clientMessageId: raw.clientMessageId.slice(0, 200), error });
+        else send({ type: 'error', error });
+        return;
+      }
+      const refuse =
+        msg.type === 'message.send'
+          ? () => send({ type: 'message.rejected', clientMessageId: msg.clientMessageId, error: { code: 'RATE_LIMITED', message: 'Too many messages; wait a moment' } })
+          : rateLimited;
+      if (admit(frameKind(msg, agent), refuse)) session?.onFrame(msg);
+    };
+
+    socket.on('message', (data: Buffer) => {
+      if (firstFrame) return firstFrame(data);
+      if (session) return handle(data);
+      earlyBytes += data.length;
+      if (earlyBytes > MAX_EARLY_BYTES) return void socket.close(SocketClose.POLICY_VIOLATION, 'RATE_LIMITED');
+      early.push(data);
+    });
+    socket.once('close', () => firstFrame?.(undefined));
+
+    /** the first frame, or undefined after `ms` or when the socket closes */
+    const nextFrame = (ms: number) =>
+      new Promise<Buffer | undefined>((resolve) => {
+        const timer = setTimeout(() => firstFrame?.(undefined), ms);
+        firstFrame = (raw) => {
+          firstFrame = undefined;
+          clearTimeout(timer);
+          resolve(raw);
+        };
       });
-      for (const raw of early) onMessage(raw);
-    } catch (err) {
-      const code = err instanceof AppError ? err.code : 'INTERNAL';
-      const message = err instanceof AppError ? err.message : 'Could not open the socket';
-      send({ type: 'error', error: { code, message } });
-      socket.close(4401, code);
-    }
+
+    const credential = async (): Promise<{ token: string; viaCookie: boolean } | undefined> => {
+      if (typeof queryToken === 'string' && queryToken) return { token: queryToken, viaCookie: false };
+      const first = await nextFrame(cookie ? COOKIE_DECISION_MS : AUTH_FRAME_WAIT_MS);
+      const token = first === undefined ? undefined : authFrameToken(first);
+      if (token) return { token, viaCookie: false };
+      // any other first frame is the client's first request, handled once it is authenticated
+      if (first !== undefined) early.push(first);
+      return cookie ? { token: cookie, viaCookie: true } : undefined;
+    };
+
+    void (async () => {
+      const cred = await credential();
+      if (socket.readyState !== socket.OPEN) return;
+      if (!cred) {
+        return closeFor(SocketClose.UNAUTHORIZED, 'UNAUTHORIZED', 'Send the token as ?token= or as the first frame {"type":"auth","token":"…"}');
+      }
+      // the cookie goes with a handshake from any page of the same site: only the desk's page may use it
+      if (cred.viaCookie && !fromDesk) {
+        return closeFor(SocketClose.ORIGIN_REJECTED, 'ORIGIN_REJECTED', 'This origin may not open a cookie-authenticated socket');
+      }
+      agent = cred.viaCookie || cred.token.startsWith('as_');
+      try {
+        session = agent ? await agents.open(socket, cred.token, send) : await openUserSession(deps, hub, cred.token, send);
+      } catch (err) {
+        const e = err instanceof AppError ? err : undefined;
+        if (!e) deps.log.error({ err }, 'could not open a socket');
+        if (socket.readyState === socket.OPEN) closeFor(e ? SocketClose.UNAUTHORIZED : 1011, e?.code ?? 'INTERNAL', e?.message ?? 'Could not open the socket');
+        return;
+      }
+      const s = session;
+      // closed meanwhile (by the client, or by a revocation that came while opening)
+      if (socket.readyState !== socket.OPEN) return s.onClose();
+      socket.once('close', () => s.onClose());
+      for (const raw of early.splice(0)) handle(raw);
+    })();
   });
 }

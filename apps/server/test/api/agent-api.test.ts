@@ -4,11 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, login, messages } from '../support/http.js';
 import { makeAgent, offloadedConversation, openOffloading } from '../support/flows.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
+import { userHashOf } from '../../src/commands/create-conversation.js';
+
+const IDENTITY_SECRET = 'identity-secret-0123456789';
 
 let s: TestServer;
 let admin: string;
 beforeAll(async () => {
-  s = await startTestServer();
+  s = await startTestServer({ env: { IDENTITY_VERIFICATION_SECRET: IDENTITY_SECRET } });
   admin = await login(s.url);
   await openOffloading(s.url, admin, { routing: { mode: 'broadcast', overflowAfterSeconds: null, overflowSkill: null } });
 });
@@ -224,7 +227,8 @@ describe('handover on the desk', () => {
   });
 
   it('close; the next user message reopens the conversation with the bot; history is searchable', async () => {
-    const c = await offloadedConversation(s.url, { user: { id: 'crm-77', name: 'Els' } });
+    const els = { user: { id: 'crm-77', name: 'Els' }, userHash: userHashOf(IDENTITY_SECRET, 'crm-77') };
+    const c = await offloadedConversation(s.url, els);
     const a = await makeAgent(s.url, admin, { skills: ['general'] });
     await call(s.url, 'POST', `/api/v1/agent/conversations/${c.id}/accept`, { token: a.token });
     await call(s.url, 'POST', `/api/v1/agent/conversations/${c.id}/messages`, { token: a.token, body: { text: 'Your parcel zebra-77 is on its way' } });
@@ -236,8 +240,8 @@ describe('handover on the desk', () => {
     expect(byAgent.body.conversations.map((x: { id: string }) => x.id)).toContain(c.id);
     const badDate = await call(s.url, 'GET', `/api/v1/agent/conversations?status=closed&from=2026-02-30`, { token: admin });
     expect(badDate.status).toBe(422);
-    // the same user comes back: the agent sees the earlier conversation
-    const c2 = await offloadedConversation(s.url, { user: { id: 'crm-77', name: 'Els' } });
+    // the same (verified) user comes back: the agent sees the earlier conversation
+    const c2 = await offloadedConversation(s.url, els);
     const history = await call(s.url, 'GET', `/api/v1/agent/conversations/${c2.id}/history`, { token: a.token });
     expect(history.body.conversations.map((x: { id: string }) => x.id)).toContain(c.id);
     // reopen

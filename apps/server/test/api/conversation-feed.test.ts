@@ -63,6 +63,60 @@ describe('ConversationFeed', () => {
     expect(sent.map((e) => e.type)).toEqual(['message.ack']);
   });
 
+  it('resumes that come while one is queued or replaying are one replay, after the last afterSeq, with one ready', async () => {
+    const stored = [msg(1), msg(2), msg(3), msg(4)];
+    const { feed, sent, reads, release } = feedWith(stored);
+    void feed.resume(0);
+    await Promise.resolve();
+    await Promise.resolve(); // it has started reading, held by the gate
+    for (let i = 0; i < 50; i++) void feed.resume(i % 2); // one queued resume, moved each time
+    const last = feed.resume(2);
+    release();
+    await last;
+    // the first replay was abandoned (a newer resume came); the queued one ran once, after seq 2
+    expect(reads).toEqual([0, 2]);
+    expect(sent.filter((e) => e.type === 'ready')).toHaveLength(1);
+    expect(seqs(sent)).toEqual([3, 4, 'ready']);
+
+    // resumes before the queued one started: one read, of the last afterSeq
+    const next = feedWith(stored);
+    for (let i = 0; i < 50; i++) void next.feed.resume(0);
+    const end = next.feed.resume(3);
+    next.release();
+    await end;
+    expect(next.reads).toEqual([3]);
+    expect(seqs(next.sent)).toEqual([4, 'ready']);
+  });
+
+  it('a replay waits while the socket is congested, and stops when the socket goes away', async () => {
+    const stored = Array.from({ length: 10 }, (_, i) => msg(i + 1));
+    const sent: ServerEvent[] = [];
+    let congested = false;
+    let drain: (ok: boolean) => void = () => undefined;
+    const output = Object.assign((e: ServerEvent) => void sent.push(e), {
+      congested: () => congested,
+      drained: () => new Promise<boolean>((r) => (drain = r)),
+    });
+    const feed = new ConversationFeed(CONV, 0, { messagesAfter: async (_id, after) => stored.filter((m) => m.seq > after) }, output, false, 'user:');
+    congested = true;
+    const done = feed.resume(0);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seqs(sent)).toEqual([1]); // one frame, then it waits for the client to read
+    congested = false;
+    drain(true);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seqs(sent)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 'ready']);
+    await done;
+
+    congested = true;
+    const again = feed.resume(5);
+    await new Promise((r) => setTimeout(r, 0));
+    drain(false); // the socket closed meanwhile: nothing more is read or sent
+    await again;
+    feed.onEvent(created(11));
+    expect(seqs(sent).slice(11)).toEqual([6]);
+  });
+
   it("a socket whose send throws does not throw into the bus (the hub's other listeners still get the event)", () => {
     const { feed } = feedWith([], () => {
       throw new Error('socket gone');

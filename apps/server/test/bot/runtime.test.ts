@@ -5,6 +5,8 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callWebhook } from '../../src/bot/webhook-client.js';
+import { outboundPolicy } from '../../src/outbound/address-policy.js';
+import { useOutboundPolicy } from '../../src/outbound/client.js';
 import { parseBotDefinition, type BotDefinition } from '../../src/domain/bot/definition.js';
 import { createBotRuntime } from '../../src/domain/bot/runtime.js';
 import type { BotContext, BotRuntime, BotTurn, OffloadAvailability } from '../../src/domain/bot/types.js';
@@ -125,6 +127,8 @@ describe('webhook plugin', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    // the receiver is on loopback, which the outbound client refuses unless allowed (as buildApp does)
+    useOutboundPolicy(outboundPolicy({ OUTBOUND_ALLOW_PRIVATE: false, OUTBOUND_ALLOWED_HOSTS: '127.0.0.1' }));
     const def: BotDefinition = {
       name: 'hooks', defaultLanguage: 'en', languages: ['en'], nlu: { threshold: 0.6 }, intents: {},
       dialogs: {

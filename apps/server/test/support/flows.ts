@@ -36,9 +36,9 @@ export const ASK_FOR_AGENT: Record<string, string> = {
 };
 
 /** A new conversation whose user asks for a person; resolves once it is offloaded. */
-export async function offloadedConversation(base: string, opts: { locale?: string; user?: Record<string, unknown> } = {}) {
+export async function offloadedConversation(base: string, opts: { locale?: string; user?: Record<string, unknown>; userHash?: string } = {}) {
   const locale = opts.locale ?? 'en';
-  const c = await createConversation(base, { locale, ...(opts.user ? { user: opts.user } : {}) });
+  const c = await createConversation(base, { locale, ...(opts.user ? { user: opts.user } : {}), ...(opts.userHash ? { userHash: opts.userHash } : {}) });
   const sent = await call(base, 'POST', `/api/v1/conversations/${c.conversation.id}/messages`, { token: c.token, body: { text: ASK_FOR_AGENT[locale] ?? ASK_FOR_AGENT.en } });
   if (sent.status !== 201) throw new Error(`send: ${sent.status}`);
   await waitFor(

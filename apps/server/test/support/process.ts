@@ -33,7 +33,7 @@ export interface Proc {
 export function runBaton(env: Record<string, string>): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', OUTBOUND_ALLOW_PRIVATE: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

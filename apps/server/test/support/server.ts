@@ -30,6 +30,8 @@ export async function startTestServer(
     RATE_LIMIT_MESSAGES_PER_MINUTE: '100000',
     RATE_LIMIT_CONVERSATIONS_PER_MINUTE: '100000',
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+    // the tests' webhook receivers and simulators listen on loopback
+    OUTBOUND_ALLOW_PRIVATE: 'true',
     ...opts.env,
   });
   const baton = await buildApp(config, { clock: opts.clock, ...opts.build });

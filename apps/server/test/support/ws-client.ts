@@ -10,13 +10,18 @@ export class TestSocket {
   readonly events: Recorded[] = [];
   private waiters: Array<() => void> = [];
   closed = false;
+  /** the close code and reason the socket ended with */
+  closeCode?: number;
+  closeReason?: string;
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (d) => {
       this.events.push(JSON.parse(String(d)));
       for (const w of this.waiters.splice(0)) w();
     });
-    ws.on('close', () => {
+    ws.on('close', (code, reason) => {
       this.closed = true;
+      this.closeCode = code;
+      this.closeReason = reason.toString();
       for (const w of this.waiters.splice(0)) w();
     });
   }

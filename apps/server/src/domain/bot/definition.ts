@@ -228,9 +228,37 @@ export function parseBotDefinition(source: string | unknown, format: 'yaml' | 'j
     }
   }
   const r = BotDefinitionSchema.safeParse(raw);
-  if (!r.success) return { ok: false, problems: r.error.issues.flatMap((i) => explain(raw, i)) };
+  if (!r.success) return { ok: false, problems: bounded(r.error.issues.flatMap((i) => explain(raw, i))) };
   const problems = crossCheck(r.data);
-  return problems.length ? { ok: false, problems } : { ok: true, definition: r.data };
+  return problems.length ? { ok: false, problems: bounded(problems) } : { ok: true, definition: r.data };
+}
+
+const MAX_PROBLEMS = 100;
+const MAX_PROBLEM_LENGTH = 500;
+
+/** A hostile source can have 100,000 unknown keys: the answer names the first ones, not all. */
+function bounded(problems: Problem[]): Problem[] {
+  const shown = problems.slice(0, MAX_PROBLEMS).map((p) => (p.message.length > MAX_PROBLEM_LENGTH ? { ...p, message: `${p.message.slice(0, MAX_PROBLEM_LENGTH)}…` } : p));
+  if (problems.length > MAX_PROBLEMS) shown.push({ path: '', message: `and ${problems.length - MAX_PROBLEMS} more problems` });
+  return shown;
+}
+
+/**
+ * A webhook step's URL as the address check sees it: `{{variables}}` (URL-encoded at call time, so
+ * they cannot leave their path segment or query value) replaced by a placeholder. Undefined when a
+ * variable sits in the scheme, user, host or port: the target itself must be fixed when saved.
+ */
+export function webhookTarget(template: string): string | undefined {
+  const origin = template.match(/^[a-z][a-z0-9+.-]*:(\/\/)?[^/?#]*/i)?.[0];
+  if (!origin || origin.includes('{{')) return undefined;
+  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, 'x');
+}
+
+/** Every webhook step of a definition, with the path of its url. */
+export function webhookSteps(d: BotDefinition): Array<{ path: string; dialog: string; step: number; webhook: z.infer<typeof WebhookStep>['webhook'] }> {
+  return Object.entries(d.dialogs).flatMap(([dialog, dl]) =>
+    dl.steps.flatMap((s, step) => ('webhook' in s ? [{ path: `dialogs.${dialog}.steps.${step}.webhook`, dialog, step, webhook: s.webhook }] : [])),
+  );
 }
 
 export function botDefinitionJsonSchema() {

@@ -49,6 +49,22 @@ export function localize(text: LocalizedText, language: string, fallback: string
   });
 }
 
+/**
+ * A webhook step's URL with `{{variable}}` values URL-encoded, so an answer stays inside its path
+ * segment or query value (`../../admin?x#` cannot climb the path or add a query). A value that is
+ * only `.` or `..` would still be a dot segment once parsed: undefined, and the call is not made.
+ */
+export function webhookUrl(template: string, vars: VariableMap): string | undefined {
+  let unsafe = false;
+  const url = template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_, name: string) => {
+    const v = vars[name];
+    const encoded = encodeURIComponent(v === undefined || v === null ? '' : String(v));
+    if (encoded === '.' || encoded === '..') unsafe = true;
+    return encoded;
+  });
+  return unsafe ? undefined : url;
+}
+
 /** Validates and normalises an answer to a question; undefined when invalid. */
 export function validateAnswer(type: string, answer: string, choices?: Array<{ value: string; title: LocalizedText }>, language = 'en'): VariableValue | undefined {
   const a = answer.trim();
@@ -183,8 +199,9 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
         return run(turn, 'offloading_opened', 0, jumps + 1);
       } else if ('webhook' in step) {
         const w = step.webhook;
-        const res = await ports.callWebhook({
-          url: localize(w.url, turn.language, def.defaultLanguage, turn.variables),
+        const url = webhookUrl(w.url, turn.variables);
+        const res: WebhookResult = url === undefined ? { ok: false, status: 0, error: 'a value inserted into the URL is a dot segment' } : await ports.callWebhook({
+          url,
           method: w.method,
           headers: w.headers ?? {},
           body: w.body === undefined ? undefined : interpolateJson(w.body, turn.variables),

@@ -37,6 +37,8 @@ export const GenesysConfig = z
     integrationId: z.string().min(1, 'the Open Messaging integration id is required').max(200),
     /** the integration's Outbound Notification Webhook Signature Secret Token */
     webhookSecret: z.string().min(16, 'use at least 16 characters').max(500),
+    /** during a rotation, the old secret token, still accepted until removed */
+    previousWebhookSecret: z.string().min(16, 'use at least 16 characters').max(500).optional(),
     /** what Baton does when the Genesys agent ends the conversation: the bot resumes, or it closes */
     onAgentEnd: z.enum(['handback', 'close']).default('handback'),
     /** bot dialog to start when the agent ends and onAgentEnd is "handback" (default: none) */

@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import type { InboundActions } from '../../commands/provider-inbound.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
-import { keepRawJson, parseJson, rawBody, validationFailed } from '../../http/parse.js';
+import { parseJson, validationFailed } from '../../http/parse.js';
+import { registerSignedInbound } from '../../http/signed-inbound.js';
 import { fromJson } from '../../store/json.js';
 import { providerState } from '../state.js';
 import type { DeliveryResult, OffloadingProvider, ProviderEvent, ProviderRuntime } from '../provider.js';
@@ -158,20 +159,23 @@ async function failedReceipt(deps: Deps, c: GenesysConfig, m: OutboundNormalized
 const NOT_DELIVERABLE = new Set(['CONVERSATION_NOT_FOUND', 'NOT_WITH_AGENT', 'NOT_WAITING', 'INVALID_TRANSITION', 'CONVERSATION_CLOSED']);
 
 function registerRoutes(app: FastifyInstance, deps: Deps, inbound: InboundActions): void {
-  app.register(async (scoped) => {
-    keepRawJson(scoped);
-    scoped.post('/api/v1/providers/genesys-cloud/:providerId/webhook', async (req) => {
+  registerSignedInbound(app, deps, '/api/v1/providers/genesys-cloud/:providerId/webhook', {
+    async target(req) {
       const { providerId } = req.params as { providerId: string };
       const settings = await deps.settings.offloading();
       const provider = settings.providers.find((p) => p.id === providerId && p.type === GENESYS_TYPE);
       if (!provider) throw new AppError('PROVIDER_NOT_FOUND', `No Genesys Cloud provider "${providerId}"`);
       const parsedConfig = GenesysConfig.safeParse(provider.config ?? {});
       if (!parsedConfig.success) throw new AppError('PROVIDER_NOT_FOUND', `The Genesys Cloud provider "${providerId}" is not fully configured`);
-      const c = parsedConfig.data;
-      const raw = rawBody(req);
-      if (!verifyGenesysSignature(c.webhookSecret, raw, req.headers[SIGNATURE_HEADER] as string | undefined)) {
+      return { providerId, c: parsedConfig.data };
+    },
+    verify({ c }, raw, req) {
+      if (!verifyGenesysSignature([c.webhookSecret, c.previousWebhookSecret ?? ''], raw, req.headers[SIGNATURE_HEADER] as string | undefined)) {
         throw new AppError('SIGNATURE_INVALID', 'Missing or wrong X-Hub-Signature-256');
       }
+    },
+    budget: ({ providerId }) => ({ key: `provider:${providerId}`, perMinute: deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE * 10 }),
+    async handle(_req, _reply, { providerId, c }, raw) {
       const parsed = OutboundNormalizedMessage.safeParse(parseJson(raw));
       if (!parsed.success) throw validationFailed(parsed.error);
       const m = parsed.data;
@@ -194,7 +198,7 @@ function registerRoutes(app: FastifyInstance, deps: Deps, inbound: InboundAction
         }
         throw err;
       }
-    });
+    },
   });
 }
 

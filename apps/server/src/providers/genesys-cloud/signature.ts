@@ -6,12 +6,12 @@ import { safeEqual } from '../../tokens.js';
 
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
 
-export function genesysSignature(secret: string, rawBody: string): string {
-  return `sha256=${createHmac('sha256', secret).update(rawBody, 'utf8').digest('base64')}`;
+export function genesysSignature(secret: string, rawBody: string | Buffer): string {
+  return `sha256=${createHmac('sha256', secret).update(rawBody).digest('base64')}`;
 }
 
-/** Checks the header against the exact bytes received (re-serialised JSON could differ). */
-export function verifyGenesysSignature(secret: string, rawBody: string, header: string | undefined): boolean {
-  if (!header || !secret) return false;
-  return safeEqual(genesysSignature(secret, rawBody), header.trim());
+/** Checks the header against the exact bytes received (re-serialised JSON could differ), with any of the secrets (rotation). */
+export function verifyGenesysSignature(secrets: string | readonly string[], rawBody: string | Buffer, header: string | undefined): boolean {
+  if (!header) return false;
+  return [secrets].flat().filter(Boolean).map((s) => safeEqual(genesysSignature(s, rawBody), header.trim())).includes(true);
 }

@@ -18,6 +18,8 @@ export const HelpScoutConfig = z.object({
   assignTo: z.number().int().positive().optional(),
   /** the webhook's secret key; Help Scout allows at most 40 characters */
   webhookSecret: z.string().min(8, 'use at least 8 characters').max(40, 'Help Scout allows at most 40 characters'),
+  /** during a rotation, the old secret key, still accepted until removed */
+  previousWebhookSecret: z.string().min(8, 'use at least 8 characters').max(40, 'Help Scout allows at most 40 characters').optional(),
   /** Baton variable name → Help Scout custom field id (the field must exist in the target inbox) */
   customFields: z.record(z.string().min(1).max(100), z.number().int().positive()).optional(),
   /** what a closed / spam / deleted / merged Help Scout conversation does to the Baton conversation */

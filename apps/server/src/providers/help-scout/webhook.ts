@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { InboundActions, ExternalAgent } from '../../commands/provider-inbound.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
-import { keepRawJson, parseJson, rawBody } from '../../http/parse.js';
+import { parseJson } from '../../http/parse.js';
+import { registerSignedInbound } from '../../http/signed-inbound.js';
 import { safeEqual } from '../../tokens.js';
 import { createHelpScoutClient } from './client.js';
 import { HelpScoutConfig } from './config.js';
@@ -43,12 +44,14 @@ export const ConversationPayload = z
   .loose();
 export type ConversationPayload = z.infer<typeof ConversationPayload>;
 
-export function signature(secret: string, raw: string): string {
-  return createHmac('sha1', secret).update(raw, 'utf8').digest('base64');
+export function signature(secret: string, raw: string | Buffer): string {
+  return createHmac('sha1', secret).update(raw).digest('base64');
 }
 
-export function signatureMatches(secret: string, raw: string, header: string | undefined): boolean {
-  return !!secret && !!header && safeEqual(signature(secret, raw), header.trim());
+/** Any of the secrets (the current one, and the previous one during a rotation) against the raw bytes. */
+export function signatureMatches(secrets: string | readonly string[], raw: string | Buffer, header: string | undefined): boolean {
+  if (!header) return false;
+  return [secrets].flat().filter(Boolean).map((s) => safeEqual(signature(s, raw), header.trim())).includes(true);
 }
 
 export function agentOf(p: HelpScoutPerson | null | undefined): ExternalAgent | undefined {
@@ -76,25 +79,29 @@ const STALE = new Set(['NOT_WAITING', 'NOT_WITH_AGENT', 'CONVERSATION_NOT_FOUND'
 type Outcome = { ok: true; duplicate?: boolean; ignored?: string };
 
 export function registerHelpScoutWebhook(app: FastifyInstance, deps: Deps, inbound: InboundActions): void {
-  app.register(async (scoped) => {
-    keepRawJson(scoped);
-    scoped.post(WEBHOOK_PATH, async (req): Promise<Outcome> => {
+  registerSignedInbound(app, deps, WEBHOOK_PATH, {
+    async target(req) {
       const { providerId } = req.params as { providerId: string };
       const settings = await deps.settings.offloading();
       const provider = settings.providers.find((p) => p.id === providerId && p.type === 'help-scout');
       if (!provider) throw new AppError('PROVIDER_NOT_FOUND', `No Help Scout provider "${providerId}"`);
-      const raw = rawBody(req);
-      const secret = String(provider.config?.webhookSecret ?? '');
-      if (!signatureMatches(secret, raw, req.headers['x-helpscout-signature'] as string | undefined)) {
+      return provider;
+    },
+    verify(provider, raw, req) {
+      const secrets = [provider.config?.webhookSecret, provider.config?.previousWebhookSecret].map((s) => String(s ?? ''));
+      if (!signatureMatches(secrets, raw, req.headers['x-helpscout-signature'] as string | undefined)) {
         throw new AppError('SIGNATURE_INVALID', 'Missing or wrong X-HelpScout-Signature');
       }
+    },
+    budget: (provider) => ({ key: `provider:${provider.id}`, perMinute: deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE * 10 }),
+    async handle(req, _reply, provider, raw): Promise<Outcome> {
       const event = String(req.headers['x-helpscout-event'] ?? '');
-      return handleEvent(deps, inbound, providerId, provider.config ?? {}, event, parseJson(raw), raw);
-    });
+      return handleEvent(deps, inbound, provider.id, provider.config ?? {}, event, parseJson(raw), raw);
+    },
   });
 }
 
-export async function handleEvent(deps: Deps, inbound: InboundActions, providerId: string, config: Record<string, unknown>, event: string, json: unknown, raw: string): Promise<Outcome> {
+export async function handleEvent(deps: Deps, inbound: InboundActions, providerId: string, config: Record<string, unknown>, event: string, json: unknown, raw: string | Buffer): Promise<Outcome> {
   if (!event.startsWith('convo.')) return { ok: true, ignored: `event ${event || '(none)'}` };
   const parsed = ConversationPayload.safeParse(json);
   if (!parsed.success) return { ok: true, ignored: 'not a conversation payload' };

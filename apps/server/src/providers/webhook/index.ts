@@ -9,11 +9,14 @@ import type { InboundActions } from '../../commands/provider-inbound.js';
 import type { OffloadingProvider } from '../provider.js';
 import { signBody, verifySignature } from '../signing.js';
 import { postJson } from '../http-client.js';
-import { keepRawJson, parseJson, rawBody, validationFailed } from '../../http/parse.js';
+import { parseJson, validationFailed } from '../../http/parse.js';
+import { registerSignedInbound } from '../../http/signed-inbound.js';
 
 export const WebhookConfig = z.object({
   url: z.url({ protocol: /^https?$/ }),
   secret: z.string().min(16, 'use at least 16 characters'),
+  /** during a rotation, the old secret, still accepted on callbacks until removed */
+  previousSecret: z.string().min(16, 'use at least 16 characters').optional(),
   timeoutMs: z.number().int().min(500).max(30_000).optional(),
 });
 
@@ -63,17 +66,22 @@ export const webhookProvider: OffloadingProvider = {
     return { ok: false, retry: res.retryable, error: res.error };
   },
   registerRoutes(app: FastifyInstance, deps: Deps, inbound: InboundActions) {
-    app.register(async (scoped) => {
-      keepRawJson(scoped);
-      scoped.post('/api/v1/providers/webhook/:providerId/events', async (req) => {
+    registerSignedInbound(app, deps, '/api/v1/providers/webhook/:providerId/events', {
+      async target(req) {
         const { providerId } = req.params as { providerId: string };
         const settings = await deps.settings.offloading();
         const provider = settings.providers.find((p) => p.id === providerId && p.type === 'webhook');
         if (!provider) throw new AppError('PROVIDER_NOT_FOUND', `No webhook provider "${providerId}"`);
-        const secret = String(provider.config?.secret ?? '');
-        const raw = rawBody(req);
-        const check = verifySignature(secret, raw, req.headers['x-baton-signature'] as string | undefined, Math.floor(deps.clock.now() / 1000));
+        return provider;
+      },
+      verify(provider, raw, req) {
+        const secrets = [provider.config?.secret, provider.config?.previousSecret].map((s) => String(s ?? ''));
+        const check = verifySignature(secrets, raw, req.headers['x-baton-signature'] as string | undefined, Math.floor(deps.clock.now() / 1000));
         if (!check.ok) throw new AppError(check.code, check.message);
+      },
+      budget: (provider) => ({ key: `provider:${provider.id}`, perMinute: deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE * 10 }),
+      async handle(_req, _reply, provider, raw) {
+        const providerId = provider.id;
         const parsed = WebhookCallback.safeParse(parseJson(raw));
         if (!parsed.success) throw validationFailed(parsed.error);
         const e = parsed.data;
@@ -95,7 +103,7 @@ export const webhookProvider: OffloadingProvider = {
           }
         });
         return { ok: true, duplicate };
-      });
+      },
     });
   },
 };

@@ -1,0 +1,59 @@
+// The one shape of every signed inbound route (channel events, provider callbacks): the raw bytes
+// are read, the signature is checked over them, and only then do limits and parsing apply. A caller
+// without a valid signature spends a per-IP budget of its own and can never use up the budget of the
+// signed sender (an unsigned flood once locked the real connector out: security.md §7.8).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { keepRawJson, rawBody } from './parse.js';
+
+export interface SignedInbound<T> {
+  /** what the path names (a channel, a provider) with what verifies it; throws a 4xx AppError when there is none */
+  target(req: FastifyRequest): Promise<T>;
+  /** throws SIGNATURE_INVALID / TIMESTAMP_OUT_OF_WINDOW unless `raw` is signed for `target` */
+  verify(target: T, raw: Buffer, req: FastifyRequest): void;
+  /** the signed sender's budget: requests per minute and the key they count under */
+  budget(target: T): { key: string; perMinute: number };
+  handle(req: FastifyRequest, reply: FastifyReply, target: T, raw: Buffer): Promise<unknown>;
+}
+
+const MINUTE = 60_000;
+
+export function registerSignedInbound<T>(app: FastifyInstance, deps: Deps, url: string, spec: SignedInbound<T>): void {
+  app.register(async (scoped) => {
+    keepRawJson(scoped);
+    // the key of each check is set per request; the limiter itself only counts
+    const keys = new WeakMap<FastifyRequest, string>();
+    const keyOf = (req: FastifyRequest) => keys.get(req) ?? `ip:${req.ip}`;
+    const unsigned = scoped.createRateLimit({ max: deps.config.RATE_LIMIT_UNSIGNED_PER_MINUTE, timeWindow: MINUTE, keyGenerator: keyOf });
+    const signed = new Map<number, ReturnType<typeof scoped.createRateLimit>>();
+    const signedLimiter = (perMinute: number) => {
+      let l = signed.get(perMinute);
+      if (!l) signed.set(perMinute, (l = scoped.createRateLimit({ max: perMinute, timeWindow: MINUTE, keyGenerator: keyOf })));
+      return l;
+    };
+    const refuse = (ttlMs: number): never => {
+      throw new AppError('RATE_LIMITED', `Too many requests; retry in ${Math.max(1, Math.ceil(ttlMs / 1000))} s`);
+    };
+
+    scoped.post(url, { config: { access: 'signed' } }, async (req, reply) => {
+      const raw = rawBody(req);
+      let target: T;
+      try {
+        target = await spec.target(req);
+        spec.verify(target, raw, req);
+      } catch (err) {
+        // unknown targets and bad signatures both count against the caller's address
+        keys.set(req, `unsigned:${url}:${req.ip}`);
+        const r = await unsigned(req);
+        if (!r.isAllowed && r.isExceeded) refuse(r.ttl);
+        throw err;
+      }
+      const { key, perMinute } = spec.budget(target);
+      keys.set(req, `signed:${key}`);
+      const r = await signedLimiter(perMinute)(req);
+      if (!r.isAllowed && r.isExceeded) refuse(r.ttl);
+      return spec.handle(req, reply, target, raw);
+    });
+  });
+}
