@@ -21,7 +21,8 @@ export interface ProviderEvent {
     skill: string | null;
     tags: string[];
     variables: Record<string, unknown>;
-    user: { id: string | null; name: string | null; email: string | null };
+    /** verified: the id was proven (userHash or a signed channel); otherwise id, name and email are the user's claim */
+    user: { id: string | null; name: string | null; email: string | null; verified: boolean };
   };
   handover?: {
     reason: string;

@@ -46,7 +46,7 @@ export async function buildProviderEvent(
       skill: conv.skill,
       tags: fromJson(conv.tags, []),
       variables: fromJson(conv.variables, {}),
-      user: { id: user?.external_id ?? user?.id ?? null, name: user?.name ?? null, email: user?.email ?? null },
+      user: { id: user?.external_id ?? user?.id ?? null, name: user?.name ?? null, email: user?.email ?? null, verified: Boolean(user?.verified_id) },
     },
   };
   if (type === 'handover.requested') {

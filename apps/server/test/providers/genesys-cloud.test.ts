@@ -8,6 +8,10 @@ import { startGenesysSimulator, type GenesysSimulator } from '../../src/provider
 import { call, createConversation, login, messages } from '../support/http.js';
 import { ASK_FOR_AGENT, offloadedConversation, openOffloading } from '../support/flows.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
+import { createHmac } from 'node:crypto';
+
+const IDENTITY_SECRET = 'identity-secret-0123456789';
+const userHash = (id: string) => createHmac('sha256', IDENTITY_SECRET).update(id).digest('hex');
 
 const CLIENT_SECRET = 'genesys-client-secret-0123';
 const WEBHOOK_SECRET = 'genesys-webhook-secret-4567';
@@ -23,7 +27,7 @@ async function useProvider(id: string) {
 }
 
 beforeAll(async () => {
-  s = await startTestServer();
+  s = await startTestServer({ env: { IDENTITY_VERIFICATION_SECRET: IDENTITY_SECRET } });
   admin = await login(s.url);
   sim = await startGenesysSimulator({
     clientId: 'baton-test',
@@ -140,7 +144,7 @@ describe('Genesys Cloud provider', () => {
   it('hands over, chats with the agent both ways, and returns to the bot when the agent ends', async () => {
     const tokensBefore = sim.state.tokensIssued;
     const unauthorizedBefore = sim.state.unauthorized;
-    const c = await createConversation(s.url, { locale: 'en', user: { name: 'Jan Peeters', email: 'jan@example.com' }, variables: { orderId: 'A-17', vip: true } });
+    const c = await createConversation(s.url, { locale: 'en', user: { id: 'crm-jan', name: 'Jan Peeters', email: 'jan@example.com' }, userHash: userHash('crm-jan'), variables: { orderId: 'A-17', vip: true } });
     const id = c.conversation.id;
     await call(s.url, 'POST', `/api/v1/conversations/${id}/messages`, { token: c.token, body: { text: ASK_FOR_AGENT.en } });
     await waitFor(async () => (await status(id, c.token)).status === 'offloaded', 10_000, 'offloaded');

@@ -8,6 +8,9 @@ import { call, createConversation, login, messages } from '../support/http.js';
 import { offloadedConversation, openOffloading } from '../support/flows.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
+const IDENTITY_SECRET = 'identity-secret-0123456789';
+const userHash = (id: string) => createHmac('sha256', IDENTITY_SECRET).update(id).digest('hex');
+
 const CLIENT_ID = 'baton-test-app';
 const CLIENT_SECRET = 'hs-client-secret-7f3a9c';
 const WEBHOOK_SECRET = 'hs-webhook-secret-0123456789';
@@ -45,7 +48,7 @@ async function useProvider(patch: Record<string, unknown> = {}) {
 
 beforeAll(async () => {
   resetHelpScoutClients();
-  s = await startTestServer();
+  s = await startTestServer({ env: { IDENTITY_VERIFICATION_SECRET: IDENTITY_SECRET } });
   admin = await login(s.url);
   sim = await startHelpScoutSimulator({
     clientId: CLIENT_ID,
@@ -193,8 +196,14 @@ describe('Help Scout provider', () => {
     expect(await status(c)).toMatchObject({ status: 'agent', assignee: { name: 'Sam Support' } });
   }, 30_000);
 
-  it('uses the known email, reuses the OAuth token, and gets a new one after a 401', async () => {
+  it('files an unverified claim under an address of its own, never under the claimed e-mail', async () => {
     const c = await offloadedConversation(s.url, { user: { name: 'Ann', email: 'ann@example.com' } });
+    const [hs] = await pump(() => helpScoutFor(c.id).length > 0 && helpScoutFor(c.id), 'handover');
+    expect(sim.state.customers.get(hs!.customerId)!.email).toBe(`baton-unverified-${c.id}@users.baton.invalid`);
+  });
+
+  it('uses a verified user\'s email, reuses the OAuth token, and gets a new one after a 401', async () => {
+    const c = await offloadedConversation(s.url, { user: { id: 'crm-ann', name: 'Ann', email: 'ann@example.com' }, userHash: userHash('crm-ann') });
     const [hs] = await pump(() => helpScoutFor(c.id).length > 0 && helpScoutFor(c.id), 'handover');
     expect(sim.state.customers.get(hs!.customerId)!.email).toBe('ann@example.com');
     // every delivery so far shared one token

@@ -61,7 +61,8 @@ describe('Offloading Webhook', () => {
     expect(handover.headers['x-baton-event']).toBe('handover.requested');
     expect(handover.headers['x-baton-delivery']).toBe(handover.body.id);
     expect(handover.body.handover).toMatchObject({ trigger: 'explicit', skill: 'general', language: 'en' });
-    expect(handover.body.conversation.user).toMatchObject({ name: 'Jan', email: 'jan@example.com' });
+    // a claim is passed on as one: the receiver must not file it under that e-mail without checking
+    expect(handover.body.conversation.user).toMatchObject({ name: 'Jan', email: 'jan@example.com', verified: false });
     const transcript = handover.body.transcript as Array<{ author: { type: string }; text?: string }>;
     expect(transcript.some((m) => m.author.type === 'bot')).toBe(true);
     expect(transcript.some((m) => m.author.type === 'user' && /real agent/.test(m.text ?? ''))).toBe(true);

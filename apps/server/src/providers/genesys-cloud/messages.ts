@@ -155,7 +155,8 @@ export function inboundMessage(
         idType: 'Opaque',
         nickname: user.name || user.email || 'Website visitor',
         ...nameParts(user.name),
-        ...(user.email ? { email: user.email } : {}),
+        // Genesys may match external contacts by e-mail: only a verified one is passed on
+        ...(user.email && user.verified ? { email: user.email } : {}),
       },
       // parts of one delivery are a millisecond apart so Genesys keeps their order
       time: new Date(Date.parse(event.createdAt) + (opts.part ?? 0)).toISOString(),

@@ -25,14 +25,16 @@ export interface CreateConversationBody {
 }
 
 /**
- * Help Scout needs a customer email (or id). A user without a known email gets a stable address under
- * the reserved `.invalid` top-level domain (RFC 2606): it is syntactically valid, can never receive
- * mail, and stays the same for the same Baton user, so their handovers gather on one customer.
+ * Help Scout needs a customer email (or id), and files conversations by it: a customer's earlier
+ * conversations show next to the new one. Only a verified user is filed under their e-mail (or id);
+ * a claim gets an address of its own conversation, so nobody can claim a victim's e-mail to see, or
+ * join, their Help Scout history. Addresses Baton makes up are under the reserved `.invalid` top-level
+ * domain (RFC 2606): syntactically valid, never deliverable, stable for the same user.
  */
 export function customerEmail(event: ProviderEvent): string {
-  const known = event.conversation.user.email;
-  if (known) return known;
-  const base = event.conversation.user.id ?? event.conversation.id;
+  const { user } = event.conversation;
+  if (user.verified && user.email) return user.email;
+  const base = user.verified && user.id ? user.id : `unverified-${event.conversation.id}`;
   const local = base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 54) || 'user';
   return `baton-${local}@users.baton.invalid`;
 }
