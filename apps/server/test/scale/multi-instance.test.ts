@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBody } from '../../src/providers/signing.js';
 import { call, createConversation, login, messages } from '../support/http.js';
 import { makeAgent, offloadedConversation, openOffloading } from '../support/flows.js';
-import { freshDatabase, postgresAvailable, TEST_REDIS_URL } from '../support/postgres.js';
+import { freshDatabase, postgresAvailable, TEST_REDIS_URL, redisAvailable } from '../support/postgres.js';
 import { startReceiver } from '../support/receiver.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 import { TestSocket } from '../support/ws-client.js';
@@ -12,22 +12,7 @@ import { Redis } from 'ioredis';
 import { MAX_EVENTS_PER_MESSAGE, RedisBus } from '../../src/bus/redis.js';
 import type { BusEvent } from '../../src/bus/bus.js';
 
-async function redisAvailable(): Promise<boolean> {
-  const r = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000 });
-  try {
-    await r.connect();
-    await r.ping();
-    return true;
-  } catch (err) {
-    if (process.env.CI) throw new Error(`Redis is required in CI but unreachable at ${TEST_REDIS_URL}: ${String(err)}`);
-    console.warn(`\n!!! Redis unreachable at ${TEST_REDIS_URL}: multi-instance tests are SKIPPED locally !!!\n`);
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
-const ok = (await postgresAvailable()) && (await redisAvailable());
+const ok = (await postgresAvailable()) && (await redisAvailable('multi-instance tests'));
 const SECRET = 'multi-secret-0123456789';
 
 describe.skipIf(!ok)('the Redis bus', () => {

@@ -9,26 +9,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installErrorHandling } from '../../src/http/error-handler.js';
 import { isStorageUnavailable } from '../../src/store/storage-health.js';
 import { call, createConversation, login, messages } from '../support/http.js';
-import { freshDatabase, postgresAvailable } from '../support/postgres.js';
-import { startTestServer, tempDir, type TestServer } from '../support/server.js';
+import { postgresAvailable } from '../support/postgres.js';
+import { startOnStore, startTestServer, tempDir, type TestServer } from '../support/server.js';
 
 const pgOk = await postgresAvailable();
 const stores = [['SQLite', false], ['PostgreSQL', true]] as const;
 
 describe.each(stores)('NUL characters on %s', (_name, pg) => {
   let s: TestServer;
-  let drop = async () => undefined;
   let admin: string;
   beforeAll(async () => {
     if (pg && !pgOk) return;
-    const db = pg ? await freshDatabase() : undefined;
-    if (db) drop = db.drop;
-    s = await startTestServer({ env: db ? { DATABASE_URL: db.url, BATON_SECRET_KEY: 'test-secret-key-0123456789abcdef0123' } : {} });
+    s = await startOnStore(pg ? 'postgres' : 'sqlite');
     admin = await login(s.url);
   });
   afterAll(async () => {
     await s?.close();
-    await drop();
   });
 
   it.skipIf(pg && !pgOk)('in message text, user names, query parameters, URLs and YAML: 422, and innocent messages are untouched', async () => {

@@ -8,18 +8,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createConversation, login, messages } from '../support/http.js';
-import { freshDatabase, postgresAvailable } from '../support/postgres.js';
-import { startTestServer, waitFor, type TestServer } from '../support/server.js';
+import { postgresAvailable } from '../support/postgres.js';
+import { startTestServer, waitFor, type TestServer, startOnStore } from '../support/server.js';
 
 const pgOk = await postgresAvailable();
 const STORES = (['sqlite', 'postgres'] as const).filter((s) => s === 'sqlite' || pgOk);
-
-async function startOn(store: 'sqlite' | 'postgres') {
-  if (store === 'sqlite') return { s: await startTestServer(), drop: async () => undefined };
-  const db = await freshDatabase();
-  const s = await startTestServer({ env: { DATABASE_URL: db.url, BATON_SECRET_KEY: 'bot-input-test-key-0123456789abcdef' } });
-  return { s, drop: () => db.drop() };
-}
 
 const yaml = (body: string) => ({ raw: body, headers: { 'content-type': 'application/yaml' } });
 
@@ -109,7 +102,6 @@ describe.each(STORES)('webhook header secrets on %s (finding 6.5–6.6)', (store
   const TOKEN = 'Bearer s3cr3t-webhook-token-6f1e2d';
   const API_KEY = 'k3y-0a9b8c7d6e5f';
   let s: TestServer;
-  let drop: () => Promise<unknown>;
   let admin: string;
   let supervisor: string;
   let server: http.Server;
@@ -117,7 +109,7 @@ describe.each(STORES)('webhook header secrets on %s (finding 6.5–6.6)', (store
   let bot: string;
 
   beforeAll(async () => {
-    ({ s, drop } = await startOn(store));
+    s = await startOnStore(store);
     admin = await login(s.url);
     server = http.createServer((req, res) => {
       seen.push({ authorization: req.headers.authorization, key: req.headers['x-api-key'] as string | undefined });
@@ -155,7 +147,6 @@ dialogs:
   });
   afterAll(async () => {
     await s?.close();
-    await drop?.();
     server?.close();
   });
 

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteAccess } from '../../src/http/access.js';
 import { call, createConversation, login } from '../support/http.js';
 import { makeAgent } from '../support/flows.js';
-import { freshDatabase, postgresAvailable } from '../support/postgres.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { postgresAvailable } from '../support/postgres.js';
+import { startOnStore, type TestServer } from '../support/server.js';
 import { TestSocket } from '../support/ws-client.js';
 
 const pgOk = await postgresAvailable();
@@ -55,18 +55,14 @@ function* malformedFrames(conversationId: string): Generator<unknown> {
 describe.each(stores)('on %s', (_name, pg) => {
   const skip = pg && !pgOk;
   let s: TestServer;
-  let drop = async () => undefined;
   let admin: string;
   beforeAll(async () => {
     if (skip) return;
-    const db = pg ? await freshDatabase() : undefined;
-    if (db) drop = db.drop;
-    s = await startTestServer({ env: db ? { DATABASE_URL: db.url, BATON_SECRET_KEY: 'test-secret-key-0123456789abcdef0123' } : {} });
+    s = await startOnStore(pg ? 'postgres' : 'sqlite');
     admin = await login(s.url);
   });
   afterAll(async () => {
     await s?.close();
-    await drop();
   });
 
   const apiRoutes = () => s.baton.routes.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD' && r.method !== 'OPTIONS');

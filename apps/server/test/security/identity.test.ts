@@ -10,7 +10,7 @@ import { signBody } from '../../src/providers/signing.js';
 import { call, createConversation, login, messages } from '../support/http.js';
 import { freshDatabase, postgresAvailable } from '../support/postgres.js';
 import { startReceiver } from '../support/receiver.js';
-import { startTestServer, waitFor, type TestServer } from '../support/server.js';
+import { startTestServer, waitFor, type TestServer, startOnStore } from '../support/server.js';
 import * as m001 from '../../src/store/migrations/001-initial.js';
 import * as m002 from '../../src/store/migrations/002-assignee-name.js';
 import * as m003 from '../../src/store/migrations/003-channels.js';
@@ -26,27 +26,18 @@ const CHANNEL_SECRET = 'sms-channel-secret-0123456789';
 const pgOk = await postgresAvailable();
 const STORES = (['sqlite', 'postgres'] as const).filter((s) => s === 'sqlite' || pgOk);
 
-async function startOn(store: 'sqlite' | 'postgres', env: Record<string, string>) {
-  if (store === 'sqlite') return { s: await startTestServer({ env }), drop: async () => undefined };
-  const db = await freshDatabase();
-  const s = await startTestServer({ env: { DATABASE_URL: db.url, BATON_SECRET_KEY: 'identity-test-key-0123456789abcdef', ...env } });
-  return { s, drop: () => db.drop() };
-}
-
 describe.each(STORES)('end-user identity on %s', (store) => {
   let s: TestServer;
-  let drop: () => Promise<unknown>;
   let admin: string;
   let rx: Awaited<ReturnType<typeof startReceiver>>;
   beforeAll(async () => {
-    ({ s, drop } = await startOn(store, { IDENTITY_VERIFICATION_SECRET: IDENTITY_SECRET, OUTBOUND_ALLOW_PRIVATE: 'true' }));
+    s = await startOnStore(store, { env: { IDENTITY_VERIFICATION_SECRET: IDENTITY_SECRET, OUTBOUND_ALLOW_PRIVATE: 'true' } });
     admin = await login(s.url);
     rx = await startReceiver(CHANNEL_SECRET);
   });
   afterAll(async () => {
     await s?.close();
     await rx?.close();
-    await drop?.();
   });
 
   let eventNo = 0;

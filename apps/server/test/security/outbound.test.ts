@@ -11,20 +11,13 @@ import { outboundPolicy, refusedAddress, refusedUrl } from '../../src/outbound/a
 import { outboundFetch } from '../../src/outbound/client.js';
 import { signBody } from '../../src/providers/signing.js';
 import { call, createConversation, login, messages } from '../support/http.js';
-import { freshDatabase, postgresAvailable } from '../support/postgres.js';
+import { postgresAvailable } from '../support/postgres.js';
 import { startReceiver } from '../support/receiver.js';
-import { startTestServer, waitFor, type TestServer } from '../support/server.js';
+import { startTestServer, waitFor, type TestServer, startOnStore } from '../support/server.js';
 
 const pgOk = await postgresAvailable();
 const STORES = (['sqlite', 'postgres'] as const).filter((s) => s === 'sqlite' || pgOk);
 const CHANNEL_SECRET = 'outbound-channel-secret-0123456789';
-
-async function startOn(store: 'sqlite' | 'postgres', env: Record<string, string>) {
-  if (store === 'sqlite') return { s: await startTestServer({ env }), drop: async () => undefined };
-  const db = await freshDatabase();
-  const s = await startTestServer({ env: { DATABASE_URL: db.url, BATON_SECRET_KEY: 'outbound-test-key-0123456789abcdef', ...env } });
-  return { s, drop: () => db.drop() };
-}
 
 /** A loopback listener that records every request and answers with `answer`. */
 async function listener(answer: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
@@ -132,15 +125,13 @@ describe('the client', () => {
 
 describe.each(STORES)('outbound targets on save, on %s (no OUTBOUND_ALLOW_PRIVATE)', (store) => {
   let s: TestServer;
-  let drop: () => Promise<unknown>;
   let admin: string;
   beforeAll(async () => {
-    ({ s, drop } = await startOn(store, { OUTBOUND_ALLOW_PRIVATE: 'false' }));
+    s = await startOnStore(store, { env: { OUTBOUND_ALLOW_PRIVATE: 'false' } });
     admin = await login(s.url);
   });
   afterAll(async () => {
     await s?.close();
-    await drop?.();
   });
 
   const settingsWith = async (provider: Record<string, unknown>) => {

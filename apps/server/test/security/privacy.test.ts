@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userHashOf } from '../../src/commands/create-conversation.js';
 import { call, createConversation, login } from '../support/http.js';
 import { makeAgent, offloadedConversation, openOffloading } from '../support/flows.js';
-import { freshDatabase, postgresAvailable } from '../support/postgres.js';
-import { startTestServer, waitFor, type TestServer } from '../support/server.js';
+import { postgresAvailable } from '../support/postgres.js';
+import { startOnStore, waitFor, type TestServer } from '../support/server.js';
 import { TestSocket } from '../support/ws-client.js';
 
 const IDENTITY_SECRET = 'identity-verification-secret-0123';
@@ -17,20 +17,13 @@ type Agent = Awaited<ReturnType<typeof makeAgent>>;
 
 describe.each(STORES)('who sees what on %s', (store) => {
   let s: TestServer;
-  let drop: () => Promise<unknown> = async () => undefined;
   let admin: string;
   let supervisor: Agent;
   let a1: Agent;
   let a2: Agent;
   const sockets: TestSocket[] = [];
   beforeAll(async () => {
-    const env: Record<string, string> = { IDENTITY_VERIFICATION_SECRET: IDENTITY_SECRET };
-    if (store === 'postgres') {
-      const db = await freshDatabase();
-      drop = () => db.drop();
-      Object.assign(env, { DATABASE_URL: db.url, BATON_SECRET_KEY: 'privacy-test-key-0123456789abcdef' });
-    }
-    s = await startTestServer({ env });
+    s = await startOnStore(store, { env: { IDENTITY_VERIFICATION_SECRET: IDENTITY_SECRET } });
     admin = await login(s.url);
     // broadcast: nothing is given to anyone until they accept
     await openOffloading(s.url, admin, { routing: { mode: 'broadcast', overflowAfterSeconds: null, overflowSkill: null } });
@@ -41,7 +34,6 @@ describe.each(STORES)('who sees what on %s', (store) => {
   afterAll(async () => {
     for (const sock of sockets) await sock.close();
     await s?.close();
-    await drop();
   });
 
   const read = (who: string, id: string) => call(s.url, 'GET', `/api/v1/agent/conversations/${id}`, { token: who });

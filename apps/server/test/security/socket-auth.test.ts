@@ -5,40 +5,17 @@
 // tokens never reach the logs.
 import { Writable } from 'node:stream';
 import { SocketClose } from '@baton/proto';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createConversation, login } from '../support/http.js';
 import { makeAgent, offloadedConversation, openOffloading } from '../support/flows.js';
-import { freshDatabase, postgresAvailable, TEST_REDIS_URL } from '../support/postgres.js';
-import { startTestServer, TestClock, waitFor, type TestServer } from '../support/server.js';
+import { freshDatabase, postgresAvailable, TEST_REDIS_URL, redisAvailable } from '../support/postgres.js';
+import { startTestServer, TestClock, waitFor, type TestServer, startOnStore } from '../support/server.js';
 import { TestSocket } from '../support/ws-client.js';
 
 const pgOk = await postgresAvailable();
 const STORES = [['SQLite', false] as const, ...(pgOk ? [['PostgreSQL', true] as const] : [])];
 const SECRET_KEY = 'test-secret-key-0123456789abcdef0123';
-
-async function redisAvailable(): Promise<boolean> {
-  const r = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000 });
-  try {
-    await r.connect();
-    await r.ping();
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error(`Redis is required in CI but unreachable at ${TEST_REDIS_URL}`);
-    console.warn(`\n!!! Redis unreachable at ${TEST_REDIS_URL}: the cross-instance revocation test is SKIPPED locally !!!\n`);
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
-async function server(pg: boolean, opts: Parameters<typeof startTestServer>[0] = {}) {
-  if (!pg) return { s: await startTestServer(opts), drop: async () => undefined };
-  const db = await freshDatabase();
-  const s = await startTestServer({ ...opts, env: { DATABASE_URL: db.url, BATON_SECRET_KEY: SECRET_KEY, ...opts.env } });
-  return { s, drop: db.drop };
-}
 
 async function agentSocket(s: TestServer, token: string) {
   const sock = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${token}`);
@@ -59,16 +36,14 @@ async function pong(sock: TestSocket) {
 
 describe.each(STORES)('revoked sessions on %s', (_name, pg) => {
   let s: TestServer;
-  let drop: () => Promise<void>;
   let admin: string;
   beforeAll(async () => {
-    ({ s, drop } = await server(pg));
+    s = await startOnStore(pg ? 'postgres' : 'sqlite');
     admin = await login(s.url);
     await openOffloading(s.url, admin, { routing: { mode: 'broadcast', overflowAfterSeconds: null, overflowSkill: null } });
   });
   afterAll(async () => {
     await s?.close();
-    await drop?.();
   });
 
   it('logout closes the sockets of that session at once (token and cookie); another session keeps its own', async () => {
@@ -155,14 +130,12 @@ describe.each(STORES)('revoked sessions on %s', (_name, pg) => {
 describe.each(STORES)('session expiry on %s', (_name, pg) => {
   const clock = new TestClock(Date.now());
   let s: TestServer;
-  let drop: () => Promise<void>;
   beforeAll(async () => {
     // presence heartbeat every second, which also checks the session's expiry against the clock
-    ({ s, drop } = await server(pg, { clock, env: { SESSION_TTL_HOURS: '1', PRESENCE_GRACE_SECONDS: '3' } }));
+    s = await startOnStore(pg ? 'postgres' : 'sqlite', { clock, env: { SESSION_TTL_HOURS: '1', PRESENCE_GRACE_SECONDS: '3' } });
   });
   afterAll(async () => {
     await s?.close();
-    await drop?.();
   });
 
   it('a socket closes when its session expires (4401 SESSION_EXPIRED)', async () => {
@@ -177,7 +150,7 @@ describe.each(STORES)('session expiry on %s', (_name, pg) => {
   });
 });
 
-const clusterOk = pgOk && (await redisAvailable());
+const clusterOk = pgOk && (await redisAvailable('the cross-instance revocation test'));
 
 describe.skipIf(!clusterOk)('revocation across instances (PostgreSQL + Redis)', () => {
   let a: TestServer;

@@ -10,19 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { call, createConversation, login } from '../support/http.js';
 import { makeAgent, offloadedConversation, openOffloading } from '../support/flows.js';
-import { freshDatabase, postgresAvailable } from '../support/postgres.js';
-import { startTestServer, waitFor, type TestServer } from '../support/server.js';
+import { postgresAvailable } from '../support/postgres.js';
+import { startTestServer, waitFor, type TestServer, startOnStore } from '../support/server.js';
 import { TestSocket } from '../support/ws-client.js';
 
 const pgOk = await postgresAvailable();
 const STORES = [['SQLite', false] as const, ...(pgOk ? [['PostgreSQL', true] as const] : [])];
-
-async function server(pg: boolean, env: Record<string, string> = {}) {
-  if (!pg) return { s: await startTestServer({ env }), drop: async () => undefined };
-  const db = await freshDatabase();
-  const s = await startTestServer({ env: { DATABASE_URL: db.url, BATON_SECRET_KEY: 'test-secret-key-0123456789abcdef0123', ...env } });
-  return { s, drop: db.drop };
-}
 
 /** a raw client whose close code the test can read */
 function rawSocket(url: string, headers?: Record<string, string>) {
@@ -64,13 +57,11 @@ const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 describe.each(STORES)('resume amplification on %s', (_name, pg) => {
   let s: TestServer;
-  let drop: () => Promise<void>;
   beforeAll(async () => {
-    ({ s, drop } = await server(pg));
+    s = await startOnStore(pg ? 'postgres' : 'sqlite');
   });
   afterAll(async () => {
     await s?.close();
-    await drop?.();
   });
 
   it('5,000 resume frames on a paused socket over ~1,200 messages: bounded memory, /healthz answers, the socket is closed', async () => {

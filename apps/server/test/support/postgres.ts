@@ -44,3 +44,25 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
     },
   };
 }
+
+let redisUp: Promise<boolean> | undefined;
+
+/** Whether Redis answers at TEST_REDIS_URL; required in CI, a loud skip locally. */
+export function redisAvailable(what = 'Redis tests'): Promise<boolean> {
+  redisUp ??= (async () => {
+    const { Redis } = await import('ioredis');
+    const r = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000 });
+    try {
+      await r.connect();
+      await r.ping();
+      return true;
+    } catch (err) {
+      if (process.env.CI) throw new Error(`Redis is required in CI but unreachable at ${TEST_REDIS_URL}: ${String(err)}`);
+      console.warn(`\n!!! Redis unreachable at ${TEST_REDIS_URL}: ${what} are SKIPPED locally !!!\n`);
+      return false;
+    } finally {
+      r.disconnect();
+    }
+  })();
+  return redisUp;
+}

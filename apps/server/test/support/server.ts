@@ -5,6 +5,7 @@ import { buildApp, type Baton, type BuildOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/deps.js';
 import { sqliteWriterOf } from '../../src/store/sqlite-writer.js';
+import { freshDatabase } from './postgres.js';
 
 export { tempDir };
 
@@ -48,6 +49,24 @@ export async function startTestServer(
     port,
     close: () => baton.close(),
   };
+}
+
+export type TestStore = 'sqlite' | 'postgres';
+
+/**
+ * A test server on SQLite, or on a fresh PostgreSQL database that its close() drops: the suites that
+ * must hold on both stores run `describe.each` over the stores with this.
+ */
+export async function startOnStore(store: TestStore, opts: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
+  if (store === 'sqlite') return startTestServer(opts);
+  const db = await freshDatabase();
+  try {
+    const s = await startTestServer({ ...opts, env: { DATABASE_URL: db.url, BATON_SECRET_KEY: 'test-secret-key-0123456789abcdef0123', ...opts.env } });
+    return { ...s, close: () => s.close().finally(() => db.drop()) };
+  } catch (err) {
+    await db.drop();
+    throw err;
+  }
 }
 
 /** A manual clock for timer and opening-hours tests. */
