@@ -7,7 +7,7 @@
 // subscribe/resume authenticates again and is checked against the agent's current row.
 import { SocketClose, type ClientEvent } from '@baton/proto';
 import type { WebSocket } from 'ws';
-import { assertCanView } from '../commands/agent-access.js';
+import { assertCanView, isSupervisor } from '../commands/agent-access.js';
 import { setAgentStatus } from '../commands/agent-actions.js';
 import { authenticate } from '../commands/auth.js';
 import { listConversationMessages } from '../commands/read-conversation.js';
@@ -18,7 +18,7 @@ import { findConversation } from '../store/conversations.js';
 import type { AgentRow } from '../store/schema.js';
 import { hashToken } from '../tokens.js';
 import { ConversationFeed, type FeedSource } from './conversation-feed.js';
-import type { Hub } from './hub.js';
+import type { ConversationListener, Hub } from './hub.js';
 import type { EventSender } from './send.js';
 import { TypingThrottle } from './typing-throttle.js';
 import type { SocketSession } from './user-socket.js';
@@ -145,10 +145,34 @@ export function createAgentSockets(deps: Deps, hub: Hub): AgentSockets {
         let f = feeds.get(conversationId);
         if (!f) {
           const feed = new ConversationFeed(conversationId, conv.last_seq, source, send, true, `agent:${agent.id}`);
-          f = { feed, unwatch: hub.watch(conversationId, feed) };
+          // every change of the conversation (accepted by someone else, transferred, closed) is a
+          // change of who may see it: the feed waits for the answer before it sends anything more
+          const guarded: ConversationListener = {
+            onEvent(e) {
+              if (e.type === 'conversation.updated' && !isSupervisor(agent)) feed.recheck(() => stillVisible(conversationId), () => lost(conversationId));
+              feed.onEvent(e);
+            },
+          };
+          f = { feed, unwatch: hub.watch(conversationId, guarded) };
           feeds.set(conversationId, f);
         }
         if (afterSeq !== undefined) await f.feed.resume(afterSeq);
+      };
+      const stillVisible = async (conversationId: string) => {
+        const conv = await findConversation(deps.store.db, conversationId);
+        if (!conv) return false;
+        try {
+          assertCanView(agent, conv);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const lost = (conversationId: string) => {
+        const f = feeds.get(conversationId);
+        f?.unwatch();
+        feeds.delete(conversationId);
+        if (!closed) send({ type: 'error', error: { code: 'FORBIDDEN', message: `Conversation ${conversationId} is no longer routed to you; its updates stop` } });
       };
       const subscribe = async (conversationId: string, afterSeq?: number) => {
         try {

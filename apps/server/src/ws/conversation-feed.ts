@@ -78,6 +78,19 @@ export class ConversationFeed implements ConversationListener {
     this.stopped = true;
   }
 
+  /**
+   * Holds what comes after this point until `allowed` answers: false (or a failed check) stops the
+   * feed and calls `revoked`. The socket's right to see a conversation can end while it follows it
+   * (another agent accepted, a transfer): nothing after that change may reach it.
+   */
+  recheck(allowed: () => Promise<boolean>, revoked: () => void): void {
+    void this.enqueue(async () => {
+      if (await allowed().catch(() => false)) return;
+      this.stopped = true;
+      revoked();
+    });
+  }
+
   /** this socket sent `clientMessageId`: its stored message comes back as message.ack, not message.created */
   expectAck(clientMessageId: string): void {
     this.owedAcks.set(clientMessageId, (this.owedAcks.get(clientMessageId) ?? 0) + 1);

@@ -87,6 +87,26 @@ describe.each(STORES)('who sees what on %s', (store) => {
     expect(await list(admin, 'status=bot')).toContain(carol.id);
   });
 
+  it('a socket that followed a waiting conversation stops when someone else accepts it: no later message, note or typing reaches it', async () => {
+    const c = await offloadedConversation(s.url);
+    const watcher = await socketOf(a1);
+    const owner = await socketOf(a2);
+    watcher.send({ type: 'subscribe', conversationId: c.id });
+    owner.send({ type: 'subscribe', conversationId: c.id });
+    // routed to both while it waits: the user's message reaches both
+    expect((await say(c, 'still waiting')).status).toBe(201);
+    await watcher.waitFor(() => said(watcher, 'still waiting'), 10_000, 'the waiting message on a1');
+    expect((await call(s.url, 'POST', `/api/v1/agent/conversations/${c.id}/accept`, { token: a2.token })).status).toBe(200);
+    const stopped = await watcher.waitFor((e) => e.find((x) => x.type === 'error' && x.error.code === 'FORBIDDEN'), 10_000, 'the feed stopping on a1');
+    expect(stopped.error.message).toContain(c.id);
+    expect((await say(c, 'my card is 4111-1111')).status).toBe(201);
+    expect((await call(s.url, 'POST', `/api/v1/agent/conversations/${c.id}/messages`, { token: a2.token, body: { text: 'note: card seen', internal: true } })).status).toBe(201);
+    await owner.waitFor(() => said(owner, 'note: card seen'), 10_000, 'the note on the owner socket');
+    expect(said(watcher, 'my card is 4111-1111')).toBe(false);
+    expect(said(watcher, 'note: card seen')).toBe(false);
+    expect((await read(a1.token, c.id)).status).toBe(403);
+  });
+
   it('the agent who handled a conversation still reads it when closed and when the user reopens it; a colleague does not', async () => {
     const c = await offloadedConversation(s.url);
     // waiting for the general team: routed to both plain agents
