@@ -46,6 +46,8 @@ import { createTimerWorker } from './workers/timers.js';
 import { Hub } from './ws/hub.js';
 import { registerSocketRoutes } from './ws/socket-routes.js';
 import { createAgentSockets } from './ws/agent-socket.js';
+import { createReplaySource } from './ws/replay-source.js';
+import { createUserSockets } from './ws/user-socket.js';
 import { createInboundActions } from './commands/provider-inbound.js';
 import { registerProviderRoutes } from './http/provider-routes.js';
 import { createProviderQueue } from './providers/registry.js';
@@ -205,8 +207,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const outbox = createOutboxWorker(deps, inbound);
   kicks.outbox = () => outbox.kick();
   registerProviderRoutes(app, deps, inbound, () => outbox.kick());
-  const agentSockets = createAgentSockets(deps, hub);
-  registerSocketRoutes(app, deps, hub, agentSockets);
+  const replays = createReplaySource(deps);
+  const agentSockets = createAgentSockets(deps, hub, replays);
+  registerSocketRoutes(app, deps, createUserSockets(deps, hub, replays), agentSockets);
   registerStatic(app);
 
   // one sweep for all sockets: a peer that did not answer the last ping is gone (half-open TCP)

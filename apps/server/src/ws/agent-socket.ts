@@ -10,7 +10,6 @@ import type { WebSocket } from 'ws';
 import { assertCanView, isSupervisor } from '../commands/agent-access.js';
 import { setAgentStatus } from '../commands/agent-actions.js';
 import { authenticate } from '../commands/auth.js';
-import { listConversationMessages } from '../commands/read-conversation.js';
 import type { BusEvent } from '../bus/bus.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -37,12 +36,11 @@ interface Live {
   end(code: 'UNAUTHORIZED' | 'SESSION_EXPIRED', reason: string, message: string): void;
 }
 
-export function createAgentSockets(deps: Deps, hub: Hub): AgentSockets {
+export function createAgentSockets(deps: Deps, hub: Hub, source: FeedSource): AgentSockets {
   const socketsByAgent = new Map<string, number>();
   /** this instance's open desk sockets by agent id, for revocations */
   const live = new Map<string, Set<Live>>();
   const graceTimers = new Map<string, NodeJS.Timeout>();
-  const source: FeedSource = { messagesAfter: (id, after, limit) => listConversationMessages(deps, id, { after, limit }, true) };
   const heartbeatMs = Math.max(1000, (deps.config.PRESENCE_GRACE_SECONDS * 1000) / 3);
 
   const unsubscribeBus = deps.bus.subscribe((e: BusEvent) => {

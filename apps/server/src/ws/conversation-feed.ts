@@ -17,6 +17,8 @@ export interface FeedSource {
 }
 
 const PAGE = 500;
+/** the page after the client made the replay wait: little is read that may be dropped again */
+const SLOW_PAGE = 50;
 /** steps waiting behind a replay: past this the socket is not reading, and it is closed */
 export const MAX_QUEUED_STEPS = 5000;
 
@@ -157,19 +159,30 @@ export class ConversationFeed implements ConversationListener {
    * stopped early: the socket went away or `abandon` said so (a newer resume).
    */
   private async catchUp(abandon?: () => boolean): Promise<boolean> {
+    // after a wait for the client, pages are small: what was read and not sent is dropped (below)
+    let limit = PAGE;
     for (;;) {
       if (this.stopped || abandon?.()) return false;
-      const page = await this.source.messagesAfter(this.conversationId, this.lastSeq, PAGE);
+      const page = await this.source.messagesAfter(this.conversationId, this.lastSeq, limit);
+      let congested = false;
       for (const m of page) {
         if (this.stopped || abandon?.()) return false;
         if (m.seq <= this.lastSeq) continue;
         this.deliver(m);
-        if (this.send.congested?.() && !(await this.send.drained!())) {
+        if ((congested = this.send.congested?.() ?? false)) break;
+      }
+      if (congested) {
+        // the rest of the page is dropped while the client catches up and read again after: a socket
+        // that waits holds what it has not read, not a page of messages too
+        if (!(await this.send.drained!())) {
           this.stopped = true;
           return false;
         }
+        limit = SLOW_PAGE;
+        continue;
       }
-      if (page.length < PAGE) return true;
+      if (page.length < limit) return true;
+      limit = PAGE;
     }
   }
 

@@ -25,7 +25,9 @@ const DRAIN_POLL_MS = 100;
 export function eventSender(socket: WebSocket, maxBuffered: number): EventSender {
   // ws keeps its TCP socket private; without it (another transport) frames simply go one by one
   const tcp = (socket as unknown as { _socket?: Socket })._socket;
-  const lowWater = Math.min(256 * 1024, Math.floor(maxBuffered / 4));
+  // small: with hundreds of sockets replaying at once, this is what each may hold (the kernel's own
+  // socket buffer keeps a reading client busy between refills)
+  const lowWater = Math.min(64 * 1024, Math.floor(maxBuffered / 4));
   let corked = false;
   const uncork = () => {
     corked = false;

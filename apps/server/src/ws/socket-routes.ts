@@ -12,10 +12,9 @@ import { parse, parseJson } from '../http/parse.js';
 import type { AgentSockets } from './agent-socket.js';
 import { connectionCap } from './connection-cap.js';
 import { FrameLimits, type FrameKind } from './frame-limits.js';
-import type { Hub } from './hub.js';
 import { isDeskOrigin } from './origin.js';
 import { eventSender } from './send.js';
-import { openUserSession, type SocketSession } from './user-socket.js';
+import type { SocketSession, UserSockets } from './user-socket.js';
 
 /** a socket that came without a token or cookie has this long to send `{type:"auth"}` */
 export const AUTH_FRAME_WAIT_MS = 10_000;
@@ -69,7 +68,7 @@ function frameKind(msg: ClientEvent, agent: boolean): FrameKind {
   }
 }
 
-export function registerSocketRoutes(app: FastifyInstance, deps: Deps, hub: Hub, agents: AgentSockets) {
+export function registerSocketRoutes(app: FastifyInstance, deps: Deps, users: UserSockets, agents: AgentSockets) {
   const cap = connectionCap(deps.config.WS_MAX_CONNECTIONS_PER_IP);
 
   // @fastify/websocket's own 'error' listener holds the handshake's request and reply (with their
@@ -189,11 +188,12 @@ export function registerSocketRoutes(app: FastifyInstance, deps: Deps, hub: Hub,
       }
       agent = cred.viaCookie || cred.token.startsWith('as_');
       try {
-        session = agent ? await agents.open(socket, cred.token, send) : await openUserSession(deps, hub, cred.token, send);
+        session = agent ? await agents.open(socket, cred.token, send) : await users.open(cred.token, send);
       } catch (err) {
         const e = err instanceof AppError ? err : undefined;
         if (!e) deps.log.error({ err }, 'could not open a socket');
-        if (socket.readyState === socket.OPEN) closeFor(e ? SocketClose.UNAUTHORIZED : 1011, e?.code ?? 'INTERNAL', e?.message ?? 'Could not open the socket');
+        const code = !e ? 1011 : e.code === 'TOO_MANY_CONNECTIONS' ? SocketClose.POLICY_VIOLATION : e.status === 503 ? 1013 : SocketClose.UNAUTHORIZED;
+        if (socket.readyState === socket.OPEN) closeFor(code, e?.code ?? 'INTERNAL', e?.message ?? 'Could not open the socket');
         return;
       }
       const s = session;

@@ -1,7 +1,7 @@
 // An end user's socket: follows its one conversation (resume, live messages, typing) and may send
 // messages on it instead of POST /messages.
 import type { ClientEvent } from '@baton/proto';
-import { authorizeUser, listConversationMessages } from '../commands/read-conversation.js';
+import { authorizeUser } from '../commands/read-conversation.js';
 import { sendUserMessage } from '../commands/send-user-message.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -15,10 +15,39 @@ export interface SocketSession {
   onClose(): void;
 }
 
-/** throws UNAUTHORIZED for an unknown token */
-export async function openUserSession(deps: Deps, hub: Hub, token: string, send: EventSender): Promise<SocketSession> {
-  const conv = await authorizeUser(deps, token);
-  const source: FeedSource = { messagesAfter: (id, after, limit) => listConversationMessages(deps, id, { after, limit }, true) };
+/** a user's tabs and devices: more sockets on one conversation are refused on this instance */
+export const MAX_SOCKETS_PER_CONVERSATION = 10;
+
+export interface UserSockets {
+  /** throws UNAUTHORIZED for an unknown token, TOO_MANY_CONNECTIONS past the per-conversation cap */
+  open(token: string, send: EventSender): Promise<SocketSession>;
+}
+
+export function createUserSockets(deps: Deps, hub: Hub, source: FeedSource): UserSockets {
+  // one token may be shared by any number of sockets from any number of addresses: counted per
+  // conversation, so a token cannot multiply its replays past this
+  const open = new Map<string, number>();
+  return {
+    async open(token, send) {
+      const conv = await authorizeUser(deps, token);
+      const n = open.get(conv.id) ?? 0;
+      if (n >= MAX_SOCKETS_PER_CONVERSATION) throw new AppError('TOO_MANY_CONNECTIONS', `At most ${MAX_SOCKETS_PER_CONVERSATION} open sockets per conversation`);
+      open.set(conv.id, n + 1);
+      const session = openUserSession(deps, hub, source, conv, send);
+      return {
+        onFrame: session.onFrame,
+        onClose() {
+          session.onClose();
+          const left = (open.get(conv.id) ?? 1) - 1;
+          if (left <= 0) open.delete(conv.id);
+          else open.set(conv.id, left);
+        },
+      };
+    },
+  };
+}
+
+function openUserSession(deps: Deps, hub: Hub, source: FeedSource, conv: { id: string; last_seq: number }, send: EventSender): SocketSession {
   deps.metrics.wsConnections.inc({ kind: 'user' });
   const feed = new ConversationFeed(conv.id, conv.last_seq, source, send, false, 'user:');
   const unwatch = hub.watch(conv.id, feed);

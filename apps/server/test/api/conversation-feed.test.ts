@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, ServerEvent } from '@baton/proto';
 import { ConversationFeed, type FeedSource } from '../../src/ws/conversation-feed.js';
+import { pacedSource } from '../../src/ws/replay-source.js';
 
 const CONV = 'c1';
 const msg = (seq: number): Message => ({ id: `m${seq}`, conversationId: CONV, seq, author: { type: 'user' }, text: `t${seq}`, createdAt: new Date(0).toISOString() });
@@ -123,5 +124,33 @@ describe('ConversationFeed', () => {
     });
     expect(() => feed.onEvent(created(1))).not.toThrow();
     expect(() => feed.onEvent({ type: 'conversation.updated', conversationId: CONV, conversation: {} as never })).not.toThrow();
+  });
+});
+
+describe('replays of many sockets at once (ws/replay-source.ts)', () => {
+  // 200 feeds, each replaying 5,000 messages from a store that answers at once (SQLite's reads do):
+  // without pacing the pages chain through microtasks and a timer cannot run until all are done
+  async function longestTimerDelay(source: FeedSource): Promise<number> {
+    const feeds = Array.from({ length: 200 }, (_, i) => new ConversationFeed(`c${i}`, 0, source, () => undefined, false, 'user:'));
+    let worst = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last);
+      last = now;
+    }, 1);
+    await Promise.all(feeds.map((f) => f.resume(0)));
+    clearInterval(timer);
+    return Math.max(worst, performance.now() - last);
+  }
+  const history = Array.from({ length: 5000 }, (_, i) => msg(i + 1));
+  const read: FeedSource['messagesAfter'] = async (_id, after, limit) => history.slice(after, after + limit);
+
+  it('pages are paced: timers (and with them I/O, /healthz) run between them', async () => {
+    const unpaced = await longestTimerDelay({ messagesAfter: read });
+    const paced = await longestTimerDelay(pacedSource(read));
+    console.log(`200 replays of 5,000 messages: longest timer delay ${Math.round(unpaced)} ms unpaced, ${Math.round(paced)} ms paced`);
+    expect(paced).toBeLessThan(100);
+    expect(paced * 5).toBeLessThan(unpaced);
   });
 });

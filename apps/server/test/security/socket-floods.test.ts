@@ -5,6 +5,8 @@
 // socket is closed; memory stays flat and /healthz keeps answering. Also: the per-IP connection cap,
 // the unread-output cap, and typing floods.
 import http from 'node:http';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { SocketClose } from '@baton/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -55,6 +57,15 @@ function healthProbe(base: string) {
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
+// a full garbage collection on demand, without starting the test process with --expose-gc
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+/** memory the process holds after a GC: the heap plus buffers outside it (socket write queues) */
+const retained = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+};
+
 describe.each(STORES)('resume amplification on %s', (_name, pg) => {
   let s: TestServer;
   beforeAll(async () => {
@@ -102,6 +113,56 @@ describe.each(STORES)('resume amplification on %s', (_name, pg) => {
     // closed for its flood (1008) — or cut (1006) when its close frame sat behind what it did not read
     expect([SocketClose.POLICY_VIOLATION, 1006]).toContain(code);
   });
+
+  it('a hundred paused sockets replaying long histories at once: memory per socket stays small and /healthz answers (found by the re-test)', async () => {
+    const CONVERSATIONS = 10;
+    const convs = await Promise.all(Array.from({ length: CONVERSATIONS }, () => createConversation(s.url, { locale: 'en' })));
+    await Promise.all(
+      convs.map(async ({ token }, c) => {
+        const filler = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${token}`);
+        for (let i = 0; i < 600; i++) filler.send({ type: 'message.send', clientMessageId: `fill-${c}-${i}`, message: { text: `what are your opening hours? (${i}) ${'x'.repeat(200)}` } });
+        await filler.waitFor((e) => e.filter((x) => x.type === 'message.ack').length >= 600, 120_000, '600 acks');
+        await filler.close();
+      }),
+    );
+    await s.baton.botTurns.idle();
+    gc();
+    const retainedBefore = retained();
+    const rssBefore = process.memoryUsage().rss;
+    const probe = healthProbe(s.url);
+    let rssPeak = rssBefore;
+    const peak = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 25);
+    // ten sockets per conversation (the most one conversation may have), none of them reading
+    const floods = [];
+    for (const { token } of convs) {
+      for (let i = 0; i < 10; i++) {
+        const f = rawSocket(`${s.wsUrl}/api/v1/ws?token=${token}`);
+        await f.opened;
+        (f.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+        for (let r = 0; r < 5; r++) f.ws.send(JSON.stringify({ type: 'resume', afterSeq: 0 }));
+        floods.push(f);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 4000));
+    clearInterval(peak);
+    const samples = await probe.stop();
+    const worst = Math.max(...samples);
+    // what the server holds for the sockets while they still wait (garbage collected first: the peak
+    // RSS also counts frames already sent to the kernel and not yet collected)
+    gc();
+    const perSocket = (retained() - retainedBefore) / floods.length;
+    console.log(
+      `[${_name}] ${floods.length} paused sockets replaying: ${Math.round(perSocket / 1024)} KB retained per socket; RSS ${mb(rssBefore)} → peak ${mb(rssPeak)} MB; /healthz worst ${Math.round(worst)} ms`,
+    );
+    // an eleventh socket on one conversation is refused
+    const extra = rawSocket(`${s.wsUrl}/api/v1/ws?token=${convs[0]!.token}`);
+    await extra.opened;
+    expect(await extra.closed).toEqual({ code: SocketClose.POLICY_VIOLATION, reason: 'TOO_MANY_CONNECTIONS' });
+    for (const f of floods) f.ws.terminate();
+    expect(perSocket).toBeLessThan(200 * 1024);
+    expect(rssPeak - rssBefore).toBeLessThan(400 * 1024 * 1024);
+    expect(worst).toBeLessThan(500);
+  }, 180_000);
 
   it('a reading client still gets the whole history once, in order, then ready', async () => {
     const { conversation, token } = await createConversation(s.url, { locale: 'en' });
