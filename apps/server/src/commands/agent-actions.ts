@@ -3,6 +3,7 @@ import type { AgentMessageBody } from '@baton/proto';
 import { speaksAndKnows } from '../domain/routing.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
+import type { TypingThrottle } from '../domain/typing-throttle.js';
 import { presentMessage } from '../presenters/conversation.js';
 import { activeChatsOf } from '../store/agents.js';
 import { appendMessage, findConversation, updateConversation } from '../store/conversations.js';
@@ -80,10 +81,12 @@ export async function agentMessage(deps: Deps, agent: AgentRow, conversationId: 
   }, conversationId);
 }
 
-export async function agentTyping(deps: Deps, agent: AgentRow, conversationId: string, on: boolean): Promise<void> {
+/** `throttle` drops repeats and an `off` that ends nothing, as on the sockets (typing floods, security.md §13) */
+export async function agentTyping(deps: Deps, agent: AgentRow, conversationId: string, on: boolean, throttle: TypingThrottle): Promise<void> {
   const conv = await findConversation(deps.store.db, conversationId);
   if (!conv) throw new AppError('CONVERSATION_NOT_FOUND');
   assertOwner(agent, conv);
+  if (!throttle.pass(`${agent.id}:${conversationId}`, on, deps.clock.now())) return;
   deps.bus.publish({ type: 'typing', conversationId, author: { type: 'agent', id: agent.id, name: agent.name }, on });
 }
 

@@ -1,7 +1,7 @@
 // Agent and supervisor side of DESIGN.md §3: queue, my chats, transcript, accept, reply, transfer,
 // hand back, close, presence, canned responses, history, overview, analytics; plus agents admin.
 import { AgentMessageBody, CreateAgentBody, HandbackBody, SetAgentStatusBody, TransferBody, UpdateAgentBody } from '@baton/proto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { acceptConversation, agentMessage, agentTyping, closeConversation, handBack, setAgentStatus, transferConversation } from '../commands/agent-actions.js';
@@ -11,7 +11,8 @@ import { analytics } from '../commands/analytics.js';
 import { presentAgent } from '../commands/auth.js';
 import { CannedResponseBody, deleteCanned, listCanned, saveCanned } from '../commands/canned-responses.js';
 import type { Deps } from '../deps.js';
-import { requireAgent } from './auth-guard.js';
+import { TypingThrottle } from '../domain/typing-throttle.js';
+import { requireAgent, sessionToken } from './auth-guard.js';
 import { parse } from './parse.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
@@ -55,9 +56,12 @@ export function registerAgentRoutes(app: FastifyInstance, deps: Deps) {
     const message = await agentMessage(deps, agent, id, parse(AgentMessageBody, req.body));
     return reply.status(201).send({ message });
   });
-  app.post('/api/v1/agent/conversations/:id/typing', { config: { access: 'agent' } }, async (req) => {
+  // REST typing for API clients: throttled like the sockets' frames, and a budget per session
+  const typing = new TypingThrottle(10_000);
+  const perSession = (req: FastifyRequest) => `typing:${sessionToken(req).token ?? req.ip}`;
+  app.post('/api/v1/agent/conversations/:id/typing', { config: { access: 'agent', rateLimit: { max: 120, timeWindow: 60_000, keyGenerator: perSession } } }, async (req) => {
     const agent = await requireAgent(deps, req);
-    await agentTyping(deps, agent, parse(IdParams, req.params).id, parse(TypingBody, req.body).on);
+    await agentTyping(deps, agent, parse(IdParams, req.params).id, parse(TypingBody, req.body).on, typing);
     return { ok: true };
   });
   app.post('/api/v1/agent/conversations/:id/transfer', { config: { access: 'agent' } }, async (req) => {

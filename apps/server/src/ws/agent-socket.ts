@@ -19,7 +19,7 @@ import { hashToken } from '../tokens.js';
 import { ConversationFeed, type FeedSource } from './conversation-feed.js';
 import type { ConversationListener, Hub } from './hub.js';
 import type { EventSender } from './send.js';
-import { TypingThrottle } from './typing-throttle.js';
+import { TypingThrottle } from '../domain/typing-throttle.js';
 import type { SocketSession } from './user-socket.js';
 
 export interface AgentSockets {

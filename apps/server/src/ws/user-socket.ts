@@ -8,7 +8,7 @@ import { AppError } from '../errors.js';
 import { ConversationFeed, type FeedSource } from './conversation-feed.js';
 import type { Hub } from './hub.js';
 import type { EventSender } from './send.js';
-import { TypingThrottle } from './typing-throttle.js';
+import { TypingThrottle } from '../domain/typing-throttle.js';
 
 export interface SocketSession {
   onFrame(msg: ClientEvent): void;

@@ -341,6 +341,14 @@ describe('socket limits', () => {
     expect(await deskClosed).toBe(SocketClose.POLICY_VIOLATION);
     await new Promise((r) => setTimeout(r, 300));
     expect(userView.events.filter((e) => e.type === 'typing')).toHaveLength(0);
+
+    // and over REST (POST …/typing, for API clients): throttled the same, and 120 a minute per session
+    const rest = [];
+    for (let i = 0; i < 150; i++) rest.push((await call(s.url, 'POST', `/api/v1/agent/conversations/${c.id}/typing`, { token: agent.token, body: { on: i % 3 !== 2 } })).status);
+    expect(rest.slice(0, 120).every((code) => code === 200)).toBe(true);
+    expect(rest.slice(120).every((code) => code === 429)).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(userView.events.filter((e) => e.type === 'typing').length).toBeLessThanOrEqual(4);
     await userView.close();
   });
 });

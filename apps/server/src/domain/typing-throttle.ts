@@ -1,21 +1,21 @@
-// Which typing frames of one socket become typing events: an `on` repeats at most every 2 s (the
+// Which typing signals of one socket (or of the REST route, per agent) become typing events: an `on` repeats at most every 2 s (the
 // indicators time out after 8 s), an `off` only ends an `on`, and on/off alternating is held to one
 // change per 300 ms. Everything else is dropped silently: a client sends a frame per keystroke.
 
 const MIN_CHANGE_MS = 300;
 const REPEAT_ON_MS = 2000;
-/** conversations remembered per socket (an agent types in a few; ids are not checked before this) */
-const MAX_TRACKED = 200;
-
 export class TypingThrottle {
   private state = new Map<string, { on: boolean; at: number }>();
+
+  /** keys remembered (a socket: the few conversations its agent types in; ids are not checked before this) */
+  constructor(private readonly maxTracked = 200) {}
 
   pass(conversationId: string, on: boolean, now = Date.now()): boolean {
     const s = this.state.get(conversationId);
     if (on) {
       if (s && now - s.at < (s.on ? REPEAT_ON_MS : MIN_CHANGE_MS)) return false;
     } else if (!s?.on) return false;
-    if (!s && this.state.size >= MAX_TRACKED) this.state.clear();
+    if (!s && this.state.size >= this.maxTracked) this.state.clear();
     this.state.set(conversationId, { on, at: now });
     return true;
   }
