@@ -61,27 +61,39 @@ export async function putOffloadingSettings(deps: Deps, body: unknown): Promise<
     throw new AppError('SETTINGS_INVALID', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
   }
   const current = await deps.settings.offloading();
-  // a masked secret sent back means "unchanged"
+  // a masked secret sent back means "unchanged" — for the same provider calling the same places: a
+  // mask never follows a changed URL (an admin could point loginUrl at a server of theirs and read the
+  // OAuth client secret there)
+  const moved: Array<{ path: string; message: string }> = [];
   const next: OffloadingSettings = {
     ...r.data,
-    providers: r.data.providers.map((p: OffloadingSettings['providers'][number]) => {
+    providers: r.data.providers.map((p: OffloadingSettings['providers'][number], i: number) => {
       const old = current.providers.find((o) => o.id === p.id);
       if (!p.config) return p;
+      const same = old !== undefined && old.type === p.type && urlFieldsOf(old.config) === urlFieldsOf(p.config);
       const config = Object.fromEntries(
-        Object.entries(p.config).map(([k, v]) => [k, v === SECRET_MASK ? (old?.config?.[k] ?? null) : v]),
+        Object.entries(p.config).map(([k, v]) => {
+          if (v !== SECRET_MASK) return [k, v];
+          if (!same && old?.config?.[k] !== undefined) {
+            moved.push({ path: `providers.${i}.config.${k}`, message: 'the provider calls other URLs now: type the secret again (the mask keeps it only while its URLs stay the same)' });
+          }
+          return [k, same ? (old.config?.[k] ?? null) : null];
+        }),
       );
       return { ...p, config };
     }),
   };
   const missing = next.providers.flatMap((p, i) =>
     Object.entries(p.config ?? {})
-      .filter(([k, v]) => isSecretField(k) && v === null)
+      .filter(([k, v]) => isSecretField(k) && v === null && !moved.some((m) => m.path === `providers.${i}.config.${k}`))
       .map(([k]) => ({ path: `providers.${i}.config.${k}`, message: 'the mask keeps a stored secret, but none is stored yet' })),
   );
+  missing.push(...moved);
   const configProblems = next.providers.flatMap((p, i) =>
     (PROVIDERS[p.type]?.validateConfig?.(p.config ?? {}) ?? []).map((x) => ({ path: `providers.${i}.config.${x.path}`, message: x.message })),
   );
-  const all = [...missing, ...configProblems];
+  // a secret missing or to type again is said once, not again as the provider's own "expected a string"
+  const all = [...missing, ...configProblems.filter((c) => !missing.some((m) => m.path === c.path))];
   if (all.length) throw new AppError('SETTINGS_INVALID', all.map((p) => `${p.path}: ${p.message}`).join('; '), { problems: all });
   // every provider config field named …url / …Url is a URL Baton calls (webhook url, Genesys baseUrl
   // and loginUrl, Help Scout baseUrl): refused targets are 422 URL_NOT_ALLOWED with their path
@@ -97,4 +109,13 @@ export async function putOffloadingSettings(deps: Deps, body: unknown): Promise<
   deps.settings.invalidate();
   deps.bus.publish({ type: 'settings.changed', key: KEY });
   return maskSecrets(next);
+}
+
+/** the config fields naming where Baton calls (…url / …Url), as one comparable string */
+function urlFieldsOf(config: Record<string, unknown> | undefined): string {
+  return JSON.stringify(
+    Object.entries(config ?? {})
+      .filter(([k]) => /url$/i.test(k))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }

@@ -213,6 +213,18 @@ dialogs:
     expect(refused.body.error.code).toBe('BOT_INVALID');
     expect(refused.body.error.details.problems).toEqual([{ path: 'dialogs.welcome.steps.0.webhook.headers.X-Other', message: expect.stringMatching(/mask/) }]);
 
+    // a mask never follows the URL to another host (the secret would go to whoever runs it): another
+    // path on the same origin keeps it; another port, host or scheme must have the value typed again
+    const port = (server.address() as { port: number }).port;
+    const samePlace = masked.replace(`/orders/A-1`, `/orders/{{order_id}}`);
+    expect((await call(s.url, 'PUT', '/api/v1/bots/orders', { token: admin, ...yaml(samePlace) })).status).toBe(200);
+    for (const elsewhere of [`http://127.0.0.1:${port + 1}/orders/A-1`, `http://localhost:${port}/orders/A-1`, `https://127.0.0.1:${port}/orders/A-1`]) {
+      const exfil = masked.replace(`http://127.0.0.1:${port}/orders/A-1`, elsewhere);
+      const r = await call(s.url, 'PUT', '/api/v1/bots/orders', { token: admin, ...yaml(exfil) });
+      expect(r.status, elsewhere).toBe(422);
+      expect(r.body.error.details.problems.map((p: { path: string }) => p.path)).toContain('dialogs.welcome.steps.0.webhook.headers.authorization');
+    }
+
     // JSON sources: encrypted and masked the same way
     const jsonBot = { name: 'J', defaultLanguage: 'en', languages: ['en'], dialogs: { welcome: { steps: [{ webhook: { url: 'https://api.example.com/x', headers: { authorization: TOKEN } } }] }, not_understood: { steps: [{ message: { text: '?' } }] }, offloading_disabled: { steps: [{ message: { text: 'off' } }] }, offloading_closed: { steps: [{ message: { text: 'c' } }] }, offloading_opened: { steps: [{ message: { text: 'w' } }] } } };
     expect((await call(s.url, 'PUT', '/api/v1/bots/json-bot', { token: admin, body: jsonBot })).status).toBe(200);
