@@ -340,7 +340,8 @@ export const ChannelBody = z
   .object({
     id: z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and - only'),
     name: z.string().min(1).max(200),
-    url: z.url({ protocol: /^https?$/ }),
+    /** any URL here; which ones Baton may call (http and https, no internal addresses) is the server's 422 URL_NOT_ALLOWED */
+    url: z.url().max(2000),
     secret: z.string().min(16, 'use at least 16 characters').max(200),
     botId: z.string().max(64).nullable().optional(),
     enabled: z.boolean().default(true),
@@ -351,7 +352,7 @@ export type ChannelBody = z.input<typeof ChannelBody>;
 export const ChannelPatch = z
   .object({
     name: z.string().min(1).max(200),
-    url: z.url({ protocol: /^https?$/ }),
+    url: z.url().max(2000),
     secret: z.union([z.literal(SECRET_MASK), z.string().min(16, 'use at least 16 characters').max(200)]),
     /** during a secret rotation, the old secret still accepted on inbound events; null ends the rotation */
     previousSecret: z.union([z.literal(SECRET_MASK), z.string().min(16, 'use at least 16 characters').max(200)]).nullable(),

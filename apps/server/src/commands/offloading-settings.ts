@@ -92,11 +92,9 @@ export async function putOffloadingSettings(deps: Deps, body: unknown): Promise<
   const configProblems = next.providers.flatMap((p, i) =>
     (PROVIDERS[p.type]?.validateConfig?.(p.config ?? {}) ?? []).map((x) => ({ path: `providers.${i}.config.${x.path}`, message: x.message })),
   );
-  // a secret missing or to type again is said once, not again as the provider's own "expected a string"
-  const all = [...missing, ...configProblems.filter((c) => !missing.some((m) => m.path === c.path))];
-  if (all.length) throw new AppError('SETTINGS_INVALID', all.map((p) => `${p.path}: ${p.message}`).join('; '), { problems: all });
   // every provider config field named …url / …Url is a URL Baton calls (webhook url, Genesys baseUrl
   // and loginUrl, Help Scout baseUrl): refused targets are 422 URL_NOT_ALLOWED with their path
+  // (before the providers' own checks: a file: or internal URL is URL_NOT_ALLOWED, not a schema problem)
   assertUrlsAllowed(
     next.providers.flatMap((p, i) =>
       Object.entries(p.config ?? {})
@@ -105,6 +103,9 @@ export async function putOffloadingSettings(deps: Deps, body: unknown): Promise<
     ),
     policyFor(deps.config),
   );
+  // a secret missing or to type again is said once, not again as the provider's own "expected a string"
+  const all = [...missing, ...configProblems.filter((c) => !missing.some((m) => m.path === c.path))];
+  if (all.length) throw new AppError('SETTINGS_INVALID', all.map((p) => `${p.path}: ${p.message}`).join('; '), { problems: all });
   await deps.store.write.run((tx) => writeSetting(tx, KEY, encryptSecrets(next, deps.secretKey()), deps.clock.now()));
   deps.settings.invalidate();
   deps.bus.publish({ type: 'settings.changed', key: KEY });

@@ -141,7 +141,7 @@ describe.each(STORES)('outbound targets on save, on %s (no OUTBOUND_ALLOW_PRIVAT
 
   it('provider URLs (webhook url, Genesys and Help Scout base URLs): 422 URL_NOT_ALLOWED with the path', async () => {
     const at = (await call(s.url, 'GET', '/api/v1/settings/offloading', { token: admin })).body.providers.filter((p: { type: string }) => p.type === 'desk').length;
-    for (const url of REFUSED_TARGETS) {
+    for (const url of [...REFUSED_TARGETS, 'file:///etc/passwd', 'gopher://127.0.0.1:6379/_INFO']) {
       const r = await settingsWith({ id: 'acme', type: 'webhook', name: 'Acme', config: { url, secret: 'acme-webhook-secret-0123456789' } });
       expect(r.status, url).toBe(422);
       expect(r.body.error.code).toBe('URL_NOT_ALLOWED');
@@ -162,7 +162,7 @@ describe.each(STORES)('outbound targets on save, on %s (no OUTBOUND_ALLOW_PRIVAT
   });
 
   it('channel URLs on POST and PATCH', async () => {
-    for (const url of ['http://169.254.169.254/', 'http://127.0.0.1:22/', 'http://[::1]/', 'http://localhost/']) {
+    for (const url of ['http://169.254.169.254/', 'http://127.0.0.1:22/', 'http://[::1]/', 'http://localhost/', 'file:///etc/passwd', 'gopher://127.0.0.1:6379/_INFO']) {
       const r = await call(s.url, 'POST', '/api/v1/channels', { token: admin, body: { id: 'sms', name: 'SMS', url, secret: CHANNEL_SECRET } });
       expect(r.status, url).toBe(422);
       expect(r.body.error).toMatchObject({ code: 'URL_NOT_ALLOWED', details: { path: 'url' } });
