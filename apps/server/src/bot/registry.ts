@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { parseBotDefinition, webhookSteps, webhookTarget, type BotDefinition, type ParseResult, type Problem } from '../domain/bot/definition.js';
 import { createBotRuntime, type WebhookCall } from '../domain/bot/runtime.js';
 import type { BotRuntime } from '../domain/bot/types.js';
-import { createNlu } from '../nlu/index.js';
+import { createNlu, NluTrainingError } from '../nlu/index.js';
 import { AppError } from '../errors.js';
 import type { Store } from '../store/database.js';
 import type { BotRow } from '../store/schema.js';
@@ -118,8 +118,14 @@ export class BotRegistry {
   async save(botId: string, given: string, format: BotFormat, now: number): Promise<BotRow> {
     const parsed = await this.validate(given, format);
     if (!parsed.ok) throw new AppError('BOT_INVALID', `${parsed.problems.length} problem(s) in the bot definition`, { problems: parsed.problems });
-    const source = await this.sealHeaders(botId, given, format, parsed.headers ?? []);
-    await createBotRuntime(parsed.definition, this.ports());
+    const source = await this.sealHeaders(botId, given, format, parsed.headers ?? [], parsed.definition);
+    try {
+      await createBotRuntime(parsed.definition, this.ports());
+    } catch (err) {
+      // too slow or too large to train (within the definition's limits, still possible): the author's to fix
+      if (err instanceof NluTrainingError) throw new AppError('BOT_INVALID', err.message, { problems: [{ path: 'intents', message: err.message }] });
+      throw err;
+    }
     const name = parsed.definition.name ?? botId;
     const row = await this.store.write.run(async (tx) => {
       const existing = await tx.selectFrom('bots').select(['version', 'created_at']).where('id', '=', botId).executeTakeFirst();
@@ -152,17 +158,21 @@ export class BotRegistry {
 
   /**
    * The source to store: every webhook header value encrypted. A value equal to the mask keeps the
-   * value stored for the same header (same dialog, step position and header name, ignoring case).
+   * value stored for the same header (same dialog, step position and header name, ignoring case) as
+   * long as the step still calls the same origin: a mask never follows a URL to another host, or an
+   * admin could send the stored secret to a server of theirs and read it there.
    */
-  private async sealHeaders(botId: string, source: string, format: BotFormat, headers: HeaderSlot[]): Promise<string> {
+  private async sealHeaders(botId: string, source: string, format: BotFormat, headers: HeaderSlot[], definition: unknown): Promise<string> {
     if (!headers.length) return source;
     const key = this.opts.secretKey();
-    const slot = (h: HeaderSlot) => `${h.dialog}\u0000${h.step}\u0000${h.name.toLowerCase()}`;
+    const slotIn = (tree: unknown) => (h: HeaderSlot) => `${h.dialog}\u0000${h.step}\u0000${h.name.toLowerCase()}\u0000${webhookOrigin(tree, h)}`;
+    const slot = slotIn(definition);
     let stored: Map<string, string> | undefined;
     if (headers.some((h) => h.value === SECRET_MASK)) {
       const row = await this.store.db.selectFrom('bots').select(['source', 'format']).where('id', '=', botId).executeTakeFirst();
       const old = row ? await readBotSource(row.source, row.format as BotFormat) : undefined;
-      stored = new Map(old?.ok ? old.headers.map((h) => [slot(h), String(h.value)]) : []);
+      const storedSlot = slotIn(old?.ok ? old.value : undefined);
+      stored = new Map(old?.ok ? old.headers.map((h) => [storedSlot(h), String(h.value)]) : []);
     }
     const problems: Problem[] = [];
     const sealed = headers.map((h) => {
@@ -170,7 +180,7 @@ export class BotRegistry {
       const path = `dialogs.${h.dialog}.steps.${h.step}.webhook.headers.${h.name}`;
       if (value === SECRET_MASK) {
         const kept = stored?.get(slot(h));
-        if (kept === undefined) problems.push({ path, message: 'the mask keeps the stored value, but this bot has none for this header here' });
+        if (kept === undefined) problems.push({ path, message: 'the mask keeps the stored value only for the same header of a step that still calls the same scheme, host and port: type the value again' });
         return { ...h, value: kept === undefined ? value : sealed1(kept) };
       }
       return { ...h, value: sealed1(value) };
@@ -217,5 +227,16 @@ export class BotRegistry {
   async warm(): Promise<void> {
     const rows = await this.store.db.selectFrom('bots').selectAll().execute();
     await Promise.all(rows.map((r) => this.load(r).catch((e) => this.log.error({ err: e, bot: r.id }, 'bot failed to load'))));
+  }
+}
+
+/** scheme, host and port a webhook step calls (its URL's template values left out), '' when unknown */
+function webhookOrigin(definition: unknown, h: HeaderSlot): string {
+  const url = (definition as { dialogs?: Record<string, { steps?: Array<{ webhook?: { url?: unknown } }> }> } | undefined)?.dialogs?.[h.dialog]?.steps?.[h.step]?.webhook?.url;
+  const target = typeof url === 'string' ? webhookTarget(url) : undefined;
+  try {
+    return target ? new URL(target).origin : '';
+  } catch {
+    return '';
   }
 }

@@ -117,11 +117,37 @@ export const Dialog = z
   .strict();
 export type Dialog = z.infer<typeof Dialog>;
 
+/**
+ * What one bot may ask of NLU training. Training time grows with intents × phrases and a model holds a
+ * weight per intent and different word, so these bound both; a large real bot (a few hundred intents
+ * of a few dozen phrases) stays far below them. docs/bot-definition.md lists them.
+ */
+export const BOT_NLU_LIMITS = {
+  maxIntents: 2_000,
+  /** per intent and language */
+  maxPhrasesPerIntent: 200,
+  /** per language, intents and nlu.none together */
+  maxPhrasesPerLanguage: 20_000,
+  /** nlu.none, per language */
+  maxNonePhrases: 1_000,
+  maxPhraseLength: 500,
+  /** per language: (intents + None) × different words of its phrases, about 80 MB of model */
+  maxModelWeights: 20_000_000,
+  /**
+   * (intents + None) × phrases, summed over the languages: what training time grows with. 2,000 intents
+   * of 3 phrases (12 million) train in about 10 s on one core, so this keeps a bot far from the
+   * training deadline (nlu/train-worker.ts), also when it is trained again at start-up
+   */
+  maxTrainingWork: 30_000_000,
+};
+
+const Phrase = z.string().min(1).max(BOT_NLU_LIMITS.maxPhraseLength);
+
 export const Intent = z
   .object({
     dialog: Name,
     /** training phrases per language */
-    phrases: z.record(z.string().min(2).max(10), z.array(z.string().min(1).max(500)).min(1).max(1000)),
+    phrases: z.record(z.string().min(2).max(10), z.array(Phrase).min(1).max(BOT_NLU_LIMITS.maxPhrasesPerIntent)),
   })
   .strict();
 
@@ -140,7 +166,7 @@ export const BotDefinitionSchema = z
         /** below this intent confidence the bot runs not_understood */
         threshold: z.number().min(0).max(1).default(0.7),
         /** extra off-topic phrases for the None class, per language */
-        none: z.record(z.string(), z.array(z.string().min(1).max(500))).optional(),
+        none: z.record(z.string(), z.array(Phrase).max(BOT_NLU_LIMITS.maxNonePhrases)).optional(),
       })
       .strict()
       .default({ threshold: 0.7 }),
@@ -175,6 +201,7 @@ function crossCheck(d: BotDefinition): Problem[] {
     ref(intent.dialog, `intents.${name}.dialog`);
     for (const l of d.languages) if (!intent.phrases[l]?.length) problems.push({ path: `intents.${name}.phrases.${l}`, message: `no training phrases for ${l}` });
   }
+  problems.push(...nluProblems(d));
   const buttons = (bs: z.infer<typeof BotButton>[] | undefined, path: string) =>
     bs?.forEach((b, i) => {
       ref(b.goto, `${path}.${i}.goto`);
@@ -198,6 +225,36 @@ function crossCheck(d: BotDefinition): Problem[] {
       } else if ('goto' in step) ref(step.goto, `${p}.goto`);
       else if ('webhook' in step) ref(step.webhook.onError, `${p}.webhook.onError`);
     });
+  }
+  return problems;
+}
+
+/** The training limits (BOT_NLU_LIMITS) that zod cannot express: counts across intents. */
+function nluProblems(d: BotDefinition): Problem[] {
+  const L = BOT_NLU_LIMITS;
+  const intents = Object.values(d.intents);
+  if (intents.length > L.maxIntents) return [{ path: 'intents', message: `${intents.length} intents, more than ${L.maxIntents}: too many to train` }];
+  const problems: Problem[] = [];
+  const m = (n: number) => `${(n / 1_000_000).toFixed(1)} million`;
+  let work = 0;
+  for (const l of d.languages) {
+    const phrases = [...intents.flatMap((i) => i.phrases[l] ?? []), ...(d.nlu.none?.[l] ?? [])];
+    work += (intents.length + 1) * phrases.length;
+    if (phrases.length > L.maxPhrasesPerLanguage) {
+      problems.push({ path: 'intents', message: `${phrases.length} training phrases in ${l} (intents and nlu.none), more than ${L.maxPhrasesPerLanguage}: too many to train` });
+      continue;
+    }
+    // nlp.js's features are stems of these words: about as many, never many more. Split at spaces and
+    // ASCII punctuation (a Unicode property class took 120 ms of the event loop to compile at first use)
+    const words = new Set<string>();
+    for (const p of phrases) for (const w of p.toLowerCase().split(/[\s!-/:-@[-`{-~]+/)) if (w) words.add(w);
+    const weights = (intents.length + 1) * words.size;
+    if (weights > L.maxModelWeights) {
+      problems.push({ path: 'intents', message: `the ${l} model would need ${m(weights)} weights ((${intents.length} intents + None) × ${words.size} different words), more than ${m(L.maxModelWeights)}: fewer intents or fewer different words` });
+    }
+  }
+  if (!problems.length && work > L.maxTrainingWork) {
+    problems.push({ path: 'intents', message: `too much to train: (${intents.length} intents + None) × phrases, summed over the languages, is ${m(work)}, more than ${m(L.maxTrainingWork)}: fewer intents or fewer phrases` });
   }
   return problems;
 }
