@@ -9,8 +9,9 @@ export async function idleSockets(count: number) {
   // the handshakes does not count
   const b = await startBaton({ LOG_LEVEL: 'error' }, undefined, { gc: true });
   try {
+    // ten sockets per conversation, the most one conversation may open (a user's tabs and devices)
     const convs = [];
-    for (let i = 0; i < 100; i++) convs.push(await conversation(b));
+    for (let i = 0; i < Math.ceil(count / 10); i++) convs.push(await conversation(b));
     // warm up: one socket each, then measure the difference the rest make
     const sockets: WebSocket[] = [];
     for (const c of convs) sockets.push(await openSocket(`${b.url.replace(/^http/, 'ws')}/api/v1/ws?token=${c.token}`));

@@ -43,6 +43,16 @@ describe.each(stores)('NUL characters on %s', (_name, pg) => {
     }
     const yaml = await call(s.url, 'POST', '/api/v1/bots/validate', { token: admin, raw: 'name: "a\u0000b"\n', headers: { 'content-type': 'application/yaml' } });
     expect(yaml.status).toBe(422);
+    // the YAML escapes for NUL: refused by validate and by PUT alike
+    const demo = (await call(s.url, 'GET', '/api/v1/bots/demo', { token: admin })).body.bot.source as string;
+    for (const escape of ['\\0', '\\x00', '\\u0000']) {
+      const source = demo.replace(/^name: .*$/m, `name: "Acme${escape}Energy"`);
+      for (const [method, path] of [['POST', '/api/v1/bots/validate'], ['PUT', '/api/v1/bots/demo']] as const) {
+        const r = await call(s.url, method, path, { token: admin, raw: source, headers: { 'content-type': 'application/yaml' } });
+        expect(r.status, `${method} ${escape}`).toBe(422);
+        expect(r.body.error.details.problems[0].path).toBe('name');
+      }
+    }
     // a literal backslash-u in text is not a NUL
     const ok = await call(s.url, 'POST', `/api/v1/conversations/${c.conversation.id}/messages`, { token: c.token, body: { text: 'a path like C:\\u0000\\x' } });
     expect(ok.status).toBe(201);
