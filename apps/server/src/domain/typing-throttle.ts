@@ -5,18 +5,20 @@
 const MIN_CHANGE_MS = 300;
 const REPEAT_ON_MS = 2000;
 export class TypingThrottle {
-  private state = new Map<string, { on: boolean; at: number }>();
+  // made on the first typing signal: most sockets of an idle instance never type
+  private state: Map<string, { on: boolean; at: number }> | undefined;
 
   /** keys remembered (a socket: the few conversations its agent types in; ids are not checked before this) */
   constructor(private readonly maxTracked = 200) {}
 
   pass(conversationId: string, on: boolean, now = Date.now()): boolean {
-    const s = this.state.get(conversationId);
+    const state = (this.state ??= new Map());
+    const s = state.get(conversationId);
     if (on) {
       if (s && now - s.at < (s.on ? REPEAT_ON_MS : MIN_CHANGE_MS)) return false;
     } else if (!s?.on) return false;
-    if (!s && this.state.size >= this.maxTracked) this.state.clear();
-    this.state.set(conversationId, { on, at: now });
+    if (!s && state.size >= this.maxTracked) state.clear();
+    state.set(conversationId, { on, at: now });
     return true;
   }
 }

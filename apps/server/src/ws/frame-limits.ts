@@ -2,20 +2,25 @@
 // A client that keeps sending beyond its buckets (a `resume` flood, a typing flood) is told
 // RATE_LIMITED each time and, once its refusals run out, its socket is closed.
 
-/** `burst` at once, refilled continuously at `perSecond`. */
-export function tokenBucket(burst: number, perSecond: number) {
-  let tokens = burst;
-  let at = Date.now();
-  return {
-    take(): boolean {
-      const now = Date.now();
-      tokens = Math.min(burst, tokens + ((now - at) * perSecond) / 1000);
-      at = now;
-      if (tokens < 1) return false;
-      tokens -= 1;
-      return true;
-    },
-  };
+/** `burst` at once, refilled continuously at `perSecond`. A class: one small object per bucket (an idle socket holds several). */
+export class TokenBucket {
+  private tokens: number;
+  private at = Date.now();
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) * this.perSecond) / 1000);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
 }
 
 export type FrameKind = 'send' | 'resume' | 'subscribe' | 'typing' | 'ping' | 'other';
@@ -38,23 +43,16 @@ export const REFUSALS_BEFORE_CLOSE = 50;
 export type Verdict = 'ok' | 'refused' | 'close';
 
 export class FrameLimits {
-  private readonly buckets: Record<FrameKind, ReturnType<typeof tokenBucket>>;
-  private readonly refusals = tokenBucket(REFUSALS_BEFORE_CLOSE, 1);
+  // made on a socket's first frame of each kind: most sockets only ever send a few kinds
+  private readonly buckets: Partial<Record<FrameKind, TokenBucket>> = {};
+  private refusals: TokenBucket | undefined;
 
   /** sendsPerMinute: message.send, the same budget POST /messages has (RATE_LIMIT_MESSAGES_PER_MINUTE) */
-  constructor(sendsPerMinute: number) {
-    this.buckets = {
-      send: tokenBucket(sendsPerMinute, sendsPerMinute / 60),
-      resume: tokenBucket(...FRAME_LIMITS.resume),
-      subscribe: tokenBucket(...FRAME_LIMITS.subscribe),
-      typing: tokenBucket(...FRAME_LIMITS.typing),
-      ping: tokenBucket(...FRAME_LIMITS.ping),
-      other: tokenBucket(...FRAME_LIMITS.other),
-    };
-  }
+  constructor(private readonly sendsPerMinute: number) {}
 
   take(kind: FrameKind): Verdict {
-    if (this.buckets[kind].take()) return 'ok';
-    return this.refusals.take() ? 'refused' : 'close';
+    const bucket = (this.buckets[kind] ??= kind === 'send' ? new TokenBucket(this.sendsPerMinute, this.sendsPerMinute / 60) : new TokenBucket(...FRAME_LIMITS[kind]));
+    if (bucket.take()) return 'ok';
+    return (this.refusals ??= new TokenBucket(REFUSALS_BEFORE_CLOSE, 1)).take() ? 'refused' : 'close';
   }
 }

@@ -48,9 +48,15 @@ export function eventSender(socket: WebSocket, maxBuffered: number): EventSender
     poll = undefined;
     for (const w of ready) w(ok);
   };
-  // 'drain' comes once the kernel took everything; the poll notices a partial drain sooner
-  tcp?.on('drain', wake);
-  socket.once('close', wake);
+  // listened to from the first wait on: an idle socket carries no listeners for it. 'drain' comes once
+  // the kernel took everything; the poll notices a partial drain sooner
+  let listening = false;
+  const listen = () => {
+    if (listening) return;
+    listening = true;
+    tcp?.on('drain', wake);
+    socket.once('close', wake);
+  };
 
   const overflow = () => {
     if (!open()) return;
@@ -74,6 +80,7 @@ export function eventSender(socket: WebSocket, maxBuffered: number): EventSender
     drained: () => {
       if (!open()) return Promise.resolve(false);
       if (socket.bufferedAmount <= lowWater) return Promise.resolve(true);
+      listen();
       poll ??= setInterval(wake, DRAIN_POLL_MS).unref();
       return new Promise<boolean>((resolve) => waiters.push(resolve));
     },

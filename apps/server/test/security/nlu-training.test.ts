@@ -177,7 +177,7 @@ describe('NLU training off the event loop', () => {
     expect(waited).toBe(true);
   });
 
-  it('the demo bot trains in the worker and answers; the imported model answers exactly what nlp.js trained here answers', async () => {
+  it('the demo bot (small: trained in place) answers; a model trained in the worker and imported answers exactly what nlp.js trained here answers', async () => {
     const c = await createConversation(s.url, { locale: 'en' });
     await waitFor(async () => (await messages(s.url, c.conversation.id, c.token)).some((m) => m.author.type === 'bot'), 10_000, 'welcome');
     const sent = await call(s.url, 'POST', `/api/v1/conversations/${c.conversation.id}/messages`, { token: c.token, body: { text: 'when are you open on saturday' } });
