@@ -7,14 +7,14 @@ import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createConversation, login, messages } from '../support/http.js';
+import { call, createConversation, login, messages, yamlBody } from '../support/http.js';
 import { postgresAvailable } from '../support/postgres.js';
 import { startTestServer, waitFor, type TestServer, startOnStore } from '../support/server.js';
 
 const pgOk = await postgresAvailable();
 const STORES = (['sqlite', 'postgres'] as const).filter((s) => s === 'sqlite' || pgOk);
 
-const yaml = (body: string) => ({ raw: body, headers: { 'content-type': 'application/yaml' } });
+const yaml = yamlBody;
 
 describe('hostile bot sources', () => {
   let s: TestServer;

@@ -10,10 +10,10 @@ import { BOT_NLU_LIMITS, parseBotDefinition } from '../../src/domain/bot/definit
 import { classifier, trainModel, trainNlp } from '../../src/nlu/index.js';
 import { OFF_TOPIC } from '../../src/nlu/off-topic.js';
 import { TRAINING, trainingLoad } from '../../src/nlu/train-worker.js';
-import { call, createConversation, login, messages } from '../support/http.js';
+import { call, createConversation, login, messages, yamlBody } from '../support/http.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
-const yaml = (body: string) => ({ raw: body, headers: { 'content-type': 'application/yaml' } });
+const yaml = yamlBody;
 
 // pseudo-words ("kalox", "mirex" …), so every intent has a word of its own and shares others
 const SYL = ['ka', 'lo', 'mi', 're', 'tu', 'sa', 'no', 'pe', 'di', 'ga', 've', 'ro', 'zu', 'fi', 'ba', 'ne', 'xo', 'li', 'mo', 'ta'];

@@ -31,6 +31,9 @@ export async function call<T = any>(
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
+/** `call` options that send a bot definition as YAML */
+export const yamlBody = (source: string) => ({ raw: source, headers: { 'content-type': 'application/yaml' } });
+
 export async function createConversation(base: string, body: Record<string, unknown> = {}) {
   const r = await call(base, 'POST', '/api/v1/conversations', { body });
   if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
