@@ -12,6 +12,7 @@ import { presentAgent } from '../commands/auth.js';
 import { CannedResponseBody, deleteCanned, listCanned, saveCanned } from '../commands/canned-responses.js';
 import type { Deps } from '../deps.js';
 import { TypingThrottle } from '../domain/typing-throttle.js';
+import { hashToken } from '../tokens.js';
 import { requireAgent, sessionToken } from './auth-guard.js';
 import { parse } from './parse.js';
 
@@ -58,7 +59,11 @@ export function registerAgentRoutes(app: FastifyInstance, deps: Deps) {
   });
   // REST typing for API clients: throttled like the sockets' frames, and a budget per session
   const typing = new TypingThrottle(10_000);
-  const perSession = (req: FastifyRequest) => `typing:${sessionToken(req).token ?? req.ip}`;
+  const perSession = (req: FastifyRequest) => {
+    const token = sessionToken(req).token;
+    // a hash: with REDIS_URL the key is stored there, and tokens are never stored as they are
+    return `typing:${token ? hashToken(token) : req.ip}`;
+  };
   app.post('/api/v1/agent/conversations/:id/typing', { config: { access: 'agent', rateLimit: { max: 120, timeWindow: 60_000, keyGenerator: perSession } } }, async (req) => {
     const agent = await requireAgent(deps, req);
     await agentTyping(deps, agent, parse(IdParams, req.params).id, parse(TypingBody, req.body).on, typing);

@@ -8,6 +8,7 @@ import { endWaiting } from '../commands/end-waiting.js';
 import { authorizeUser, getConversationView, listConversationMessages } from '../commands/read-conversation.js';
 import { sendUserMessage } from '../commands/send-user-message.js';
 import type { Deps } from '../deps.js';
+import { hashToken } from '../tokens.js';
 import { AppError } from '../errors.js';
 import { bearer, parse } from './parse.js';
 
@@ -16,7 +17,11 @@ const IdempotencyKey = z.string().min(1).max(200).optional();
 
 export function registerChannelRoutes(app: FastifyInstance, deps: Deps) {
   const c = deps.config;
-  const perToken = (req: { headers: Record<string, unknown>; ip: string }) => bearer(req.headers.authorization as string | undefined) ?? req.ip;
+  // the limit's key is the token's hash: with REDIS_URL keys are stored there, and tokens never are
+  const perToken = (req: { headers: Record<string, unknown>; ip: string }) => {
+    const token = bearer(req.headers.authorization as string | undefined);
+    return token ? hashToken(token) : req.ip;
+  };
 
   app.post(
     '/api/v1/conversations',

@@ -88,30 +88,66 @@ export function createAgentSockets(deps: Deps, hub: Hub, source: FeedSource): Ag
       let mine = live.get(agent.id);
       if (!mine) live.set(agent.id, (mine = new Set()));
       mine.add(me);
+      const timers: { expiry?: NodeJS.Timeout; heartbeat?: NodeJS.Timeout } = {};
+      let counted = false;
+      let unwatchAll = () => {};
+      const feeds = new Map<string, { feed: ConversationFeed; unwatch: () => void }>();
+      /** everything this socket holds, let go of when it closes — or when opening it fails half way */
+      const cleanup = () => {
+        closed = true;
+        clearTimeout(timers.expiry);
+        clearInterval(timers.heartbeat);
+        unwatchAll();
+        for (const f of feeds.values()) {
+          f.feed.stop();
+          f.unwatch();
+        }
+        mine.delete(me);
+        if (mine.size === 0) live.delete(agent.id);
+        if (!counted) return;
+        counted = false;
+        deps.metrics.wsConnections.dec({ kind: 'agent' });
+        const left = (socketsByAgent.get(agent.id) ?? 1) - 1;
+        if (left <= 0) {
+          socketsByAgent.delete(agent.id);
+          lastSocketClosed(agent);
+        } else socketsByAgent.set(agent.id, left);
+      };
+      /** a read while opening: if it fails (the store is down), nothing of this socket stays behind */
+      const opening = async <T>(read: () => Promise<T>): Promise<T> => {
+        try {
+          return await read();
+        } catch (err) {
+          cleanup();
+          throw err;
+        }
+      };
       // read again now that revocations reach this socket: one committed since authenticate() read
       // the session would otherwise go unnoticed
-      const session = await deps.store.db
+      const session = await opening(() =>
+        deps.store.db
         .selectFrom('sessions')
         .innerJoin('agents', 'agents.id', 'sessions.agent_id')
         .select(['sessions.expires_at', 'agents.role', 'agents.deleted_at'])
         .where('sessions.token_hash', '=', tokenHash)
-        .executeTakeFirst();
+        .executeTakeFirst(),
+      );
       const expiresAt = session?.expires_at ?? 0;
       const expire = () => me.end('SESSION_EXPIRED', 'SESSION_EXPIRED', 'The session has expired; log in again');
-      const expiry = setTimeout(expire, Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - deps.clock.now())));
+      timers.expiry = setTimeout(expire, Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - deps.clock.now())));
       if (!session || session.deleted_at !== null) me.end('UNAUTHORIZED', 'SESSION_REVOKED', 'The session was ended (logout, password change or removal)');
       else if (session.role !== agent.role) me.end('UNAUTHORIZED', 'ROLE_CHANGED', 'Your role changed: reconnect');
 
       deps.metrics.wsConnections.inc({ kind: 'agent' });
       socketsByAgent.set(agent.id, (socketsByAgent.get(agent.id) ?? 0) + 1);
+      counted = true;
       clearTimeout(graceTimers.get(agent.id));
       void touch(agent.id);
-      const heartbeat = setInterval(() => {
+      timers.heartbeat = setInterval(() => {
         // the clock may jump (or the session outlive a timer): expiry is checked here too
         if (deps.clock.now() >= expiresAt) return expire();
         void touch(agent.id);
       }, heartbeatMs);
-      const feeds = new Map<string, { feed: ConversationFeed; unwatch: () => void }>();
       const typing = new TypingThrottle();
 
       /** a read that failed (the store, not the client): logged, and the client told */
@@ -153,14 +189,18 @@ export function createAgentSockets(deps: Deps, hub: Hub, source: FeedSource): Ag
           };
           f = { feed, unwatch: hub.watch(conversationId, guarded) };
           feeds.set(conversationId, f);
+          // a change between the read above and the watch would have gone unseen: checked once more
+          if (!isSupervisor(agent)) feed.recheck(() => stillVisible(conversationId), () => lost(conversationId));
         }
         if (afterSeq !== undefined) await f.feed.resume(afterSeq);
       };
       const stillVisible = async (conversationId: string) => {
-        const conv = await findConversation(deps.store.db, conversationId);
-        if (!conv) return false;
+        // the agent as they are now (skills and languages may have changed since the socket opened)
+        const who = await current();
+        const conv = who && (await findConversation(deps.store.db, conversationId));
+        if (!who || !conv) return false;
         try {
-          assertCanView(agent, conv);
+          assertCanView(who, conv);
           return true;
         } catch {
           return false;
@@ -181,15 +221,15 @@ export function createAgentSockets(deps: Deps, hub: Hub, source: FeedSource): Ag
         }
       };
       // my live chats are followed from the start
-      const chats = await deps.store.db.selectFrom('conversations').select('id').where('assignee_id', '=', agent.id).where('status', '=', 'agent').execute();
-      for (const c of chats) await follow(agent, c.id);
+      const chats = await opening(() => deps.store.db.selectFrom('conversations').select('id').where('assignee_id', '=', agent.id).where('status', '=', 'agent').execute());
+      for (const c of chats) await opening(() => follow(agent, c.id));
       const everything = {
         onEvent(e: BusEvent) {
           if (e.type === 'queue.updated') send({ type: 'queue.updated', conversationId: e.conversationId, status: e.status });
           else if (e.type === 'agent.status') send({ type: 'agent.status', agentId: e.agentId, status: e.status });
         },
       };
-      const unwatchAll = hub.watchAll(everything);
+      unwatchAll = hub.watchAll(everything);
       send({ type: 'ready' });
 
       return {
@@ -223,24 +263,7 @@ export function createAgentSockets(deps: Deps, hub: Hub, source: FeedSource): Ag
             );
           }
         },
-        onClose() {
-          closed = true;
-          clearTimeout(expiry);
-          clearInterval(heartbeat);
-          unwatchAll();
-          for (const f of feeds.values()) {
-            f.feed.stop();
-            f.unwatch();
-          }
-          mine.delete(me);
-          if (mine.size === 0) live.delete(agent.id);
-          deps.metrics.wsConnections.dec({ kind: 'agent' });
-          const left = (socketsByAgent.get(agent.id) ?? 1) - 1;
-          if (left <= 0) {
-            socketsByAgent.delete(agent.id);
-            lastSocketClosed(agent);
-          } else socketsByAgent.set(agent.id, left);
-        },
+        onClose: cleanup,
       };
     },
     close() {

@@ -12,6 +12,7 @@ import { parse, parseJson } from '../http/parse.js';
 import type { AgentSockets } from './agent-socket.js';
 import { connectionCap } from './connection-cap.js';
 import { FrameLimits, type FrameKind } from './frame-limits.js';
+import { isStorageUnavailable } from '../store/storage-health.js';
 import { isDeskOrigin } from './origin.js';
 import { eventSender } from './send.js';
 import type { SocketSession, UserSockets } from './user-socket.js';
@@ -190,10 +191,13 @@ export function registerSocketRoutes(app: FastifyInstance, deps: Deps, users: Us
       try {
         session = agent ? await agents.open(socket, cred.token, send) : await users.open(cred.token, send);
       } catch (err) {
+        if (socket.readyState !== socket.OPEN) return;
+        // the store down (a full disk, PostgreSQL unreachable): try again later, not a bug
+        if (isStorageUnavailable(err)) return closeFor(1013, 'STORAGE_UNAVAILABLE', 'Storage is unavailable; retry later');
         const e = err instanceof AppError ? err : undefined;
         if (!e) deps.log.error({ err }, 'could not open a socket');
-        const code = !e ? 1011 : e.code === 'TOO_MANY_CONNECTIONS' ? SocketClose.POLICY_VIOLATION : e.status === 503 ? 1013 : SocketClose.UNAUTHORIZED;
-        if (socket.readyState === socket.OPEN) closeFor(code, e?.code ?? 'INTERNAL', e?.message ?? 'Could not open the socket');
+        const code = !e ? 1011 : e.code === 'TOO_MANY_CONNECTIONS' ? SocketClose.POLICY_VIOLATION : SocketClose.UNAUTHORIZED;
+        closeFor(code, e?.code ?? 'INTERNAL', e?.message ?? 'Could not open the socket');
         return;
       }
       const s = session;

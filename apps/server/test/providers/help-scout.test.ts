@@ -202,10 +202,12 @@ describe('Help Scout provider', () => {
     expect(sim.state.customers.get(hs!.customerId)!.email).toBe(`baton-unverified-${c.id}@users.baton.invalid`);
   });
 
-  it('uses a verified user\'s email, reuses the OAuth token, and gets a new one after a 401', async () => {
+  it('files a verified user under their id, never the e-mail they typed (only the id is proven); reuses the OAuth token, and gets a new one after a 401', async () => {
     const c = await offloadedConversation(s.url, { user: { id: 'crm-ann', name: 'Ann', email: 'ann@example.com' }, userHash: userHash('crm-ann') });
     const [hs] = await pump(() => helpScoutFor(c.id).length > 0 && helpScoutFor(c.id), 'handover');
-    expect(sim.state.customers.get(hs!.customerId)!.email).toBe('ann@example.com');
+    expect(sim.state.customers.get(hs!.customerId)!.email).toBe('baton-crm-ann@users.baton.invalid');
+    // the address the user gave is for the agent to read, in the handover note
+    expect(sim.threads(hs!.id).find((t) => t.type === 'note')!.body).toMatch(/E-mail given by the user \(not verified\): ann@example\.com/);
     // every delivery so far shared one token
     expect(sim.state.tokensIssued).toBe(1);
     sim.revokeTokens();

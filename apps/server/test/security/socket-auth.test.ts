@@ -127,6 +127,41 @@ describe.each(STORES)('revoked sessions on %s', (_name, pg) => {
   });
 });
 
+describe('a socket that cannot be opened because the store fails', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ env: { PRESENCE_GRACE_SECONDS: '1' } });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('closes 1013 STORAGE_UNAVAILABLE and leaves nothing behind: the agent still goes offline, no timers run on', async () => {
+    const admin = await login(s.url);
+    const agent = await makeAgent(s.url, admin);
+    // the store refuses the socket's read of the agent's chats (as PostgreSQL does when it is
+    // unreachable): the one failure a test can cause at that point without taking the store down
+    const db = s.baton.deps.store.db;
+    const selectFrom = db.selectFrom.bind(db);
+    let failing = true;
+    (db as { selectFrom: unknown }).selectFrom = (table: string) => {
+      if (failing && table === 'conversations') throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      return selectFrom(table as 'conversations');
+    };
+    try {
+      const sock = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${agent.token}`);
+      expect(await closedWith(sock)).toEqual({ code: 1013, reason: 'STORAGE_UNAVAILABLE' });
+    } finally {
+      failing = false;
+      (db as { selectFrom: unknown }).selectFrom = selectFrom;
+    }
+    // the half-opened socket was not counted as the agent's desk: it goes offline after the grace
+    await waitFor(async () => (await call(s.url, 'GET', '/api/v1/agent/me', { token: agent.token })).body.agent.status === 'offline', 10_000, 'the agent offline');
+    const metrics = String((await call(s.url, 'GET', '/metrics')).body);
+    expect(metrics).toMatch(/baton_ws_connections\{kind="agent"\} 0/);
+  });
+});
+
 describe.each(STORES)('session expiry on %s', (_name, pg) => {
   const clock = new TestClock(Date.now());
   let s: TestServer;

@@ -153,10 +153,10 @@ export function inboundMessage(
       from: {
         id: event.conversation.id,
         idType: 'Opaque',
-        nickname: user.name || user.email || 'Website visitor',
+        nickname: user.name || 'Website visitor',
         ...nameParts(user.name),
-        // Genesys may match external contacts by e-mail: only a verified one is passed on
-        ...(user.email && user.verified ? { email: user.email } : {}),
+        // never the e-mail: Genesys may match external contacts by it, and it is always the user's
+        // claim (userHash proves user.id only); the id sent is the conversation's, opaque
       },
       // parts of one delivery are a millisecond apart so Genesys keeps their order
       time: new Date(Date.parse(event.createdAt) + (opts.part ?? 0)).toISOString(),

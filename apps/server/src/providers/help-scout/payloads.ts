@@ -26,14 +26,14 @@ export interface CreateConversationBody {
 
 /**
  * Help Scout needs a customer email (or id), and files conversations by it: a customer's earlier
- * conversations show next to the new one. Only a verified user is filed under their e-mail (or id);
- * a claim gets an address of its own conversation, so nobody can claim a victim's e-mail to see, or
- * join, their Help Scout history. Addresses Baton makes up are under the reserved `.invalid` top-level
- * domain (RFC 2606): syntactically valid, never deliverable, stable for the same user.
+ * conversations show next to the new one. An e-mail address is always the user's claim (userHash
+ * proves user.id only), so none is used to file: a verified user gets an address of their id, a claim
+ * one of its own conversation, and nobody can type a victim's address to see, or join, their history.
+ * The address the user gave is in the handover note. Addresses Baton makes up are under the reserved
+ * `.invalid` top-level domain (RFC 2606): syntactically valid, never deliverable, stable per user.
  */
 export function customerEmail(event: ProviderEvent): string {
   const { user } = event.conversation;
-  if (user.verified && user.email) return user.email;
   const base = user.verified && user.id ? user.id : `unverified-${event.conversation.id}`;
   const local = base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 54) || 'user';
   return `baton-${local}@users.baton.invalid`;
@@ -92,6 +92,8 @@ function handoverNote(event: ProviderEvent): string {
     `Language: ${h.language}`,
     ...(h.note ? [`Note: ${h.note}`] : []),
     `Baton conversation: ${event.conversation.id}`,
+    ...(event.conversation.user.email ? [`E-mail given by the user (not verified): ${event.conversation.user.email}`] : []),
+    `User id: ${event.conversation.user.verified ? `${event.conversation.user.id} (verified)` : 'none verified'}`,
     vars.length ? 'Variables:' : 'Variables: none',
     ...vars.map(([k, v]) => `  ${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`),
     '',

@@ -27,6 +27,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
   `.execute(db);
 
+  // channel conversations are the channel's alone: their user tokens served nobody but whoever created
+  // one through the anonymous POST /conversations (the hijack this version closes), so those go
+  await sql`update conversations set token_hash = 'revoked:' || id where channel_id is not null`.execute(db);
+
   await db.schema
     .createTable('conversation_agents')
     .addColumn('agent_id', 'text', (c) => c.notNull())
