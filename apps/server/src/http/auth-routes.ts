@@ -1,5 +1,5 @@
 import { LoginBody } from '@baton/proto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { login, logout, presentAgent, SESSION_COOKIE } from '../commands/auth.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -15,30 +15,45 @@ export function registerAuthRoutes(app: FastifyInstance, deps: Deps) {
     timeWindow: 15 * 60_000,
     keyGenerator: (req) => `login-account:${String((req.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase()}`,
   });
+  // one attempt per account at a time on this instance: guesses sent in parallel would otherwise all
+  // pass the failure count before any of them adds to it
+  const inFlight = new Set<string>();
+
+  const attempt = async (req: FastifyRequest, reply: FastifyReply, body: { email: string; password: string }) => {
+    const before = await failures(req, { increment: false });
+    if (!before.isAllowed && before.remaining === 0) {
+      throw new AppError('RATE_LIMITED', `Too many failed logins for this account; retry in ${Math.max(1, before.ttlInSeconds)} s`);
+    }
+    let session: Awaited<ReturnType<typeof login>>;
+    try {
+      session = await login(deps, body.email, body.password);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') await failures(req);
+      throw err;
+    }
+    reply.setCookie(SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure,
+      path: '/',
+      expires: new Date(session.expiresAt),
+    });
+    return session;
+  };
+
   app.post(
     '/api/v1/auth/login',
     { config: { access: 'public', rateLimit: { max: deps.config.RATE_LIMIT_LOGIN_PER_MINUTE, timeWindow: 60_000 } } },
     async (req, reply) => {
       const body = parse(LoginBody, req.body);
-      const before = await failures(req, { increment: false });
-      if (!before.isAllowed && before.remaining === 0) {
-        throw new AppError('RATE_LIMITED', `Too many failed logins for this account; retry in ${Math.max(1, before.ttlInSeconds)} s`);
-      }
-      let session: Awaited<ReturnType<typeof login>>;
+      const account = body.email.trim().toLowerCase();
+      if (inFlight.has(account)) throw new AppError('RATE_LIMITED', 'A login for this account is already being checked; retry in a moment');
+      inFlight.add(account);
       try {
-        session = await login(deps, body.email, body.password);
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') await failures(req);
-        throw err;
+        return await attempt(req, reply, body);
+      } finally {
+        inFlight.delete(account);
       }
-      reply.setCookie(SESSION_COOKIE, session.token, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure,
-        path: '/',
-        expires: new Date(session.expiresAt),
-      });
-      return session;
     },
   );
 

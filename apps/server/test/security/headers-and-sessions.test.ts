@@ -45,6 +45,16 @@ describe('sessions', () => {
   });
 });
 
+describe('parallel guesses', () => {
+  it('guesses sent all at once still meet the per-account limit (they used to pass its count together)', async () => {
+    const victim = await makeAgent(s.url, admin);
+    const codes = await Promise.all(Array.from({ length: 30 }, (_, i) => call(s.url, 'POST', '/api/v1/auth/login', { body: { email: victim.email, password: `guess-${i}` } }).then((r) => r.status)));
+    // five failures are allowed (RATE_LIMIT_LOGIN_PER_ACCOUNT); everything else was refused unchecked
+    expect(codes.filter((c) => c === 401).length).toBeLessThanOrEqual(5);
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThanOrEqual(25);
+  });
+});
+
 describe('/metrics', () => {
   it('without METRICS_TOKEN: a direct loopback scraper only', async () => {
     expect((await call(s.url, 'GET', '/metrics')).status).toBe(200);

@@ -183,6 +183,9 @@ describe.each(STORES)('migration 009 on %s: data of earlier versions', (store) =
         { agent_id: 'agent-b', conversation_id: 'c-moved', handled_at: 5 },
         { agent_id: 'agent-b', conversation_id: 'c-web', handled_at: 5 },
       ]);
+      // the user tokens of channel conversations go: only a hijacker could have held one
+      const tokens = await db.selectFrom('conversations').select(['id', 'token_hash']).orderBy('id').execute();
+      expect(tokens.map((t) => [t.id, t.token_hash])).toEqual([['c-moved', 't-c-moved'], ['c-sms', 'revoked:c-sms'], ['c-web', 't-c-web']]);
       const rows = await db.selectFrom('conversations').select(['id', 'handled_by']).orderBy('id').execute();
       expect(rows.map((r) => ({ id: r.id, handled_by: r.handled_by === null ? null : (JSON.parse(r.handled_by) as string[]).sort() }))).toEqual([
         { id: 'c-moved', handled_by: ['agent-a', 'agent-b'] },
