@@ -13,7 +13,7 @@ import { bearer } from './parse.js';
  * signed: a channel's or provider's signature over the raw body (checked by registerSignedInbound);
  * agent / supervisor / admin: an agent session of at least that role.
  */
-export type RouteAccess = 'public' | 'user' | 'signed' | 'metrics' | AgentRole;
+export type RouteAccess = 'public' | 'user' | 'signed' | AgentRole;
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -12,8 +12,8 @@ export interface SignedInbound<T> {
   target(req: FastifyRequest): Promise<T>;
   /** throws SIGNATURE_INVALID / TIMESTAMP_OUT_OF_WINDOW unless `raw` is signed for `target` */
   verify(target: T, raw: Buffer, req: FastifyRequest): void;
-  /** the signed sender's budget: requests per minute and the key they count under */
-  budget(target: T): { key: string; perMinute: number };
+  /** the key the signed sender's requests count under (its budget: 10 × RATE_LIMIT_MESSAGES_PER_MINUTE a minute) */
+  budgetKey(target: T): string;
   handle(req: FastifyRequest, reply: FastifyReply, target: T, raw: Buffer): Promise<unknown>;
 }
 
@@ -26,12 +26,8 @@ export function registerSignedInbound<T>(app: FastifyInstance, deps: Deps, url: 
     const keys = new WeakMap<FastifyRequest, string>();
     const keyOf = (req: FastifyRequest) => keys.get(req) ?? `ip:${req.ip}`;
     const unsigned = scoped.createRateLimit({ max: deps.config.RATE_LIMIT_UNSIGNED_PER_MINUTE, timeWindow: MINUTE, keyGenerator: keyOf });
-    const signed = new Map<number, ReturnType<typeof scoped.createRateLimit>>();
-    const signedLimiter = (perMinute: number) => {
-      let l = signed.get(perMinute);
-      if (!l) signed.set(perMinute, (l = scoped.createRateLimit({ max: perMinute, timeWindow: MINUTE, keyGenerator: keyOf })));
-      return l;
-    };
+    // a connector relays many users' messages: ten times what one conversation may send
+    const signed = scoped.createRateLimit({ max: deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE * 10, timeWindow: MINUTE, keyGenerator: keyOf });
     const refuse = (ttlMs: number): never => {
       throw new AppError('RATE_LIMITED', `Too many requests; retry in ${Math.max(1, Math.ceil(ttlMs / 1000))} s`);
     };
@@ -49,9 +45,8 @@ export function registerSignedInbound<T>(app: FastifyInstance, deps: Deps, url: 
         if (!r.isAllowed && r.isExceeded) refuse(r.ttl);
         throw err;
       }
-      const { key, perMinute } = spec.budget(target);
-      keys.set(req, `signed:${key}`);
-      const r = await signedLimiter(perMinute)(req);
+      keys.set(req, `signed:${spec.budgetKey(target)}`);
+      const r = await signed(req);
       if (!r.isAllowed && r.isExceeded) refuse(r.ttl);
       return spec.handle(req, reply, target, raw);
     });

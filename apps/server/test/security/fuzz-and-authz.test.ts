@@ -13,7 +13,7 @@ import { TestSocket } from '../support/ws-client.js';
 const pgOk = await postgresAvailable();
 const stores = [['SQLite', false], ['PostgreSQL', true]] as const;
 
-const RANK: Record<RouteAccess, number> = { public: 0, signed: 0, metrics: 0, user: 1, agent: 2, supervisor: 3, admin: 4 };
+const RANK: Record<RouteAccess, number> = { public: 0, signed: 0, user: 1, agent: 2, supervisor: 3, admin: 4 };
 const fill = (url: string, id = 'does-not-exist') => url.replace(/:(\w+)/g, id);
 const noBody = (method: string) => method === 'GET' || method === 'DELETE';
 

@@ -174,7 +174,7 @@ function registerRoutes(app: FastifyInstance, deps: Deps, inbound: InboundAction
         throw new AppError('SIGNATURE_INVALID', 'Missing or wrong X-Hub-Signature-256');
       }
     },
-    budget: ({ providerId }) => ({ key: `provider:${providerId}`, perMinute: deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE * 10 }),
+    budgetKey: ({ providerId }) => `provider:${providerId}`,
     async handle(_req, _reply, { providerId, c }, raw) {
       const parsed = OutboundNormalizedMessage.safeParse(parseJson(raw));
       if (!parsed.success) throw validationFailed(parsed.error);

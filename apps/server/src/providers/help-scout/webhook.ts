@@ -93,7 +93,7 @@ export function registerHelpScoutWebhook(app: FastifyInstance, deps: Deps, inbou
         throw new AppError('SIGNATURE_INVALID', 'Missing or wrong X-HelpScout-Signature');
       }
     },
-    budget: (provider) => ({ key: `provider:${provider.id}`, perMinute: deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE * 10 }),
+    budgetKey: (provider) => `provider:${provider.id}`,
     async handle(req, _reply, provider, raw): Promise<Outcome> {
       const event = String(req.headers['x-helpscout-event'] ?? '');
       return handleEvent(deps, inbound, provider.id, provider.config ?? {}, event, parseJson(raw), raw);

@@ -79,7 +79,7 @@ export const webhookProvider: OffloadingProvider = {
         const check = verifySignature(secrets, raw, req.headers['x-baton-signature'] as string | undefined, Math.floor(deps.clock.now() / 1000));
         if (!check.ok) throw new AppError(check.code, check.message);
       },
-      budget: (provider) => ({ key: `provider:${provider.id}`, perMinute: deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE * 10 }),
+      budgetKey: (provider) => `provider:${provider.id}`,
       async handle(_req, _reply, provider, raw) {
         const providerId = provider.id;
         const parsed = WebhookCallback.safeParse(parseJson(raw));
