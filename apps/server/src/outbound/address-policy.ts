@@ -57,7 +57,8 @@ function embeddedIpv4(ip: string): string | undefined {
   return undefined;
 }
 
-function expandIpv6(ip: string): number[] | undefined {
+/** The eight 16-bit words of an IPv6 address (an embedded dotted IPv4 tail included), or undefined. */
+export function expandIpv6(ip: string): number[] | undefined {
   let s = ip.toLowerCase();
   const dotted = s.match(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/);
   if (dotted) {

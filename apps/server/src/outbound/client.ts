@@ -47,10 +47,6 @@ export function useOutboundPolicy(policy: OutboundPolicy): void {
   current = policy;
 }
 
-export function outboundPolicyInUse(): OutboundPolicy {
-  return current;
-}
-
 // own agents, one pair per policy: a pooled socket is reused only under the policy that checked it
 const agentsByPolicy = new WeakMap<OutboundPolicy, { 'http:': http.Agent; 'https:': https.Agent }>();
 

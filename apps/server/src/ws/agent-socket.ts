@@ -17,6 +17,7 @@ import { findConversation } from '../store/conversations.js';
 import type { AgentRow } from '../store/schema.js';
 import { hashToken } from '../tokens.js';
 import { ConversationFeed, type FeedSource } from './conversation-feed.js';
+import { Counts } from './counts.js';
 import type { ConversationListener, Hub } from './hub.js';
 import type { EventSender } from './send.js';
 import { TypingThrottle } from '../domain/typing-throttle.js';
@@ -37,7 +38,7 @@ interface Live {
 }
 
 export function createAgentSockets(deps: Deps, hub: Hub, source: FeedSource): AgentSockets {
-  const socketsByAgent = new Map<string, number>();
+  const socketsByAgent = new Counts();
   /** this instance's open desk sockets by agent id, for revocations */
   const live = new Map<string, Set<Live>>();
   const graceTimers = new Map<string, NodeJS.Timeout>();
@@ -62,7 +63,7 @@ export function createAgentSockets(deps: Deps, hub: Hub, source: FeedSource): Ag
       agent.id,
       setTimeout(async () => {
         graceTimers.delete(agent.id);
-        if ((socketsByAgent.get(agent.id) ?? 0) > 0) return;
+        if (socketsByAgent.get(agent.id) > 0) return;
         const row = await deps.store.db.selectFrom('agents').select(['status', 'last_seen_at', 'deleted_at']).where('id', '=', agent.id).executeTakeFirst();
         // another instance still holds a socket of this agent if it refreshed last_seen_at recently
         if (!row || row.deleted_at !== null || row.status === 'offline' || (row.last_seen_at ?? 0) > deps.clock.now() - grace + 50) return;
@@ -107,11 +108,7 @@ export function createAgentSockets(deps: Deps, hub: Hub, source: FeedSource): Ag
         if (!counted) return;
         counted = false;
         deps.metrics.wsConnections.dec({ kind: 'agent' });
-        const left = (socketsByAgent.get(agent.id) ?? 1) - 1;
-        if (left <= 0) {
-          socketsByAgent.delete(agent.id);
-          lastSocketClosed(agent);
-        } else socketsByAgent.set(agent.id, left);
+        if (socketsByAgent.remove(agent.id) === 0) lastSocketClosed(agent);
       };
       /** a read while opening: if it fails (the store is down), nothing of this socket stays behind */
       const opening = async <T>(read: () => Promise<T>): Promise<T> => {
@@ -139,7 +136,7 @@ export function createAgentSockets(deps: Deps, hub: Hub, source: FeedSource): Ag
       else if (session.role !== agent.role) me.end('UNAUTHORIZED', 'ROLE_CHANGED', 'Your role changed: reconnect');
 
       deps.metrics.wsConnections.inc({ kind: 'agent' });
-      socketsByAgent.set(agent.id, (socketsByAgent.get(agent.id) ?? 0) + 1);
+      socketsByAgent.add(agent.id);
       counted = true;
       clearTimeout(graceTimers.get(agent.id));
       void touch(agent.id);

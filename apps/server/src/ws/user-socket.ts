@@ -6,6 +6,7 @@ import { sendUserMessage } from '../commands/send-user-message.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { ConversationFeed, type FeedSource } from './conversation-feed.js';
+import { Counts } from './counts.js';
 import type { Hub } from './hub.js';
 import type { EventSender } from './send.js';
 import { TypingThrottle } from '../domain/typing-throttle.js';
@@ -26,21 +27,18 @@ export interface UserSockets {
 export function createUserSockets(deps: Deps, hub: Hub, source: FeedSource): UserSockets {
   // one token may be shared by any number of sockets from any number of addresses: counted per
   // conversation, so a token cannot multiply its replays past this
-  const open = new Map<string, number>();
+  const open = new Counts();
   return {
     async open(token, send) {
       const conv = await authorizeUser(deps, token);
-      const n = open.get(conv.id) ?? 0;
-      if (n >= MAX_SOCKETS_PER_CONVERSATION) throw new AppError('TOO_MANY_CONNECTIONS', `At most ${MAX_SOCKETS_PER_CONVERSATION} open sockets per conversation`);
-      open.set(conv.id, n + 1);
+      if (open.get(conv.id) >= MAX_SOCKETS_PER_CONVERSATION) throw new AppError('TOO_MANY_CONNECTIONS', `At most ${MAX_SOCKETS_PER_CONVERSATION} open sockets per conversation`);
+      open.add(conv.id);
       const session = openUserSession(deps, hub, source, conv, send);
       return {
         onFrame: session.onFrame,
         onClose() {
           session.onClose();
-          const left = (open.get(conv.id) ?? 1) - 1;
-          if (left <= 0) open.delete(conv.id);
-          else open.set(conv.id, left);
+          open.remove(conv.id);
         },
       };
     },
