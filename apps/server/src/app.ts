@@ -33,7 +33,6 @@ import { installErrorHandling } from './http/error-handler.js';
 import { installInputGuard } from './http/input-guard.js';
 import { installRouteAccess, type RouteAccess } from './http/access.js';
 import { installSecurityHeaders } from './http/security-headers.js';
-import { AppError } from './errors.js';
 import { createStorageHealth } from './store/storage-health.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { withRedactedRequests } from './http/request-log.js';
@@ -151,10 +150,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   installErrorHandling(app, () => storage.failed(clock.now()));
   installInputGuard(app);
   installSecurityHeaders(app);
-  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => {
-    if ((body as string).includes('\0')) return done(new AppError('VALIDATION_FAILED', 'Text may not contain NUL (U+0000) characters'), undefined);
-    done(null, body);
-  });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,

@@ -16,7 +16,7 @@ import type { OutboundPolicy } from '../outbound/address-policy.js';
 import { assertUrlsAllowed } from '../outbound/save-check.js';
 import { decrypt, encrypt } from '../secrets.js';
 import { readBotSource, rewriteBotSource, type HeaderSlot } from './source-worker.js';
-import { nulPath } from '../http/input-guard.js';
+import { NUL_MESSAGE, nulPath } from '../http/input-guard.js';
 import { callWebhook } from './webhook-client.js';
 
 export const DEMO_BOT_ID = 'demo';
@@ -156,7 +156,7 @@ export class BotRegistry {
     // a YAML escape ("\0", "\x00") makes a NUL the text check of the raw body cannot see: PostgreSQL
     // could not store a conversation's text built from it, so validate and save refuse it alike
     const nul = parsed.ok ? nulPath(parsed.definition) : undefined;
-    if (nul !== undefined) return { ok: false, problems: [{ path: nul, message: 'text may not contain NUL (U+0000) characters' }] };
+    if (nul !== undefined) return { ok: false, problems: [{ path: nul, message: NUL_MESSAGE }] };
     if (parsed.ok) assertUrlsAllowed(webhookSteps(parsed.definition).map((w) => ({ path: `${w.path}.url`, url: webhookTarget(w.webhook.url) })), this.opts.outbound);
     return parsed;
   }

@@ -38,9 +38,14 @@ export async function getChannel(deps: Deps, id: string): Promise<ChannelRow> {
   return r;
 }
 
+/** The secret Baton signs its deliveries to the channel with. */
+export function channelSecret(deps: Deps, r: ChannelRow): string {
+  return decrypt(r.secret, deps.secretKey());
+}
+
 /** The secrets an inbound event may be signed with: the current one, and the previous one during a rotation. */
 export function channelSecrets(deps: Deps, r: ChannelRow): string[] {
-  return [r.secret, r.previous_secret].filter((s): s is string => Boolean(s)).map((s) => decrypt(s, deps.secretKey()));
+  return [channelSecret(deps, r), ...(r.previous_secret ? [decrypt(r.previous_secret, deps.secretKey())] : [])];
 }
 
 export async function saveChannel(deps: Deps, body: z.infer<typeof ChannelBody>) {

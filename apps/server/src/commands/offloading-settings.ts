@@ -97,8 +97,8 @@ export async function putOffloadingSettings(deps: Deps, body: unknown): Promise<
   // (before the providers' own checks: a file: or internal URL is URL_NOT_ALLOWED, not a schema problem)
   assertUrlsAllowed(
     next.providers.flatMap((p, i) =>
-      Object.entries(p.config ?? {})
-        .filter((e): e is [string, string] => /url$/i.test(e[0]) && typeof e[1] === 'string')
+      urlFields(p.config)
+        .filter((e): e is [string, string] => typeof e[1] === 'string')
         .map(([k, v]) => ({ path: `providers.${i}.config.${k}`, url: v })),
     ),
     policyFor(deps.config),
@@ -112,11 +112,12 @@ export async function putOffloadingSettings(deps: Deps, body: unknown): Promise<
   return maskSecrets(next);
 }
 
-/** the config fields naming where Baton calls (…url / …Url), as one comparable string */
+/** the config fields naming where Baton calls: …url / …Url (webhook url, Genesys baseUrl and loginUrl, Help Scout baseUrl) */
+function urlFields(config: Record<string, unknown> | undefined): Array<[string, unknown]> {
+  return Object.entries(config ?? {}).filter(([k]) => /url$/i.test(k));
+}
+
+/** the URL fields as one comparable string */
 function urlFieldsOf(config: Record<string, unknown> | undefined): string {
-  return JSON.stringify(
-    Object.entries(config ?? {})
-      .filter(([k]) => /url$/i.test(k))
-      .sort(([a], [b]) => a.localeCompare(b)),
-  );
+  return JSON.stringify(urlFields(config).sort(([a], [b]) => a.localeCompare(b)));
 }

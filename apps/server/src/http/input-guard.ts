@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
 
-const NUL_MESSAGE = 'Text may not contain NUL (U+0000) characters';
+export const NUL_MESSAGE = 'Text may not contain NUL (U+0000) characters';
 
 /** The path of the first string (or key) holding a NUL, or undefined. Walks without recursion, so depth cannot overflow the stack. */
 export function nulPath(value: unknown): string | undefined {
@@ -25,17 +25,19 @@ export function nulPath(value: unknown): string | undefined {
 }
 
 export function assertNoNul(value: unknown): void {
-  // JSON text can only smuggle a NUL as the escape \u0000: most bodies are skipped by one indexOf
   const path = nulPath(value);
   if (path !== undefined) throw new AppError('VALIDATION_FAILED', NUL_MESSAGE, { problems: [{ path, message: NUL_MESSAGE }] });
 }
 
-/** After JSON.parse of `text`: cheap unless the text holds a \u0000 escape. */
+/** After JSON.parse of `text`: JSON can only smuggle a NUL as the escape \u0000, so most bodies cost one indexOf. */
 export function assertParsedJsonHasNoNul(text: string, parsed: unknown): void {
   if (text.includes('\\u0000')) assertNoNul(parsed);
 }
 
-/** JSON bodies (Fastify's own parser, with its prototype-poisoning checks) and URLs are checked app-wide. */
+/**
+ * JSON bodies (Fastify's own parser, with its prototype-poisoning checks), text bodies (bots in YAML)
+ * and URLs are checked app-wide.
+ */
 export function installInputGuard(app: FastifyInstance): void {
   const json = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
@@ -48,6 +50,14 @@ export function installInputGuard(app: FastifyInstance): void {
       }
       done(null, parsed);
     });
+  });
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      assertNoNul(body);
+    } catch (e) {
+      return done(e as Error, undefined);
+    }
+    done(null, body);
   });
   app.addHook('onRequest', async (req) => {
     if (req.url.includes('%00') || req.url.includes('\0')) throw new AppError('VALIDATION_FAILED', `The URL may not contain NUL (%00)`);

@@ -88,8 +88,11 @@ async function emptyNlp(languages: string[]): Promise<any> {
  * An nlp.js model trained on `set` on this thread (tests compare the imported model with it: `classifier`
  * must answer as its `process` does). The server trains in a worker: `trainModel`.
  */
-export async function trainNlp(set: TrainingSet): Promise<any> {
-  const { languages, documents } = trainingRequest(set);
+export function trainNlp(set: TrainingSet): Promise<any> {
+  return trainHere(trainingRequest(set));
+}
+
+async function trainHere({ languages, documents }: TrainingRequest): Promise<any> {
   const nlp = await emptyNlp(languages);
   for (const [l, p, intent] of documents) nlp.addDocument(l, p, intent);
   await nlp.train();
@@ -103,8 +106,11 @@ export async function trainNlp(set: TrainingSet): Promise<any> {
  * their product: every intent's weights are a view of the array the thread sent (Nlp.fromJSON would
  * copy them one by one).
  */
-export async function trainModel(set: TrainingSet): Promise<any> {
-  const request = trainingRequest(set);
+export function trainModel(set: TrainingSet): Promise<any> {
+  return trainInThread(trainingRequest(set));
+}
+
+async function trainInThread(request: TrainingRequest): Promise<any> {
   // the empty model is built while the thread trains (a failure is seen at the await below)
   const training = trainInWorker(request);
   training.catch(() => {});
@@ -177,10 +183,6 @@ export function classifier(nlp: any): Model {
  */
 const SMALL_TRAINING = 600;
 
-function isSmall(set: TrainingSet): boolean {
-  return trainingRequest(set).documents.length <= SMALL_TRAINING;
-}
-
 export function createNlu(): Nlu {
   let model: Promise<Model> | undefined;
   let languages: string[] = [];
@@ -189,7 +191,8 @@ export function createNlu(): Nlu {
       const key = createHash('sha256').update(JSON.stringify(set)).digest('hex');
       let m = trained.get(key);
       if (!m) {
-        m = (isSmall(set) ? trainNlp(set) : trainModel(set)).then(classifier);
+        const request = trainingRequest(set);
+        m = (request.documents.length <= SMALL_TRAINING ? trainHere(request) : trainInThread(request)).then(classifier);
         m.catch(() => trained.delete(key));
         trained.set(key, m);
       }

@@ -10,7 +10,7 @@ import { providerState } from '../providers/state.js';
 import type { OutboxRow } from '../store/schema.js';
 import { PROVIDERS } from '../providers/registry.js';
 import type { DeliveryResult, ProviderEvent } from '../providers/provider.js';
-import { CHANNEL_TARGET_PREFIX, channelSecrets } from '../commands/channels.js';
+import { CHANNEL_TARGET_PREFIX, channelSecret } from '../commands/channels.js';
 import { postJson } from '../providers/http-client.js';
 import { signBody } from '../providers/signing.js';
 
@@ -41,7 +41,7 @@ async function deliverToChannel(deps: Deps, row: OutboxRow): Promise<DeliveryRes
     headers: {
       'X-Baton-Event': row.event,
       'X-Baton-Delivery': row.delivery_id,
-      'X-Baton-Signature': signBody(channelSecrets(deps, channel)[0]!, row.payload, Math.floor(deps.clock.now() / 1000)),
+      'X-Baton-Signature': signBody(channelSecret(deps, channel), row.payload, Math.floor(deps.clock.now() / 1000)),
       'User-Agent': 'Baton-Channel/1',
     },
     timeoutMs: 10_000,
