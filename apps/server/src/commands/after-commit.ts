@@ -2,7 +2,8 @@
 // (group commit retries a failed batch job by job), so each run starts a fresh collector.
 import type { BusEvent } from '../bus/bus.js';
 import type { Deps } from '../deps.js';
-import type { PreludeCall, Tx } from '../store/write-queue.js';
+import type { Batched } from '../store/message-writes.js';
+import type { Tx } from '../store/types.js';
 import { queueChannelMessages } from './channels.js';
 import { announceQueueSoon } from './conversation-events.js';
 
@@ -49,27 +50,28 @@ export class AfterCommit {
 
 /**
  * Runs `fn` in the group-commit queue and announces its events after commit. `conversationId`: the
- * conversation the command is about, so its commands keep their order in one write lane. `prelude`: a
- * first statement the store may run for several such commands at once; `fn` starts from its result.
+ * conversation the command is about, so its commands keep their order in one write lane. `batched`: a
+ * write the store may make for several such commands at once, ahead of them (message-writes.ts); `fn`
+ * gets its outcome, or undefined when it must make the write itself.
  */
 export async function commit<T, O = undefined>(
   deps: Deps,
   fn: (tx: Tx, out: AfterCommit, pre: O | undefined) => Promise<T>,
   conversationId?: string,
-  prelude?: PreludeCall<unknown, O>,
+  batched?: Batched<O>,
 ): Promise<T> {
   // made by each run of the job (the last one is what committed)
   let out: AfterCommit | undefined;
-  const result = await deps.store.write.run<T, O | undefined>(
-    async (tx, pre) => {
+  const result = await deps.store.write.run<T, unknown>(
+    async (tx, answer) => {
       out = new AfterCommit();
-      const r = await fn(tx, out, pre);
+      const r = await fn(tx, out, batched?.pick(answer));
       // messages for channel webhooks join the outbox in the same transaction
       const created = out.events.flatMap((e) => (e.type === 'message.created' ? [e.message] : []));
       if (created.length && (await queueChannelMessages(deps, tx, created))) out.kicks.add('outbox');
       return r;
     },
-    { committed: () => out?.flushCommitted(deps), key: conversationId, prelude },
+    { committed: () => out?.flushCommitted(deps), key: conversationId, prelude: batched?.call },
   );
   out?.flush(deps);
   return result;

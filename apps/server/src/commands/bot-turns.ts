@@ -7,10 +7,12 @@ import { presentMessage } from '../presenters/conversation.js';
 import { offloadAvailability } from '../domain/opening-hours.js';
 import type { BotContext, BotTurn } from '../domain/bot/types.js';
 import type { Deps } from '../deps.js';
-import { findConversation, insertMessage, nextUserMessage, sqliteWrites, storeBotTurn, updateConversation, type BotTurnItem, type NewMessageInput, type SqliteWriteOutcome } from '../store/conversations.js';
+import { findConversation, insertMessage, nextUserMessage, storeBotTurn, updateConversation, type NewMessageInput } from '../store/conversations.js';
+import type { BotTurnItem, BotTurnOutcome } from '../store/message-writes.js';
+import type { Tx } from '../store/types.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { ConversationRow, MessageRow } from '../store/schema.js';
-import { commit } from './after-commit.js';
+import { commit, type AfterCommit } from './after-commit.js';
 import { readBotState, writeBotState, type BotStateEnvelope } from './bot-state.js';
 import { announceConversation, lockOrThrow, mustTransition } from './conversation-events.js';
 import { providerEvent } from './provider-events.js';
@@ -103,11 +105,10 @@ async function drain(deps: Deps, conversationId: string, turns: { stopped: boole
       turn = undefined;
     }
     const botName = bot.definition.name ?? 'Bot';
-    // SQLite: a turn whose only writes are its own is stored with the batch's other such writes, by the
-    // writer thread when the batch allows (store/conversations.ts, sqliteWrites)
-    const simple = deps.store.dialect === 'sqlite' ? simpleTurn(conv, work, turn, botName, deps.clock.now()) : undefined;
-    const prelude = simple ? { of: sqliteWrites, input: { bot: simple } } : undefined;
-    const applied = await commit(deps, (tx, out, pre) => applyTurn(deps, tx, out, conv, work, turn, botName, pre), conversationId, prelude);
+    // a turn whose only writes are its own may be stored ahead of its job, batched with others, where
+    // the store has such a path (store/message-writes.ts)
+    const batched = deps.store.messages.batchBotTurn(() => simpleTurn(conv, work, turn, botName, deps.clock.now()));
+    const applied = await commit(deps, (tx, out, pre) => applyTurn(deps, tx, out, conv, work, turn, botName, pre), conversationId, batched);
     // an agent owns the conversation now: nothing more for the bot (a hand back schedules it again);
     // 'done': nothing was stored after the answered message (whatever comes later schedules its own run)
     if (applied === 'silenced' || applied === 'assigned' || applied === 'done') return;
@@ -152,13 +153,13 @@ function simpleTurn(snapshot: ConversationRow, work: Work, turn: BotTurn | undef
 
 async function applyTurn(
   deps: Deps,
-  tx: Parameters<Parameters<typeof commit>[1]>[0],
-  out: Parameters<Parameters<typeof commit>[1]>[1],
+  tx: Tx,
+  out: AfterCommit,
   snapshot: ConversationRow,
   work: Work,
   turn: BotTurn | undefined,
   botName: string,
-  pre: SqliteWriteOutcome | undefined,
+  pre: BotTurnOutcome | undefined,
 ): Promise<'applied' | 'done' | 'conflict' | 'silenced' | 'assigned'> {
   const blocked = turn?.offloadBlocked;
   const countBlocked = () => blocked && out.count(() => deps.metrics.offloadBlocked.inc({ availability: blocked }));

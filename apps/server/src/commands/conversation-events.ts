@@ -17,7 +17,7 @@ export function mustTransition(conv: Pick<ConversationRow, 'status'>, event: Con
 }
 
 export async function lockOrThrow(deps: Deps, tx: Tx, id: string): Promise<ConversationRow> {
-  const conv = await lockConversation(tx, deps.store.dialect, id);
+  const conv = await lockConversation(tx, id);
   if (!conv) throw new AppError('CONVERSATION_NOT_FOUND');
   return conv;
 }

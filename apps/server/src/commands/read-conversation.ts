@@ -2,8 +2,7 @@
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentConversation, presentMessage } from '../presenters/conversation.js';
-import { findConversation, listMessages } from '../store/conversations.js';
-import { hot } from '../store/hot.js';
+import { findByToken, findConversation, listMessages } from '../store/conversations.js';
 import { queueInfo } from '../store/queue.js';
 import type { ConversationRow } from '../store/schema.js';
 import { hashToken } from '../tokens.js';
@@ -11,9 +10,7 @@ import { hashToken } from '../tokens.js';
 /** The conversation a user token belongs to; a token for another conversation is refused. */
 export async function authorizeUser(deps: Deps, token: string | undefined, conversationId?: string): Promise<Pick<ConversationRow, 'id' | 'status' | 'last_seq'>> {
   if (!token) throw new AppError('UNAUTHORIZED', 'A conversation token is required (Authorization: Bearer <token>)');
-  // on every user request: only what callers need (a whole row costs ~1 µs per column to materialize)
-  type Authorized = Pick<ConversationRow, 'id' | 'status' | 'last_seq'>;
-  const [conv] = (await hot<Authorized>(deps.store.db, 'select id, status, last_seq from conversations where token_hash = ?', [hashToken(token)])).rows;
+  const conv = await findByToken(deps.store.db, hashToken(token));
   if (!conv) throw new AppError('UNAUTHORIZED', 'Unknown or revoked conversation token');
   if (conversationId !== undefined && conv.id !== conversationId) {
     throw new AppError('FORBIDDEN', 'This token belongs to another conversation');

@@ -61,7 +61,7 @@ export async function routeConversation(deps: Deps, conversationId: string): Pro
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       return await commit(deps, async (tx, out) => {
-        const conv = await lockConversation(tx, deps.store.dialect, conversationId);
+        const conv = await lockConversation(tx, conversationId);
         return conv ? routeInTx(deps, tx, out, conv, rs) : undefined;
       }, conversationId);
     } catch (err) {

@@ -4,8 +4,9 @@ import type { SendMessageBody } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentMessage } from '../presenters/conversation.js';
-import { findConversation, insertMessage, storeUserMessage, takeSeqIfOpen, updateConversation, userMessagesPg, sqliteWrites, userOutcome, type SqliteWriteOutcome } from '../store/conversations.js';
-import type { Tx } from '../store/write-queue.js';
+import { findConversation, insertMessage, takeSeqIfOpen, updateConversation } from '../store/conversations.js';
+import type { UserMessageOutcome } from '../store/message-writes.js';
+import type { Tx } from '../store/types.js';
 import { fromJson } from '../store/json.js';
 import { commit, type AfterCommit } from './after-commit.js';
 import { announceConversation, lockOrThrow, mustTransition, systemLine } from './conversation-events.js';
@@ -24,19 +25,15 @@ export async function sendUserMessage(deps: Deps, conversationId: string, body: 
     postback: 'postback' in body ? body.postback : undefined,
     idempotencyKey: idempotencyKey ?? null,
   };
-  // The user messages of a batch are stored before their jobs run: on PostgreSQL by one statement (one
-  // round trip for all of them), on SQLite by the writer thread (off the event loop). A batch of user
-  // messages only does it without a transaction of its jobs, leaving to one the conversations whose
-  // job writes more: closed ones and those of a provider that takes the message as an outbox delivery.
-  const prelude = {
-    of: deps.store.dialect === 'postgres' ? userMessagesPg : sqliteWrites,
-    input: { input, now: deps.clock.now(), held: await deps.providers.takers('message.created') },
-  };
-  const job = async (tx: Tx, out: AfterCommit, pre: SqliteWriteOutcome | undefined) => {
+  // The store may store the message ahead of the job, batched with others (store/message-writes.ts),
+  // leaving to the job the conversations whose job writes more: closed ones and those of a provider
+  // that takes the message as an outbox delivery (`held`).
+  const batched = deps.store.messages.batchUser({ input, now: deps.clock.now(), held: await deps.providers.takers('message.created') });
+  const job = async (tx: Tx, out: AfterCommit, pre: UserMessageOutcome | undefined) => {
     const now = deps.clock.now();
     // the common case in one go (duplicate check, seq taken with the row locked, insert); a closed
     // conversation reopens on the slow path
-    const stored = userOutcome(pre) ?? (await storeUserMessage(tx, deps.store.dialect, input, now));
+    const stored = pre ?? (await deps.store.messages.storeUser(tx, input, now));
     if (stored.kind === 'duplicate') {
       if (!sameMessage(stored.existing, body)) throw new AppError('IDEMPOTENCY_KEY_REUSED');
       return { message: presentMessage(stored.existing), duplicate: true };
@@ -55,7 +52,7 @@ export async function sendUserMessage(deps: Deps, conversationId: string, body: 
     if (t.effects.includes('bot_answers')) out.botTurns.add(conversationId);
     return { message, duplicate: false };
   };
-  const attempt = () => commit(deps, job, conversationId, prelude);
+  const attempt = () => commit(deps, job, conversationId, batched);
   try {
     return await attempt();
   } catch (err) {

@@ -5,12 +5,13 @@
 // promise resolves only after the transaction has committed (and, given a GroupSync, after the commit
 // is on disk), so whatever the caller acknowledges is durable. A lane's batches are resolved in commit
 // order.
-import { Kysely, sql, type CompiledQuery, type DatabaseConnection, type QueryResult, type Transaction } from 'kysely';
+import { Kysely, sql, type CompiledQuery, type DatabaseConnection, type QueryResult } from 'kysely';
 import type { GroupSync } from './group-sync.js';
-import { markReadOnly, refusedWrite } from './hot.js';
+import { markReadOnly, refusedWrite } from './read-only.js';
 import type { Database } from './schema.js';
+import type { Tx } from './types.js';
 
-export type Tx = Transaction<Database> | Kysely<Database>;
+export type { Tx } from './types.js';
 type Job<T> = {
   fn: (tx: Tx, pre: unknown) => Promise<T>;
   resolve: (v: T) => void;
@@ -370,7 +371,7 @@ function readOnly(db: Kysely<Database>): Kysely<Database> {
       }),
     },
   });
-  // hot statements on SQLite go to the connection directly (hot.ts): it makes the same check
+  // hot statements on SQLite go to the connection directly (sqlite/adapter.ts): it makes the same check
   markReadOnly(reader);
   return reader;
 }

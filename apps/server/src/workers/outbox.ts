@@ -150,9 +150,9 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
   return {
     async start() {
       stopped = false;
-      // embedded SQLite has one process: leases left by a crashed run are stale, free them now
-      // (on PostgreSQL another instance may hold them; they expire after the sender's timeout)
-      if (deps.store.dialect === 'sqlite') {
+      // a store only this process uses: leases left by a crashed run are stale, free them now (where
+      // other instances share the database they may hold them; they expire after the sender's timeout)
+      if (deps.store.exclusive) {
         await deps.store.write.run((tx) => tx.updateTable('outbox').set({ lease_until: null }).where('status', '=', 'pending').where('lease_until', 'is not', null).execute());
       }
       const loop = async () => {

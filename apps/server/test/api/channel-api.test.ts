@@ -4,7 +4,6 @@ import { ERRORS } from '../../src/errors.js';
 import { OPERATIONS } from '../../src/http/openapi.js';
 import { sendUserMessage } from '../../src/commands/send-user-message.js';
 import { findConversation, listMessages } from '../../src/store/conversations.js';
-import { sqliteWriterOf } from '../../src/store/sqlite-writer.js';
 import { call, createConversation, messages } from '../support/http.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
@@ -172,7 +171,7 @@ describe('service endpoints', () => {
       const body = (await call(s.url, 'GET', '/metrics')).body as string;
       return Number(/^baton_group_commit_jobs_sum\{path="statement"\} (\d+)$/m.exec(body)?.[1] ?? 0);
     };
-    await sqliteWriterOf(s.baton.deps.store.db.getExecutor().adapter)!.ready();
+    await s.baton.deps.store.ready();
     // the welcome has been stored
     await waitFor(async () => (await findConversation(s.baton.deps.store.db, conversation.id))?.bot_version);
     const before = await statements();

@@ -7,7 +7,6 @@ import { call, login } from '../support/http.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
 import { startReceiver } from '../support/receiver.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
-import { sqliteWriterOf } from '../../src/store/sqlite-writer.js';
 
 const SECRET = 'channel-secret-0123456789';
 let s: TestServer;
@@ -19,7 +18,7 @@ beforeAll(async () => {
   rx = await startReceiver(SECRET);
   // SQLite's writer thread up, as on a server that has been running: the bot's replies to a channel
   // must still become deliveries (a turn stored by the writer could not add them)
-  await sqliteWriterOf(s.baton.deps.store.db.getExecutor().adapter)!.ready();
+  await s.baton.deps.store.ready();
 });
 afterAll(async () => {
   await s?.close();

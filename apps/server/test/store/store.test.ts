@@ -3,11 +3,13 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage, findByIdempotencyKey, listMessages } from '../../src/store/conversations.js';
-import { objectRows, openStore, type Store } from '../../src/store/database.js';
+import { openStore, type Store } from '../../src/store/database.js';
+import { objectRows } from '../../src/store/sqlite/statement-cache.js';
 import { hot } from '../../src/store/hot.js';
-import { REPLAN, replanDue } from '../../src/store/pg-prepared.js';
+import { REPLAN, replanDue } from '../../src/store/postgres/prepared.js';
 import { laneOf } from '../../src/store/write-queue.js';
-import { createSqliteWriter, sqliteWriterOf } from '../../src/store/sqlite-writer.js';
+import type { UserMessageItem } from '../../src/store/message-writes.js';
+import { createSqliteWriter } from '../../src/store/sqlite/writer.js';
 import { claimDueTimers, setTimer } from '../../src/store/timers.js';
 import { findByExternalId, providerState } from '../../src/providers/state.js';
 import type { Deps } from '../../src/deps.js';
@@ -139,22 +141,21 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
 
     it("stores a user's message in one go: next seq, duplicate by idempotency key, or 'closed'", async () => {
-      const { storeUserMessage } = await import('../../src/store/conversations.js');
       await conversation(store, 'c-um');
       const input = { conversationId: 'c-um', authorType: 'user' as const, text: 'hi', idempotencyKey: 'k-1' };
-      const first = await store.write.run((tx) => storeUserMessage(tx, store.dialect, input, 10));
+      const first = await store.write.run((tx) => store.messages.storeUser(tx, input, 10));
       expect(first).toMatchObject({ kind: 'stored', row: { seq: 1, text: 'hi', idempotency_key: 'k-1', created_at: 10 }, conversation: { status: 'bot', last_seq: 1 } });
-      const again = await store.write.run((tx) => storeUserMessage(tx, store.dialect, input, 11));
+      const again = await store.write.run((tx) => store.messages.storeUser(tx, input, 11));
       expect(again).toMatchObject({ kind: 'duplicate', existing: { seq: 1, text: 'hi' } });
-      const other = await store.write.run((tx) => storeUserMessage(tx, store.dialect, { ...input, idempotencyKey: null, text: 'second' }, 12));
+      const other = await store.write.run((tx) => store.messages.storeUser(tx, { ...input, idempotencyKey: null, text: 'second' }, 12));
       expect(other).toMatchObject({ kind: 'stored', row: { seq: 2, text: 'second', idempotency_key: null } });
       expect((await listMessages(store.db, 'c-um', { limit: 10, includeInternal: true })).map((m) => [m.seq, m.text])).toEqual([
         [1, 'hi'],
         [2, 'second'],
       ]);
       await store.write.run((tx) => tx.updateTable('conversations').set({ status: 'closed' }).where('id', '=', 'c-um').execute());
-      expect(await store.write.run((tx) => storeUserMessage(tx, store.dialect, { ...input, idempotencyKey: 'k-2' }, 13))).toEqual({ kind: 'closed' });
-      expect(await store.write.run((tx) => storeUserMessage(tx, store.dialect, { ...input, conversationId: 'nope' }, 13))).toEqual({ kind: 'closed' });
+      expect(await store.write.run((tx) => store.messages.storeUser(tx, { ...input, idempotencyKey: 'k-2' }, 13))).toEqual({ kind: 'closed' });
+      expect(await store.write.run((tx) => store.messages.storeUser(tx, { ...input, conversationId: 'nope' }, 13))).toEqual({ kind: 'closed' });
       // nothing stored by the refused ones, and no seq taken
       const conv = await store.db.selectFrom('conversations').select('last_seq').where('id', '=', 'c-um').executeTakeFirstOrThrow();
       expect(conv.last_seq).toBe(2);
@@ -474,7 +475,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await store.write.run((tx) => appendMessage(tx, { conversationId: 'c-b1', authorType: 'user', text: 'before', idempotencyKey: 'k-old' }, 1));
         const inputs = [msg('c-b1', 'a1', 'k-a1'), msg('c-b2', 'b1', null), msg('c-b1', 'a2', 'k-a2'), msg('c-b1', 'again', 'k-old'), msg('c-b3', 'closed', 'k-c'), msg('c-b2', 'b2', 'k-b2')];
         // as jobs: consecutive jobs with the prelude share one statement; each job starts from its outcome
-        const outcomes = await Promise.all(inputs.map((i) => store.write.run(async (_tx, pre) => pre, { prelude: { of: userMessages, input: i } })));
+        const outcomes = await Promise.all(inputs.map((i) => store.write.run(async (_tx, pre) => pre, { prelude: userMessages(i) })));
         expect(outcomes.map((o) => o!.kind)).toEqual(['stored', 'stored', 'stored', 'duplicate', 'closed', 'stored']);
         expect(outcomes.map((o) => (o!.kind === 'stored' ? o!.row.seq : null))).toEqual([2, 1, 3, null, null, 2]);
         expect(outcomes[3]).toMatchObject({ kind: 'duplicate', existing: { text: 'before', seq: 1 } });
@@ -485,7 +486,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         const stats = { ...store.write.stats };
         // the same key twice in one batch: on PostgreSQL the unique index refuses the statement and the
         // batch reruns job by job; SQLite's writer stores them one after the other and sees the first
-        const twice = await Promise.all([msg('c-b2', 'x', 'k-x'), msg('c-b2', 'x', 'k-x')].map((i) => store.write.run(async (_tx, pre) => pre, { prelude: { of: userMessages, input: i } })));
+        const twice = await Promise.all([msg('c-b2', 'x', 'k-x'), msg('c-b2', 'x', 'k-x')].map((i) => store.write.run(async (_tx, pre) => pre, { prelude: userMessages(i) })));
         expect(twice.map((o) => o!.kind)).toEqual(['stored', 'duplicate']);
         expect(store.write.stats.batches - stats.batches).toBe(dialect === 'postgres' ? 2 : 1);
         expect(await seqTexts(store, 'c-b2')).toEqual(['1:b1', '2:b2', '3:x']);
@@ -509,7 +510,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
               );
               return { kind: pre!.kind, seq: pre!.kind === 'stored' ? pre!.row.seq : null, read, wrote };
             },
-            { key: i.input.conversationId, prelude: { of: userMessages, input: i } },
+            { key: i.input.conversationId, prelude: userMessages(i) },
           );
         const before = { ...store.write.stats };
         const observed: Array<[number, string]> = [];
@@ -559,7 +560,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
               await new Promise((r) => setImmediate(r));
               return pre;
             },
-            { key: id, prelude: { of: userMessages, input: { input: { conversationId: id, authorType: 'user' as const, text: String(n), idempotencyKey: `k${n}` }, now: n } } },
+            { key: id, prelude: userMessages({ input: { conversationId: id, authorType: 'user' as const, text: String(n), idempotencyKey: `k${n}` }, now: n }) },
           ).then((o) => (acked.push(`${id}:${n}`), o));
         // sent over several ticks, as sockets deliver them: many batches
         const sends: Array<Promise<unknown>> = [];
@@ -587,10 +588,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
 describe('store on sqlite: the writer thread', () => {
   it("stores a batch of user messages and simple bot turns in queue order; a turn whose conversation changed is left, with that conversation's later writes, to a transaction", async () => {
-    const { sqliteWrites } = await import('../../src/store/conversations.js');
     const store = await openStore({ dataDir: tempDir(), sqliteSynchronous: 'NORMAL' });
     try {
-      await sqliteWriterOf(store.db.getExecutor().adapter)!.ready();
+      await store.ready();
       for (const id of ['c-a', 'c-b']) await conversation(store, id);
       // c-b's bot state moved on (another turn was applied): a turn computed from version 0 is stale
       await store.write.run((tx) => hot(tx, 'update conversations set bot_version = 1 where id = ?', ['c-b']));
@@ -601,7 +601,7 @@ describe('store on sqlite: the writer thread', () => {
       const observed: Array<[number, string]> = [];
       store.write.onBatch = (jobs, path) => observed.push([jobs, path]);
       const writes = [user('c-a', 'a1'), bot('c-a', 'answer a1', 1), user('c-b', 'b1'), bot('c-b', 'stale answer', 1), user('c-b', 'b2'), user('c-a', 'a2')];
-      const out = await Promise.all(writes.map((w, i) => store.write.run(async (_tx, pre) => ({ i, pre }), { key: 'bot' in w ? w.bot.id : w.input.conversationId, prelude: { of: sqliteWrites, input: w } })));
+      const out = await Promise.all(writes.map((w, i) => store.write.run(async (_tx, pre) => ({ i, pre }), { key: 'bot' in w ? w.bot.id : w.input.conversationId, prelude: 'bot' in w ? store.messages.batchBotTurn(() => w.bot)!.call : store.messages.batchUser(w).call })));
       expect(out.map((o) => o.pre?.kind)).toEqual(['stored', 'bot', 'stored', 'missed', 'stored', 'stored']);
       expect(out[1]!.pre).toMatchObject({ kind: 'bot', lastSeq: 2, rows: [{ seq: 2, text: 'answer a1', author_type: 'bot' }] });
       // the writer stored c-a's four writes and c-b's first message; the stale turn and what followed it
@@ -637,14 +637,13 @@ describe('store on sqlite: the writer thread', () => {
   });
 
   it('when it is not there (stopped, failed, not started yet), batches of user messages are stored on the main connection', async () => {
-    const { sqliteWrites } = await import('../../src/store/conversations.js');
     const store = await openStore({ dataDir: tempDir() });
     try {
       await conversation(store, 'c-w');
-      const writer = sqliteWriterOf(store.db.getExecutor().adapter)!;
+      const writer = store.writerThread!;
       await writer.ready();
       const item = (text: string) => ({ input: { conversationId: 'c-w', authorType: 'user' as const, text, idempotencyKey: null }, now: 1 });
-      const send = (text: string) => store.write.run(async (_tx, pre) => pre, { key: 'c-w', prelude: { of: sqliteWrites, input: item(text) } });
+      const send = (text: string) => store.write.run(async (_tx, pre) => pre, { key: 'c-w', prelude: store.messages.batchUser(item(text)).call });
       const observed: string[] = [];
       store.write.onBatch = (_jobs, path) => observed.push(path);
       await Promise.all([send('a'), send('b')]);
@@ -673,16 +672,16 @@ async function withBatchStore(dialect: 'sqlite' | 'postgres', fn: (s: Awaited<Re
 
 /** a store whose batches of user messages go the way the server's do (one write lane on PostgreSQL) */
 async function batchStore(dialect: 'sqlite' | 'postgres') {
-  const { userMessagesPg, sqliteWrites } = await import('../../src/store/conversations.js');
+  const userMessages = (store: Store) => (item: UserMessageItem) => store.messages.batchUser(item).call;
   if (dialect === 'sqlite') {
     const store = await openStore({ dataDir: tempDir(), sqliteSynchronous: 'NORMAL' });
     // the server does not wait for its writer thread (batches run on the main connection meanwhile)
-    await sqliteWriterOf(store.db.getExecutor().adapter)!.ready();
-    return { store, drop: undefined, userMessages: sqliteWrites };
+    await store.ready();
+    return { store, drop: undefined, userMessages: userMessages(store) };
   }
   const db = await freshDatabase();
   const store = await openStore({ dataDir: tempDir(), databaseUrl: db.url, writeLanes: 1 });
-  return { store, drop: db.drop, userMessages: userMessagesPg };
+  return { store, drop: db.drop, userMessages: userMessages(store) };
 }
 
 describe('prepared statements: when plans are rebuilt', () => {
@@ -702,7 +701,6 @@ describe('prepared statements: when plans are rebuilt', () => {
 
 describe.skipIf(!pgOk)('store on postgres: plans follow the tables as they grow', () => {
   it('probes messages by index from a generic plan made on empty tables, and keeps index scans once the tables have grown and plans are rebuilt', async () => {
-    const { userMessagesPg } = await import('../../src/store/conversations.js');
     const db = await freshDatabase();
     const store = await openStore({ dataDir: tempDir(), databaseUrl: db.url, writeLanes: 1 });
     const { default: pg } = await import('pg');
@@ -714,9 +712,10 @@ describe.skipIf(!pgOk)('store on postgres: plans follow the tables as they grow'
       const item = (id: string) => ({ input: { conversationId: id, authorType: 'user' as const, text: `m${n++}`, idempotencyKey: `k${n}` }, now: 1 });
       // a batch as the server's write queue runs it alone (the lean statement) and one in a transaction
       // (the statement that looks for duplicates)
+      const inTransaction = store.messages.batchUser({ input: { conversationId: ids[0]!, authorType: 'user' }, now: 1 }).call.of;
       const batch = async () => {
-        await Promise.all(ids.map((id) => store.write.run(async (_tx, pre) => pre, { prelude: { of: userMessagesPg, input: item(id) } })));
-        await store.write.run((tx) => userMessagesPg.run(tx, ids.map(item)));
+        await Promise.all(ids.map((id) => store.write.run(async (_tx, pre) => pre, { prelude: store.messages.batchUser(item(id)).call })));
+        await store.write.run((tx) => inTransaction.run(tx, ids.map(item)));
       };
       // the writer's one connection: its cached generic plan for each of the two statements, as EXPLAIN shows it
       const arr = (v: string) => `'{${v}}'`;

@@ -4,7 +4,6 @@ import { tempDir } from './temp.js';
 import { buildApp, type Baton, type BuildOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/deps.js';
-import { sqliteWriterOf } from '../../src/store/sqlite-writer.js';
 import { freshDatabase } from './postgres.js';
 
 export { tempDir };
@@ -38,7 +37,7 @@ export async function startTestServer(
   const baton = await buildApp(config, { clock: opts.clock, ...opts.build });
   // SQLite's writer thread up from the start, as on a server that has been running for a moment: the
   // tests then go through it (a server does not wait for it: its first batches use the main connection)
-  await sqliteWriterOf(baton.deps.store.db.getExecutor().adapter)?.ready();
+  await baton.deps.store.ready();
   const address = await baton.app.listen({ port: opts.port ?? 0, host: '127.0.0.1' });
   const port = Number(new URL(address).port);
   return {

@@ -1,0 +1,61 @@
+// The embedded store: one SQLite file under DATA_DIR in WAL mode. The main connection runs reads and
+// transactions; a writer thread stores batches of user messages and bot turns (writer.ts) and a
+// checkpointer thread keeps the WAL short (checkpointer.ts).
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import type { OpenedDialect, StoreOptions } from '../dialect.js';
+import { fileSync, GroupSync } from '../group-sync.js';
+import type { Database } from '../schema.js';
+import { HotSqliteDialect } from './adapter.js';
+import { startCheckpointer } from './checkpointer.js';
+import { withStatementCache } from './statement-cache.js';
+import { createSqliteWriter } from './writer.js';
+import { sqliteMessageWrites } from './writes.js';
+
+export function openSqlite(opts: StoreOptions): OpenedDialect {
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const dbFile = path.join(opts.dataDir, 'baton.sqlite');
+  const file = new SQLite(dbFile);
+  file.pragma('journal_mode = WAL');
+  // commits never fsync on the event loop; FULL durability comes from the write queue's group fsync of
+  // the WAL (group-sync.ts), awaited before any job is acknowledged
+  file.pragma('synchronous = NORMAL');
+  let durable: GroupSync | undefined;
+  let closeWal = async () => {};
+  if ((opts.sqliteSynchronous ?? 'FULL') === 'FULL') {
+    const wal = fileSync(`${dbFile}-wal`);
+    durable = new GroupSync(wal.sync);
+    closeWal = wal.close;
+  }
+  file.pragma('busy_timeout = 5000');
+  file.pragma('foreign_keys = ON');
+  // checkpoints run in their own thread; the commit that crosses this many WAL pages still checkpoints
+  // itself, a backstop should the thread fall behind
+  file.pragma('wal_autocheckpoint = 10000');
+  const checkpointer = startCheckpointer(dbFile, { onError: (message) => opts.onCheckpointError?.(message) });
+  const db = new Kysely<Database>({ dialect: new HotSqliteDialect(withStatementCache(file)) });
+  // its thread starts with the first batch (after the migrations, which run before any)
+  const writer = createSqliteWriter(dbFile, { durable: durable !== undefined, onError: (message) => opts.onWriterError?.(message) });
+  return {
+    dialect: 'sqlite',
+    db,
+    // one connection in this thread: SQLite has a single writer anyway
+    writer: db,
+    lanes: 1,
+    pipelined: false,
+    durable,
+    messages: sqliteMessageWrites(writer),
+    exclusive: true,
+    ready: () => writer.ready(),
+    writerThread: writer,
+    async close() {
+      // the threads first, so the main connection's close (the last connection) makes the final checkpoint
+      await writer.stop();
+      await checkpointer.stop();
+      await db.destroy();
+      await closeWal();
+    },
+  };
+}
