@@ -156,8 +156,8 @@ async function trainInThread(request: TrainingRequest): Promise<any> {
 /**
  * What `Nlp.process` answers for intent and score, from its NLU manager directly. `Nlp.process` goes on
  * to entities, answers, actions, contexts and events, none of which Baton uses, and copies settings
- * and results between objects on the way: ~9 % of the event loop's time in a bot turn (CPU profile of
- * the bot-turn benchmark). The same threshold applies: below it, the None class with score 1.
+ * and results between objects on the way, a visible share of a bot turn. The same threshold applies:
+ * below it, the None class with score 1.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export function classifier(nlp: any): Model {
@@ -167,8 +167,7 @@ export function classifier(nlp: any): Model {
     async process(locale, utterance) {
       // a fresh, empty settings object: nlp.js copies its own defaults into it on the way (so it is not
       // shared between calls). Nlp.process passes a copy of its `nlu` settings, `{ log }`, which only
-      // training reads; with that key on it V8 took a slow path at each of those copies: 17–30 µs per
-      // classification of the demo bot against 6 µs (bench/NOTES.md).
+      // training reads; with that key on it V8 takes a slow path at each of those copies (bench/NOTES.md).
       const out = await manager.process({ locale, utterance, context: {}, settings: {} });
       return out.score < threshold ? { intent: NONE_INTENT, score: 1 } : { intent: out.intent, score: out.score };
     },
@@ -177,9 +176,8 @@ export function classifier(nlp: any): Model {
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /**
- * Below this many training documents (the demo bot has ~230 phrases plus the None class) training on
- * the event loop takes 35–90 ms here, less than starting a training thread (~180 ms, which made the
- * start-up benchmark miss its 1.5 s): such bots train in place, larger ones in the worker.
+ * Below this many training documents (the demo bot has a few hundred) training on the event loop is
+ * quicker than starting a training thread: such bots train in place, larger ones in the worker.
  */
 const SMALL_TRAINING = 600;
 

@@ -35,8 +35,8 @@ export interface NetworkWeights {
 
 /**
  * A trained model as the training thread sends it. Its JSON (Nlp.toJSON) comes in texts of modest
- * size, parsed one per turn of the event loop: a structured clone of it took 160 ms of the main thread
- * for 2,000 intents, where JSON.parse took 40 ms in all. Each neural network (per language and nlp.js
+ * size, parsed one per turn of the event loop (a structured clone of it blocked the main thread far
+ * longer than parsing). Each neural network (per language and nlp.js
  * domain) comes apart: its features, intents and settings in `networks`, and its weights, moved (not
  * copied) in typed arrays.
  */

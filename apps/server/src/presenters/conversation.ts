@@ -2,6 +2,7 @@
 import type { AgentConversation, Button, Card, Conversation, Handover, Message } from '@baton/proto';
 import { fromJson } from '../store/json.js';
 import type { ConversationRow, MessageRow } from '../store/schema.js';
+import type { QueueInfo } from '../store/queue.js';
 
 // the rows of one commit share their timestamp: remember the last one formatted
 let lastMs = Number.NaN;
@@ -14,10 +15,7 @@ const iso = (ms: number) => {
   return lastIso;
 };
 
-export interface QueueInfo {
-  position: number | null;
-  estimatedWaitSeconds: number | null;
-}
+export type { QueueInfo } from '../store/queue.js';
 
 export function presentConversation(
   row: ConversationRow,

@@ -32,8 +32,8 @@ const updates = new Map<string, string>();
 const COLUMN = /^[a-z_]+$/;
 
 /**
- * Sets the patch's columns (undefined ones are left as they are) and updated_at. A hot statement, as
- * the query builder would write it: building and compiling it on each handover was ~60 % of the call.
+ * Sets the patch's columns (undefined ones are left as they are) and updated_at: a hot statement per
+ * shape of patch, written as the query builder would write it, without building it on every call.
  */
 export async function updateConversation(tx: Tx, id: string, patch: ConversationUpdate, now: number): Promise<void> {
   const columns = (Object.keys(patch) as Array<keyof ConversationUpdate>).filter((c) => patch[c] !== undefined && c !== 'updated_at');

@@ -85,8 +85,8 @@ export interface JobOptions {
 
 const MAX_BATCH = 256;
 // A job must never queue another job (it would wait for itself): use its transaction. This is not
-// checked at run time: an AsyncLocalStorage guard turned on promise hooks for the whole process, which
-// cost ~4 % of CPU on every promise; the test suite's timeouts catch such a hang.
+// checked at run time (an AsyncLocalStorage guard slows every promise of the process); the test
+// suite's timeouts catch such a hang.
 
 /** FNV-1a: spreads conversation ids over the lanes, the same lane for the same id */
 export function laneOf(key: string, lanes: number): number {

@@ -245,7 +245,7 @@ function nluProblems(d: BotDefinition): Problem[] {
       continue;
     }
     // nlp.js's features are stems of these words: about as many, never many more. Split at spaces and
-    // ASCII punctuation (a Unicode property class took 120 ms of the event loop to compile at first use)
+    // ASCII punctuation (a Unicode property class is slow to compile at first use)
     const words = new Set<string>();
     for (const p of phrases) for (const w of p.toLowerCase().split(/[\s!-/:-@[-`{-~]+/)) if (w) words.add(w);
     const weights = (intents.length + 1) * words.size;

@@ -1,10 +1,8 @@
 // PostgreSQL prepared statements for every query Kysely sends. Kysely sends each query unnamed, so
-// PostgreSQL parses and plans it on every execution: measured here, the per-message statement took
-// 0.53 ms unnamed and 0.24 ms as a named (prepared) statement, and the single writer connection's
-// statement time is what bounds throughput on PostgreSQL (the batch statement for user messages: 2.2 ms
-// unnamed, 1.4 ms prepared, commit included). Each distinct SQL text gets a name once; node-pg
-// prepares it on a connection the first time that connection runs it. Connections rebuild their plans
-// as the tables grow (REPLAN below).
+// PostgreSQL would parse and plan it on every execution, and the writer connections' statement time is
+// what bounds throughput (bench/NOTES.md). Each distinct SQL text gets a name once; node-pg prepares it
+// on a connection the first time that connection runs it. Connections rebuild their plans as the
+// tables grow (REPLAN below).
 import type pg from 'pg';
 
 const DML = /^\s*(select|insert|update|delete|with)\b/i;
@@ -18,8 +16,7 @@ const PLAN_CHANGED = '0A000';
  * When a connection's cached plans are rebuilt (DISCARD PLANS; the statements stay prepared). A generic
  * plan is made once, from the tables' sizes at that moment, and PostgreSQL rebuilds it only when
  * ANALYZE (autovacuum) invalidates it: a plan made while `messages` was nearly empty joined it by a
- * sequential scan and kept doing so as it grew (34 ms per batch of user messages at 300,000 rows,
- * 1.4 ms once rebuilt). So plans are rebuilt each time a connection's executions double (64, 128, …:
+ * sequential scan and kept doing so as it grew, many times slower than a rebuilt plan. So plans are rebuilt each time a connection's executions double (64, 128, …:
  * the tables this instance writes grow with them), then every `maxStep` executions, and at least every
  * `maxAgeMs` (growth from other instances).
  */
