@@ -4,7 +4,6 @@ import type { BusEvent } from '../bus/bus.js';
 import type { Deps } from '../deps.js';
 import type { PreludeCall, Tx } from '../store/write-queue.js';
 import { queueChannelMessages } from './channels.js';
-import { announceQueueSoon } from './conversation-events.js';
 
 export class AfterCommit {
   readonly events: BusEvent[] = [];
@@ -43,7 +42,7 @@ export class AfterCommit {
     for (const k of this.kicks) deps.kick(k);
     for (const c of this.routed) deps.routing.route(c);
     for (const a of this.agentsFreed) deps.routing.agentAvailable(a);
-    for (const q of this.queues) announceQueueSoon(deps, q);
+    for (const q of this.queues) deps.queueAnnouncer.soon(q);
   }
 }
 
