@@ -90,7 +90,8 @@ export function createInboundActions(deps: Deps): InboundActions {
         if (conv.status === 'bot' || conv.status === 'closed') return; // already back: a late or repeated signal
         if (conv.status === 'offloaded') {
           const claimed = await claimForAgent(deps, tx, out, conv, actor(providerId, agent), 'agent.accept', 'provider');
-          // handed back by the agent who had not been assigned yet: the line names no previous owner
+          // the row as before the claim, in the claim's status: the hand-back line names no earlier owner
+          // and no desk agent is freed
           return applyHandback(deps, tx, out, { ...conv, status: claimed.status }, actor(providerId, agent), body);
         }
         await applyHandback(deps, tx, out, conv, actor(providerId, agent), body);
