@@ -52,7 +52,7 @@ import { registerProviderRoutes } from './http/provider-routes.js';
 import { createProviderQueue } from './providers/registry.js';
 import { createOutboxWorker } from './workers/outbox.js';
 import { createProviderWorkers } from './workers/provider-workers.js';
-import { cancelQueueAnnouncements } from './commands/conversation-events.js';
+import { QueueAnnouncer } from './commands/queue-announcer.js';
 import { createRouting, overflow } from './commands/routing.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -123,6 +123,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     secretKey: () => key,
     providers: createProviderQueue(() => deps),
     routing: createRouting(() => deps),
+    queueAnnouncer: new QueueAnnouncer(() => deps),
     kick: (kind) => kicks[kind](),
   };
 
@@ -312,7 +313,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await step('outbox', () => outbox.stop());
         await step('provider workers', () => providerWorkers.stop());
         await step('bot turns', () => botTurns.stop());
-        cancelQueueAnnouncements(deps);
+        deps.queueAnnouncer.stop();
         await step('bus', () => bus.close());
         await step('store', () => store.close());
         closingStep = undefined;

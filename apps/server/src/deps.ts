@@ -41,6 +41,8 @@ export interface Deps {
   };
   /** desk routing, run after commit */
   routing: { route(conversationId: string): void; agentAvailable(agentId: string): void };
+  /** queue positions, announced after commit at most every so often per skill */
+  queueAnnouncer: { soon(skill: string | null): void; stop(): void };
   /** key for provider secrets at rest */
   secretKey(): Buffer;
   /** wakes background workers (outbox, timers) on this instance and others */

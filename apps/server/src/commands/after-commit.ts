@@ -5,7 +5,6 @@ import type { Deps } from '../deps.js';
 import type { Batched } from '../store/message-writes.js';
 import type { Tx } from '../store/types.js';
 import { queueChannelMessages } from './channels.js';
-import { announceQueueSoon } from './conversation-events.js';
 
 export class AfterCommit {
   readonly events: BusEvent[] = [];
@@ -44,7 +43,7 @@ export class AfterCommit {
     for (const k of this.kicks) deps.kick(k);
     for (const c of this.routed) deps.routing.route(c);
     for (const a of this.agentsFreed) deps.routing.agentAvailable(a);
-    for (const q of this.queues) announceQueueSoon(deps, q);
+    for (const q of this.queues) deps.queueAnnouncer.soon(q);
   }
 }
 

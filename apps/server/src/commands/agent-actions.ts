@@ -6,7 +6,7 @@ import { AppError } from '../errors.js';
 import type { TypingThrottle } from '../domain/typing-throttle.js';
 import { presentMessage } from '../presenters/conversation.js';
 import { activeChatsOf } from '../store/agents.js';
-import { appendMessage, findConversation, updateConversation } from '../store/conversations.js';
+import { appendMessage, findConversation } from '../store/conversations.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { AgentRow, ConversationRow } from '../store/schema.js';
 import { clearTimer } from '../store/timers.js';
@@ -15,8 +15,9 @@ import { commit, type AfterCommit } from './after-commit.js';
 import { assertCanView, assertOwner, assertOwnerOrSupervisor, isSupervisor } from './agent-access.js';
 import { claimForAgent } from './assign.js';
 import { readBotState, writeBotState } from './bot-state.js';
-import { announceConversation, announceQueue, lockOrThrow, mustTransition, systemLine } from './conversation-events.js';
+import { announceConversation, announceQueue, lockOrThrow } from './conversation-events.js';
 import { providerEvent } from './provider-events.js';
+import { applyTransition, mustTransition } from './transition.js';
 
 export async function acceptConversation(deps: Deps, agent: AgentRow, conversationId: string) {
   await commit(deps, async (tx, out) => {
@@ -26,7 +27,7 @@ export async function acceptConversation(deps: Deps, agent: AgentRow, conversati
       // a supervisor may take over someone's live chat; everyone else lost the race
       if (!isSupervisor(agent)) throw new AppError('ALREADY_ASSIGNED');
       mustTransition(conv, 'agent.transfer.agent');
-      await claimForAgent(deps, tx, out, conv, agent, 'takeover');
+      await claimForAgent(deps, tx, out, conv, agent, 'agent.transfer.agent', 'takeover');
       out.agentsFreed.add(conv.assignee_id!);
       return;
     }
@@ -39,7 +40,7 @@ export async function acceptConversation(deps: Deps, agent: AgentRow, conversati
         throw new AppError('AGENT_UNAVAILABLE', `You already have ${agent.max_concurrent} chats (your maximum)`);
       }
     }
-    await claimForAgent(deps, tx, out, conv, agent, 'accept');
+    await claimForAgent(deps, tx, out, conv, agent, 'agent.accept', 'accept');
   }, conversationId);
 }
 
@@ -106,23 +107,21 @@ export async function transferConversation(deps: Deps, agent: AgentRow, conversa
       if (target.status === 'offline') throw new AppError('AGENT_UNAVAILABLE', `${target.name} is offline`);
       mustTransition(conv, 'agent.transfer.agent');
       const previous = conv.assignee_id;
-      await claimForAgent(deps, tx, out, conv, target, 'transfer');
+      await claimForAgent(deps, tx, out, conv, target, 'agent.transfer.agent', 'transfer');
       if (previous) out.agentsFreed.add(previous);
       return;
     }
-    mustTransition(conv, 'agent.transfer.skill');
     const previous = conv.assignee_id;
-    await updateConversation(tx, conversationId, { status: 'offloaded', skill: to.skill, assignee_id: null, assigned_at: null, queued_at: conv.queued_at ?? now }, now);
-    await systemLine(deps, tx, out, conversationId, {
-      event: 'conversation.transferred',
-      text: `Transferred to the ${to.skill} team by ${agent.name}`,
-      visibleToUser: true,
-      agentId: agent.id,
-      data: { from: previous, skill: to.skill, by: agent.id },
+    const { effects } = await applyTransition(deps, tx, out, conv, 'agent.transfer.skill', {
+      patch: { skill: to.skill, assignee_id: null, assigned_at: null, queued_at: conv.queued_at ?? now },
+      line: { text: `Transferred to the ${to.skill} team by ${agent.name}`, visibleToUser: true, agentId: agent.id, data: { from: previous, skill: to.skill, by: agent.id } },
+      now,
     });
     await announceConversation(tx, out, conversationId);
-    announceQueue(out, to.skill);
-    out.routed.add(conversationId);
+    if (effects.includes('requeue')) {
+      announceQueue(out, to.skill);
+      out.routed.add(conversationId);
+    }
     if (previous) out.agentsFreed.add(previous);
   }, conversationId);
 }
@@ -137,15 +136,10 @@ export async function assertDialog(deps: Deps, conversationId: string, dialog: s
 
 /** Back to the bot, optionally at a dialog with variables set (the bot runs it after commit). */
 export async function applyHandback(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, actor: Actor, body: { dialog?: string; variables?: Record<string, unknown> }) {
-  mustTransition(conv, 'agent.handback');
-  const now = deps.clock.now();
   const variables = { ...fromJson<Record<string, unknown>>(conv.variables, {}), ...(body.variables ?? {}) };
   const state = readBotState(conv.bot_state);
-  await updateConversation(
-    tx,
-    conv.id,
-    {
-      status: 'bot',
+  const { effects } = await applyTransition(deps, tx, out, conv, 'agent.handback', {
+    patch: {
       assignee_id: null,
       assignee_name: null,
       queued_at: null,
@@ -155,17 +149,15 @@ export async function applyHandback(deps: Deps, tx: Tx, out: AfterCommit, conv: 
       // the bot's state changed: a turn computed before this one must not apply
       bot_version: conv.bot_version + 1,
     },
-    now,
-  );
-  await systemLine(deps, tx, out, conv.id, {
-    event: 'conversation.handed_back',
-    text: `${actor.name} handed the conversation back to the bot`,
-    visibleToUser: true,
-    agentId: actor.id,
-    data: { agentId: conv.assignee_id, dialog: body.dialog ?? null, variables: Object.keys(body.variables ?? {}) },
+    line: {
+      text: `${actor.name} handed the conversation back to the bot`,
+      visibleToUser: true,
+      agentId: actor.id,
+      data: { agentId: conv.assignee_id, dialog: body.dialog ?? null, variables: Object.keys(body.variables ?? {}) },
+    },
   });
   await announceConversation(tx, out, conv.id);
-  out.botTurns.add(conv.id);
+  if (effects.includes('resume_bot')) out.botTurns.add(conv.id);
   if (conv.assignee_id) out.agentsFreed.add(conv.assignee_id);
 }
 
@@ -179,17 +171,13 @@ export async function handBack(deps: Deps, agent: AgentRow, conversationId: stri
 }
 
 export async function applyClose(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, actor: Actor) {
-  mustTransition(conv, 'agent.close');
   const now = deps.clock.now();
-  await updateConversation(tx, conv.id, { status: 'closed', closed_at: now, queued_at: null }, now);
-  await clearTimer(tx, conv.id);
-  await systemLine(deps, tx, out, conv.id, {
-    event: 'conversation.closed',
-    text: `${actor.name} closed the conversation`,
-    visibleToUser: true,
-    agentId: actor.id,
-    data: { agentId: conv.assignee_id },
+  const { effects } = await applyTransition(deps, tx, out, conv, 'agent.close', {
+    patch: { closed_at: now, queued_at: null },
+    line: { text: `${actor.name} closed the conversation`, visibleToUser: true, agentId: actor.id, data: { agentId: conv.assignee_id } },
+    now,
   });
+  if (effects.includes('stop_waiting_timer')) await clearTimer(tx, conv.id);
   await announceConversation(tx, out, conv.id);
   if (conv.status === 'offloaded') announceQueue(out, conv.skill);
   if (conv.assignee_id) out.agentsFreed.add(conv.assignee_id);

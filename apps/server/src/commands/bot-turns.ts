@@ -14,9 +14,10 @@ import { fromJson, toJson } from '../store/json.js';
 import type { ConversationRow, MessageRow } from '../store/schema.js';
 import { commit, type AfterCommit } from './after-commit.js';
 import { readBotState, writeBotState, type BotStateEnvelope } from './bot-state.js';
-import { announceConversation, lockOrThrow, mustTransition } from './conversation-events.js';
+import { announceConversation, lockOrThrow } from './conversation-events.js';
 import { providerEvent } from './provider-events.js';
 import { cancelHandover, requestHandover } from './request-handover.js';
+import { applyTransition, mustTransition } from './transition.js';
 
 type Work =
   | { kind: 'dialog'; dialog: string }
@@ -201,12 +202,12 @@ async function applyTurn(
   // nothing was stored after the message this turn answers
   const nothingAfter = work.kind === 'message' && firstSeq - 1 === work.message.seq;
   for (const [i, m] of botMessages(conv.id, turn, botName).entries()) {
-    mustTransition(conv, 'bot.message');
+    const { effects } = mustTransition(conv, 'bot.message');
     const row = await insertMessage(tx, m, firstSeq + i, now);
     out.count(() => deps.metrics.messages.inc({ author: 'bot' }));
     const message = presentMessage(row);
     out.publish({ type: 'message.created', conversationId: conv.id, message });
-    if (conv.status === 'offloaded') await providerEvent(deps, tx, out, conv, 'message.created', { message });
+    if (effects.includes('deliver_to_agent')) await providerEvent(deps, tx, out, conv, 'message.created', { message });
   }
   const languageChanged = conv.language !== snapshot.language;
   countBlocked();
@@ -214,9 +215,10 @@ async function applyTurn(
     const t = mustTransition(conv, 'offload.open');
     if (t.effects.includes('request_handover') && (await requestHandover(deps, tx, out, conv, turn.offload))) return 'assigned';
   } else if (turn?.cancelOffload && conv.status === 'offloaded') {
-    mustTransition(conv, 'wait.cancel');
-    await cancelHandover(deps, tx, out, conv, 'user cancelled');
-    await updateConversation(tx, conv.id, { status: 'bot', queued_at: null }, now);
+    // the bot's own dialog cancelled the wait: it is the dialog the user sees, so no system dialog is
+    // queued and no transcript line is written
+    const { effects } = await applyTransition(deps, tx, out, conv, 'wait.cancel', { patch: { queued_at: null }, now });
+    if (effects.includes('cancel_handover')) await cancelHandover(deps, tx, out, conv, 'user cancelled');
     await announceConversation(tx, out, conv.id);
   } else if (languageChanged) {
     await announceConversation(tx, out, conv.id, false);

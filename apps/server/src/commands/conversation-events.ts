@@ -1,20 +1,13 @@
-// Shared pieces of every command that changes a conversation: the transition check, system lines in
-// the transcript and the conversation.updated / queue.updated announcements.
-import { transition, type ConversationEvent } from '../domain/conversation-machine.js';
+// Shared pieces of every command that changes a conversation: the row lock, system lines in the
+// transcript and the conversation.updated / queue.updated announcements.
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentConversation, presentMessage } from '../presenters/conversation.js';
 import { appendMessage, findConversation, lockConversation, recordEvent } from '../store/conversations.js';
-import { queueInfo, queueSnapshot } from '../store/queue.js';
+import { queueInfo } from '../store/queue.js';
 import type { ConversationRow } from '../store/schema.js';
 import type { Tx } from '../store/write-queue.js';
 import type { AfterCommit } from './after-commit.js';
-
-export function mustTransition(conv: Pick<ConversationRow, 'status'>, event: ConversationEvent) {
-  const t = transition(conv.status as ConversationRow['status'] & Parameters<typeof transition>[0], event);
-  if (!t.ok) throw new AppError(t.code);
-  return t;
-}
 
 export async function lockOrThrow(deps: Deps, tx: Tx, id: string): Promise<ConversationRow> {
   const conv = await lockConversation(tx, id);
@@ -67,35 +60,9 @@ export async function announceRow(tx: Tx, out: AfterCommit, row: ConversationRow
 }
 
 /**
- * Queue positions shift when one conversation leaves or joins: everyone waiting for that skill is told,
- * after the commit and at most every QUEUE_ANNOUNCE_MS per skill (one pass over the queue, however
- * many handovers came and went meanwhile; announcing per change made a burst of handovers quadratic).
+ * Queue positions shift when one conversation leaves or joins: everyone waiting for that skill is told
+ * after the commit, by the QueueAnnouncer (queue-announcer.ts).
  */
 export function announceQueue(out: AfterCommit, skill: string | null): void {
   out.queues.add(skill);
-}
-
-const QUEUE_ANNOUNCE_MS = 250;
-const pendingQueues = new WeakMap<Deps, Map<string | null, NodeJS.Timeout>>();
-
-/** Shutdown: drop announcements not sent yet (positions are re-announced on the next change). */
-export function cancelQueueAnnouncements(deps: Deps): void {
-  for (const t of pendingQueues.get(deps)?.values() ?? []) clearTimeout(t);
-  pendingQueues.delete(deps);
-}
-
-export function announceQueueSoon(deps: Deps, skill: string | null): void {
-  let pending = pendingQueues.get(deps);
-  if (!pending) pendingQueues.set(deps, (pending = new Map()));
-  if (pending.has(skill)) return;
-  const timer = setTimeout(() => {
-    pending.delete(skill);
-    queueSnapshot(deps.store.db, skill)
-      .then((waiting) => {
-        for (const { row, queue } of waiting) deps.bus.publish({ type: 'conversation.updated', conversationId: row.id, conversation: presentConversation(row, { queue }) });
-      })
-      .catch((err) => deps.log.warn({ err, skill }, 'queue announcement failed'));
-  }, QUEUE_ANNOUNCE_MS);
-  timer.unref();
-  pending.set(skill, timer);
 }

@@ -3,6 +3,7 @@
 // channel's signed inbound route calls (DESIGN §10.1).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CreateConversationBody, Variables } from '@baton/proto';
+import { INITIAL_STATUS } from '../domain/conversation-machine.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentConversation } from '../presenters/conversation.js';
@@ -107,7 +108,7 @@ async function insertConversation(
         id,
         bot_id: botId,
         channel_id: c.channelId,
-        status: 'bot',
+        status: INITIAL_STATUS,
         language,
         locale_given: given ? 1 : 0,
         skill: null,

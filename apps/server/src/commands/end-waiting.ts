@@ -1,17 +1,19 @@
 // The user stops waiting (cancel), the waiting timer fires, or the provider refuses: back to the
-// bot, which runs the matching system dialog.
+// bot, which runs the system dialog the transition names.
+import { dialogOf } from '../domain/conversation-machine.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { findConversation, updateConversation } from '../store/conversations.js';
+import { findConversation } from '../store/conversations.js';
 import { commit } from './after-commit.js';
 import { readBotState, writeBotState } from './bot-state.js';
-import { announceConversation, lockOrThrow, mustTransition, systemLine } from './conversation-events.js';
+import { announceConversation, lockOrThrow } from './conversation-events.js';
 import { cancelHandover } from './request-handover.js';
+import { applyTransition, mustTransition } from './transition.js';
 
 const WHY = {
-  'wait.cancel': { dialog: 'offloading_cancelled', event: 'conversation.cancelled', text: 'The user stopped waiting for an agent' },
-  'wait.timeout': { dialog: 'offloading_timeout', event: 'conversation.timed_out', text: 'Nobody accepted the conversation in time' },
-  'provider.refuse': { dialog: 'offloading_refused', event: 'conversation.refused', text: 'The offloading provider refused the handover' },
+  'wait.cancel': { reason: 'cancelled', text: 'The user stopped waiting for an agent' },
+  'wait.timeout': { reason: 'timeout', text: 'Nobody accepted the conversation in time' },
+  'provider.refuse': { reason: 'refused', text: 'The offloading provider refused the handover' },
 } as const;
 
 export async function endWaiting(
@@ -29,24 +31,18 @@ export async function endWaiting(
     const conv = await lockOrThrow(deps, tx, conversationId);
     // a timer that fires after an agent accepted is stale: nothing to do
     if (opts.ifStatus && conv.status !== opts.ifStatus) return { changed: false };
-    mustTransition(conv, why);
+    const { effects } = mustTransition(conv, why);
     const now = deps.clock.now();
-    await cancelHandover(deps, tx, out, conv, why === 'wait.cancel' ? 'cancelled' : why === 'wait.timeout' ? 'timeout' : 'refused');
+    if (effects.includes('cancel_handover')) await cancelHandover(deps, tx, out, conv, w.reason);
     // the refused case falls back to the closed dialog when the bot has no dedicated one
-    const dialog = bot.runtime.hasDialog(w.dialog) ? w.dialog : why === 'provider.refuse' && bot.runtime.hasDialog('offloading_closed') ? 'offloading_closed' : null;
+    const named = dialogOf(effects);
+    const dialog = named && bot.runtime.hasDialog(named) ? named : why === 'provider.refuse' && bot.runtime.hasDialog('offloading_closed') ? 'offloading_closed' : null;
     const state = readBotState(conv.bot_state);
-    await updateConversation(
-      tx,
-      conversationId,
+    await applyTransition(deps, tx, out, conv, why, {
       // bot_version: a turn the bot computed while the user waited must not apply over this state
-      { status: 'bot', queued_at: null, bot_seq: conv.last_seq, bot_state: writeBotState({ ...state, pendingDialog: dialog }), bot_version: conv.bot_version + 1 },
+      patch: { queued_at: null, bot_seq: conv.last_seq, bot_state: writeBotState({ ...state, pendingDialog: dialog }), bot_version: conv.bot_version + 1 },
+      line: { text: opts.detail ? `${w.text}: ${opts.detail}` : w.text, visibleToUser: false, data: { detail: opts.detail ?? null } },
       now,
-    );
-    await systemLine(deps, tx, out, conversationId, {
-      event: w.event,
-      text: opts.detail ? `${w.text}: ${opts.detail}` : w.text,
-      visibleToUser: false,
-      data: { detail: opts.detail ?? null },
     });
     await announceConversation(tx, out, conversationId);
     out.botTurns.add(conversationId);

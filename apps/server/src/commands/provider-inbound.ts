@@ -42,8 +42,9 @@ export function createInboundActions(deps: Deps): InboundActions {
     const who = actor(providerId, agent);
     if (conv.status === 'agent' && conv.assignee_id === who.id) return conv;
     if (conv.status !== 'offloaded' && conv.status !== 'agent') throw new AppError('NOT_WAITING');
-    await claimForAgent(deps, tx, out, conv, who, conv.status === 'agent' ? 'transfer' : 'provider');
-    return { ...conv, status: 'agent', assignee_id: who.id, assignee_name: who.name };
+    return conv.status === 'agent'
+      ? claimForAgent(deps, tx, out, conv, who, 'agent.transfer.agent', 'transfer')
+      : claimForAgent(deps, tx, out, conv, who, 'agent.accept', 'provider');
   };
   return {
     async once(providerId, eventId, fn) {
@@ -88,8 +89,10 @@ export function createInboundActions(deps: Deps): InboundActions {
         const conv = await own(deps, providerId, conversationId, tx);
         if (conv.status === 'bot' || conv.status === 'closed') return; // already back: a late or repeated signal
         if (conv.status === 'offloaded') {
-          await claimForAgent(deps, tx, out, conv, actor(providerId, agent), 'provider');
-          return applyHandback(deps, tx, out, { ...conv, status: 'agent' }, actor(providerId, agent), body);
+          const claimed = await claimForAgent(deps, tx, out, conv, actor(providerId, agent), 'agent.accept', 'provider');
+          // the row as before the claim, in the claim's status: the hand-back line names no earlier owner
+          // and no desk agent is freed
+          return applyHandback(deps, tx, out, { ...conv, status: claimed.status }, actor(providerId, agent), body);
         }
         await applyHandback(deps, tx, out, conv, actor(providerId, agent), body);
       }, conversationId);

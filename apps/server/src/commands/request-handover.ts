@@ -4,15 +4,15 @@
 import type { OffloadingSettings, ProviderConfig } from '@baton/proto';
 import type { OffloadRequest, VariableMap } from '../domain/bot/types.js';
 import type { Deps } from '../deps.js';
-import { updateConversation } from '../store/conversations.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { ConversationRow } from '../store/schema.js';
 import { clearTimer, setTimer } from '../store/timers.js';
 import type { Tx } from '../store/write-queue.js';
 import type { AfterCommit } from './after-commit.js';
-import { announceConversation, systemLine } from './conversation-events.js';
+import { announceConversation } from './conversation-events.js';
 import { providerEvent } from './provider-events.js';
 import { routeInTx, routingOf } from './routing.js';
+import { applyTransition } from './transition.js';
 
 export interface StoredHandover {
   reason: string;
@@ -57,25 +57,25 @@ export async function requestHandover(deps: Deps, tx: Tx, out: AfterCommit, conv
     tags,
     variables: offload.variables,
   };
-  await updateConversation(
-    tx,
-    conv.id,
-    { status: 'offloaded', skill, provider_id: provider.id, handover: toJson(handover), queued_at: now, assignee_id: null, assigned_at: null, tags: toJson(tags) },
+  const patch = { skill, provider_id: provider.id, handover: toJson(handover), queued_at: now, assignee_id: null, assigned_at: null, tags: toJson(tags) };
+  const t = await applyTransition(deps, tx, out, conv, 'offload.open', {
+    patch,
+    line: {
+      text: `Handover requested (${offload.trigger}): ${offload.reason} — skill ${skill}, language ${conv.language}, provider ${provider.name}`,
+      visibleToUser: false,
+      data: { trigger: offload.trigger, reason: offload.reason, skill, language: conv.language, providerId: provider.id, dialog: offload.dialog },
+    },
     now,
-  );
-  await systemLine(deps, tx, out, conv.id, {
-    event: 'conversation.offloaded',
-    text: `Handover requested (${offload.trigger}): ${offload.reason} — skill ${skill}, language ${conv.language}, provider ${provider.name}`,
-    visibleToUser: false,
-    data: { trigger: offload.trigger, reason: offload.reason, skill, language: conv.language, providerId: provider.id, dialog: offload.dialog },
   });
   out.count(() => deps.metrics.handovers.inc({ trigger: offload.trigger, reason: offload.reason, provider: provider.id }));
   await providerEvent(deps, tx, out, { ...conv, provider_id: provider.id }, 'handover.requested', { handover });
   // desk routing in the same transaction: when someone can take it, the user is assigned at once
-  const queued: ConversationRow = { ...conv, status: 'offloaded', skill, provider_id: provider.id, handover: toJson(handover), queued_at: now, assignee_id: null, assigned_at: null, tags: toJson(tags) };
+  const queued: ConversationRow = { ...conv, ...patch, status: t.to };
   if (await routeInTx(deps, tx, out, queued, routingOf(settings))) return true;
-  await setTimer(tx, { conversationId: conv.id, kind: 'waiting_timeout', dueAt: now + settings.waitingTimeoutSeconds * 1000 }, now);
-  out.kicks.add('timers');
+  if (t.effects.includes('start_waiting_timer')) {
+    await setTimer(tx, { conversationId: conv.id, kind: 'waiting_timeout', dueAt: now + settings.waitingTimeoutSeconds * 1000 }, now);
+    out.kicks.add('timers');
+  }
   await announceConversation(tx, out, conv.id);
   return false;
 }

@@ -36,7 +36,7 @@ function isDesk(providers: { id: string; type: string }[], providerId: string | 
 export async function assignNow(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow): Promise<string | undefined> {
   const agent = await bestAgentFor(tx, { skill: conv.skill, language: conv.language });
   if (!agent) return undefined;
-  await claimForAgent(deps, tx, out, conv, agent, 'auto');
+  await claimForAgent(deps, tx, out, conv, agent, 'agent.accept', 'auto');
   return agent.id;
 }
 

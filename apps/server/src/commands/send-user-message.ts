@@ -4,13 +4,14 @@ import type { SendMessageBody } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentMessage } from '../presenters/conversation.js';
-import { findConversation, insertMessage, takeSeqIfOpen, updateConversation } from '../store/conversations.js';
+import { findConversation, insertMessage, takeSeqIfOpen } from '../store/conversations.js';
 import type { UserMessageOutcome } from '../store/message-writes.js';
 import type { Tx } from '../store/types.js';
 import { fromJson } from '../store/json.js';
 import { commit, type AfterCommit } from './after-commit.js';
-import { announceConversation, lockOrThrow, mustTransition, systemLine } from './conversation-events.js';
+import { announceConversation, lockOrThrow } from './conversation-events.js';
 import { providerEvent } from './provider-events.js';
+import { applyTransition, mustTransition } from './transition.js';
 
 function sameMessage(a: { text: string | null; body: string | null }, b: SendMessageBody): boolean {
   const postback = fromJson<{ postback?: string }>(a.body, {}).postback;
@@ -71,13 +72,11 @@ async function reopenOrThrow(deps: Deps, tx: Tx, out: AfterCommit, conversationI
   const conv = await lockOrThrow(deps, tx, conversationId);
   const t = mustTransition(conv, 'user.message');
   if (!t.effects.includes('reopen')) return (await takeSeqIfOpen(tx, conversationId, now))!;
-  await updateConversation(
-    tx,
-    conversationId,
-    { status: 'bot', closed_at: null, assignee_id: null, assigned_at: null, queued_at: null, skill: null, bot_seq: conv.last_seq },
+  await applyTransition(deps, tx, out, conv, 'user.message', {
+    patch: { closed_at: null, assignee_id: null, assigned_at: null, queued_at: null, skill: null, bot_seq: conv.last_seq },
+    line: { text: 'Conversation reopened', visibleToUser: false },
     now,
-  );
-  await systemLine(deps, tx, out, conversationId, { event: 'conversation.reopened', text: 'Conversation reopened', visibleToUser: false });
+  });
   await announceConversation(tx, out, conversationId);
   return (await takeSeqIfOpen(tx, conversationId, now))!;
 }

@@ -1,5 +1,5 @@
-// The conversation state machine of DESIGN.md §2 as one table. Commands ask it before changing a
-// status; nothing else sets a status. Owner checks (who may act) live in the commands.
+// The conversation state machine as one table. Commands change a status only through it
+// (commands/transition.ts writes `to` and records `name`); owner checks (who may act) live in the commands.
 import type { ConversationStatus } from '@baton/proto';
 import type { ErrorCode } from '../errors.js';
 
@@ -23,7 +23,10 @@ export const CONVERSATION_EVENTS = [
 export type ConversationEvent = (typeof CONVERSATION_EVENTS)[number];
 export const STATUSES: readonly ConversationStatus[] = ['bot', 'offloaded', 'agent', 'closed'];
 
-/** Effects the command must carry out with the transition. */
+/** Where every conversation starts: with the bot. */
+export const INITIAL_STATUS: ConversationStatus = 'bot';
+
+/** Effects the command (or, for the offload dialogs, the bot runtime) carries out with the transition. */
 export type Effect =
   | 'run_dialog:offloading_disabled'
   | 'run_dialog:offloading_closed'
@@ -34,22 +37,49 @@ export type Effect =
   | 'request_handover'
   | 'start_waiting_timer'
   | 'stop_waiting_timer'
+  /** leaves the queue: the waiting timer is stopped and the provider told */
   | 'cancel_handover'
   | 'bot_answers'
   | 'deliver_to_agent'
-  | 'set_owner'
-  | 'clear_owner'
   | 'requeue'
   | 'resume_bot'
   | 'reopen';
 
-export type Transition =
-  | { ok: true; to: ConversationStatus; effects: readonly Effect[]; name: string }
-  | { ok: false; code: ErrorCode };
+/** The system dialog a `run_dialog:*` effect names, if any. */
+export function dialogOf(effects: readonly Effect[]): string | undefined {
+  for (const e of effects) if (e.startsWith('run_dialog:')) return e.slice('run_dialog:'.length);
+  return undefined;
+}
 
-type Row = Partial<Record<ConversationEvent, { to: ConversationStatus; effects: readonly Effect[]; name: string }>>;
+/** The stable transcript/analytics event name of each transition. */
+export type TransitionName =
+  | 'offload.disabled'
+  | 'offload.closed'
+  | 'offload.already_waiting'
+  | 'conversation.offloaded'
+  | 'message.user'
+  | 'message.bot'
+  | 'message.agent'
+  | 'conversation.assigned'
+  | 'conversation.transferred'
+  | 'conversation.cancelled'
+  | 'conversation.timed_out'
+  | 'conversation.refused'
+  | 'conversation.handed_back'
+  | 'conversation.closed'
+  | 'conversation.ended'
+  | 'conversation.reopened';
 
-// `name` is the stable transcript/analytics event name of the transition.
+export interface Allowed {
+  to: ConversationStatus;
+  effects: readonly Effect[];
+  name: TransitionName;
+}
+
+export type Transition = ({ ok: true } & Allowed) | { ok: false; code: ErrorCode };
+
+type Row = Partial<Record<ConversationEvent, Allowed>>;
+
 const TABLE: Record<ConversationStatus, Row> = {
   bot: {
     'offload.disabled': { to: 'bot', effects: ['run_dialog:offloading_disabled'], name: 'offload.disabled' },
@@ -70,36 +100,25 @@ const TABLE: Record<ConversationStatus, Row> = {
     'offload.open': { to: 'offloaded', effects: ['run_dialog:offloading_opened'], name: 'offload.already_waiting' },
     'offload.disabled': { to: 'offloaded', effects: ['run_dialog:offloading_opened'], name: 'offload.already_waiting' },
     'offload.closed': { to: 'offloaded', effects: ['run_dialog:offloading_opened'], name: 'offload.already_waiting' },
-    'agent.accept': { to: 'agent', effects: ['set_owner', 'stop_waiting_timer'], name: 'conversation.assigned' },
-    'agent.transfer.agent': { to: 'agent', effects: ['set_owner', 'stop_waiting_timer'], name: 'conversation.assigned' },
+    'agent.accept': { to: 'agent', effects: ['stop_waiting_timer'], name: 'conversation.assigned' },
+    'agent.transfer.agent': { to: 'agent', effects: ['stop_waiting_timer'], name: 'conversation.assigned' },
     'agent.transfer.skill': { to: 'offloaded', effects: ['requeue'], name: 'conversation.transferred' },
-    'wait.cancel': {
-      to: 'bot',
-      effects: ['cancel_handover', 'stop_waiting_timer', 'run_dialog:offloading_cancelled'],
-      name: 'conversation.cancelled',
-    },
-    'wait.timeout': {
-      to: 'bot',
-      effects: ['cancel_handover', 'run_dialog:offloading_timeout'],
-      name: 'conversation.timed_out',
-    },
-    'provider.refuse': {
-      to: 'bot',
-      effects: ['stop_waiting_timer', 'run_dialog:offloading_refused'],
-      name: 'conversation.refused',
-    },
-    'agent.close': { to: 'closed', effects: ['cancel_handover', 'stop_waiting_timer'], name: 'conversation.closed' },
-    'user.end': { to: 'closed', effects: ['cancel_handover', 'stop_waiting_timer'], name: 'conversation.ended' },
+    'wait.cancel': { to: 'bot', effects: ['cancel_handover', 'run_dialog:offloading_cancelled'], name: 'conversation.cancelled' },
+    'wait.timeout': { to: 'bot', effects: ['cancel_handover', 'run_dialog:offloading_timeout'], name: 'conversation.timed_out' },
+    'provider.refuse': { to: 'bot', effects: ['cancel_handover', 'run_dialog:offloading_refused'], name: 'conversation.refused' },
+    // the provider hears `conversation.closed` from the close command, not a cancelled handover
+    'agent.close': { to: 'closed', effects: ['stop_waiting_timer'], name: 'conversation.closed' },
+    'user.end': { to: 'closed', effects: ['cancel_handover'], name: 'conversation.ended' },
   },
   agent: {
     'user.message': { to: 'agent', effects: ['deliver_to_agent'], name: 'message.user' },
     'agent.message': { to: 'agent', effects: [], name: 'message.agent' },
     'agent.accept': { to: 'agent', effects: [], name: 'conversation.assigned' },
-    'agent.handback': { to: 'bot', effects: ['clear_owner', 'resume_bot'], name: 'conversation.handed_back' },
-    'agent.close': { to: 'closed', effects: ['clear_owner'], name: 'conversation.closed' },
-    'agent.transfer.agent': { to: 'agent', effects: ['set_owner'], name: 'conversation.transferred' },
-    'agent.transfer.skill': { to: 'offloaded', effects: ['clear_owner', 'requeue'], name: 'conversation.transferred' },
-    'user.end': { to: 'closed', effects: ['clear_owner', 'cancel_handover'], name: 'conversation.ended' },
+    'agent.handback': { to: 'bot', effects: ['resume_bot'], name: 'conversation.handed_back' },
+    'agent.close': { to: 'closed', effects: [], name: 'conversation.closed' },
+    'agent.transfer.agent': { to: 'agent', effects: [], name: 'conversation.transferred' },
+    'agent.transfer.skill': { to: 'offloaded', effects: ['requeue'], name: 'conversation.transferred' },
+    'user.end': { to: 'closed', effects: ['cancel_handover'], name: 'conversation.ended' },
   },
   closed: {
     'user.message': { to: 'bot', effects: ['reopen', 'bot_answers'], name: 'conversation.reopened' },

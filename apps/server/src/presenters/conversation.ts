@@ -4,16 +4,22 @@ import { fromJson } from '../store/json.js';
 import type { ConversationRow, MessageRow } from '../store/schema.js';
 import type { QueueInfo } from '../store/queue.js';
 
-// the rows of one commit share their timestamp: remember the last one formatted
-let lastMs = Number.NaN;
-let lastIso = '';
-const iso = (ms: number) => {
-  if (ms !== lastMs) {
-    lastIso = new Date(ms).toISOString();
-    lastMs = ms;
-  }
-  return lastIso;
-};
+/**
+ * The rows a commit writes share one timestamp and the presenter is on the relay's hot path: the last
+ * one formatted is remembered. One entry of a pure function, so app instances sharing this module
+ * cannot see each other's state through it.
+ */
+const iso = ((): ((ms: number) => string) => {
+  let lastMs = Number.NaN;
+  let lastIso = '';
+  return (ms) => {
+    if (ms !== lastMs) {
+      lastIso = new Date(ms).toISOString();
+      lastMs = ms;
+    }
+    return lastIso;
+  };
+})();
 
 export type { QueueInfo } from '../store/queue.js';
 

@@ -2,6 +2,7 @@
 // two ports it is given: NLU classification and the webhook plugin's HTTP call.
 import type { Button, Card } from '@baton/proto';
 import type { Nlu } from '../../nlu/index.js';
+import { dialogOf, transition } from '../conversation-machine.js';
 import type { BotDefinition, Dialog, LocalizedText, Step } from './definition.js';
 import type { BotContext, BotInput, BotRuntime, BotTurn, OffloadRequest, OutgoingBotMessage, VariableMap, VariableValue } from './types.js';
 
@@ -185,18 +186,19 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
       } else if ('offload' in step) {
         const o = step.offload;
         const availability = turn.ctx.offloading;
-        if (turn.ctx.status === 'offloaded') {
-          // already waiting for an agent: no second request, just the waiting message again
-          return run(turn, 'offloading_opened', 0, jumps + 1);
-        }
-        if (availability === 'disabled' || availability === 'closed') {
-          turn.offloadBlocked = availability;
-          return run(turn, availability === 'disabled' ? 'offloading_disabled' : 'offloading_closed', 0, jumps + 1);
+        // the machine names the dialog: the waiting message again when already waiting (no second
+        // request), the disabled/closed dialog when offloading is not open, else the handover request
+        const t = transition(turn.ctx.status, availability === 'disabled' ? 'offload.disabled' : availability === 'closed' ? 'offload.closed' : 'offload.open');
+        if (!t.ok) return;
+        const dialog = dialogOf(t.effects)!;
+        if (!t.effects.includes('request_handover')) {
+          if (t.to === 'bot' && availability !== 'open') turn.offloadBlocked = availability;
+          return run(turn, dialog, 0, jumps + 1);
         }
         const sent = o.variables ? Object.fromEntries(o.variables.filter((n) => n in turn.variables).map((n) => [n, turn.variables[n]!])) : { ...turn.variables };
         for (const t of o.tags) if (!turn.tags.includes(t)) turn.tags.push(t);
         turn.offload = { skill: o.skill, tags: [...turn.tags], variables: sent, reason: o.reason, trigger: o.trigger, dialog: dialogName, providerId: o.providerId, note: o.note };
-        return run(turn, 'offloading_opened', 0, jumps + 1);
+        return run(turn, dialog, 0, jumps + 1);
       } else if ('webhook' in step) {
         const w = step.webhook;
         const url = webhookUrl(w.url, turn.variables);
