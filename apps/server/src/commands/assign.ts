@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { ConversationRow } from '../store/schema.js';
 import { fromJson } from '../store/json.js';
-import { hot } from '../store/hot.js';
+import { recordHandler } from '../store/agents.js';
 import { clearTimer } from '../store/timers.js';
 import type { Tx } from '../store/write-queue.js';
 import type { AfterCommit } from './after-commit.js';
@@ -42,7 +42,7 @@ export async function claimForAgent(
     now,
   });
   if (claim.lost || !claim.row) throw new AppError('ALREADY_ASSIGNED');
-  await hot(tx, 'insert into conversation_agents (agent_id, conversation_id, handled_at) values (?, ?, ?) on conflict (agent_id, conversation_id) do update set handled_at = excluded.handled_at', [agent.id, conv.id, now]);
+  await recordHandler(tx, agent.id, conv.id, now);
   if (claim.effects.includes('stop_waiting_timer')) await clearTimer(tx, conv.id);
   if (waitSeconds !== null) out.count(() => deps.metrics.waitSeconds.observe(waitSeconds));
   await announceRow(tx, out, claim.row);

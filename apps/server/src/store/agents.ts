@@ -61,3 +61,9 @@ export async function activeChatsOf(tx: Tx, agentId: string): Promise<number> {
   const r = await tx.selectFrom('agents').select('active_chats').where('id', '=', agentId).executeTakeFirst();
   return Number(r?.active_chats ?? 0);
 }
+
+/** Records that an agent handled a conversation (who may read it later: commands/agent-access.ts). */
+export async function recordHandler(tx: Tx, agentId: string, conversationId: string, now: number): Promise<void> {
+  const sql = 'insert into conversation_agents (agent_id, conversation_id, handled_at) values (?, ?, ?) on conflict (agent_id, conversation_id) do update set handled_at = excluded.handled_at';
+  await hot(tx, sql, [agentId, conversationId, now]);
+}
