@@ -1,17 +1,9 @@
 // Canned responses: saved replies agents insert with "/shortcut".
-import { z } from 'zod';
+import type { CannedResponseBody } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { newId } from '../tokens.js';
 import { isUniqueViolation } from './send-user-message.js';
-
-export const CannedResponseBody = z
-  .object({
-    shortcut: z.string().min(1).max(40).regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and - only'),
-    title: z.string().min(1).max(200),
-    text: z.string().min(1).max(4000),
-  })
-  .strict();
 
 const present = (r: { id: string; shortcut: string; title: string; text: string }) => ({ id: r.id, shortcut: r.shortcut, title: r.title, text: r.text });
 
@@ -19,7 +11,7 @@ export async function listCanned(deps: Deps) {
   return (await deps.store.db.selectFrom('canned_responses').selectAll().orderBy('shortcut').execute()).map(present);
 }
 
-export async function saveCanned(deps: Deps, id: string | undefined, body: z.infer<typeof CannedResponseBody>) {
+export async function saveCanned(deps: Deps, id: string | undefined, body: CannedResponseBody) {
   const now = deps.clock.now();
   try {
     return await deps.store.write.run(async (tx) => {

@@ -1,62 +1,24 @@
-// Agent and supervisor side of DESIGN.md §3: queue, my chats, transcript, accept, reply, transfer,
-// hand back, close, presence, canned responses, history, overview, analytics; plus agents admin.
-import { AgentMessageBody, CreateAgentBody, HandbackBody, SetAgentStatusBody, TransferBody, UpdateAgentBody } from '@baton/proto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DateTime } from 'luxon';
+// The agent's side: presence, the queue and my chats, a transcript, and what an agent does with a
+// conversation (accept, reply, typing, transfer, hand back, close).
+import { Agent, AgentConversation, AgentMessageBody, Colleague, HandbackBody, IdParams, Message, MessageResponse, SetAgentStatusBody, TransferBody, TypingBody } from '@baton/proto';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { acceptConversation, agentMessage, agentTyping, closeConversation, handBack, setAgentStatus, transferConversation } from '../commands/agent-actions.js';
-import { agentConversationDetail, listAgentConversations, listColleagues, supervisorOverview, userHistory } from '../commands/agent-queries.js';
-import { createAgent, deleteAgent, getAgent, updateAgent } from '../commands/agents-admin.js';
-import { analytics } from '../commands/analytics.js';
+import { agentConversationDetail, listAgentConversations, listColleagues, userHistory } from '../commands/agent-queries.js';
 import { presentAgent } from '../commands/auth.js';
-import { CannedResponseBody, deleteCanned, listCanned, saveCanned } from '../commands/canned-responses.js';
 import type { Deps } from '../deps.js';
 import { TypingThrottle } from '../domain/typing-throttle.js';
 import { hashToken } from '../tokens.js';
-import { requireAgent, sessionToken } from './auth-guard.js';
-import { parse } from './parse.js';
+import { sessionToken } from './auth-guard.js';
+import { ConversationListQuery } from './date-queries.js';
+import { defineRoute } from './route.js';
 
-const IdParams = z.object({ id: z.string().min(1).max(100) });
-const day = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}/.test(s) && DateTime.fromISO(s).isValid, 'must be a real date (YYYY-MM-DD) or an ISO timestamp');
-const ListQuery = z.object({
-  status: z.enum(['offloaded', 'agent', 'closed', 'bot']).default('agent'),
-  scope: z.enum(['mine', 'all']).optional(),
-  q: z.string().max(200).optional(),
-  agentId: z.string().max(100).optional(),
-  skill: z.string().max(64).optional(),
-  tag: z.string().max(100).optional(),
-  from: day.optional(),
-  to: day.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-const TypingBody = z.object({ on: z.boolean() }).strict();
-const RangeQuery = z.object({ from: day.optional(), to: day.optional() });
+const TAG = 'Agent';
+const Ok = z.object({ ok: z.literal(true) });
+const ConversationDetail = z.object({ conversation: AgentConversation, messages: z.array(Message) });
+const Conversations = z.object({ conversations: z.array(AgentConversation) });
 
-export function registerAgentRoutes(app: FastifyInstance, deps: Deps) {
-  app.get('/api/v1/agent/conversations', { config: { access: 'agent' } }, async (req) => {
-    const agent = await requireAgent(deps, req);
-    return { conversations: await listAgentConversations(deps, agent, parse(ListQuery, req.query)) };
-  });
-  app.get('/api/v1/agent/conversations/:id', { config: { access: 'agent' } }, async (req) => {
-    const agent = await requireAgent(deps, req);
-    return agentConversationDetail(deps, agent, parse(IdParams, req.params).id);
-  });
-  app.get('/api/v1/agent/conversations/:id/history', { config: { access: 'agent' } }, async (req) => {
-    const agent = await requireAgent(deps, req);
-    return { conversations: await userHistory(deps, agent, parse(IdParams, req.params).id) };
-  });
-  app.post('/api/v1/agent/conversations/:id/accept', { config: { access: 'agent' } }, async (req) => {
-    const agent = await requireAgent(deps, req);
-    const { id } = parse(IdParams, req.params);
-    await acceptConversation(deps, agent, id);
-    return agentConversationDetail(deps, agent, id);
-  });
-  app.post('/api/v1/agent/conversations/:id/messages', { config: { access: 'agent' } }, async (req, reply) => {
-    const agent = await requireAgent(deps, req);
-    const { id } = parse(IdParams, req.params);
-    const message = await agentMessage(deps, agent, id, parse(AgentMessageBody, req.body));
-    return reply.status(201).send({ message });
-  });
+export function agentRoutes(deps: Deps) {
   // REST typing for API clients: throttled like the sockets' frames, and a budget per session
   const typing = new TypingThrottle(10_000);
   const perSession = (req: FastifyRequest) => {
@@ -64,73 +26,152 @@ export function registerAgentRoutes(app: FastifyInstance, deps: Deps) {
     // a hash: with REDIS_URL the key is stored there, and tokens are never stored as they are
     return `typing:${token ? hashToken(token) : req.ip}`;
   };
-  app.post('/api/v1/agent/conversations/:id/typing', { config: { access: 'agent', rateLimit: { max: 120, timeWindow: 60_000, keyGenerator: perSession } } }, async (req) => {
-    const agent = await requireAgent(deps, req);
-    await agentTyping(deps, agent, parse(IdParams, req.params).id, parse(TypingBody, req.body).on, typing);
-    return { ok: true };
-  });
-  app.post('/api/v1/agent/conversations/:id/transfer', { config: { access: 'agent' } }, async (req) => {
-    const agent = await requireAgent(deps, req);
-    const { id } = parse(IdParams, req.params);
-    await transferConversation(deps, agent, id, parse(TransferBody, req.body));
-    return { ok: true };
-  });
-  app.post('/api/v1/agent/conversations/:id/handback', { config: { access: 'agent' } }, async (req) => {
-    const agent = await requireAgent(deps, req);
-    const { id } = parse(IdParams, req.params);
-    await handBack(deps, agent, id, parse(HandbackBody, req.body ?? {}));
-    return { ok: true };
-  });
-  app.post('/api/v1/agent/conversations/:id/close', { config: { access: 'agent' } }, async (req) => {
-    const agent = await requireAgent(deps, req);
-    await closeConversation(deps, agent, parse(IdParams, req.params).id);
-    return { ok: true };
-  });
-  app.put('/api/v1/agent/status', { config: { access: 'agent' } }, async (req) => {
-    const agent = await requireAgent(deps, req);
-    const { status } = parse(SetAgentStatusBody, req.body);
-    await setAgentStatus(deps, agent.id, status);
-    return { agent: presentAgent({ ...agent, status }) };
-  });
-  app.get('/api/v1/agent/canned-responses', { config: { access: 'agent' } }, async () => {
-    return { cannedResponses: await listCanned(deps) };
-  });
-  app.post('/api/v1/canned-responses', { config: { access: 'supervisor' } }, async (req, reply) => {
-    return reply.status(201).send({ cannedResponse: await saveCanned(deps, undefined, parse(CannedResponseBody, req.body)) });
-  });
-  app.put('/api/v1/canned-responses/:id', { config: { access: 'supervisor' } }, async (req) => {
-    return { cannedResponse: await saveCanned(deps, parse(IdParams, req.params).id, parse(CannedResponseBody, req.body)) };
-  });
-  app.delete('/api/v1/canned-responses/:id', { config: { access: 'supervisor' } }, async (req) => {
-    await deleteCanned(deps, parse(IdParams, req.params).id);
-    return { ok: true };
-  });
-  app.get('/api/v1/agent/colleagues', { config: { access: 'agent' } }, async () => {
-    return listColleagues(deps);
-  });
-  app.get('/api/v1/supervisor/overview', { config: { access: 'supervisor' } }, async () => {
-    return supervisorOverview(deps);
-  });
-  app.get('/api/v1/analytics', { config: { access: 'supervisor' } }, async (req) => {
-    return analytics(deps, parse(RangeQuery, req.query));
-  });
 
-  // agents admin
-  app.get('/api/v1/agents', { config: { access: 'supervisor' } }, async () => {
-    const rows = await deps.store.db.selectFrom('agents').selectAll().where('deleted_at', 'is', null).orderBy('name').execute();
-    return { agents: rows.map(presentAgent) };
-  });
-  app.post('/api/v1/agents', { config: { access: 'admin' } }, async (req, reply) => {
-    return reply.status(201).send({ agent: await createAgent(deps, parse(CreateAgentBody, req.body)) });
-  });
-  app.get('/api/v1/agents/:id', { config: { access: 'supervisor' } }, async (req) => {
-    return { agent: presentAgent(await getAgent(deps, parse(IdParams, req.params).id)) };
-  });
-  app.patch('/api/v1/agents/:id', { config: { access: 'admin' } }, async (req) => {
-    return { agent: await updateAgent(deps, parse(IdParams, req.params).id, parse(UpdateAgentBody, req.body)) };
-  });
-  app.delete('/api/v1/agents/:id', { config: { access: 'admin' } }, async (req) => {
-    await deleteAgent(deps, parse(IdParams, req.params).id);
-    return { ok: true };
-  });
+  return [
+    defineRoute({
+      method: 'PUT',
+      url: '/api/v1/agent/status',
+      access: 'agent',
+      name: 'setAgentStatus',
+      summary: 'Presence: online, away or offline (agents start offline)',
+      tag: TAG,
+      body: SetAgentStatusBody,
+      response: z.object({ agent: Agent }),
+      handler: async ({ agent, body }) => {
+        await setAgentStatus(deps, agent.id, body.status);
+        return { agent: presentAgent({ ...agent, status: body.status }) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/agent/conversations',
+      access: 'agent',
+      name: 'listAgentConversations',
+      summary: 'status=offloaded: the queue routed to me; agent: my chats; closed: history (q, agentId, skill, tag, from, to); scope=all for supervisors',
+      tag: TAG,
+      query: ConversationListQuery,
+      response: Conversations,
+      handler: async ({ agent, query }) => ({ conversations: await listAgentConversations(deps, agent, query) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/agent/conversations/:id',
+      access: 'agent',
+      name: 'getAgentConversation',
+      summary: 'A conversation with its full transcript (bot turns, system events, notes)',
+      tag: TAG,
+      params: IdParams,
+      response: ConversationDetail,
+      handler: async ({ agent, params }) => agentConversationDetail(deps, agent, params.id),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/agent/conversations/:id/history',
+      access: 'agent',
+      name: 'getUserHistory',
+      summary: "The same user's earlier conversations",
+      tag: TAG,
+      params: IdParams,
+      response: Conversations,
+      handler: async ({ agent, params }) => ({ conversations: await userHistory(deps, agent, params.id) }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/agent/conversations/:id/accept',
+      access: 'agent',
+      name: 'acceptConversation',
+      summary: 'Take a waiting conversation: 200 for the winner (and on a repeat), 409 ALREADY_ASSIGNED for everyone else',
+      tag: TAG,
+      params: IdParams,
+      response: ConversationDetail,
+      handler: async ({ agent, params }) => {
+        await acceptConversation(deps, agent, params.id);
+        return agentConversationDetail(deps, agent, params.id);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/agent/conversations/:id/messages',
+      access: 'agent',
+      name: 'sendAgentMessage',
+      summary: 'Reply (owner only) with text, buttons and cards; internal:true makes a note the user never sees',
+      tag: TAG,
+      params: IdParams,
+      body: AgentMessageBody,
+      response: MessageResponse,
+      status: 201,
+      handler: async ({ agent, params, body }) => ({ message: await agentMessage(deps, agent, params.id, body) }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/agent/conversations/:id/typing',
+      access: 'agent',
+      name: 'sendAgentTyping',
+      summary: 'Typing indicator to the user',
+      tag: TAG,
+      rateLimit: { max: 120, timeWindow: 60_000, keyGenerator: perSession },
+      params: IdParams,
+      body: TypingBody,
+      response: Ok,
+      handler: async ({ agent, params, body }) => {
+        await agentTyping(deps, agent, params.id, body.on, typing);
+        return { ok: true as const };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/agent/conversations/:id/transfer',
+      access: 'agent',
+      name: 'transferConversation',
+      summary: 'Transfer to an agent or back to the queue of a skill',
+      tag: TAG,
+      params: IdParams,
+      body: TransferBody,
+      response: Ok,
+      handler: async ({ agent, params, body }) => {
+        await transferConversation(deps, agent, params.id, body);
+        return { ok: true as const };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/agent/conversations/:id/handback',
+      access: 'agent',
+      name: 'handBack',
+      summary: 'Hand the user back to the bot, optionally at a dialog with variables set',
+      tag: TAG,
+      params: IdParams,
+      body: HandbackBody,
+      bodyOptional: true,
+      response: Ok,
+      handler: async ({ agent, params, body }) => {
+        await handBack(deps, agent, params.id, body);
+        return { ok: true as const };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/agent/conversations/:id/close',
+      access: 'agent',
+      name: 'closeConversation',
+      summary: 'Close; a later user message reopens it with the bot',
+      tag: TAG,
+      params: IdParams,
+      response: Ok,
+      handler: async ({ agent, params }) => {
+        await closeConversation(deps, agent, params.id);
+        return { ok: true as const };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/agent/colleagues',
+      access: 'agent',
+      name: 'listColleagues',
+      summary: 'Colleagues with status and load, for transfers (no e-mail addresses)',
+      tag: TAG,
+      response: z.object({ agents: z.array(Colleague) }),
+      handler: async () => listColleagues(deps),
+    }),
+  ];
 }

@@ -1,12 +1,18 @@
-import { LoginBody } from '@baton/proto';
+// Agent sessions: login (with its per-account limits), logout and who am I.
+import { Agent, LoginBody, LoginResponse } from '@baton/proto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { login, logout, presentAgent, SESSION_COOKIE } from '../commands/auth.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { requireAgent, sessionToken } from './auth-guard.js';
-import { parse } from './parse.js';
+import { sessionToken } from './auth-guard.js';
+import { defineRoute } from './route.js';
 
-export function registerAuthRoutes(app: FastifyInstance, deps: Deps) {
+const TAG = 'Agent';
+const Ok = z.object({ ok: z.literal(true) });
+
+/** `app` makes the per-account failure limiter, which counts only failed logins. */
+export function authRoutes(app: FastifyInstance, deps: Deps) {
   const secure = Boolean(deps.config.PUBLIC_URL?.startsWith('https://'));
   // failed logins per account, next to the per-IP limit: guessing one account's password from many
   // addresses is slowed too (Redis-backed with REDIS_URL, like the other limits)
@@ -41,30 +47,55 @@ export function registerAuthRoutes(app: FastifyInstance, deps: Deps) {
     return session;
   };
 
-  app.post(
-    '/api/v1/auth/login',
-    { config: { access: 'public', rateLimit: { max: deps.config.RATE_LIMIT_LOGIN_PER_MINUTE, timeWindow: 60_000 } } },
-    async (req, reply) => {
-      const body = parse(LoginBody, req.body);
-      const account = body.email.trim().toLowerCase();
-      if (inFlight.has(account)) throw new AppError('RATE_LIMITED', 'A login for this account is already being checked; retry in a moment');
-      inFlight.add(account);
-      try {
-        return await attempt(req, reply, body);
-      } finally {
-        inFlight.delete(account);
-      }
-    },
-  );
-
-  app.post('/api/v1/auth/logout', { config: { access: 'public' } }, async (req, reply) => {
-    const { token, viaCookie } = sessionToken(req);
-    // a cross-site page must not be able to log the desk out either (SameSite covers other sites, not sibling origins)
-    if (viaCookie && req.headers['x-requested-with'] !== 'baton-desk') throw new AppError('CSRF_REJECTED');
-    if (token) await logout(deps, token);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true };
-  });
-
-  app.get('/api/v1/agent/me', { config: { access: 'agent' } }, async (req) => ({ agent: presentAgent(await requireAgent(deps, req)) }));
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      access: 'public',
+      name: 'login',
+      summary: 'Agent login: a session token (and the httpOnly desk cookie baton_session)',
+      tag: TAG,
+      rateLimit: { max: deps.config.RATE_LIMIT_LOGIN_PER_MINUTE, timeWindow: 60_000 },
+      body: LoginBody,
+      response: LoginResponse,
+      handler: async ({ req, reply, body }) => {
+        const account = body.email.trim().toLowerCase();
+        if (inFlight.has(account)) throw new AppError('RATE_LIMITED', 'A login for this account is already being checked; retry in a moment');
+        inFlight.add(account);
+        try {
+          return await attempt(req, reply, body);
+        } finally {
+          inFlight.delete(account);
+        }
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      access: 'public',
+      name: 'logout',
+      summary: 'End the session',
+      tag: TAG,
+      optionalAuth: ['agentToken', 'deskCookie'],
+      response: Ok,
+      handler: async ({ req, reply }) => {
+        const { token, viaCookie } = sessionToken(req);
+        // a cross-site page must not be able to log the desk out either (SameSite covers other sites, not sibling origins)
+        if (viaCookie && req.headers['x-requested-with'] !== 'baton-desk') throw new AppError('CSRF_REJECTED');
+        if (token) await logout(deps, token);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return { ok: true as const };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/agent/me',
+      access: 'agent',
+      name: 'getMe',
+      summary: 'The logged-in agent',
+      tag: TAG,
+      response: z.object({ agent: Agent }),
+      handler: async ({ agent }) => ({ agent: presentAgent(agent) }),
+    }),
+  ];
 }

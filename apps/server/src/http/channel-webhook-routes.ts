@@ -1,43 +1,98 @@
 // Channel webhooks: admin configuration and the signed inbound endpoint.
+import { ChannelBody, ChannelIdParams, ChannelPatch, ChannelView } from '@baton/proto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ChannelBody, ChannelPatch } from '@baton/proto';
 import { ChannelInbound, channelInbound, channelSecrets, getChannel, patchChannel, presentChannel, saveChannel } from '../commands/channels.js';
+import { deleteChannel } from '../commands/delete-channel.js';
+import { listChannels } from '../commands/list-channels.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { verifySignature } from '../providers/signing.js';
 import { parse, parseJson } from './parse.js';
+import { defineRoute } from './route.js';
 import { registerSignedInbound } from './signed-inbound.js';
 
-const IdParams = z.object({ id: z.string().min(1).max(64) });
+const TAG = 'Admin';
+const OneChannel = z.object({ channel: ChannelView });
 
-export function registerChannelWebhookRoutes(app: FastifyInstance, deps: Deps) {
-  app.get('/api/v1/channels', { config: { access: 'admin' } }, async () => {
-    const rows = await deps.store.db.selectFrom('channels').selectAll().orderBy('id').execute();
-    return { channels: rows.map(presentChannel) };
-  });
-  app.post('/api/v1/channels', { config: { access: 'admin' } }, async (req, reply) => {
-    return reply.status(201).send({ channel: await saveChannel(deps, parse(ChannelBody, req.body)) });
-  });
-  app.get('/api/v1/channels/:id', { config: { access: 'admin' } }, async (req) => {
-    return { channel: presentChannel(await getChannel(deps, parse(IdParams, req.params).id)) };
-  });
-  app.patch('/api/v1/channels/:id', { config: { access: 'admin' } }, async (req) => {
-    return { channel: await patchChannel(deps, parse(IdParams, req.params).id, parse(ChannelPatch, req.body)) };
-  });
-  app.delete('/api/v1/channels/:id', { config: { access: 'admin' } }, async (req) => {
-    const { id } = parse(IdParams, req.params);
-    await getChannel(deps, id);
-    await deps.store.write.run((tx) => tx.deleteFrom('channels').where('id', '=', id).execute());
-    return { ok: true };
-  });
+export function channelWebhookRoutes(deps: Deps) {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/channels',
+      access: 'admin',
+      name: 'listChannels',
+      summary: 'Channel webhooks (secrets masked)',
+      tag: TAG,
+      response: z.object({ channels: z.array(ChannelView) }),
+      handler: async () => ({ channels: await listChannels(deps) }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/channels',
+      access: 'admin',
+      name: 'createChannel',
+      summary: 'Add a channel webhook {id, name, url, secret, botId?, enabled}',
+      tag: TAG,
+      body: ChannelBody,
+      response: OneChannel,
+      status: 201,
+      handler: async ({ body }) => ({ channel: await saveChannel(deps, body) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/channels/:id',
+      access: 'admin',
+      name: 'getChannel',
+      summary: 'One channel',
+      tag: TAG,
+      params: ChannelIdParams,
+      response: OneChannel,
+      handler: async ({ params }) => ({ channel: presentChannel(await getChannel(deps, params.id)) }),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/api/v1/channels/:id',
+      access: 'admin',
+      name: 'updateChannel',
+      summary: 'Change a channel (the secret mask keeps the stored secret)',
+      tag: TAG,
+      params: ChannelIdParams,
+      body: ChannelPatch,
+      response: OneChannel,
+      handler: async ({ params, body }) => ({ channel: await patchChannel(deps, params.id, body) }),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/api/v1/channels/:id',
+      access: 'admin',
+      name: 'deleteChannel',
+      summary: 'Remove a channel',
+      tag: TAG,
+      params: ChannelIdParams,
+      response: z.object({ ok: z.literal(true) }),
+      handler: async ({ params }) => {
+        await deleteChannel(deps, params.id);
+        return { ok: true as const };
+      },
+    }),
+  ];
+}
 
+/** POST /api/v1/channels/:id/events: a user's message relayed by a channel, signed with its secret. */
+export function registerChannelInbound(app: FastifyInstance, deps: Deps): void {
   registerSignedInbound(app, deps, '/api/v1/channels/:id/events', {
+    doc: {
+      name: 'receiveChannelEvent',
+      summary:
+        'Inbound user message from a channel {id, type:"message", user:{id,name?,email?}, text?|postback?, locale?}, signed with X-Baton-Signature. Outbound bot/agent messages are POSTed to the channel URL as {type:"message.created", conversationId, user, message, fallbackText}',
+      tag: 'Channels',
+      params: ChannelIdParams,
+      body: ChannelInbound,
+      status: 201,
+    },
     async target(req) {
-      const { id } = parse(IdParams, req.params);
-      const channel = await deps.store.db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!channel) throw new AppError('NOT_FOUND', `No channel "${id}"`);
-      return channel;
+      return getChannel(deps, parse(ChannelIdParams, req.params).id);
     },
     verify(channel, raw, req) {
       const check = verifySignature(channelSecrets(deps, channel), raw, req.headers['x-baton-signature'] as string | undefined, Math.floor(deps.clock.now() / 1000));

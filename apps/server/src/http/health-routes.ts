@@ -1,42 +1,25 @@
+// Liveness, readiness and Prometheus metrics: outside /api, for load balancers and scrapers.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
+import { refreshBacklogGauges } from '../commands/backlog-gauges.js';
+import { readiness } from '../commands/readiness.js';
 import type { Deps } from '../deps.js';
 import { AppError, errorBody } from '../errors.js';
+import type { StorageHealth } from '../store/storage-health.js';
 import { safeEqual } from '../tokens.js';
 import { bearer } from './parse.js';
-import { migrationsApplied } from '../store/database.js';
-import type { StorageHealth } from '../store/storage-health.js';
 
 export function registerHealthRoutes(app: FastifyInstance, deps: Deps, state: { ready: boolean }, storage: StorageHealth) {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_req, reply) => {
     if (!state.ready) return reply.status(503).send(errorBody('NOT_READY', 'Starting up'));
-    try {
-      await sql`select 1`.execute(deps.store.db);
-      if (!(await migrationsApplied(deps.store.db))) return reply.status(503).send(errorBody('NOT_READY', 'Migrations pending'));
-      const problem = await storage.problem(deps.clock.now());
-      if (problem) return reply.status(503).send(errorBody('STORAGE_UNAVAILABLE', `Storage cannot take writes: ${problem}`));
-      return { status: 'ready', store: deps.store.dialect, bus: deps.config.REDIS_URL ? 'redis' : 'memory' };
-    } catch {
-      return reply.status(503).send(errorBody('NOT_READY', 'Store unreachable'));
-    }
+    const r = await readiness(deps, storage);
+    return r.ok ? r.view : reply.status(503).send(errorBody(r.code, r.message));
   });
 
   app.get('/metrics', async (req, reply) => {
     metricsAllowed(deps, req);
-    const q = await deps.store.db
-      .selectFrom('conversations')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', '=', 'offloaded')
-      .executeTakeFirst();
-    deps.metrics.queueLength.set(Number(q?.n ?? 0));
-    const o = await deps.store.db
-      .selectFrom('outbox')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    deps.metrics.outboxBacklog.set(Number(o?.n ?? 0));
+    await refreshBacklogGauges(deps);
     return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 }

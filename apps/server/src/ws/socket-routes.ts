@@ -9,6 +9,7 @@ import { SESSION_COOKIE } from '../commands/auth.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { parse, parseJson } from '../http/parse.js';
+import type { RouteDoc } from '../http/route.js';
 import type { AgentSockets } from './agent-socket.js';
 import { connectionCap } from './connection-cap.js';
 import { FrameLimits, type FrameKind } from './frame-limits.js';
@@ -16,6 +17,15 @@ import { isStorageUnavailable } from '../store/storage-health.js';
 import { isDeskOrigin } from './origin.js';
 import { eventSender } from './send.js';
 import type { SocketSession, UserSockets } from './user-socket.js';
+
+/** the socket's entry in the OpenAPI document, which cannot describe its frames more closely */
+const SOCKET_DOC: RouteDoc = {
+  name: 'openSocket',
+  summary:
+    "WebSocket (?token=…, or the first frame {type:auth, token}; the desk cookie only from the desk's origin). Server events: message.created, conversation.updated, typing, ready, queue.updated, error, pong. Client events: auth {token}, resume {afterSeq}, typing {on}, subscribe/unsubscribe {conversationId} (agents), ping. Per-socket frame limits and per-IP connection cap (429 TOO_MANY_CONNECTIONS); close codes in docs/api.md.",
+  tag: 'Channel',
+  optionalAuth: ['userToken', 'agentToken', 'deskCookie'],
+};
 
 /** a socket that came without a token or cookie has this long to send `{type:"auth"}` */
 export const AUTH_FRAME_WAIT_MS = 10_000;
@@ -81,7 +91,7 @@ export function registerSocketRoutes(app: FastifyInstance, deps: Deps, users: Us
   }
 
   // public: the socket authenticates itself (below), by token, first frame or the desk's cookie
-  app.get('/api/v1/ws', { websocket: true, config: { access: 'public' }, onRequest: cap.admit }, (socket, req) => {
+  app.get('/api/v1/ws', { websocket: true, config: { access: 'public', doc: SOCKET_DOC }, onRequest: cap.admit }, (socket, req) => {
     socket.removeAllListeners('error');
     socket.on('error', onSocketError);
     // read from the request now: the closures below must not keep it (see above)

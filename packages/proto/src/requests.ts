@@ -1,0 +1,41 @@
+// Path parameters, query strings and small bodies of the REST routes that are not payloads of their
+// own topic: declared here once so the server parses with them and clients can type their calls.
+import { z } from 'zod';
+
+/** `:id` of a conversation, agent, canned response or delivery */
+export const IdParams = z.object({ id: z.string().min(1).max(100) });
+export type IdParams = z.infer<typeof IdParams>;
+
+/** `:id` of a channel webhook */
+export const ChannelIdParams = z.object({ id: z.string().min(1).max(64) });
+export type ChannelIdParams = z.infer<typeof ChannelIdParams>;
+
+/** `:id` of a bot */
+export const BotIdParams = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and - only') });
+export type BotIdParams = z.infer<typeof BotIdParams>;
+
+/** the Idempotency-Key header of a user's message: a retry with the same key stores one message */
+export const IdempotencyKey = z.string().min(1).max(200).optional();
+
+/** POST /api/v1/agent/conversations/{id}/typing */
+export const TypingBody = z.object({ on: z.boolean() }).strict();
+export type TypingBody = z.infer<typeof TypingBody>;
+
+/** POST /api/v1/canned-responses, PUT /api/v1/canned-responses/{id} */
+export const CannedResponseBody = z
+  .object({
+    shortcut: z.string().min(1).max(40).regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and - only'),
+    title: z.string().min(1).max(200),
+    text: z.string().min(1).max(4000),
+  })
+  .strict();
+export type CannedResponseBody = z.infer<typeof CannedResponseBody>;
+
+/** GET /api/v1/providers/deliveries */
+export const DeliveriesQuery = z.object({
+  status: z.enum(['pending', 'delivered', 'dead']).optional(),
+  providerId: z.string().max(64).optional(),
+  conversationId: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type DeliveriesQuery = z.infer<typeof DeliveriesQuery>;
