@@ -49,7 +49,8 @@ import { createReplaySource } from './ws/replay-source.js';
 import { createUserSockets } from './ws/user-socket.js';
 import { createInboundActions } from './commands/provider-inbound.js';
 import { registerProviderRoutes } from './http/provider-routes.js';
-import { createProviderQueue } from './providers/registry.js';
+import { builtInProviders, createProviderQueue, ProviderRegistry } from './providers/registry.js';
+import { ChannelDeliveries } from './commands/channel-deliveries.js';
 import { createOutboxWorker } from './workers/outbox.js';
 import { createProviderWorkers } from './workers/provider-workers.js';
 import { cancelQueueAnnouncements } from './commands/conversation-events.js';
@@ -110,6 +111,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const settings = createSettingsCache(store, () => key);
   const botTurns = createBotTurns(() => deps);
   const kicks: Record<'outbox' | 'timers', () => void> = { outbox: () => undefined, timers: () => undefined };
+  const providerRegistry = new ProviderRegistry(builtInProviders());
+  const channelDeliveries = new ChannelDeliveries(clock);
   const deps: Deps = {
     config,
     store,
@@ -121,7 +124,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     metrics,
     botTurns,
     secretKey: () => key,
-    providers: createProviderQueue(() => deps),
+    providers: createProviderQueue(() => deps, providerRegistry),
+    providerRegistry,
+    onMessagesCreated: (tx, messages) => channelDeliveries.queue(tx, messages),
     routing: createRouting(() => deps),
     kick: (kind) => kicks[kind](),
   };

@@ -380,3 +380,4 @@ export const ChannelView = z.object({
   createdAt: z.string(),
 });
 export type ChannelView = z.infer<typeof ChannelView>;
+export * from './channels.js';

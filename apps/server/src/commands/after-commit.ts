@@ -3,7 +3,6 @@
 import type { BusEvent } from '../bus/bus.js';
 import type { Deps } from '../deps.js';
 import type { PreludeCall, Tx } from '../store/write-queue.js';
-import { queueChannelMessages } from './channels.js';
 import { announceQueueSoon } from './conversation-events.js';
 
 export class AfterCommit {
@@ -64,9 +63,9 @@ export async function commit<T, O = undefined>(
     async (tx, pre) => {
       out = new AfterCommit();
       const r = await fn(tx, out, pre);
-      // messages for channel webhooks join the outbox in the same transaction
+      // whoever delivers created messages elsewhere (channel webhooks) queues them in the same transaction
       const created = out.events.flatMap((e) => (e.type === 'message.created' ? [e.message] : []));
-      if (created.length && (await queueChannelMessages(deps, tx, created))) out.kicks.add('outbox');
+      if (created.length && (await deps.onMessagesCreated(tx, created))) out.kicks.add('outbox');
       return r;
     },
     { committed: () => out?.flushCommitted(deps), key: conversationId, prelude },

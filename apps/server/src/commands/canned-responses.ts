@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { newId } from '../tokens.js';
-import { isUniqueViolation } from './send-user-message.js';
+import { isUniqueViolation } from '../store/errors.js';
 
 export const CannedResponseBody = z
   .object({

@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import { presentMessage } from '../presenters/conversation.js';
 import { findConversation, insertMessage, storeUserMessage, takeSeqIfOpen, updateConversation, userMessagesPg, sqliteWrites, userOutcome, type SqliteWriteOutcome } from '../store/conversations.js';
 import type { Tx } from '../store/write-queue.js';
+import { isUniqueViolation } from '../store/errors.js';
 import { fromJson } from '../store/json.js';
 import { commit, type AfterCommit } from './after-commit.js';
 import { announceConversation, lockOrThrow, mustTransition, systemLine } from './conversation-events.js';
@@ -83,9 +84,4 @@ async function reopenOrThrow(deps: Deps, tx: Tx, out: AfterCommit, conversationI
   await systemLine(deps, tx, out, conversationId, { event: 'conversation.reopened', text: 'Conversation reopened', visibleToUser: false });
   await announceConversation(tx, out, conversationId);
   return (await takeSeqIfOpen(tx, conversationId, now))!;
-}
-
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
 }

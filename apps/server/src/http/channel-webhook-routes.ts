@@ -1,8 +1,10 @@
 // Channel webhooks: admin configuration and the signed inbound endpoint.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ChannelBody, ChannelPatch } from '@baton/proto';
-import { ChannelInbound, channelInbound, channelSecrets, getChannel, patchChannel, presentChannel, saveChannel } from '../commands/channels.js';
+import { ChannelBody, ChannelInbound, ChannelPatch } from '@baton/proto';
+import { channelSecrets, getChannel, patchChannel, saveChannel } from '../commands/channel-admin.js';
+import { channelInbound } from '../commands/channel-inbound.js';
+import { presentChannel } from '../presenters/channel.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { verifySignature } from '../providers/signing.js';

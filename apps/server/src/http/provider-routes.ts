@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { InboundActions } from '../commands/provider-inbound.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { PROVIDERS } from '../providers/registry.js';
 import { parse } from './parse.js';
 
 const DeliveriesQuery = z.object({
@@ -55,5 +54,5 @@ export function registerProviderRoutes(app: FastifyInstance, deps: Deps, inbound
     return { ok: true };
   });
 
-  for (const p of Object.values(PROVIDERS)) p.registerRoutes?.(app, deps, inbound);
+  for (const p of deps.providerRegistry.all()) p.registerRoutes?.(app, deps, inbound);
 }

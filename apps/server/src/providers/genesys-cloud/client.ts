@@ -80,3 +80,6 @@ export async function genesysApi(c: GenesysConfig, method: 'GET' | 'POST' | 'PAT
   }
   throw new Error('unreachable');
 }
+
+/** A messaging conversation in the Platform API (read for its agent, disconnected at the end). */
+export const conversationPath = (id: string) => `/api/v2/conversations/messages/${encodeURIComponent(id)}`;
