@@ -2,7 +2,7 @@
 // simulator, which checks requests as the Mailbox API 2.0 does and sends signed webhooks back.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHelpScoutSimulator, type HelpScoutSimulator, type SimConversation } from '../../src/providers/help-scout/simulator.js';
+import { startHelpScoutSimulator, type HelpScoutSimulator, type SimConversation } from '../../../../tools/simulators/help-scout.js';
 import { call, createConversation, login, messages } from '../support/http.js';
 import { offloadedConversation, openOffloading } from '../support/flows.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
