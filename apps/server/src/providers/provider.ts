@@ -1,6 +1,8 @@
-// The one interface every offloading provider implements (DESIGN.md §6). A provider turns Baton's
-// events into outbox deliveries (built inside the transaction that caused them), sends a delivery
-// when the outbox worker asks, and handles its own inbound callbacks through InboundActions.
+// The one interface every offloading provider implements. A provider turns Baton's events into outbox
+// deliveries (built inside the transaction that caused them), sends a delivery when the outbox worker
+// asks, and handles its own inbound callbacks through InboundActions. Each has a folder of the same
+// shape: index.ts (the descriptor), config.ts, client.ts, outbound.ts, inbound.ts, state.ts when it
+// keeps state per conversation, poller.ts when it polls.
 import type { Message, ProviderConfig } from '@baton/proto';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.js';
