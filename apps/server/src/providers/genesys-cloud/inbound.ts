@@ -8,7 +8,7 @@ import { AppError } from '../../errors.js';
 import { registerSignedInbound } from '../../http/signed-inbound.js';
 import { parseJson, validationFailed } from '../../input-checks.js';
 import { providerState } from '../state.js';
-import { conversationPath, genesysApi } from './client.js';
+import { conversationPath, type GenesysApi } from './client.js';
 import { GENESYS_TYPE, GenesysConfig } from './config.js';
 import { GENESYS_TEXT_LIMIT } from './outbound.js';
 import { SIGNATURE_HEADER, verifyGenesysSignature } from './signature.js';
@@ -70,7 +70,7 @@ export function readWebhook(m: OutboundNormalizedMessage): WebhookAction {
 }
 
 /** The agent's name for Baton: cached per Genesys conversation, else looked up once. */
-async function agentFor(deps: Deps, providerId: string, c: GenesysConfig, batonId: string, genesysId: string | undefined): Promise<{ id: string; name?: string }> {
+async function agentFor(deps: Deps, api: GenesysApi, providerId: string, c: GenesysConfig, batonId: string, genesysId: string | undefined): Promise<{ id: string; name?: string }> {
   const state = providerState(deps, providerId);
   const s = (await state.get(batonId)) as GenesysState;
   // typing events may come without a conversationId: the last known agent is the best guess
@@ -78,7 +78,7 @@ async function agentFor(deps: Deps, providerId: string, c: GenesysConfig, batonI
   if (known) return known;
   let agent: { id: string; name?: string } | undefined;
   if (genesysId) {
-    const res = await genesysApi({ ...c, timeoutMs: Math.min(c.timeoutMs, 3000) }, 'GET', conversationPath(genesysId));
+    const res = await api.call({ ...c, timeoutMs: Math.min(c.timeoutMs, 3000) }, 'GET', conversationPath(genesysId));
     const conv = res.ok ? GenesysConversation.safeParse(res.json) : undefined;
     if (conv?.success) agent = currentAgent(conv.data);
     else deps.log.warn({ provider: providerId, status: res.status, error: res.error }, 'Genesys: could not look up the agent');
@@ -89,9 +89,9 @@ async function agentFor(deps: Deps, providerId: string, c: GenesysConfig, batonI
 }
 
 /** Tells Genesys that an agent message did not reach the user (the agent sees it as failed). */
-async function failedReceipt(deps: Deps, c: GenesysConfig, m: OutboundNormalizedMessage, why: string): Promise<void> {
+async function failedReceipt(deps: Deps, api: GenesysApi, c: GenesysConfig, m: OutboundNormalizedMessage, why: string): Promise<void> {
   const path = `/api/v2/conversations/messages/${encodeURIComponent(c.integrationId)}/inbound/open/receipt`;
-  const res = await genesysApi(c, 'POST', path, {
+  const res = await api.call(c, 'POST', path, {
     id: m.id,
     channel: { to: { id: m.channel.to.id, idType: 'Opaque' }, time: new Date(deps.clock.now()).toISOString() },
     status: 'Failed',
@@ -105,7 +105,7 @@ async function failedReceipt(deps: Deps, c: GenesysConfig, m: OutboundNormalized
 /** Errors that mean "this conversation is no longer with Genesys": answered 200, never retried. */
 const NOT_DELIVERABLE = new Set(['CONVERSATION_NOT_FOUND', 'NOT_WITH_AGENT', 'NOT_WAITING', 'INVALID_TRANSITION', 'CONVERSATION_CLOSED']);
 
-export function registerGenesysWebhook(app: FastifyInstance, deps: Deps, inbound: InboundActions): void {
+export function registerGenesysWebhook(app: FastifyInstance, deps: Deps, inbound: InboundActions, api: GenesysApi): void {
   registerSignedInbound(app, deps, '/api/v1/providers/genesys-cloud/:providerId/webhook', {
     async target(req) {
       const { providerId } = req.params as { providerId: string };
@@ -131,7 +131,7 @@ export function registerGenesysWebhook(app: FastifyInstance, deps: Deps, inbound
       if (action.kind === 'ignore') return { ok: true, ignored: action.why };
       try {
         const { duplicate } = await inbound.once(providerId, m.id, async () => {
-          const agent = await agentFor(deps, providerId, c, action.conversationId, m.conversationId);
+          const agent = await agentFor(deps, api, providerId, c, action.conversationId, m.conversationId);
           if (action.kind === 'message') await inbound.message(providerId, action.conversationId, agent, { text: action.text });
           else await inbound.typing(providerId, action.conversationId, agent, action.on);
         });
@@ -140,7 +140,7 @@ export function registerGenesysWebhook(app: FastifyInstance, deps: Deps, inbound
         // an error status would make Genesys retry, then show the chat as broken: answer 200 and
         // mark the agent's message as failed instead
         if (err instanceof AppError && NOT_DELIVERABLE.has(err.code)) {
-          if (action.kind === 'message') void failedReceipt(deps, c, m, err.message).catch((e) => deps.log.warn({ err: e }, 'Genesys receipt failed'));
+          if (action.kind === 'message') void failedReceipt(deps, api, c, m, err.message).catch((e) => deps.log.warn({ err: e }, 'Genesys receipt failed'));
           return { ok: true, delivered: false, reason: err.code };
         }
         throw err;

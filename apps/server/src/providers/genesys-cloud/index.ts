@@ -2,18 +2,20 @@
 // customer (outbound.ts), agents answer through the signed outbound webhook (inbound.ts), and because
 // Genesys sends no "agent ended" event there, a poller reads the conversation's participants (poller.ts).
 import type { OffloadingProvider } from '../provider.js';
+import { GenesysApi } from './client.js';
 import { configProblems, GENESYS_TYPE } from './config.js';
 import { registerGenesysWebhook } from './inbound.js';
 import { deliver } from './outbound.js';
 import { createGenesysPoller } from './poller.js';
 
 export function createGenesysCloudProvider(): OffloadingProvider {
+  const api = new GenesysApi();
   return {
     type: GENESYS_TYPE,
     wants: () => true,
     validateConfig: configProblems,
-    deliver,
-    registerRoutes: registerGenesysWebhook,
-    worker: createGenesysPoller(),
+    deliver: (event, rt) => deliver(event, rt, api),
+    registerRoutes: (app, deps, inbound) => registerGenesysWebhook(app, deps, inbound, api),
+    worker: createGenesysPoller(api),
   };
 }

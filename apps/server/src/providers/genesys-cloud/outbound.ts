@@ -2,7 +2,7 @@
 // the provider event), then the deliveries: the handover with its transcript, follow-ups, the goodbye.
 import type { Message } from '@baton/proto';
 import type { DeliveryResult, ProviderEvent, ProviderRuntime } from '../provider.js';
-import { conversationPath, genesysApi } from './client.js';
+import { conversationPath, type GenesysApi } from './client.js';
 import { GenesysConfig } from './config.js';
 import type { GenesysState } from './state.js';
 
@@ -201,6 +201,7 @@ const inboundPath = (c: GenesysConfig, prefetch: boolean) =>
   `/api/v2/conversations/messages/${encodeURIComponent(c.integrationId)}/inbound/open/message${prefetch ? '?prefetchConversationId=true' : ''}`;
 /** Posts the texts in order, each its own message; a retry re-sends the same ids, which Genesys dedupes. */
 async function postTexts(
+  api: GenesysApi,
   c: GenesysConfig,
   event: ProviderEvent,
   texts: string[],
@@ -210,7 +211,7 @@ async function postTexts(
   let conversationId: string | undefined;
   for (const [i, text] of texts.entries()) {
     const messageId = texts.length === 1 ? event.id : `${event.id}-${i + 1}`;
-    const res = await genesysApi(c, 'POST', inboundPath(c, prefetch), inboundMessage(event, { integrationId: c.integrationId, messageId, text, part: i, attributes }));
+    const res = await api.call(c, 'POST', inboundPath(c, prefetch), inboundMessage(event, { integrationId: c.integrationId, messageId, text, part: i, attributes }));
     if (!res.ok) {
       // a 4xx other than auth is Genesys saying no to this message (bad integration, no rights,
       // invalid body): retrying will not change it, and for a handover it is a refusal
@@ -223,7 +224,7 @@ async function postTexts(
   return { ok: true, conversationId };
 }
 
-export async function deliver(event: ProviderEvent, rt: ProviderRuntime): Promise<DeliveryResult> {
+export async function deliver(event: ProviderEvent, rt: ProviderRuntime, api: GenesysApi): Promise<DeliveryResult> {
   const parsed = GenesysConfig.safeParse(rt.provider.config ?? {});
   if (!parsed.success) return { ok: false, retry: false, error: `Genesys settings are invalid: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}` };
   const c = parsed.data;
@@ -234,7 +235,7 @@ export async function deliver(event: ProviderEvent, rt: ProviderRuntime): Promis
     const handoverAt = Date.parse(event.handover?.requestedAt ?? event.createdAt);
     // a retry of the same handover keeps what the webhook may have learned meanwhile
     if (state.handoverAt !== handoverAt) await rt.state.set(convId, { handoverAt, delivered: false, genesysConversationId: null, agent: null, ended: false });
-    const sent = await postTexts(c, event, handoverTexts(event), customAttributes(event), true);
+    const sent = await postTexts(api, c, event, handoverTexts(event), customAttributes(event), true);
     if (!sent.ok) return sent.result;
     await rt.state.set(convId, { delivered: true, ...(sent.conversationId ? { genesysConversationId: sent.conversationId } : {}) });
     return { ok: true, ...(sent.conversationId ? { externalId: sent.conversationId } : {}) };
@@ -248,17 +249,17 @@ export async function deliver(event: ProviderEvent, rt: ProviderRuntime): Promis
     const text = event.message ? mirroredText(event.message, c.mirrorBotMessages) : null;
     if (!text) return { ok: true };
     // later messages carry only the Baton id: re-sending the handover attributes could undo changes a flow made
-    const sent = await postTexts(c, event, chunkText(text), { batonConversationId: convId });
+    const sent = await postTexts(api, c, event, chunkText(text), { batonConversationId: convId });
     return sent.ok ? { ok: true } : sent.result;
   }
 
   // handover.cancelled / conversation.closed: Open Messaging has no customer-side "end" message, so
   // the agent is told why in a last message, then the conversation is disconnected (which also takes
   // it out of the queue if nobody answered yet). A retry re-posts the same message, which Genesys dedupes.
-  const sent = await postTexts(c, event, [goodbyeText(event)]);
+  const sent = await postTexts(api, c, event, [goodbyeText(event)]);
   if (!sent.ok) return sent.result;
   if (!state.genesysConversationId) return { ok: true };
-  const res = await genesysApi(c, 'PATCH', conversationPath(state.genesysConversationId), { state: 'disconnected' });
+  const res = await api.call(c, 'PATCH', conversationPath(state.genesysConversationId), { state: 'disconnected' });
   if (res.ok) {
     await rt.state.set(convId, { ended: true });
     return { ok: true };

@@ -5,7 +5,7 @@ import type { Deps } from '../../deps.js';
 import { fromJson } from '../../store/json.js';
 import type { OffloadingProvider } from '../provider.js';
 import { providerState } from '../state.js';
-import { conversationPath, genesysApi } from './client.js';
+import { conversationPath, type GenesysApi } from './client.js';
 import { GENESYS_TYPE, GenesysConfig } from './config.js';
 import { currentAgent, GenesysConversation, sessionEnded, type GenesysState } from './state.js';
 
@@ -15,7 +15,7 @@ const POLL_CONCURRENCY = 4;
 const POLL_BATCH = 500;
 
 /** The provider's background work; when each provider was last polled is this instance's own. */
-export function createGenesysPoller(): NonNullable<OffloadingProvider['worker']> {
+export function createGenesysPoller(api: GenesysApi): NonNullable<OffloadingProvider['worker']> {
   const lastPoll = new Map<string, number>();
   async function tick(deps: Deps, inbound: InboundActions): Promise<void> {
     const settings = await deps.settings.offloading();
@@ -26,13 +26,13 @@ export function createGenesysPoller(): NonNullable<OffloadingProvider['worker']>
       const now = Date.now();
       if (now - (lastPoll.get(p.id) ?? 0) < c.data.pollSeconds * 1000 - WORKER_INTERVAL_MS / 2) continue;
       lastPoll.set(p.id, now);
-      await pollProvider(deps, inbound, p.id, c.data);
+      await pollProvider(api, deps, inbound, p.id, c.data);
     }
   }
   return { intervalMs: WORKER_INTERVAL_MS, tick };
 }
 
-async function pollProvider(deps: Deps, inbound: InboundActions, providerId: string, c: GenesysConfig): Promise<void> {
+async function pollProvider(api: GenesysApi, deps: Deps, inbound: InboundActions, providerId: string, c: GenesysConfig): Promise<void> {
   // reads only: outside a write job the store's read connection is free
   const rows = await deps.store.db
     .selectFrom('conversations')
@@ -50,7 +50,7 @@ async function pollProvider(deps: Deps, inbound: InboundActions, providerId: str
   });
   const state = providerState(deps, providerId);
   const one = async (item: (typeof queue)[number]) => {
-    const res = await genesysApi(c, 'GET', conversationPath(item.genesysId));
+    const res = await api.call(c, 'GET', conversationPath(item.genesysId));
     if (!res.ok) {
       deps.log.warn({ provider: providerId, conversation: item.id, status: res.status, error: res.error }, 'Genesys: could not read the conversation');
       return;
