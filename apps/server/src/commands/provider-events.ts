@@ -7,8 +7,6 @@ import type { Tx } from '../store/write-queue.js';
 import type { ProviderEventData, ProviderEventName } from '../providers/provider.js';
 import type { AfterCommit } from './after-commit.js';
 
-export type { ProviderEventName };
-
 export async function providerEvent<E extends ProviderEventName>(
   deps: Deps,
   tx: Tx,
