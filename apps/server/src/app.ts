@@ -44,11 +44,12 @@ import { registerStatic } from './http/static.js';
 import { settingsRoutes } from './http/settings-routes.js';
 import { supervisorRoutes } from './http/supervisor-routes.js';
 import { createMetrics } from './metrics.js';
-import { createProviderQueue } from './providers/registry.js';
 import { loadOrCreateKey } from './secrets.js';
 import { openStore, type Store } from './store/database.js';
 import { createStorageHealth } from './store/storage-health.js';
 import { recoverBotTurns } from './workers/bot-recovery.js';
+import { builtInProviders, createProviderQueue, ProviderRegistry } from './providers/registry.js';
+import { ChannelDeliveries } from './commands/channel-deliveries.js';
 import { createOutboxWorker } from './workers/outbox.js';
 import { createProviderWorkers } from './workers/provider-workers.js';
 import { QueueAnnouncer } from './commands/queue-announcer.js';
@@ -115,6 +116,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // routing) reach deps through `() => deps` and call it only once requests and workers run. Then the
   // workers that deps.kick wakes, created before anything can publish or serve.
   const botTurns = createBotTurns(() => deps);
+  const providerRegistry = new ProviderRegistry(builtInProviders());
+  const channelDeliveries = new ChannelDeliveries(clock);
   const deps: Deps = {
     config,
     store,
@@ -126,7 +129,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     metrics,
     botTurns,
     secretKey: () => key,
-    providers: createProviderQueue(() => deps),
+    providers: createProviderQueue(() => deps, providerRegistry),
+    providerRegistry,
+    onMessagesCreated: (tx, messages) => channelDeliveries.queue(tx, messages),
     routing: createRouting(() => deps),
     queueAnnouncer: new QueueAnnouncer(() => deps),
     kick: (kind) => (kind === 'outbox' ? outbox : timers).kick(),

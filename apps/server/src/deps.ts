@@ -1,10 +1,12 @@
 // What every command receives: the store, the bus, the clock and the loaded configuration.
 import type { Logger } from 'pino';
-import type { OffloadingSettings } from '@baton/proto';
+import type { Message, OffloadingSettings } from '@baton/proto';
 import type { BotRegistry } from './bot/registry.js';
 import type { Bus } from './bus/bus.js';
 import type { Config } from './config/config.js';
 import type { Metrics } from './metrics.js';
+import type { ProviderEventData, ProviderEventName } from './providers/provider.js';
+import type { ProviderRegistry } from './providers/registry.js';
 import type { Store } from './store/database.js';
 import type { ConversationRow } from './store/schema.js';
 import type { Tx } from './store/write-queue.js';
@@ -34,11 +36,18 @@ export interface Deps {
   botTurns: { schedule(conversationId: string): Promise<void> };
   /** queues a delivery to the conversation's external provider; false for the built-in desk */
   providers: {
-    wants(tx: Tx, providerId: string | null, event: 'handover.requested' | 'message.created' | 'handover.cancelled' | 'conversation.closed'): Promise<boolean>;
-    queue(tx: Tx, conv: ConversationRow, event: 'handover.requested' | 'message.created' | 'handover.cancelled' | 'conversation.closed', data: Record<string, unknown>): Promise<boolean>;
+    wants(tx: Tx, providerId: string | null, event: ProviderEventName): Promise<boolean>;
+    queue<E extends ProviderEventName>(tx: Tx, conv: ConversationRow, event: E, data: ProviderEventData[E]): Promise<boolean>;
     /** the ids of the external providers that take this event */
-    takers(event: 'handover.requested' | 'message.created' | 'handover.cancelled' | 'conversation.closed'): Promise<readonly string[]>;
+    takers(event: ProviderEventName): Promise<readonly string[]>;
   };
+  /** the provider types this instance knows (webhook, Genesys Cloud, Help Scout…) */
+  providerRegistry: ProviderRegistry;
+  /**
+   * runs inside the transaction that created these messages, for whoever delivers them elsewhere
+   * (channel webhooks queue outbox rows); true when it queued outbox work
+   */
+  onMessagesCreated(tx: Tx, messages: Message[]): Promise<boolean>;
   /** desk routing, run after commit */
   routing: { route(conversationId: string): void; agentAvailable(agentId: string): void };
   /** queue positions, announced after commit at most every so often per skill */

@@ -381,3 +381,4 @@ export const ChannelView = z.object({
 });
 export type ChannelView = z.infer<typeof ChannelView>;
 export * from './requests.js';
+export * from './channels.js';

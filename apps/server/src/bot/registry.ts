@@ -16,7 +16,7 @@ import type { OutboundPolicy } from '../outbound/address-policy.js';
 import { assertUrlsAllowed } from '../outbound/save-check.js';
 import { decrypt, encrypt } from '../secrets.js';
 import { readBotSource, rewriteBotSource, type HeaderSlot } from './source-worker.js';
-import { NUL_MESSAGE, nulPath } from '../http/input-guard.js';
+import { NUL_MESSAGE, nulPath } from '../input-checks.js';
 import { callWebhook } from './webhook-client.js';
 
 export const DEMO_BOT_ID = 'demo';

@@ -4,7 +4,6 @@ import type { BusEvent } from '../bus/bus.js';
 import type { Deps } from '../deps.js';
 import type { Batched } from '../store/message-writes.js';
 import type { Tx } from '../store/types.js';
-import { queueChannelMessages } from './channels.js';
 
 export class AfterCommit {
   readonly events: BusEvent[] = [];
@@ -65,9 +64,9 @@ export async function commit<T, O = undefined>(
     async (tx, answer) => {
       out = new AfterCommit();
       const r = await fn(tx, out, batched?.pick(answer));
-      // messages for channel webhooks join the outbox in the same transaction
+      // whoever delivers created messages elsewhere (channel webhooks) queues them in the same transaction
       const created = out.events.flatMap((e) => (e.type === 'message.created' ? [e.message] : []));
-      if (created.length && (await queueChannelMessages(deps, tx, created))) out.kicks.add('outbox');
+      if (created.length && (await deps.onMessagesCreated(tx, created))) out.kicks.add('outbox');
       return r;
     },
     { committed: () => out?.flushCommitted(deps), key: conversationId, prelude: batched?.call },

@@ -7,7 +7,7 @@ import type { AgentRow } from '../store/schema.js';
 import { newId } from '../tokens.js';
 import { transferConversation } from './agent-actions.js';
 import { hashPassword, presentAgent } from './auth.js';
-import { isUniqueViolation } from './send-user-message.js';
+import { isUniqueViolation } from '../store/errors.js';
 
 export async function createAgent(deps: Deps, body: z.infer<typeof CreateAgentBody>) {
   const now = deps.clock.now();

@@ -3,7 +3,7 @@ import type { CannedResponseBody } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { newId } from '../tokens.js';
-import { isUniqueViolation } from './send-user-message.js';
+import { isUniqueViolation } from '../store/errors.js';
 
 const present = (r: { id: string; shortcut: string; title: string; text: string }) => ({ id: r.id, shortcut: r.shortcut, title: r.title, text: r.text });
 

@@ -8,7 +8,6 @@ import { readSetting, writeSetting } from '../store/settings.js';
 import type { Store } from '../store/database.js';
 import type { Tx } from '../store/write-queue.js';
 import { decryptSecrets, encryptSecrets, isSecretField } from '../secrets.js';
-import { PROVIDERS } from '../providers/registry.js';
 import { policyFor } from '../outbound/address-policy.js';
 import { assertUrlsAllowed } from '../outbound/save-check.js';
 
@@ -90,7 +89,7 @@ export async function putOffloadingSettings(deps: Deps, body: unknown): Promise<
   );
   missing.push(...moved);
   const configProblems = next.providers.flatMap((p, i) =>
-    (PROVIDERS[p.type]?.validateConfig?.(p.config ?? {}) ?? []).map((x) => ({ path: `providers.${i}.config.${x.path}`, message: x.message })),
+    (deps.providerRegistry.get(p.type)?.validateConfig?.(p.config ?? {}) ?? []).map((x) => ({ path: `providers.${i}.config.${x.path}`, message: x.message })),
   );
   // every provider config field named …url / …Url is a URL Baton calls (webhook url, Genesys baseUrl
   // and loginUrl, Help Scout baseUrl): refused targets are 422 URL_NOT_ALLOWED with their path

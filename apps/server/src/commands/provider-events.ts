@@ -4,17 +4,16 @@
 import type { Deps } from '../deps.js';
 import type { ConversationRow } from '../store/schema.js';
 import type { Tx } from '../store/write-queue.js';
+import type { ProviderEventData, ProviderEventName } from '../providers/provider.js';
 import type { AfterCommit } from './after-commit.js';
 
-export type ProviderEventName = 'handover.requested' | 'message.created' | 'handover.cancelled' | 'conversation.closed';
-
-export async function providerEvent(
+export async function providerEvent<E extends ProviderEventName>(
   deps: Deps,
   tx: Tx,
   out: AfterCommit,
   conv: ConversationRow,
-  event: ProviderEventName,
-  data: Record<string, unknown>,
+  event: E,
+  data: ProviderEventData[E],
 ): Promise<void> {
   if (!conv.provider_id) return;
   if (await deps.providers.queue(tx, conv, event, data)) out.kicks.add('outbox');

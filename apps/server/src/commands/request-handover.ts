@@ -2,7 +2,8 @@
 // a handover record and a durable waiting timer are stored, and the provider is told (desk routing,
 // or an outbox delivery for external providers) — all in the bot turn's transaction.
 import type { OffloadingSettings, ProviderConfig } from '@baton/proto';
-import type { OffloadRequest, VariableMap } from '../domain/bot/types.js';
+import type { OffloadRequest } from '../domain/bot/types.js';
+import type { StoredHandover } from '../domain/handover.js';
 import type { Deps } from '../deps.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { ConversationRow } from '../store/schema.js';
@@ -14,18 +15,7 @@ import { providerEvent } from './provider-events.js';
 import { routeInTx, routingOf } from './routing.js';
 import { applyTransition } from './transition.js';
 
-export interface StoredHandover {
-  reason: string;
-  trigger: string;
-  dialog: string | null;
-  providerId: string;
-  requestedAt: number;
-  note: string | null;
-  skill: string;
-  language: string;
-  tags: string[];
-  variables: VariableMap;
-}
+export type { StoredHandover };
 
 /** The offload plugin's provider, else the first enabled provider serving the skill, else the default. */
 export function chooseProvider(settings: OffloadingSettings, providerId: string | undefined, skill: string): ProviderConfig {

@@ -7,6 +7,7 @@ import { presentMessage } from '../presenters/conversation.js';
 import { findConversation, insertMessage, takeSeqIfOpen } from '../store/conversations.js';
 import type { UserMessageOutcome } from '../store/message-writes.js';
 import type { Tx } from '../store/types.js';
+import { isUniqueViolation } from '../store/errors.js';
 import { fromJson } from '../store/json.js';
 import { commit, type AfterCommit } from './after-commit.js';
 import { announceConversation, lockOrThrow } from './conversation-events.js';
@@ -79,9 +80,4 @@ async function reopenOrThrow(deps: Deps, tx: Tx, out: AfterCommit, conversationI
   });
   await announceConversation(tx, out, conversationId);
   return (await takeSeqIfOpen(tx, conversationId, now))!;
-}
-
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
 }

@@ -1,10 +1,10 @@
 // Channel webhooks: admin configuration and the signed inbound endpoint.
-import { ChannelBody, ChannelIdParams, ChannelPatch, ChannelView } from '@baton/proto';
+import { ChannelBody, ChannelIdParams, ChannelInbound, ChannelPatch, ChannelView } from '@baton/proto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ChannelInbound, channelInbound, channelSecrets, getChannel, patchChannel, presentChannel, saveChannel } from '../commands/channels.js';
-import { deleteChannel } from '../commands/delete-channel.js';
-import { listChannels } from '../commands/list-channels.js';
+import { channelSecrets, deleteChannel, getChannel, listChannels, patchChannel, saveChannel } from '../commands/channel-admin.js';
+import { channelInbound } from '../commands/channel-inbound.js';
+import { presentChannel } from '../presenters/channel.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { verifySignature } from '../providers/signing.js';

@@ -3,36 +3,10 @@
 // instead of a 500 from the database (SQLite would take it, and the two stores must agree).
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
+import { assertNoNul, assertParsedJsonHasNoNul } from '../input-checks.js';
 
-export const NUL_MESSAGE = 'Text may not contain NUL (U+0000) characters';
-
-/** The path of the first string (or key) holding a NUL, or undefined. Walks without recursion, so depth cannot overflow the stack. */
-export function nulPath(value: unknown): string | undefined {
-  const stack: Array<[unknown, string]> = [[value, '']];
-  while (stack.length) {
-    const [v, path] = stack.pop()!;
-    if (typeof v === 'string') {
-      if (v.includes('\0')) return path || '(body)';
-    } else if (v && typeof v === 'object') {
-      for (const [k, child] of Object.entries(v)) {
-        const p = path ? `${path}.${k}` : k;
-        if (k.includes('\0')) return p;
-        stack.push([child, p]);
-      }
-    }
-  }
-  return undefined;
-}
-
-export function assertNoNul(value: unknown): void {
-  const path = nulPath(value);
-  if (path !== undefined) throw new AppError('VALIDATION_FAILED', NUL_MESSAGE, { problems: [{ path, message: NUL_MESSAGE }] });
-}
-
-/** After JSON.parse of `text`: JSON can only smuggle a NUL as the escape \u0000, so most bodies cost one indexOf. */
-export function assertParsedJsonHasNoNul(text: string, parsed: unknown): void {
-  if (text.includes('\\u0000')) assertNoNul(parsed);
-}
+// the rule itself lives with the other checks of untrusted input (bots and providers use it too)
+export { assertNoNul, assertParsedJsonHasNoNul, NUL_MESSAGE, nulPath } from '../input-checks.js';
 
 /**
  * JSON bodies (Fastify's own parser, with its prototype-poisoning checks), text bodies (bots in YAML)

@@ -4,7 +4,10 @@ import { MAX_TEXT_LENGTH } from '@baton/proto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
-import { assertParsedJsonHasNoNul } from './input-guard.js';
+import { validationFailed } from '../input-checks.js';
+
+// parsed the same way outside HTTP (providers' signed bodies, socket frames)
+export { parseJson, validationFailed } from '../input-checks.js';
 
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const r = schema.safeParse(value);
@@ -15,12 +18,6 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S
   );
   if (tooLong) throw new AppError('TEXT_TOO_LONG', `Text is limited to ${MAX_TEXT_LENGTH} characters`, { problems, limit: MAX_TEXT_LENGTH });
   throw validationFailed(r.error);
-}
-
-/** VALIDATION_FAILED listing each problem with its path. */
-export function validationFailed(error: z.ZodError): AppError {
-  const problems = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  return new AppError('VALIDATION_FAILED', problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; '), { problems });
 }
 
 /**
@@ -35,25 +32,6 @@ export function keepRawJson(scoped: FastifyInstance): void {
 
 export function rawBody(req: FastifyRequest): Buffer {
   return Buffer.isBuffer(req.body) ? req.body : Buffer.from(typeof req.body === 'string' ? req.body : '');
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-export function parseJson(raw: string | Buffer): unknown {
-  let text: string;
-  try {
-    text = typeof raw === 'string' ? raw : utf8.decode(raw);
-  } catch {
-    throw new AppError('INVALID_JSON', 'The request body is not valid UTF-8');
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new AppError('INVALID_JSON');
-  }
-  assertParsedJsonHasNoNul(text, value);
-  return value;
 }
 
 export function bearer(header: string | undefined): string | undefined {

@@ -3,8 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { InboundActions } from '../commands/provider-inbound.js';
 import type { Deps } from '../deps.js';
-import { PROVIDERS } from '../providers/registry.js';
 
 export function registerProviderInbound(app: FastifyInstance, deps: Deps, inbound: InboundActions): void {
-  for (const p of Object.values(PROVIDERS)) p.registerRoutes?.(app, deps, inbound);
+  for (const p of deps.providerRegistry.all()) p.registerRoutes?.(app, deps, inbound);
 }

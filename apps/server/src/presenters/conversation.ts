@@ -2,7 +2,7 @@
 import type { AgentConversation, Button, Card, Conversation, Handover, Message } from '@baton/proto';
 import { fromJson } from '../store/json.js';
 import type { ConversationRow, MessageRow } from '../store/schema.js';
-import type { QueueInfo } from '../store/queue.js';
+import type { QueueInfo } from '../store/types.js';
 
 /**
  * The rows a commit writes share one timestamp and the presenter is on the relay's hot path: the last
@@ -21,7 +21,7 @@ const iso = ((): ((ms: number) => string) => {
   };
 })();
 
-export type { QueueInfo } from '../store/queue.js';
+export type { QueueInfo } from '../store/types.js';
 
 export function presentConversation(
   row: ConversationRow,

@@ -1,12 +1,32 @@
-// The one interface every offloading provider implements (DESIGN.md §6). A provider turns Baton's
-// events into outbox deliveries (built inside the transaction that caused them), sends a delivery
-// when the outbox worker asks, and handles its own inbound callbacks through InboundActions.
+// The one interface every offloading provider implements. A provider turns Baton's events into outbox
+// deliveries (built inside the transaction that caused them), sends a delivery when the outbox worker
+// asks, and handles its own inbound callbacks through InboundActions. Each has a folder of the same
+// shape: index.ts (the descriptor), config.ts, client.ts, outbound.ts, inbound.ts, state.ts when it
+// keeps state per conversation, poller.ts when it polls.
 import type { Message, ProviderConfig } from '@baton/proto';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.js';
 import type { ConversationRow } from '../store/schema.js';
-import type { ProviderEventName } from '../commands/provider-events.js';
 import type { InboundActions } from '../commands/provider-inbound.js';
+import type { StoredHandover } from '../domain/handover.js';
+
+export type ProviderEventName = 'handover.requested' | 'message.created' | 'handover.cancelled' | 'conversation.closed';
+
+/** What a command hands the provider queue with each event (the event itself is built from it). */
+export interface ProviderEventData {
+  'handover.requested': { handover: StoredHandover };
+  'message.created': { message: Message };
+  'handover.cancelled': { reason: string };
+  'conversation.closed': Record<string, never>;
+}
+
+/** One event with its data, told apart by `type`. */
+export type ProviderEventInput = { [E in ProviderEventName]: { type: E } & ProviderEventData[E] }[ProviderEventName];
+
+/** Pairs an event name with its data: TypeScript cannot correlate a generic key with its value type. */
+export function providerEventInput<E extends ProviderEventName>(type: E, data: ProviderEventData[E]): ProviderEventInput {
+  return { type, ...data } as ProviderEventInput;
+}
 
 /** What Baton tells a provider: built once, stored in the outbox, delivered (and retried) later. */
 export interface ProviderEvent {

@@ -1,4 +1,4 @@
-// Baton's webhook signature (DESIGN.md §6): X-Baton-Signature: t=<unix>,v1=<hex HMAC-SHA256 of
+// Baton's webhook signature (docs/offloading-webhook.md): X-Baton-Signature: t=<unix>,v1=<hex HMAC-SHA256 of
 // "<t>.<raw body>">, refused when older (or newer) than 5 minutes. The HMAC covers the bytes as
 // received, so a body that is not valid UTF-8 still verifies (and is then refused as JSON).
 import { createHmac } from 'node:crypto';

@@ -1,12 +1,6 @@
 // Queue position and a waiting estimate for a conversation waiting for an agent.
 import type { ConversationRow } from './schema.js';
-import type { Tx } from './types.js';
-
-/** Where a waiting conversation stands in its queue (null: it is not waiting). */
-export interface QueueInfo {
-  position: number | null;
-  estimatedWaitSeconds: number | null;
-}
+import type { QueueInfo, Tx } from './types.js';
 
 /** Fallback per-position estimate when there is no history yet. */
 const DEFAULT_SECONDS_PER_POSITION = 90;

@@ -7,3 +7,9 @@ import type { Database } from './schema.js';
 export type Tx = Transaction<Database> | Kysely<Database>;
 
 export type Dialect = 'sqlite' | 'postgres';
+
+/** Where a waiting conversation stands in its queue (null: it is not waiting). */
+export interface QueueInfo {
+  position: number | null;
+  estimatedWaitSeconds: number | null;
+}

@@ -8,9 +8,9 @@ import type { Deps } from '../deps.js';
 import { fromJson } from '../store/json.js';
 import { providerState } from '../providers/state.js';
 import type { OutboxRow } from '../store/schema.js';
-import { PROVIDERS } from '../providers/registry.js';
 import type { DeliveryResult, ProviderEvent } from '../providers/provider.js';
-import { CHANNEL_TARGET_PREFIX, channelSecret } from '../commands/channels.js';
+import { channelSecret } from '../commands/channel-admin.js';
+import { CHANNEL_TARGET_PREFIX } from '../commands/channel-deliveries.js';
 import { postJson } from '../providers/http-client.js';
 import { signBody } from '../providers/signing.js';
 
@@ -84,7 +84,7 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
   async function deliverOne(row: OutboxRow): Promise<void> {
     const settings = await deps.settings.offloading();
     const provider = settings.providers.find((p) => p.id === row.provider_id);
-    const impl = provider ? PROVIDERS[provider.type] : undefined;
+    const impl = provider ? deps.providerRegistry.get(provider.type) : undefined;
     const event = fromJson<ProviderEvent>(row.payload, {} as ProviderEvent);
     const now = () => deps.clock.now();
     let result: DeliveryResult;

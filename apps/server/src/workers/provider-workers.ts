@@ -2,7 +2,6 @@
 // only for types that are configured and enabled, one tick at a time per type.
 import type { InboundActions } from '../commands/provider-inbound.js';
 import type { Deps } from '../deps.js';
-import { PROVIDERS } from '../providers/registry.js';
 
 export function createProviderWorkers(deps: Deps, inbound: InboundActions) {
   // the next tick of each provider type (one timer per type, replaced at every tick)
@@ -28,14 +27,14 @@ export function createProviderWorkers(deps: Deps, inbound: InboundActions) {
   return {
     start() {
       stopped = false;
-      for (const impl of Object.values(PROVIDERS)) {
+      for (const impl of deps.providerRegistry.all()) {
         const w = impl.worker;
         if (w) schedule(impl.type, w.intervalMs, () => w.tick(deps, inbound));
       }
     },
     /** runs every worker once now (tests) */
     async runOnce() {
-      for (const impl of Object.values(PROVIDERS)) if (impl.worker) await impl.worker.tick(deps, inbound);
+      for (const impl of deps.providerRegistry.all()) if (impl.worker) await impl.worker.tick(deps, inbound);
     },
     async stop() {
       stopped = true;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../src/bus/bus.js';
 import { genesysSignature } from '../../src/providers/genesys-cloud/signature.js';
-import { startGenesysSimulator, type GenesysSimulator } from '../../src/providers/genesys-cloud/simulator.js';
+import { startGenesysSimulator, type GenesysSimulator } from '../../../../tools/simulators/genesys-cloud.js';
 import { call, createConversation, login, messages } from '../support/http.js';
 import { ASK_FOR_AGENT, offloadedConversation, openOffloading } from '../support/flows.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';

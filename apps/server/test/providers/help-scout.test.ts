@@ -2,8 +2,7 @@
 // simulator, which checks requests as the Mailbox API 2.0 does and sends signed webhooks back.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetHelpScoutClients } from '../../src/providers/help-scout/client.js';
-import { startHelpScoutSimulator, type HelpScoutSimulator, type SimConversation } from '../../src/providers/help-scout/simulator.js';
+import { startHelpScoutSimulator, type HelpScoutSimulator, type SimConversation } from '../../../../tools/simulators/help-scout.js';
 import { call, createConversation, login, messages } from '../support/http.js';
 import { offloadedConversation, openOffloading } from '../support/flows.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
@@ -47,7 +46,6 @@ async function useProvider(patch: Record<string, unknown> = {}) {
 }
 
 beforeAll(async () => {
-  resetHelpScoutClients();
   s = await startTestServer({ env: { IDENTITY_VERIFICATION_SECRET: IDENTITY_SECRET } });
   admin = await login(s.url);
   sim = await startHelpScoutSimulator({

@@ -10,11 +10,6 @@ interface CachedToken {
   renewAt: number;
 }
 
-// Module-level: provider objects are stateless and one client serves every delivery of a provider.
-// The key includes a hash of the secret so a changed secret never reuses the old client's token.
-const tokens = new Map<string, CachedToken>();
-const pending = new Map<string, Promise<TokenResult>>();
-
 type TokenResult = { ok: true; token: string } | { ok: false; retryable: boolean; error: string };
 
 function cacheKey(c: GenesysConfig): string {
@@ -28,55 +23,60 @@ export function renewAt(obtainedAt: number, expiresInSeconds: number): number {
   return obtainedAt + (expiresInSeconds - margin) * 1000;
 }
 
-async function fetchToken(c: GenesysConfig): Promise<TokenResult> {
-  const basic = Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64');
-  const res = await request(`${loginBase(c)}/oauth/token`, {
-    method: 'POST',
-    headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials',
-    timeoutMs: c.timeoutMs,
-  });
-  const body = res.json as { access_token?: unknown; expires_in?: unknown } | undefined;
-  if (!res.ok || typeof body?.access_token !== 'string') {
-    // wrong credentials will fail the same way until someone fixes the settings
-    return { ok: false, retryable: res.retryable, error: `Genesys login failed: ${res.error || 'no access_token in the answer'}` };
+/** Platform API calls for one provider instance, which keeps their tokens: one login serves every
+ * delivery, per OAuth client (the key hashes the secret, so a changed secret never reuses a token). */
+export class GenesysApi {
+  private readonly tokens = new Map<string, CachedToken>();
+  private readonly pending = new Map<string, Promise<TokenResult>>();
+
+  private async fetchToken(c: GenesysConfig): Promise<TokenResult> {
+    const basic = Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64');
+    const res = await request(`${loginBase(c)}/oauth/token`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+      timeoutMs: c.timeoutMs,
+    });
+    const body = res.json as { access_token?: unknown; expires_in?: unknown } | undefined;
+    if (!res.ok || typeof body?.access_token !== 'string') {
+      // wrong credentials will fail the same way until someone fixes the settings
+      return { ok: false, retryable: res.retryable, error: `Genesys login failed: ${res.error || 'no access_token in the answer'}` };
+    }
+    const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;
+    this.tokens.set(cacheKey(c), { value: body.access_token, renewAt: renewAt(Date.now(), expiresIn) });
+    return { ok: true, token: body.access_token };
   }
-  const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;
-  tokens.set(cacheKey(c), { value: body.access_token, renewAt: renewAt(Date.now(), expiresIn) });
-  return { ok: true, token: body.access_token };
+
+  private async token(c: GenesysConfig, forceNew: boolean): Promise<TokenResult> {
+    const key = cacheKey(c);
+    const cached = this.tokens.get(key);
+    if (!forceNew && cached && Date.now() < cached.renewAt) return { ok: true, token: cached.value };
+    // concurrent deliveries wait for the same login instead of each asking for a token
+    let p = this.pending.get(key);
+    if (!p) {
+      p = this.fetchToken(c).finally(() => this.pending.delete(key));
+      this.pending.set(key, p);
+    }
+    return p;
+  }
+
+  /**
+   * One Platform API call. A 401 means the token was revoked or expired early: log in again once and
+   * repeat the call; a second 401 is reported as a permanent failure (the OAuth client lacks rights).
+   */
+  async call(c: GenesysConfig, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<HttpResult> {
+    let used: string | undefined;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const t = await this.token(c, attempt > 0 && this.tokens.get(cacheKey(c))?.value === used);
+      if (!t.ok) return { ok: false, status: 0, retryable: t.retryable, error: t.error };
+      used = t.token;
+      const res = await bearerJson(`${apiBase(c)}${path}`, method, t.token, body, c.timeoutMs);
+      if (res.status !== 401) return res;
+      if (attempt === 1) return { ...res, retryable: false, error: `Genesys refused the new token too: ${res.error}` };
+    }
+    throw new Error('unreachable');
+  }
 }
 
-async function token(c: GenesysConfig, forceNew: boolean): Promise<TokenResult> {
-  const key = cacheKey(c);
-  const cached = tokens.get(key);
-  if (!forceNew && cached && Date.now() < cached.renewAt) return { ok: true, token: cached.value };
-  // concurrent deliveries wait for the same login instead of each asking for a token
-  let p = pending.get(key);
-  if (!p) {
-    p = fetchToken(c).finally(() => pending.delete(key));
-    pending.set(key, p);
-  }
-  return p;
-}
-
-/** Forgets cached tokens (tests; a settings change with a new secret gets a new key anyway). */
-export function clearTokenCache(): void {
-  tokens.clear();
-}
-
-/**
- * One Platform API call. A 401 means the token was revoked or expired early: log in again once and
- * repeat the call; a second 401 is reported as a permanent failure (the OAuth client lacks rights).
- */
-export async function genesysApi(c: GenesysConfig, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<HttpResult> {
-  let used: string | undefined;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const t = await token(c, attempt > 0 && tokens.get(cacheKey(c))?.value === used);
-    if (!t.ok) return { ok: false, status: 0, retryable: t.retryable, error: t.error };
-    used = t.token;
-    const res = await bearerJson(`${apiBase(c)}${path}`, method, t.token, body, c.timeoutMs);
-    if (res.status !== 401) return res;
-    if (attempt === 1) return { ...res, retryable: false, error: `Genesys refused the new token too: ${res.error}` };
-  }
-  throw new Error('unreachable');
-}
+/** A messaging conversation in the Platform API (read for its agent, disconnected at the end). */
+export const conversationPath = (id: string) => `/api/v2/conversations/messages/${encodeURIComponent(id)}`;

@@ -2,6 +2,9 @@
 // (clientSecret, webhookSecret) are encrypted at rest and masked by the API because of their names.
 import { z } from 'zod';
 
+/** the provider type in settings */
+export const GENESYS_TYPE = 'genesys-cloud';
+
 /** Region hosts from the official SDK's region enum: login.<host> and api.<host>. */
 export const GENESYS_REGIONS = [
   'mypurecloud.com',

@@ -21,14 +21,17 @@ interface Account {
   coolDownUntil: number;
 }
 
-// per (base URL, client id, secret): tokens outlive one delivery, and a changed secret starts afresh
-const accounts = new Map<string, Account>();
+/** Tokens and rate-limit pauses, kept by the provider instance: they outlive one delivery. */
+export class HelpScoutAccounts {
+  private readonly byKey = new Map<string, Account>();
 
-function accountFor(cfg: HelpScoutConfig): Account {
-  const key = `${cfg.baseUrl}|${cfg.clientId}|${createHash('sha256').update(cfg.clientSecret).digest('hex')}`;
-  let a = accounts.get(key);
-  if (!a) accounts.set(key, (a = { coolDownUntil: 0 }));
-  return a;
+  /** per (base URL, client id, secret): a changed secret starts afresh */
+  for(cfg: HelpScoutConfig): Account {
+    const key = `${cfg.baseUrl}|${cfg.clientId}|${createHash('sha256').update(cfg.clientSecret).digest('hex')}`;
+    let a = this.byKey.get(key);
+    if (!a) this.byKey.set(key, (a = { coolDownUntil: 0 }));
+    return a;
+  }
 }
 
 export type ApiResult = HttpResult & { retryAfterSeconds?: number };
@@ -61,8 +64,8 @@ async function token(cfg: HelpScoutConfig, account: Account, now: () => number, 
   return t;
 }
 
-export function createHelpScoutClient(cfg: HelpScoutConfig, now: () => number = Date.now) {
-  const account = accountFor(cfg);
+export function createHelpScoutClient(cfg: HelpScoutConfig, accounts: HelpScoutAccounts, now: () => number = Date.now) {
+  const account = accounts.for(cfg);
 
   async function call(method: string, path: string, body?: unknown): Promise<ApiResult> {
     if (account.coolDownUntil > now()) {
@@ -102,9 +105,4 @@ export function createdId(res: HttpResult): number | undefined {
   const fromLocation = res.headers?.get('location')?.match(/\/(\d+)\/?(?:[?#].*)?$/)?.[1];
   const id = Number(header ?? fromLocation);
   return Number.isSafeInteger(id) && id > 0 ? id : undefined;
-}
-
-/** test support: forget cached tokens and rate-limit pauses */
-export function resetHelpScoutClients(): void {
-  accounts.clear();
 }

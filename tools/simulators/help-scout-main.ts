@@ -1,7 +1,7 @@
 // `npm run sim:helpscout`: the Help Scout simulator on a local port, with the provider config to paste
 // into Settings > Offloading and a tiny prompt to play the agent (list, assign, reply, close).
 import readline from 'node:readline';
-import { startHelpScoutSimulator } from './simulator.js';
+import { startHelpScoutSimulator } from './help-scout.js';
 
 const port = Number(process.env.HELPSCOUT_SIM_PORT ?? 4010);
 const providerId = process.env.HELPSCOUT_SIM_PROVIDER_ID ?? 'helpscout';

@@ -1,9 +1,10 @@
-// Pure translation between Baton and the Open Messaging formats: the inbound messages Baton posts as
-// the customer, the Outbound NormalizedMessage Genesys posts to the webhook, and the reading of a
-// conversation's participants that tells whether the agent's session has ended.
-import { z } from 'zod';
+// Baton → Genesys: the inbound Open Messaging messages Baton posts as the customer (pure mapping from
+// the provider event), then the deliveries: the handover with its transcript, follow-ups, the goodbye.
 import type { Message } from '@baton/proto';
-import type { ProviderEvent } from '../provider.js';
+import type { DeliveryResult, ProviderEvent, ProviderRuntime } from '../provider.js';
+import { conversationPath, type GenesysApi } from './client.js';
+import { GenesysConfig } from './config.js';
+import type { GenesysState } from './state.js';
 
 /** The Agent UI's limit for an Open Messaging text; longer text is sent in several messages. */
 export const GENESYS_TEXT_LIMIT = 4000;
@@ -11,8 +12,6 @@ export const GENESYS_TEXT_LIMIT = 4000;
 export const MAX_TRANSCRIPT_PARTS = 3;
 const ATTRIBUTE_VALUE_LIMIT = 1000;
 const MAX_VARIABLES = 50;
-
-// ---- Baton → Genesys ----------------------------------------------------------------------------
 
 export interface InboundOpenMessage {
   channel: {
@@ -194,97 +193,80 @@ export function goodbyeText(event: ProviderEvent): string {
   }
 }
 
-// ---- Genesys → Baton ----------------------------------------------------------------------------
+// ---- deliveries ----------------------------------------------------------------------------------
 
-const Party = z.object({ id: z.string().min(1), idType: z.string().optional(), nickname: z.string().optional() }).loose();
-
-/** The Outbound Open NormalizedMessage posted to the webhook (only the fields Baton reads). */
-export const OutboundNormalizedMessage = z
-  .object({
-    id: z.string().min(1).max(200),
-    channel: z
-      .object({
-        id: z.string().optional(),
-        to: Party,
-        from: Party.optional(),
-        time: z.string().optional(),
-        messageId: z.string().optional(),
-      })
-      .loose(),
-    type: z.string(),
-    text: z.string().optional(),
-    direction: z.string().optional(),
-    originatingEntity: z.string().optional(),
-    conversationId: z.string().optional(),
-    events: z
-      .array(z.object({ eventType: z.string(), typing: z.object({ type: z.string(), duration: z.number().optional() }).loose().optional() }).loose())
-      .optional(),
-    content: z.array(z.object({ contentType: z.string() }).loose()).optional(),
-  })
-  .loose();
-export type OutboundNormalizedMessage = z.infer<typeof OutboundNormalizedMessage>;
-
-export type WebhookAction =
-  | { kind: 'message'; conversationId: string; text: string }
-  | { kind: 'typing'; conversationId: string; on: boolean }
-  | { kind: 'ignore'; why: string };
-
-/** What an outbound notification means for Baton. Attachments are announced as text. */
-export function readWebhook(m: OutboundNormalizedMessage): WebhookAction {
-  if (m.direction && m.direction !== 'Outbound') return { kind: 'ignore', why: `direction ${m.direction}` };
-  const conversationId = m.channel.to.id;
-  if (m.type === 'Text') {
-    // messages from a Genesys bot flow (queue announcements…) are no agent: accepting on them would be wrong
-    if (m.originatingEntity && m.originatingEntity !== 'Human') return { kind: 'ignore', why: `sent by ${m.originatingEntity}` };
-    const attachments = (m.content ?? []).filter((c) => c.contentType === 'Attachment').length;
-    const text = [m.text?.trim(), attachments ? `(${attachments} attachment${attachments === 1 ? '' : 's'} sent in Genesys, not shown here)` : '']
-      .filter(Boolean)
-      .join('\n')
-      .slice(0, GENESYS_TEXT_LIMIT);
-    return text ? { kind: 'message', conversationId, text } : { kind: 'ignore', why: 'empty message' };
+// prefetchConversationId=true makes Genesys return the conversation id with the message, so the end
+// poller can watch a handover from the start (also one an agent ends without writing)
+const inboundPath = (c: GenesysConfig, prefetch: boolean) =>
+  `/api/v2/conversations/messages/${encodeURIComponent(c.integrationId)}/inbound/open/message${prefetch ? '?prefetchConversationId=true' : ''}`;
+/** Posts the texts in order, each its own message; a retry re-sends the same ids, which Genesys dedupes. */
+async function postTexts(
+  api: GenesysApi,
+  c: GenesysConfig,
+  event: ProviderEvent,
+  texts: string[],
+  attributes?: Record<string, string>,
+  prefetch = false,
+): Promise<{ ok: true; conversationId?: string } | { ok: false; result: DeliveryResult }> {
+  let conversationId: string | undefined;
+  for (const [i, text] of texts.entries()) {
+    const messageId = texts.length === 1 ? event.id : `${event.id}-${i + 1}`;
+    const res = await api.call(c, 'POST', inboundPath(c, prefetch), inboundMessage(event, { integrationId: c.integrationId, messageId, text, part: i, attributes }));
+    if (!res.ok) {
+      // a 4xx other than auth is Genesys saying no to this message (bad integration, no rights,
+      // invalid body): retrying will not change it, and for a handover it is a refusal
+      const refusal = res.status >= 400 && res.status < 500 && res.status !== 401 && !res.retryable;
+      return { ok: false, result: { ok: false, retry: res.retryable, error: res.error, ...(refusal && event.type === 'handover.requested' ? { refused: true } : {}) } };
+    }
+    const id = (res.json as { conversationId?: unknown } | undefined)?.conversationId;
+    if (typeof id === 'string' && id) conversationId = id;
   }
-  if (m.type === 'Event') {
-    const typing = m.events?.find((e) => e.eventType === 'Typing');
-    if (typing) return { kind: 'typing', conversationId, on: typing.typing?.type !== 'Off' };
-    return { kind: 'ignore', why: 'event without typing' };
+  return { ok: true, conversationId };
+}
+
+export async function deliver(event: ProviderEvent, rt: ProviderRuntime, api: GenesysApi): Promise<DeliveryResult> {
+  const parsed = GenesysConfig.safeParse(rt.provider.config ?? {});
+  if (!parsed.success) return { ok: false, retry: false, error: `Genesys settings are invalid: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}` };
+  const c = parsed.data;
+  const convId = event.conversation.id;
+  const state = (await rt.state.get(convId)) as GenesysState;
+
+  if (event.type === 'handover.requested') {
+    const handoverAt = Date.parse(event.handover?.requestedAt ?? event.createdAt);
+    // a retry of the same handover keeps what the webhook may have learned meanwhile
+    if (state.handoverAt !== handoverAt) await rt.state.set(convId, { handoverAt, delivered: false, genesysConversationId: null, agent: null, ended: false });
+    const sent = await postTexts(api, c, event, handoverTexts(event), customAttributes(event), true);
+    if (!sent.ok) return sent.result;
+    await rt.state.set(convId, { delivered: true, ...(sent.conversationId ? { genesysConversationId: sent.conversationId } : {}) });
+    return { ok: true, ...(sent.conversationId ? { externalId: sent.conversationId } : {}) };
   }
-  return { kind: 'ignore', why: `type ${m.type}` };
+
+  // the handover never reached Genesys (refused, dead) or the agent has ended: posting now would
+  // open a new Genesys conversation nobody asked for
+  if (!state.delivered || state.ended) return { ok: true };
+
+  if (event.type === 'message.created') {
+    const text = event.message ? mirroredText(event.message, c.mirrorBotMessages) : null;
+    if (!text) return { ok: true };
+    // later messages carry only the Baton id: re-sending the handover attributes could undo changes a flow made
+    const sent = await postTexts(api, c, event, chunkText(text), { batonConversationId: convId });
+    return sent.ok ? { ok: true } : sent.result;
+  }
+
+  // handover.cancelled / conversation.closed: Open Messaging has no customer-side "end" message, so
+  // the agent is told why in a last message, then the conversation is disconnected (which also takes
+  // it out of the queue if nobody answered yet). A retry re-posts the same message, which Genesys dedupes.
+  const sent = await postTexts(api, c, event, [goodbyeText(event)]);
+  if (!sent.ok) return sent.result;
+  if (!state.genesysConversationId) return { ok: true };
+  const res = await api.call(c, 'PATCH', conversationPath(state.genesysConversationId), { state: 'disconnected' });
+  if (res.ok) {
+    await rt.state.set(convId, { ended: true });
+    return { ok: true };
+  }
+  if (res.retryable) return { ok: false, retry: true, error: `disconnect: ${res.error}` };
+  // e.g. 403 without the permission: the agent read the last message and ends the conversation
+  rt.deps.log.warn({ provider: rt.provider.id, conversation: convId, error: res.error }, 'Genesys: could not disconnect the conversation');
+  return { ok: true };
 }
 
-// ---- Conversation state (polled) ----------------------------------------------------------------
-
-export const GenesysParticipant = z
-  .object({
-    id: z.string().optional(),
-    name: z.string().optional(),
-    purpose: z.string().optional(),
-    state: z.string().optional(),
-    endTime: z.string().optional(),
-    user: z.object({ id: z.string(), name: z.string().optional() }).loose().optional(),
-  })
-  .loose();
-export const GenesysConversation = z.object({ id: z.string(), participants: z.array(GenesysParticipant).default([]) }).loose();
-export type GenesysConversation = z.infer<typeof GenesysConversation>;
-
-const gone = (state?: string) => state === 'disconnected' || state === 'terminated';
-
-/**
- * Ended when the customer leg is disconnected, or when an agent took part and no agent or queue (acd)
- * leg is still active: a transfer disconnects the first agent but keeps an acd or new agent leg alive.
- */
-export function sessionEnded(c: GenesysConversation): boolean {
-  const p = c.participants;
-  if (p.some((x) => x.purpose === 'customer' && gone(x.state))) return true;
-  const agents = p.filter((x) => x.purpose === 'agent');
-  if (!agents.length) return false;
-  return p.filter((x) => x.purpose === 'agent' || x.purpose === 'acd').every((x) => gone(x.state));
-}
-
-/** The agent to name in Baton: the connected one, else the last one who took part. */
-export function currentAgent(c: GenesysConversation): { id: string; name?: string } | undefined {
-  const agents = c.participants.filter((x) => x.purpose === 'agent');
-  const a = [...agents].reverse().find((x) => x.state === 'connected') ?? agents.at(-1);
-  if (!a) return undefined;
-  const id = a.user?.id ?? a.id;
-  return id ? { id, name: a.name ?? a.user?.name } : undefined;
-}

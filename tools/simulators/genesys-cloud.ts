@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { genesysSignature } from './signature.js';
+import { genesysSignature } from '../../apps/server/src/providers/genesys-cloud/signature.js';
 
 export interface GenesysSimulatorOptions {
   port?: number;

@@ -3,7 +3,7 @@
 // GENESYS_PROVIDER_ID (genesys), GENESYS_SIM_RETRY_MS (5000, the pause between webhook retries).
 import readline from 'node:readline';
 import { randomBytes } from 'node:crypto';
-import { startGenesysSimulator } from './simulator.js';
+import { startGenesysSimulator } from './genesys-cloud.js';
 
 const port = Number(process.env.GENESYS_SIM_PORT ?? 4010);
 const batonUrl = (process.env.BATON_URL ?? 'http://localhost:8080').replace(/\/+$/, '');

@@ -7,10 +7,10 @@ import { z } from 'zod';
 import type { InboundActions, ExternalAgent } from '../../commands/provider-inbound.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
-import { parseJson } from '../../http/parse.js';
 import { registerSignedInbound } from '../../http/signed-inbound.js';
+import { parseJson } from '../../input-checks.js';
 import { safeEqual } from '../../tokens.js';
-import { createHelpScoutClient } from './client.js';
+import { createHelpScoutClient, type HelpScoutAccounts } from './client.js';
 import { HelpScoutConfig } from './config.js';
 import { htmlToText } from './html-text.js';
 import { findByHelpScoutId, markEnded } from './state.js';
@@ -78,7 +78,7 @@ const STALE = new Set(['NOT_WAITING', 'NOT_WITH_AGENT', 'CONVERSATION_NOT_FOUND'
 
 type Outcome = { ok: true; duplicate?: boolean; ignored?: string };
 
-export function registerHelpScoutWebhook(app: FastifyInstance, deps: Deps, inbound: InboundActions): void {
+export function registerHelpScoutWebhook(app: FastifyInstance, deps: Deps, inbound: InboundActions, accounts: HelpScoutAccounts): void {
   registerSignedInbound(app, deps, WEBHOOK_PATH, {
     async target(req) {
       const { providerId } = req.params as { providerId: string };
@@ -96,12 +96,12 @@ export function registerHelpScoutWebhook(app: FastifyInstance, deps: Deps, inbou
     budgetKey: (provider) => `provider:${provider.id}`,
     async handle(req, _reply, provider, raw): Promise<Outcome> {
       const event = String(req.headers['x-helpscout-event'] ?? '');
-      return handleEvent(deps, inbound, provider.id, provider.config ?? {}, event, parseJson(raw), raw);
+      return handleEvent(deps, inbound, accounts, provider.id, provider.config ?? {}, event, parseJson(raw), raw);
     },
   });
 }
 
-export async function handleEvent(deps: Deps, inbound: InboundActions, providerId: string, config: Record<string, unknown>, event: string, json: unknown, raw: string | Buffer): Promise<Outcome> {
+export async function handleEvent(deps: Deps, inbound: InboundActions, accounts: HelpScoutAccounts, providerId: string, config: Record<string, unknown>, event: string, json: unknown, raw: string | Buffer): Promise<Outcome> {
   if (!event.startsWith('convo.')) return { ok: true, ignored: `event ${event || '(none)'}` };
   const parsed = ConversationPayload.safeParse(json);
   if (!parsed.success) return { ok: true, ignored: 'not a conversation payload' };
@@ -134,7 +134,7 @@ export async function handleEvent(deps: Deps, inbound: InboundActions, providerI
     case 'convo.agent.reply.created': {
       let reply = newestAgentReply(threadsOf(convo), state.ownThreadIds);
       // a payload without threads: read them (newest first) from the API
-      if (!reply) reply = newestAgentReply(await fetchThreads(cfg, convo.id, deps), state.ownThreadIds);
+      if (!reply) reply = newestAgentReply(await fetchThreads(cfg, accounts, convo.id, deps), state.ownThreadIds);
       if (!reply) return { ok: true, ignored: 'no agent reply thread' };
       const text = htmlToText(reply.body ?? '');
       if (!text) return { ok: true, ignored: 'empty reply' };
@@ -164,8 +164,8 @@ export async function handleEvent(deps: Deps, inbound: InboundActions, providerI
   }
 }
 
-async function fetchThreads(cfg: HelpScoutConfig, helpScoutId: number, deps: Deps): Promise<HelpScoutThread[]> {
-  const res = await createHelpScoutClient(cfg, () => deps.clock.now()).get(`/v2/conversations/${helpScoutId}?embed=threads`);
+async function fetchThreads(cfg: HelpScoutConfig, accounts: HelpScoutAccounts, helpScoutId: number, deps: Deps): Promise<HelpScoutThread[]> {
+  const res = await createHelpScoutClient(cfg, accounts, () => deps.clock.now()).get(`/v2/conversations/${helpScoutId}?embed=threads`);
   if (!res.ok) {
     // a retryable failure makes Help Scout send the webhook again later
     if (res.retryable) throw new AppError('NOT_READY', `Help Scout threads unavailable: ${res.error}`);

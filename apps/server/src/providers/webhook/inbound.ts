@@ -1,0 +1,70 @@
+// The receiver's callbacks: POST /api/v1/providers/webhook/{providerId}/events, signed like Baton's
+// deliveries (with the previous secret too during a rotation), each event applied once.
+import { z } from 'zod';
+import { Button, Card, MAX_TEXT_LENGTH, Variables } from '@baton/proto';
+import type { FastifyInstance } from 'fastify';
+import type { InboundActions } from '../../commands/provider-inbound.js';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import { registerSignedInbound } from '../../http/signed-inbound.js';
+import { parseJson, validationFailed } from '../../input-checks.js';
+import { verifySignature } from '../signing.js';
+
+export const WebhookCallback = z.discriminatedUnion('type', [
+  z.object({ id: z.string().min(1).max(200), type: z.literal('agent.accepted'), conversationId: z.string(), agent: z.object({ id: z.string().min(1), name: z.string().max(200).optional() }) }),
+  z.object({
+    id: z.string().min(1).max(200),
+    type: z.literal('agent.message'),
+    conversationId: z.string(),
+    agent: z.object({ id: z.string().min(1), name: z.string().max(200).optional() }),
+    text: z.string().max(MAX_TEXT_LENGTH).optional(),
+    buttons: z.array(Button).max(10).optional(),
+    cards: z.array(Card).max(10).optional(),
+  }),
+  z.object({ id: z.string().min(1).max(200), type: z.literal('agent.typing'), conversationId: z.string(), agent: z.object({ id: z.string().min(1), name: z.string().max(200).optional() }), on: z.boolean().default(true) }),
+  z.object({ id: z.string().min(1).max(200), type: z.literal('conversation.handback'), conversationId: z.string(), agent: z.object({ id: z.string(), name: z.string().optional() }).optional(), dialog: z.string().max(100).optional(), variables: Variables.optional() }),
+  z.object({ id: z.string().min(1).max(200), type: z.literal('conversation.closed'), conversationId: z.string(), agent: z.object({ id: z.string(), name: z.string().optional() }).optional() }),
+  z.object({ id: z.string().min(1).max(200), type: z.literal('handover.refused'), conversationId: z.string(), reason: z.string().max(500).optional() }),
+]);
+
+export function registerWebhookInbound(app: FastifyInstance, deps: Deps, inbound: InboundActions): void {
+  registerSignedInbound(app, deps, '/api/v1/providers/webhook/:providerId/events', {
+    async target(req) {
+      const { providerId } = req.params as { providerId: string };
+      const settings = await deps.settings.offloading();
+      const provider = settings.providers.find((p) => p.id === providerId && p.type === 'webhook');
+      if (!provider) throw new AppError('PROVIDER_NOT_FOUND', `No webhook provider "${providerId}"`);
+      return provider;
+    },
+    verify(provider, raw, req) {
+      const secrets = [provider.config?.secret, provider.config?.previousSecret].map((s) => String(s ?? ''));
+      const check = verifySignature(secrets, raw, req.headers['x-baton-signature'] as string | undefined, Math.floor(deps.clock.now() / 1000));
+      if (!check.ok) throw new AppError(check.code, check.message);
+    },
+    budgetKey: (provider) => `provider:${provider.id}`,
+    async handle(_req, _reply, provider, raw) {
+      const providerId = provider.id;
+      const parsed = WebhookCallback.safeParse(parseJson(raw));
+      if (!parsed.success) throw validationFailed(parsed.error);
+      const e = parsed.data;
+      const { duplicate } = await inbound.once(providerId, e.id, async () => {
+        switch (e.type) {
+          case 'agent.accepted':
+            return inbound.accepted(providerId, e.conversationId, e.agent);
+          case 'agent.message':
+            if (!e.text && !e.buttons?.length && !e.cards?.length) throw new AppError('VALIDATION_FAILED', 'agent.message needs text, buttons or cards');
+            return inbound.message(providerId, e.conversationId, e.agent, e);
+          case 'agent.typing':
+            return inbound.typing(providerId, e.conversationId, e.agent, e.on);
+          case 'conversation.handback':
+            return inbound.handback(providerId, e.conversationId, { dialog: e.dialog, variables: e.variables }, e.agent);
+          case 'conversation.closed':
+            return inbound.closed(providerId, e.conversationId, e.agent);
+          case 'handover.refused':
+            return inbound.refused(providerId, e.conversationId, e.reason ?? 'refused by the provider');
+        }
+      });
+      return { ok: true, duplicate };
+    },
+  });
+}

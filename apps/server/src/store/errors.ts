@@ -1,0 +1,7 @@
+// What a database error means, the same on SQLite and PostgreSQL.
+
+/** A unique index refused the row (PostgreSQL 23505, SQLite's UNIQUE constraint). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
+}
