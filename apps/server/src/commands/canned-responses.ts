@@ -1,4 +1,5 @@
 // Canned responses: saved replies agents insert with "/shortcut".
+import type { CannedResponse } from '@baton/proto';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -13,7 +14,7 @@ export const CannedResponseBody = z
   })
   .strict();
 
-const present = (r: { id: string; shortcut: string; title: string; text: string }) => ({ id: r.id, shortcut: r.shortcut, title: r.title, text: r.text });
+const present = (r: CannedResponse): CannedResponse => ({ id: r.id, shortcut: r.shortcut, title: r.title, text: r.text });
 
 export async function listCanned(deps: Deps) {
   return (await deps.store.db.selectFrom('canned_responses').selectAll().orderBy('shortcut').execute()).map(present);

@@ -1,6 +1,6 @@
 // The conversation state machine of DESIGN.md §2 as one table. Commands ask it before changing a
 // status; nothing else sets a status. Owner checks (who may act) live in the commands.
-import type { ConversationStatus } from '@baton/proto';
+import type { ConversationStatus, TranscriptEvent } from '@baton/proto';
 import type { ErrorCode } from '../errors.js';
 
 export const CONVERSATION_EVENTS = [
@@ -44,10 +44,10 @@ export type Effect =
   | 'reopen';
 
 export type Transition =
-  | { ok: true; to: ConversationStatus; effects: readonly Effect[]; name: string }
+  | { ok: true; to: ConversationStatus; effects: readonly Effect[]; name: TranscriptEvent }
   | { ok: false; code: ErrorCode };
 
-type Row = Partial<Record<ConversationEvent, { to: ConversationStatus; effects: readonly Effect[]; name: string }>>;
+type Row = Partial<Record<ConversationEvent, { to: ConversationStatus; effects: readonly Effect[]; name: TranscriptEvent }>>;
 
 // `name` is the stable transcript/analytics event name of the transition.
 const TABLE: Record<ConversationStatus, Row> = {

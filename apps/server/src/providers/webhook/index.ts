@@ -1,7 +1,7 @@
 // The generic Offloading Webhook (DESIGN.md §6): Baton POSTs signed JSON events to the configured URL;
 // the provider calls back POST /api/v1/providers/webhook/{providerId}/events signed the same way.
 import { z } from 'zod';
-import { Button, Card, MAX_TEXT_LENGTH, Variables } from '@baton/proto';
+import { Button, Card, MAX_TEXT_LENGTH, Variables, WebhookConfig } from '@baton/proto';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
@@ -12,13 +12,8 @@ import { postJson } from '../http-client.js';
 import { parseJson, validationFailed } from '../../http/parse.js';
 import { registerSignedInbound } from '../../http/signed-inbound.js';
 
-export const WebhookConfig = z.object({
-  url: z.url({ protocol: /^https?$/ }),
-  secret: z.string().min(16, 'use at least 16 characters'),
-  /** during a rotation, the old secret, still accepted on callbacks until removed */
-  previousSecret: z.string().min(16, 'use at least 16 characters').optional(),
-  timeoutMs: z.number().int().min(500).max(30_000).optional(),
-});
+// the config schema lives in proto, with what the desk shows for each field
+export { WebhookConfig } from '@baton/proto';
 
 export const WebhookCallback = z.discriminatedUnion('type', [
   z.object({ id: z.string().min(1).max(200), type: z.literal('agent.accepted'), conversationId: z.string(), agent: z.object({ id: z.string().min(1), name: z.string().max(200).optional() }) }),
