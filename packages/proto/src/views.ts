@@ -1,7 +1,12 @@
-// What the admin and supervisor screens read: canned responses, the supervisor overview, analytics,
-// the provider delivery log and bots.
+// What the desk's screens read beyond the core shapes: an opened conversation, canned responses, the
+// supervisor overview, analytics, the provider delivery log and bots.
 import { z } from 'zod';
 import { Agent, AgentConversation } from './agents.js';
+import { Message } from './conversation.js';
+
+/** One conversation as the desk opens it: the agent's view and the whole transcript, notes included. */
+export const AgentConversationDetail = z.object({ conversation: AgentConversation, messages: z.array(Message) });
+export type AgentConversationDetail = z.infer<typeof AgentConversationDetail>;
 
 /** A saved reply agents insert with "/shortcut". */
 export const CannedResponse = z.object({ id: z.string(), shortcut: z.string(), title: z.string(), text: z.string() });

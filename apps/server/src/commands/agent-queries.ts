@@ -1,6 +1,6 @@
 // Reads for the desk: the queue routed to me, my chats, searchable history, one conversation with
 // its full transcript, the user's earlier conversations, and the supervisor overview.
-import type { AgentConversation, AgentLoad, Colleague, SupervisorOverview } from '@baton/proto';
+import type { AgentConversation, AgentConversationDetail, AgentLoad, Colleague, SupervisorOverview } from '@baton/proto';
 import { sql } from 'kysely';
 import { speaksAndKnows } from '../domain/routing.js';
 import type { Deps } from '../deps.js';
@@ -102,7 +102,7 @@ export async function listAgentConversations(deps: Deps, agent: AgentRow, f: Lis
   return present(deps, db, rows);
 }
 
-export async function agentConversationDetail(deps: Deps, agent: AgentRow, id: string) {
+export async function agentConversationDetail(deps: Deps, agent: AgentRow, id: string): Promise<AgentConversationDetail> {
   const row = await findConversation(deps.store.db, id);
   if (!row) throw new AppError('CONVERSATION_NOT_FOUND');
   assertCanView(agent, row);
