@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { MAX_TEXT_LENGTH } from './constants.js';
 import { Button, Card, Conversation, Message, Variables } from './conversation.js';
 
-/** An agent's presence (declared here: the agent socket pushes it). */
+/** An agent's presence; the agent socket pushes each change as agent.status. */
 export const AgentStatus = z.enum(['online', 'away', 'offline']);
 export type AgentStatus = z.infer<typeof AgentStatus>;
 
