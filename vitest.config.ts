@@ -4,9 +4,10 @@ import { reporters } from './test-support/reporters.js';
 
 export default defineConfig({
   resolve: {
-    // the subpath first: '@baton/proto' would also match '@baton/proto/constants' as a prefix
+    // the subpaths first: '@baton/proto' would also match '@baton/proto/constants' as a prefix
     alias: [
       { find: '@baton/proto/constants', replacement: fileURLToPath(new URL('./packages/proto/src/constants.ts', import.meta.url)) },
+      { find: '@baton/proto/provider-fields', replacement: fileURLToPath(new URL('./packages/proto/src/provider-fields.ts', import.meta.url)) },
       { find: '@baton/proto', replacement: fileURLToPath(new URL('./packages/proto/src/index.ts', import.meta.url)) },
     ],
   },

@@ -1,72 +1,58 @@
 // The desk's only door to the server: every REST call of DESIGN.md §3 (agent and admin side), typed.
 // Auth rides on the httpOnly session cookie; writes carry X-Requested-With, the server's CSRF guard.
-import type { Agent, AgentConversation, AgentRole, AgentStatus, Button, Card, Colleague, ChannelBody, ChannelPatch, ChannelView, Message, OffloadingSettings, Variables } from '@baton/proto';
+import type {
+  Agent,
+  AgentConversation,
+  AgentConversationDetail,
+  AgentLoad,
+  AgentRole,
+  AgentStatus,
+  Analytics,
+  BotDetail,
+  BotInfo,
+  BotProblem,
+  Button,
+  CannedResponse,
+  Card,
+  ChannelBody,
+  ChannelPatch,
+  ChannelView,
+  Colleague,
+  Delivery,
+  DeliveryStatus,
+  ErrorBody,
+  ErrorCode,
+  Message,
+  OffloadingSettings,
+  SupervisorOverview,
+  Variables,
+} from '@baton/proto';
 
-export type { Agent, AgentConversation, AgentRole, AgentStatus, Button, Card, Colleague, ChannelBody, ChannelPatch, ChannelView, Message, OffloadingSettings, Variables };
-
-export interface CannedResponse {
-  id: string;
-  shortcut: string;
-  title: string;
-  text: string;
-}
-
-export interface AgentLoad {
-  agent: Agent;
-  activeChats: number;
-}
-
-export interface Overview {
-  queue: AgentConversation[];
-  live: AgentConversation[];
-  agents: AgentLoad[];
-}
-
-export interface Analytics {
-  from?: string;
-  to?: string;
-  handovers: {
-    total: number;
-    byTrigger: Record<string, number>;
-    byReason: Record<string, number>;
-    bySkill: Record<string, number>;
-    byLanguage: Record<string, number>;
-    byProvider: Record<string, number>;
-  };
-  waitSeconds: { p50: number | null; p90: number | null; count?: number };
-  abandonment: { count: number; rate: number };
-  handlingSeconds: { p50: number | null; p90: number | null; byAgent: { agentId: string; name: string; p50: number | null; count: number }[] };
-}
-
-export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
-export interface Delivery {
-  id: string;
-  deliveryId?: string;
-  providerId: string;
-  event: string;
-  conversationId?: string | null;
-  status: DeliveryStatus;
-  attempts: number;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  createdAt: string;
-  deliveredAt?: string | null;
-}
-
-export interface BotSummary {
-  id: string;
-  name?: string | null;
-  version: number;
-  updatedAt: string;
-}
-export interface BotDetail extends BotSummary {
-  source: string;
-  format: 'yaml' | 'json';
-}
-export interface BotProblem {
-  path: string;
-  message: string;
-}
+export type {
+  Agent,
+  AgentConversation,
+  AgentConversationDetail,
+  AgentLoad,
+  AgentRole,
+  AgentStatus,
+  Analytics,
+  BotDetail,
+  BotInfo,
+  BotProblem,
+  Button,
+  CannedResponse,
+  Card,
+  Colleague,
+  ChannelBody,
+  ChannelPatch,
+  ChannelView,
+  Delivery,
+  DeliveryStatus,
+  Message,
+  OffloadingSettings,
+  SupervisorOverview,
+  Variables,
+};
 
 export type ConversationListStatus = 'offloaded' | 'agent' | 'closed';
 export interface ConversationQuery {
@@ -91,11 +77,14 @@ export interface AgentInput {
   maxConcurrent: number;
 }
 
+/** A code of the server's catalog, or the desk's own when no answer came (NETWORK) or it had no code. */
+export type ApiErrorCode = ErrorCode | 'NETWORK' | `HTTP_${number}`;
+
 /** A server refusal with its stable code, so screens can switch on `code` rather than on text. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
@@ -152,7 +141,7 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
     }
   }
   if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    const err = (json as Partial<ErrorBody> | undefined)?.error;
     if (res.status === 401 && !path.startsWith('/auth/login')) onUnauthorized?.();
     throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? res.statusText, err?.details);
   }
@@ -171,9 +160,9 @@ export const api = {
   // conversations
   conversations: (q: ConversationQuery) =>
     request<{ conversations: AgentConversation[] }>('GET', '/agent/conversations', { query: { ...q } }),
-  conversation: (id: string) => request<{ conversation: AgentConversation; messages: Message[] }>('GET', `/agent/conversations/${enc(id)}`),
+  conversation: (id: string) => request<AgentConversationDetail>('GET', `/agent/conversations/${enc(id)}`),
   history: (id: string) => request<{ conversations: AgentConversation[] }>('GET', `/agent/conversations/${enc(id)}/history`),
-  accept: (id: string) => request<{ conversation: AgentConversation; messages?: Message[] }>('POST', `/agent/conversations/${enc(id)}/accept`),
+  accept: (id: string) => request<AgentConversationDetail>('POST', `/agent/conversations/${enc(id)}/accept`),
   send: (id: string, body: { text?: string; buttons?: Button[]; cards?: Card[]; internal?: boolean }) =>
     request<{ message: Message }>('POST', `/agent/conversations/${enc(id)}/messages`, { body }),
   typing: (id: string, on: boolean) => request<{ ok: true }>('POST', `/agent/conversations/${enc(id)}/typing`, { body: { on } }),
@@ -188,7 +177,7 @@ export const api = {
   deleteCanned: (id: string) => request<{ ok: true }>('DELETE', `/canned-responses/${enc(id)}`),
 
   // supervisors
-  overview: () => request<Overview>('GET', '/supervisor/overview'),
+  overview: () => request<SupervisorOverview>('GET', '/supervisor/overview'),
   /** colleagues with status and load, for every role (transfers) */
   colleagues: () => request<{ agents: Colleague[] }>('GET', '/agent/colleagues'),
   analytics: (from?: string, to?: string) => request<Analytics>('GET', '/analytics', { query: { from, to } }),
@@ -202,10 +191,10 @@ export const api = {
   // admin: settings and bots
   offloadingSettings: () => request<OffloadingSettings>('GET', '/settings/offloading'),
   saveOffloadingSettings: (s: OffloadingSettings) => request<OffloadingSettings>('PUT', '/settings/offloading', { body: s }),
-  bots: () => request<{ bots: BotSummary[] }>('GET', '/bots'),
+  bots: () => request<{ bots: BotInfo[] }>('GET', '/bots'),
   bot: (id: string) => request<{ bot: BotDetail }>('GET', `/bots/${enc(id)}`),
   dialogs: (botId: string) => request<{ dialogs: string[] }>('GET', `/bots/${enc(botId)}/dialogs`),
-  saveBot: (id: string, source: string) => request<{ bot: BotSummary }>('PUT', `/bots/${enc(id)}`, { raw: botBody(source) }),
+  saveBot: (id: string, source: string) => request<{ bot: BotInfo }>('PUT', `/bots/${enc(id)}`, { raw: botBody(source) }),
   validateBot: (source: string) => request<{ ok: true }>('POST', '/bots/validate', { raw: botBody(source) }),
 
   // admin: provider deliveries

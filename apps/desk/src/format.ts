@@ -1,4 +1,5 @@
 // Pure formatting of times and durations for the desk (waiting times tick every second in the queue).
+import type { TranscriptEvent } from '@baton/proto';
 
 /** "42s", "3m 05s", "1h 02m", "2d 3h": short enough for a list row, exact enough to rank by. */
 export function formatDuration(totalSeconds: number): string {
@@ -63,8 +64,31 @@ export function initials(name: string | null | undefined): string {
   return (first + last).toUpperCase();
 }
 
-/** Humanise a stable event or trigger name: "conversation.handed_back" → "handed back". */
-export function humanEvent(event: string): string {
+/** Every transcript event's label: a name added to proto fails to compile here until it has one. */
+const EVENT_LABELS: Record<TranscriptEvent, string> = {
+  'conversation.offloaded': 'offloaded',
+  'conversation.assigned': 'assigned',
+  'conversation.transferred': 'transferred',
+  'conversation.overflowed': 'overflowed',
+  'conversation.cancelled': 'cancelled',
+  'conversation.timed_out': 'timed out',
+  'conversation.refused': 'refused',
+  'conversation.handed_back': 'handed back',
+  'conversation.closed': 'closed',
+  'conversation.ended': 'ended',
+  'conversation.reopened': 'reopened',
+  'offload.disabled': 'disabled',
+  'offload.closed': 'closed',
+  'offload.already_waiting': 'already waiting',
+  'message.user': 'user',
+  'message.bot': 'bot',
+  'message.agent': 'agent',
+};
+
+/** Humanise a transcript event or a handover trigger name: "conversation.handed_back" → "handed back". */
+export function humanEvent(event: TranscriptEvent | (string & {})): string {
+  if (Object.hasOwn(EVENT_LABELS, event)) return EVENT_LABELS[event as TranscriptEvent];
+  // triggers (keyword, not_understood …) are the bot's own names
   const tail = event.includes('.') ? event.slice(event.indexOf('.') + 1) : event;
   return tail.replace(/[_.]+/g, ' ');
 }

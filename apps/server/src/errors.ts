@@ -1,53 +1,10 @@
-// The error catalog: every error a client can see has a stable code and HTTP status here.
-// Clients switch on error.code; messages are for people and may change.
+// Errors as the server raises and answers them: AppError carries a code of the catalog (proto's
+// ERROR_CATALOG: stable code, HTTP status, default message), errorBody shapes the JSON answer.
+import { ERROR_CATALOG, type ErrorCode } from '@baton/proto';
 
-export const ERRORS = {
-  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON' },
-  VALIDATION_FAILED: { status: 422, message: 'The request is not valid' },
-  TEXT_TOO_LONG: { status: 422, message: 'The text is longer than 4000 characters' },
-  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported Content-Type' },
-  UNAUTHORIZED: { status: 401, message: 'Authentication is required' },
-  INVALID_CREDENTIALS: { status: 401, message: 'Email or password is wrong' },
-  SESSION_EXPIRED: { status: 401, message: 'The session has expired; log in again' },
-  FORBIDDEN: { status: 403, message: 'You may not do this' },
-  CHANNEL_INBOUND_ONLY: { status: 403, message: 'Channel conversations are created only by the channel\'s signed inbound events' },
-  ORIGIN_REJECTED: { status: 403, message: 'This origin may not open a cookie-authenticated socket' },
-  IDENTITY_INVALID: { status: 401, message: 'userHash does not match user.id' },
-  CSRF_REJECTED: { status: 403, message: 'Missing X-Requested-With header on a cookie-authenticated request' },
-  NOT_OWNER: { status: 403, message: 'Only the agent who owns this conversation may do this' },
-  NOT_FOUND: { status: 404, message: 'Not found' },
-  CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation not found' },
-  AGENT_NOT_FOUND: { status: 404, message: 'Agent not found' },
-  BOT_NOT_FOUND: { status: 404, message: 'Bot not found' },
-  DIALOG_NOT_FOUND: { status: 422, message: 'The bot has no such dialog' },
-  ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
-  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed' },
-  ALREADY_ASSIGNED: { status: 409, message: 'Another agent already owns this conversation' },
-  INVALID_TRANSITION: { status: 409, message: 'The conversation cannot do this in its current status' },
-  NOT_WAITING: { status: 409, message: 'The conversation is not waiting for an agent' },
-  NOT_WITH_AGENT: { status: 409, message: 'No agent owns this conversation' },
-  CONVERSATION_CLOSED: { status: 409, message: 'The conversation is closed' },
-  BOT_SILENCED: { status: 409, message: 'The bot may not speak while an agent owns the conversation' },
-  IDEMPOTENCY_KEY_REUSED: { status: 409, message: 'This Idempotency-Key was used for a different message' },
-  EMAIL_TAKEN: { status: 409, message: 'An agent with this email already exists' },
-  LAST_ADMIN: { status: 409, message: 'The last admin cannot be removed or demoted' },
-  AGENT_UNAVAILABLE: { status: 409, message: 'The agent is not online or has no free capacity' },
-  BOT_INVALID: { status: 422, message: 'The bot definition is not valid' },
-  SETTINGS_INVALID: { status: 422, message: 'The settings are not valid' },
-  URL_NOT_ALLOWED: { status: 422, message: 'Baton may not call this URL (loopback, private, link-local or non-http(s) target)' },
-  PROVIDER_NOT_FOUND: { status: 422, message: 'No such offloading provider' },
-  SIGNATURE_INVALID: { status: 401, message: 'Missing or invalid signature' },
-  TIMESTAMP_OUT_OF_WINDOW: { status: 401, message: 'Signature timestamp outside the 5-minute window' },
-  RATE_LIMITED: { status: 429, message: 'Too many requests; slow down and retry' },
-  TOO_MANY_CONNECTIONS: { status: 429, message: 'Too many open sockets from this address' },
-  NOT_READY: { status: 503, message: 'The service is not ready' },
-  STORAGE_UNAVAILABLE: { status: 503, message: 'Storage is unavailable (e.g. the disk is full); nothing was stored, retry later' },
-  SHUTTING_DOWN: { status: 503, message: 'The server is shutting down; retry shortly' },
-  INTERNAL: { status: 500, message: 'Something went wrong on our side' },
-} as const satisfies Record<string, { status: number; message: string }>;
-
-export type ErrorCode = keyof typeof ERRORS;
+/** The catalog lives in proto so clients can switch on the same typed codes. */
+export const ERRORS = ERROR_CATALOG;
+export type { ErrorCode };
 
 export class AppError extends Error {
   readonly status: number;

@@ -2,7 +2,7 @@
 // localStorage (survives a reload), sends retried with one Idempotency-Key each (never lost, never
 // doubled; on the socket while it is open, else over HTTP), and a WebSocket that reconnects with
 // backoff and resumes after the last seq it has.
-import type { Conversation, Message, ServerEvent } from '@baton/proto';
+import type { Conversation, CreateConversationBody, ErrorCode, Message, ServerEvent } from '@baton/proto';
 import { backoff, lastSeq, merge, uuid, type Pending } from './timeline';
 
 export interface WidgetUser {
@@ -40,7 +40,7 @@ const PING_MS = 25_000;
 /** a send on the socket not answered by then goes again over HTTP (same key: never doubled) */
 const SOCKET_ACK_MS = 8_000;
 /** a socket refusal, as the HTTP status the POST would have answered */
-const REJECTED_STATUS: Record<string, number> = { RATE_LIMITED: 429, UNAUTHORIZED: 401, FORBIDDEN: 403, INTERNAL: 500 };
+const REJECTED_STATUS: Partial<Record<ErrorCode, number>> = { RATE_LIMITED: 429, UNAUTHORIZED: 401, FORBIDDEN: 403, INTERNAL: 500 };
 
 // answers are the Channel API's JSON, read field by field
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -136,7 +136,7 @@ export class BatonClient {
         ...(this.cfg.bot ? { botId: this.cfg.bot } : {}),
         ...(this.cfg.user ? { user: definedOnly(this.cfg.user) } : {}),
         ...(this.cfg.userHash ? { userHash: this.cfg.userHash } : {}),
-      });
+      } satisfies CreateConversationBody);
       if (r.status !== 201) throw new Error(r.body?.error?.message ?? 'could not start a chat');
       this.stored = { id: r.body.conversation.id, token: r.body.token };
       this.save();

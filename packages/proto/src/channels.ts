@@ -1,6 +1,53 @@
-// What a channel (an external messaging front end) posts to its signed inbound endpoint.
+// Channel webhooks: the admin's configuration, and what a channel (an external messaging front end)
+// posts to its signed inbound endpoint.
 import { z } from 'zod';
-import { MAX_TEXT_LENGTH } from './constants.js';
+import { MAX_TEXT_LENGTH, SECRET_MASK } from './constants.js';
+
+/** POST /api/v1/channels: an external messaging front end that posts signed events to Baton. */
+export const ChannelBody = z
+  .object({
+    id: z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and - only'),
+    name: z.string().min(1).max(200),
+    /** any URL here; which ones Baton may call (http and https, no internal addresses) is the server's 422 URL_NOT_ALLOWED */
+    url: z.url().max(2000),
+    secret: z.string().min(16, 'use at least 16 characters').max(200),
+    botId: z.string().max(64).nullable().optional(),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type ChannelBody = z.input<typeof ChannelBody>;
+/** PATCH /api/v1/channels/:id: only what it names; no secret, or the mask, keeps the stored one */
+export const ChannelPatch = z
+  .object({
+    name: z.string().min(1).max(200),
+    url: z.url().max(2000),
+    secret: z.union([z.literal(SECRET_MASK), z.string().min(16, 'use at least 16 characters').max(200)]),
+    /** during a secret rotation, the old secret still accepted on inbound events; null ends the rotation */
+    previousSecret: z.union([z.literal(SECRET_MASK), z.string().min(16, 'use at least 16 characters').max(200)]).nullable(),
+    /** with a new `secret`: the current secret becomes previousSecret (a rotation begins without knowing the old one) */
+    keepPreviousSecret: z.boolean(),
+    botId: z.string().max(64).nullable(),
+    // no default here: a PATCH without `enabled` must not switch a channel back on
+    enabled: z.boolean(),
+  })
+  .partial()
+  .strict();
+export type ChannelPatch = z.input<typeof ChannelPatch>;
+
+/** A channel as the API shows it: the secret is always the mask, the inbound URL is a path. */
+export const ChannelView = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string(),
+  secret: z.literal(SECRET_MASK),
+  /** the mask while a previous secret is still accepted, else null */
+  previousSecret: z.literal(SECRET_MASK).nullable(),
+  botId: z.string().nullable(),
+  enabled: z.boolean(),
+  inboundUrl: z.string(),
+  createdAt: z.string(),
+});
+export type ChannelView = z.infer<typeof ChannelView>;
 
 /** POST /api/v1/channels/:id/events: one user message, or a button's postback */
 export const ChannelInbound = z

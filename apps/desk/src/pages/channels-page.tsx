@@ -4,7 +4,7 @@
 import { SECRET_MASK } from '@baton/proto/constants';
 import { useEffect, useRef, useState } from 'react';
 import { problemsAt, unclaimedProblems, type Problem } from '../admin-forms';
-import { api, errorText, problemsOf, type BotSummary, type ChannelView } from '../api';
+import { api, errorText, problemsOf, type BotInfo, type ChannelView } from '../api';
 import { CHANNEL_FIELDS, channelDeliveryTarget, channelInboundUrl, createBody, draftOf, patchBody, suggestChannelId, type ChannelDraft } from '../channels';
 import { CopyableUrl, SecretField } from '../components/admin-fields';
 import { Icon } from '../components/icons';
@@ -155,7 +155,7 @@ export function ChannelsPage() {
   );
 }
 
-function ChannelForm(props: { channel?: ChannelView; bots: BotSummary[]; taken: string[]; onClose: () => void; onSaved: () => void }) {
+function ChannelForm(props: { channel?: ChannelView; bots: BotInfo[]; taken: string[]; onClose: () => void; onSaved: () => void }) {
   const desk = useDesk();
   const c = props.channel;
   const [d, setD] = useState<ChannelDraft>(() => draftOf(c));

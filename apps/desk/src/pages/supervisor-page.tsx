@@ -1,7 +1,7 @@
 // Supervisors: everyone's load, the whole queue and every live chat; open any of them to watch,
 // take over (accept) or reassign (transfer).
 import { useEffect, useState } from 'react';
-import { api, errorText, type Overview } from '../api';
+import { api, errorText, type SupervisorOverview } from '../api';
 import { ConversationList } from '../components/conversation-list';
 import { ConversationView } from '../components/conversation-view';
 import { Empty, ErrorNote, StatusDot } from '../components/ui';
@@ -12,7 +12,7 @@ import { href } from '../router';
 export function SupervisorPage(props: { openId?: string }) {
   const desk = useDesk();
   const now = useNow(1000);
-  const [data, setData] = useState<Overview>();
+  const [data, setData] = useState<SupervisorOverview>();
   const [error, setError] = useState<string>();
 
   useEffect(() => {

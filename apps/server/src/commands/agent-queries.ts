@@ -1,6 +1,6 @@
 // Reads for the desk: the queue routed to me, my chats, searchable history, one conversation with
 // its full transcript, the user's earlier conversations, and the supervisor overview.
-import type { AgentConversation, Colleague } from '@baton/proto';
+import type { AgentConversation, AgentConversationDetail, AgentLoad, Colleague, SupervisorOverview } from '@baton/proto';
 import { sql } from 'kysely';
 import { speaksAndKnows } from '../domain/routing.js';
 import type { Deps } from '../deps.js';
@@ -102,7 +102,7 @@ export async function listAgentConversations(deps: Deps, agent: AgentRow, f: Lis
   return present(deps, db, rows);
 }
 
-export async function agentConversationDetail(deps: Deps, agent: AgentRow, id: string) {
+export async function agentConversationDetail(deps: Deps, agent: AgentRow, id: string): Promise<AgentConversationDetail> {
   const row = await findConversation(deps.store.db, id);
   if (!row) throw new AppError('CONVERSATION_NOT_FOUND');
   assertCanView(agent, row);
@@ -133,7 +133,7 @@ export async function userHistory(deps: Deps, agent: AgentRow, id: string) {
   return present(deps, db, rows);
 }
 
-export async function supervisorOverview(deps: Deps) {
+export async function supervisorOverview(deps: Deps): Promise<SupervisorOverview> {
   const db = deps.store.db;
   const [queue, live, agents] = await Promise.all([
     db.selectFrom('conversations').selectAll().where('status', '=', 'offloaded').orderBy('queued_at').limit(500).execute(),
@@ -144,7 +144,7 @@ export async function supervisorOverview(deps: Deps) {
 }
 
 /** Every agent (by name) with the number of live chats they own. */
-async function agentsWithLoad(deps: Deps) {
+async function agentsWithLoad(deps: Deps): Promise<AgentLoad[]> {
   const db = deps.store.db;
   const agents = await db.selectFrom('agents').selectAll().where('deleted_at', 'is', null).orderBy('name').execute();
   return agents.map((a) => ({ agent: presentAgent(a), activeChats: Number(a.active_chats) }));

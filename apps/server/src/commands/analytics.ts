@@ -1,12 +1,27 @@
 // Handover analytics from the transcript events: handovers by trigger, reason, skill, language and
 // provider; wait times; abandonment; agent handling time.
+import type { Analytics, TranscriptEvent } from '@baton/proto';
 import { percentile } from '../domain/routing.js';
 import type { Deps } from '../deps.js';
 import { fromJson } from '../store/json.js';
 
 const MAX_EVENTS = 200_000;
 
-export async function analytics(deps: Deps, range: { from?: string; to?: string }) {
+/** The transcript events the figures are made of; each has its case in the switch below. */
+const COUNTED = [
+  'conversation.offloaded',
+  'conversation.assigned',
+  'conversation.transferred',
+  'conversation.cancelled',
+  'conversation.timed_out',
+  'conversation.refused',
+  'conversation.closed',
+  'conversation.handed_back',
+  'conversation.ended',
+] as const satisfies readonly TranscriptEvent[];
+type Counted = (typeof COUNTED)[number];
+
+export async function analytics(deps: Deps, range: { from?: string; to?: string }): Promise<Analytics> {
   const now = deps.clock.now();
   const from = range.from ? Date.parse(range.from) : now - 30 * 86_400_000;
   const to = range.to ? Date.parse(range.to) + (range.to.length <= 10 ? 86_399_999 : 0) : now;
@@ -15,7 +30,7 @@ export async function analytics(deps: Deps, range: { from?: string; to?: string 
     .select(['conversation_id', 'type', 'agent_id', 'data', 'created_at'])
     .where('created_at', '>=', from)
     .where('created_at', '<=', to)
-    .where('type', 'in', ['conversation.offloaded', 'conversation.assigned', 'conversation.transferred', 'conversation.cancelled', 'conversation.timed_out', 'conversation.refused', 'conversation.closed', 'conversation.handed_back', 'conversation.ended'])
+    .where('type', 'in', COUNTED)
     .orderBy('created_at')
     .limit(MAX_EVENTS)
     .execute();
@@ -37,7 +52,8 @@ export async function analytics(deps: Deps, range: { from?: string; to?: string 
   };
   for (const e of events) {
     const d = fromJson<Record<string, unknown>>(e.data, {});
-    switch (e.type) {
+    const name = e.type as Counted;
+    switch (name) {
       case 'conversation.offloaded':
         handovers.total++;
         count(handovers.byTrigger, d.trigger as string);
@@ -68,6 +84,8 @@ export async function analytics(deps: Deps, range: { from?: string; to?: string 
         waiting.delete(e.conversation_id);
         endHandling(e.conversation_id, e.created_at);
         break;
+      default:
+        name satisfies never;
     }
   }
   const agentIds = [...handling.keys()];

@@ -1,11 +1,11 @@
 // Canned responses: saved replies agents insert with "/shortcut".
-import type { CannedResponseBody } from '@baton/proto';
+import type { CannedResponse, CannedResponseBody } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { newId } from '../tokens.js';
 import { isUniqueViolation } from '../store/errors.js';
 
-const present = (r: { id: string; shortcut: string; title: string; text: string }) => ({ id: r.id, shortcut: r.shortcut, title: r.title, text: r.text });
+const present = (r: CannedResponse): CannedResponse => ({ id: r.id, shortcut: r.shortcut, title: r.title, text: r.text });
 
 export async function listCanned(deps: Deps) {
   return (await deps.store.db.selectFrom('canned_responses').selectAll().orderBy('shortcut').execute()).map(present);

@@ -1,5 +1,6 @@
 // Shared pieces of every command that changes a conversation: the row lock, system lines in the
 // transcript and the conversation.updated / queue.updated announcements.
+import type { TranscriptEvent } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentConversation, presentMessage } from '../presenters/conversation.js';
@@ -21,7 +22,7 @@ export async function systemLine(
   tx: Tx,
   out: AfterCommit,
   conversationId: string,
-  e: { event: string; text: string; visibleToUser: boolean; agentId?: string | null; data?: unknown },
+  e: { event: TranscriptEvent; text: string; visibleToUser: boolean; agentId?: string | null; data?: unknown },
 ): Promise<void> {
   const now = deps.clock.now();
   const row = await appendMessage(

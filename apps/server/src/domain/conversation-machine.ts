@@ -1,6 +1,6 @@
 // The conversation state machine as one table. Commands change a status only through it
 // (commands/transition.ts writes `to` and records `name`); owner checks (who may act) live in the commands.
-import type { ConversationStatus } from '@baton/proto';
+import type { ConversationStatus, TranscriptEvent } from '@baton/proto';
 import type { ErrorCode } from '../errors.js';
 
 export const CONVERSATION_EVENTS = [
@@ -51,29 +51,11 @@ export function dialogOf(effects: readonly Effect[]): string | undefined {
   return undefined;
 }
 
-/** The stable transcript/analytics event name of each transition. */
-export type TransitionName =
-  | 'offload.disabled'
-  | 'offload.closed'
-  | 'offload.already_waiting'
-  | 'conversation.offloaded'
-  | 'message.user'
-  | 'message.bot'
-  | 'message.agent'
-  | 'conversation.assigned'
-  | 'conversation.transferred'
-  | 'conversation.cancelled'
-  | 'conversation.timed_out'
-  | 'conversation.refused'
-  | 'conversation.handed_back'
-  | 'conversation.closed'
-  | 'conversation.ended'
-  | 'conversation.reopened';
-
 export interface Allowed {
   to: ConversationStatus;
   effects: readonly Effect[];
-  name: TransitionName;
+  /** the stable transcript/analytics event name of the transition */
+  name: TranscriptEvent;
 }
 
 export type Transition = ({ ok: true } & Allowed) | { ok: false; code: ErrorCode };

@@ -1,5 +1,5 @@
 // The only code that shapes conversations and messages for the outside.
-import type { AgentConversation, Button, Card, Conversation, Handover, Message } from '@baton/proto';
+import type { AgentConversation, Button, Card, Conversation, Handover, Message, TranscriptEvent } from '@baton/proto';
 import { fromJson } from '../store/json.js';
 import type { ConversationRow, MessageRow } from '../store/schema.js';
 import type { QueueInfo } from '../store/types.js';
@@ -97,7 +97,8 @@ export function presentMessage(row: MessageRow): Message {
   if (body.buttons) m.buttons = body.buttons;
   if (body.cards) m.cards = body.cards;
   if (body.postback) m.postback = body.postback;
-  if (row.event) m.event = row.event;
+  // only systemLine writes the column, with a TranscriptEvent
+  if (row.event) m.event = row.event as TranscriptEvent;
   if (row.internal) m.internal = true;
   return m;
 }

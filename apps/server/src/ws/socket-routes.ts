@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { SESSION_COOKIE } from '../commands/auth.js';
 import type { Deps } from '../deps.js';
-import { AppError } from '../errors.js';
+import { AppError, type ErrorCode } from '../errors.js';
 import { parse, parseJson } from '../http/parse.js';
 import type { RouteDoc } from '../http/route.js';
 import type { AgentSockets } from './agent-socket.js';
@@ -109,7 +109,7 @@ export function registerSocketRoutes(app: FastifyInstance, deps: Deps, users: Us
     /** set while the first frame is awaited to decide between an `auth` frame and the cookie */
     let firstFrame: ((raw: Buffer | undefined) => void) | undefined;
 
-    const closeFor = (code: number, errorCode: string, message: string) => {
+    const closeFor = (code: number, errorCode: ErrorCode, message: string) => {
       send({ type: 'error', error: { code: errorCode, message } });
       socket.close(code, errorCode);
     };
@@ -135,7 +135,7 @@ export function registerSocketRoutes(app: FastifyInstance, deps: Deps, users: Us
         raw = parseJson(data) as typeof raw;
       } catch (err) {
         const e = err instanceof AppError && err.code !== 'INVALID_JSON' ? err : undefined;
-        if (admit('other', rateLimited)) send({ type: 'error', error: e ? { code: e.code, message: e.message } : { code: 'INVALID_JSON', message: 'Socket messages must be JSON' } });
+        if (admit('other', rateLimited)) send({ type: 'error', error: e ? { code: e.code, message: e.message } : { code: 'INVALID_JSON' as const, message: 'Socket messages must be JSON' } });
         return;
       }
       let msg: ClientEvent;
@@ -145,7 +145,7 @@ export function registerSocketRoutes(app: FastifyInstance, deps: Deps, users: Us
         if (!admit('other', rateLimited)) return;
         // the same error codes as POST /messages (TEXT_TOO_LONG, VALIDATION_FAILED); a refused send
         // names its message, so the client can mark it not sent
-        const error = err instanceof AppError ? { code: err.code, message: err.message } : { code: 'VALIDATION_FAILED', message: 'Unknown or malformed socket message' };
+        const error = err instanceof AppError ? { code: err.code, message: err.message } : { code: 'VALIDATION_FAILED' as const, message: 'Unknown or malformed socket message' };
         if (raw?.type === 'message.send' && typeof raw.clientMessageId === 'string') send({ type: 'message.rejected', clientMessageId: raw.clientMessageId.slice(0, 200), error });
         else send({ type: 'error', error });
         return;

@@ -1,0 +1,106 @@
+// What Settings > Offloading shows for each provider type: its label and its config fields with kind,
+// help text and defaults. Plain values without zod, so the desk imports '@baton/proto/provider-fields'
+// without bundling the schemas; the schemas in providers.ts are checked against these keys.
+import type { z } from 'zod';
+import type { GenesysConfig, HelpScoutConfig, WebhookConfig } from './providers.js';
+
+export const PROVIDER_TYPES = ['desk', 'webhook', 'genesys-cloud', 'help-scout'] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+
+export const PROVIDER_TYPE_LABELS: Record<ProviderType, string> = {
+  desk: 'Baton desk',
+  webhook: 'Webhook',
+  'genesys-cloud': 'Genesys Cloud',
+  'help-scout': 'Help Scout',
+};
+
+/** Region hosts from the official Genesys Cloud SDK's region enum: login.<host> and api.<host>. */
+export const GENESYS_REGIONS = [
+  'mypurecloud.com',
+  'mypurecloud.ie',
+  'mypurecloud.de',
+  'mypurecloud.com.au',
+  'mypurecloud.jp',
+  'usw2.pure.cloud',
+  'cac1.pure.cloud',
+  'euw2.pure.cloud',
+  'aps1.pure.cloud',
+  'apne2.pure.cloud',
+  'sae1.pure.cloud',
+  'mec1.pure.cloud',
+  'euc2.pure.cloud',
+  'apne3.pure.cloud',
+  'use2.us-gov-pure.cloud',
+] as const;
+
+/** What Baton does when the provider's agent ends or closes the conversation. */
+export const END_ACTIONS = ['handback', 'close'] as const;
+
+export type FieldKind = 'text' | 'url' | 'secret' | 'number' | 'select' | 'boolean' | 'mailboxMap';
+
+export interface ConfigField<K extends string = string> {
+  key: K;
+  label: string;
+  /** 'secret': shown masked, and the API answers the mask instead of the stored value */
+  kind: FieldKind;
+  hint?: string;
+  placeholder?: string;
+  /** shown under "Advanced" (simulator and test overrides) */
+  advanced?: boolean;
+  optional?: boolean;
+  options?: { value: string; label: string }[];
+  /** the label of a select's empty choice (the server's default), and a boolean's value when unset */
+  defaultLabel?: string;
+  defaultValue?: boolean;
+  maxLength?: number;
+  /** offer a "Generate" button (secrets Baton and the provider share, not ones the provider issues) */
+  generate?: boolean;
+}
+
+type FieldsOf<S extends z.ZodType> = ConfigField<keyof z.input<S> & string>[];
+
+const END_OPTIONS = [
+  { value: 'handback', label: 'Hand back to the bot' },
+  { value: 'close', label: 'Close the conversation' },
+] satisfies { value: (typeof END_ACTIONS)[number]; label: string }[];
+
+// a key that is not in the provider's config schema fails to compile
+export const PROVIDER_FIELDS: {
+  desk: ConfigField[];
+  webhook: FieldsOf<typeof WebhookConfig>;
+  'genesys-cloud': FieldsOf<typeof GenesysConfig>;
+  'help-scout': FieldsOf<typeof HelpScoutConfig>;
+} = {
+  desk: [],
+  webhook: [
+    { key: 'url', label: 'Event URL', kind: 'url', placeholder: 'https://contact-center.example.com/baton', hint: 'Baton POSTs signed handover events here.' },
+    { key: 'secret', label: 'Signing secret', kind: 'secret', generate: true, hint: 'At least 16 characters; signs both directions.' },
+    { key: 'previousSecret', label: 'Previous signing secret', kind: 'secret', optional: true, advanced: true, hint: 'During a rotation: the old secret, still accepted on callbacks. Remove it once the contact center signs with the new one.' },
+    { key: 'timeoutMs', label: 'Timeout (ms)', kind: 'number', optional: true, advanced: true, placeholder: '10000' },
+  ],
+  'genesys-cloud': [
+    { key: 'region', label: 'Region', kind: 'select', optional: true, defaultLabel: 'None (API and login URLs under Advanced)', options: GENESYS_REGIONS.map((r) => ({ value: r, label: r })), hint: 'The host your Genesys Cloud org lives on.' },
+    { key: 'clientId', label: 'OAuth client id', kind: 'text', hint: 'A client-credentials OAuth client.' },
+    { key: 'clientSecret', label: 'OAuth client secret', kind: 'secret' },
+    { key: 'integrationId', label: 'Open Messaging integration id', kind: 'text' },
+    { key: 'webhookSecret', label: 'Webhook secret', kind: 'secret', generate: true, hint: 'The outbound webhook secret of the Open Messaging integration.' },
+    { key: 'previousWebhookSecret', label: 'Previous webhook secret', kind: 'secret', optional: true, advanced: true, hint: 'During a rotation: the old secret, still accepted. Remove it once Genesys signs with the new one.' },
+    { key: 'onAgentEnd', label: 'When the agent ends the chat', kind: 'select', optional: true, defaultLabel: 'Default (hand back to the bot)', options: END_OPTIONS },
+    { key: 'handbackDialog', label: 'Dialog after hand-back', kind: 'text', optional: true, placeholder: 'none', hint: 'The bot dialog that starts when the agent ends the chat.' },
+    { key: 'pollSeconds', label: 'Poll every (seconds)', kind: 'number', optional: true, placeholder: '10', hint: 'How often Baton asks Genesys whether the agent ended the chat.' },
+    { key: 'mirrorBotMessages', label: 'Show the agent what the bot tells a waiting user', kind: 'boolean', optional: true, defaultValue: true },
+    { key: 'baseUrl', label: 'API base URL', kind: 'url', optional: true, advanced: true, placeholder: 'https://api.mypurecloud.com', hint: 'Overrides the region (e.g. a simulator).' },
+    { key: 'loginUrl', label: 'Login URL', kind: 'url', optional: true, advanced: true, placeholder: 'https://login.mypurecloud.com', hint: 'Overrides the region’s OAuth host.' },
+  ],
+  'help-scout': [
+    { key: 'clientId', label: 'App id', kind: 'text', hint: 'A Help Scout OAuth app (client credentials).' },
+    { key: 'clientSecret', label: 'App secret', kind: 'secret' },
+    { key: 'mailboxId', label: 'Mailbox id', kind: 'number', hint: 'Where conversations are created by default.' },
+    { key: 'skillMailboxes', label: 'Mailbox per skill', kind: 'mailboxMap', optional: true, hint: 'Offloads with one of these skills go to that mailbox instead.' },
+    { key: 'assignTo', label: 'Assign to user id', kind: 'number', optional: true },
+    { key: 'webhookSecret', label: 'Webhook secret', kind: 'secret', generate: true, maxLength: 40, hint: 'The secret of the Help Scout webhook (at most 40 characters).' },
+    { key: 'previousWebhookSecret', label: 'Previous webhook secret', kind: 'secret', optional: true, advanced: true, maxLength: 40, hint: 'During a rotation: the old secret, still accepted. Remove it once Help Scout signs with the new one.' },
+    { key: 'onClose', label: 'When the agent closes the conversation', kind: 'select', optional: true, defaultLabel: 'Default (hand back to the bot)', options: END_OPTIONS },
+    { key: 'baseUrl', label: 'API base URL', kind: 'url', optional: true, advanced: true, placeholder: 'https://api.helpscout.net', hint: 'Overrides the API host (e.g. a simulator).' },
+  ],
+};

@@ -1,0 +1,81 @@
+// The config schema of each offloading provider type (Settings > Offloading > providers[].config).
+// Secret fields (by name: …secret) are encrypted at rest and masked by the API; provider-fields.ts
+// holds what the desk shows for each field.
+import { z } from 'zod';
+import { END_ACTIONS, GENESYS_REGIONS } from './provider-fields.js';
+
+export * from './provider-fields.js';
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+export const WebhookConfig = z.object({
+  url: httpUrl,
+  secret: z.string().min(16, 'use at least 16 characters'),
+  /** during a rotation, the old secret, still accepted on callbacks until removed */
+  previousSecret: z.string().min(16, 'use at least 16 characters').optional(),
+  timeoutMs: z.number().int().min(500).max(30_000).optional(),
+});
+export type WebhookConfig = z.infer<typeof WebhookConfig>;
+
+export const GenesysConfig = z
+  .object({
+    /** e.g. "mypurecloud.ie"; leave out when baseUrl and loginUrl are given (simulator, proxies) */
+    region: z.enum(GENESYS_REGIONS, { message: `must be one of ${GENESYS_REGIONS.join(', ')}` }).optional(),
+    /** overrides https://api.<region> */
+    baseUrl: httpUrl.max(500).optional(),
+    /** overrides https://login.<region> */
+    loginUrl: httpUrl.max(500).optional(),
+    clientId: z.string().min(1, 'the OAuth client id is required').max(200),
+    clientSecret: z.string().min(1, 'the OAuth client secret is required').max(500),
+    /** the Open Messaging integration (platform) id */
+    integrationId: z.string().min(1, 'the Open Messaging integration id is required').max(200),
+    /** the integration's Outbound Notification Webhook Signature Secret Token */
+    webhookSecret: z.string().min(16, 'use at least 16 characters').max(500),
+    /** during a rotation, the old secret token, still accepted until removed */
+    previousWebhookSecret: z.string().min(16, 'use at least 16 characters').max(500).optional(),
+    /** what Baton does when the Genesys agent ends the conversation: the bot resumes, or it closes */
+    onAgentEnd: z.enum(END_ACTIONS).default('handback'),
+    /** bot dialog to start when the agent ends and onAgentEnd is "handback" (default: none) */
+    handbackDialog: z.string().min(1).max(100).optional(),
+    /** how often to ask Genesys whether the agent has ended (no webhook event says so) */
+    pollSeconds: z.number().int().min(1).max(600).default(10),
+    /** mirror bot answers given while the user waits, so the agent knows what the user was told */
+    mirrorBotMessages: z.boolean().default(true),
+    timeoutMs: z.number().int().min(500).max(30_000).default(10_000),
+    /** read by the outbox worker: how long a failing delivery is retried */
+    retryWindowSeconds: z.number().int().min(1).optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.region && !(c.baseUrl && c.loginUrl)) {
+      ctx.addIssue({ code: 'custom', path: ['region'], message: 'give a region, or both baseUrl and loginUrl' });
+    }
+  });
+export type GenesysConfig = z.infer<typeof GenesysConfig>;
+
+const MailboxId = z.number().int().positive();
+
+export const HelpScoutConfig = z.object({
+  /** overridable so tests and `npm run sim:helpscout` can point at the simulator */
+  baseUrl: httpUrl.default('https://api.helpscout.net'),
+  /** OAuth app (Your Profile > My apps): App ID and App Secret, used with client credentials */
+  clientId: z.string().min(1).max(200),
+  clientSecret: z.string().min(1).max(200),
+  /** the inbox new handovers land in unless skillMailboxes names another */
+  mailboxId: MailboxId,
+  /** skill → mailbox id, e.g. { "address_change": 1234 } */
+  skillMailboxes: z.record(z.string().min(1).max(64), MailboxId).optional(),
+  /** a Help Scout user id to assign new conversations to; absent = the inbox's own rule */
+  assignTo: z.number().int().positive().optional(),
+  /** the webhook's secret key; Help Scout allows at most 40 characters */
+  webhookSecret: z.string().min(8, 'use at least 8 characters').max(40, 'Help Scout allows at most 40 characters'),
+  /** during a rotation, the old secret key, still accepted until removed */
+  previousWebhookSecret: z.string().min(8, 'use at least 8 characters').max(40, 'Help Scout allows at most 40 characters').optional(),
+  /** Baton variable name → Help Scout custom field id (the field must exist in the target inbox) */
+  customFields: z.record(z.string().min(1).max(100), z.number().int().positive()).optional(),
+  /** what a closed / spam / deleted / merged Help Scout conversation does to the Baton conversation */
+  onClose: z.enum(END_ACTIONS).default('handback'),
+  timeoutMs: z.number().int().min(500).max(30_000).optional(),
+  /** read by the outbox worker: how long a failing delivery is retried */
+  retryWindowSeconds: z.number().int().positive().optional(),
+});
+export type HelpScoutConfig = z.infer<typeof HelpScoutConfig>;

@@ -1,0 +1,79 @@
+// What the desk's screens read beyond the core shapes: an opened conversation, canned responses, the
+// supervisor overview, analytics, the provider delivery log and bots.
+import { z } from 'zod';
+import { Agent, AgentConversation } from './agents.js';
+import { Message } from './conversation.js';
+
+/** One conversation as the desk opens it: the agent's view and the whole transcript, notes included. */
+export const AgentConversationDetail = z.object({ conversation: AgentConversation, messages: z.array(Message) });
+export type AgentConversationDetail = z.infer<typeof AgentConversationDetail>;
+
+/** A saved reply agents insert with "/shortcut". */
+export const CannedResponse = z.object({ id: z.string(), shortcut: z.string(), title: z.string(), text: z.string() });
+export type CannedResponse = z.infer<typeof CannedResponse>;
+
+/** An agent with the number of live chats they own (supervisors see the e-mail address). */
+export const AgentLoad = z.object({ agent: Agent, activeChats: z.number().int() });
+export type AgentLoad = z.infer<typeof AgentLoad>;
+
+export const SupervisorOverview = z.object({
+  queue: z.array(AgentConversation),
+  live: z.array(AgentConversation),
+  agents: z.array(AgentLoad),
+});
+export type SupervisorOverview = z.infer<typeof SupervisorOverview>;
+
+const Percentiles = { p50: z.number().nullable(), p90: z.number().nullable() };
+const Counts = z.record(z.string(), z.number().int());
+
+/** Handovers by trigger, reason, skill, language and provider; wait times; abandonment; handling time. */
+export const Analytics = z.object({
+  from: z.string(),
+  to: z.string(),
+  handovers: z.object({
+    total: z.number().int(),
+    byTrigger: Counts,
+    byReason: Counts,
+    bySkill: Counts,
+    byLanguage: Counts,
+    byProvider: Counts,
+  }),
+  waitSeconds: z.object({ ...Percentiles, count: z.number().int() }),
+  abandonment: z.object({ count: z.number().int(), rate: z.number() }),
+  handlingSeconds: z.object({
+    ...Percentiles,
+    byAgent: z.array(z.object({ agentId: z.string(), name: z.string(), p50: z.number().nullable(), count: z.number().int() })),
+  }),
+});
+export type Analytics = z.infer<typeof Analytics>;
+
+export const DeliveryStatus = z.enum(['pending', 'delivered', 'dead']);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+/** One row of the provider (and channel) delivery log. */
+export const Delivery = z.object({
+  id: z.string(),
+  /** the X-Baton-Delivery id: the same on every retry and redelivery, so receivers dedupe on it */
+  deliveryId: z.string(),
+  providerId: z.string(),
+  event: z.string(),
+  conversationId: z.string().nullable(),
+  status: DeliveryStatus,
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  createdAt: z.string(),
+  deliveredAt: z.string().nullable(),
+});
+export type Delivery = z.infer<typeof Delivery>;
+
+export const BotInfo = z.object({ id: z.string(), version: z.number().int(), updatedAt: z.string(), name: z.string().optional() });
+export type BotInfo = z.infer<typeof BotInfo>;
+
+/** A bot with its source (webhook header values masked, as provider secrets are). */
+export const BotDetail = BotInfo.extend({ source: z.string(), format: z.enum(['yaml', 'json']) });
+export type BotDetail = z.infer<typeof BotDetail>;
+
+/** One problem of a BOT_INVALID or SETTINGS_INVALID answer: where, and what is wrong. */
+export const BotProblem = z.object({ path: z.string(), message: z.string() });
+export type BotProblem = z.infer<typeof BotProblem>;
