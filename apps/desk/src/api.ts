@@ -1,4 +1,4 @@
-// The desk's only door to the server: every REST call of DESIGN.md §3 (agent and admin side), typed.
+// The desk's only door to the server: every REST call of docs/api.md (agent and admin side), typed.
 // Auth rides on the httpOnly session cookie; writes carry X-Requested-With, the server's CSRF guard.
 import type {
   Agent,

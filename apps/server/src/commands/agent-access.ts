@@ -12,7 +12,7 @@ export function handledBy(conv: Pick<ConversationRow, 'handled_by'>): string[] {
 }
 
 /**
- * DESIGN §10.1 "who sees what": a plain agent reads a conversation routed to them (waiting for their
+ * Who sees what (docs/security.md): a plain agent reads a conversation routed to them (waiting for their
  * skill and language), theirs, or one they handled before; conversations still with the bot, and
  * others' chats and history, are for supervisors and admins. Synchronous on the row, so the REST
  * reads and the socket's subscribe apply the same rule. Lists apply it in SQL (agent-queries.ts).

@@ -1,6 +1,6 @@
 // POST /conversations: a new conversation with its own user token; the bot's welcome follows.
 // Channel conversations are created here too, but only through createChannelConversation, which the
-// channel's signed inbound route calls (DESIGN §10.1).
+// channel's signed inbound route calls (docs/security.md).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CreateConversationBody, Variables } from '@baton/proto';
 import { INITIAL_STATUS } from '../domain/conversation-machine.js';

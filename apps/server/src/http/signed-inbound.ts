@@ -6,12 +6,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { keepRawJson, rawBody } from './parse.js';
-import { PROVIDER_INBOUND_DOCS } from './provider-inbound-docs.js';
 import type { RouteDoc } from './route.js';
 
+export type { RouteDoc } from './route.js';
+
 export interface SignedInbound<T> {
-  /** how the OpenAPI document describes the route (required there: a route without one fails at start-up) */
-  doc?: RouteDoc;
+  /** how the OpenAPI document describes the route */
+  doc: RouteDoc;
   /** what the path names (a channel, a provider) with what verifies it; throws a 4xx AppError when there is none */
   target(req: FastifyRequest): Promise<T>;
   /** throws SIGNATURE_INVALID / TIMESTAMP_OUT_OF_WINDOW unless `raw` is signed for `target` */
@@ -36,7 +37,7 @@ export function registerSignedInbound<T>(app: FastifyInstance, deps: Deps, url: 
       throw new AppError('RATE_LIMITED', `Too many requests; retry in ${Math.max(1, Math.ceil(ttlMs / 1000))} s`);
     };
 
-    scoped.post(url, { config: { access: 'signed', doc: spec.doc ?? PROVIDER_INBOUND_DOCS[url] } }, async (req, reply) => {
+    scoped.post(url, { config: { access: 'signed', doc: spec.doc } }, async (req, reply) => {
       const raw = rawBody(req);
       let target: T;
       try {

@@ -1,4 +1,4 @@
-// Which targets Baton may call (DESIGN.md §10.1): http(s) only, and never loopback, private,
+// Which targets Baton may call (docs/security.md): http(s) only, and never loopback, private,
 // link-local, unique-local, unspecified, multicast or reserved addresses unless the operator allows
 // them (OUTBOUND_ALLOW_PRIVATE, or OUTBOUND_ALLOWED_HOSTS for named hosts and CIDRs). Pure: the save
 // checks use it on the literal URL, the client again on every address it connects to.

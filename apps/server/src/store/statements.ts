@@ -1,5 +1,6 @@
 // SQL text of the message writes that run in more than one place: on the main connection in a
 // transaction, and in SQLite's writer thread (sqlite/writer-worker.ts). One text, so they cannot drift.
+import type { MessageRow } from './schema.js';
 
 export const INSERT_MESSAGE =
   'insert into messages (id, conversation_id, seq, author_type, author_id, author_name, text, body, event, internal, idempotency_key, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
@@ -35,18 +36,6 @@ export const SIMPLE_BOT_TURN =
   "variables = coalesce(?, variables), tags = coalesce(?, tags), updated_at = ? where id = ? and bot_version = ? and status = 'bot' returning last_seq";
 
 /** A message row's values in INSERT_MESSAGE's order. */
-export function messageValues(row: {
-  id: string;
-  conversation_id: string;
-  author_type: string;
-  author_id: string | null;
-  author_name: string | null;
-  text: string | null;
-  body: string | null;
-  event: string | null;
-  internal: number;
-  idempotency_key: string | null;
-  created_at: number;
-}, seq: number): unknown[] {
+export function messageValues(row: MessageRow, seq: number): unknown[] {
   return [row.id, row.conversation_id, seq, row.author_type, row.author_id, row.author_name, row.text, row.body, row.event, row.internal, row.idempotency_key, row.created_at];
 }

@@ -1,5 +1,5 @@
-// Bot definitions are admin input, but they must not freeze the server or leak secrets (DESIGN
-// §10.1, findings 2.10/2.13, 2.11, 6.5–6.6): deep JSON is a 422, a huge YAML is read off the event
+// Bot definitions are admin input, but they must not freeze the server or leak secrets
+// (docs/security.md, findings 2.10/2.13, 2.11, 6.5–6.6): deep JSON is a 422, a huge YAML is read off the event
 // loop with limits (/healthz stays fast meanwhile), and webhook header values are encrypted at rest,
 // masked when shown, and kept when the mask is sent back.
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-// End-user identity (DESIGN §10.1, findings 7.1–7.7): channel conversations come only from signed
+// End-user identity (docs/security.md, findings 7.1–7.7): channel conversations come only from signed
 // inbound events, and a user's history and contact profile follow only a verified identity (userHash
 // or a signed channel user), never a claimed id or e-mail. On SQLite and on PostgreSQL.
 import SQLite from 'better-sqlite3';

@@ -1,4 +1,4 @@
-// Outbound calls (DESIGN §10.1, findings 3.30–3.35): every URL Baton calls — providers, channels, bot
+// Outbound calls (docs/security.md, findings 3.30–3.35): every URL Baton calls — providers, channels, bot
 // webhook steps — is refused when it targets loopback, private, link-local, unique-local or a
 // non-http(s) scheme: on save (422 URL_NOT_ALLOWED with the path) and again after DNS on every call.
 // Redirects are not followed, answers are bounded, and a user's answer inserted into a webhook URL

@@ -1,4 +1,4 @@
-// Who sees what (DESIGN §10.1, findings 1.62–1.63): a plain agent reads, lists and live-watches only
+// Who sees what (docs/security.md, findings 1.62–1.63): a plain agent reads, lists and live-watches only
 // conversations routed to them, theirs, or handled by them before; conversations still with the bot
 // and others' history are for supervisors and admins. Through real HTTP and WebSocket, on SQLite and
 // on PostgreSQL.

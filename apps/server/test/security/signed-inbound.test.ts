@@ -1,4 +1,4 @@
-// Signed inbound routes (DESIGN §10.1): the signature is checked over the raw bytes before any limit
+// Signed inbound routes (docs/security.md): the signature is checked over the raw bytes before any limit
 // an unsigned caller could use up; several v1= values and a previous secret serve rotations.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

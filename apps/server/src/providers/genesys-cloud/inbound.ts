@@ -107,6 +107,12 @@ const NOT_DELIVERABLE = new Set(['CONVERSATION_NOT_FOUND', 'NOT_WITH_AGENT', 'NO
 
 export function registerGenesysWebhook(app: FastifyInstance, deps: Deps, inbound: InboundActions, api: GenesysApi): void {
   registerSignedInbound(app, deps, '/api/v1/providers/genesys-cloud/:providerId/webhook', {
+    doc: {
+      name: 'receiveGenesysCloudNotification',
+      summary:
+        'Genesys Cloud Open Messaging outbound notifications (agent Text messages, Typing events; receipts and bot-flow messages acknowledged), signed with X-Hub-Signature-256 (sha256= + base64 HMAC-SHA256 of the raw body); a repeated message id is applied once; a message for a user who has left gets 200 and a Failed receipt',
+      tag: 'Providers',
+    },
     async target(req) {
       const { providerId } = req.params as { providerId: string };
       const settings = await deps.settings.offloading();

@@ -80,6 +80,12 @@ type Outcome = { ok: true; duplicate?: boolean; ignored?: string };
 
 export function registerHelpScoutWebhook(app: FastifyInstance, deps: Deps, inbound: InboundActions, accounts: HelpScoutAccounts): void {
   registerSignedInbound(app, deps, WEBHOOK_PATH, {
+    doc: {
+      name: 'receiveHelpScoutWebhook',
+      summary:
+        'Help Scout webhooks (convo.assigned, convo.agent.reply.created, convo.status, convo.deleted, convo.merged), signed with X-HelpScout-Signature (base64 HMAC-SHA1 of the raw body); other events are acknowledged with 200',
+      tag: 'Providers',
+    },
     async target(req) {
       const { providerId } = req.params as { providerId: string };
       const settings = await deps.settings.offloading();

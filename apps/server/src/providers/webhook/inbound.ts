@@ -29,6 +29,12 @@ export const WebhookCallback = z.discriminatedUnion('type', [
 
 export function registerWebhookInbound(app: FastifyInstance, deps: Deps, inbound: InboundActions): void {
   registerSignedInbound(app, deps, '/api/v1/providers/webhook/:providerId/events', {
+    doc: {
+      name: 'receiveWebhookProviderEvent',
+      summary:
+        'Offloading Webhook callbacks (agent.accepted, agent.message, agent.typing, conversation.handback, conversation.closed, handover.refused), signed with X-Baton-Signature; a repeated event id is acknowledged and not applied twice',
+      tag: 'Providers',
+    },
     async target(req) {
       const { providerId } = req.params as { providerId: string };
       const settings = await deps.settings.offloading();

@@ -1,6 +1,6 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
-// DESIGN §10.1, end-user identity and who sees what.
+// End-user identity and who sees what (docs/security.md).
 //
 // `end_users.verified_id` is the identity a row stands for once it is proven: `web:<user.id>` (the
 // site's userHash checked) or `channel:<channel>:<user>` (a channel's signed inbound). Only these rows
