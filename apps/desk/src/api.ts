@@ -18,6 +18,7 @@ import type {
   ChannelPatch,
   ChannelView,
   Colleague,
+  ConversationListQuery,
   Delivery,
   DeliveryStatus,
   ErrorBody,
@@ -55,17 +56,8 @@ export type {
 };
 
 export type ConversationListStatus = 'offloaded' | 'agent' | 'closed';
-export interface ConversationQuery {
-  status: ConversationListStatus;
-  scope?: 'mine' | 'all';
-  q?: string;
-  agentId?: string;
-  skill?: string;
-  tag?: string;
-  from?: string;
-  to?: string;
-  limit?: number;
-}
+/** the list query the server parses (proto), with the statuses the desk lists */
+export type ConversationQuery = Partial<Omit<ConversationListQuery, 'status'>> & { status: ConversationListStatus };
 
 export interface AgentInput {
   email: string;

@@ -9,7 +9,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { pino, type Logger } from 'pino';
 import { BotRegistry } from './bot/registry.js';
 import { policyFor } from './outbound/address-policy.js';
-import { useOutboundPolicy } from './outbound/client.js';
+import { OutboundClient } from './outbound/client.js';
 import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory.js';
 import { createBotTurns } from './commands/bot-turns.js';
@@ -93,8 +93,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const clock = opts.clock ?? systemClock;
   // outbound calls (providers, channels, bot webhooks) follow this configuration's policy; a bad
   // OUTBOUND_ALLOWED_HOSTS fails here, before anything is opened
-  const outbound = policyFor(config);
-  useOutboundPolicy(outbound);
+  const outbound = new OutboundClient(policyFor(config));
   const store: Store = await openStore({
     dataDir: config.dataDir,
     databaseUrl: config.DATABASE_URL,
@@ -116,10 +115,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // routing) reach deps through `() => deps` and call it only once requests and workers run. Then the
   // workers that deps.kick wakes, created before anything can publish or serve.
   const botTurns = createBotTurns(() => deps);
-  const providerRegistry = new ProviderRegistry(builtInProviders());
+  const providerRegistry = new ProviderRegistry(builtInProviders(outbound));
   const channelDeliveries = new ChannelDeliveries(clock);
   const deps: Deps = {
     config,
+    outbound,
     store,
     bus,
     clock,
@@ -263,6 +263,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await step('timers', () => timers.stop());
         await step('outbox', () => outbox.stop());
         await step('provider workers', () => providerWorkers.stop());
+        outbound.close();
         await step('bot turns', () => botTurns.stop());
         deps.queueAnnouncer.stop();
         await step('bus', () => bus.close());

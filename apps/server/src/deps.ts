@@ -1,4 +1,5 @@
 // What every command receives: the store, the bus, the clock and the loaded configuration.
+import type { OutboundClient } from './outbound/client.js';
 import type { Logger } from 'pino';
 import type { Message, OffloadingSettings } from '@baton/proto';
 import type { BotRegistry } from './bot/registry.js';
@@ -24,6 +25,8 @@ export interface SettingsCache {
 }
 
 export interface Deps {
+  /** the one HTTP client for calls out of Baton, with this configuration's address policy */
+  outbound: OutboundClient;
   config: Config;
   store: Store;
   bus: Bus;

@@ -39,3 +39,24 @@ export const DeliveriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type DeliveriesQuery = z.infer<typeof DeliveriesQuery>;
+
+/** A day (YYYY-MM-DD, a real date) or an ISO timestamp, as list and analytics filters take them. */
+const Day = z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })], { error: 'must be a real date (YYYY-MM-DD) or an ISO timestamp' });
+
+/** GET /api/v1/agent/conversations: the queue, my chats, history (filters), or everything for supervisors. */
+export const ConversationListQuery = z.object({
+  status: z.enum(['offloaded', 'agent', 'closed', 'bot']).default('agent'),
+  scope: z.enum(['mine', 'all']).optional(),
+  q: z.string().max(200).optional(),
+  agentId: z.string().max(100).optional(),
+  skill: z.string().max(64).optional(),
+  tag: z.string().max(100).optional(),
+  from: Day.optional(),
+  to: Day.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type ConversationListQuery = z.infer<typeof ConversationListQuery>;
+
+/** GET /api/v1/analytics */
+export const RangeQuery = z.object({ from: Day.optional(), to: Day.optional() });
+export type RangeQuery = z.infer<typeof RangeQuery>;

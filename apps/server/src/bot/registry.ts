@@ -12,7 +12,7 @@ import { createNlu, NluTrainingError } from '../nlu/index.js';
 import { AppError } from '../errors.js';
 import type { Store } from '../store/database.js';
 import type { BotRow } from '../store/schema.js';
-import type { OutboundPolicy } from '../outbound/address-policy.js';
+import type { OutboundClient } from '../outbound/client.js';
 import { assertUrlsAllowed } from '../outbound/save-check.js';
 import { decrypt, encrypt } from '../secrets.js';
 import { readBotSource, rewriteBotSource, type HeaderSlot } from './source-worker.js';
@@ -39,7 +39,7 @@ export class BotRegistry {
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
-    private readonly opts: { secretKey: () => Buffer; outbound: OutboundPolicy },
+    private readonly opts: { secretKey: () => Buffer; outbound: OutboundClient },
   ) {}
 
   /** the webhook port: header values are decrypted for the call only */
@@ -52,7 +52,7 @@ export class BotRegistry {
       } catch {
         return Promise.resolve({ ok: false, status: 0, error: 'a header value cannot be decrypted with this BATON_SECRET_KEY' });
       }
-      return callWebhook({ ...req, headers });
+      return callWebhook(this.opts.outbound, { ...req, headers });
     },
   });
 
@@ -157,7 +157,7 @@ export class BotRegistry {
     // could not store a conversation's text built from it, so validate and save refuse it alike
     const nul = parsed.ok ? nulPath(parsed.definition) : undefined;
     if (nul !== undefined) return { ok: false, problems: [{ path: nul, message: NUL_MESSAGE }] };
-    if (parsed.ok) assertUrlsAllowed(webhookSteps(parsed.definition).map((w) => ({ path: `${w.path}.url`, url: webhookTarget(w.webhook.url) })), this.opts.outbound);
+    if (parsed.ok) assertUrlsAllowed(webhookSteps(parsed.definition).map((w) => ({ path: `${w.path}.url`, url: webhookTarget(w.webhook.url) })), this.opts.outbound.policy);
     return parsed;
   }
 

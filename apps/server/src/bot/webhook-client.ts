@@ -1,11 +1,11 @@
 // The webhook plugin's HTTP call through the guarded outbound client: refused targets, no redirects,
 // a bounded answer, a timeout on every call, JSON in and out, never a throw.
 import type { WebhookCall, WebhookResult } from '../domain/bot/runtime.js';
-import { outboundFetch } from '../outbound/client.js';
+import type { OutboundClient } from '../outbound/client.js';
 
-export async function callWebhook(req: WebhookCall): Promise<WebhookResult> {
+export async function callWebhook(http: OutboundClient, req: WebhookCall): Promise<WebhookResult> {
   try {
-    const res = await outboundFetch(req.url, {
+    const res = await http.fetch(req.url, {
       method: req.method,
       headers: { accept: 'application/json', ...(req.body !== undefined && req.method !== 'GET' ? { 'content-type': 'application/json' } : {}), ...req.headers },
       body: req.body === undefined || req.method === 'GET' ? undefined : JSON.stringify(req.body),

@@ -1,6 +1,6 @@
 // Reads for the desk: the queue routed to me, my chats, searchable history, one conversation with
 // its full transcript, the user's earlier conversations, and the supervisor overview.
-import type { AgentConversation, AgentConversationDetail, AgentLoad, Colleague, SupervisorOverview } from '@baton/proto';
+import type { AgentConversation, AgentConversationDetail, AgentLoad, Colleague, ConversationListQuery, SupervisorOverview } from '@baton/proto';
 import { sql } from 'kysely';
 import { speaksAndKnows } from '../domain/routing.js';
 import type { Deps } from '../deps.js';
@@ -14,17 +14,8 @@ import type { Tx } from '../store/write-queue.js';
 import { presentAgent } from './auth.js';
 import { assertCanView, isSupervisor } from './agent-access.js';
 
-export interface ListFilter {
-  status: 'offloaded' | 'agent' | 'closed' | 'bot';
-  scope?: 'mine' | 'all';
-  q?: string;
-  agentId?: string;
-  skill?: string;
-  tag?: string;
-  from?: string;
-  to?: string;
-  limit: number;
-}
+/** What a list asks for (proto's ConversationListQuery, parsed). */
+export type ListFilter = ConversationListQuery;
 
 async function present(deps: Deps, tx: Tx, rows: ConversationRow[]): Promise<AgentConversation[]> {
   if (rows.length === 0) return [];

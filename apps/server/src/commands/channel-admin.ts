@@ -4,7 +4,6 @@ import type { z } from 'zod';
 import { SECRET_MASK, type ChannelBody, type ChannelPatch, type ChannelView } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { policyFor } from '../outbound/address-policy.js';
 import { assertUrlsAllowed } from '../outbound/save-check.js';
 import { presentChannel } from '../presenters/channel.js';
 import { decrypt, encrypt } from '../secrets.js';
@@ -42,7 +41,7 @@ export async function saveChannel(deps: Deps, body: z.infer<typeof ChannelBody>)
   const now = deps.clock.now();
   const existing = await deps.store.db.selectFrom('channels').select('id').where('id', '=', body.id).executeTakeFirst();
   if (existing) throw new AppError('VALIDATION_FAILED', `A channel "${body.id}" already exists`);
-  assertUrlsAllowed([{ path: 'url', url: body.url }], policyFor(deps.config));
+  assertUrlsAllowed([{ path: 'url', url: body.url }], deps.outbound.policy);
   const row: ChannelRow = { id: body.id, name: body.name, url: body.url, secret: encrypt(body.secret, deps.secretKey()), previous_secret: null, bot_id: body.botId ?? null, enabled: body.enabled ? 1 : 0, created_at: now, updated_at: now };
   await deps.store.write.run((tx) => tx.insertInto('channels').values(row).execute());
   return presentChannel(row);
@@ -50,7 +49,7 @@ export async function saveChannel(deps: Deps, body: z.infer<typeof ChannelBody>)
 
 export async function patchChannel(deps: Deps, id: string, body: z.infer<typeof ChannelPatch>) {
   const row = await getChannel(deps, id);
-  if (body.url) assertUrlsAllowed([{ path: 'url', url: body.url }], policyFor(deps.config));
+  if (body.url) assertUrlsAllowed([{ path: 'url', url: body.url }], deps.outbound.policy);
   const next: ChannelRow = {
     ...row,
     ...(body.name ? { name: body.name } : {}),

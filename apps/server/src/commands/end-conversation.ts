@@ -16,6 +16,8 @@ export async function endConversationByUser(deps: Deps, conversationId: string):
     });
     // the provider hears it from the row as it was (the outbox event carries the earlier status)
     if (effects.includes('cancel_handover')) await cancelHandover(deps, tx, out, conv, 'user ended the conversation');
+    // the agent who had it has a free slot: routing may give them the next waiting conversation
+    if (conv.status === 'agent' && conv.assignee_id) out.agentsFreed.add(conv.assignee_id);
     await announceConversation(tx, out, conversationId);
   }, conversationId);
 }

@@ -8,7 +8,6 @@ import { readSetting, writeSetting } from '../store/settings.js';
 import type { Store } from '../store/database.js';
 import type { Tx } from '../store/write-queue.js';
 import { decryptSecrets, encryptSecrets, isSecretField } from '../secrets.js';
-import { policyFor } from '../outbound/address-policy.js';
 import { assertUrlsAllowed } from '../outbound/save-check.js';
 
 const KEY = 'offloading';
@@ -100,7 +99,7 @@ export async function putOffloadingSettings(deps: Deps, body: unknown): Promise<
         .filter((e): e is [string, string] => typeof e[1] === 'string')
         .map(([k, v]) => ({ path: `providers.${i}.config.${k}`, url: v })),
     ),
-    policyFor(deps.config),
+    deps.outbound.policy,
   );
   // a secret missing or to type again is said once, not again as the provider's own "expected a string"
   const all = [...missing, ...configProblems.filter((c) => !missing.some((m) => m.path === c.path))];

@@ -1,6 +1,6 @@
 // The agent's side: presence, the queue and my chats, a transcript, and what an agent does with a
 // conversation (accept, reply, typing, transfer, hand back, close).
-import { Agent, AgentConversation, AgentMessageBody, Colleague, HandbackBody, IdParams, Message, MessageResponse, SetAgentStatusBody, TransferBody, TypingBody } from '@baton/proto';
+import { Agent, AgentConversation, AgentMessageBody, Colleague, ConversationListQuery, HandbackBody, IdParams, Message, MessageResponse, SetAgentStatusBody, TransferBody, TypingBody } from '@baton/proto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { acceptConversation, agentMessage, agentTyping, closeConversation, handBack, setAgentStatus, transferConversation } from '../commands/agent-actions.js';
@@ -10,7 +10,6 @@ import type { Deps } from '../deps.js';
 import { TypingThrottle } from '../domain/typing-throttle.js';
 import { hashToken } from '../tokens.js';
 import { sessionToken } from './auth-guard.js';
-import { ConversationListQuery } from './date-queries.js';
 import { defineRoute } from './route.js';
 
 const TAG = 'Agent';

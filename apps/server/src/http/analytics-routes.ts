@@ -1,7 +1,7 @@
 // Handover analytics over a date range (supervisors and admins).
+import { RangeQuery } from '@baton/proto';
 import { analytics } from '../commands/analytics.js';
 import type { Deps } from '../deps.js';
-import { RangeQuery } from './date-queries.js';
 import { defineRoute } from './route.js';
 
 export function analyticsRoutes(deps: Deps) {

@@ -6,7 +6,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { allowedByName, REFUSED_KIND, refusedAddress, refusedUrl, STRICT_POLICY, type OutboundPolicy } from './address-policy.js';
+import { allowedByName, REFUSED_KIND, refusedAddress, refusedUrl, type OutboundPolicy } from './address-policy.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** larger answers are cut off and the call fails: no provider or bot webhook needs more */
@@ -39,23 +39,6 @@ export interface OutboundResponse {
   text: string;
 }
 
-// One process runs one Baton configuration: buildApp sets the policy from OUTBOUND_ALLOW_PRIVATE and
-// OUTBOUND_ALLOWED_HOSTS; until then every call is judged by the strictest one.
-let current: OutboundPolicy = STRICT_POLICY;
-
-export function useOutboundPolicy(policy: OutboundPolicy): void {
-  current = policy;
-}
-
-// own agents, one pair per policy: a pooled socket is reused only under the policy that checked it
-const agentsByPolicy = new WeakMap<OutboundPolicy, { 'http:': http.Agent; 'https:': https.Agent }>();
-
-function agentsFor(policy: OutboundPolicy) {
-  let a = agentsByPolicy.get(policy);
-  if (!a) agentsByPolicy.set(policy, (a = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) }));
-  return a;
-}
-
 function guardedLookup(policy: OutboundPolicy): LookupFunction {
   return (hostname, options, callback) => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
@@ -74,10 +57,39 @@ function guardedLookup(policy: OutboundPolicy): LookupFunction {
 }
 
 /**
- * One call. Resolves with the answer (any status); rejects with an OutboundError when the target is
- * refused, the call times out, the network fails or the answer is larger than `maxBytes`.
+ * The outbound client of one Baton instance: its address policy, and connections pooled under that
+ * policy only (a socket checked by a looser policy is never reused under a stricter one).
  */
-export function outboundFetch(rawUrl: string, init: OutboundInit = {}, policy: OutboundPolicy = current): Promise<OutboundResponse> {
+export class OutboundClient {
+  private readonly agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
+  private readonly lookup: LookupFunction;
+
+  constructor(readonly policy: OutboundPolicy) {
+    this.lookup = guardedLookup(policy);
+  }
+
+  /**
+   * One call. Resolves with the answer (any status); rejects with an OutboundError when the target is
+   * refused, the call times out, the network fails or the answer is larger than `maxBytes`.
+   */
+  fetch(rawUrl: string, init: OutboundInit = {}): Promise<OutboundResponse> {
+    return outboundCall(rawUrl, init, this.policy, this.agents, this.lookup);
+  }
+
+  /** Closes pooled connections (shutdown). */
+  close(): void {
+    this.agents['http:'].destroy();
+    this.agents['https:'].destroy();
+  }
+}
+
+function outboundCall(
+  rawUrl: string,
+  init: OutboundInit,
+  policy: OutboundPolicy,
+  agents: { 'http:': http.Agent; 'https:': https.Agent },
+  lookup: LookupFunction,
+): Promise<OutboundResponse> {
   const refused = refusedUrl(rawUrl, policy);
   if (refused) return Promise.reject(new OutboundError(`refused: ${refused}`, 'refused'));
   const url = new URL(rawUrl);
@@ -103,8 +115,8 @@ export function outboundFetch(rawUrl: string, init: OutboundInit = {}, policy: O
         method: init.method ?? 'GET',
         headers: { ...init.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
         auth: url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined,
-        agent: agentsFor(policy)[url.protocol as 'http:' | 'https:'],
-        lookup: guardedLookup(policy),
+        agent: agents[url.protocol as 'http:' | 'https:'],
+        lookup,
       },
       (res) => {
         const declared = Number(res.headers['content-length']);

@@ -1,6 +1,6 @@
 // Outbound HTTP for providers and channels: the guarded client (../outbound) with a clear
 // retryable/permanent verdict.
-import { OutboundError, outboundFetch } from '../outbound/client.js';
+import { OutboundError, type OutboundClient } from '../outbound/client.js';
 
 export interface HttpResult {
   ok: boolean;
@@ -13,11 +13,12 @@ export interface HttpResult {
 }
 
 export async function request(
+  client: OutboundClient,
   url: string,
   init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number },
 ): Promise<HttpResult> {
   try {
-    const res = await outboundFetch(url, { method: init.method ?? 'GET', headers: init.headers, body: init.body, timeoutMs: init.timeoutMs ?? 10_000 });
+    const res = await client.fetch(url, { method: init.method ?? 'GET', headers: init.headers, body: init.body, timeoutMs: init.timeoutMs ?? 10_000 });
     const text = res.text;
     let json: unknown;
     try {
@@ -40,13 +41,13 @@ export async function request(
   }
 }
 
-export function postJson(url: string, body: string, opts: { headers?: Record<string, string>; timeoutMs?: number } = {}) {
-  return request(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...opts.headers }, body, timeoutMs: opts.timeoutMs });
+export function postJson(client: OutboundClient, url: string, body: string, opts: { headers?: Record<string, string>; timeoutMs?: number } = {}) {
+  return request(client, url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...opts.headers }, body, timeoutMs: opts.timeoutMs });
 }
 
 /** A JSON API call with an OAuth bearer token (the external providers' APIs). */
-export function bearerJson(url: string, method: string, token: string, body: unknown, timeoutMs: number | undefined, contentType = 'application/json'): Promise<HttpResult> {
-  return request(url, {
+export function bearerJson(client: OutboundClient, url: string, method: string, token: string, body: unknown, timeoutMs: number | undefined, contentType = 'application/json'): Promise<HttpResult> {
+  return request(client, url, {
     method,
     headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': contentType }) },
     body: body === undefined ? undefined : JSON.stringify(body),

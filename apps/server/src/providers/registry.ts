@@ -10,6 +10,7 @@ import type { ConversationRow } from '../store/schema.js';
 import type { Tx } from '../store/write-queue.js';
 import { newSortableId } from '../tokens.js';
 import { providerEventInput, type OffloadingProvider, type ProviderEvent, type ProviderEventData, type ProviderEventInput, type ProviderEventName } from './provider.js';
+import type { OutboundClient } from '../outbound/client.js';
 import { createWebhookProvider } from './webhook/index.js';
 import { createGenesysCloudProvider } from './genesys-cloud/index.js';
 import { createHelpScoutProvider } from './help-scout/index.js';
@@ -37,8 +38,9 @@ export class ProviderRegistry {
 }
 
 /** The provider types Baton ships with (the desk needs none: it reads the store). */
-export function builtInProviders(): OffloadingProvider[] {
-  return [createWebhookProvider(), createGenesysCloudProvider(), createHelpScoutProvider()];
+/** The providers Baton ships, calling out through this instance's outbound client. */
+export function builtInProviders(http: OutboundClient): OffloadingProvider[] {
+  return [createWebhookProvider(http), createGenesysCloudProvider(http), createHelpScoutProvider(http)];
 }
 
 const TRANSCRIPT_LIMIT = 200;

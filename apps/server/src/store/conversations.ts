@@ -27,26 +27,33 @@ export async function nextUserMessage(tx: Tx, conversationId: string, afterSeq: 
   return (await hot<Pick<MessageRow, 'seq' | 'text' | 'body'>>(tx, sql, [conversationId, afterSeq])).rows[0];
 }
 
-/** UPDATE statements by the columns they set (a handful of shapes: the callers' patches) */
+/** UPDATE statements by the columns they set and their WHERE clause (a handful of shapes: the callers' patches) */
 const updates = new Map<string, string>();
 const COLUMN = /^[a-z_]+$/;
 
 /**
- * Sets the patch's columns (undefined ones are left as they are) and updated_at: a hot statement per
- * shape of patch, written as the query builder would write it, without building it on every call.
+ * `update conversations set <the patch's columns>, updated_at = ? <where>` with the patch's values
+ * (undefined columns are left as they are): a hot statement per shape of patch, written as the query
+ * builder would write it, without building it on every call.
  */
-export async function updateConversation(tx: Tx, id: string, patch: ConversationUpdate, now: number): Promise<void> {
+export function patchStatement(patch: ConversationUpdate, where: string): { text: string; values: unknown[] } {
   const columns = (Object.keys(patch) as Array<keyof ConversationUpdate>).filter((c) => patch[c] !== undefined && c !== 'updated_at');
-  const shape = columns.join(',');
+  const shape = `${columns.join(',')}|${where}`;
   let text = updates.get(shape);
   if (text === undefined) {
     // column names are interpolated (quoted): only the schema's plain names pass
     const odd = columns.find((c) => !COLUMN.test(c));
-    if (odd !== undefined) throw new Error(`updateConversation: not a column name: ${odd}`);
-    text = `update conversations set ${columns.map((c) => `"${c}" = ?, `).join('')}updated_at = ? where id = ?`;
+    if (odd !== undefined) throw new Error(`patchStatement: not a column name: ${odd}`);
+    text = `update conversations set ${columns.map((c) => `"${c}" = ?, `).join('')}updated_at = ? ${where}`;
     updates.set(shape, text);
   }
-  await hot(tx, text, [...columns.map((c) => patch[c]), now, id]);
+  return { text, values: columns.map((c) => patch[c]) };
+}
+
+/** Sets the patch's columns (undefined ones are left as they are) and updated_at. */
+export async function updateConversation(tx: Tx, id: string, patch: ConversationUpdate, now: number): Promise<void> {
+  const { text, values } = patchStatement(patch, 'where id = ?');
+  await hot(tx, text, [...values, now, id]);
 }
 
 export interface NewMessageInput {

@@ -37,7 +37,7 @@ function retryWindowMs(p: ProviderConfig | undefined): number {
 async function deliverToChannel(deps: Deps, row: OutboxRow): Promise<DeliveryResult> {
   const channel = await deps.store.db.selectFrom('channels').selectAll().where('id', '=', row.provider_id.slice(CHANNEL_TARGET_PREFIX.length)).executeTakeFirst();
   if (!channel) return { ok: false, retry: false, error: 'the channel no longer exists' };
-  const res = await postJson(channel.url, row.payload, {
+  const res = await postJson(deps.outbound, channel.url, row.payload, {
     headers: {
       'X-Baton-Event': row.event,
       'X-Baton-Delivery': row.delivery_id,

@@ -66,6 +66,25 @@ describe('auto-assignment', () => {
     expect(got.assignee.id).toBe(offline.id);
   });
 
+  it("a user who ends their chat frees the agent's slot: the next waiting conversation is assigned to them", async () => {
+    const s = await server();
+    const admin = await login(s.url);
+    await openOffloading(s.url, admin, { routing: { mode: 'auto', overflowAfterSeconds: null, overflowSkill: null } });
+    const agent = await makeAgent(s.url, admin, { skills: ['general'], maxConcurrent: 1 });
+    const status = async (c: { id: string; token: string }) => (await call(s.url, 'GET', `/api/v1/conversations/${c.id}`, { token: c.token })).body.conversation;
+    const c1 = await offloadedConversation(s.url);
+    await waitFor(async () => ((await status(c1)).status === 'agent' ? true : undefined), 10_000, 'first assignment');
+    const c2 = await offloadedConversation(s.url);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await status(c2)).status).toBe('offloaded');
+    expect((await call(s.url, 'POST', `/api/v1/conversations/${c1.id}/end`, { token: c1.token })).status).toBe(200);
+    const got = await waitFor(async () => {
+      const v = await status(c2);
+      return v.status === 'agent' ? v : undefined;
+    }, 10_000, 'assignment once the first user ended their chat');
+    expect(got.assignee.id).toBe(agent.id);
+  });
+
   it('pushes the queue position to a waiting user over the WebSocket', async () => {
     const s = await server();
     const admin = await login(s.url);

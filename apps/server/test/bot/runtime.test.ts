@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callWebhook } from '../../src/bot/webhook-client.js';
 import { outboundPolicy } from '../../src/outbound/address-policy.js';
-import { useOutboundPolicy } from '../../src/outbound/client.js';
+import { OutboundClient } from '../../src/outbound/client.js';
 import { parseBotDefinition, type BotDefinition } from '../../src/domain/bot/definition.js';
 import { createBotRuntime } from '../../src/domain/bot/runtime.js';
 import type { BotContext, BotRuntime, BotTurn, OffloadAvailability } from '../../src/domain/bot/types.js';
@@ -17,7 +17,8 @@ let bot: BotRuntime;
 beforeAll(async () => {
   const r = parseBotDefinition(demo);
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  bot = await createBotRuntime(r.definition, { nlu: createNlu(), callWebhook });
+  const strict = new OutboundClient(outboundPolicy({ OUTBOUND_ALLOW_PRIVATE: false, OUTBOUND_ALLOWED_HOSTS: '' }));
+  bot = await createBotRuntime(r.definition, { nlu: createNlu(), callWebhook: (req) => callWebhook(strict, req) });
 });
 
 const ctx = (language: string, patch: Partial<BotContext> = {}): BotContext => ({
@@ -128,7 +129,7 @@ describe('webhook plugin', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     // the receiver is on loopback, which the outbound client refuses unless allowed (as buildApp does)
-    useOutboundPolicy(outboundPolicy({ OUTBOUND_ALLOW_PRIVATE: false, OUTBOUND_ALLOWED_HOSTS: '127.0.0.1' }));
+    const client = new OutboundClient(outboundPolicy({ OUTBOUND_ALLOW_PRIVATE: false, OUTBOUND_ALLOWED_HOSTS: '127.0.0.1' }));
     const def: BotDefinition = {
       name: 'hooks', defaultLanguage: 'en', languages: ['en'], nlu: { threshold: 0.6 }, intents: {},
       dialogs: {
@@ -144,7 +145,7 @@ describe('webhook plugin', () => {
         sorry: { steps: [{ message: { text: 'The order system is down, sorry.' } }] },
       },
     };
-    runtime = await createBotRuntime(def, { nlu: createNlu(), callWebhook });
+    runtime = await createBotRuntime(def, { nlu: createNlu(), callWebhook: (req) => callWebhook(client, req) });
   });
   afterAll(() => server?.close());
 

@@ -8,7 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboundPolicy, refusedAddress, refusedUrl } from '../../src/outbound/address-policy.js';
-import { outboundFetch } from '../../src/outbound/client.js';
+import { OutboundClient } from '../../src/outbound/client.js';
 import { signBody } from '../../src/providers/signing.js';
 import { call, createConversation, login, messages } from '../support/http.js';
 import { postgresAvailable } from '../support/postgres.js';
@@ -114,8 +114,8 @@ describe('the client', () => {
       if (!resolved.length || !resolved.every((a) => a.address === '127.0.0.1')) return void console.warn(`${name} does not resolve to 127.0.0.1 only: skipped`);
       const open = outboundPolicy({ OUTBOUND_ALLOW_PRIVATE: true, OUTBOUND_ALLOWED_HOSTS: '' });
       const strict = outboundPolicy({ OUTBOUND_ALLOW_PRIVATE: false, OUTBOUND_ALLOWED_HOSTS: '' });
-      expect((await outboundFetch(`http://${name}:${rx.port}/`, {}, open)).text).toBe('ok');
-      await expect(outboundFetch(`http://${name}:${rx.port}/`, {}, strict)).rejects.toThrow(`refused: ${name} resolves to 127.0.0.1`);
+      expect((await new OutboundClient(open).fetch(`http://${name}:${rx.port}/`)).text).toBe('ok');
+      await expect(new OutboundClient(strict).fetch(`http://${name}:${rx.port}/`)).rejects.toThrow(`refused: ${name} resolves to 127.0.0.1`);
       expect(rx.hits).toHaveLength(1);
     } finally {
       await rx.close();

@@ -1,6 +1,7 @@
 // Genesys Cloud Platform API calls with an OAuth client-credentials token: one token per client,
 // reused until shortly before it expires, shared by concurrent callers, renewed once on a 401.
 import { createHash } from 'node:crypto';
+import type { OutboundClient } from '../../outbound/client.js';
 import { bearerJson, request, type HttpResult } from '../http-client.js';
 import { apiBase, loginBase, type GenesysConfig } from './config.js';
 
@@ -29,9 +30,11 @@ export class GenesysApi {
   private readonly tokens = new Map<string, CachedToken>();
   private readonly pending = new Map<string, Promise<TokenResult>>();
 
+  constructor(private readonly http: OutboundClient) {}
+
   private async fetchToken(c: GenesysConfig): Promise<TokenResult> {
     const basic = Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64');
-    const res = await request(`${loginBase(c)}/oauth/token`, {
+    const res = await request(this.http, `${loginBase(c)}/oauth/token`, {
       method: 'POST',
       headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=client_credentials',
@@ -70,7 +73,7 @@ export class GenesysApi {
       const t = await this.token(c, attempt > 0 && this.tokens.get(cacheKey(c))?.value === used);
       if (!t.ok) return { ok: false, status: 0, retryable: t.retryable, error: t.error };
       used = t.token;
-      const res = await bearerJson(`${apiBase(c)}${path}`, method, t.token, body, c.timeoutMs);
+      const res = await bearerJson(this.http, `${apiBase(c)}${path}`, method, t.token, body, c.timeoutMs);
       if (res.status !== 401) return res;
       if (attempt === 1) return { ...res, retryable: false, error: `Genesys refused the new token too: ${res.error}` };
     }

@@ -2,6 +2,7 @@
 // before it expires (one refresh when a call answers 401), and 429's X-RateLimit-Retry-After honoured
 // by not calling again before it has passed.
 import { createHash } from 'node:crypto';
+import type { OutboundClient } from '../../outbound/client.js';
 import { bearerJson, request, type HttpResult } from '../http-client.js';
 import type { HelpScoutConfig } from './config.js';
 
@@ -25,6 +26,8 @@ interface Account {
 export class HelpScoutAccounts {
   private readonly byKey = new Map<string, Account>();
 
+  constructor(readonly http: OutboundClient) {}
+
   /** per (base URL, client id, secret): a changed secret starts afresh */
   for(cfg: HelpScoutConfig): Account {
     const key = `${cfg.baseUrl}|${cfg.clientId}|${createHash('sha256').update(cfg.clientSecret).digest('hex')}`;
@@ -38,9 +41,9 @@ export type ApiResult = HttpResult & { retryAfterSeconds?: number };
 
 const apiUrl = (cfg: HelpScoutConfig, path: string) => `${cfg.baseUrl.replace(/\/+$/, '')}${path}`;
 
-async function fetchToken(cfg: HelpScoutConfig, now: () => number): Promise<CachedToken | HttpResult> {
+async function fetchToken(cfg: HelpScoutConfig, http: OutboundClient, now: () => number): Promise<CachedToken | HttpResult> {
   const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: cfg.clientId, client_secret: cfg.clientSecret }).toString();
-  const res = await request(apiUrl(cfg, '/v2/oauth2/token'), {
+  const res = await request(http, apiUrl(cfg, '/v2/oauth2/token'), {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
     body,
@@ -56,9 +59,9 @@ async function fetchToken(cfg: HelpScoutConfig, now: () => number): Promise<Cach
   return { token: json.access_token, expiresAt: now() + Math.max(ttlMs - EXPIRY_MARGIN_MS, ttlMs / 2) };
 }
 
-async function token(cfg: HelpScoutConfig, account: Account, now: () => number, fresh: boolean): Promise<CachedToken | HttpResult> {
+async function token(cfg: HelpScoutConfig, http: OutboundClient, account: Account, now: () => number, fresh: boolean): Promise<CachedToken | HttpResult> {
   if (!fresh && account.token && account.token.expiresAt > now()) return account.token;
-  account.pending ??= fetchToken(cfg, now).finally(() => (account.pending = undefined));
+  account.pending ??= fetchToken(cfg, http, now).finally(() => (account.pending = undefined));
   const t = await account.pending;
   if ('token' in t) account.token = t;
   return t;
@@ -74,9 +77,9 @@ export function createHelpScoutClient(cfg: HelpScoutConfig, accounts: HelpScoutA
     }
     let res: ApiResult | undefined;
     for (const fresh of [false, true]) {
-      const t = await token(cfg, account, now, fresh);
+      const t = await token(cfg, accounts.http, account, now, fresh);
       if (!('token' in t)) return t;
-      res = await bearerJson(apiUrl(cfg, path), method, t.token, body, cfg.timeoutMs ?? 10_000, 'application/json; charset=UTF-8');
+      res = await bearerJson(accounts.http, apiUrl(cfg, path), method, t.token, body, cfg.timeoutMs ?? 10_000, 'application/json; charset=UTF-8');
       // a revoked or expired token: drop it and try once more with a new one
       if (res.status !== 401) break;
       if (account.token?.token === t.token) account.token = undefined;

@@ -1,12 +1,13 @@
 // The one call Baton makes to a webhook receiver: an event POSTed as JSON, signed with the shared secret.
+import type { OutboundClient } from '../../outbound/client.js';
 import { postJson, type HttpResult } from '../http-client.js';
 import type { ProviderEvent } from '../provider.js';
 import { signBody } from '../signing.js';
 import type { WebhookConfig } from './config.js';
 
-export function postEvent(cfg: WebhookConfig, event: ProviderEvent, nowSeconds: number): Promise<HttpResult> {
+export function postEvent(http: OutboundClient, cfg: WebhookConfig, event: ProviderEvent, nowSeconds: number): Promise<HttpResult> {
   const body = JSON.stringify(event);
-  return postJson(cfg.url, body, {
+  return postJson(http, cfg.url, body, {
     headers: {
       'X-Baton-Event': event.type,
       'X-Baton-Delivery': event.id,
