@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { BotRegistry } from './bot/registry.js';
 import { policyFor } from './outbound/address-policy.js';
@@ -37,7 +37,7 @@ import { registerHealthRoutes } from './http/health-routes.js';
 import { installInputGuard } from './http/input-guard.js';
 import { installOpenApi } from './http/openapi.js';
 import { registerProviderInbound } from './http/provider-inbound-routes.js';
-import { withRedactedRequests } from './http/request-log.js';
+import { installRequestIds, loggerOptions, RequestLog, requestId, withRedactedRequests } from './http/request-log.js';
 import { registerRoutes } from './http/route.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { registerStatic } from './http/static.js';
@@ -81,15 +81,15 @@ export interface Baton {
   botTurns: ReturnType<typeof createBotTurns>;
   /** every registered route with its declared access (the OpenAPI and authorization tests read them) */
   routes: Array<{ method: string; url: string; access: RouteAccess | undefined }>;
-  /** printed once on first start when a password was generated */
-  firstAdmin?: { email: string; password: string };
+  /** set on the first start when a password was generated: main logs where the file is */
+  firstAdmin?: { email: string; passwordFile: string };
   close(): Promise<void>;
   /** the shutdown step being awaited (undefined before close and after it), logged when one is slow */
   readonly closingStep: string | undefined;
 }
 
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<Baton> {
-  const log = opts.logger ?? pino({ level: config.LOG_LEVEL });
+  const log = opts.logger ?? pino(loggerOptions(config.LOG_LEVEL));
   const clock = opts.clock ?? systemClock;
   // outbound calls (providers, channels, bot webhooks) follow this configuration's policy; a bad
   // OUTBOUND_ALLOWED_HOSTS fails here, before anything is opened
@@ -152,7 +152,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     loggerInstance: withRedactedRequests(log) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     trustProxy: config.TRUST_PROXY,
-    logController: new LogController({ disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace' }),
+    logController: new RequestLog(),
+    genReqId: requestId,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
@@ -162,6 +163,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) routes.push({ method: m, url: r.url, access: r.config?.access });
   });
+  installRequestIds(app);
   installRouteAccess(app, deps);
   installErrorHandling(app, () => storage.failed(clock.now()));
   installInputGuard(app);
@@ -249,7 +251,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     providerWorkers,
     botTurns,
     routes,
-    firstAdmin: admin.created && admin.password ? { email: admin.email!, password: admin.password } : undefined,
+    firstAdmin: admin.created && admin.passwordFile ? { email: admin.email!, passwordFile: admin.passwordFile } : undefined,
     get closingStep() {
       return closingStep;
     },

@@ -2,6 +2,7 @@
 import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { loggerOptions } from './http/request-log.js';
 
 async function main() {
   let config;
@@ -14,18 +15,25 @@ async function main() {
     }
     throw err;
   }
-  const log = pino({ level: config.LOG_LEVEL });
+  const log = pino(loggerOptions(config.LOG_LEVEL));
   const started = Date.now();
   const baton = await buildApp(config, { logger: log });
   const address = await baton.app.listen({ port: config.PORT, host: config.HOST });
   const base = config.PUBLIC_URL ?? address;
-  log.info({ ms: Date.now() - started, store: baton.deps.store.dialect, bus: config.REDIS_URL ? 'redis' : 'memory' }, 'Baton is ready');
+  const urls = { demo: `${base}/`, desk: `${base}/desk/`, docs: `${base}/docs` };
+  log.info({ ms: Date.now() - started, store: baton.deps.store.dialect, bus: config.REDIS_URL ? 'redis' : 'memory', urls }, 'Baton is ready');
   if (baton.firstAdmin) {
-    console.log(
-      `\n  First start: an admin account was created.\n    email:    ${baton.firstAdmin.email}\n    password: ${baton.firstAdmin.password}\n  (shown once; set BATON_ADMIN_EMAIL / BATON_ADMIN_PASSWORD to choose them)\n`,
+    // the password itself stays in the file: log collectors keep stdout
+    log.warn(
+      { email: baton.firstAdmin.email, passwordFile: baton.firstAdmin.passwordFile },
+      'first start: an admin account was created; its password is in passwordFile (set BATON_ADMIN_EMAIL / BATON_ADMIN_PASSWORD to choose them)',
     );
   }
-  console.log(`\n  Baton is running:\n    demo site + widget  ${base}/\n    agent desk          ${base}/desk/\n    API docs            ${base}/docs\n`);
+  // a person at a terminal gets a readable summary; piped or collected stdout holds JSON lines only
+  if (process.stdout.isTTY) {
+    const admin = baton.firstAdmin ? `\n  First start: admin ${baton.firstAdmin.email}, password in ${baton.firstAdmin.passwordFile}\n` : '';
+    process.stdout.write(`${admin}\n  Baton is running:\n    demo site + widget  ${urls.demo}\n    agent desk          ${urls.desk}\n    API docs            ${urls.docs}\n\n`);
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,11 +1,22 @@
-// First start: an admin account (from BATON_ADMIN_EMAIL/PASSWORD, or a generated password printed
-// once) and the demo bot when no bot exists.
+// First start: an admin account, from BATON_ADMIN_EMAIL/PASSWORD or with a generated password that is
+// written to a file only its owner can read (stdout ends up in log collectors, which keep it).
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Deps } from '../deps.js';
 import { newId } from '../tokens.js';
 import { hashPassword } from './auth.js';
 
-export async function ensureAdmin(deps: Deps): Promise<{ created: boolean; email?: string; password?: string }> {
+export const INITIAL_PASSWORD_FILE = 'initial-admin-password';
+
+export interface EnsuredAdmin {
+  created: boolean;
+  email?: string;
+  /** where the generated password was written (undefined when BATON_ADMIN_PASSWORD chose it) */
+  passwordFile?: string;
+}
+
+export async function ensureAdmin(deps: Deps): Promise<EnsuredAdmin> {
   const any = await deps.store.db.selectFrom('agents').select('id').where('deleted_at', 'is', null).limit(1).executeTakeFirst();
   if (any) return { created: false };
   const email = (deps.config.BATON_ADMIN_EMAIL ?? 'admin@baton.local').toLowerCase();
@@ -13,9 +24,9 @@ export async function ensureAdmin(deps: Deps): Promise<{ created: boolean; email
   const password = deps.config.BATON_ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
   const now = deps.clock.now();
   const passwordHash = await hashPassword(password);
-  await deps.store.write.run(async (tx) => {
+  const inserted = await deps.store.write.run(async (tx) => {
     const again = await tx.selectFrom('agents').select('id').limit(1).executeTakeFirst();
-    if (again) return;
+    if (again) return false;
     await tx
       .insertInto('agents')
       .values({
@@ -34,6 +45,19 @@ export async function ensureAdmin(deps: Deps): Promise<{ created: boolean; email
         deleted_at: null,
       })
       .execute();
+    return true;
   });
-  return { created: true, email, password: generated ? password : undefined };
+  // another instance created it first (its own data dir has the file)
+  if (!inserted) return { created: false };
+  if (!generated) return { created: true, email };
+  return { created: true, email, passwordFile: writePasswordFile(deps.config.dataDir, password) };
+}
+
+function writePasswordFile(dataDir: string, password: string): string {
+  const file = path.join(dataDir, INITIAL_PASSWORD_FILE);
+  fs.mkdirSync(dataDir, { recursive: true });
+  // a file left by an earlier database is replaced, and created 0600 rather than narrowed afterwards
+  fs.rmSync(file, { force: true });
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
+  return file;
 }
