@@ -1,5 +1,18 @@
-// Prometheus metrics, one registry per app instance (tests build many apps in one process).
+// Prometheus metrics, one registry per app instance (tests build many apps in one process). Every
+// label takes its values from a fixed list or from ids an admin configures, never from free text: a
+// label value that varies with what users or bots say would create a series per sentence.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** what started a handover, as the bot definition's `trigger` says; anything else counts as `other` */
+export const HANDOVER_TRIGGERS = ['explicit', 'not_understood', 'flow_end', 'other'] as const;
+export type HandoverTrigger = (typeof HANDOVER_TRIGGERS)[number];
+
+export function handoverTrigger(value: string): HandoverTrigger {
+  return (HANDOVER_TRIGGERS as readonly string[]).includes(value) ? (value as HandoverTrigger) : 'other';
+}
+
+/** how one outbox delivery attempt ended */
+export type DeliveryOutcome = 'delivered' | 'retry' | 'dead' | 'refused';
 
 export function createMetrics() {
   const registry = new Registry();
@@ -27,8 +40,8 @@ export function createMetrics() {
     }),
     handovers: new Counter({
       name: 'baton_handovers_total',
-      help: 'Handover requests, by trigger, reason and provider',
-      labelNames: ['trigger', 'reason', 'provider'] as const,
+      help: 'Handover requests, by trigger (explicit, not_understood, flow_end, other) and provider id',
+      labelNames: ['trigger', 'provider'] as const,
       registers: [registry],
     }),
     offloadBlocked: new Counter({
@@ -48,8 +61,21 @@ export function createMetrics() {
     outboxBacklog: new Gauge({ name: 'baton_outbox_backlog', help: 'Webhook deliveries pending', registers: [registry] }),
     outboxFailures: new Counter({
       name: 'baton_outbox_failures_total',
-      help: 'Failed webhook delivery attempts',
+      help: 'Failed webhook delivery attempts, by provider id (`channel` for channel webhooks)',
       labelNames: ['provider'] as const,
+      registers: [registry],
+    }),
+    outboxDeliveries: new Counter({
+      name: 'baton_outbox_deliveries_total',
+      help: 'Outbox delivery attempts, by target (provider type or `channel`) and outcome (delivered, retry, dead, refused)',
+      labelNames: ['target', 'outcome'] as const,
+      registers: [registry],
+    }),
+    outboxDuration: new Histogram({
+      name: 'baton_outbox_delivery_duration_seconds',
+      help: 'Time one outbox delivery attempt took (the call to the provider or channel), by target and outcome',
+      labelNames: ['target', 'outcome'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
     groupCommitBatch: new Histogram({

@@ -5,6 +5,7 @@ import type { OffloadingSettings, ProviderConfig } from '@baton/proto';
 import type { OffloadRequest } from '../domain/bot/types.js';
 import type { StoredHandover } from '../domain/handover.js';
 import type { Deps } from '../deps.js';
+import { handoverTrigger } from '../metrics.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { ConversationRow } from '../store/schema.js';
 import { clearTimer, setTimer } from '../store/timers.js';
@@ -57,7 +58,7 @@ export async function requestHandover(deps: Deps, tx: Tx, out: AfterCommit, conv
     },
     now,
   });
-  out.count(() => deps.metrics.handovers.inc({ trigger: offload.trigger, reason: offload.reason, provider: provider.id }));
+  out.count(() => deps.metrics.handovers.inc({ trigger: handoverTrigger(offload.trigger), provider: provider.id }));
   await providerEvent(deps, tx, out, { ...conv, provider_id: provider.id }, 'handover.requested', { handover });
   // desk routing in the same transaction: when someone can take it, the user is assigned at once
   const queued: ConversationRow = { ...conv, ...patch, status: t.to };

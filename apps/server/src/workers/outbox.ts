@@ -2,9 +2,11 @@
 // in order per conversation, retried with exponential backoff and jitter until it succeeds or
 // grows older than the provider's retry window (default 24 h), then dead-lettered. A dead or
 // refused handover request returns the user to the bot with a dialog.
+import { performance } from 'node:perf_hooks';
 import type { ProviderConfig } from '@baton/proto';
 import type { InboundActions } from '../commands/provider-inbound.js';
 import type { Deps } from '../deps.js';
+import type { DeliveryOutcome } from '../metrics.js';
 import { fromJson } from '../store/json.js';
 import { providerState } from '../providers/state.js';
 import type { OutboxRow } from '../store/schema.js';
@@ -87,8 +89,13 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
     const impl = provider ? deps.providerRegistry.get(provider.type) : undefined;
     const event = fromJson<ProviderEvent>(row.payload, {} as ProviderEvent);
     const now = () => deps.clock.now();
+    const toChannel = row.provider_id.startsWith(CHANNEL_TARGET_PREFIX);
+    // metric labels: the provider's type, not its id or a channel's id, so series stay few
+    const target = toChannel ? 'channel' : (provider?.type ?? 'unknown');
+    // wall time, not deps.clock: tests drive that clock by hand
+    const started = performance.now();
     let result: DeliveryResult;
-    if (row.provider_id.startsWith(CHANNEL_TARGET_PREFIX)) result = await deliverToChannel(deps, row);
+    if (toChannel) result = await deliverToChannel(deps, row);
     else if (!provider || !impl) result = { ok: false, retry: false, error: `provider ${row.provider_id} is no longer configured` };
     else {
       try {
@@ -97,14 +104,21 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
         result = { ok: false, retry: true, error: `provider error: ${(err as Error).message}` };
       }
     }
+    const seconds = (performance.now() - started) / 1000;
+    const count = (outcome: DeliveryOutcome) => {
+      deps.metrics.outboxDeliveries.inc({ target, outcome });
+      deps.metrics.outboxDuration.observe({ target, outcome }, seconds);
+    };
     const attempts = row.attempts + 1;
     if (result.ok) {
       await deps.store.write.run((tx) => tx.updateTable('outbox').set({ status: 'delivered', attempts, delivered_at: now(), lease_until: null, last_error: null }).where('id', '=', row.id).execute());
+      count('delivered');
       return;
     }
-    deps.metrics.outboxFailures.inc({ provider: row.provider_id });
+    deps.metrics.outboxFailures.inc({ provider: toChannel ? 'channel' : row.provider_id });
     const expired = now() - row.created_at + backoffMs(attempts) > retryWindowMs(provider);
     const dead = !result.retry || expired;
+    count(result.refused ? 'refused' : dead ? 'dead' : 'retry');
     await deps.store.write.run((tx) =>
       tx
         .updateTable('outbox')
