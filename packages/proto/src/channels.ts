@@ -2,6 +2,7 @@
 // posts to its signed inbound endpoint.
 import { z } from 'zod';
 import { MAX_TEXT_LENGTH, SECRET_MASK } from './constants.js';
+import { Message } from './conversation.js';
 
 /** POST /api/v1/channels: an external messaging front end that posts signed events to Baton. */
 export const ChannelBody = z
@@ -62,3 +63,13 @@ export const ChannelInbound = z
   .strict()
   .refine((b) => b.text || b.postback, { message: 'a message needs text or a postback' });
 export type ChannelInbound = z.infer<typeof ChannelInbound>;
+
+/** The answer to a channel's inbound event: 201 when stored, 200 with `duplicate: true` for a repeated event id. */
+export const ChannelInboundResult = z.object({
+  conversationId: z.string(),
+  /** a new conversation was started for this channel user */
+  created: z.boolean(),
+  message: Message,
+  duplicate: z.boolean(),
+});
+export type ChannelInboundResult = z.infer<typeof ChannelInboundResult>;

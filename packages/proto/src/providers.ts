@@ -2,6 +2,8 @@
 // Secret fields (by name: …secret) are encrypted at rest and masked by the API; provider-fields.ts
 // holds what the desk shows for each field.
 import { z } from 'zod';
+import { MAX_TEXT_LENGTH } from './constants.js';
+import { Button, Card, Variables } from './conversation.js';
 import { END_ACTIONS, GENESYS_REGIONS } from './provider-fields.js';
 
 export * from './provider-fields.js';
@@ -79,3 +81,37 @@ export const HelpScoutConfig = z.object({
   retryWindowSeconds: z.number().int().positive().optional(),
 });
 export type HelpScoutConfig = z.infer<typeof HelpScoutConfig>;
+
+const ExternalAgent = z.object({ id: z.string().min(1), name: z.string().max(200).optional() });
+const eventId = z.string().min(1).max(200);
+
+/** POST /api/v1/providers/webhook/{providerId}/events: what the Offloading Webhook's receiver sends back, signed with X-Baton-Signature. */
+export const WebhookProviderCallback = z.discriminatedUnion('type', [
+  z.object({ id: eventId, type: z.literal('agent.accepted'), conversationId: z.string(), agent: ExternalAgent }),
+  z.object({
+    id: eventId,
+    type: z.literal('agent.message'),
+    conversationId: z.string(),
+    agent: ExternalAgent,
+    text: z.string().max(MAX_TEXT_LENGTH).optional(),
+    buttons: z.array(Button).max(10).optional(),
+    cards: z.array(Card).max(10).optional(),
+  }),
+  z.object({ id: eventId, type: z.literal('agent.typing'), conversationId: z.string(), agent: ExternalAgent, on: z.boolean().default(true) }),
+  z.object({ id: eventId, type: z.literal('conversation.handback'), conversationId: z.string(), agent: z.object({ id: z.string(), name: z.string().optional() }).optional(), dialog: z.string().max(100).optional(), variables: Variables.optional() }),
+  z.object({ id: eventId, type: z.literal('conversation.closed'), conversationId: z.string(), agent: z.object({ id: z.string(), name: z.string().optional() }).optional() }),
+  z.object({ id: eventId, type: z.literal('handover.refused'), conversationId: z.string(), reason: z.string().max(500).optional() }),
+]);
+export type WebhookProviderCallback = z.infer<typeof WebhookProviderCallback>;
+
+/** How Baton acknowledges a provider's callback: applied, a repeat (`duplicate`), or `ignored` with why. */
+export const ProviderCallbackAck = z.object({
+  ok: z.literal(true),
+  duplicate: z.boolean().optional(),
+  /** why nothing was applied (an event Baton does not act on, a conversation no longer handed over, …) */
+  ignored: z.string().optional(),
+  /** false when the user has left: the provider is told the message was not delivered */
+  delivered: z.boolean().optional(),
+  reason: z.string().optional(),
+});
+export type ProviderCallbackAck = z.infer<typeof ProviderCallbackAck>;

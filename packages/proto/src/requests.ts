@@ -15,7 +15,12 @@ export const BotIdParams = z.object({ id: z.string().min(1).max(64).regex(/^[a-z
 export type BotIdParams = z.infer<typeof BotIdParams>;
 
 /** the Idempotency-Key header of a user's message: a retry with the same key stores one message */
-export const IdempotencyKey = z.string().min(1).max(200).optional();
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .optional()
+  .describe('A key of the client\'s choosing: a retry with the same key stores one message (201 the first time, 200 with the same body for a repeat)');
 
 /** POST /api/v1/agent/conversations/{id}/typing */
 export const TypingBody = z.object({ on: z.boolean() }).strict();
@@ -60,3 +65,7 @@ export type ConversationListQuery = z.infer<typeof ConversationListQuery>;
 /** GET /api/v1/analytics */
 export const RangeQuery = z.object({ from: Day.optional(), to: Day.optional() });
 export type RangeQuery = z.infer<typeof RangeQuery>;
+
+/** `:providerId` of a provider's signed callback route (the id given in Settings > Offloading) */
+export const ProviderIdParams = z.object({ providerId: z.string().min(1).max(64) });
+export type ProviderIdParams = z.infer<typeof ProviderIdParams>;

@@ -77,3 +77,23 @@ export type BotDetail = z.infer<typeof BotDetail>;
 /** One problem of a BOT_INVALID or SETTINGS_INVALID answer: where, and what is wrong. */
 export const BotProblem = z.object({ path: z.string(), message: z.string() });
 export type BotProblem = z.infer<typeof BotProblem>;
+
+/** A JSON document whose shape is its own standard's (the OpenAPI document, the bot format's JSON Schema). */
+export const JsonDocument = z.record(z.string(), z.unknown());
+export type JsonDocument = z.infer<typeof JsonDocument>;
+
+/** GET /api/v1/agent/canned-responses */
+export const CannedResponsesResponse = z.object({ cannedResponses: z.array(CannedResponse) });
+export type CannedResponsesResponse = z.infer<typeof CannedResponsesResponse>;
+
+/** POST /api/v1/canned-responses, PUT /api/v1/canned-responses/{id} */
+export const CannedResponseResponse = z.object({ cannedResponse: CannedResponse });
+export type CannedResponseResponse = z.infer<typeof CannedResponseResponse>;
+
+/** GET /api/v1/providers/deliveries */
+export const DeliveriesResponse = z.object({ deliveries: z.array(Delivery) });
+export type DeliveriesResponse = z.infer<typeof DeliveriesResponse>;
+
+/** GET /api/v1/bots/{id} */
+export const BotResponse = z.object({ bot: BotDetail });
+export type BotResponse = z.infer<typeof BotResponse>;

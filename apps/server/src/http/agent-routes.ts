@@ -1,6 +1,6 @@
 // The agent's side: presence, the queue and my chats, a transcript, and what an agent does with a
 // conversation (accept, reply, typing, transfer, hand back, close).
-import { Agent, AgentConversation, AgentMessageBody, Colleague, ConversationListQuery, HandbackBody, IdParams, Message, MessageResponse, SetAgentStatusBody, TransferBody, TypingBody } from '@baton/proto';
+import { Agent, AgentConversation, AgentConversationDetail, AgentMessageBody, Colleague, ConversationListQuery, HandbackBody, IdParams, MessageResponse, SetAgentStatusBody, TransferBody, TypingBody } from '@baton/proto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { acceptConversation, agentMessage, agentTyping, closeConversation, handBack, setAgentStatus, transferConversation } from '../commands/agent-actions.js';
@@ -14,7 +14,7 @@ import { defineRoute } from './route.js';
 
 const TAG = 'Agent';
 const Ok = z.object({ ok: z.literal(true) });
-const ConversationDetail = z.object({ conversation: AgentConversation, messages: z.array(Message) });
+const ConversationDetail = AgentConversationDetail;
 const Conversations = z.object({ conversations: z.array(AgentConversation) });
 
 export function agentRoutes(deps: Deps) {
@@ -83,6 +83,7 @@ export function agentRoutes(deps: Deps) {
       tag: TAG,
       params: IdParams,
       response: ConversationDetail,
+      errors: ['ALREADY_ASSIGNED', 'AGENT_UNAVAILABLE'],
       handler: async ({ agent, params }) => {
         await acceptConversation(deps, agent, params.id);
         return agentConversationDetail(deps, agent, params.id);
@@ -99,6 +100,7 @@ export function agentRoutes(deps: Deps) {
       body: AgentMessageBody,
       response: MessageResponse,
       status: 201,
+      errors: ['NOT_OWNER', 'CONVERSATION_CLOSED'],
       handler: async ({ agent, params, body }) => ({ message: await agentMessage(deps, agent, params.id, body) }),
     }),
     defineRoute({
@@ -112,6 +114,7 @@ export function agentRoutes(deps: Deps) {
       params: IdParams,
       body: TypingBody,
       response: Ok,
+      errors: ['NOT_OWNER', 'INVALID_TRANSITION'],
       handler: async ({ agent, params, body }) => {
         await agentTyping(deps, agent, params.id, body.on, typing);
         return { ok: true as const };
@@ -127,6 +130,7 @@ export function agentRoutes(deps: Deps) {
       params: IdParams,
       body: TransferBody,
       response: Ok,
+      errors: ['NOT_OWNER', 'AGENT_NOT_FOUND', 'AGENT_UNAVAILABLE', 'INVALID_TRANSITION'],
       handler: async ({ agent, params, body }) => {
         await transferConversation(deps, agent, params.id, body);
         return { ok: true as const };
@@ -143,6 +147,7 @@ export function agentRoutes(deps: Deps) {
       body: HandbackBody,
       bodyOptional: true,
       response: Ok,
+      errors: ['NOT_OWNER', 'DIALOG_NOT_FOUND', 'INVALID_TRANSITION'],
       handler: async ({ agent, params, body }) => {
         await handBack(deps, agent, params.id, body);
         return { ok: true as const };
@@ -157,6 +162,7 @@ export function agentRoutes(deps: Deps) {
       tag: TAG,
       params: IdParams,
       response: Ok,
+      errors: ['NOT_OWNER', 'INVALID_TRANSITION'],
       handler: async ({ agent, params }) => {
         await closeConversation(deps, agent, params.id);
         return { ok: true as const };

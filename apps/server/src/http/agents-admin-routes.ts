@@ -32,6 +32,7 @@ export function agentsAdminRoutes(deps: Deps) {
       body: CreateAgentBody,
       response: OneAgent,
       status: 201,
+      errors: ['EMAIL_TAKEN'],
       handler: async ({ body }) => ({ agent: await createAgent(deps, body) }),
     }),
     defineRoute({
@@ -55,6 +56,7 @@ export function agentsAdminRoutes(deps: Deps) {
       params: IdParams,
       body: UpdateAgentBody,
       response: OneAgent,
+      errors: ['EMAIL_TAKEN', 'LAST_ADMIN'],
       handler: async ({ params, body }) => ({ agent: await updateAgent(deps, params.id, body) }),
     }),
     defineRoute({
@@ -66,6 +68,7 @@ export function agentsAdminRoutes(deps: Deps) {
       tag: TAG,
       params: IdParams,
       response: z.object({ ok: z.literal(true) }),
+      errors: ['LAST_ADMIN'],
       handler: async ({ params }) => {
         await deleteAgent(deps, params.id);
         return { ok: true as const };

@@ -1,5 +1,5 @@
 // Handover analytics over a date range (supervisors and admins).
-import { RangeQuery } from '@baton/proto';
+import { Analytics, RangeQuery } from '@baton/proto';
 import { analytics } from '../commands/analytics.js';
 import type { Deps } from '../deps.js';
 import { defineRoute } from './route.js';
@@ -14,6 +14,7 @@ export function analyticsRoutes(deps: Deps) {
       summary: 'Handovers per trigger/reason/skill/language/provider, wait p50/p90, abandonment, handling time',
       tag: 'Supervisor',
       query: RangeQuery,
+      response: Analytics,
       handler: async ({ query }) => analytics(deps, query),
     }),
   ];

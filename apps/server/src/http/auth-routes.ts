@@ -58,6 +58,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps) {
       rateLimit: { max: deps.config.RATE_LIMIT_LOGIN_PER_MINUTE, timeWindow: 60_000 },
       body: LoginBody,
       response: LoginResponse,
+      errors: ['INVALID_CREDENTIALS'],
       handler: async ({ req, reply, body }) => {
         const account = body.email.trim().toLowerCase();
         if (inFlight.has(account)) throw new AppError('RATE_LIMITED', 'A login for this account is already being checked; retry in a moment');
@@ -78,6 +79,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps) {
       tag: TAG,
       optionalAuth: ['agentToken', 'deskCookie'],
       response: Ok,
+      errors: ['CSRF_REJECTED'],
       handler: async ({ req, reply }) => {
         const { token, viaCookie } = sessionToken(req);
         // a cross-site page must not be able to log the desk out either (SameSite covers other sites, not sibling origins)

@@ -1,5 +1,5 @@
 // Bot definitions (admins; supervisors read them, agents read dialog names). Bots accept YAML or JSON bodies.
-import { BotIdParams, BotInfo } from '@baton/proto';
+import { BotIdParams, BotInfo, BotResponse, JsonDocument } from '@baton/proto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BOT_SOURCE_LIMITS } from '../bot/source-worker.js';
@@ -51,6 +51,7 @@ export function botRoutes(deps: Deps) {
       name: 'getBotSchema',
       summary: 'JSON Schema of the bot definition format, for editors',
       tag: TAG,
+      response: JsonDocument,
       handler: async () => botDefinitionJsonSchema(),
     }),
     defineRoute({
@@ -71,6 +72,7 @@ export function botRoutes(deps: Deps) {
       summary: 'A bot with its source',
       tag: TAG,
       params: BotIdParams,
+      response: BotResponse,
       handler: async ({ params }) => ({ bot: await getBot(deps, params.id) }),
     }),
     defineRoute({
@@ -94,6 +96,7 @@ export function botRoutes(deps: Deps) {
       params: BotIdParams,
       bodyMedia: BOT_MEDIA,
       response: z.object({ bot: BotInfo }),
+      errors: ['BOT_INVALID'],
       handler: async ({ req, params }) => {
         const { source, format } = botBody(req);
         return { bot: await saveBot(deps, params.id, source, format) };
@@ -108,6 +111,7 @@ export function botRoutes(deps: Deps) {
       tag: TAG,
       bodyMedia: BOT_MEDIA,
       response: z.object({ ok: z.literal(true) }),
+      errors: ['BOT_INVALID'],
       handler: async ({ req }) => {
         const { source, format } = botBody(req);
         await validateBot(deps, source, format);

@@ -1,5 +1,5 @@
 // Canned responses: agents read them; supervisors and admins keep them.
-import { CannedResponseBody, IdParams } from '@baton/proto';
+import { CannedResponseBody, CannedResponseResponse, CannedResponsesResponse, IdParams } from '@baton/proto';
 import { z } from 'zod';
 import { deleteCanned, listCanned, saveCanned } from '../commands/canned-responses.js';
 import type { Deps } from '../deps.js';
@@ -14,6 +14,7 @@ export function cannedResponseRoutes(deps: Deps) {
       name: 'listCannedResponses',
       summary: 'Canned responses',
       tag: 'Agent',
+      response: CannedResponsesResponse,
       handler: async () => ({ cannedResponses: await listCanned(deps) }),
     }),
     defineRoute({
@@ -24,6 +25,7 @@ export function cannedResponseRoutes(deps: Deps) {
       summary: 'Create a canned response',
       tag: 'Admin',
       body: CannedResponseBody,
+      response: CannedResponseResponse,
       status: 201,
       handler: async ({ body }) => ({ cannedResponse: await saveCanned(deps, undefined, body) }),
     }),
@@ -36,6 +38,7 @@ export function cannedResponseRoutes(deps: Deps) {
       tag: 'Admin',
       params: IdParams,
       body: CannedResponseBody,
+      response: CannedResponseResponse,
       handler: async ({ params, body }) => ({ cannedResponse: await saveCanned(deps, params.id, body) }),
     }),
     defineRoute({

@@ -1,5 +1,5 @@
 // Channel webhooks: admin configuration and the signed inbound endpoint.
-import { ChannelBody, ChannelIdParams, ChannelInbound, ChannelPatch, ChannelView } from '@baton/proto';
+import { ChannelBody, ChannelIdParams, ChannelInbound, ChannelInboundResult, ChannelPatch, ChannelView } from '@baton/proto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { channelSecrets, deleteChannel, getChannel, listChannels, patchChannel, saveChannel } from '../commands/channel-admin.js';
@@ -89,7 +89,10 @@ export function registerChannelInbound(app: FastifyInstance, deps: Deps): void {
       tag: 'Channels',
       params: ChannelIdParams,
       body: ChannelInbound,
+      response: ChannelInboundResult,
       status: 201,
+      repeatStatus: 200,
+      errors: ['FORBIDDEN'],
     },
     async target(req) {
       return getChannel(deps, parse(ChannelIdParams, req.params).id);

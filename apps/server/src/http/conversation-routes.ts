@@ -34,6 +34,7 @@ export function conversationRoutes(deps: Deps) {
       body: CreateConversationBody,
       response: CreateConversationResponse,
       status: 201,
+      errors: ['IDENTITY_INVALID', 'CHANNEL_INBOUND_ONLY', 'BOT_NOT_FOUND'],
       handler: async ({ body }) => createConversation(deps, body),
     }),
     defineRoute({
@@ -60,6 +61,8 @@ export function conversationRoutes(deps: Deps) {
       body: SendMessageBody,
       response: MessageResponse,
       status: 201,
+      repeatStatus: 200,
+      errors: ['IDEMPOTENCY_KEY_REUSED'],
       handler: async ({ params, headers, body, reply }) => {
         const { message, duplicate } = await sendUserMessage(deps, params.id, body, headers['Idempotency-Key']);
         if (duplicate) reply.code(200);
@@ -87,6 +90,7 @@ export function conversationRoutes(deps: Deps) {
       tag: TAG,
       params: IdParams,
       response: ConversationResponse,
+      errors: ['NOT_WAITING'],
       handler: async ({ params, conversation }) => {
         if (conversation.status !== 'offloaded') throw new AppError('NOT_WAITING');
         await endWaiting(deps, params.id, 'wait.cancel');
@@ -102,6 +106,7 @@ export function conversationRoutes(deps: Deps) {
       tag: TAG,
       params: IdParams,
       response: ConversationResponse,
+      errors: ['INVALID_TRANSITION'],
       handler: async ({ params }) => {
         await endConversationByUser(deps, params.id);
         return { conversation: await getConversationView(deps, params.id) };

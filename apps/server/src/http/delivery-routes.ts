@@ -1,5 +1,5 @@
 // The provider delivery log and redelivery (admins).
-import { DeliveriesQuery, IdParams } from '@baton/proto';
+import { DeliveriesQuery, DeliveriesResponse, IdParams } from '@baton/proto';
 import { z } from 'zod';
 import { listDeliveries } from '../commands/list-deliveries.js';
 import { redeliver } from '../commands/redeliver.js';
@@ -16,6 +16,7 @@ export function deliveryRoutes(deps: Deps) {
       summary: 'Webhook delivery log (status pending|delivered|dead, attempts, last error)',
       tag: 'Admin',
       query: DeliveriesQuery,
+      response: DeliveriesResponse,
       handler: async ({ query }) => ({ deliveries: await listDeliveries(deps, query) }),
     }),
     defineRoute({

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { authorizeUser } from '../commands/read-conversation.js';
 import type { Deps } from '../deps.js';
 import type { AgentRow } from '../store/schema.js';
+import { AppError, type ErrorCode } from '../errors.js';
 import { isAgentAccess, type RouteAccess } from './access.js';
 import { requireAgent } from './auth-guard.js';
 import { bearer, parse } from './parse.js';
@@ -33,7 +34,19 @@ export interface RouteDoc {
   status?: number;
   /** the credentials a public route takes when they are given (logout, the socket) */
   optionalAuth?: ReadonlyArray<'userToken' | 'agentToken' | 'deskCookie'>;
+  /**
+   * the codes the use case itself may answer (a state refused, a name taken …), beyond those the
+   * document derives from the declaration (access, params, body, rate limit)
+   */
+  errors?: readonly ErrorCode[];
+  /** the status of a repeated request (an Idempotency-Key or event id seen before): the same body as the first answer */
+  repeatStatus?: number;
+  /** how a signed route's sender signs (the OpenAPI security scheme); X-Baton-Signature unless said */
+  signedWith?: SignatureScheme;
 }
+
+/** The signatures Baton checks on inbound webhooks, one OpenAPI security scheme each. */
+export type SignatureScheme = 'signature' | 'genesysSignature' | 'helpScoutSignature';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -104,8 +117,23 @@ export function defineRoute<
 
 /** The documentation part of a declaration, as the OpenAPI document reads it. */
 export function routeDoc(r: Route): RouteDoc {
-  const { name, summary, tag, params, headers, query, body, bodyOptional, handlerParsesBody, bodyMedia, response, status, optionalAuth } = r;
-  return { name, summary, tag, params, headers, query, body, bodyOptional, handlerParsesBody, bodyMedia, response, status, optionalAuth };
+  const { name, summary, tag, params, headers, query, body, bodyOptional, handlerParsesBody, bodyMedia, response, status, optionalAuth, errors, repeatStatus, signedWith } = r;
+  return { name, summary, tag, params, headers, query, body, bodyOptional, handlerParsesBody, bodyMedia, response, status, optionalAuth, errors, repeatStatus, signedWith };
+}
+
+/** The media types a route's body may come as: its own list, JSON when it declares a body, none otherwise. */
+export function bodyMediaOf(doc: RouteDoc): readonly string[] {
+  return doc.bodyMedia ?? (doc.body ? ['application/json'] : []);
+}
+
+/**
+ * The app parses text bodies for the bot routes, so a text/plain body would otherwise reach a JSON
+ * route as a string and come back as a puzzling 422; it is refused as the media type it is.
+ */
+function refuseOtherMedia(media: readonly string[], req: FastifyRequest): void {
+  if (req.body === undefined || media.length === 0) return;
+  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!media.includes(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send this body as ${media.join(' or ')}, not ${type || 'without a Content-Type'}`);
 }
 
 /**
@@ -118,6 +146,8 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, routes: readonl
       method: r.method,
       url: r.url,
       config: { access: r.access, doc: routeDoc(r), ...(r.rateLimit ? { rateLimit: r.rateLimit } : {}) },
+      // before the access check, as Fastify's own 415 for a type no parser reads comes before it too
+      preValidation: async (req) => refuseOtherMedia(bodyMediaOf(r), req),
       handler: async (req, reply) => {
         // the access hook has authenticated already; this returns the same agent
         const agent = isAgentAccess(r.access) ? await requireAgent(deps, req) : undefined;

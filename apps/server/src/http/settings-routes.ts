@@ -26,6 +26,7 @@ export function settingsRoutes(deps: Deps) {
       // the command reports problems as SETTINGS_INVALID, so it parses the body itself
       body: OffloadingSettings,
       handlerParsesBody: true,
+      errors: ['SETTINGS_INVALID', 'URL_NOT_ALLOWED'],
       response: OffloadingSettings,
       handler: async ({ req }) => putOffloadingSettings(deps, req.body),
     }),

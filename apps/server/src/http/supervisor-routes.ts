@@ -1,4 +1,5 @@
 // The supervisor's live overview: the queue, live chats and agent load.
+import { SupervisorOverview } from '@baton/proto';
 import { supervisorOverview } from '../commands/agent-queries.js';
 import type { Deps } from '../deps.js';
 import { defineRoute } from './route.js';
@@ -12,6 +13,7 @@ export function supervisorRoutes(deps: Deps) {
       name: 'getSupervisorOverview',
       summary: 'Queue, live chats and agent load',
       tag: 'Supervisor',
+      response: SupervisorOverview,
       handler: async () => supervisorOverview(deps),
     }),
   ];

@@ -25,6 +25,8 @@ const SOCKET_DOC: RouteDoc = {
     "WebSocket (?token=…, or the first frame {type:auth, token}; the desk cookie only from the desk's origin). Server events: message.created, conversation.updated, typing, ready, queue.updated, error, pong. Client events: auth {token}, resume {afterSeq}, typing {on}, subscribe/unsubscribe {conversationId} (agents), ping. Per-socket frame limits and per-IP connection cap (429 TOO_MANY_CONNECTIONS); close codes in docs/api.md.",
   tag: 'Channel',
   optionalAuth: ['userToken', 'agentToken', 'deskCookie'],
+  status: 101,
+  errors: ['TOO_MANY_CONNECTIONS', 'ORIGIN_REJECTED'],
 };
 
 /** a socket that came without a token or cookie has this long to send `{type:"auth"}` */

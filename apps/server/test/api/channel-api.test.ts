@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/errors.js';
 import { sendUserMessage } from '../../src/commands/send-user-message.js';
 import { findConversation, listMessages } from '../../src/store/conversations.js';
-import { call, createConversation, messages } from '../support/http.js';
+import { call, createConversation, login, messages } from '../support/http.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
 let s: TestServer;
@@ -125,6 +125,33 @@ describe('Channel API', () => {
     for (const r of [malformed, missing, long, extra, huge, xml]) {
       expect(JSON.stringify(r.body)).not.toMatch(/at \w+ \(|node_modules/);
       expect(Object.keys(ERRORS)).toContain(r.body.error.code);
+    }
+  });
+
+  it('a JSON route refuses a text/plain body with 415 UNSUPPORTED_MEDIA_TYPE (the bot routes still take YAML and text)', async () => {
+    const { conversation, token } = await createConversation(s.url);
+    const plain = { 'content-type': 'text/plain' };
+    const create = await call(s.url, 'POST', '/api/v1/conversations', { raw: '{"locale":"en"}', headers: plain });
+    const send = await call(s.url, 'POST', `/api/v1/conversations/${conversation.id}/messages`, { token, raw: '{"text":"hi"}', headers: plain });
+    const admin = await login(s.url);
+    const agent = await call(s.url, 'POST', '/api/v1/agents', { token: admin, raw: '{}', headers: plain });
+    for (const r of [create, send, agent]) {
+      expect(r.status).toBe(415);
+      expect(r.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(r.body.error.message).toContain('application/json');
+    }
+    // nothing was stored from the refused send
+    expect((await messages(s.url, conversation.id, token)).some((m) => m.text === 'hi')).toBe(false);
+    // JSON with a charset parameter is still JSON
+    const charset = await call(s.url, 'POST', '/api/v1/conversations', { raw: '{"locale":"en"}', headers: { 'content-type': 'application/json; charset=utf-8' } });
+    expect(charset.status).toBe(201);
+    const bots = await call(s.url, 'GET', '/api/v1/bots', { token: admin });
+    const demo = await call(s.url, 'GET', `/api/v1/bots/${bots.body.bots[0].id}`, { token: admin });
+    expect(demo.body.bot.format).toBe('yaml');
+    const yaml = demo.body.bot.source as string;
+    for (const type of ['application/yaml', 'text/plain']) {
+      const bot = await call(s.url, 'POST', '/api/v1/bots/validate', { token: admin, raw: yaml, headers: { 'content-type': type } });
+      expect(bot.status, `${type}: ${JSON.stringify(bot.body)}`).toBe(200);
     }
   });
 

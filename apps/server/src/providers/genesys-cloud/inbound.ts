@@ -1,5 +1,6 @@
 // Genesys → Baton: the Outbound NormalizedMessage Genesys posts to the signed webhook (an agent's
 // message or typing), answered 200 for anything Baton does not act on so Genesys stops retrying.
+import { ProviderCallbackAck, ProviderIdParams } from '@baton/proto';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { InboundActions } from '../../commands/provider-inbound.js';
@@ -112,6 +113,10 @@ export function registerGenesysWebhook(app: FastifyInstance, deps: Deps, inbound
       summary:
         'Genesys Cloud Open Messaging outbound notifications (agent Text messages, Typing events; receipts and bot-flow messages acknowledged), signed with X-Hub-Signature-256 (sha256= + base64 HMAC-SHA256 of the raw body); a repeated message id is applied once; a message for a user who has left gets 200 and a Failed receipt',
       tag: 'Providers',
+      signedWith: 'genesysSignature',
+      params: ProviderIdParams,
+      body: OutboundNormalizedMessage,
+      response: ProviderCallbackAck,
     },
     async target(req) {
       const { providerId } = req.params as { providerId: string };

@@ -3,6 +3,7 @@
 // answers and disables a webhook that answers 410, so anything we do not act on is a quick 200.
 import { createHash, createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { ProviderCallbackAck, ProviderIdParams } from '@baton/proto';
 import { z } from 'zod';
 import type { InboundActions, ExternalAgent } from '../../commands/provider-inbound.js';
 import type { Deps } from '../../deps.js';
@@ -85,6 +86,11 @@ export function registerHelpScoutWebhook(app: FastifyInstance, deps: Deps, inbou
       summary:
         'Help Scout webhooks (convo.assigned, convo.agent.reply.created, convo.status, convo.deleted, convo.merged), signed with X-HelpScout-Signature (base64 HMAC-SHA1 of the raw body); other events are acknowledged with 200',
       tag: 'Providers',
+      signedWith: 'helpScoutSignature',
+      params: ProviderIdParams,
+      // convo.deleted carries only {id}; the event's name is in the X-HelpScout-Event header
+      body: ConversationPayload,
+      response: ProviderCallbackAck,
     },
     async target(req) {
       const { providerId } = req.params as { providerId: string };

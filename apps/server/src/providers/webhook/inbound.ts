@@ -1,7 +1,6 @@
 // The receiver's callbacks: POST /api/v1/providers/webhook/{providerId}/events, signed like Baton's
 // deliveries (with the previous secret too during a rotation), each event applied once.
-import { z } from 'zod';
-import { Button, Card, MAX_TEXT_LENGTH, Variables } from '@baton/proto';
+import { ProviderCallbackAck, ProviderIdParams, WebhookProviderCallback } from '@baton/proto';
 import type { FastifyInstance } from 'fastify';
 import type { InboundActions } from '../../commands/provider-inbound.js';
 import type { Deps } from '../../deps.js';
@@ -10,22 +9,8 @@ import { registerSignedInbound } from '../../http/signed-inbound.js';
 import { parseJson, validationFailed } from '../../input-checks.js';
 import { verifySignature } from '../signing.js';
 
-export const WebhookCallback = z.discriminatedUnion('type', [
-  z.object({ id: z.string().min(1).max(200), type: z.literal('agent.accepted'), conversationId: z.string(), agent: z.object({ id: z.string().min(1), name: z.string().max(200).optional() }) }),
-  z.object({
-    id: z.string().min(1).max(200),
-    type: z.literal('agent.message'),
-    conversationId: z.string(),
-    agent: z.object({ id: z.string().min(1), name: z.string().max(200).optional() }),
-    text: z.string().max(MAX_TEXT_LENGTH).optional(),
-    buttons: z.array(Button).max(10).optional(),
-    cards: z.array(Card).max(10).optional(),
-  }),
-  z.object({ id: z.string().min(1).max(200), type: z.literal('agent.typing'), conversationId: z.string(), agent: z.object({ id: z.string().min(1), name: z.string().max(200).optional() }), on: z.boolean().default(true) }),
-  z.object({ id: z.string().min(1).max(200), type: z.literal('conversation.handback'), conversationId: z.string(), agent: z.object({ id: z.string(), name: z.string().optional() }).optional(), dialog: z.string().max(100).optional(), variables: Variables.optional() }),
-  z.object({ id: z.string().min(1).max(200), type: z.literal('conversation.closed'), conversationId: z.string(), agent: z.object({ id: z.string(), name: z.string().optional() }).optional() }),
-  z.object({ id: z.string().min(1).max(200), type: z.literal('handover.refused'), conversationId: z.string(), reason: z.string().max(500).optional() }),
-]);
+/** the callbacks' body is Baton's contract with the receiver, so proto declares it */
+export const WebhookCallback = WebhookProviderCallback;
 
 export function registerWebhookInbound(app: FastifyInstance, deps: Deps, inbound: InboundActions): void {
   registerSignedInbound(app, deps, '/api/v1/providers/webhook/:providerId/events', {
@@ -34,6 +19,10 @@ export function registerWebhookInbound(app: FastifyInstance, deps: Deps, inbound
       summary:
         'Offloading Webhook callbacks (agent.accepted, agent.message, agent.typing, conversation.handback, conversation.closed, handover.refused), signed with X-Baton-Signature; a repeated event id is acknowledged and not applied twice',
       tag: 'Providers',
+      params: ProviderIdParams,
+      body: WebhookProviderCallback,
+      response: ProviderCallbackAck,
+      errors: ['CONVERSATION_NOT_FOUND', 'NOT_WAITING', 'NOT_WITH_AGENT'],
     },
     async target(req) {
       const { providerId } = req.params as { providerId: string };
