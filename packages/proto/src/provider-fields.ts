@@ -2,7 +2,7 @@
 // help text and defaults. Plain values without zod, so the desk imports '@baton/proto/provider-fields'
 // without bundling the schemas; the schemas in providers.ts are checked against these keys.
 import type { z } from 'zod';
-import { SIGNATURE_SCHEMES, type SignatureScheme } from './constants.js';
+import type { SignatureScheme } from './constants.js';
 import type { GenesysConfig, HelpScoutConfig, WebhookConfig } from './providers.js';
 
 export const PROVIDER_TYPES = ['desk', 'webhook', 'genesys-cloud', 'help-scout'] as const;
@@ -69,7 +69,7 @@ const END_OPTIONS = [
 export const SIGNATURE_SCHEME_OPTIONS = [
   { value: 'baton', label: 'Baton (X-Baton-Signature, Stripe-compatible)' },
   { value: 'standard-webhooks', label: 'Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)' },
-] satisfies { value: SignatureScheme; label: string }[] & { length: typeof SIGNATURE_SCHEMES.length };
+] satisfies { value: SignatureScheme; label: string }[];
 
 // a key that is not in the provider's config schema fails to compile
 export const PROVIDER_FIELDS: {
