@@ -32,14 +32,15 @@ function sign(body) {
   return `t=${t},v1=${createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex')}`;
 }
 
+// During a secret rotation Baton sends one v1 per secret (t=…,v1=<new>,v1=<old>): accept if any matches.
 function verify(raw, header) {
-  const parts = Object.fromEntries(String(header ?? '').split(',').map((p) => p.split('=').map((s) => s.trim())));
-  const t = Number(parts.t);
-  if (!Number.isInteger(t) || !parts.v1) return false;
+  const parts = String(header ?? '').split(',').map((p) => p.split('=').map((s) => s.trim()));
+  const t = Number(parts.find(([k]) => k === 't')?.[1]);
+  const v1 = parts.filter(([k, v]) => k === 'v1' && v).map(([, v]) => Buffer.from(v));
+  if (!Number.isInteger(t) || v1.length === 0) return false;
   if (Math.abs(Date.now() / 1000 - t) > TOLERANCE_SECONDS) return false; // replay protection
   const want = Buffer.from(createHmac('sha256', SECRET).update(`${t}.${raw}`).digest('hex'));
-  const got = Buffer.from(parts.v1);
-  return want.length === got.length && timingSafeEqual(want, got);
+  return v1.some((got) => want.length === got.length && timingSafeEqual(want, got));
 }
 
 async function callBaton(event) {

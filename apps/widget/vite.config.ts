@@ -1,10 +1,13 @@
-// One self-contained file: dist/widget.js (IIFE, CSS inside), plus the demo page dist/index.html.
+// One self-contained file: dist/widget.js (IIFE, CSS inside), plus the demo page dist/index.html
+// (copied by scripts/copy-demo.mjs); each with a .br and a .gz the server sends when accepted.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { precompress } from '../../tools/precompress.mjs';
 
 export default defineConfig({
   resolve: { alias: { '@baton/proto': fileURLToPath(new URL('../../packages/proto/src/index.ts', import.meta.url)) } },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  plugins: [precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

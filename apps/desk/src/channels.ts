@@ -1,11 +1,11 @@
 // Pure helpers of the Channels admin page: absolute URLs, form bodies, and suggested ids.
-import type { ChannelBody, ChannelPatch, ChannelView } from '@baton/proto';
+import type { ChannelBody, ChannelPatch, ChannelView, SignatureScheme } from '@baton/proto';
 
 /** The delivery log's provider id for a channel's outbound messages. */
 export const channelDeliveryTarget = (channelId: string) => `channel:${channelId}`;
 
 /** The fields of the channel form that the server's 422 problem paths name. */
-export const CHANNEL_FIELDS = ['id', 'name', 'url', 'secret', 'botId', 'enabled'] as const;
+export const CHANNEL_FIELDS = ['id', 'name', 'url', 'secret', 'signatureScheme', 'botId', 'enabled'] as const;
 
 /** What the connector posts to, as a full URL on this Baton (the server gives a path). */
 export function channelInboundUrl(origin: string, channel: Pick<ChannelView, 'id'> & { inboundUrl?: string }): string {
@@ -30,6 +30,8 @@ export interface ChannelDraft {
   url: string;
   /** empty on edit unless the secret is being rotated */
   secret: string;
+  /** how Baton signs its deliveries to the connector */
+  signatureScheme: SignatureScheme;
   botId: string;
   enabled: boolean;
   /** on a rotation: keep accepting the current secret until the rotation is ended */
@@ -39,11 +41,11 @@ export interface ChannelDraft {
 }
 
 export function draftOf(c?: ChannelView): ChannelDraft {
-  return { id: c?.id ?? '', name: c?.name ?? '', url: c?.url ?? '', secret: '', botId: c?.botId ?? '', enabled: c?.enabled ?? true, keepPrevious: true, dropPrevious: false };
+  return { id: c?.id ?? '', name: c?.name ?? '', url: c?.url ?? '', secret: '', signatureScheme: c?.signatureScheme ?? 'baton', botId: c?.botId ?? '', enabled: c?.enabled ?? true, keepPrevious: true, dropPrevious: false };
 }
 
 export function createBody(d: ChannelDraft): ChannelBody {
-  return { id: d.id.trim(), name: d.name.trim(), url: d.url.trim(), secret: d.secret, ...(d.botId ? { botId: d.botId } : {}), enabled: d.enabled };
+  return { id: d.id.trim(), name: d.name.trim(), url: d.url.trim(), secret: d.secret, signatureScheme: d.signatureScheme, ...(d.botId ? { botId: d.botId } : {}), enabled: d.enabled };
 }
 
 /**
@@ -54,6 +56,7 @@ export function patchBody(d: ChannelDraft, rotate: boolean): ChannelPatch {
   return {
     name: d.name.trim(),
     url: d.url.trim(),
+    signatureScheme: d.signatureScheme,
     botId: d.botId || null,
     enabled: d.enabled,
     ...(rotate ? { secret: d.secret, keepPreviousSecret: d.keepPrevious } : {}),

@@ -73,13 +73,13 @@ describe('channel form', () => {
   it('creates with every field and edits without the secret unless it is rotated', () => {
     const d = { ...draftOf(), id: ' sms ', name: ' SMS ', url: 'https://x.example/hook', secret: 'abcdefghijklmnop' };
     const create = createBody(d);
-    expect(create).toEqual({ id: 'sms', name: 'SMS', url: 'https://x.example/hook', secret: 'abcdefghijklmnop', enabled: true });
+    expect(create).toEqual({ id: 'sms', name: 'SMS', url: 'https://x.example/hook', secret: 'abcdefghijklmnop', signatureScheme: 'baton', enabled: true });
     expect(ChannelBody.safeParse(create).success).toBe(true);
-    const view = { id: 'sms', name: 'SMS', url: 'https://x.example/hook', secret: SECRET_MASK, previousSecret: null, botId: 'demo', enabled: false, inboundUrl: '/api/v1/channels/sms/events', createdAt: '2026-01-01T00:00:00.000Z' } as const;
+    const view = { id: 'sms', name: 'SMS', url: 'https://x.example/hook', secret: SECRET_MASK, previousSecret: null, signatureScheme: 'standard-webhooks', botId: 'demo', enabled: false, inboundUrl: '/api/v1/channels/sms/events', createdAt: '2026-01-01T00:00:00.000Z' } as const;
     const edit = draftOf(view);
     expect(edit.secret).toBe('');
     const keep = patchBody(edit, false);
-    expect(keep).toEqual({ name: 'SMS', url: 'https://x.example/hook', botId: 'demo', enabled: false });
+    expect(keep).toEqual({ name: 'SMS', url: 'https://x.example/hook', signatureScheme: 'standard-webhooks', botId: 'demo', enabled: false });
     expect('secret' in keep).toBe(false);
     expect(ChannelPatch.safeParse(keep).success).toBe(true);
     const rotated = patchBody({ ...edit, botId: '', secret: 'new-secret-0123456789' }, true);

@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { MAX_TEXT_LENGTH, SECRET_MASK } from './constants.js';
 import { Message } from './conversation.js';
+import { SignatureSchemeField, SigningSecret } from './providers.js';
+
+const ChannelSecret = SigningSecret.max(200);
 
 /** POST /api/v1/channels: an external messaging front end that posts signed events to Baton. */
 export const ChannelBody = z
@@ -11,7 +14,9 @@ export const ChannelBody = z
     name: z.string().min(1).max(200),
     /** any URL here; which ones Baton may call (http and https, no internal addresses) is the server's 422 URL_NOT_ALLOWED */
     url: z.url().max(2000),
-    secret: z.string().min(16, 'use at least 16 characters').max(200),
+    secret: ChannelSecret,
+    /** how deliveries to the channel are signed (default "baton"); inbound events are accepted in either scheme */
+    signatureScheme: SignatureSchemeField.default('baton'),
     botId: z.string().max(64).nullable().optional(),
     enabled: z.boolean().default(true),
   })
@@ -22,11 +27,12 @@ export const ChannelPatch = z
   .object({
     name: z.string().min(1).max(200),
     url: z.url().max(2000),
-    secret: z.union([z.literal(SECRET_MASK), z.string().min(16, 'use at least 16 characters').max(200)]),
-    /** during a secret rotation, the old secret still accepted on inbound events; null ends the rotation */
-    previousSecret: z.union([z.literal(SECRET_MASK), z.string().min(16, 'use at least 16 characters').max(200)]).nullable(),
+    secret: z.union([z.literal(SECRET_MASK), ChannelSecret]),
+    /** during a secret rotation, the old secret: deliveries carry a signature with each, inbound events may use either; null ends the rotation */
+    previousSecret: z.union([z.literal(SECRET_MASK), ChannelSecret]).nullable(),
     /** with a new `secret`: the current secret becomes previousSecret (a rotation begins without knowing the old one) */
     keepPreviousSecret: z.boolean(),
+    signatureScheme: SignatureSchemeField,
     botId: z.string().max(64).nullable(),
     // no default here: a PATCH without `enabled` must not switch a channel back on
     enabled: z.boolean(),
@@ -43,6 +49,7 @@ export const ChannelView = z.object({
   secret: z.literal(SECRET_MASK),
   /** the mask while a previous secret is still accepted, else null */
   previousSecret: z.literal(SECRET_MASK).nullable(),
+  signatureScheme: SignatureSchemeField,
   botId: z.string().nullable(),
   enabled: z.boolean(),
   inboundUrl: z.string(),

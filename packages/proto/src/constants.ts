@@ -4,6 +4,12 @@ export const MAX_TEXT_LENGTH = 4000;
 export const LANGUAGES = ['en', 'nl', 'fr'] as const;
 /** what the API shows instead of a stored secret; sending it back keeps the secret */
 export const SECRET_MASK = '********';
+/**
+ * How Baton signs a webhook delivery (and which signatures it accepts on the callbacks): its own
+ * `X-Baton-Signature` (Stripe's format), or the `webhook-*` headers of Standard Webhooks.
+ */
+export const SIGNATURE_SCHEMES = ['baton', 'standard-webhooks'] as const;
+export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 

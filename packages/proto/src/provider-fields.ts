@@ -2,6 +2,7 @@
 // help text and defaults. Plain values without zod, so the desk imports '@baton/proto/provider-fields'
 // without bundling the schemas; the schemas in providers.ts are checked against these keys.
 import type { z } from 'zod';
+import type { SignatureScheme } from './constants.js';
 import type { GenesysConfig, HelpScoutConfig, WebhookConfig } from './providers.js';
 
 export const PROVIDER_TYPES = ['desk', 'webhook', 'genesys-cloud', 'help-scout'] as const;
@@ -64,6 +65,12 @@ const END_OPTIONS = [
   { value: 'close', label: 'Close the conversation' },
 ] satisfies { value: (typeof END_ACTIONS)[number]; label: string }[];
 
+/** The choices of a signature scheme field (the provider's and the channel's). */
+export const SIGNATURE_SCHEME_OPTIONS = [
+  { value: 'baton', label: 'Baton (X-Baton-Signature, Stripe-compatible)' },
+  { value: 'standard-webhooks', label: 'Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)' },
+] satisfies { value: SignatureScheme; label: string }[];
+
 // a key that is not in the provider's config schema fails to compile
 export const PROVIDER_FIELDS: {
   desk: ConfigField[];
@@ -75,7 +82,17 @@ export const PROVIDER_FIELDS: {
   webhook: [
     { key: 'url', label: 'Event URL', kind: 'url', placeholder: 'https://contact-center.example.com/baton', hint: 'Baton POSTs signed handover events here.' },
     { key: 'secret', label: 'Signing secret', kind: 'secret', generate: true, hint: 'At least 16 characters; signs both directions.' },
-    { key: 'previousSecret', label: 'Previous signing secret', kind: 'secret', optional: true, advanced: true, hint: 'During a rotation: the old secret, still accepted on callbacks. Remove it once the contact center signs with the new one.' },
+    { key: 'previousSecret', label: 'Previous signing secret', kind: 'secret', optional: true, advanced: true, hint: 'During a rotation: the old secret. Baton signs its events with both and accepts either on callbacks. Remove it once the contact center verifies and signs with the new one.' },
+    {
+      key: 'signatureScheme',
+      label: 'Signature scheme',
+      kind: 'select',
+      optional: true,
+      advanced: true,
+      defaultLabel: 'Default (Baton, X-Baton-Signature)',
+      options: SIGNATURE_SCHEME_OPTIONS,
+      hint: 'Standard Webhooks: give the receiver whsec_ followed by the secret in base64 (or use a whsec_ secret here). Callbacks may be signed either way.',
+    },
     { key: 'timeoutMs', label: 'Timeout (ms)', kind: 'number', optional: true, advanced: true, placeholder: '10000' },
   ],
   'genesys-cloud': [

@@ -2,7 +2,7 @@
 // Secret fields (by name: …secret) are encrypted at rest and masked by the API; provider-fields.ts
 // holds what the desk shows for each field.
 import { z } from 'zod';
-import { MAX_TEXT_LENGTH } from './constants.js';
+import { MAX_TEXT_LENGTH, SIGNATURE_SCHEMES } from './constants.js';
 import { Button, Card, Variables } from './conversation.js';
 import { END_ACTIONS, GENESYS_REGIONS } from './provider-fields.js';
 
@@ -10,11 +10,29 @@ export * from './provider-fields.js';
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 
+/**
+ * A shared signing secret. One that starts with `whsec_` is a Standard Webhooks secret: base64 after
+ * the prefix (the scheme's HMAC key is those bytes), so a malformed one is refused when saved.
+ */
+export const SigningSecret = z
+  .string()
+  .min(16, 'use at least 16 characters')
+  .refine((s) => !s.startsWith('whsec_') || isStandardWebhooksSecret(s), { message: 'a whsec_ secret is base64 after the prefix (at least 16 bytes)' });
+
+function isStandardWebhooksSecret(s: string): boolean {
+  const b64 = s.slice('whsec_'.length);
+  return b64.length >= 24 && b64.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(b64);
+}
+
+export const SignatureSchemeField = z.enum(SIGNATURE_SCHEMES, { message: `must be one of ${SIGNATURE_SCHEMES.join(', ')}` });
+
 export const WebhookConfig = z.object({
   url: httpUrl,
-  secret: z.string().min(16, 'use at least 16 characters'),
-  /** during a rotation, the old secret, still accepted on callbacks until removed */
-  previousSecret: z.string().min(16, 'use at least 16 characters').optional(),
+  secret: SigningSecret,
+  /** during a rotation, the old secret: deliveries are signed with both, callbacks may use either, until removed */
+  previousSecret: SigningSecret.optional(),
+  /** how deliveries are signed (default "baton"); callbacks are accepted in either scheme */
+  signatureScheme: SignatureSchemeField.optional(),
   timeoutMs: z.number().int().min(500).max(30_000).optional(),
 });
 export type WebhookConfig = z.infer<typeof WebhookConfig>;

@@ -1,7 +1,8 @@
 // Admin: channel webhooks. Any messaging front end (SMS gateway, an in-house app…) posts its users'
 // messages to Baton signed with a shared secret, and receives the bot's and agents' messages at its
 // URL from the outbox, signed the same way. The secret is write-only: shown once when generated.
-import { SECRET_MASK } from '@baton/proto/constants';
+import { SECRET_MASK, type SignatureScheme } from '@baton/proto/constants';
+import { SIGNATURE_SCHEME_OPTIONS } from '@baton/proto/provider-fields';
 import { useEffect, useRef, useState } from 'react';
 import { problemsAt, unclaimedProblems, type Problem } from '../admin-forms';
 import { api, errorText, problemsOf, type BotInfo, type ChannelView } from '../api';
@@ -303,6 +304,29 @@ function ChannelForm(props: { channel?: ChannelView; bots: BotInfo[]; taken: str
           {fieldError('botId')}
         </div>
         <div className="field">
+          <label htmlFor={fid('scheme')} className="field-label">
+            Signature scheme
+          </label>
+          <select
+            id={fid('scheme')}
+            value={d.signatureScheme}
+            onChange={(e) => set({ signatureScheme: e.target.value as SignatureScheme })}
+            aria-invalid={fieldErr.signatureScheme ? true : undefined}
+            aria-describedby={described('signatureScheme', true)}
+            data-testid="channel-signature-scheme"
+          >
+            {SIGNATURE_SCHEME_OPTIONS.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+          <small className="muted" id={`${fid('signatureScheme')}-hint`}>
+            How Baton signs what it POSTs. For Standard Webhooks, give the connector <code>whsec_</code> followed by the secret in base64. Inbound events may be signed either way.
+          </small>
+          {fieldError('signatureScheme')}
+        </div>
+        <div className="field">
           <span className="field-label">Status</span>
           <label className={d.enabled ? 'switch ok on' : 'switch ok'}>
             <input type="checkbox" checked={d.enabled} onChange={(e) => set({ enabled: e.target.checked })} data-testid="channel-enabled" />
@@ -353,7 +377,7 @@ function ChannelForm(props: { channel?: ChannelView; bots: BotInfo[]; taken: str
           {c && rotate ? (
             <label className="check">
               <input type="checkbox" checked={d.keepPrevious} onChange={(e) => set({ keepPrevious: e.target.checked })} data-testid="channel-keep-previous" />
-              Keep accepting the current secret until I end the rotation (the connector can switch over without losing messages)
+              Keep the current secret until I end the rotation: Baton signs with both and accepts either (the connector can switch over without losing messages)
             </label>
           ) : null}
           {c?.previousSecret && !(rotate && d.keepPrevious) ? (

@@ -27,12 +27,15 @@ export async function getChannel(deps: Deps, id: string): Promise<ChannelRow> {
   return r;
 }
 
-/** The secret Baton signs its deliveries to the channel with. */
+/** The channel's current secret. */
 export function channelSecret(deps: Deps, r: ChannelRow): string {
   return decrypt(r.secret, deps.secretKey());
 }
 
-/** The secrets an inbound event may be signed with: the current one, and the previous one during a rotation. */
+/**
+ * The current secret, then the previous one during a rotation: deliveries carry a signature with
+ * each (a receiver still on the old secret keeps verifying), and an inbound event may use either.
+ */
 export function channelSecrets(deps: Deps, r: ChannelRow): string[] {
   return [channelSecret(deps, r), ...(r.previous_secret ? [decrypt(r.previous_secret, deps.secretKey())] : [])];
 }
@@ -42,7 +45,7 @@ export async function saveChannel(deps: Deps, body: z.infer<typeof ChannelBody>)
   const existing = await deps.store.db.selectFrom('channels').select('id').where('id', '=', body.id).executeTakeFirst();
   if (existing) throw new AppError('VALIDATION_FAILED', `A channel "${body.id}" already exists`);
   assertUrlsAllowed([{ path: 'url', url: body.url }], deps.outbound.policy);
-  const row: ChannelRow = { id: body.id, name: body.name, url: body.url, secret: encrypt(body.secret, deps.secretKey()), previous_secret: null, bot_id: body.botId ?? null, enabled: body.enabled ? 1 : 0, created_at: now, updated_at: now };
+  const row: ChannelRow = { id: body.id, name: body.name, url: body.url, secret: encrypt(body.secret, deps.secretKey()), previous_secret: null, signature_scheme: body.signatureScheme, bot_id: body.botId ?? null, enabled: body.enabled ? 1 : 0, created_at: now, updated_at: now };
   await deps.store.write.run((tx) => tx.insertInto('channels').values(row).execute());
   return presentChannel(row);
 }
@@ -57,6 +60,7 @@ export async function patchChannel(deps: Deps, id: string, body: z.infer<typeof 
     ...(body.secret && body.secret !== SECRET_MASK ? { secret: encrypt(body.secret, deps.secretKey()) } : {}),
     ...(body.previousSecret !== undefined && body.previousSecret !== SECRET_MASK ? { previous_secret: body.previousSecret === null ? null : encrypt(body.previousSecret, deps.secretKey()) } : {}),
     ...(body.keepPreviousSecret && body.secret && body.secret !== SECRET_MASK ? { previous_secret: row.secret } : {}),
+    ...(body.signatureScheme ? { signature_scheme: body.signatureScheme } : {}),
     ...(body.botId !== undefined ? { bot_id: body.botId } : {}),
     ...(body.enabled !== undefined ? { enabled: body.enabled ? 1 : 0 } : {}),
     updated_at: deps.clock.now(),

@@ -7,7 +7,7 @@ import { channelInbound } from '../commands/channel-inbound.js';
 import { presentChannel } from '../presenters/channel.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { verifySignature } from '../providers/signing.js';
+import { verifyInbound } from '../providers/signing.js';
 import { parse, parseJson } from './parse.js';
 import { defineRoute } from './route.js';
 import { registerSignedInbound } from './signed-inbound.js';
@@ -32,7 +32,7 @@ export function channelWebhookRoutes(deps: Deps) {
       url: '/api/v1/channels',
       access: 'admin',
       name: 'createChannel',
-      summary: 'Add a channel webhook {id, name, url, secret, botId?, enabled}',
+      summary: 'Add a channel webhook {id, name, url, secret, signatureScheme?, botId?, enabled}',
       tag: TAG,
       body: ChannelBody,
       response: OneChannel,
@@ -85,7 +85,7 @@ export function registerChannelInbound(app: FastifyInstance, deps: Deps): void {
     doc: {
       name: 'receiveChannelEvent',
       summary:
-        'Inbound user message from a channel {id, type:"message", user:{id,name?,email?}, text?|postback?, locale?}, signed with X-Baton-Signature. Outbound bot/agent messages are POSTed to the channel URL as {type:"message.created", conversationId, user, message, fallbackText}',
+        'Inbound user message from a channel {id, type:"message", user:{id,name?,email?}, text?|postback?, locale?}, signed with X-Baton-Signature (or the Standard Webhooks headers where the channel’s signatureScheme is standard-webhooks). Outbound bot/agent messages are POSTed to the channel URL as {type:"message.created", conversationId, user, message, fallbackText}',
       tag: 'Channels',
       params: ChannelIdParams,
       body: ChannelInbound,
@@ -98,7 +98,7 @@ export function registerChannelInbound(app: FastifyInstance, deps: Deps): void {
       return getChannel(deps, parse(ChannelIdParams, req.params).id);
     },
     verify(channel, raw, req) {
-      const check = verifySignature(channelSecrets(deps, channel), raw, req.headers['x-baton-signature'] as string | undefined, Math.floor(deps.clock.now() / 1000));
+      const check = verifyInbound(channel.signature_scheme, channelSecrets(deps, channel), raw, req.headers, Math.floor(deps.clock.now() / 1000));
       if (!check.ok) throw new AppError(check.code, check.message);
     },
     budgetKey: (channel) => `channel:${channel.id}`,

@@ -167,7 +167,7 @@ export function openApiDocument(publicUrl?: string) {
           type: 'apiKey',
           in: 'header',
           name: 'X-Baton-Signature',
-          description: 'Channels and the Offloading Webhook: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> with the channel\'s or provider\'s secret; the timestamp must be within 5 minutes',
+          description: 'Channels and the Offloading Webhook: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> with the channel\'s or provider\'s secret, one v1= per secret during a rotation; the timestamp must be within 5 minutes. Where the channel or provider has signatureScheme "standard-webhooks", the Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature) are accepted instead',
         },
         genesysSignature: {
           type: 'apiKey',

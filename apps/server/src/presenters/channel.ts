@@ -4,7 +4,7 @@ import { SECRET_MASK, type ChannelView, type Message } from '@baton/proto';
 import type { ChannelRow } from '../store/schema.js';
 
 export function presentChannel(r: ChannelRow): ChannelView {
-  return { id: r.id, name: r.name, url: r.url, secret: SECRET_MASK, previousSecret: r.previous_secret ? SECRET_MASK : null, botId: r.bot_id, enabled: r.enabled === 1, inboundUrl: `/api/v1/channels/${r.id}/events`, createdAt: new Date(r.created_at).toISOString() };
+  return { id: r.id, name: r.name, url: r.url, secret: SECRET_MASK, previousSecret: r.previous_secret ? SECRET_MASK : null, signatureScheme: r.signature_scheme, botId: r.bot_id, enabled: r.enabled === 1, inboundUrl: `/api/v1/channels/${r.id}/events`, createdAt: new Date(r.created_at).toISOString() };
 }
 
 /** Plain text for channels that cannot show buttons or cards. */

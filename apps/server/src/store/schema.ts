@@ -1,5 +1,6 @@
 // Table types for Kysely. Timestamps are integer milliseconds since the epoch and JSON is stored as
 // text, so one schema runs unchanged on SQLite and PostgreSQL.
+import type { SignatureScheme } from '@baton/proto';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface ConversationsTable {
@@ -159,6 +160,8 @@ export interface ChannelsTable {
   secret: string;
   /** encrypted; accepted next to `secret` during a rotation */
   previous_secret: string | null;
+  /** how deliveries are signed: 'baton' or 'standard-webhooks' (migration 011) */
+  signature_scheme: Generated<SignatureScheme>;
   bot_id: string | null;
   enabled: number;
   created_at: number;

@@ -11,10 +11,10 @@ import { fromJson } from '../store/json.js';
 import { providerState } from '../providers/state.js';
 import type { OutboxRow } from '../store/schema.js';
 import type { DeliveryResult, ProviderEvent } from '../providers/provider.js';
-import { channelSecret } from '../commands/channel-admin.js';
+import { channelSecrets } from '../commands/channel-admin.js';
 import { CHANNEL_TARGET_PREFIX } from '../commands/channel-deliveries.js';
 import { postJson } from '../providers/http-client.js';
-import { signBody } from '../providers/signing.js';
+import { signatureHeaders } from '../providers/signing.js';
 
 /** a claimed delivery is someone else's to retry once its sender's timeout has surely passed */
 const LEASE_MARGIN_MS = 5_000;
@@ -43,7 +43,7 @@ async function deliverToChannel(deps: Deps, row: OutboxRow): Promise<DeliveryRes
     headers: {
       'X-Baton-Event': row.event,
       'X-Baton-Delivery': row.delivery_id,
-      'X-Baton-Signature': signBody(channelSecret(deps, channel), row.payload, Math.floor(deps.clock.now() / 1000)),
+      ...signatureHeaders(channel.signature_scheme, channelSecrets(deps, channel), { id: row.delivery_id, body: row.payload, unixSeconds: Math.floor(deps.clock.now() / 1000) }),
       'User-Agent': 'Baton-Channel/1',
     },
     timeoutMs: 10_000,

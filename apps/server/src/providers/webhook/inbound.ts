@@ -1,5 +1,6 @@
 // The receiver's callbacks: POST /api/v1/providers/webhook/{providerId}/events, signed like Baton's
-// deliveries (with the previous secret too during a rotation), each event applied once.
+// deliveries (X-Baton-Signature, or the Standard Webhooks headers where that scheme is set; with the
+// previous secret too during a rotation), each event applied once.
 import { ProviderCallbackAck, ProviderIdParams, WebhookProviderCallback } from '@baton/proto';
 import type { FastifyInstance } from 'fastify';
 import type { InboundActions } from '../../commands/provider-inbound.js';
@@ -7,7 +8,7 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { registerSignedInbound } from '../../http/signed-inbound.js';
 import { parseJson, validationFailed } from '../../input-checks.js';
-import { verifySignature } from '../signing.js';
+import { verifyInbound } from '../signing.js';
 
 /** the callbacks' body is Baton's contract with the receiver, so proto declares it */
 export const WebhookCallback = WebhookProviderCallback;
@@ -17,7 +18,7 @@ export function registerWebhookInbound(app: FastifyInstance, deps: Deps, inbound
     doc: {
       name: 'receiveWebhookProviderEvent',
       summary:
-        'Offloading Webhook callbacks (agent.accepted, agent.message, agent.typing, conversation.handback, conversation.closed, handover.refused), signed with X-Baton-Signature; a repeated event id is acknowledged and not applied twice',
+        'Offloading Webhook callbacks (agent.accepted, agent.message, agent.typing, conversation.handback, conversation.closed, handover.refused), signed with X-Baton-Signature (or the Standard Webhooks headers where the provider’s signatureScheme is standard-webhooks); a repeated event id is acknowledged and not applied twice',
       tag: 'Providers',
       params: ProviderIdParams,
       body: WebhookProviderCallback,
@@ -33,7 +34,8 @@ export function registerWebhookInbound(app: FastifyInstance, deps: Deps, inbound
     },
     verify(provider, raw, req) {
       const secrets = [provider.config?.secret, provider.config?.previousSecret].map((s) => String(s ?? ''));
-      const check = verifySignature(secrets, raw, req.headers['x-baton-signature'] as string | undefined, Math.floor(deps.clock.now() / 1000));
+      const scheme = provider.config?.signatureScheme === 'standard-webhooks' ? 'standard-webhooks' : 'baton';
+      const check = verifyInbound(scheme, secrets, raw, req.headers, Math.floor(deps.clock.now() / 1000));
       if (!check.ok) throw new AppError(check.code, check.message);
     },
     budgetKey: (provider) => `provider:${provider.id}`,
