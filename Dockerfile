@@ -1,8 +1,16 @@
-# Baton in a container. No Docker engine runs on the machines this project is developed on, so this
-# file is kept simple and is not exercised by CI; `npm start` and the tests are the supported paths.
-FROM node:20-bookworm-slim AS build
+# Baton in a container: one image, built once, runs any number of instances (deploy/compose.yaml).
+# No Docker engine runs where Baton is developed, so this file is checked by reading, not by CI;
+# docs/deployment.md says what it relies on.
+#
+# The base is pinned by digest so a rebuild gets the same Node. This digest is node:24-bookworm-slim as
+# published for Node 24.18.0 (taken from public Dockerfiles; Docker Hub was unreachable from here).
+# Refresh it with `docker buildx imagetools inspect node:24-bookworm-slim` and paste the index digest.
+ARG NODE_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+# manifests first: the dependency layer is rebuilt only when they change. No compiler is needed:
+# better-sqlite3 and @node-rs/argon2 ship prebuilt binaries for linux x64 and arm64.
 COPY package.json package-lock.json ./
 COPY packages/proto/package.json packages/proto/
 COPY apps/server/package.json apps/server/
@@ -10,12 +18,27 @@ COPY apps/widget/package.json apps/widget/
 COPY apps/desk/package.json apps/desk/
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 DATA_DIR=/data
-COPY --from=build /app /app
+# only what runs: the server and proto as built, the UIs' built assets it serves, the demo bot it
+# installs on first start, and the production node_modules (workspace links included)
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/packages/proto/package.json packages/proto/
+COPY --from=build /app/packages/proto/dist packages/proto/dist
+COPY --from=build /app/apps/server/package.json apps/server/
+COPY --from=build /app/apps/server/dist apps/server/dist
+COPY --from=build /app/apps/widget/package.json apps/widget/
+COPY --from=build /app/apps/widget/dist apps/widget/dist
+COPY --from=build /app/apps/desk/package.json apps/desk/
+COPY --from=build /app/apps/desk/dist apps/desk/dist
+COPY --from=build /app/examples/demo-bot.yaml examples/
+# the volume takes the ownership of the folder in the image: created by root, the node user could not
+# write its database or secret key there (EACCES)
+RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 EXPOSE 8080
 USER node

@@ -157,7 +157,7 @@ async function main() {
     const db = await freshPg();
     const env = { DATABASE_URL: db.url, REDIS_URL: REDIS, BATON_SECRET_KEY: 'bench-secret-key-0123456789abcdef' };
     const one = await startBaton(env);
-    let single = 0;
+    let single: number;
     try {
       single = (await relayThroughput(one, { ...BASELINE, seconds: SECONDS, via: 'ws' })).msgsPerSec;
     } finally {

@@ -20,7 +20,7 @@ const ls = spawnSync('npm', ['ls', '--all', '--omit=dev', '--json'], { encoding:
 const tree = JSON.parse(ls.stdout || '{}');
 for (const e of tree.problems ?? []) problems.push(`npm ls: ${e}`);
 
-let audit = 'not run';
+let audit;
 const a = spawnSync('npm', ['audit', '--omit=dev', '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 try {
   const report = JSON.parse(a.stdout || '{}');

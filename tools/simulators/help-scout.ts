@@ -180,7 +180,7 @@ export async function startHelpScoutSimulator(opts: HelpScoutSimulatorOptions) {
   async function deliver(d: WebhookDelivery): Promise<WebhookDelivery> {
     const attempts = opts.webhookAttempts ?? 5;
     for (let i = 0; i < attempts && webhookUrl && !state.webhookDisabled; i++) {
-      let status = 0;
+      let status: number;
       try {
         const res = await fetch(webhookUrl, {
           method: 'POST',

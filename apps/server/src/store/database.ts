@@ -1,7 +1,8 @@
 // Opens the store chosen by configuration: embedded SQLite under DATA_DIR (sqlite/) or PostgreSQL when
 // DATABASE_URL is set (postgres/); runs migrations; puts the group-commit write queue in front of the
 // dialect's writer. Commands see only the Store: what makes a dialect fast stays in its folder.
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-assignee-name.js';
 import * as m003 from './migrations/003-channels.js';

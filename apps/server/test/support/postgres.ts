@@ -15,7 +15,7 @@ export function postgresAvailable(): Promise<boolean> {
       await c.query('select 1');
       return true;
     } catch (err) {
-      if (process.env.CI) throw new Error(`PostgreSQL is required in CI but unreachable at ${TEST_DATABASE_URL}: ${String(err)}`);
+      if (process.env.CI) throw new Error(`PostgreSQL is required in CI but unreachable at ${TEST_DATABASE_URL}: ${String(err)}`, { cause: err });
       console.warn(`\n!!! PostgreSQL unreachable at ${TEST_DATABASE_URL}: PostgreSQL tests are SKIPPED locally !!!\n`);
       return false;
     } finally {
@@ -57,7 +57,7 @@ export function redisAvailable(what = 'Redis tests'): Promise<boolean> {
       await r.ping();
       return true;
     } catch (err) {
-      if (process.env.CI) throw new Error(`Redis is required in CI but unreachable at ${TEST_REDIS_URL}: ${String(err)}`);
+      if (process.env.CI) throw new Error(`Redis is required in CI but unreachable at ${TEST_REDIS_URL}: ${String(err)}`, { cause: err });
       console.warn(`\n!!! Redis unreachable at ${TEST_REDIS_URL}: ${what} are SKIPPED locally !!!\n`);
       return false;
     } finally {
