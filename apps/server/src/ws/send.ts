@@ -34,6 +34,9 @@ export function eventSender(socket: WebSocket, maxBuffered: number): EventSender
     tcp?.uncork();
     // what the kernel did not take stays: the check comes after it had the tick's frames
     if (socket.bufferedAmount > maxBuffered) overflow();
+    // a replay waiting for this tick's frames goes on as soon as the kernel took them: 'drain' only
+    // comes after a write that filled the stream's buffer (64 KB on Node 22+), the poll is the backstop
+    else if (waiters.length) wake();
   };
   const open = () => socket.readyState === socket.OPEN;
 
