@@ -48,7 +48,9 @@ export async function startBaton(env: Record<string, string> = {}, given?: strin
   const port = await freePort();
   const started = Date.now();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // the young generation capped as the image runs the server (Dockerfile NODE_OPTIONS): Node 22+ lets
+  // it grow larger, which reads as memory per idle socket (bench/NOTES.md, runtime round)
+  const nodeArgs = ['--max-semi-space-size=16', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   if (opts.gc) nodeArgs.push('--expose-gc', '--import', fileURLToPath(new URL('./gc-on-signal.mjs', import.meta.url)));
   const child = spawn(process.execPath, [...nodeArgs, main], {
     env: {
