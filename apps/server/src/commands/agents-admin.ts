@@ -7,6 +7,7 @@ import type { AgentRow } from '../store/schema.js';
 import { newId } from '../tokens.js';
 import { transferConversation } from './agent-actions.js';
 import { hashPassword, presentAgent } from './auth.js';
+import { retireInitialPassword } from './bootstrap.js';
 import { isUniqueViolation } from '../store/errors.js';
 
 export async function createAgent(deps: Deps, body: z.infer<typeof CreateAgentBody>) {
@@ -82,7 +83,10 @@ export async function updateAgent(deps: Deps, id: string, body: z.infer<typeof U
   }
   if (body.maxConcurrent || body.skills || body.languages) deps.routing.agentAvailable(id);
   // open desk sockets hold the old role or a session that just ended: closed on every instance
-  if (body.password) deps.bus.publish({ type: 'session.revoked', agentId: id, reason: 'password' });
+  if (body.password) {
+    deps.bus.publish({ type: 'session.revoked', agentId: id, reason: 'password' });
+    await retireInitialPassword(deps.config.dataDir, row.password_hash);
+  }
   else if (body.role && body.role !== row.role) deps.bus.publish({ type: 'session.revoked', agentId: id, reason: 'role' });
   return presentAgent({ ...row, ...patch } as AgentRow);
 }

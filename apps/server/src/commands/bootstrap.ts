@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Deps } from '../deps.js';
 import { newId } from '../tokens.js';
+import { verify } from '@node-rs/argon2';
 import { hashPassword } from './auth.js';
 
 export const INITIAL_PASSWORD_FILE = 'initial-admin-password';
@@ -60,4 +61,19 @@ function writePasswordFile(dataDir: string, password: string): string {
   fs.rmSync(file, { force: true });
   fs.writeFileSync(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
   return file;
+}
+
+/**
+ * An agent's password changed: if the first-start password file still held the password this agent
+ * had, it is deleted (it opens nothing any more, and a secret left on disk is one more to guard).
+ */
+export async function retireInitialPassword(dataDir: string, previousHash: string): Promise<void> {
+  const file = path.join(dataDir, INITIAL_PASSWORD_FILE);
+  let password: string;
+  try {
+    password = fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    return;
+  }
+  if (await verify(previousHash, password).catch(() => false)) fs.rmSync(file, { force: true });
 }

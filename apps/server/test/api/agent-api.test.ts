@@ -1,5 +1,7 @@
 // The agent side through real HTTP: auth, roles, agents CRUD, queue, accept races, owner-only
 // actions, bot silence, notes, transfer, hand back, close, history, analytics.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, login, messages } from '../support/http.js';
 import { makeAgent, offloadedConversation, openOffloading } from '../support/flows.js';
@@ -82,6 +84,24 @@ describe('auth and agents', () => {
     const gone = await call(s.url, 'DELETE', `/api/v1/agents/${sup.id}`, { token: admin });
     expect(gone.status).toBe(200);
     expect((await call(s.url, 'GET', '/api/v1/agent/me', { token: sup.token })).status).toBe(401);
+  });
+
+  it("the first-start password file goes once that admin's password is changed, not when someone else's is", async () => {
+    const own = await startTestServer();
+    try {
+      // as the first start leaves it when it generated the password (here: the admin's current one)
+      const file = path.join(own.dataDir, 'initial-admin-password');
+      fs.writeFileSync(file, 'admin-password\n', { mode: 0o600 });
+      const token = await login(own.url);
+      const other = await makeAgent(own.url, token);
+      expect((await call(own.url, 'PATCH', `/api/v1/agents/${other.id}`, { token, body: { password: 'another-password-1' } })).status).toBe(200);
+      expect(fs.existsSync(file)).toBe(true);
+      const me = (await call(own.url, 'GET', '/api/v1/agent/me', { token })).body.agent;
+      expect((await call(own.url, 'PATCH', `/api/v1/agents/${me.id}`, { token, body: { password: 'a-new-admin-password' } })).status).toBe(200);
+      expect(fs.existsSync(file)).toBe(false);
+    } finally {
+      await own.close();
+    }
   });
 
   it('agents start offline and set their status', async () => {
