@@ -6,6 +6,7 @@
 import type { Message, ProviderConfig } from '@baton/proto';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
 import type { ConversationRow } from '../store/schema.js';
 import type { InboundActions } from '../commands/provider-inbound.js';
 import type { StoredHandover } from '../domain/handover.js';
@@ -93,3 +94,15 @@ export interface OffloadingProvider {
 }
 
 export type { ConversationRow };
+
+/**
+ * The provider a callback's path names (`:providerId`), of this type, as the settings hold it now:
+ * a callback for a provider removed or retyped since is refused with PROVIDER_NOT_FOUND.
+ */
+export async function providerOfCallback(deps: Deps, params: unknown, type: string, label: string): Promise<ProviderConfig> {
+  const { providerId } = params as { providerId: string };
+  const settings = await deps.settings.offloading();
+  const provider = settings.providers.find((p) => p.id === providerId && p.type === type);
+  if (!provider) throw new AppError('PROVIDER_NOT_FOUND', `No ${label} provider "${providerId}"`);
+  return provider;
+}

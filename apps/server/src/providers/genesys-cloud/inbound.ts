@@ -7,6 +7,7 @@ import type { InboundActions } from '../../commands/provider-inbound.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { registerSignedInbound } from '../../http/signed-inbound.js';
+import { providerOfCallback } from '../provider.js';
 import { parseJson, validationFailed } from '../../input-checks.js';
 import { providerState } from '../state.js';
 import { conversationPath, type GenesysApi } from './client.js';
@@ -119,10 +120,8 @@ export function registerGenesysWebhook(app: FastifyInstance, deps: Deps, inbound
       response: ProviderCallbackAck,
     },
     async target(req) {
-      const { providerId } = req.params as { providerId: string };
-      const settings = await deps.settings.offloading();
-      const provider = settings.providers.find((p) => p.id === providerId && p.type === GENESYS_TYPE);
-      if (!provider) throw new AppError('PROVIDER_NOT_FOUND', `No Genesys Cloud provider "${providerId}"`);
+      const provider = await providerOfCallback(deps, req.params, GENESYS_TYPE, 'Genesys Cloud');
+      const providerId = provider.id;
       const parsedConfig = GenesysConfig.safeParse(provider.config ?? {});
       if (!parsedConfig.success) throw new AppError('PROVIDER_NOT_FOUND', `The Genesys Cloud provider "${providerId}" is not fully configured`);
       return { providerId, c: parsedConfig.data };

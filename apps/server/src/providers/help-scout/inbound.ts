@@ -9,6 +9,7 @@ import type { InboundActions, ExternalAgent } from '../../commands/provider-inbo
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { registerSignedInbound } from '../../http/signed-inbound.js';
+import { providerOfCallback } from '../provider.js';
 import { parseJson } from '../../input-checks.js';
 import { safeEqual } from '../../tokens.js';
 import { createHelpScoutClient, type HelpScoutAccounts } from './client.js';
@@ -92,13 +93,7 @@ export function registerHelpScoutWebhook(app: FastifyInstance, deps: Deps, inbou
       body: ConversationPayload,
       response: ProviderCallbackAck,
     },
-    async target(req) {
-      const { providerId } = req.params as { providerId: string };
-      const settings = await deps.settings.offloading();
-      const provider = settings.providers.find((p) => p.id === providerId && p.type === 'help-scout');
-      if (!provider) throw new AppError('PROVIDER_NOT_FOUND', `No Help Scout provider "${providerId}"`);
-      return provider;
-    },
+    target: (req) => providerOfCallback(deps, req.params, 'help-scout', 'Help Scout'),
     verify(provider, raw, req) {
       const secrets = [provider.config?.webhookSecret, provider.config?.previousWebhookSecret].map((s) => String(s ?? ''));
       if (!signatureMatches(secrets, raw, req.headers['x-helpscout-signature'] as string | undefined)) {

@@ -7,6 +7,7 @@ import type { InboundActions } from '../../commands/provider-inbound.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { registerSignedInbound } from '../../http/signed-inbound.js';
+import { providerOfCallback } from '../provider.js';
 import { parseJson, validationFailed } from '../../input-checks.js';
 import { verifyInbound } from '../signing.js';
 
@@ -25,13 +26,7 @@ export function registerWebhookInbound(app: FastifyInstance, deps: Deps, inbound
       response: ProviderCallbackAck,
       errors: ['CONVERSATION_NOT_FOUND', 'NOT_WAITING', 'NOT_WITH_AGENT'],
     },
-    async target(req) {
-      const { providerId } = req.params as { providerId: string };
-      const settings = await deps.settings.offloading();
-      const provider = settings.providers.find((p) => p.id === providerId && p.type === 'webhook');
-      if (!provider) throw new AppError('PROVIDER_NOT_FOUND', `No webhook provider "${providerId}"`);
-      return provider;
-    },
+    target: (req) => providerOfCallback(deps, req.params, 'webhook', 'webhook'),
     verify(provider, raw, req) {
       const secrets = [provider.config?.secret, provider.config?.previousSecret].map((s) => String(s ?? ''));
       const scheme = provider.config?.signatureScheme === 'standard-webhooks' ? 'standard-webhooks' : 'baton';
