@@ -13,8 +13,7 @@ import type { OutboxRow } from '../store/schema.js';
 import type { DeliveryResult, ProviderEvent } from '../providers/provider.js';
 import { channelSecrets } from '../commands/channel-admin.js';
 import { CHANNEL_TARGET_PREFIX } from '../commands/channel-deliveries.js';
-import { postJson } from '../providers/http-client.js';
-import { signatureHeaders } from '../providers/signing.js';
+import { postSigned } from '../providers/webhook/client.js';
 
 /** a claimed delivery is someone else's to retry once its sender's timeout has surely passed */
 const LEASE_MARGIN_MS = 5_000;
@@ -39,15 +38,8 @@ function retryWindowMs(p: ProviderConfig | undefined): number {
 async function deliverToChannel(deps: Deps, row: OutboxRow): Promise<DeliveryResult> {
   const channel = await deps.store.db.selectFrom('channels').selectAll().where('id', '=', row.provider_id.slice(CHANNEL_TARGET_PREFIX.length)).executeTakeFirst();
   if (!channel) return { ok: false, retry: false, error: 'the channel no longer exists' };
-  const res = await postJson(deps.outbound, channel.url, row.payload, {
-    headers: {
-      'X-Baton-Event': row.event,
-      'X-Baton-Delivery': row.delivery_id,
-      ...signatureHeaders(channel.signature_scheme, channelSecrets(deps, channel), { id: row.delivery_id, body: row.payload, unixSeconds: Math.floor(deps.clock.now() / 1000) }),
-      'User-Agent': 'Baton-Channel/1',
-    },
-    timeoutMs: 10_000,
-  });
+  const target = { url: channel.url, scheme: channel.signature_scheme, secrets: channelSecrets(deps, channel), userAgent: 'Baton-Channel/1', timeoutMs: 10_000 };
+  const res = await postSigned(deps.outbound, target, { event: row.event, id: row.delivery_id, body: row.payload, unixSeconds: Math.floor(deps.clock.now() / 1000) });
   return res.ok ? { ok: true } : { ok: false, retry: res.retryable, error: res.error };
 }
 
