@@ -28,6 +28,12 @@ export type { StoreOptions } from './dialect.js';
 
 export interface Store {
   readonly db: Kysely<Database>;
+  /**
+   * Reads that can be slow (lists, search, analytics, transcripts, exports): on SQLite they run in a
+   * pool of reader threads so they never block the event loop; on PostgreSQL this is the pool itself.
+   * Read-only: a write through it fails.
+   */
+  readonly reads: Kysely<Database>;
   /** for logs and /readyz: commands never branch on it */
   readonly dialect: Dialect;
   readonly write: WriteQueue;
@@ -61,6 +67,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   const write = new WriteQueue(opened.writer, opened.durable, opened.lanes, opened.pipelined);
   return {
     db: opened.db,
+    reads: opened.reads,
     dialect: opened.dialect,
     write,
     messages: opened.messages,

@@ -28,6 +28,8 @@ export interface OpenedDialect {
   readonly dialect: Dialect;
   /** reads, migrations, and whatever is not a batch */
   readonly db: Kysely<Database>;
+  /** slow reads, off the event loop (Store.reads) */
+  readonly reads: Kysely<Database>;
   /** the write queue's connection(s) */
   readonly writer: Kysely<Database>;
   /** group-commit lanes, each needing a connection of `writer`'s own */

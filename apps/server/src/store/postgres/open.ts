@@ -23,6 +23,7 @@ export async function openPostgres(opts: StoreOptions & { databaseUrl: string })
   return {
     dialect: 'postgres',
     db,
+    reads: db,
     writer,
     lanes,
     pipelined: true,

@@ -41,6 +41,7 @@ export function openSqlite(opts: StoreOptions): OpenedDialect {
   return {
     dialect: 'sqlite',
     db,
+    reads: db,
     // one connection in this thread: SQLite has a single writer anyway
     writer: db,
     lanes: 1,
