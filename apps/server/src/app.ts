@@ -99,6 +99,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     databaseUrl: config.DATABASE_URL,
     sqliteSynchronous: config.SQLITE_SYNCHRONOUS,
     writeLanes: config.DATABASE_WRITE_LANES,
+    sqliteReaders: config.SQLITE_READERS,
+    onReaderError: (message) => log.warn({ message }, 'SQLite reader thread failed; the next slow read starts another'),
     onIdleError: (err) => log.warn({ err }, 'an idle PostgreSQL connection failed; the pool opens a new one'),
     onCheckpointError: (message) => log.warn({ message }, 'background WAL checkpoint failed; retrying'),
     onWriterError: (message) => log.warn({ message }, 'SQLite writer thread failed; batches run on the main connection until it restarts'),

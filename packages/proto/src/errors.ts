@@ -44,6 +44,8 @@ export const ERROR_CATALOG = {
   TOO_MANY_CONNECTIONS: { status: 429, message: 'Too many open sockets from this address' },
   NOT_READY: { status: 503, message: 'The service is not ready' },
   STORAGE_UNAVAILABLE: { status: 503, message: 'Storage is unavailable (e.g. the disk is full); nothing was stored, retry later' },
+  QUERY_TIMEOUT: { status: 503, message: 'The query ran too long and was stopped; narrow it (a shorter range, more filters) or retry later' },
+  STORAGE_BUSY: { status: 503, message: 'Too many slow reads are waiting; retry shortly' },
   SHUTTING_DOWN: { status: 503, message: 'The server is shutting down; retry shortly' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; message: string }>;

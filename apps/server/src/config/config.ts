@@ -25,6 +25,8 @@ export const ConfigSchema = z.object({
   BATON_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   /** SQLite: FULL syncs the WAL on every (group) commit; NORMAL survives process crashes but not power loss */
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  /** SQLite: reader threads for slow reads (lists, search, reports); default: the CPUs, 2 to 4 */
+  SQLITE_READERS: z.coerce.number().int().min(1).max(16).optional(),
   /** PostgreSQL: group-commit write lanes, each with a connection of its own (a conversation's writes stay in one lane) */
   DATABASE_WRITE_LANES: z.coerce.number().int().min(1).max(32).default(2),
   RATE_LIMIT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(600),

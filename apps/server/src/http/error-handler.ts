@@ -2,6 +2,7 @@
 // leaks a stack trace. Fastify's own errors (bad JSON, body too large, …) are mapped to codes.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, errorBody, type ErrorCode } from '../errors.js';
+import { ReadPoolError } from '../store/errors.js';
 import { isStorageUnavailable, isUnstorableText } from '../store/storage-health.js';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -26,6 +27,10 @@ export function installErrorHandling(app: FastifyInstance, onStorageFailure: () 
     if (mapped) return reply.status(mapped === 'INVALID_JSON' ? 400 : (statusCode ?? 400)).send(errorBody(mapped, mapped === 'INVALID_JSON' ? undefined : err.message));
     if (err instanceof SyntaxError || (statusCode && statusCode >= 400 && statusCode < 500)) {
       return reply.status(statusCode ?? 400).send(errorBody(statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_FAILED', err.message));
+    }
+    if (err instanceof ReadPoolError) {
+      req.log.warn({ err }, 'slow read refused or stopped');
+      return reply.status(503).header('Retry-After', '5').send(errorBody(err.code));
     }
     if (isStorageUnavailable(err)) {
       onStorageFailure();

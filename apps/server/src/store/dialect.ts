@@ -18,6 +18,10 @@ export interface StoreOptions {
   writeLanes?: number;
   /** an idle PostgreSQL connection failed (server restart, failover, terminated backend); the pool replaces it */
   onIdleError?: (err: Error) => void;
+  /** SQLite: reader threads for slow reads (Store.reads; default: the CPUs, 2 to 4) */
+  sqliteReaders?: number;
+  /** a SQLite reader thread failed; the next slow read starts another */
+  onReaderError?: (message: string) => void;
   /** a background WAL checkpoint failed (SQLite); the next one retries */
   onCheckpointError?: (message: string) => void;
   /** the writer thread failed (SQLite); its batches go to the main connection until it is back */

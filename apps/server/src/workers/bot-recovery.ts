@@ -6,7 +6,7 @@ const WINDOW_MS = 24 * 3600 * 1000;
 
 export async function recoverBotTurns(deps: Deps): Promise<number> {
   const since = deps.clock.now() - WINDOW_MS;
-  const rows = await deps.store.db
+  const rows = await deps.store.reads
     .selectFrom('conversations as c')
     .select('c.id')
     .where('c.status', 'in', ['bot', 'offloaded'])

@@ -1,6 +1,7 @@
-// The embedded store: one SQLite file under DATA_DIR in WAL mode. The main connection runs reads and
-// transactions; a writer thread stores batches of user messages and bot turns (writer.ts) and a
-// checkpointer thread keeps the WAL short (checkpointer.ts).
+// The embedded store: one SQLite file under DATA_DIR in WAL mode. The main connection runs quick reads
+// and transactions; reader threads run the slow reads (read-pool.ts); a writer thread stores batches
+// of user messages and bot turns (writer.ts) and a checkpointer thread keeps the WAL short
+// (checkpointer.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -9,6 +10,7 @@ import type { OpenedDialect, StoreOptions } from '../dialect.js';
 import { fileSync, GroupSync } from '../group-sync.js';
 import type { Database } from '../schema.js';
 import { HotSqliteDialect } from './adapter.js';
+import { ReadPool, readPoolDatabase } from './read-pool.js';
 import { startCheckpointer } from './checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
 import { createSqliteWriter } from './writer.js';
@@ -36,12 +38,14 @@ export function openSqlite(opts: StoreOptions): OpenedDialect {
   file.pragma('wal_autocheckpoint = 10000');
   const checkpointer = startCheckpointer(dbFile, { onError: (message) => opts.onCheckpointError?.(message) });
   const db = new Kysely<Database>({ dialect: new HotSqliteDialect(withStatementCache(file)) });
+  // slow reads run in reader threads, started as they are needed
+  const readPool = new ReadPool(dbFile, { size: opts.sqliteReaders, onError: (message) => opts.onReaderError?.(message) });
   // its thread starts with the first batch (after the migrations, which run before any)
   const writer = createSqliteWriter(dbFile, { durable: durable !== undefined, onError: (message) => opts.onWriterError?.(message) });
   return {
     dialect: 'sqlite',
     db,
-    reads: db,
+    reads: readPoolDatabase(readPool),
     // one connection in this thread: SQLite has a single writer anyway
     writer: db,
     lanes: 1,
@@ -53,7 +57,7 @@ export function openSqlite(opts: StoreOptions): OpenedDialect {
     writerThread: writer,
     async close() {
       // the threads first, so the main connection's close (the last connection) makes the final checkpoint
-      await writer.stop();
+      await Promise.all([writer.stop(), readPool.stop()]);
       await checkpointer.stop();
       await db.destroy();
       await closeWal();

@@ -1,0 +1,118 @@
+// The embedded store's slow reads run in reader threads (store/sqlite/read-pool.ts): they see every
+// commit made before them, never block the event loop, refuse writes, and a read that runs away or a
+// flood of them fails with a catalog code instead of stalling the server.
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../src/store/database.js';
+import { ReadPoolError } from '../../src/store/errors.js';
+import { ReadPool, readPoolDatabase } from '../../src/store/sqlite/read-pool.js';
+import { tempDir } from '../support/temp.js';
+
+/** a read that keeps a thread busy for a while: counts to n in a recursive CTE */
+const slow = (n: number) => sql<{ n: number }>`with recursive c(x) as (select 1 union all select x + 1 from c where x < ${n}) select count(*) as n from c`;
+
+describe('SQLite read pool', () => {
+  let store: Store;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    store = await openStore({ dataDir: dir, sqliteSynchronous: 'NORMAL', sqliteReaders: 2 });
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('sees a commit made just before the read', async () => {
+    for (let i = 0; i < 20; i++) {
+      const key = `k${i}`;
+      await store.write.run((tx) => tx.insertInto('settings').values({ key, value: `"v${i}"`, updated_at: i }).execute());
+      const row = await store.reads.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+      expect(row?.value).toBe(`"v${i}"`);
+    }
+  });
+
+  it('runs a slow read while the event loop keeps serving', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const started = performance.now();
+    const { rows } = await slow(3_000_000).execute(store.reads);
+    const took = performance.now() - started;
+    clearInterval(timer);
+    expect(rows[0]!.n).toBe(3_000_000);
+    // on the main connection the same statement blocks the loop: no tick at all until it ends
+    expect(took).toBeGreaterThan(50);
+    expect(ticks).toBeGreaterThanOrEqual(3);
+  });
+
+  it('runs reads side by side in its threads', async () => {
+    const pool = new ReadPool(path.join(dir, 'baton.sqlite'), { size: 3 });
+    const reads = readPoolDatabase(pool);
+    try {
+      await pool.warm();
+      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => reads.selectFrom('settings').select('key').where('key', '=', `k${i}`).execute()));
+      expect(results.map((r) => r[0]?.key)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5']);
+      // six reads at once while one thread was ready: the pool grew to its size, no further
+      expect(pool.threads).toBe(3);
+    } finally {
+      await pool.stop();
+    }
+  });
+
+  it('refuses writes', async () => {
+    await expect(store.reads.insertInto('settings').values({ key: 'x', value: '1', updated_at: 0 }).execute()).rejects.toThrow(/only reads|readonly/i);
+    await expect(store.reads.transaction().execute(async () => undefined)).rejects.toThrow(/not transactions/);
+  });
+
+  it('reports a bad statement as the statement error and goes on', async () => {
+    await expect(sql`select * from no_such_table`.execute(store.reads)).rejects.toThrow(/no such table/);
+    expect((await store.reads.selectFrom('settings').select('key').where('key', '=', 'k1').execute()).length).toBe(1);
+  });
+
+  it('stops a read that runs too long (QUERY_TIMEOUT) and serves the next one', async () => {
+    const pool = new ReadPool(path.join(dir, 'baton.sqlite'), { size: 1, timeoutMs: 100 });
+    const reads = readPoolDatabase(pool);
+    try {
+      const err = await slow(500_000_000).execute(reads).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ReadPoolError);
+      expect((err as ReadPoolError).code).toBe('QUERY_TIMEOUT');
+      const { rows } = await slow(10).execute(reads);
+      expect(rows[0]!.n).toBe(10);
+    } finally {
+      await pool.stop();
+    }
+  });
+
+  it('answers STORAGE_BUSY at once when too many reads wait', async () => {
+    const pool = new ReadPool(path.join(dir, 'baton.sqlite'), { size: 1, maxQueued: 2 });
+    const reads = readPoolDatabase(pool);
+    try {
+      // both wait for the thread to start; a third finds the queue full
+      const running = [slow(2_000_000).execute(reads), slow(10).execute(reads)];
+      const err = await slow(10).execute(reads).catch((e: unknown) => e);
+      expect((err as ReadPoolError).code).toBe('STORAGE_BUSY');
+      await Promise.all(running);
+    } finally {
+      await pool.stop();
+    }
+  });
+
+  it('starts another thread when one dies', async () => {
+    const pool = new ReadPool(path.join(dir, 'baton.sqlite'), { size: 1 });
+    const reads = readPoolDatabase(pool);
+    try {
+      await pool.warm();
+      expect(pool.threads).toBe(1);
+      // a thread that exits mid-way fails its read, and the next read gets a new thread
+      const running = slow(50_000_000).execute(reads);
+      await new Promise((r) => setTimeout(r, 20));
+      await (pool as unknown as { readers: Set<{ worker: { terminate(): Promise<number> } }> }).readers.values().next().value!.worker.terminate();
+      await expect(running).rejects.toThrow(/reader thread exited/);
+      const { rows } = await slow(5).execute(reads);
+      expect(rows[0]!.n).toBe(5);
+    } finally {
+      await pool.stop();
+    }
+  });
+});
