@@ -74,7 +74,8 @@ describe('SQLite read pool', () => {
     const pool = new ReadPool(path.join(dir, 'baton.sqlite'), { size: 1, timeoutMs: 100 });
     const reads = readPoolDatabase(pool);
     try {
-      const err = await slow(500_000_000).execute(reads).catch((e: unknown) => e);
+      // (a thread busy inside SQLite ends only when the statement returns: keep this one short)
+      const err = await slow(20_000_000).execute(reads).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ReadPoolError);
       expect((err as ReadPoolError).code).toBe('QUERY_TIMEOUT');
       const { rows } = await slow(10).execute(reads);
@@ -105,9 +106,10 @@ describe('SQLite read pool', () => {
       await pool.warm();
       expect(pool.threads).toBe(1);
       // a thread that exits mid-way fails its read, and the next read gets a new thread
-      const running = slow(50_000_000).execute(reads);
+      const running = slow(5_000_000).execute(reads);
       await new Promise((r) => setTimeout(r, 20));
-      await (pool as unknown as { readers: Set<{ worker: { terminate(): Promise<number> } }> }).readers.values().next().value!.worker.terminate();
+      // terminate() takes effect once the thread is back from SQLite; the read fails then
+      void (pool as unknown as { readers: Set<{ worker: { terminate(): Promise<number> } }> }).readers.values().next().value!.worker.terminate();
       await expect(running).rejects.toThrow(/reader thread exited/);
       const { rows } = await slow(5).execute(reads);
       expect(rows[0]!.n).toBe(5);

@@ -4,17 +4,17 @@
 // a read-only connection of its own: WAL lets them read while the main connection and the writer
 // thread write, and each statement sees every commit made before it was sent.
 //
-// A statement that runs longer than the timeout has its thread ended (SQLite cannot be interrupted
-// from another thread here) and is answered QUERY_TIMEOUT; a queue longer than `maxQueued` answers
+// A statement that runs longer than the timeout is answered QUERY_TIMEOUT at once and its thread is
+// replaced (better-sqlite3 cannot interrupt a statement: the old thread ends when it returns); a queue longer than `maxQueued` answers
 // STORAGE_BUSY at once, so a flood of reports fails fast instead of piling up in memory.
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import {
-  CompiledQuery,
   Kysely,
   SqliteAdapter,
   SqliteIntrospector,
   SqliteQueryCompiler,
+  type CompiledQuery,
   type DatabaseConnection,
   type Dialect,
   type Driver,
