@@ -226,14 +226,14 @@ async function onEvent(ctx: Ctx, e: z.infer<typeof SunshineWebhookBody>['events'
   }
 }
 
-function ensure(ctx: Ctx, sunshineId: string, user: { id: string; name?: string }, locale: string | undefined) {
+function ensure(ctx: Ctx, sunshineId: string, user: { id: string; name?: string }, locale: string | undefined, firstMessageId?: string) {
   return ensureProviderConversation(ctx.deps, {
     providerId: ctx.providerId,
     externalId: sunshineId,
     botId: ctx.cfg.botId,
     user: { id: user.id.slice(0, 200), ...(user.name ? { name: user.name.slice(0, 200) } : {}) },
     locale: locale?.slice(0, 35),
-    state: { sunshineId } satisfies SunshineState,
+    state: { sunshineId, ...(firstMessageId ? { firstMessageId } : {}) } satisfies SunshineState,
   });
 }
 
@@ -242,7 +242,7 @@ async function userMessage(ctx: Ctx, p: z.infer<typeof MessagePayload>): Promise
   const body = userBody(message.content);
   if (!body) return ignored(`content ${message.content.type}`);
   const a = message.author;
-  const { conversationId } = await ensure(ctx, conversation.id, { id: a.userId ?? a.user?.id ?? conversation.id, name: a.displayName }, a.user?.profile?.locale);
+  const { conversationId } = await ensure(ctx, conversation.id, { id: a.userId ?? a.user?.id ?? conversation.id, name: a.displayName }, a.user?.profile?.locale, message.id);
   await learn(ctx, conversationId, conversation.activeSwitchboardIntegration ?? undefined, message.id);
   return stale(async () => ({ ok: true as const, duplicate: (await sendUserMessage(ctx.deps, conversationId, body, `sunshine:${message.id}`)).duplicate }));
 }
