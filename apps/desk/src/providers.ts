@@ -27,6 +27,7 @@ export function providerWebhookUrl(origin: string, p: Pick<ProviderConfig, 'id' 
   if (p.type === 'webhook') return `${base}/api/v1/providers/webhook/${id}/events`;
   if (p.type === 'genesys-cloud') return `${base}/api/v1/providers/genesys-cloud/${id}/webhook`;
   if (p.type === 'help-scout') return `${base}/api/v1/providers/help-scout/${id}/webhook`;
+  if (p.type === 'sunshine-conversations') return `${base}/api/v1/providers/sunshine-conversations/${id}/webhook`;
   return undefined;
 }
 
@@ -37,6 +38,7 @@ export function newProvider(type: ProviderType, n: number): ProviderConfig {
   if (type === 'webhook') return { ...base, config: { url: '', secret: '' } };
   if (type === 'genesys-cloud') return { ...base, config: { region: 'mypurecloud.com', clientId: '', clientSecret: '', integrationId: '', webhookSecret: '' } };
   if (type === 'help-scout') return { ...base, config: { clientId: '', clientSecret: '', webhookSecret: '' } };
+  if (type === 'sunshine-conversations') return { ...base, config: { appId: '', keyId: '', secret: '', webhookSecret: '' } };
   return base;
 }
 
@@ -54,16 +56,16 @@ export function mapToRows(map: unknown): MailboxRow[] {
 
 const MAILBOX_ID = /^\d{1,15}$/;
 
-/** What is wrong with a row, if anything (half-filled rows are only "unfinished", not saved). */
-export function mailboxRowProblem(rows: MailboxRow[], i: number): string | undefined {
+/** What is wrong with a row, if anything (half-filled rows are only "unfinished", not saved); `what` names the two columns. */
+export function mailboxRowProblem(rows: MailboxRow[], i: number, what: { key: string; value: string } = { key: 'skill', value: 'mailbox id' }): string | undefined {
   const r = rows[i];
   if (!r) return undefined;
   const skill = r.skill.trim();
   const mailbox = r.mailbox.trim();
   if (!skill && !mailbox) return undefined;
-  if (!skill) return 'name a skill';
-  if (!mailbox) return 'enter a mailbox id';
-  if (!MAILBOX_ID.test(mailbox) || Number(mailbox) < 1) return 'a mailbox id is a whole number';
+  if (!skill) return `name a ${what.key}`;
+  if (!mailbox) return `enter a ${what.value}`;
+  if (!MAILBOX_ID.test(mailbox) || Number(mailbox) < 1) return `a ${what.value} is a whole number`;
   if (rows.findIndex((x) => x.skill.trim() === skill) !== i) return `“${skill}” is already mapped`;
   return undefined;
 }

@@ -50,6 +50,7 @@ import { createStorageHealth } from './store/storage-health.js';
 import { recoverBotTurns } from './workers/bot-recovery.js';
 import { builtInProviders, createProviderQueue, ProviderRegistry } from './providers/registry.js';
 import { ChannelDeliveries } from './commands/channel-deliveries.js';
+import { platformOf } from './commands/request-handover.js';
 import { createOutboxWorker } from './workers/outbox.js';
 import { createProviderWorkers } from './workers/provider-workers.js';
 import { QueueAnnouncer } from './commands/queue-announcer.js';
@@ -118,7 +119,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // workers that deps.kick wakes, created before anything can publish or serve.
   const botTurns = createBotTurns(() => deps);
   const providerRegistry = new ProviderRegistry(builtInProviders(outbound));
-  const channelDeliveries = new ChannelDeliveries(clock);
+  const channelDeliveries = new ChannelDeliveries(clock, {
+    owned: (tx, providerId, message) => deps.providers.queueOwned(tx, providerId, message),
+    platformOf: async (channelId) => platformOf(await deps.settings.offloading(), channelId)?.id,
+  });
   const deps: Deps = {
     config,
     outbound,

@@ -43,6 +43,8 @@ export interface Deps {
     queue<E extends ProviderEventName>(tx: Tx, conv: ConversationRow, event: E, data: ProviderEventData[E]): Promise<boolean>;
     /** the ids of the external providers that take this event */
     takers(event: ProviderEventName): Promise<readonly string[]>;
+    /** a bot or desk agent message of a conversation on a provider's own messenger, for that provider; true when queued */
+    queueOwned(tx: Tx, providerId: string, message: Message): Promise<boolean>;
   };
   /** the provider types this instance knows (webhook, Genesys Cloud, Help Scout…) */
   providerRegistry: ProviderRegistry;

@@ -3,9 +3,9 @@
 // without bundling the schemas; the schemas in providers.ts are checked against these keys.
 import type { z } from 'zod';
 import type { SignatureScheme } from './constants.js';
-import type { GenesysConfig, HelpScoutConfig, WebhookConfig } from './providers.js';
+import type { GenesysConfig, HelpScoutConfig, SunshineConversationsConfig, WebhookConfig } from './providers.js';
 
-export const PROVIDER_TYPES = ['desk', 'webhook', 'genesys-cloud', 'help-scout'] as const;
+export const PROVIDER_TYPES = ['desk', 'webhook', 'genesys-cloud', 'help-scout', 'sunshine-conversations'] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
 
 export const PROVIDER_TYPE_LABELS: Record<ProviderType, string> = {
@@ -13,6 +13,7 @@ export const PROVIDER_TYPE_LABELS: Record<ProviderType, string> = {
   webhook: 'Webhook',
   'genesys-cloud': 'Genesys Cloud',
   'help-scout': 'Help Scout',
+  'sunshine-conversations': 'Zendesk (Sunshine Conversations)',
 };
 
 /** Region hosts from the official Genesys Cloud SDK's region enum: login.<host> and api.<host>. */
@@ -34,10 +35,13 @@ export const GENESYS_REGIONS = [
   'use2.us-gov-pure.cloud',
 ] as const;
 
+/** How a Sunshine Conversations handover moves control: offerControl (the bot answers until an agent accepts) or passControl (at once). */
+export const SUNSHINE_HANDOVER_MODES = ['offer', 'pass'] as const;
+
 /** What Baton does when the provider's agent ends or closes the conversation. */
 export const END_ACTIONS = ['handback', 'close'] as const;
 
-export type FieldKind = 'text' | 'url' | 'secret' | 'number' | 'select' | 'boolean' | 'mailboxMap';
+export type FieldKind = 'text' | 'url' | 'secret' | 'number' | 'select' | 'boolean' | 'mailboxMap' | 'idMap';
 
 export interface ConfigField<K extends string = string> {
   key: K;
@@ -56,6 +60,8 @@ export interface ConfigField<K extends string = string> {
   maxLength?: number;
   /** offer a "Generate" button (secrets Baton and the provider share, not ones the provider issues) */
   generate?: boolean;
+  /** an 'idMap' (name → numeric id rows): what its two columns and its add button say */
+  mapLabels?: { key: string; value: string; add: string };
 }
 
 type FieldsOf<S extends z.ZodType> = ConfigField<keyof z.input<S> & string>[];
@@ -77,6 +83,7 @@ export const PROVIDER_FIELDS: {
   webhook: FieldsOf<typeof WebhookConfig>;
   'genesys-cloud': FieldsOf<typeof GenesysConfig>;
   'help-scout': FieldsOf<typeof HelpScoutConfig>;
+  'sunshine-conversations': FieldsOf<typeof SunshineConversationsConfig>;
 } = {
   desk: [],
   webhook: [
@@ -93,6 +100,7 @@ export const PROVIDER_FIELDS: {
       options: SIGNATURE_SCHEME_OPTIONS,
       hint: 'Standard Webhooks: give the receiver whsec_ followed by the secret in base64 (or use a whsec_ secret here). Callbacks may be signed either way.',
     },
+    { key: 'channelId', label: 'Platform of channel', kind: 'text', optional: true, placeholder: 'none', hint: 'The id of a channel webhook whose users this system serves itself: its conversations are handed over here, the bot stops answering once the handover is sent, and agent messages you report are recorded in Baton without being sent back to the channel.' },
     { key: 'timeoutMs', label: 'Timeout (ms)', kind: 'number', optional: true, advanced: true, placeholder: '10000' },
   ],
   'genesys-cloud': [
@@ -119,5 +127,36 @@ export const PROVIDER_FIELDS: {
     { key: 'previousWebhookSecret', label: 'Previous webhook secret', kind: 'secret', optional: true, advanced: true, maxLength: 40, hint: 'During a rotation: the old secret, still accepted. Remove it once Help Scout signs with the new one.' },
     { key: 'onClose', label: 'When the agent closes the conversation', kind: 'select', optional: true, defaultLabel: 'Default (hand back to the bot)', options: END_OPTIONS },
     { key: 'baseUrl', label: 'API base URL', kind: 'url', optional: true, advanced: true, placeholder: 'https://api.helpscout.net', hint: 'Overrides the API host (e.g. a simulator).' },
+  ],
+  'sunshine-conversations': [
+    { key: 'appId', label: 'App id', kind: 'text', hint: 'Admin Center > Apps and integrations > Conversations API: the app id.' },
+    { key: 'keyId', label: 'API key id', kind: 'text', hint: 'The key id of a Conversations API key (app_…).' },
+    { key: 'secret', label: 'API key secret', kind: 'secret' },
+    { key: 'webhookSecret', label: 'Webhook secret', kind: 'secret', hint: 'The secret Sunshine Conversations shows for the webhook of Baton’s integration (sent as X-API-Key).' },
+    { key: 'previousWebhookSecret', label: 'Previous webhook secret', kind: 'secret', optional: true, advanced: true, hint: 'During a rotation: the old secret, still accepted. Remove it once the webhook uses the new one.' },
+    {
+      key: 'handover',
+      label: 'Handover',
+      kind: 'select',
+      optional: true,
+      defaultLabel: 'Default (offer: the bot answers until an agent accepts)',
+      options: [
+        { value: 'offer', label: 'Offer control (the bot answers until an agent accepts)' },
+        { value: 'pass', label: 'Pass control (the agents take over at once)' },
+      ],
+    },
+    { key: 'agentIntegration', label: 'Agent switchboard integration', kind: 'text', optional: true, placeholder: 'next', hint: 'The switchboard integration that gets control: its id, name or type (zd:agentWorkspace), or next.' },
+    { key: 'switchboardIntegration', label: 'Baton’s switchboard integration', kind: 'text', optional: true, placeholder: 'learned', hint: 'Baton’s own switchboard integration (id or name): control passed to it resumes the bot, and a withdrawn offer returns to it. Learned from the webhooks when empty.' },
+    { key: 'botId', label: 'Bot', kind: 'text', optional: true, placeholder: 'default bot', hint: 'The bot that answers this app’s users.' },
+    { key: 'ticketTags', label: 'Send tags, skill and language as ticket tags', kind: 'boolean', optional: true, defaultValue: true },
+    {
+      key: 'ticketFields',
+      label: 'Ticket field per variable',
+      kind: 'idMap',
+      optional: true,
+      mapLabels: { key: 'variable', value: 'ticket field id', add: 'Ticket field for a variable' },
+      hint: 'Baton variable → Zendesk custom ticket field id: the variable’s value is set on the ticket at handover.',
+    },
+    { key: 'apiBaseUrl', label: 'API base URL', kind: 'url', optional: true, placeholder: 'https://api.smooch.io', hint: 'Zendesk customers: https://<subdomain>.zendesk.com/sc. Legacy EU: https://api.eu-1.smooch.io.' },
   ],
 };

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { MAX_TEXT_LENGTH, SIGNATURE_SCHEMES } from './constants.js';
 import { Button, Card, Variables } from './conversation.js';
-import { END_ACTIONS, GENESYS_REGIONS } from './provider-fields.js';
+import { END_ACTIONS, GENESYS_REGIONS, SUNSHINE_HANDOVER_MODES } from './provider-fields.js';
 
 export * from './provider-fields.js';
 
@@ -33,6 +33,12 @@ export const WebhookConfig = z.object({
   previousSecret: SigningSecret.optional(),
   /** how deliveries are signed (default "baton"); callbacks are accepted in either scheme */
   signatureScheme: SignatureSchemeField.optional(),
+  /**
+   * platform mode: the channel webhook (its id) whose own platform this receiver is. That channel's
+   * conversations are handed over here, the bot stops answering once the handover is delivered, and
+   * the agent messages the platform reports are recorded without being sent back to the channel.
+   */
+  channelId: z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and - only').optional(),
   timeoutMs: z.number().int().min(500).max(30_000).optional(),
 });
 export type WebhookConfig = z.infer<typeof WebhookConfig>;
@@ -99,6 +105,43 @@ export const HelpScoutConfig = z.object({
   retryWindowSeconds: z.number().int().positive().optional(),
 });
 export type HelpScoutConfig = z.infer<typeof HelpScoutConfig>;
+
+/** A Sunshine Conversations switchboard integration reference: id, name, integration type (zd:agentWorkspace) or `next`. */
+const SwitchboardRef = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9:_-]+$/, 'an id, a name (letters, digits, - and _), an integration type such as zd:agentWorkspace, or next');
+
+/** Zendesk messaging through Sunshine Conversations Switchboard: Baton is the bot integration of the app's own messenger. */
+export const SunshineConversationsConfig = z.object({
+  appId: z.string().min(1, 'the app id is required').max(100),
+  /** a Conversations API key (Basic auth: key id as user, secret as password) */
+  keyId: z.string().min(1, 'the API key id is required').max(100),
+  secret: z.string().min(1, 'the API key secret is required').max(500),
+  /** the secret of the webhook of Baton's integration: Sunshine sends it as X-API-Key on every call */
+  webhookSecret: z.string().min(8, 'use at least 8 characters').max(500),
+  /** during a rotation, the old webhook secret, still accepted until removed */
+  previousWebhookSecret: z.string().min(8, 'use at least 8 characters').max(500).optional(),
+  /** https://<subdomain>.zendesk.com/sc for Zendesk customers; legacy https://api.smooch.io (default) or https://api.eu-1.smooch.io */
+  apiBaseUrl: httpUrl.max(500).default('https://api.smooch.io'),
+  /** who gets control at a handover: a switchboard integration id, name or type, or `next` (the switchboard's next one) */
+  agentIntegration: SwitchboardRef.default('next'),
+  /** offer: the bot keeps answering until the agent side accepts; pass: control moves at once */
+  handover: z.enum(SUNSHINE_HANDOVER_MODES).default('offer'),
+  /** Baton's own switchboard integration (id or name): learned from the webhooks when absent */
+  switchboardIntegration: SwitchboardRef.optional(),
+  /** the bot that answers this app's users (default: the default bot) */
+  botId: z.string().min(1).max(64).optional(),
+  /** tags, skill and language also as the ticket's tags (dataCapture.systemField.tags) */
+  ticketTags: z.boolean().default(true),
+  /** Baton variable → Zendesk custom ticket field id (dataCapture.ticketField.<id>) */
+  ticketFields: z.record(z.string().min(1).max(100), z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).optional(),
+  timeoutMs: z.number().int().min(500).max(30_000).optional(),
+  /** read by the outbox worker: how long a failing delivery is retried */
+  retryWindowSeconds: z.number().int().positive().optional(),
+});
+export type SunshineConversationsConfig = z.infer<typeof SunshineConversationsConfig>;
 
 const ExternalAgent = z.object({ id: z.string().min(1), name: z.string().max(200).optional() });
 const eventId = z.string().min(1).max(200);

@@ -555,7 +555,7 @@ function ConfigInput(props: { f: ConfigField; id: string; value: unknown; error?
   const hintId = `${id}-hint`;
   const errId = `${id}-error`;
   const describedBy = [f.hint ? hintId : '', props.error ? errId : ''].filter(Boolean).join(' ') || undefined;
-  const span = f.kind === 'mailboxMap' || f.kind === 'url' ? 'field span2' : 'field';
+  const span = f.kind === 'mailboxMap' || f.kind === 'idMap' || f.kind === 'url' ? 'field span2' : 'field';
   if (f.kind === 'secret') {
     return (
       <div className={span}>
@@ -595,8 +595,8 @@ function ConfigInput(props: { f: ConfigField; id: string; value: unknown; error?
         ) : null}
       </div>
     );
-  } else if (f.kind === 'mailboxMap') {
-    control = <MailboxMapEditor id={id} value={value} onChange={props.onChange} />;
+  } else if (f.kind === 'mailboxMap' || f.kind === 'idMap') {
+    control = <MailboxMapEditor id={id} value={value} onChange={props.onChange} labels={f.mapLabels} testId={`provider-${f.key}`} />;
   } else {
     control = (
       <input
@@ -613,7 +613,7 @@ function ConfigInput(props: { f: ConfigField; id: string; value: unknown; error?
   }
   return (
     <div className={span}>
-      {f.kind === 'mailboxMap' ? (
+      {f.kind === 'mailboxMap' || f.kind === 'idMap' ? (
         <span className="field-label" id={`${id}-label`}>
           {f.label}
         </span>
@@ -629,8 +629,12 @@ function ConfigInput(props: { f: ConfigField; id: string; value: unknown; error?
   );
 }
 
-/** Help Scout's skill → mailbox id map as rows; half-filled rows stay on screen but are not saved. */
-function MailboxMapEditor(props: { id: string; value: unknown; onChange: (v: Record<string, number> | undefined) => void }) {
+const MAILBOX_LABELS = { key: 'skill', value: 'mailbox id', add: 'Mailbox for a skill' };
+
+/** A name → numeric id map as rows (Help Scout's skill → mailbox, Zendesk's variable → ticket field); half-filled rows stay on screen but are not saved. */
+function MailboxMapEditor(props: { id: string; value: unknown; onChange: (v: Record<string, number> | undefined) => void; labels?: { key: string; value: string; add: string }; testId?: string }) {
+  const labels = props.labels ?? MAILBOX_LABELS;
+  const testId = props.labels ? props.testId : undefined;
   const [rows, setRows] = useState<MailboxRow[]>(() => mapToRows(props.value));
   const outside = JSON.stringify(rowsToMap(mapToRows(props.value)));
   useEffect(() => {
@@ -643,18 +647,18 @@ function MailboxMapEditor(props: { id: string; value: unknown; onChange: (v: Rec
     props.onChange(Object.keys(map).length ? map : undefined);
   };
   return (
-    <div className="mailbox-map" role="group" aria-labelledby={`${props.id}-label`} data-testid="provider-skill-mailboxes">
+    <div className="mailbox-map" role="group" aria-labelledby={`${props.id}-label`} data-testid={testId ?? 'provider-skill-mailboxes'}>
       {rows.map((r, i) => {
-        const problem = mailboxRowProblem(rows, i);
+        const problem = mailboxRowProblem(rows, i, labels);
         return (
           <div key={i}>
             <div className="row-inline">
-              <input value={r.skill} placeholder="skill" aria-label={`Skill ${i + 1}`} aria-invalid={problem ? true : undefined} onChange={(e) => update(rows.map((x, j) => (j === i ? { ...x, skill: e.target.value } : x)))} />
+              <input value={r.skill} placeholder={labels.key} aria-label={`${capitalize(labels.key)} ${i + 1}`} aria-invalid={problem ? true : undefined} onChange={(e) => update(rows.map((x, j) => (j === i ? { ...x, skill: e.target.value } : x)))} />
               <span className="muted" aria-hidden="true">
                 →
               </span>
-              <input value={r.mailbox} inputMode="numeric" placeholder="mailbox id" aria-label={`Mailbox id for skill ${i + 1}`} aria-invalid={problem ? true : undefined} onChange={(e) => update(rows.map((x, j) => (j === i ? { ...x, mailbox: e.target.value } : x)))} />
-              <button type="button" className="icon-btn" aria-label={`Remove mailbox row ${i + 1}`} onClick={() => update(rows.filter((_, j) => j !== i))}>
+              <input value={r.mailbox} inputMode="numeric" placeholder={labels.value} aria-label={`${capitalize(labels.value)} for ${labels.key} ${i + 1}`} aria-invalid={problem ? true : undefined} onChange={(e) => update(rows.map((x, j) => (j === i ? { ...x, mailbox: e.target.value } : x)))} />
+              <button type="button" className="icon-btn" aria-label={`Remove ${labels.value} row ${i + 1}`} onClick={() => update(rows.filter((_, j) => j !== i))}>
                 <Icon name="close" size={14} />
               </button>
             </div>
@@ -662,12 +666,14 @@ function MailboxMapEditor(props: { id: string; value: unknown; onChange: (v: Rec
           </div>
         );
       })}
-      <button type="button" className="btn ghost small" onClick={() => setRows([...rows, { skill: '', mailbox: '' }])} data-testid="provider-skill-mailbox-add">
-        <Icon name="plus" size={14} /> Mailbox for a skill
+      <button type="button" className="btn ghost small" onClick={() => setRows([...rows, { skill: '', mailbox: '' }])} data-testid={testId ? `${testId}-add` : 'provider-skill-mailbox-add'}>
+        <Icon name="plus" size={14} /> {labels.add}
       </button>
     </div>
   );
 }
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function AddConfigKey(props: { onAdd: (k: string) => void }) {
   const [k, setK] = useState('');

@@ -1,5 +1,6 @@
 // Inside the transaction that created them: bot, agent and user-visible system messages of a channel
-// conversation become outbox deliveries to the channel. buildApp hands this to Deps as
+// conversation become outbox deliveries to the channel; those of a conversation on a provider's own
+// messenger (channel `provider:<id>`) go to that provider. buildApp hands this to Deps as
 // onMessagesCreated, so commit() itself knows no channel.
 import type { Message } from '@baton/proto';
 import type { Clock } from '../deps.js';
@@ -11,6 +12,19 @@ import { newSortableId } from '../tokens.js';
 /** An outbox row's target for a channel webhook: `channel:<channel id>` (provider ids never take this form). */
 export const CHANNEL_TARGET_PREFIX = 'channel:';
 
+/**
+ * The channel of a conversation whose user talks on a provider's own messenger (Sunshine
+ * Conversations): `provider:<provider id>`. Channel webhook ids hold no colon, so the two never meet.
+ */
+export const PROVIDER_CHANNEL_PREFIX = 'provider:';
+
+export interface ChannelOwners {
+  /** queues a message of a conversation on a provider's own messenger for that provider */
+  owned(tx: Tx, providerId: string, message: Message): Promise<boolean>;
+  /** the Offloading Webhook provider that is this channel's own platform (its `channelId`), if any */
+  platformOf(channelId: string): Promise<string | undefined>;
+}
+
 const CHANNEL_CACHE_MAX = 20_000;
 
 export class ChannelDeliveries {
@@ -18,7 +32,10 @@ export class ChannelDeliveries {
   // across instances), so the bot's and agents' messages do not read it again on every commit.
   private readonly channels = new Map<string, string | null>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly owners?: ChannelOwners,
+  ) {}
 
   /** Queues the deliveries for these messages; true when it queued any. */
   async queue(tx: Tx, messages: Message[]): Promise<boolean> {
@@ -27,6 +44,15 @@ export class ChannelDeliveries {
       if (m.author.type === 'user' || m.internal) continue;
       const channelId = await this.channelOf(tx, m.conversationId);
       if (!channelId) continue;
+      if (channelId.startsWith(PROVIDER_CHANNEL_PREFIX)) {
+        if (await this.owners?.owned(tx, channelId.slice(PROVIDER_CHANNEL_PREFIX.length), m)) queued = true;
+        continue;
+      }
+      // platform mode: what the channel's own platform reported its agent wrote is on the channel already
+      if (m.author.type === 'agent' && m.author.id?.startsWith('ext:')) {
+        const platform = await this.owners?.platformOf(channelId);
+        if (platform && m.author.id.startsWith(`ext:${platform}:`)) continue;
+      }
       const conv = await tx
         .selectFrom('conversations')
         .innerJoin('end_users', 'end_users.id', 'conversations.end_user_id')

@@ -1,7 +1,7 @@
 // POST /conversations: a new conversation with its own user token; the bot's welcome follows.
 // Channel conversations are created here too, but only through createChannelConversation, which the
 // channel's signed inbound route calls (docs/security.md).
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { CreateConversationBody, Variables } from '@baton/proto';
 import { INITIAL_STATUS } from '../domain/conversation-machine.js';
 import type { Deps } from '../deps.js';
@@ -12,6 +12,7 @@ import { toJson } from '../store/json.js';
 import type { Tx } from '../store/write-queue.js';
 import { hashToken, newId, newToken } from '../tokens.js';
 import { commit } from './after-commit.js';
+import { PROVIDER_CHANNEL_PREFIX } from './channel-deliveries.js';
 
 /** The conversation language: the given locale if the bot speaks it, else the bot default. */
 export function pickLanguage(locale: string | undefined, languages: readonly string[], fallback: string): { language: string; given: boolean } {
@@ -59,13 +60,54 @@ export async function createConversation(deps: Deps, body: CreateConversationBod
   // messages and send to any recipient on the channel
   if (body.channelId !== undefined) throw new AppError('CHANNEL_INBOUND_ONLY');
   const user = webIdentity(deps.config.IDENTITY_VERIFICATION_SECRET, body);
-  return insertConversation(deps, { botId: body.botId, locale: body.locale, channelId: null, user, variables: body.variables });
+  return (await insertConversation(deps, { botId: body.botId, locale: body.locale, channelId: null, user, variables: body.variables }))!;
 }
 
 /** For channelInbound only (after the channel's signature was checked): the channel user is signed. */
 export async function createChannelConversation(deps: Deps, channel: { id: string; botId: string | null }, u: { id: string; name?: string; email?: string }, locale: string | undefined) {
   const user = { verifiedId: `channel:${channel.id}:${u.id}`, externalId: `${channel.id}:${u.id}`, name: u.name ?? null, email: u.email ?? null };
-  return insertConversation(deps, { botId: channel.botId ?? undefined, locale, channelId: channel.id, user });
+  return (await insertConversation(deps, { botId: channel.botId ?? undefined, locale, channelId: channel.id, user }))!;
+}
+
+/**
+ * The Baton conversation of a conversation on a provider's own messenger: a UUID derived from the
+ * provider and its conversation id, so every instance finds (or creates) the same one without a lookup
+ * table, and two first messages at once create it once (the second insert meets the first's id).
+ */
+export function ownedConversationId(providerId: string, externalId: string): string {
+  const h = createHash('sha256').update(`provider-conversation\0${providerId}\0${externalId}`).digest('hex');
+  // RFC 4122 layout, version 5-like (name-based) and the variant bits, as the other ids are UUIDs
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * For a provider's signed inbound route only (Sunshine Conversations): the conversation of its user on
+ * its own messenger, created on first contact with the provider as the channel (`provider:<id>`) and
+ * its state row (the provider's conversation id) written in the same transaction. The user is the
+ * provider's identity `provider:<provider>:<user>`, vouched for by the provider's signature.
+ */
+export async function ensureProviderConversation(
+  deps: Deps,
+  p: { providerId: string; externalId: string; botId?: string; user: { id: string; name?: string }; locale?: string; state: Record<string, unknown> },
+): Promise<{ conversationId: string; created: boolean }> {
+  const id = ownedConversationId(p.providerId, p.externalId);
+  if (await findConversation(deps.store.db, id)) return { conversationId: id, created: false };
+  const user = { verifiedId: `provider:${p.providerId}:${p.user.id}`, externalId: `${p.providerId}:${p.user.id}`, name: p.user.name ?? null, email: null };
+  const state = async (tx: Tx, now: number) => {
+    await tx
+      .insertInto('provider_state')
+      .values({ conversation_id: id, provider_id: p.providerId, data: JSON.stringify(p.state), external_id: p.externalId, updated_at: now })
+      .onConflict((oc) => oc.columns(['conversation_id', 'provider_id']).doNothing())
+      .execute();
+  };
+  try {
+    const created = await insertConversation(deps, { id, botId: p.botId, locale: p.locale, channelId: `${PROVIDER_CHANNEL_PREFIX}${p.providerId}`, user, also: state });
+    return { conversationId: id, created: created !== undefined };
+  } catch (err) {
+    // another instance inserted it between our check and our insert: theirs is the one
+    if (await findConversation(deps.store.db, id)) return { conversationId: id, created: false };
+    throw err;
+  }
 }
 
 /** The contact row: the verified identity's (created on first sight), or a fresh one for a claim. */
@@ -88,20 +130,26 @@ async function endUserFor(tx: Tx, user: EndUserIdentity, now: number): Promise<s
   return (await find())!.id;
 }
 
+/**
+ * Inserts a conversation and schedules the bot's welcome. With `id` given, an existing conversation of
+ * that id is left alone (undefined is returned); `also` writes more in the same transaction.
+ */
 async function insertConversation(
   deps: Deps,
-  c: { botId?: string; locale?: string; channelId: string | null; user: EndUserIdentity; variables?: Variables },
+  c: { id?: string; botId?: string; locale?: string; channelId: string | null; user: EndUserIdentity; variables?: Variables; also?: (tx: Tx, now: number) => Promise<void> },
 ) {
   const botId = c.botId ?? (await deps.bots.defaultBotId());
   if (!botId) throw new AppError('BOT_NOT_FOUND', 'No bot is installed');
   const bot = await deps.bots.get(botId);
   const { language, given } = pickLanguage(c.locale, bot.definition.languages, bot.definition.defaultLanguage);
   const token = newToken('cu');
-  const id = newId();
+  const id = c.id ?? newId();
   const now = deps.clock.now();
 
-  await commit(deps, async (tx) => {
+  const inserted = await commit(deps, async (tx) => {
+    if (c.id && (await findConversation(tx, c.id))) return false;
     const endUserId = await endUserFor(tx, c.user, now);
+    await c.also?.(tx, now);
     await tx
       .insertInto('conversations')
       .values({
@@ -132,7 +180,9 @@ async function insertConversation(
         handled_by: null,
       })
       .execute();
+    return true;
   }, id);
+  if (!inserted) return undefined;
   // The welcome is part of creating: answer once it is stored, so the client finds it at seq 1.
   await deps.botTurns.schedule(id).catch((err) => deps.log.error({ err, conversationId: id }, 'welcome failed'));
   const row = await findConversation(deps.store.db, id);

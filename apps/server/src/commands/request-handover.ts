@@ -15,13 +15,32 @@ import { announceConversation } from './conversation-events.js';
 import { providerEvent } from './provider-events.js';
 import { routeInTx, routingOf } from './routing.js';
 import { applyTransition } from './transition.js';
+import { PROVIDER_CHANNEL_PREFIX } from './channel-deliveries.js';
 
 export type { StoredHandover };
 
-/** The offload plugin's provider, else the first enabled provider serving the skill, else the default. */
-export function chooseProvider(settings: OffloadingSettings, providerId: string | undefined, skill: string): ProviderConfig {
+/** The Offloading Webhook provider that is this channel webhook's own platform (platform mode), if any. */
+export function platformOf(settings: Pick<OffloadingSettings, 'providers'>, channelId: string): ProviderConfig | undefined {
+  return settings.providers.find((p) => p.type === 'webhook' && p.config?.channelId === channelId);
+}
+
+/** The provider that owns the channel a conversation is on: the provider of a `provider:<id>` channel, or a channel webhook's platform. */
+export function channelOwner(settings: Pick<OffloadingSettings, 'providers'>, channelId: string | null): ProviderConfig | undefined {
+  if (!channelId) return undefined;
+  if (channelId.startsWith(PROVIDER_CHANNEL_PREFIX)) return settings.providers.find((p) => p.id === channelId.slice(PROVIDER_CHANNEL_PREFIX.length));
+  return platformOf(settings, channelId);
+}
+
+/**
+ * The provider that owns the conversation's channel (control can only pass to that platform's
+ * agents), else the offload plugin's provider, else the first enabled provider serving the skill,
+ * else the default. A disabled owner is passed over like any disabled provider.
+ */
+export function chooseProvider(settings: OffloadingSettings, providerId: string | undefined, skill: string, channelId: string | null = null): ProviderConfig {
   const enabled = settings.providers.filter((p) => p.enabled !== false);
+  const owner = channelOwner(settings, channelId);
   return (
+    (owner && owner.enabled !== false ? owner : undefined) ??
     enabled.find((p) => p.id === providerId) ??
     enabled.find((p) => p.skills?.includes(skill)) ??
     settings.providers.find((p) => p.id === settings.defaultProviderId) ??
@@ -33,7 +52,7 @@ export function chooseProvider(settings: OffloadingSettings, providerId: string 
 export async function requestHandover(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, offload: OffloadRequest): Promise<boolean> {
   const settings = await deps.settings.offloading(tx);
   const skill = offload.skill || 'general';
-  const provider = chooseProvider(settings, offload.providerId, skill);
+  const provider = chooseProvider(settings, offload.providerId, skill, conv.channel_id);
   const now = deps.clock.now();
   const tags = [...new Set([...fromJson<string[]>(conv.tags, []), ...offload.tags])];
   const handover: StoredHandover = {

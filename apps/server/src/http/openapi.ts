@@ -181,6 +181,12 @@ export function openApiDocument(publicUrl?: string) {
           name: 'X-HelpScout-Signature',
           description: 'Help Scout webhooks: <base64 HMAC-SHA1 of the raw body> with the webhook\'s secret key',
         },
+        sunshineApiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-API-Key',
+          description: 'Sunshine Conversations webhooks: the webhook\'s shared secret itself (compared in constant time)',
+        },
       },
     },
     'x-error-codes': Object.fromEntries(Object.entries(ERRORS).map(([code, e]) => [code, e])),

@@ -37,6 +37,8 @@ export interface ProviderEvent {
   createdAt: string;
   conversation: {
     id: string;
+    /** the channel webhook the user talks on (absent for Baton's widget and the Channel API; `provider:<id>` for a provider's own messenger) */
+    channelId?: string;
     status: string;
     language: string;
     skill: string | null;
@@ -62,7 +64,13 @@ export interface ProviderEvent {
 }
 
 export type DeliveryResult =
-  | { ok: true; /** provider-side reference, e.g. the external conversation id */ externalId?: string }
+  | {
+      ok: true;
+      /** provider-side reference, e.g. the external conversation id */
+      externalId?: string;
+      /** a handover whose delivery is itself the acceptance (Sunshine passControl, a platform-owned channel): the agent side now owns it */
+      accepted?: { id: string; name?: string };
+    }
   | { ok: false; retry: boolean; error: string; /** the provider refused the handover itself */ refused?: boolean };
 
 export interface ProviderRuntime {
@@ -78,6 +86,12 @@ export interface ProviderRuntime {
 
 export interface OffloadingProvider {
   readonly type: ProviderConfig['type'];
+  /**
+   * the users talk on this provider's own messenger (Sunshine Conversations): conversations it owns
+   * are created by its inbound route, and every bot message (and desk agent message) of one is
+   * delivered to it as `message.created`, whatever the status, besides the events `wants` names
+   */
+  readonly ownsChannel?: boolean;
   /** false: this provider needs no delivery for the event (the desk reads the store) */
   wants(event: ProviderEventName): boolean;
   deliver(event: ProviderEvent, rt: ProviderRuntime): Promise<DeliveryResult>;

@@ -14,6 +14,9 @@ import type { OutboundClient } from '../outbound/client.js';
 import { createWebhookProvider } from './webhook/index.js';
 import { createGenesysCloudProvider } from './genesys-cloud/index.js';
 import { createHelpScoutProvider } from './help-scout/index.js';
+import { createSunshineConversationsProvider } from './sunshine-conversations/index.js';
+import { findConversation } from '../store/conversations.js';
+import type { Message } from '@baton/proto';
 
 /** The implementations by provider type. Built per instance: providers keep caches (tokens, polls). */
 export class ProviderRegistry {
@@ -37,10 +40,9 @@ export class ProviderRegistry {
   }
 }
 
-/** The provider types Baton ships with (the desk needs none: it reads the store). */
-/** The providers Baton ships, calling out through this instance's outbound client. */
+/** The providers Baton ships (the desk needs none: it reads the store), calling out through this instance's outbound client. */
 export function builtInProviders(http: OutboundClient): OffloadingProvider[] {
-  return [createWebhookProvider(http), createGenesysCloudProvider(http), createHelpScoutProvider(http)];
+  return [createWebhookProvider(http), createGenesysCloudProvider(http), createHelpScoutProvider(http), createSunshineConversationsProvider(http)];
 }
 
 const TRANSCRIPT_LIMIT = 200;
@@ -58,6 +60,7 @@ export async function buildProviderEvent(
     createdAt: new Date(now).toISOString(),
     conversation: {
       id: conv.id,
+      ...(conv.channel_id ? { channelId: conv.channel_id } : {}),
       status: conv.status,
       language: conv.language,
       skill: conv.skill,
@@ -106,6 +109,25 @@ export function createProviderQueue(getDeps: () => Deps, registry: ProviderRegis
       let ids = byType.get(type);
       if (!ids) byType.set(type, (ids = settings.providers.filter((p) => takes(registry, p, type)).map((p) => p.id)));
       return ids;
+    },
+    /**
+     * A message of a conversation on a provider's own messenger (`ownsChannel`), for that provider to
+     * show the user: bot and desk agent messages; not the user's own, nor what the provider's agents
+     * wrote (they came from there), nor internal lines. True when an outbox row was stored.
+     */
+    async queueOwned(tx: Tx, providerId: string, message: Message): Promise<boolean> {
+      const a = message.author;
+      if (message.internal || (a.type !== 'bot' && a.type !== 'agent') || a.id?.startsWith(`ext:${providerId}:`)) return false;
+      const deps = getDeps();
+      const settings = await deps.settings.offloading(tx);
+      const cfg = settings.providers.find((p) => p.id === providerId);
+      if (!cfg || !registry.get(cfg.type)?.ownsChannel) return false;
+      const conv = await findConversation(tx, message.conversationId);
+      if (!conv) return false;
+      const now = deps.clock.now();
+      const event = await buildProviderEvent(tx, conv, { type: 'message.created', message }, now);
+      await insertOutbox(tx, { id: event.id, target: cfg.id, event: 'message.created', conversationId: conv.id, payload: toJson(event), now });
+      return true;
     },
     async queue<E extends ProviderEventName>(tx: Tx, conv: ConversationRow, type: E, data: ProviderEventData[E]): Promise<boolean> {
       const deps = getDeps();

@@ -105,6 +105,11 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
     if (result.ok) {
       await deps.store.write.run((tx) => tx.updateTable('outbox').set({ status: 'delivered', attempts, delivered_at: now(), lease_until: null, last_error: null }).where('id', '=', row.id).execute());
       count('delivered');
+      // the handover's delivery was the acceptance (Sunshine passControl, a platform-owned channel);
+      // a user who left the queue meanwhile stays with the bot (the provider hears handover.cancelled)
+      if (result.accepted && row.event === 'handover.requested' && row.conversation_id) {
+        await inbound.accepted(row.provider_id, row.conversation_id, result.accepted).catch((err) => deps.log.info({ err, conversationId: row.conversation_id }, 'a handover delivered after the user left the queue'));
+      }
       return;
     }
     deps.metrics.outboxFailures.inc({ provider: toChannel ? 'channel' : row.provider_id });

@@ -83,6 +83,7 @@ describe.each(stores)('on %s', (_name, pg) => {
         'signed POST /api/v1/channels/:id/events',
         'signed POST /api/v1/providers/genesys-cloud/:providerId/webhook',
         'signed POST /api/v1/providers/help-scout/:providerId/webhook',
+        'signed POST /api/v1/providers/sunshine-conversations/:providerId/webhook',
         'signed POST /api/v1/providers/webhook/:providerId/events',
       ]);
     });

@@ -1,0 +1,83 @@
+// `npm run sim:sunshine`: the Sunshine Conversations simulator on a local port, with the provider
+// config to paste into Settings > Offloading and a tiny prompt to play the end user and the Zendesk
+// agent (new conversation, say, accept, reply, close the ticket).
+import readline from 'node:readline';
+import { startSunshineSimulator } from './sunshine-conversations.js';
+
+const port = Number(process.env.SUNSHINE_SIM_PORT ?? 4020);
+const providerId = process.env.SUNSHINE_SIM_PROVIDER_ID ?? 'zendesk';
+const baton = (process.env.BATON_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+const appId = process.env.SUNSHINE_SIM_APP_ID ?? 'sim-app';
+const keyId = process.env.SUNSHINE_SIM_KEY_ID ?? 'app_sim-key';
+const secret = process.env.SUNSHINE_SIM_SECRET ?? 'sim-api-key-secret';
+const webhookSecret = process.env.SUNSHINE_SIM_WEBHOOK_SECRET ?? 'sim-webhook-secret-0123456789';
+
+const sim = await startSunshineSimulator({ port, appId, keyId, secret, webhookUrl: `${baton}/api/v1/providers/sunshine-conversations/${providerId}/webhook`, webhookSecret, webhookRetryDelayMs: 2000 });
+
+const provider = { id: providerId, type: 'sunshine-conversations', name: 'Zendesk (simulator)', config: { appId, keyId, secret, webhookSecret, apiBaseUrl: sim.url, handover: 'offer' } };
+console.log(`Sunshine Conversations simulator on ${sim.url}, webhooks to ${baton}/api/v1/providers/sunshine-conversations/${providerId}/webhook`);
+console.log('Add this provider in Settings > Offloading (Baton needs OUTBOUND_ALLOW_PRIVATE=true to call a local simulator):');
+console.log(JSON.stringify(provider, null, 2));
+const help = 'Commands: new [name] | say <text> | tap <payload> | show | accept | reply <text> | close | release | use <conversation id> | quit';
+console.log(help);
+
+let current: string | undefined;
+const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: 'sunshine> ' });
+rl.prompt();
+rl.on('line', async (line) => {
+  const [cmd, ...rest] = line.trim().split(/\s+/);
+  const arg = rest.join(' ');
+  try {
+    if (cmd && !['new', 'use', 'quit', 'exit'].includes(cmd) && !current) throw new Error('start with: new');
+    switch (cmd) {
+      case undefined:
+      case '':
+        break;
+      case 'new':
+        current = sim.newConversation({ name: arg || 'Jan Peeters', locale: 'en' }).id;
+        console.log(`conversation ${current}`);
+        break;
+      case 'use':
+        current = arg;
+        break;
+      case 'say':
+        await sim.userSays(current!, arg).delivery;
+        break;
+      case 'tap':
+        await sim.userPostback(current!, arg);
+        break;
+      case 'show': {
+        const c = sim.conversation(current!)!;
+        console.log(`active: ${c.active?.name ?? 'none'}, pending: ${c.pending?.name ?? 'none'}`);
+        for (const m of c.messages) console.log(`${m.received} ${m.author.type}${m.author.displayName ? ` (${m.author.displayName})` : ''}: ${JSON.stringify(m.content)}`);
+        for (const a of c.actions) console.log(`  ${a.action} ${a.switchboardIntegration ?? ''} ${JSON.stringify(a.metadata ?? {})}`);
+        break;
+      }
+      case 'accept':
+        await sim.acceptControl(current!);
+        break;
+      case 'reply':
+        await sim.agentSays(current!, arg).delivery;
+        break;
+      case 'close':
+        await sim.closeTicket(current!);
+        break;
+      case 'release':
+        await sim.releaseControl(current!);
+        break;
+      case 'quit':
+      case 'exit':
+        rl.close();
+        return;
+      default:
+        console.log(help);
+    }
+  } catch (err) {
+    console.log(`error: ${(err as Error).message}`);
+  }
+  rl.prompt();
+});
+rl.on('close', async () => {
+  await sim.close();
+  process.exit(0);
+});
