@@ -55,6 +55,10 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   /** requests per minute per client IP to signed inbound routes that fail their signature check */
   RATE_LIMIT_UNSIGNED_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** seconds between retention runs (idle closing, anonymizing, deleting: Settings > Retention) */
+  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** conversations per retention batch: each batch is one short transaction */
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>> & { readonly dataDir: string };
