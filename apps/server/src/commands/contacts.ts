@@ -16,9 +16,6 @@ import { deleteConversations, deleteOrphanContacts } from '../store/retention.js
 import type { AgentRow } from '../store/schema.js';
 import type { Tx } from '../store/types.js';
 
-/** contact rows and conversations per erasure transaction */
-const ERASE_CONTACTS = 200;
-const ERASE_CONVERSATIONS = 500;
 /** rows per read of the export's walk */
 const EXPORT_PAGE = 100;
 const EXPORT_MESSAGES = 500;
@@ -38,21 +35,22 @@ async function mustExist(tx: Tx, userId: string): Promise<void> {
 
 /**
  * Deletes every conversation of the contact with all its rows (store/retention.ts CONVERSATION_DATA),
- * then the contact rows, in transactions of at most ERASE_CONVERSATIONS conversations. The last one
+ * then the contact rows, in transactions of at most RETENTION_BATCH_SIZE conversations. The last one
  * writes the audit entry. Stopped part-way (a crash), a repeat of the request finishes it.
  */
 export async function eraseContact(deps: Deps, agent: AgentRow, userId: string): Promise<ContactErasure> {
   await mustExist(deps.store.db, userId);
   if (await hasLiveConversation(deps.store.db, userId)) throw new AppError('CONTACT_HAS_LIVE_CONVERSATIONS');
   const erased = { contacts: 0, conversations: 0, messages: 0 };
+  const batch = deps.config.RETENTION_BATCH_SIZE;
   for (;;) {
-    const batch = await deps.store.write.run(async (tx) => {
-      const contacts = (await contactRows(tx, userId, undefined, ERASE_CONTACTS)).map((c) => c.id);
-      const conversations = await conversationsOfContacts(tx, contacts, ERASE_CONVERSATIONS);
+    const step = await deps.store.write.run(async (tx) => {
+      const contacts = (await contactRows(tx, userId, undefined, batch)).map((c) => c.id);
+      const conversations = await conversationsOfContacts(tx, contacts, batch);
       // taken to an agent since the check above: refused like the rest (what this erasure deleted so far stays deleted)
       if (conversations.some((c) => c.status === 'offloaded' || c.status === 'agent')) throw new AppError('CONTACT_HAS_LIVE_CONVERSATIONS');
       const { messages } = await deleteConversations(tx, conversations.map((c) => c.id));
-      const contactsGone = conversations.length < ERASE_CONVERSATIONS ? await deleteOrphanContacts(tx, contacts) : 0;
+      const contactsGone = conversations.length < batch ? await deleteOrphanContacts(tx, contacts) : 0;
       const done = { contacts: contactsGone, conversations: conversations.length, messages };
       const last = (await contactRows(tx, userId, undefined, 1)).length === 0;
       if (last) {
@@ -61,12 +59,12 @@ export async function eraseContact(deps: Deps, agent: AgentRow, userId: string):
       }
       return { done, last };
     });
-    erased.contacts += batch.done.contacts;
-    erased.conversations += batch.done.conversations;
-    erased.messages += batch.done.messages;
-    if (batch.done.conversations) deps.metrics.retentionConversations.inc({ action: 'erased' }, batch.done.conversations);
-    if (batch.last) return { erased };
-    if (batch.done.contacts + batch.done.conversations === 0) throw new Error('erasure made no progress');
+    erased.contacts += step.done.contacts;
+    erased.conversations += step.done.conversations;
+    erased.messages += step.done.messages;
+    if (step.done.conversations) deps.metrics.retentionConversations.inc({ action: 'erased' }, step.done.conversations);
+    if (step.last) return { erased };
+    if (step.done.contacts + step.done.conversations === 0) throw new Error('erasure made no progress');
     await new Promise((r) => setImmediate(r));
   }
 }
