@@ -26,7 +26,7 @@ export async function closeIdleConversation(deps: Deps, conversationId: string, 
   return commit(deps, async (tx, out) => {
     const conv = await lockConversation(tx, conversationId);
     // gone, moved on, or active again since it was picked: nothing to do
-    if (!conv || conv.status !== pass.status || conv.updated_at >= pass.before) return false;
+    if (!conv || conv.status !== pass.from || conv.updated_at >= pass.before) return false;
     const now = deps.clock.now();
     const idle = 'hours' in pass.after ? `${pass.after.hours} hours` : `${pass.after.days} days`;
     const { effects } = await applyTransition(deps, tx, out, conv, 'idle.close', {
@@ -44,7 +44,7 @@ export async function closeIdleConversation(deps: Deps, conversationId: string, 
 
 export async function retentionBatch(deps: Deps, pass: RetentionPass, limit: number): Promise<BatchResult> {
   if (pass.action === 'close') {
-    const ids = await pickIdle(deps.store.reads, pass.status, pass.before, limit);
+    const ids = await pickIdle(deps.store.reads, pass.from, pass.before, limit);
     // one job per conversation in its own lane: the write queue commits those of a tick together
     const closed = await Promise.all(
       ids.map((id) =>

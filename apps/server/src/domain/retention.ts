@@ -22,18 +22,18 @@ export function validateRetentionSettings(s: RetentionSettings): Problem[] {
   return problems;
 }
 
-/** One pass of a retention run: what it does to which conversations, idle or closed since before `before`. */
+/** One pass of a retention run: what it does to which conversations (closing: those in status `from`), idle or closed since before `before`. */
 export type RetentionPass =
-  | { action: 'close'; status: 'bot' | 'offloaded' | 'agent'; before: number; after: { hours: number } | { days: number } }
+  | { action: 'close'; from: 'bot' | 'offloaded' | 'agent'; before: number; after: { hours: number } | { days: number } }
   | { action: 'anonymize'; before: number }
   | { action: 'delete'; before: number };
 
 /** The passes the settings ask for at `now`, in the order a run makes them. */
 export function retentionPasses(s: RetentionSettings, now: number): RetentionPass[] {
   const passes: RetentionPass[] = [];
-  if (s.idleCloseHours) passes.push({ action: 'close', status: 'bot', before: now - s.idleCloseHours * HOUR, after: { hours: s.idleCloseHours } });
+  if (s.idleCloseHours) passes.push({ action: 'close', from: 'bot', before: now - s.idleCloseHours * HOUR, after: { hours: s.idleCloseHours } });
   if (s.closedAfterDays) {
-    for (const status of ['bot', 'offloaded', 'agent'] as const) passes.push({ action: 'close', status, before: now - s.closedAfterDays * DAY, after: { days: s.closedAfterDays } });
+    for (const from of ['bot', 'offloaded', 'agent'] as const) passes.push({ action: 'close', from, before: now - s.closedAfterDays * DAY, after: { days: s.closedAfterDays } });
   }
   if (s.anonymizeAfterDays) passes.push({ action: 'anonymize', before: now - s.anonymizeAfterDays * DAY });
   if (s.deleteAfterDays) passes.push({ action: 'delete', before: now - s.deleteAfterDays * DAY });
