@@ -18,17 +18,22 @@ export async function contactRows(tx: Tx, userId: string, afterId: string | unde
   return [...own, ...rows].slice(0, Math.max(limit, own.length));
 }
 
-/** Whether any conversation of the contact waits for or is with an agent. */
+/** Whether any conversation of the contact waits for or is with an agent: its contact rows a page at a time, their conversations by index. */
 export async function hasLiveConversation(tx: Tx, userId: string): Promise<boolean> {
-  const row = await tx
-    .selectFrom('conversations as c')
-    .innerJoin('end_users as e', 'e.id', 'c.end_user_id')
-    .select('c.id')
-    .where((eb) => eb.or([eb('e.id', '=', userId), eb('e.external_id', '=', userId)]))
-    .where('c.status', 'in', ['offloaded', 'agent'])
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+  for (let after: string | undefined; ; ) {
+    const contacts = await contactRows(tx, userId, after, 500);
+    if (contacts.length === 0) return false;
+    const live = await tx
+      .selectFrom('conversations')
+      .select('id')
+      .where('end_user_id', 'in', contacts.map((c) => c.id))
+      .where('status', 'in', ['offloaded', 'agent'])
+      .limit(1)
+      .executeTakeFirst();
+    if (live) return true;
+    if (contacts.length < 500) return false;
+    after = contacts.at(-1)!.id;
+  }
 }
 
 /** Up to `limit` conversations of these contacts, locked for the transaction where writers run concurrently. */

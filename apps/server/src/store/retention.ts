@@ -1,7 +1,7 @@
 // What retention and erasure do to the rows: the one list of tables that hold a conversation's data,
 // the batches the retention jobs take (each through an index of migration 015), and the job lease.
 import { sql } from 'kysely';
-import { rowLock } from './hot.js';
+import { indexedBy, rowLock } from './hot.js';
 import type { Tx } from './types.js';
 
 /** What anonymizing does to a table's rows of a conversation: keep them, delete them, or rewrite them. */
@@ -72,7 +72,7 @@ export async function pickIdle(tx: Tx, status: string, before: number, limit: nu
 export async function pickToAnonymize(tx: Tx, before: number, limit: number): Promise<Picked[]> {
   // the literals repeat the partial index's condition, so both databases know it applies
   const r = await sql<Picked>`
-    select id, end_user_id from conversations
+    select id, end_user_id from conversations${sql.raw(indexedBy(tx, 'conversations_anonymize_idx'))}
     where status = 'closed' and anonymized_at is null and updated_at < ${before}
     order by updated_at limit ${limit}${sql.raw(rowLock(tx))}
   `.execute(tx);
