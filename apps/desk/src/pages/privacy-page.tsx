@@ -18,17 +18,20 @@ const PERIODS: { key: Period; label: string; unit: string; help: string }[] = [
 ];
 
 export function PrivacyPage() {
+  // each save or erasure adds an audit entry: the list reloads after them
+  const [changes, setChanges] = useState(0);
+  const changed = () => setChanges((n) => n + 1);
   return (
     <div className="page privacy-page" data-testid="privacy-page">
       <PageHeader title="Data & privacy" subtitle="How long conversations are kept, a contact's export and erasure, and the audit log." />
-      <RetentionForm />
-      <ContactTools />
-      <AuditList />
+      <RetentionForm onSaved={changed} />
+      <ContactTools onErased={changed} />
+      <AuditList changes={changes} />
     </div>
   );
 }
 
-function RetentionForm() {
+function RetentionForm(props: { onSaved: () => void }) {
   const desk = useDesk();
   const loaded = useLoad(() => api.retentionSettings(), []);
   const [draft, setDraft] = useState<Record<Period, string>>();
@@ -43,6 +46,7 @@ function RetentionForm() {
       await api.saveRetentionSettings(body);
       setError(undefined);
       desk.toast('Retention settings saved', 'success');
+      props.onSaved();
       void loaded.reload();
     } catch (err) {
       setError(errorText(err));
@@ -74,7 +78,7 @@ function RetentionForm() {
   );
 }
 
-function ContactTools() {
+function ContactTools(props: { onErased: () => void }) {
   const desk = useDesk();
   const [userId, setUserId] = useState('');
   const [confirming, setConfirming] = useState(false);
@@ -87,6 +91,7 @@ function ContactTools() {
       setError(undefined);
       setUserId('');
       desk.toast(`Erased ${r.erased.conversations} conversations and ${r.erased.messages} messages`, 'success');
+      props.onErased();
     } catch (err) {
       setConfirming(false);
       setError(errorText(err));
@@ -135,7 +140,7 @@ function ContactTools() {
   );
 }
 
-function AuditList() {
+function AuditList(props: { changes: number }) {
   const now = useNow(30_000);
   const [entries, setEntries] = useState<AuditEntry[]>([]);
   const [next, setNext] = useState<string | null>(null);
@@ -152,7 +157,7 @@ function AuditList() {
   };
   useEffect(() => {
     void load();
-  }, []);
+  }, [props.changes]);
   return (
     <section className="card-section" data-testid="audit-list">
       <div className="section-head">
