@@ -25,6 +25,10 @@ import type {
   ErrorCode,
   Message,
   OffloadingSettings,
+  AuditEntry,
+  AuditPage,
+  ContactErasure,
+  RetentionSettings,
   SupervisorOverview,
   Variables,
 } from '@baton/proto';
@@ -51,6 +55,8 @@ export type {
   DeliveryStatus,
   Message,
   OffloadingSettings,
+  AuditEntry,
+  RetentionSettings,
   SupervisorOverview,
   Variables,
 };
@@ -188,6 +194,14 @@ export const api = {
   dialogs: (botId: string) => request<{ dialogs: string[] }>('GET', `/bots/${enc(botId)}/dialogs`),
   saveBot: (id: string, source: string) => request<{ bot: BotInfo }>('PUT', `/bots/${enc(id)}`, { raw: botBody(source) }),
   validateBot: (source: string) => request<{ ok: true }>('POST', '/bots/validate', { raw: botBody(source) }),
+
+  // admin: retention, a contact's erasure and export, the audit log
+  retentionSettings: () => request<RetentionSettings>('GET', '/settings/retention'),
+  saveRetentionSettings: (s: RetentionSettings) => request<RetentionSettings>('PUT', '/settings/retention', { body: s }),
+  eraseContact: (userId: string) => request<ContactErasure>('DELETE', `/contacts/${enc(userId)}`),
+  /** a plain link: the export is a download the browser streams to disk (the session cookie authenticates a GET) */
+  contactExportUrl: (userId: string) => `${BASE}/contacts/${enc(userId)}/export`,
+  audit: (cursor?: string, limit = 50) => request<AuditPage>('GET', '/audit', { query: { cursor, limit } }),
 
   // admin: provider deliveries
   deliveries: (status?: DeliveryStatus, limit = 100, providerId?: string) => request<{ deliveries: Delivery[] }>('GET', '/providers/deliveries', { query: { status, limit, providerId } }),

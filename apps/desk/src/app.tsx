@@ -13,6 +13,7 @@ import { BotsPage } from './pages/bots-page';
 import { CannedPage } from './pages/canned-page';
 import { ChannelsPage } from './pages/channels-page';
 import { DeliveriesPage } from './pages/deliveries-page';
+import { PrivacyPage } from './pages/privacy-page';
 import { InboxPage, type InboxTab } from './pages/inbox-page';
 import { LoginPage } from './pages/login-page';
 import { OffloadingPage } from './pages/offloading-page';
@@ -91,6 +92,7 @@ function Shell() {
         { to: ['admin', 'canned'], label: 'Canned', icon: 'canned', testId: 'nav-canned' },
         { to: ['admin', 'channels'], label: 'Channels', icon: 'plug', testId: 'nav-channels' },
         { to: ['admin', 'deliveries'], label: 'Deliveries', icon: 'truck', testId: 'nav-deliveries' },
+        { to: ['admin', 'privacy'], label: 'Privacy', icon: 'key', testId: 'nav-privacy' },
       ]
     : desk.isSupervisor
       ? [{ to: ['admin', 'canned'], label: 'Canned', icon: 'canned', testId: 'nav-canned' }]
@@ -198,6 +200,7 @@ function Page(props: { route: string[] }) {
     if (b === 'bots') return <BotsPage />;
     if (b === 'channels') return <ChannelsPage />;
     if (b === 'deliveries') return <DeliveriesPage providerId={c} />;
+    if (b === 'privacy') return <PrivacyPage />;
   }
   if (props.route.length === 0) return null;
   return (

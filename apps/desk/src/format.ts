@@ -76,6 +76,7 @@ const EVENT_LABELS: Record<TranscriptEvent, string> = {
   'conversation.handed_back': 'handed back',
   'conversation.closed': 'closed',
   'conversation.ended': 'ended',
+  'conversation.idle_closed': 'closed (idle)',
   'conversation.reopened': 'reopened',
   'offload.disabled': 'disabled',
   'offload.closed': 'closed',

@@ -42,6 +42,7 @@ import { registerRoutes } from './http/route.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { registerStatic } from './http/static.js';
 import { settingsRoutes } from './http/settings-routes.js';
+import { privacyRoutes } from './http/privacy-routes.js';
 import { supervisorRoutes } from './http/supervisor-routes.js';
 import { createMetrics } from './metrics.js';
 import { loadOrCreateKey } from './secrets.js';
@@ -55,6 +56,7 @@ import { createOutboxWorker } from './workers/outbox.js';
 import { createProviderWorkers } from './workers/provider-workers.js';
 import { QueueAnnouncer } from './commands/queue-announcer.js';
 import { createTimerWorker } from './workers/timers.js';
+import { createRetentionWorker } from './workers/retention.js';
 import { createAgentSockets } from './ws/agent-socket.js';
 import { startHeartbeat } from './ws/heartbeat.js';
 import { Hub } from './ws/hub.js';
@@ -79,6 +81,7 @@ export interface Baton {
   timers: ReturnType<typeof createTimerWorker>;
   outbox: ReturnType<typeof createOutboxWorker>;
   providerWorkers: ReturnType<typeof createProviderWorkers>;
+  retention: ReturnType<typeof createRetentionWorker>;
   botTurns: ReturnType<typeof createBotTurns>;
   /** every registered route with its declared access (the OpenAPI and authorization tests read them) */
   routes: Array<{ method: string; url: string; access: RouteAccess | undefined }>;
@@ -146,6 +149,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const outbox = createOutboxWorker(deps, inbound);
   const timers = createTimerWorker(deps, { overflow });
   const providerWorkers = createProviderWorkers(deps, inbound);
+  const retention = createRetentionWorker(deps);
 
   // caches follow changes made on other instances
   bus.subscribe((e) => {
@@ -208,6 +212,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     ...settingsRoutes(deps),
     ...botRoutes(deps),
     ...deliveryRoutes(deps),
+    ...privacyRoutes(deps),
   ]);
   registerChannelInbound(app, deps);
   registerProviderInbound(app, deps, inbound);
@@ -232,6 +237,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     timers.start();
     await outbox.start();
     providerWorkers.start();
+    await retention.start();
     void recoverBotTurns(deps).catch((err) => log.error({ err }, 'bot recovery failed'));
   }
 
@@ -255,6 +261,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     timers,
     outbox,
     providerWorkers,
+    retention,
     botTurns,
     routes,
     firstAdmin: admin.created && admin.passwordFile ? { email: admin.email!, passwordFile: admin.passwordFile } : undefined,
@@ -271,6 +278,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await step('timers', () => timers.stop());
         await step('outbox', () => outbox.stop());
         await step('provider workers', () => providerWorkers.stop());
+        await step('retention', () => retention.stop());
         outbound.close();
         await step('bot turns', () => botTurns.stop());
         deps.queueAnnouncer.stop();

@@ -85,7 +85,16 @@ export function createMetrics() {
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
       registers: [registry],
     }),
+    retentionConversations: new Counter({
+      name: 'baton_retention_conversations_total',
+      help: 'Conversations the retention jobs closed (idle), anonymized or deleted, and those a contact erasure deleted',
+      labelNames: ['action'] as const,
+      registers: [registry],
+    }),
   };
 }
+
+/** what retention or erasure did to a conversation */
+export type RetentionAction = 'closed' | 'anonymized' | 'deleted' | 'erased';
 
 export type Metrics = ReturnType<typeof createMetrics>;

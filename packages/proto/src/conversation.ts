@@ -54,6 +54,8 @@ export const TRANSCRIPT_EVENTS = [
   'conversation.handed_back',
   'conversation.closed',
   'conversation.ended',
+  /** closed by retention: idle with the bot past idleCloseHours, or open past closedAfterDays */
+  'conversation.idle_closed',
   'conversation.reopened',
   // transitions that write no system line: the message itself, or the bot's dialog, is the record
   'offload.disabled',

@@ -11,3 +11,4 @@ export * from './views.js';
 export * from './channels.js';
 export * from './providers.js';
 export * from './requests.js';
+export * from './privacy.js';

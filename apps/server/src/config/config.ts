@@ -57,6 +57,10 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   /** requests per minute per client IP to signed inbound routes that fail their signature check */
   RATE_LIMIT_UNSIGNED_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** seconds between retention runs (idle closing, anonymizing, deleting: Settings > Retention) */
+  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** conversations per retention or erasure batch: each batch is one short transaction (on SQLite its statements run on the event loop: 200 take about 50-150 ms) */
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>> & { readonly dataDir: string };

@@ -19,6 +19,8 @@ export const CONVERSATION_EVENTS = [
   'agent.transfer.agent',
   'agent.transfer.skill',
   'user.end',
+  /** retention: idle past the configured hours or days (commands/retention.ts) */
+  'idle.close',
 ] as const;
 export type ConversationEvent = (typeof CONVERSATION_EVENTS)[number];
 export const STATUSES: readonly ConversationStatus[] = ['bot', 'offloaded', 'agent', 'closed'];
@@ -74,6 +76,7 @@ const TABLE: Record<ConversationStatus, Row> = {
     'user.message': { to: 'bot', effects: ['bot_answers'], name: 'message.user' },
     'bot.message': { to: 'bot', effects: [], name: 'message.bot' },
     'user.end': { to: 'closed', effects: [], name: 'conversation.ended' },
+    'idle.close': { to: 'closed', effects: [], name: 'conversation.idle_closed' },
   },
   offloaded: {
     'user.message': { to: 'offloaded', effects: ['bot_answers', 'deliver_to_agent'], name: 'message.user' },
@@ -91,6 +94,7 @@ const TABLE: Record<ConversationStatus, Row> = {
     // the provider hears `conversation.closed` from the close command, not a cancelled handover
     'agent.close': { to: 'closed', effects: ['stop_waiting_timer'], name: 'conversation.closed' },
     'user.end': { to: 'closed', effects: ['cancel_handover'], name: 'conversation.ended' },
+    'idle.close': { to: 'closed', effects: ['cancel_handover'], name: 'conversation.idle_closed' },
   },
   agent: {
     'user.message': { to: 'agent', effects: ['deliver_to_agent'], name: 'message.user' },
@@ -101,6 +105,7 @@ const TABLE: Record<ConversationStatus, Row> = {
     'agent.transfer.agent': { to: 'agent', effects: [], name: 'conversation.transferred' },
     'agent.transfer.skill': { to: 'offloaded', effects: ['requeue'], name: 'conversation.transferred' },
     'user.end': { to: 'closed', effects: ['cancel_handover'], name: 'conversation.ended' },
+    'idle.close': { to: 'closed', effects: ['cancel_handover'], name: 'conversation.idle_closed' },
   },
   closed: {
     'user.message': { to: 'bot', effects: ['reopen', 'bot_answers'], name: 'conversation.reopened' },

@@ -10,6 +10,11 @@ export interface HotPath {
   hot<R>(tx: Tx, text: string, parameters: readonly unknown[]): Promise<QueryResult<R>>;
   /** appended to a SELECT that must lock its row to the end of the transaction ('' where writes are serial) */
   readonly rowLock: string;
+  /**
+   * after a table name: makes the query use this index where the planner, without statistics, would
+   * pick a worse one ('' where the planner's statistics decide)
+   */
+  indexedBy(index: string): string;
 }
 
 function hotPathOf(tx: Tx): (DialectAdapter & Partial<HotPath>) {
@@ -24,4 +29,9 @@ export function hot<R>(tx: Tx, text: string, parameters: readonly unknown[]): Pr
 /** the clause that locks a selected row for the transaction on this store */
 export function rowLock(tx: Tx): string {
   return hotPathOf(tx).rowLock ?? '';
+}
+
+/** `indexed by <index>` on SQLite, nothing on PostgreSQL (see HotPath.indexedBy) */
+export function indexedBy(tx: Tx, index: string): string {
+  return hotPathOf(tx).indexedBy?.(index) ?? '';
 }

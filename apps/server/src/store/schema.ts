@@ -32,6 +32,8 @@ export interface ConversationsTable {
   closed_at: number | null;
   /** JSON array of every agent ever assigned (migration 009; the same set as conversation_agents) */
   handled_by: string | null;
+  /** when retention anonymized it (migration 015): texts, contact and variables are gone */
+  anonymized_at: Generated<number | null>;
 }
 
 export interface MessagesTable {
@@ -185,6 +187,27 @@ export interface CannedResponsesTable {
   updated_at: number;
 }
 
+/** One instance at a time runs a job shared by all (the retention passes): who holds it, until when (migration 015). */
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  lease_until: number;
+}
+
+/** Admins' erasures, exports and retention changes (migration 015); never personal data. */
+export interface AuditLogTable {
+  /** time-ordered: the newest-first cursor */
+  id: string;
+  agent_id: string;
+  agent_name: string;
+  action: string;
+  /** what it was about: `contact:<keyed hash>`, `settings:retention` */
+  target: string | null;
+  /** JSON: counts and setting values */
+  detail: string;
+  created_at: number;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -201,6 +224,8 @@ export interface Database {
   provider_state: ProviderStateTable;
   channels: ChannelsTable;
   conversation_agents: ConversationAgentsTable;
+  job_leases: JobLeasesTable;
+  audit_log: AuditLogTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;
@@ -213,5 +238,7 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type TimerRow = Selectable<TimersTable>;
 export type BotRow = Selectable<BotsTable>;
 export type ChannelRow = Selectable<ChannelsTable>;
+export type EndUserRow = Selectable<EndUsersTable>;
+export type AuditRow = Selectable<AuditLogTable>;
 // Generated is re-exported for tables that later gain defaulted columns
 export type { Generated };

@@ -172,6 +172,32 @@ describe('every status change comes from the state machine', () => {
       }
     });
   });
+
+  // last: it moves the clock on by days
+  it('retention closes idle conversations: with the bot, waiting, and with an agent', async () => {
+    const retention = (body: unknown) =>
+      login(s.url).then(async (token) => {
+        const r = await call(s.url, 'PUT', '/api/v1/settings/retention', { token, body });
+        if (r.status !== 200) throw new Error(`retention: ${r.status} ${JSON.stringify(r.body)}`);
+      });
+    // the waiting timer must not return the waiting one to the bot first
+    await openOffloading(s.url, await login(s.url), { waitingTimeoutSeconds: 7 * 24 * 3600 });
+    const c0 = await createConversation(s.url, { locale: 'en' });
+    const waiting = await offloadedConversation(s.url);
+    await retention({ idleCloseHours: 24, closedAfterDays: null });
+    clock.advance(25 * 3600_000);
+    await applies(c0.conversation.id, 'idle.close', () => s.baton.retention.runOnce());
+    expect(await statusOf(waiting.id)).toBe('offloaded');
+    const a = await makeAgent(s.url, await login(s.url));
+    const owned = await offloadedConversation(s.url);
+    await agentCall(a.token, owned.id, 'accept');
+    await retention({ idleCloseHours: 24, closedAfterDays: 2 });
+    clock.advance(24 * 3600_000);
+    await applies(waiting.id, 'idle.close', () => s.baton.retention.runOnce());
+    expect(await statusOf(owned.id)).toBe('agent');
+    clock.advance(25 * 3600_000);
+    await applies(owned.id, 'idle.close', () => s.baton.retention.runOnce());
+  });
 });
 
 describe('no status is written outside commands/transition.ts', () => {

@@ -21,6 +21,7 @@ const EXPECTED: Record<string, Record<ConversationEvent, Expect>> = {
     'agent.transfer.agent': '!INVALID_TRANSITION',
     'agent.transfer.skill': '!INVALID_TRANSITION',
     'user.end': 'closed',
+    'idle.close': 'closed',
   },
   offloaded: {
     'offload.disabled': 'offloaded',
@@ -38,6 +39,7 @@ const EXPECTED: Record<string, Record<ConversationEvent, Expect>> = {
     'agent.transfer.agent': 'agent',
     'agent.transfer.skill': 'offloaded',
     'user.end': 'closed',
+    'idle.close': 'closed',
   },
   agent: {
     'offload.disabled': '!BOT_SILENCED',
@@ -55,6 +57,7 @@ const EXPECTED: Record<string, Record<ConversationEvent, Expect>> = {
     'agent.transfer.agent': 'agent',
     'agent.transfer.skill': 'offloaded',
     'user.end': 'closed',
+    'idle.close': 'closed',
   },
   closed: {
     'offload.disabled': '!CONVERSATION_CLOSED',
@@ -72,6 +75,7 @@ const EXPECTED: Record<string, Record<ConversationEvent, Expect>> = {
     'agent.transfer.agent': '!CONVERSATION_CLOSED',
     'agent.transfer.skill': '!CONVERSATION_CLOSED',
     'user.end': '!CONVERSATION_CLOSED',
+    'idle.close': '!CONVERSATION_CLOSED',
   },
 };
 
