@@ -72,6 +72,45 @@ export const GenesysConfig = z
   });
 export type GenesysConfig = z.infer<typeof GenesysConfig>;
 
+/** A header name as Genesys's credential fields take it (token characters only). */
+const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, 'a header name: letters, digits and - only');
+
+/**
+ * Genesys Cloud Web Messaging with Baton as the bot, through the Digital Bot Connector (v2): Genesys
+ * calls Baton's bot endpoints with the connection secret header configured in the integration's
+ * credentials; replies later than the request's answer go out through the Platform API with the OAuth
+ * client (permission integration:botconnector:send). See docs/providers/genesys-bot-connector.md.
+ */
+export const GenesysBotConnectorConfig = z
+  .object({
+    /** the credential field's name in the Digital Bot Connector integration (sent as a header) */
+    secretHeader: HeaderName.default('X-Baton-Connection-Secret'),
+    /** the credential field's value */
+    connectionSecret: z.string().min(16, 'use at least 16 characters').max(500),
+    /** during a rotation, the old value, still accepted until removed */
+    previousConnectionSecret: z.string().min(16, 'use at least 16 characters').max(500).optional(),
+    /** how long a request waits for the bot before answering MoreData (the rest follows as outgoing messages) */
+    answerWithinMs: z.number().int().min(500).max(55_000).default(5_000),
+    region: z.enum(GENESYS_REGIONS, { message: `must be one of ${GENESYS_REGIONS.join(', ')}` }).optional(),
+    baseUrl: httpUrl.max(500).optional(),
+    loginUrl: httpUrl.max(500).optional(),
+    clientId: z.string().min(1, 'the OAuth client id is required').max(200),
+    clientSecret: z.string().min(1, 'the OAuth client secret is required').max(500),
+    /** the language codes Architect's flows use (e.g. "en-us, nl-be"); default: the bot's languages */
+    languageCodes: z.string().max(500).optional(),
+    /** false: buttons and cards are sent as numbered text instead of quick replies and cards */
+    richMessages: z.boolean().default(true),
+    timeoutMs: z.number().int().min(500).max(30_000).default(10_000),
+    /** read by the outbox worker: how long a failing outgoing message is retried */
+    retryWindowSeconds: z.number().int().min(1).optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.region && !(c.baseUrl && c.loginUrl)) {
+      ctx.addIssue({ code: 'custom', path: ['region'], message: 'give a region, or both baseUrl and loginUrl' });
+    }
+  });
+export type GenesysBotConnectorConfig = z.infer<typeof GenesysBotConnectorConfig>;
+
 const MailboxId = z.number().int().positive();
 
 export const HelpScoutConfig = z.object({

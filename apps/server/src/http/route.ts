@@ -46,7 +46,7 @@ export interface RouteDoc {
 }
 
 /** The signatures Baton checks on inbound webhooks, one OpenAPI security scheme each. */
-export type SignatureScheme = 'signature' | 'genesysSignature' | 'helpScoutSignature';
+export type SignatureScheme = 'signature' | 'genesysSignature' | 'helpScoutSignature' | 'genesysConnectionSecret';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

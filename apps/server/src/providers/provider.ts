@@ -81,6 +81,12 @@ export interface OffloadingProvider {
   /** false: this provider needs no delivery for the event (the desk reads the store) */
   wants(event: ProviderEventName): boolean;
   deliver(event: ProviderEvent, rt: ProviderRuntime): Promise<DeliveryResult>;
+  /**
+   * the provider owns the user's channel (Baton is the bot inside its messenger): the conversations it
+   * created (their provider_id is this provider from the start) are handed over to it whatever the
+   * bot's offload step or the skill would pick, since the user can be reached nowhere else
+   */
+  ownsChannel?: boolean;
   /** inbound callbacks (agent accepted / message / typing / handback / closed) */
   registerRoutes?(app: FastifyInstance, deps: Deps, inbound: InboundActions): void;
   /** checks a provider's config when settings are saved: problems with their config path */

@@ -14,6 +14,7 @@ import type { OutboundClient } from '../outbound/client.js';
 import { createWebhookProvider } from './webhook/index.js';
 import { createGenesysCloudProvider } from './genesys-cloud/index.js';
 import { createHelpScoutProvider } from './help-scout/index.js';
+import { createGenesysBotConnectorProvider } from './genesys-bot-connector/index.js';
 
 /** The implementations by provider type. Built per instance: providers keep caches (tokens, polls). */
 export class ProviderRegistry {
@@ -40,7 +41,7 @@ export class ProviderRegistry {
 /** The provider types Baton ships with (the desk needs none: it reads the store). */
 /** The providers Baton ships, calling out through this instance's outbound client. */
 export function builtInProviders(http: OutboundClient): OffloadingProvider[] {
-  return [createWebhookProvider(http), createGenesysCloudProvider(http), createHelpScoutProvider(http)];
+  return [createWebhookProvider(http), createGenesysCloudProvider(http), createHelpScoutProvider(http), createGenesysBotConnectorProvider(http)];
 }
 
 const TRANSCRIPT_LIMIT = 200;
