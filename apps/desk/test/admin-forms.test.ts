@@ -113,8 +113,8 @@ describe('provider editor', () => {
   });
   it('has typed fields for the Genesys bot connector, secrets marked', () => {
     const bc = PROVIDER_FIELDS['genesys-bot-connector'];
-    expect(bc.map((f) => f.key).sort()).toEqual(['answerWithinMs', 'baseUrl', 'clientId', 'clientSecret', 'connectionSecret', 'languageCodes', 'loginUrl', 'previousConnectionSecret', 'region', 'richMessages', 'secretHeader', 'timeoutMs']);
-    for (const f of bc) expect(f.kind === 'secret').toBe(/secret$/i.test(f.key));
+    expect(bc.map((f) => f.key).sort()).toEqual(['answerWithinMs', 'baseUrl', 'clientId', 'clientSecret', 'connectionSecret', 'credentialName', 'languageCodes', 'loginUrl', 'previousConnectionSecret', 'region', 'richMessages', 'timeoutMs']);
+    for (const f of bc) expect(f.kind === 'secret').toBe(/secret/i.test(f.key));
     expect(newProvider('genesys-bot-connector', 1)).toMatchObject({ id: 'genesys-bot-connector', config: { region: 'mypurecloud.com', connectionSecret: '' } });
   });
   it('keeps settings the typed fields do not know', () => {

@@ -129,7 +129,7 @@ export const PROVIDER_FIELDS: {
     { key: 'baseUrl', label: 'API base URL', kind: 'url', optional: true, advanced: true, placeholder: 'https://api.helpscout.net', hint: 'Overrides the API host (e.g. a simulator).' },
   ],
   'genesys-bot-connector': [
-    { key: 'secretHeader', label: 'Credential field name', kind: 'text', optional: true, placeholder: 'X-Baton-Connection-Secret', hint: 'The Field Name of the credential in the Digital Bot Connector integration; Genesys sends it as a header.' },
+    { key: 'credentialName', label: 'Credential field name', kind: 'text', optional: true, placeholder: 'X-Baton-Connection-Secret', hint: 'The Field Name of the credential in the Digital Bot Connector integration; Genesys sends it as a header.' },
     { key: 'connectionSecret', label: 'Credential field value', kind: 'secret', generate: true, hint: 'The Value of that credential: at least 16 characters.' },
     { key: 'previousConnectionSecret', label: 'Previous credential value', kind: 'secret', optional: true, advanced: true, hint: 'During a rotation: the old value, still accepted. Remove it once the integration sends the new one.' },
     { key: 'region', label: 'Region', kind: 'select', optional: true, defaultLabel: 'None (API and login URLs under Advanced)', options: GENESYS_REGIONS.map((r) => ({ value: r, label: r })), hint: 'For replies that come after the answer (outgoing messages).' },

@@ -84,7 +84,7 @@ const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, 'a he
 export const GenesysBotConnectorConfig = z
   .object({
     /** the credential field's name in the Digital Bot Connector integration (sent as a header) */
-    secretHeader: HeaderName.default('X-Baton-Connection-Secret'),
+    credentialName: HeaderName.default('X-Baton-Connection-Secret'),
     /** the credential field's value */
     connectionSecret: z.string().min(16, 'use at least 16 characters').max(500),
     /** during a rotation, the old value, still accepted until removed */

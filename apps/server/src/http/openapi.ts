@@ -179,7 +179,7 @@ export function openApiDocument(publicUrl?: string) {
           type: 'apiKey',
           in: 'header',
           name: 'X-Baton-Connection-Secret',
-          description: 'Genesys Cloud Digital Bot Connector: the credential field the integration sends as a header, compared in constant time; its name is the provider\'s secretHeader (X-Baton-Connection-Secret unless set). Missing or wrong: 403',
+          description: 'Genesys Cloud Digital Bot Connector: the credential field the integration sends as a header, compared in constant time; its name is the provider\'s credentialName (X-Baton-Connection-Secret unless set). Missing or wrong: 403',
         },
         helpScoutSignature: {
           type: 'apiKey',

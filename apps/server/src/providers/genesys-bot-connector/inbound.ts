@@ -35,10 +35,10 @@ async function target(deps: Deps, req: FastifyRequest): Promise<Target> {
 
 /** The credential header against the current value and, during a rotation, the previous one: both compared, so the time tells nothing. */
 function verify({ c }: Target, _raw: Buffer, req: FastifyRequest): void {
-  const given = req.headers[c.secretHeader.toLowerCase()];
+  const given = req.headers[c.credentialName.toLowerCase()];
   const value = typeof given === 'string' ? given : '';
   const matches = [c.connectionSecret, c.previousConnectionSecret ?? ''].map((s) => Boolean(s) && safeEqual(s, value));
-  if (!value || !matches.includes(true)) throw new AppError('CONNECTION_SECRET_INVALID', `Missing or wrong ${c.secretHeader} header`);
+  if (!value || !matches.includes(true)) throw new AppError('CONNECTION_SECRET_INVALID', `Missing or wrong ${c.credentialName} header`);
 }
 
 /** A bot as Architect lists it: one version, the Handover intent with its slots. */
