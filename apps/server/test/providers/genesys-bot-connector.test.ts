@@ -93,6 +93,9 @@ describe.each<TestStore>(['sqlite', 'postgres'])('Genesys Digital Bot Connector 
     expect(list).toMatchObject({ status: 200, problems: [] });
     const demo = list.bots.find((b) => b.id === 'demo')!;
     expect(demo).toMatchObject({ name: 'Acme assistant', provider: 'Baton', versions: [{ version: 'live', supportedLanguages: ['en', 'nl', 'fr'], intents: [{ name: 'Handover' }] }] });
+    const slots = (demo.versions as Array<{ intents: Array<{ entities: Array<{ name: string; type: string }> }> }>)[0]!.intents[0]!.entities;
+    // the variables the bot can hand over are slots too, so Architect offers them as outputs
+    expect(slots.map((e) => e.name)).toEqual(['Skill', 'Language', 'Trigger', 'Reason', 'Tags', 'var_email', 'var_name', 'var_new_address']);
     expect(list.bots.map((b) => b.id)).toContain('slowbot');
     expect(await sim.getBot('slowbot')).toMatchObject({ status: 200, problems: [], bot: { id: 'slowbot', name: 'Slow orders' } });
     expect((await sim.getBot('no-such-bot')).status).toBe(404);
@@ -160,6 +163,7 @@ describe.each<TestStore>(['sqlite', 'postgres'])('Genesys Digital Bot Connector 
     });
     expect(done.entities).toContainEqual({ name: 'Skill', type: 'String', value: 'address_change' });
     expect(done.entities).toContainEqual({ name: 'Tags', type: 'StringCollection', values: ['address_change'] });
+    expect(done.entities).toContainEqual({ name: 'var_email', type: 'String', value: 'jane@example.com' });
     expect(texts(done).join(' ')).toMatch(/Thanks Jane Doe/);
     expect(session.open).toBe(false);
     const t = await transcript(id);

@@ -2,6 +2,7 @@
 // Messaging), as saved in Settings > Offloading, and what the server derives from them. Secrets
 // (connectionSecret, previousConnectionSecret, clientSecret) are encrypted at rest and masked by name.
 import { GenesysBotConnectorConfig } from '@baton/proto';
+import type { BotDefinition } from '../../domain/bot/definition.js';
 import { loginConfigProblems } from '../genesys-cloud/config.js';
 
 /** the provider type in settings */
@@ -38,4 +39,27 @@ export function languageCodes(c: GenesysBotConnectorConfig, botLanguages: readon
     .map((l) => l.trim().toLowerCase())
     .filter(Boolean);
   return [...new Set(given.length ? given : botLanguages.map((l) => l.toLowerCase()))];
+}
+
+/** A variable's slot and output parameter name: `var_` + the variable's name. */
+export const VARIABLE_PREFIX = 'var_';
+/** Architect takes at most 50 slots per intent: the five above and up to 45 variables. */
+const MAX_VARIABLE_ENTITIES = 50 - HANDOVER_ENTITIES.length;
+
+/**
+ * The variables a bot can hand over, known from its definition (questions, setVariable steps, webhook
+ * assignments and the offload steps' lists): listed as String slots `var_<name>` of the Handover intent,
+ * so Architect offers them as the action's outputs.
+ */
+export function variableNames(d: BotDefinition): string[] {
+  const names = new Set<string>();
+  for (const dialog of Object.values(d.dialogs)) {
+    for (const step of dialog.steps) {
+      if ('question' in step) names.add(step.question.variable);
+      if ('setVariable' in step) names.add(step.setVariable.name);
+      if ('webhook' in step) for (const n of Object.keys(step.webhook.assign ?? {})) names.add(n);
+      if ('offload' in step) for (const n of step.offload.variables ?? []) names.add(n);
+    }
+  }
+  return [...names].sort().slice(0, MAX_VARIABLE_ENTITIES);
 }

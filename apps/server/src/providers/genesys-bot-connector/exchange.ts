@@ -16,7 +16,7 @@ import { newSortableId } from '../../tokens.js';
 import type { ProviderEvent } from '../provider.js';
 import type { GenesysBotConnectorConfig } from './config.js';
 import type { IncomingMessagesRequest, IncomingMessagesResponse } from './contract.js';
-import { answerOf, recordHandedOver } from './outbound.js';
+import { answerOf, handoverWithSlots, recordHandedOver } from './outbound.js';
 import { claimForAnswer, conversationOf, insertState, recordSession, type SessionFields } from './state.js';
 
 /** Session variables kept as conversation variables: at most this many, names and values bounded. */
@@ -109,5 +109,5 @@ export async function answerMessage(deps: Deps, inbound: InboundActions, provide
   });
   if (late && !claimed.handover) deps.kick('outbox');
   if (claimed.handover && !duplicate) await recordHandedOver(deps, inbound, providerId, conversationId);
-  return answerOf(claimed.messages, claimed.handover ? { h: claimed.handover, conversationId } : undefined, c.richMessages);
+  return answerOf(claimed.messages, await handoverWithSlots(deps, claimed.handover, conversationId, req.botId), c.richMessages);
 }

@@ -13,7 +13,7 @@ import { registerSignedInbound, type SignedInbound } from '../../http/signed-inb
 import { parseJson, validationFailed } from '../../input-checks.js';
 import { safeEqual } from '../../tokens.js';
 import { providerOfCallback } from '../provider.js';
-import { BOT_CONNECTOR_TYPE, BOT_VERSION, GenesysBotConnectorConfig, HANDOVER_ENTITIES, HANDOVER_INTENT, languageCodes } from './config.js';
+import { BOT_CONNECTOR_TYPE, BOT_VERSION, GenesysBotConnectorConfig, HANDOVER_ENTITIES, HANDOVER_INTENT, languageCodes, VARIABLE_PREFIX, variableNames } from './config.js';
 import { BotDescriptor, BotList, IncomingMessagesRequest, IncomingMessagesResponse } from './contract.js';
 import { answerMessage } from './exchange.js';
 
@@ -53,7 +53,7 @@ async function describe(deps: Deps, c: GenesysBotConnectorConfig, bot: { id: str
       {
         version: BOT_VERSION,
         supportedLanguages: languageCodes(c, loaded.definition.languages),
-        intents: [{ name: HANDOVER_INTENT, entities: HANDOVER_ENTITIES.map((e) => ({ ...e })) }],
+        intents: [{ name: HANDOVER_INTENT, entities: [...HANDOVER_ENTITIES.map((e) => ({ ...e })), ...variableNames(loaded.definition).map((n) => ({ name: `${VARIABLE_PREFIX}${n}`, type: 'String' as const }))] }],
       },
     ],
   };

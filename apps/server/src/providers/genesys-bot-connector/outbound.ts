@@ -9,14 +9,12 @@ import { findConversation, nextUserMessage } from '../../store/conversations.js'
 import type { DeliveryResult, ProviderEvent, ProviderRuntime } from '../provider.js';
 import { sendOutgoing, type GenesysApi } from './client.js';
 import type { BotEntityValue, GenesysCard, IncomingMessagesResponse, ReplyMessage } from './contract.js';
-import { GenesysBotConnectorConfig, HANDOVER_INTENT } from './config.js';
+import { GenesysBotConnectorConfig, HANDOVER_INTENT, VARIABLE_PREFIX, variableNames } from './config.js';
 import { claimForPush, releasePush } from './state.js';
 
 /** Output parameters: at most this many variables, each value cut to this many characters. */
 export const MAX_VARIABLE_PARAMETERS = 50;
 export const MAX_PARAMETER_LENGTH = 2000;
-/** A variable's parameter name: `var_` + the variable's name. */
-export const VARIABLE_PREFIX = 'var_';
 
 type Button = NonNullable<Message['buttons']>[number];
 type Card = NonNullable<Message['cards']>[number];
@@ -85,7 +83,7 @@ function variableValue(v: unknown): string {
  * and flat string parameters the Architect flow reads: skill, language, trigger, reason, tags
  * (comma-separated), note, batonConversationId and one `var_<name>` per variable.
  */
-export function handoverOutput(h: StoredHandover, conversationId: string): Pick<IncomingMessagesResponse, 'intent' | 'confidence' | 'entities' | 'parameters'> {
+export function handoverOutput(h: StoredHandover, conversationId: string, slots: readonly string[] = []): Pick<IncomingMessagesResponse, 'intent' | 'confidence' | 'entities' | 'parameters'> {
   const entities: BotEntityValue[] = [
     { name: 'Skill', type: 'String', value: h.skill },
     { name: 'Language', type: 'String', value: h.language },
@@ -106,14 +104,23 @@ export function handoverOutput(h: StoredHandover, conversationId: string): Pick<
     .sort()
     .slice(0, MAX_VARIABLE_PARAMETERS);
   for (const name of names) parameters[`${VARIABLE_PREFIX}${name}`] = variableValue(h.variables[name]);
+  // a variable is also a slot where the bot list declares it (the answer's entities must match the list)
+  for (const name of slots) if (h.variables?.[name] !== undefined && h.variables[name] !== null) entities.push({ name: `${VARIABLE_PREFIX}${name}`, type: 'String', value: variableValue(h.variables[name]) });
   return { intent: HANDOVER_INTENT, confidence: 1, entities, parameters };
 }
 
 /** What Baton says to Genesys for a set of replies: MoreData, or Complete with the handover. */
-export function answerOf(messages: readonly Message[], handover: { h: StoredHandover; conversationId: string } | undefined, rich: boolean): IncomingMessagesResponse {
+export function answerOf(messages: readonly Message[], handover: { h: StoredHandover; conversationId: string; slots: readonly string[] } | undefined, rich: boolean): IncomingMessagesResponse {
   const replies = replyMessages(messages, rich);
   if (!handover) return { botState: 'MoreData', replyMessages: replies };
-  return { botState: 'Complete', replyMessages: replies, ...handoverOutput(handover.h, handover.conversationId) };
+  return { botState: 'Complete', replyMessages: replies, ...handoverOutput(handover.h, handover.conversationId, handover.slots) };
+}
+
+/** The handover of a claim with the variable slots its bot declares, for answerOf. */
+export async function handoverWithSlots(deps: Deps, h: StoredHandover | undefined, conversationId: string, botId: string) {
+  if (!h) return undefined;
+  const slots = await deps.bots.get(botId).then((b) => variableNames(b.definition), () => []);
+  return { h, conversationId, slots };
 }
 
 /** Who took the conversation in Baton's history once it went back to the Architect flow. */
@@ -161,7 +168,7 @@ export async function deliverLateReplies(event: ProviderEvent, rt: ProviderRunti
     await releasePush(deps, provider.id, conversationId, event.id);
     return { ok: false, retry: false, error: `the bot session ${sessionId} has expired` };
   }
-  const answer = answerOf(claimed.messages, claimed.handover ? { h: claimed.handover, conversationId } : undefined, c.richMessages);
+  const answer = answerOf(claimed.messages, await handoverWithSlots(deps, claimed.handover, conversationId, s.botId), c.richMessages);
   const res = await sendOutgoing(api, c, { botId: s.botId, botVersion: s.botVersion, botSessionId: sessionId, languageCode: s.languageCode, ...answer });
   if (res.ok || res.status === 409) await releasePush(deps, provider.id, conversationId, event.id);
   if (res.ok) {
