@@ -2,8 +2,8 @@
 // you as the Web Messaging customer in the terminal. Env: GENESYS_BOT_SIM_PORT (4011), BATON_URL
 // (http://localhost:8080), GENESYS_BOT_PROVIDER_ID (genesys-bot), GENESYS_BOT_ID (demo),
 // GENESYS_BOT_LANGUAGE (en-us), GENESYS_BOT_TIMEOUT_MS (30000, the action's Bot Response Timeout).
-import readline from 'node:readline';
 import { randomBytes } from 'node:crypto';
+import { repl } from './shared.js';
 import { startBotConnectorSimulator, type Outcome, type SimSession } from './genesys-bot-connector.js';
 
 const port = Number(process.env.GENESYS_BOT_SIM_PORT ?? 4011);
@@ -92,11 +92,4 @@ async function run(line: string): Promise<void> {
   show(await sim.say(session, line.trim()));
 }
 
-const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: 'customer> ' });
-rl.prompt();
-rl.on('line', (line) => {
-  run(line)
-    .catch((err: Error) => console.log(`error: ${err.message}`))
-    .finally(() => rl.prompt());
-});
-rl.on('close', () => void sim.close().then(() => process.exit(0)));
+repl('customer> ', run, () => sim.close());

@@ -12,6 +12,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './shared.js';
 
 export interface BotConnectorSimulatorOptions {
   port?: number;
@@ -192,15 +193,6 @@ export async function startBotConnectorSimulator(opts: BotConnectorSimulatorOpti
     res.end(JSON.stringify(body));
   }
   const genesysError = (status: number, code: string, message: string) => ({ message, code, status, messageWithParams: message, contextId: randomUUID(), details: [], errors: [] });
-
-  function readBody(req: http.IncomingMessage): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      req.on('error', reject);
-    });
-  }
 
   function login(req: http.IncomingMessage, raw: string, res: http.ServerResponse) {
     const expected = `Basic ${Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64')}`;

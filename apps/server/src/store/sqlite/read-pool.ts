@@ -9,8 +9,8 @@
 // STORAGE_BUSY at once, so a flood of reports fails fast instead of piling up in memory.
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import type { CompiledQuery } from 'kysely';
 import {
-  CompiledQuery,
   Kysely,
   SqliteAdapter,
   SqliteIntrospector,
