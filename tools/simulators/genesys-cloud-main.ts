@@ -1,8 +1,8 @@
 // `npm run sim:genesys`: runs the Genesys Cloud simulator next to a local Baton and lets you play the
 // agent from the terminal. Env: GENESYS_SIM_PORT (4010), BATON_URL (http://localhost:8080),
 // GENESYS_PROVIDER_ID (genesys), GENESYS_SIM_RETRY_MS (5000, the pause between webhook retries).
-import readline from 'node:readline';
 import { randomBytes } from 'node:crypto';
+import { repl } from './shared.js';
 import { startGenesysSimulator } from './genesys-cloud.js';
 
 const port = Number(process.env.GENESYS_SIM_PORT ?? 4010);
@@ -97,11 +97,4 @@ async function run(line: string): Promise<void> {
   }
 }
 
-const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: 'genesys> ' });
-rl.prompt();
-rl.on('line', (line) => {
-  run(line)
-    .catch((err: Error) => console.log(`error: ${err.message}`))
-    .finally(() => rl.prompt());
-});
-rl.on('close', () => void sim.close().then(() => process.exit(0)));
+repl('genesys> ', run, () => sim.close());

@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './shared.js';
 import { genesysSignature } from '../../apps/server/src/providers/genesys-cloud/signature.js';
 
 export interface GenesysSimulatorOptions {
@@ -129,15 +130,6 @@ export async function startGenesysSimulator(opts: GenesysSimulatorOptions) {
     };
     state.conversations.push(c);
     return c;
-  }
-
-  function readBody(req: http.IncomingMessage): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      req.on('error', reject);
-    });
   }
 
   function send(res: http.ServerResponse, status: number, body: unknown) {

@@ -28,6 +28,8 @@ export function providerWebhookUrl(origin: string, p: Pick<ProviderConfig, 'id' 
   if (p.type === 'genesys-cloud') return `${base}/api/v1/providers/genesys-cloud/${id}/webhook`;
   if (p.type === 'help-scout') return `${base}/api/v1/providers/help-scout/${id}/webhook`;
   if (p.type === 'sunshine-conversations') return `${base}/api/v1/providers/sunshine-conversations/${id}/webhook`;
+  // the integration's Bot Connector URI: Genesys appends /bots, /bots/{botId} and /messages
+  if (p.type === 'genesys-bot-connector') return `${base}/api/v1/providers/genesys-bot-connector/${id}/botconnector`;
   return undefined;
 }
 
@@ -39,6 +41,7 @@ export function newProvider(type: ProviderType, n: number): ProviderConfig {
   if (type === 'genesys-cloud') return { ...base, config: { region: 'mypurecloud.com', clientId: '', clientSecret: '', integrationId: '', webhookSecret: '' } };
   if (type === 'help-scout') return { ...base, config: { clientId: '', clientSecret: '', webhookSecret: '' } };
   if (type === 'sunshine-conversations') return { ...base, config: { appId: '', keyId: '', secret: '', webhookSecret: '' } };
+  if (type === 'genesys-bot-connector') return { ...base, config: { region: 'mypurecloud.com', clientId: '', clientSecret: '', connectionSecret: '' } };
   return base;
 }
 

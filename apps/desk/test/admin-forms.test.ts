@@ -97,6 +97,7 @@ describe('provider editor', () => {
     expect(providerWebhookUrl(o, { id: 'gc', type: 'genesys-cloud' })).toBe('https://baton.example.com/api/v1/providers/genesys-cloud/gc/webhook');
     expect(providerWebhookUrl(`${o}/`, { id: 'hs', type: 'help-scout' })).toBe('https://baton.example.com/api/v1/providers/help-scout/hs/webhook');
     expect(providerWebhookUrl(o, { id: 'acme', type: 'webhook' })).toBe('https://baton.example.com/api/v1/providers/webhook/acme/events');
+    expect(providerWebhookUrl(o, { id: 'gbc', type: 'genesys-bot-connector' })).toBe('https://baton.example.com/api/v1/providers/genesys-bot-connector/gbc/botconnector');
     expect(providerWebhookUrl(o, { id: 'desk', type: 'desk' })).toBeUndefined();
   });
   it('has typed fields for Genesys Cloud and Help Scout, secrets marked', () => {
@@ -109,6 +110,12 @@ describe('provider editor', () => {
     for (const f of [...gc, ...hs]) expect(f.kind === 'secret').toBe(/secret/i.test(f.key));
     expect(hs.find((f) => f.key === 'webhookSecret')?.maxLength).toBe(40);
     expect(gc.filter((f) => f.advanced).map((f) => f.key)).toEqual(['previousWebhookSecret', 'baseUrl', 'loginUrl']);
+  });
+  it('has typed fields for the Genesys bot connector, secrets marked', () => {
+    const bc = PROVIDER_FIELDS['genesys-bot-connector'];
+    expect(bc.map((f) => f.key).sort()).toEqual(['answerWithinMs', 'baseUrl', 'clientId', 'clientSecret', 'connectionSecret', 'credentialName', 'languageCodes', 'loginUrl', 'previousConnectionSecret', 'region', 'richMessages', 'timeoutMs']);
+    for (const f of bc) expect(f.kind === 'secret').toBe(/secret/i.test(f.key));
+    expect(newProvider('genesys-bot-connector', 1)).toMatchObject({ id: 'genesys-bot-connector', config: { region: 'mypurecloud.com', connectionSecret: '' } });
   });
   it('keeps settings the typed fields do not know', () => {
     expect(extraConfigKeys('webhook', { url: 'x', secret: SECRET_MASK, headers: {} })).toEqual(['headers']);

@@ -41,6 +41,7 @@ export const ERROR_CATALOG = {
   URL_NOT_ALLOWED: { status: 422, message: 'Baton may not call this URL (loopback, private, link-local or non-http(s) target)' },
   PROVIDER_NOT_FOUND: { status: 422, message: 'No such offloading provider' },
   SIGNATURE_INVALID: { status: 401, message: 'Missing or invalid signature' },
+  CONNECTION_SECRET_INVALID: { status: 403, message: 'Missing or wrong connection secret header' },
   TIMESTAMP_OUT_OF_WINDOW: { status: 401, message: 'Signature timestamp outside the 5-minute window' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; slow down and retry' },
   TOO_MANY_CONNECTIONS: { status: 429, message: 'Too many open sockets from this address' },

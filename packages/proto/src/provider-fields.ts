@@ -3,9 +3,9 @@
 // without bundling the schemas; the schemas in providers.ts are checked against these keys.
 import type { z } from 'zod';
 import type { SignatureScheme } from './constants.js';
-import type { GenesysConfig, HelpScoutConfig, SunshineConversationsConfig, WebhookConfig } from './providers.js';
+import type { GenesysBotConnectorConfig, GenesysConfig, HelpScoutConfig, SunshineConversationsConfig, WebhookConfig } from './providers.js';
 
-export const PROVIDER_TYPES = ['desk', 'webhook', 'genesys-cloud', 'help-scout', 'sunshine-conversations'] as const;
+export const PROVIDER_TYPES = ['desk', 'webhook', 'genesys-cloud', 'help-scout', 'sunshine-conversations', 'genesys-bot-connector'] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
 
 export const PROVIDER_TYPE_LABELS: Record<ProviderType, string> = {
@@ -14,6 +14,7 @@ export const PROVIDER_TYPE_LABELS: Record<ProviderType, string> = {
   'genesys-cloud': 'Genesys Cloud',
   'help-scout': 'Help Scout',
   'sunshine-conversations': 'Zendesk (Sunshine Conversations)',
+  'genesys-bot-connector': 'Genesys Cloud (Baton as the bot)',
 };
 
 /** Region hosts from the official Genesys Cloud SDK's region enum: login.<host> and api.<host>. */
@@ -84,6 +85,7 @@ export const PROVIDER_FIELDS: {
   'genesys-cloud': FieldsOf<typeof GenesysConfig>;
   'help-scout': FieldsOf<typeof HelpScoutConfig>;
   'sunshine-conversations': FieldsOf<typeof SunshineConversationsConfig>;
+  'genesys-bot-connector': FieldsOf<typeof GenesysBotConnectorConfig>;
 } = {
   desk: [],
   webhook: [
@@ -158,5 +160,19 @@ export const PROVIDER_FIELDS: {
       hint: 'Baton variable → Zendesk custom ticket field id: the variable’s value is set on the ticket at handover.',
     },
     { key: 'apiBaseUrl', label: 'API base URL', kind: 'url', optional: true, placeholder: 'https://api.smooch.io', hint: 'Zendesk customers: https://<subdomain>.zendesk.com/sc. Legacy EU: https://api.eu-1.smooch.io.' },
+  ],
+  'genesys-bot-connector': [
+    { key: 'credentialName', label: 'Credential field name', kind: 'text', optional: true, placeholder: 'X-Baton-Connection-Secret', hint: 'The Field Name of the credential in the Digital Bot Connector integration; Genesys sends it as a header.' },
+    { key: 'connectionSecret', label: 'Credential field value', kind: 'secret', generate: true, hint: 'The Value of that credential: at least 16 characters.' },
+    { key: 'previousConnectionSecret', label: 'Previous credential value', kind: 'secret', optional: true, advanced: true, hint: 'During a rotation: the old value, still accepted. Remove it once the integration sends the new one.' },
+    { key: 'region', label: 'Region', kind: 'select', optional: true, defaultLabel: 'None (API and login URLs under Advanced)', options: GENESYS_REGIONS.map((r) => ({ value: r, label: r })), hint: 'For replies that come after the answer (outgoing messages).' },
+    { key: 'clientId', label: 'OAuth client id', kind: 'text', hint: 'A client-credentials OAuth client with the integration:botconnector:send permission.' },
+    { key: 'clientSecret', label: 'OAuth client secret', kind: 'secret' },
+    { key: 'answerWithinMs', label: 'Answer within (ms)', kind: 'number', optional: true, placeholder: '5000', hint: 'Keep it below the Bot Response Timeout of the Call Digital Bot Connector action (default 30 s). A slower bot answers MoreData; its replies follow as outgoing messages.' },
+    { key: 'languageCodes', label: 'Language codes', kind: 'text', optional: true, placeholder: 'en-us, nl-be', hint: 'The languages of your Architect flows, as they name them. Default: the bot’s languages (en, nl, …).' },
+    { key: 'richMessages', label: 'Quick replies and cards', kind: 'boolean', optional: true, defaultValue: true, hint: 'Off: buttons and cards are sent as numbered text.' },
+    { key: 'timeoutMs', label: 'Timeout (ms)', kind: 'number', optional: true, advanced: true, placeholder: '10000', hint: 'For calls to the Genesys Platform API.' },
+    { key: 'baseUrl', label: 'API base URL', kind: 'url', optional: true, advanced: true, placeholder: 'https://api.mypurecloud.com', hint: 'Overrides the region (e.g. a simulator).' },
+    { key: 'loginUrl', label: 'Login URL', kind: 'url', optional: true, advanced: true, placeholder: 'https://login.mypurecloud.com', hint: 'Overrides the region’s OAuth host.' },
   ],
 };

@@ -43,16 +43,30 @@ export const WebhookConfig = z.object({
 });
 export type WebhookConfig = z.infer<typeof WebhookConfig>;
 
+/** Where a Genesys Cloud org lives and the OAuth client Baton logs in with (both Genesys providers). */
+const GenesysLogin = {
+  /** e.g. "mypurecloud.ie"; leave out when baseUrl and loginUrl are given (simulator, proxies) */
+  region: z.enum(GENESYS_REGIONS, { message: `must be one of ${GENESYS_REGIONS.join(', ')}` }).optional(),
+  /** overrides https://api.<region> */
+  baseUrl: httpUrl.max(500).optional(),
+  /** overrides https://login.<region> */
+  loginUrl: httpUrl.max(500).optional(),
+  clientId: z.string().min(1, 'the OAuth client id is required').max(200),
+  clientSecret: z.string().min(1, 'the OAuth client secret is required').max(500),
+  timeoutMs: z.number().int().min(500).max(30_000).default(10_000),
+  /** read by the outbox worker: how long a failing delivery is retried */
+  retryWindowSeconds: z.number().int().min(1).optional(),
+};
+
+function genesysLocation(c: { region?: string; baseUrl?: string; loginUrl?: string }, ctx: z.RefinementCtx): void {
+  if (!c.region && !(c.baseUrl && c.loginUrl)) {
+    ctx.addIssue({ code: 'custom', path: ['region'], message: 'give a region, or both baseUrl and loginUrl' });
+  }
+}
+
 export const GenesysConfig = z
   .object({
-    /** e.g. "mypurecloud.ie"; leave out when baseUrl and loginUrl are given (simulator, proxies) */
-    region: z.enum(GENESYS_REGIONS, { message: `must be one of ${GENESYS_REGIONS.join(', ')}` }).optional(),
-    /** overrides https://api.<region> */
-    baseUrl: httpUrl.max(500).optional(),
-    /** overrides https://login.<region> */
-    loginUrl: httpUrl.max(500).optional(),
-    clientId: z.string().min(1, 'the OAuth client id is required').max(200),
-    clientSecret: z.string().min(1, 'the OAuth client secret is required').max(500),
+    ...GenesysLogin,
     /** the Open Messaging integration (platform) id */
     integrationId: z.string().min(1, 'the Open Messaging integration id is required').max(200),
     /** the integration's Outbound Notification Webhook Signature Secret Token */
@@ -67,16 +81,38 @@ export const GenesysConfig = z
     pollSeconds: z.number().int().min(1).max(600).default(10),
     /** mirror bot answers given while the user waits, so the agent knows what the user was told */
     mirrorBotMessages: z.boolean().default(true),
-    timeoutMs: z.number().int().min(500).max(30_000).default(10_000),
-    /** read by the outbox worker: how long a failing delivery is retried */
-    retryWindowSeconds: z.number().int().min(1).optional(),
   })
-  .superRefine((c, ctx) => {
-    if (!c.region && !(c.baseUrl && c.loginUrl)) {
-      ctx.addIssue({ code: 'custom', path: ['region'], message: 'give a region, or both baseUrl and loginUrl' });
-    }
-  });
+  .superRefine(genesysLocation);
 export type GenesysConfig = z.infer<typeof GenesysConfig>;
+
+/** A header name as Genesys's credential fields take it (token characters only). */
+const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, 'a header name: letters, digits and - only');
+
+/**
+ * Genesys Cloud Web Messaging with Baton as the bot, through the Digital Bot Connector (v2): Genesys
+ * calls Baton's bot endpoints with the connection secret header configured in the integration's
+ * credentials; replies later than the request's answer go out through the Platform API with the OAuth
+ * client (permission integration:botconnector:send). See docs/providers/genesys-bot-connector.md.
+ */
+export const GenesysBotConnectorConfig = z
+  .object({
+    /** the credential field's name in the Digital Bot Connector integration (sent as a header) */
+    credentialName: HeaderName.default('X-Baton-Connection-Secret'),
+    /** the credential field's value */
+    connectionSecret: z.string().min(16, 'use at least 16 characters').max(500),
+    /** during a rotation, the old value, still accepted until removed */
+    previousConnectionSecret: z.string().min(16, 'use at least 16 characters').max(500).optional(),
+    /** how long a request waits for the bot before answering MoreData (the rest follows as outgoing messages) */
+    answerWithinMs: z.number().int().min(500).max(55_000).default(5_000),
+    /** the OAuth client for outgoing messages (permission integration:botconnector:send) */
+    ...GenesysLogin,
+    /** the language codes Architect's flows use (e.g. "en-us, nl-be"); default: the bot's languages */
+    languageCodes: z.string().max(500).optional(),
+    /** false: buttons and cards are sent as numbered text instead of quick replies and cards */
+    richMessages: z.boolean().default(true),
+  })
+  .superRefine(genesysLocation);
+export type GenesysBotConnectorConfig = z.infer<typeof GenesysBotConnectorConfig>;
 
 const MailboxId = z.number().int().positive();
 

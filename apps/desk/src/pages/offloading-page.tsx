@@ -486,7 +486,13 @@ function ProviderEditor(props: { index: number; p: ProviderConfig; isDefault: bo
 
       {inboundUrl ? (
         <div className="field">
-          <span className="field-label">{p.type === 'webhook' ? 'Callback URL (for the provider)' : 'Webhook URL to configure in ' + PROVIDER_TYPE_LABELS[p.type]}</span>
+          <span className="field-label">
+            {p.type === 'webhook'
+              ? 'Callback URL (for the provider)'
+              : p.type === 'genesys-bot-connector'
+                ? 'Bot Connector URI for the Digital Bot Connector integration'
+                : 'Webhook URL to configure in ' + PROVIDER_TYPE_LABELS[p.type]}
+          </span>
           <CopyableUrl url={inboundUrl} label={`Copy the webhook URL of ${p.name}`} testId="provider-webhook-url" />
         </div>
       ) : null}

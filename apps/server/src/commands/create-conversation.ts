@@ -60,13 +60,15 @@ export async function createConversation(deps: Deps, body: CreateConversationBod
   // messages and send to any recipient on the channel
   if (body.channelId !== undefined) throw new AppError('CHANNEL_INBOUND_ONLY');
   const user = webIdentity(deps.config.IDENTITY_VERIFICATION_SECRET, body);
-  return (await insertConversation(deps, { botId: body.botId, locale: body.locale, channelId: null, user, variables: body.variables }))!;
+  const { conversation, token } = await insertConversation(deps, { botId: body.botId, locale: body.locale, channelId: null, user, variables: body.variables });
+  return { conversation, token };
 }
 
 /** For channelInbound only (after the channel's signature was checked): the channel user is signed. */
 export async function createChannelConversation(deps: Deps, channel: { id: string; botId: string | null }, u: { id: string; name?: string; email?: string }, locale: string | undefined) {
   const user = { verifiedId: `channel:${channel.id}:${u.id}`, externalId: `${channel.id}:${u.id}`, name: u.name ?? null, email: u.email ?? null };
-  return (await insertConversation(deps, { botId: channel.botId ?? undefined, locale, channelId: channel.id, user }))!;
+  const { conversation, token } = await insertConversation(deps, { botId: channel.botId ?? undefined, locale, channelId: channel.id, user });
+  return { conversation, token };
 }
 
 /**
@@ -101,8 +103,8 @@ export async function ensureProviderConversation(
       .execute();
   };
   try {
-    const created = await insertConversation(deps, { id, botId: p.botId, locale: p.locale, channelId: `${PROVIDER_CHANNEL_PREFIX}${p.providerId}`, user, also: state });
-    return { conversationId: id, created: created !== undefined };
+    const { created } = await insertConversation(deps, { id, botId: p.botId, locale: p.locale, channelId: `${PROVIDER_CHANNEL_PREFIX}${p.providerId}`, user, also: state });
+    return { conversationId: id, created };
   } catch (err) {
     // another instance inserted it between our check and our insert: theirs is the one
     if (await findConversation(deps.store.db, id)) return { conversationId: id, created: false };
@@ -131,12 +133,32 @@ async function endUserFor(tx: Tx, user: EndUserIdentity, now: number): Promise<s
 }
 
 /**
+/**
+ * For a provider that owns the user's channel, after its inbound credentials were checked: a
+ * conversation handed over to that provider whatever the bot asks (its provider from the start), with
+ * an anonymous user. `claim` runs first in the same transaction, in the write lane of `laneKey` (the
+ * provider's own conversation id): it records the external id, or answers the conversation already made
+ * for it (two first messages at once), which is then returned instead. The welcome is scheduled, not
+ * awaited: the caller waits for the bot with a deadline of its own.
+ */
+export async function createProviderConversation(
+  deps: Deps,
+  c: { providerId: string; laneKey: string; botId: string; locale?: string; variables?: Variables; claim(tx: Tx, conversationId: string): Promise<string | undefined> },
+): Promise<{ conversationId: string; created: boolean }> {
+  const user = { verifiedId: null, externalId: null, name: null, email: null };
+  const r = await insertConversation(deps, { botId: c.botId, locale: c.locale, channelId: null, user, variables: c.variables }, { providerId: c.providerId, laneKey: c.laneKey, claim: c.claim, awaitWelcome: false });
+  return { conversationId: r.conversation.id, created: r.created };
+}
+
+/**
  * Inserts a conversation and schedules the bot's welcome. With `id` given, an existing conversation of
- * that id is left alone (undefined is returned); `also` writes more in the same transaction.
+ * that id is left alone (`created: false`); `also` writes more in the same transaction; `owner` (a
+ * provider that owns the channel) claims it first, see createProviderConversation.
  */
 async function insertConversation(
   deps: Deps,
   c: { id?: string; botId?: string; locale?: string; channelId: string | null; user: EndUserIdentity; variables?: Variables; also?: (tx: Tx, now: number) => Promise<void> },
+  owner: { providerId: string; laneKey: string; claim(tx: Tx, conversationId: string): Promise<string | undefined>; awaitWelcome: false } | undefined = undefined,
 ) {
   const botId = c.botId ?? (await deps.bots.defaultBotId());
   if (!botId) throw new AppError('BOT_NOT_FOUND', 'No bot is installed');
@@ -146,8 +168,10 @@ async function insertConversation(
   const id = c.id ?? newId();
   const now = deps.clock.now();
 
-  const inserted = await commit(deps, async (tx) => {
-    if (c.id && (await findConversation(tx, c.id))) return false;
+  const existing = await commit(deps, async (tx) => {
+    if (c.id && (await findConversation(tx, c.id))) return c.id;
+    const known = owner ? await owner.claim(tx, id) : undefined;
+    if (known) return known;
     const endUserId = await endUserFor(tx, c.user, now);
     await c.also?.(tx, now);
     await tx
@@ -160,7 +184,7 @@ async function insertConversation(
         language,
         locale_given: given ? 1 : 0,
         skill: null,
-        provider_id: null,
+        provider_id: owner?.providerId ?? null,
         assignee_id: null,
         assignee_name: null,
         end_user_id: endUserId,
@@ -180,11 +204,12 @@ async function insertConversation(
         handled_by: null,
       })
       .execute();
-    return true;
-  }, id);
-  if (!inserted) return undefined;
+    return undefined;
+  }, owner?.laneKey ?? id);
+  const conversationId = existing ?? id;
   // The welcome is part of creating: answer once it is stored, so the client finds it at seq 1.
-  await deps.botTurns.schedule(id).catch((err) => deps.log.error({ err, conversationId: id }, 'welcome failed'));
-  const row = await findConversation(deps.store.db, id);
-  return { conversation: presentConversation(row!), token };
+  const welcome = deps.botTurns.schedule(conversationId).catch((err) => deps.log.error({ err, conversationId }, 'welcome failed'));
+  if (!owner) await welcome;
+  const row = await findConversation(deps.store.db, conversationId);
+  return { conversation: presentConversation(row!), token, created: !existing };
 }

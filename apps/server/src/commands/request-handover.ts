@@ -48,11 +48,17 @@ export function chooseProvider(settings: OffloadingSettings, providerId: string 
   );
 }
 
+/** The provider whose own messenger the user talks on, if any: handovers can only go there. */
+function owningProvider(deps: Deps, settings: OffloadingSettings, conv: ConversationRow): ProviderConfig | undefined {
+  const p = conv.provider_id ? settings.providers.find((x) => x.id === conv.provider_id) : undefined;
+  return p && deps.providerRegistry.get(p.type)?.ownsChannel ? p : undefined;
+}
+
 /** Returns true when an agent got the conversation in this transaction (the bot is silent from now on). */
 export async function requestHandover(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, offload: OffloadRequest): Promise<boolean> {
   const settings = await deps.settings.offloading(tx);
   const skill = offload.skill || 'general';
-  const provider = chooseProvider(settings, offload.providerId, skill, conv.channel_id);
+  const provider = owningProvider(deps, settings, conv) ?? chooseProvider(settings, offload.providerId, skill, conv.channel_id);
   const now = deps.clock.now();
   const tags = [...new Set([...fromJson<string[]>(conv.tags, []), ...offload.tags])];
   const handover: StoredHandover = {

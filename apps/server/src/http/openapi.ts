@@ -175,6 +175,12 @@ export function openApiDocument(publicUrl?: string) {
           name: 'X-Hub-Signature-256',
           description: 'Genesys Cloud Open Messaging: sha256=<base64 HMAC-SHA256 of the raw body> with the integration\'s outbound notification secret',
         },
+        genesysConnectionSecret: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Baton-Connection-Secret',
+          description: 'Genesys Cloud Digital Bot Connector: the credential field the integration sends as a header, compared in constant time; its name is the provider\'s credentialName (X-Baton-Connection-Secret unless set). Missing or wrong: 403',
+        },
         helpScoutSignature: {
           type: 'apiKey',
           in: 'header',

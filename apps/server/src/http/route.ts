@@ -46,7 +46,7 @@ export interface RouteDoc {
 }
 
 /** The signatures Baton checks on inbound webhooks, one OpenAPI security scheme each. */
-export type SignatureScheme = 'signature' | 'genesysSignature' | 'helpScoutSignature' | 'sunshineApiKey';
+export type SignatureScheme = 'signature' | 'genesysSignature' | 'helpScoutSignature' | 'sunshineApiKey' | 'genesysConnectionSecret';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

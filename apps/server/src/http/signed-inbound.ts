@@ -13,6 +13,8 @@ export type { RouteDoc } from './route.js';
 export interface SignedInbound<T> {
   /** how the OpenAPI document describes the route */
   doc: RouteDoc;
+  /** POST unless said (a GET carries no body: its credentials are in the headers) */
+  method?: 'GET' | 'POST';
   /** what the path names (a channel, a provider) with what verifies it; throws a 4xx AppError when there is none */
   target(req: FastifyRequest): Promise<T>;
   /** throws SIGNATURE_INVALID / TIMESTAMP_OUT_OF_WINDOW unless `raw` is signed for `target` */
@@ -37,7 +39,7 @@ export function registerSignedInbound<T>(app: FastifyInstance, deps: Deps, url: 
       throw new AppError('RATE_LIMITED', `Too many requests; retry in ${Math.max(1, Math.ceil(ttlMs / 1000))} s`);
     };
 
-    scoped.post(url, { config: { access: 'signed', doc: spec.doc } }, async (req, reply) => {
+    scoped.route({ method: spec.method ?? 'POST', url, config: { access: 'signed', doc: spec.doc }, handler: async (req, reply) => {
       const raw = rawBody(req);
       let target: T;
       try {
@@ -54,6 +56,6 @@ export function registerSignedInbound<T>(app: FastifyInstance, deps: Deps, url: 
       const r = await signed(req);
       if (!r.isAllowed && r.isExceeded) refuse(r.ttl);
       return spec.handle(req, reply, target, raw);
-    });
+    } });
   });
 }

@@ -87,9 +87,11 @@ export interface ProviderRuntime {
 export interface OffloadingProvider {
   readonly type: ProviderConfig['type'];
   /**
-   * the users talk on this provider's own messenger (Sunshine Conversations): conversations it owns
-   * are created by its inbound route, and every bot message (and desk agent message) of one is
-   * delivered to it as `message.created`, whatever the status, besides the events `wants` names
+   * the users talk on this provider's own messenger and Baton is the bot inside it (Sunshine
+   * Conversations, the Genesys Bot Connector): its inbound route creates the conversations, and a
+   * handover of one goes to it whatever the offload step or the skill would pick (the user can be
+   * reached nowhere else). On a `provider:<id>` channel every bot (and desk agent) message is also
+   * delivered to it as `message.created`, whatever the status, besides the events `wants` names.
    */
   readonly ownsChannel?: boolean;
   /** false: this provider needs no delivery for the event (the desk reads the store) */

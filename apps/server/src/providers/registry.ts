@@ -17,6 +17,7 @@ import { createHelpScoutProvider } from './help-scout/index.js';
 import { createSunshineConversationsProvider } from './sunshine-conversations/index.js';
 import { findConversation } from '../store/conversations.js';
 import type { Message } from '@baton/proto';
+import { createGenesysBotConnectorProvider } from './genesys-bot-connector/index.js';
 
 /** The implementations by provider type. Built per instance: providers keep caches (tokens, polls). */
 export class ProviderRegistry {
@@ -42,7 +43,7 @@ export class ProviderRegistry {
 
 /** The providers Baton ships (the desk needs none: it reads the store), calling out through this instance's outbound client. */
 export function builtInProviders(http: OutboundClient): OffloadingProvider[] {
-  return [createWebhookProvider(http), createGenesysCloudProvider(http), createHelpScoutProvider(http), createSunshineConversationsProvider(http)];
+  return [createWebhookProvider(http), createGenesysCloudProvider(http), createHelpScoutProvider(http), createSunshineConversationsProvider(http), createGenesysBotConnectorProvider(http)];
 }
 
 const TRANSCRIPT_LIMIT = 200;

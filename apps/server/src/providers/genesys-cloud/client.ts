@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { OutboundClient } from '../../outbound/client.js';
 import { bearerJson, request, type HttpResult } from '../http-client.js';
-import { apiBase, loginBase, type GenesysConfig } from './config.js';
+import { apiBase, loginBase, type GenesysLogin } from './config.js';
 
 interface CachedToken {
   value: string;
@@ -13,7 +13,7 @@ interface CachedToken {
 
 type TokenResult = { ok: true; token: string } | { ok: false; retryable: boolean; error: string };
 
-function cacheKey(c: GenesysConfig): string {
+function cacheKey(c: GenesysLogin): string {
   const secret = createHash('sha256').update(c.clientSecret).digest('hex').slice(0, 16);
   return `${loginBase(c)}|${c.clientId}|${secret}`;
 }
@@ -32,7 +32,7 @@ export class GenesysApi {
 
   constructor(private readonly http: OutboundClient) {}
 
-  private async fetchToken(c: GenesysConfig): Promise<TokenResult> {
+  private async fetchToken(c: GenesysLogin): Promise<TokenResult> {
     const basic = Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64');
     const res = await request(this.http, `${loginBase(c)}/oauth/token`, {
       method: 'POST',
@@ -50,7 +50,7 @@ export class GenesysApi {
     return { ok: true, token: body.access_token };
   }
 
-  private async token(c: GenesysConfig, forceNew: boolean): Promise<TokenResult> {
+  private async token(c: GenesysLogin, forceNew: boolean): Promise<TokenResult> {
     const key = cacheKey(c);
     const cached = this.tokens.get(key);
     if (!forceNew && cached && Date.now() < cached.renewAt) return { ok: true, token: cached.value };
@@ -67,7 +67,7 @@ export class GenesysApi {
    * One Platform API call. A 401 means the token was revoked or expired early: log in again once and
    * repeat the call; a second 401 is reported as a permanent failure (the OAuth client lacks rights).
    */
-  async call(c: GenesysConfig, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<HttpResult> {
+  async call(c: GenesysLogin, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<HttpResult> {
     let used: string | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
       const t = await this.token(c, attempt > 0 && this.tokens.get(cacheKey(c))?.value === used);

@@ -5,8 +5,9 @@
 // thread write, and each statement sees every commit made before it was sent.
 //
 // A statement that runs longer than the timeout is answered QUERY_TIMEOUT at once and its thread is
-// replaced (better-sqlite3 cannot interrupt a statement: the old thread ends when it returns); a queue longer than `maxQueued` answers
-// STORAGE_BUSY at once, so a flood of reports fails fast instead of piling up in memory.
+// replaced (better-sqlite3 cannot interrupt a statement: the old thread ends when it returns); a queue
+// longer than `maxQueued` answers STORAGE_BUSY at once, so a flood of reports fails fast instead of
+// piling up in memory.
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import {
