@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
+import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -133,7 +134,21 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 512 });
 
 /** JSON over HTTP/1.1 with keep-alive (the load generator must not pay a TCP handshake per call). */
-export function api<T = any>(base: string, method: string, p: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+export async function api<T = any>(base: string, method: string, p: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+  const r = await request(base, method, p, opts);
+  return { status: r.status, body: (r.text ? JSON.parse(r.text) : undefined) as T };
+}
+
+/**
+ * One HTTP/1.1 call with keep-alive, answered as text (also what is not JSON: CSV exports); with
+ * `timeoutMs` a call that takes longer is abandoned (status 0).
+ */
+export function request(
+  base: string,
+  method: string,
+  p: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
@@ -146,14 +161,11 @@ export function api<T = any>(base: string, method: string, p: string, opts: { to
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (text += c));
-      res.on('end', () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : undefined) as T });
-        } catch (err) {
-          reject(err);
-        }
-      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
     });
+    if (opts.timeoutMs) req.setTimeout(opts.timeoutMs, () => (req.destroy(), resolve({ status: 0, text: `no answer within ${opts.timeoutMs} ms` })));
+    // after a timeout the destroyed request errors too: the promise has settled by then
     req.on('error', reject);
     req.end(body);
   });
@@ -271,4 +283,27 @@ export async function driveRelay(opts: { pairs: number; seconds: number; inFligh
 export function writeResult(name: string, data: unknown): void {
   fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'bench/results', `${name}.json`), JSON.stringify({ name, at: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version }, ...(data as object) }, null, 2));
+}
+
+/** the PostgreSQL server the benchmarks create their databases on */
+export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A new empty PostgreSQL database, and how to drop it. */
+export async function freshPg(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `baton_bench_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  await c.query(`create database ${name}`);
+  await c.end();
+  const u = new URL(PG_URL);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const d = new pg.Client({ connectionString: PG_URL });
+      await d.connect();
+      await d.query(`drop database if exists ${name} with (force)`);
+      await d.end();
+    },
+  };
 }

@@ -7,9 +7,9 @@
 // ending two hours before now, oldest first; then a live part: 100 waiting, 20 live chats and one of
 // 2,005 messages. Deterministic for a seed (ids, tokens and timestamps aside).
 import { OffloadingSettings } from '@baton/proto';
+import { hash } from '@node-rs/argon2';
 import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
-import { hashPassword } from '../../apps/server/src/commands/auth.js';
 import { defaultOffloadingSettings, validateOffloadingSettings } from '../../apps/server/src/domain/offloading-settings.js';
 import { messageRow, type NewMessageInput } from '../../apps/server/src/store/conversations.js';
 import { openStore, type Store } from '../../apps/server/src/store/database.js';
@@ -76,6 +76,8 @@ export interface ScaleFixture {
   agents: Record<AgentKey, { id: string; email: string; password: string }>;
   /** the live chat of 2,005 messages, with its user token (channel message paging) */
   long: { id: string; token: string };
+  /** the live chats (status agent) with their user tokens: where the send test's users write */
+  chats: Array<{ id: string; token: string }>;
   /** a closed conversation of a few messages */
   short: { id: string };
   /** a conversation of a verified user with earlier conversations (user history) */
@@ -470,8 +472,8 @@ function chunks<V>(xs: V[], size: number): V[][] {
 
 export interface GenerateOptions {
   scale: number;
-  /** SQLite: the data dir to write (empty or new); ignored with databaseUrl */
-  dataDir: string;
+  /** SQLite: the data dir to write (empty or new) */
+  dataDir?: string;
   /** PostgreSQL: an empty database */
   databaseUrl?: string;
   seed?: number;
@@ -481,7 +483,9 @@ export interface GenerateOptions {
 /** Generates the set into an empty store; answers what the measurement needs to find in it. */
 export async function generate(opts: GenerateOptions): Promise<ScaleFixture> {
   const started = Date.now();
-  const store = await openStore({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, sqliteSynchronous: 'NORMAL', writeLanes: 2 });
+  if (!opts.dataDir && !opts.databaseUrl) throw new Error('generate: a dataDir or a databaseUrl');
+  // NORMAL: a crash while generating loses the set anyway (no fsync per batch)
+  const store = await openStore({ dataDir: opts.dataDir ?? '', databaseUrl: opts.databaseUrl, sqliteSynchronous: 'NORMAL', writeLanes: 2 });
   try {
     // the generator's connection only (not stored in the file): a 256 MB page cache, as the indexes on
     // random ids (conversations, tokens, a conversation's messages) outgrow the default 2 MB and the
@@ -498,10 +502,11 @@ async function fill(store: Store, opts: GenerateOptions, started: number): Promi
   const now = Date.now();
   const counts: ScaleFixture['counts'] = { conversations: 0, byStatus: {}, byKind: {}, messages: 0, events: {}, endUsers: 0, conversationAgents: 0, timers: 0 };
 
-  // agents, settings (as PUT /settings/offloading validates them): auto routing, always open, the
+  // agents (argon2id as commands/auth.ts hashPassword makes it: that module's imports reach the HTTP
+  // layer's types), settings (as PUT /settings/offloading validates them): auto routing, always open, the
   // longest waiting timeout, so today's queue stays (its agents are offline)
   const hashes = new Map<string, string>();
-  for (const a of AGENTS) if (!hashes.has(a.password)) hashes.set(a.password, await hashPassword(a.password));
+  for (const a of AGENTS) if (!hashes.has(a.password)) hashes.set(a.password, await hash(a.password));
   const agents = Object.fromEntries(AGENTS.map((a) => [a.key, { ...a, id: newId() }])) as Record<AgentKey, Agent>;
   const settings = OffloadingSettings.parse({ ...defaultOffloadingSettings(), waitingTimeoutSeconds: 7 * 24 * 3600 });
   const problems = validateOffloadingSettings(settings);
@@ -581,6 +586,7 @@ async function fill(store: Store, opts: GenerateOptions, started: number): Promi
   // today: the queue, the live chats and the long chat, in the last two hours
   const rows = emptyRows();
   const waiting: Built[] = [];
+  const chats: Built[] = [];
   let long: Built | undefined;
   for (let i = 0; i < LIVE.waiting + LIVE.chats + 1; i++) {
     const kind = i < LIVE.waiting ? 'waiting' : i < LIVE.waiting + LIVE.chats ? 'chat' : 'long';
@@ -588,6 +594,7 @@ async function fill(store: Store, opts: GenerateOptions, started: number): Promi
     const start = kind === 'long' ? to - 3 * 86_400_000 : to + Math.floor((i / (LIVE.waiting + LIVE.chats)) * 3600_000);
     const b = live(ctx, kind, start, userFor(rows, start), i);
     if (kind === 'waiting') waiting.push(b);
+    if (kind === 'chat') chats.push(b);
     if (kind === 'long') long = b;
     take(rows, b, `live-${kind}`);
   }
@@ -609,6 +616,7 @@ async function fill(store: Store, opts: GenerateOptions, started: number): Promi
     span: { from, to },
     agents: Object.fromEntries(AGENTS.map((a) => [a.key, { id: agents[a.key].id, email: a.email, password: a.password }])) as ScaleFixture['agents'],
     long: { id: long!.conv.id, token: long!.token },
+    chats: chats.map((b) => ({ id: b.conv.id, token: b.token })),
     short: { id: short || waiting[0]!.conv.id },
     returning: { id: returning?.conversations.at(-1) ?? long!.conv.id },
     search: { match: 'janssens', noMatch: 'zqxjnomatch' },
