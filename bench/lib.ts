@@ -7,8 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
-import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
+
+/** A new empty PostgreSQL database (TEST_DATABASE_URL's server), and how to drop it: the tests' own. */
+export { freshDatabase as freshPg } from '../apps/server/test/support/postgres.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -283,27 +285,4 @@ export async function driveRelay(opts: { pairs: number; seconds: number; inFligh
 export function writeResult(name: string, data: unknown): void {
   fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'bench/results', `${name}.json`), JSON.stringify({ name, at: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version }, ...(data as object) }, null, 2));
-}
-
-/** the PostgreSQL server the benchmarks create their databases on */
-export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** A new empty PostgreSQL database, and how to drop it. */
-export async function freshPg(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `baton_bench_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const u = new URL(PG_URL);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const d = new pg.Client({ connectionString: PG_URL });
-      await d.connect();
-      await d.query(`drop database if exists ${name} with (force)`);
-      await d.end();
-    },
-  };
 }

@@ -23,7 +23,7 @@ import type { Dialect, Tx } from '../../apps/server/src/store/types.js';
 import { hashToken, newId, newSortableId, newToken } from '../../apps/server/src/tokens.js';
 import * as T from './texts.js';
 
-/** bump when what is generated changes: cached data sets of another version are not reused */
+/** bump when what is generated changes: cached data sets (bench/.cache) of another version are not reused */
 export const GENERATOR_VERSION = 1;
 
 export type Kind = 'bot' | 'ended' | 'explicit' | 'address' | 'handback' | 'cancelled' | 'transferred';
@@ -285,6 +285,20 @@ function resolved(ctx: Ctx, kind: Kind, start: number, user: EndUser): Built {
     if (!handled.includes(a)) handled.push(a);
   };
   const waitSeconds = () => (r.next() < 0.7 ? r.int(5, 180) : r.int(180, 1800));
+  const close = (actor: Agent | null) => {
+    if (actor) closeBy(tr, actor, actor.id);
+    status = 'closed';
+    closedAt = tr.t;
+  };
+  /** the user asks for a person, waits, and an agent of the skill takes it and answers */
+  const explicitChat = (exchanges: number): Agent => {
+    tr.user(T.ASK_AGENT[lang]);
+    handover = offload(tr, EXPLICIT);
+    const a = eligible(ctx, 'general', lang);
+    assignTo(a, waitSeconds(), 'accept', null);
+    chat(tr, r, a, exchanges);
+    return a;
+  };
   switch (kind) {
     case 'bot':
       botTopics(tr, r, r.int(2, 10));
@@ -292,20 +306,13 @@ function resolved(ctx: Ctx, kind: Kind, start: number, user: EndUser): Built {
     case 'ended':
       botTopics(tr, r, r.int(1, 5));
       tr.system('conversation.ended', 'The user ended the conversation', { visible: false, gapMs: r.int(10, 120) * SECOND });
-      status = 'closed';
-      closedAt = tr.t;
+      close(null);
       break;
     case 'explicit': {
       botTopics(tr, r, r.int(0, 2));
-      tr.user(T.ASK_AGENT[lang]);
-      handover = offload(tr, EXPLICIT);
-      const a = eligible(ctx, 'general', lang);
-      assignTo(a, waitSeconds(), 'accept', null);
-      chat(tr, r, a, r.int(1, 5));
+      const a = explicitChat(r.int(1, 5));
       tr.agent(a, r.pick(T.NOTES), true);
-      closeBy(tr, a, a.id);
-      status = 'closed';
-      closedAt = tr.t;
+      close(a);
       break;
     }
     case 'address': {
@@ -326,17 +333,11 @@ function resolved(ctx: Ctx, kind: Kind, start: number, user: EndUser): Built {
       assignTo(a, waitSeconds(), 'accept', null);
       tr.agent(a, T.AGENT_REPLIES[5]![lang]);
       tr.user(T.USER_QUESTIONS[T.USER_QUESTIONS.length - 1]![lang]);
-      closeBy(tr, a, a.id);
-      status = 'closed';
-      closedAt = tr.t;
+      close(a);
       break;
     }
     case 'handback': {
-      tr.user(T.ASK_AGENT[lang]);
-      handover = offload(tr, EXPLICIT);
-      const a = eligible(ctx, 'general', lang);
-      assignTo(a, waitSeconds(), 'accept', null);
-      chat(tr, r, a, 1);
+      const a = explicitChat(1);
       tr.system('conversation.handed_back', `${a.name} handed the conversation back to the bot`, { visible: true, agentId: a.id, data: { agentId: a.id, dialog: null, variables: [] }, gapMs: 20 * SECOND });
       assignee = null;
       botTopics(tr, r, 1);
@@ -351,18 +352,12 @@ function resolved(ctx: Ctx, kind: Kind, start: number, user: EndUser): Built {
       botTopics(tr, r, r.int(0, 1));
       break;
     case 'transferred': {
-      tr.user(T.ASK_AGENT[lang]);
-      handover = offload(tr, EXPLICIT);
-      const a = eligible(ctx, 'general', lang);
-      assignTo(a, waitSeconds(), 'accept', null);
-      chat(tr, r, a, 1);
+      const a = explicitChat(1);
       const sup = ctx.agents.sup1;
       assignTo(sup, null, 'transfer', a.id);
       tr.agent(sup, T.AGENT_REPLIES[6]![lang]);
       tr.user(T.USER_QUESTIONS[T.USER_QUESTIONS.length - 1]![lang]);
-      closeBy(tr, sup, sup.id);
-      status = 'closed';
-      closedAt = tr.t;
+      close(sup);
       break;
     }
   }
