@@ -87,7 +87,7 @@ export function dataScaleSection(r: DataScaleResult, from?: string): string {
   const facts = stores.flatMap(([st, s]) =>
     [s.small, s.big].map((x) => {
       const blocking = x.blocking
-        ? `; user send at 1,000 msg/s p50 / p99 / max ${x.blocking.alone.latency.p50} / ${x.blocking.alone.latency.p99} / ${x.blocking.alone.latency.max} ms alone, ${x.blocking.duringAdmin.latency.p50} / ${x.blocking.duringAdmin.latency.p99} / ${x.blocking.duringAdmin.latency.max} ms while an admin looped search + analytics (${x.blocking.duringAdmin.adminLoops} loops)`
+        ? `; user send at 1,000 msg/s p50 / p99 / max ${x.blocking.alone.latency.p50} / ${x.blocking.alone.latency.p99} / ${x.blocking.alone.latency.max} ms alone, ${x.blocking.duringAdmin.latency.p50} / ${x.blocking.duringAdmin.latency.p99} / ${x.blocking.duringAdmin.latency.max} ms while an admin looped search + analytics (loops done: ${x.blocking.duringAdmin.adminLoops})`
         : '';
       return (
         `- ${NAMES[st]} ${k(x.scale)}: ${x.conversations.toLocaleString('en')} conversations, ${x.messages.toLocaleString('en')} messages, ` +
