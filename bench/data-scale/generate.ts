@@ -571,7 +571,11 @@ async function fill(store: Store, opts: GenerateOptions, started: number): Promi
       take(rows, b, kinds[i]!);
     }
     // a job per chunk, oldest first; two in flight (PostgreSQL writes one while the next is built)
-    inflight.push(store.write.run((tx) => writeRows(tx, rows), { key: String(c) }));
+    const job = store.write.run((tx) => writeRows(tx, rows), { key: String(c) });
+    // awaited below in turn: a failure meanwhile is not an unhandled rejection (which would end the
+    // process before the caller drops its database)
+    job.catch(() => undefined);
+    inflight.push(job);
     if (inflight.length >= 2) await inflight.shift();
     written += rows.conversations.length;
     if (c % (CHUNK * 40) === 0 && c > 0) opts.log?.(`  ${written} conversations (${Math.round((Date.now() - started) / 1000)} s)`);
