@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
 
+/** A new empty PostgreSQL database (TEST_DATABASE_URL's server), and how to drop it: the tests' own. */
+export { freshDatabase as freshPg } from '../apps/server/test/support/postgres.js';
+
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export function freePort(): Promise<number> {
@@ -133,7 +136,21 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 512 });
 
 /** JSON over HTTP/1.1 with keep-alive (the load generator must not pay a TCP handshake per call). */
-export function api<T = any>(base: string, method: string, p: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+export async function api<T = any>(base: string, method: string, p: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+  const r = await request(base, method, p, opts);
+  return { status: r.status, body: (r.text ? JSON.parse(r.text) : undefined) as T };
+}
+
+/**
+ * One HTTP/1.1 call with keep-alive, answered as text (also what is not JSON: CSV exports); with
+ * `timeoutMs` a call that takes longer is abandoned (status 0).
+ */
+export function request(
+  base: string,
+  method: string,
+  p: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
@@ -146,14 +163,11 @@ export function api<T = any>(base: string, method: string, p: string, opts: { to
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (text += c));
-      res.on('end', () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : undefined) as T });
-        } catch (err) {
-          reject(err);
-        }
-      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
     });
+    if (opts.timeoutMs) req.setTimeout(opts.timeoutMs, () => (req.destroy(), resolve({ status: 0, text: `no answer within ${opts.timeoutMs} ms` })));
+    // after a timeout the destroyed request errors too: the promise has settled by then
     req.on('error', reject);
     req.end(body);
   });

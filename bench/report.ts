@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, type Stats } from './lib.js';
+import { endpointRatio, type DataScaleResult, type SetResult, type StoreKind, type StoreResult } from './scenarios/data-scale.js';
 
 export interface Row {
   scenario: string;
@@ -37,7 +38,7 @@ ${items}
 `;
 }
 
-export function writeReport(rows: Row[], baseline: { runs: number[]; latency: Stats }): void {
+export function writeReport(rows: Row[], baseline: { runs: number[]; latency: Stats }, sections: string[] = []): void {
   fs.writeFileSync(path.join(ROOT, 'bench/results/chart.svg'), chart(rows));
   const table = rows.map((r) => `| ${r.scenario} | ${r.value} | ${r.ratio !== undefined ? `${r.ratio.toFixed(3)}×` : '—'} | ${r.target} | ${r.pass ? '✅ met' : '❌ missed'} |`).join('\n');
   const notes = fs.existsSync(path.join(ROOT, 'bench/NOTES.md')) ? fs.readFileSync(path.join(ROOT, 'bench/NOTES.md'), 'utf8') : '';
@@ -57,9 +58,56 @@ with the server.
 ${table}
 
 ![ratios](bench/results/chart.svg)
-
+${sections.map((x) => `\n${x}`).join('')}
 Raw results: \`bench/results/*.json\`.
 
 ${notes}`;
   fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), md);
+}
+
+const NAMES: Record<StoreKind, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+
+/**
+ * The data-scale benchmark's section: each endpoint's p50 / p99 at both sizes and the ratio of its
+ * p50s, per store, and what else was measured on each set. `from` names the run it comes from when
+ * this run did not measure it.
+ */
+export function dataScaleSection(r: DataScaleResult, from?: string): string {
+  const stores = Object.entries(r.stores) as Array<[StoreKind, StoreResult]>;
+  const k = (n: number) => (n >= 1000 ? `${Math.round(n / 1000)}k` : String(n));
+  const cell = (x: SetResult, name: string) => {
+    const e = x.endpoints.find((y) => y.name === name);
+    if (!e || e.outcome === 'unsupported') return 'n/a';
+    if (e.outcome === 'failed') return `fails (${e.error?.slice(0, 3)})`;
+    return `${e.latency!.p50} / ${e.latency!.p99}`;
+  };
+  const names = [...new Set(stores.flatMap(([, s]) => s.big.endpoints.map((e) => e.name)))];
+  const head = stores.map(([st]) => `${NAMES[st]} ${k(r.small)} | ${NAMES[st]} ${k(r.scale)} | ratio`).join(' | ');
+  const lines = names.map((n) => `| ${n} | ${stores.map(([, s]) => `${cell(s.small, n)} | ${cell(s.big, n)} | ${endpointRatio(s, n) ?? '—'}${endpointRatio(s, n) !== null ? '×' : ''}`).join(' | ')} |`);
+  const facts = stores.flatMap(([st, s]) =>
+    [s.small, s.big].map((x) => {
+      const blocking = x.blocking
+        ? `; user send at 1,000 msg/s p50 / p99 / max ${x.blocking.alone.latency.p50} / ${x.blocking.alone.latency.p99} / ${x.blocking.alone.latency.max} ms alone, ${x.blocking.duringAdmin.latency.p50} / ${x.blocking.duringAdmin.latency.p99} / ${x.blocking.duringAdmin.latency.max} ms while an admin looped search + analytics (loops done: ${x.blocking.duringAdmin.adminLoops})`
+        : '';
+      return (
+        `- ${NAMES[st]} ${k(x.scale)}: ${x.conversations.toLocaleString('en')} conversations, ${x.messages.toLocaleString('en')} messages, ` +
+        `${(x.diskBytes / 2 ** 20).toFixed(1)} MB (${(x.bytesPerConversation / 1024).toFixed(1)} KB per conversation), generated in ${x.generationSeconds} s${x.cached ? ' (cached)' : ''}; ` +
+        `start-up ${x.startup.readyMs.join(' / ')} ms; RSS ${x.rssMb.afterStart} MB after start, ${x.rssMb.afterEndpoints} MB after the endpoints${x.rssMb.afterBlocking !== undefined ? `, ${x.rssMb.afterBlocking} MB after the send test` : ''}; ` +
+        `analytics ${x.analytics.checks.map((c) => `${c.figure.split(' ')[0]} ${c.api} (database ${c.database})`).join(', ')}${blocking}; load average ${x.loadAverage.before.join(' ')} → ${x.loadAverage.after.join(' ')}`
+      );
+    }),
+  );
+  return `## Data at scale: ${k(r.scale)} conversations against ${k(r.small)}${from ? ` (from ${from}; rerun with \`--only=data-scale\`)` : ''}
+
+Generated through the store's own write path (bench/data-scale/generate.ts, bench/NOTES.md), measured
+against a real Baton on each set in the same run: p50 / p99 in ms of one client's calls after a
+warm-up (up to 20 calls, at least 5), and the ratio of the p50s (${k(r.scale)} over ${k(r.small)}). n/a: this
+version has no such endpoint.
+
+| endpoint | ${head} |
+|---|${stores.map(() => '---|---|---|').join('')}
+${lines.join('\n')}
+
+${facts.join('\n')}
+`;
 }

@@ -1,42 +1,23 @@
 // npm run bench — starts what it needs on loopback, runs bounded scenarios and prints each as a
 // ratio to a raw WebSocket relay measured in the same run; writes bench/results/*.json and
 // BENCHMARKS.md (table + chart). `npm run bench -- --soak[=minutes]` adds the soak (default 10 min);
-// `--only=name,name` runs a subset.
+// `--only=name,name` runs a subset (data-scale, data-scale-sqlite, data-scale-postgres with
+// `--scale=n`: see scenarios/data-scale.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
-import { rawRelayBaseline, ROOT, sleep, startBaton, writeResult, type Stats } from './lib.js';
+import { freshPg, rawRelayBaseline, ROOT, sleep, startBaton, writeResult, type Stats } from './lib.js';
 import { botTurns, botTurnsAtRate, handovers } from './scenarios/bot-and-handover.js';
 import { idleSockets, startup } from './scenarios/capacity.js';
 import { relayAtRate, relayThroughput } from './scenarios/relay.js';
 import { soak } from './scenarios/soak.js';
-import { writeReport, type Row } from './report.js';
+import { dataScaleSection, writeReport, type Row } from './report.js';
+import { dataScale, dataScaleRows, SMALL, type DataScaleResult } from './scenarios/data-scale.js';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string | undefined]));
 const only = args.get('only')?.split(',');
 const want = (name: string) => !only || only.includes(name);
-const PG = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-
-async function freshPg(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `baton_bench_${Date.now().toString(36)}`;
-  const c = new pg.Client({ connectionString: PG });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const u = new URL(PG);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const d = new pg.Client({ connectionString: PG });
-      await d.connect();
-      await d.query(`drop database if exists ${name} with (force)`);
-      await d.end();
-    },
-  };
-}
 
 const rows: Row[] = [];
 function record(row: Row) {
@@ -195,6 +176,29 @@ async function main() {
     }
   }
 
+  // data at scale: both stores, or one (--only=data-scale-sqlite); --scale= or BENCH_SCALE for a
+  // smaller set while developing
+  const sections: string[] = [];
+  const scaleStores = (['sqlite', 'postgres'] as const).filter((s) => want('data-scale') || want(`data-scale-${s}`));
+  if (scaleStores.length) {
+    const scale = Number(args.get('scale') ?? process.env.BENCH_SCALE ?? 300_000);
+    const result: DataScaleResult = { scale, small: SMALL, stores: {} };
+    for (const store of scaleStores) {
+      console.log(`data at scale (${store}, ${scale} conversations) …`);
+      result.stores[store] = await dataScale(store, scale);
+    }
+    writeResult('data-scale', result);
+    for (const row of dataScaleRows(result)) record(row);
+    sections.push(dataScaleSection(result));
+  } else {
+    const prev = path.join(ROOT, 'bench/results/data-scale.json');
+    if (fs.existsSync(prev)) {
+      const r = JSON.parse(fs.readFileSync(prev, 'utf8')) as DataScaleResult & { at: string };
+      rows.push(...dataScaleRows(r, `, from ${r.at.slice(0, 10)}`));
+      sections.push(dataScaleSection(r, r.at.slice(0, 10)));
+    }
+  }
+
   const all = baselines.runs.map((b) => b.msgsPerSec);
   const mean = Math.round(all.reduce((a, b) => a + b, 0) / all.length);
   const summary = { msgsPerSec: mean, runs: all, latency: baseline.latency };
@@ -202,7 +206,7 @@ async function main() {
   rows.unshift({ scenario: 'raw ws relay (baseline)', value: `${mean} msg/s (runs ${all.join(', ')}), p99 ${baseline.latency.p99} ms`, target: '—', pass: true, ratio: 1 });
   // a partial run (--only) prints its rows and keeps bench/results/*.json, but BENCHMARKS.md always
   // shows one whole run
-  if (!only) writeReport(rows, summary);
+  if (!only) writeReport(rows, summary, sections);
   await sleep(10);
   const missed = rows.filter((r) => !r.pass);
   console.log(`\n${rows.length - missed.length} met, ${missed.length} missed${only ? ' (partial run: BENCHMARKS.md left as it was)' : ' — see BENCHMARKS.md'}`);
