@@ -47,6 +47,7 @@ import { createMetrics } from './metrics.js';
 import { loadOrCreateKey } from './secrets.js';
 import { openStore, type Store } from './store/database.js';
 import { createStorageHealth } from './store/storage-health.js';
+import { createAnalyticsFold } from './workers/analytics-fold.js';
 import { recoverBotTurns } from './workers/bot-recovery.js';
 import { builtInProviders, createProviderQueue, ProviderRegistry } from './providers/registry.js';
 import { ChannelDeliveries } from './commands/channel-deliveries.js';
@@ -78,6 +79,8 @@ export interface Baton {
   timers: ReturnType<typeof createTimerWorker>;
   outbox: ReturnType<typeof createOutboxWorker>;
   providerWorkers: ReturnType<typeof createProviderWorkers>;
+  /** folds counted events into the analytics rollup */
+  analyticsFold: ReturnType<typeof createAnalyticsFold>;
   botTurns: ReturnType<typeof createBotTurns>;
   /** every registered route with its declared access (the OpenAPI and authorization tests read them) */
   routes: Array<{ method: string; url: string; access: RouteAccess | undefined }>;
@@ -140,6 +143,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const outbox = createOutboxWorker(deps, inbound);
   const timers = createTimerWorker(deps, { overflow });
   const providerWorkers = createProviderWorkers(deps, inbound);
+  const analyticsFold = createAnalyticsFold(deps);
 
   // caches follow changes made on other instances
   bus.subscribe((e) => {
@@ -226,6 +230,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     timers.start();
     await outbox.start();
     providerWorkers.start();
+    analyticsFold.start();
     void recoverBotTurns(deps).catch((err) => log.error({ err }, 'bot recovery failed'));
   }
 
@@ -249,6 +254,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     timers,
     outbox,
     providerWorkers,
+    analyticsFold,
     botTurns,
     routes,
     firstAdmin: admin.created && admin.passwordFile ? { email: admin.email!, passwordFile: admin.passwordFile } : undefined,
@@ -265,6 +271,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await step('timers', () => timers.stop());
         await step('outbox', () => outbox.stop());
         await step('provider workers', () => providerWorkers.stop());
+        await step('analytics fold', () => analyticsFold.stop());
         outbound.close();
         await step('bot turns', () => botTurns.stop());
         deps.queueAnnouncer.stop();
