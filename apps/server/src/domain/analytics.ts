@@ -302,12 +302,16 @@ export function summarize(t: Tally, range: { from: number; to: number }, agentNa
     handlingSeconds: {
       p50: histogramPercentile(handling, 50),
       p90: histogramPercentile(handling, 90),
-      byAgent: t.labels(METRICS.handling).map((agentId) => {
-        const h = t.histogram(METRICS.handling, agentId);
-        let count = 0;
-        for (const c of h.values()) count += c;
-        return { agentId, name: agentName(agentId), p50: histogramPercentile(h, 50), count };
-      }),
+      // by name: the same order whichever mix of stored counters and raw events gave the figures
+      byAgent: t
+        .labels(METRICS.handling)
+        .map((agentId) => {
+          const h = t.histogram(METRICS.handling, agentId);
+          let count = 0;
+          for (const c of h.values()) count += c;
+          return { agentId, name: agentName(agentId), p50: histogramPercentile(h, 50), count };
+        })
+        .sort((a, b) => a.name.localeCompare(b.name) || (a.agentId < b.agentId ? -1 : 1)),
     },
   };
 }
