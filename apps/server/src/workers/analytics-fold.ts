@@ -3,47 +3,25 @@
 // batch, otherwise once a minute. Every instance runs it; the fold's compare-and-set keeps them apart.
 import { foldAnalytics, type FoldLimits } from '../commands/analytics-fold.js';
 import type { Deps } from '../deps.js';
+import { pollLoop } from './poll-loop.js';
 
 const IDLE_MS = 60_000;
 const BEHIND_MS = 20;
 
 export function createAnalyticsFold(deps: Deps, limits?: FoldLimits) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<boolean> | undefined;
-  let stopped = true;
-
-  function run(): Promise<boolean> {
-    running ??= foldAnalytics(deps, limits)
-      .catch((err) => {
-        deps.log.error({ err }, 'analytics fold failed; retrying later');
-        return false;
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  }
-
+  const failed = (err: unknown) => {
+    deps.log.error({ err }, 'analytics fold failed; retrying later');
+    return false;
+  };
+  const loop = pollLoop(() => foldAnalytics(deps, limits), failed, (behind) => (behind ? BEHIND_MS : IDLE_MS));
   return {
-    start() {
-      stopped = false;
-      const loop = async () => {
-        if (stopped) return;
-        const behind = await run();
-        if (!stopped) timer = setTimeout(loop, behind ? BEHIND_MS : IDLE_MS);
-      };
-      timer = setTimeout(loop, BEHIND_MS);
-    },
+    start: loop.start,
     /** one bounded batch; true when more is due (tests drive the fold by hand) */
-    runOnce: run,
+    runOnce: loop.run,
     /** batches until nothing is due */
     async catchUp(): Promise<void> {
-      while (await run());
+      while (await loop.run());
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    stop: loop.stop,
   };
 }
