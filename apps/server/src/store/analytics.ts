@@ -121,25 +121,32 @@ export async function skipFold(tx: Tx, expected: number, to: number, now: number
   return moveWatermark(tx, expected, to, now);
 }
 
+/** One folded hour: its start and its counters (none for an hour without events). */
+export interface FoldedHour {
+  hour: number;
+  counters: readonly Counter[];
+}
+
 /**
- * Stores one hour's counters in place of whatever that hour held, recomputes its day from the day's
- * hours, and moves the watermark past it; false (and nothing written) when the watermark was no longer
- * `expected`.
+ * Stores consecutive hours' counters in place of whatever those hours held, recomputes their UTC days
+ * from the days' hours, and moves the watermark to the end of the last; false (and nothing written)
+ * when the watermark was no longer `expected`.
  */
-export async function storeFoldedHour(tx: Tx, expected: number, hour: number, counters: readonly Counter[], now: number): Promise<boolean> {
-  if (!(await moveWatermark(tx, expected, hour + HOUR_MS, now))) return false;
-  await tx.deleteFrom('analytics_rollup').where('span', '=', 'hour').where('bucket_start', '=', hour).execute();
-  for (let i = 0; i < counters.length; i += INSERT_CHUNK) {
-    const values = counters.slice(i, i + INSERT_CHUNK).map((c) => ({ span: 'hour' as const, bucket_start: hour, metric: c.metric, label: c.label, bin: c.bin, total: c.count }));
-    await tx.insertInto('analytics_rollup').values(values).execute();
+export async function storeFoldedHours(tx: Tx, expected: number, hours: readonly FoldedHour[], now: number): Promise<boolean> {
+  const first = hours[0]!.hour;
+  const end = hours.at(-1)!.hour + HOUR_MS;
+  if (!(await moveWatermark(tx, expected, end, now))) return false;
+  await tx.deleteFrom('analytics_rollup').where('span', '=', 'hour').where('bucket_start', '>=', first).where('bucket_start', '<', end).execute();
+  const values = hours.flatMap((h) => h.counters.map((c) => ({ span: 'hour' as const, bucket_start: h.hour, metric: c.metric, label: c.label, bin: c.bin, total: c.count })));
+  for (let i = 0; i < values.length; i += INSERT_CHUNK) await tx.insertInto('analytics_rollup').values(values.slice(i, i + INSERT_CHUNK)).execute();
+  for (let day = floorTo(first, DAY_MS); day < end; day += DAY_MS) {
+    await tx.deleteFrom('analytics_rollup').where('span', '=', 'day').where('bucket_start', '=', day).execute();
+    await sql`
+      insert into analytics_rollup (span, bucket_start, metric, label, bin, total)
+      select 'day', cast(${day} as bigint), metric, label, bin, sum(total) from analytics_rollup
+      where span = 'hour' and bucket_start >= ${day} and bucket_start < ${day + DAY_MS}
+      group by metric, label, bin
+    `.execute(tx);
   }
-  const day = floorTo(hour, DAY_MS);
-  await tx.deleteFrom('analytics_rollup').where('span', '=', 'day').where('bucket_start', '=', day).execute();
-  await sql`
-    insert into analytics_rollup (span, bucket_start, metric, label, bin, total)
-    select 'day', cast(${day} as bigint), metric, label, bin, sum(total) from analytics_rollup
-    where span = 'hour' and bucket_start >= ${day} and bucket_start < ${day + DAY_MS}
-    group by metric, label, bin
-  `.execute(tx);
   return true;
 }
