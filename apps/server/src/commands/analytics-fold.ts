@@ -5,7 +5,7 @@
 // each batch and the others' attempts write nothing.
 import { floorTo, HOUR_MS, Tally } from '../domain/analytics.js';
 import type { Deps } from '../deps.js';
-import { firstCountedEventAt, foldedUntil, skipFold, storeFoldedHours, type FoldedHour } from '../store/analytics.js';
+import { firstEventAt, foldedUntil, skipFold, storeFoldedHours, type FoldedHour } from '../store/analytics.js';
 import { tallyEvents } from './analytics.js';
 
 /**
@@ -31,7 +31,7 @@ export async function foldAnalytics(deps: Deps, limits: FoldLimits = FOLD_LIMITS
   const horizon = floorTo(deps.clock.now() - FOLD_LAG_MS, HOUR_MS);
   const watermark = await foldedUntil(deps.store.db);
   if (watermark >= horizon) return false;
-  const next = await firstCountedEventAt(deps.store.reads, watermark, horizon);
+  const next = await firstEventAt(deps.store.reads, watermark, horizon);
   if (next === undefined) {
     await deps.store.write.run((tx) => skipFold(tx, watermark, horizon, deps.clock.now()));
     return false;

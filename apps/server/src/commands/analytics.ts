@@ -3,9 +3,9 @@
 // what is not folded yet, counted by the same function (domain/analytics.ts). The CSV export gives the
 // same figures day by day, streamed: stored days are read a page at a time, empty days are skipped.
 import type { Analytics, RangeQuery } from '@baton/proto';
-import { countEvent, DAY_MS, floorTo, legacyFacts, METRICS, needsLegacyFacts, planRange, summarize, Tally, histogramPercentile, type Span } from '../domain/analytics.js';
+import { countEvent, DAY_MS, floorTo, histogramPercentile, isCounted, legacyFacts, METRICS, needsLegacyFacts, planRange, summarize, Tally, type Span } from '../domain/analytics.js';
 import type { Deps } from '../deps.js';
-import { countedEventsPage, firstCountedEventAt, foldedUntil, previousCountedEvents, rollupCounters, rollupDays } from '../store/analytics.js';
+import { eventsPage, firstEventAt, foldedUntil, previousCountedEvents, rollupCounters, rollupDays } from '../store/analytics.js';
 import { fromJson } from '../store/json.js';
 import type { Tx } from '../store/write-queue.js';
 
@@ -29,15 +29,16 @@ const objectOf = (text: string | null): Record<string, unknown> => {
 };
 
 /**
- * Counts the counted events of [from, to) into `into(createdAt)`'s tally, page by page. Events written
- * before they carried their facts get them from their previous event (domain legacyFacts).
+ * Counts the counted events of [from, to) into `into(createdAt)`'s tally, page by page; returns how
+ * many. Events written before they carried their facts get them from their previous event (domain
+ * legacyFacts).
  */
 export async function tallyEvents(db: Tx, span: Span, into: (createdAt: number) => Tally): Promise<number> {
   let after: { createdAt: number; id: string } | undefined;
   let n = 0;
   for (;;) {
-    const page = await countedEventsPage(db, span, after, EVENT_PAGE);
-    const parsed = page.map((r) => ({ r, data: objectOf(r.data) }));
+    const page = await eventsPage(db, span, after, EVENT_PAGE);
+    const parsed = page.filter((r) => isCounted(r.type)).map((r) => ({ r, data: objectOf(r.data) }));
     const prev = await previousCountedEvents(
       db,
       parsed.filter((p) => needsLegacyFacts(p.data)).map((p) => p.r.id),
@@ -50,7 +51,7 @@ export async function tallyEvents(db: Tx, span: Span, into: (createdAt: number) 
       }
       countEvent(into(r.created_at), { type: r.type, data: d });
     }
-    n += page.length;
+    n += parsed.length;
     if (page.length < EVENT_PAGE) return n;
     const last = page.at(-1)!;
     after = { createdAt: last.created_at, id: last.id };
@@ -128,7 +129,7 @@ async function* dailyCounts(db: Tx, from: number, to: number): AsyncGenerator<{ 
     }
     if (cursor >= folded) {
       // nothing is folded from here on: jump to the day of the next event
-      const next = await firstCountedEventAt(db, cursor, to);
+      const next = await firstEventAt(db, cursor, to);
       if (next === undefined) return;
       if (floorTo(next, DAY_MS) > day) {
         cursor = floorTo(next, DAY_MS);
