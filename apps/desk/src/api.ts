@@ -105,6 +105,14 @@ interface RequestOptions {
   query?: Record<string, string | number | undefined>;
 }
 
+/** An API URL with its query (parameters left empty are left out). */
+function urlOf(path: string, query?: RequestOptions['query']): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') qs.set(k, String(v));
+  const s = qs.toString();
+  return s ? `${BASE}${path}?${s}` : BASE + path;
+}
+
 async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (method !== 'GET') headers['X-Requested-With'] = 'baton-desk';
@@ -116,13 +124,7 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
-  let url = BASE + path;
-  if (opts.query) {
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(opts.query)) if (v !== undefined && v !== '') qs.set(k, String(v));
-    const s = qs.toString();
-    if (s) url += `?${s}`;
-  }
+  const url = urlOf(path, opts.query);
   let res: Response;
   try {
     res = await fetch(url, { method, headers, body, credentials: 'same-origin' });
@@ -179,6 +181,8 @@ export const api = {
   /** colleagues with status and load, for every role (transfers) */
   colleagues: () => request<{ agents: Colleague[] }>('GET', '/agent/colleagues'),
   analytics: (from?: string, to?: string) => request<Analytics>('GET', '/analytics', { query: { from, to } }),
+  /** the same figures day by day as a CSV download (a link: the browser sends the session cookie) */
+  analyticsCsvUrl: (from?: string, to?: string) => urlOf('/analytics.csv', { from, to }),
 
   // admin: agents
   agents: () => request<{ agents: Agent[] }>('GET', '/agents'),

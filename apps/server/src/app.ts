@@ -48,6 +48,7 @@ import { createMetrics } from './metrics.js';
 import { loadOrCreateKey } from './secrets.js';
 import { openStore, type Store } from './store/database.js';
 import { createStorageHealth } from './store/storage-health.js';
+import { createAnalyticsFold } from './workers/analytics-fold.js';
 import { recoverBotTurns } from './workers/bot-recovery.js';
 import { builtInProviders, createProviderQueue, ProviderRegistry } from './providers/registry.js';
 import { ChannelDeliveries } from './commands/channel-deliveries.js';
@@ -82,6 +83,8 @@ export interface Baton {
   outbox: ReturnType<typeof createOutboxWorker>;
   providerWorkers: ReturnType<typeof createProviderWorkers>;
   retention: ReturnType<typeof createRetentionWorker>;
+  /** folds counted events into the analytics rollup */
+  analyticsFold: ReturnType<typeof createAnalyticsFold>;
   botTurns: ReturnType<typeof createBotTurns>;
   /** every registered route with its declared access (the OpenAPI and authorization tests read them) */
   routes: Array<{ method: string; url: string; access: RouteAccess | undefined }>;
@@ -150,6 +153,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const timers = createTimerWorker(deps, { overflow });
   const providerWorkers = createProviderWorkers(deps, inbound);
   const retention = createRetentionWorker(deps);
+  const analyticsFold = createAnalyticsFold(deps);
 
   // caches follow changes made on other instances
   bus.subscribe((e) => {
@@ -238,6 +242,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await outbox.start();
     providerWorkers.start();
     await retention.start();
+    analyticsFold.start();
     void recoverBotTurns(deps).catch((err) => log.error({ err }, 'bot recovery failed'));
   }
 
@@ -262,6 +267,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     outbox,
     providerWorkers,
     retention,
+    analyticsFold,
     botTurns,
     routes,
     firstAdmin: admin.created && admin.passwordFile ? { email: admin.email!, passwordFile: admin.passwordFile } : undefined,
@@ -279,6 +285,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await step('outbox', () => outbox.stop());
         await step('provider workers', () => providerWorkers.stop());
         await step('retention', () => retention.stop());
+        await step('analytics fold', () => analyticsFold.stop());
         outbound.close();
         await step('bot turns', () => botTurns.stop());
         deps.queueAnnouncer.stop();

@@ -17,7 +17,8 @@ export function AnalyticsPage() {
   const [from, setFrom] = useState(() => dateInputValue(Date.now(), 6));
   const [to, setTo] = useState(() => dateInputValue(Date.now(), 0));
   // "to" is a whole day: ask up to the end of it
-  const data = useLoad(() => api.analytics(new Date(`${from}T00:00:00`).toISOString(), new Date(`${to}T23:59:59.999`).toISOString()), [from, to]);
+  const range = [new Date(`${from}T00:00:00`).toISOString(), new Date(`${to}T23:59:59.999`).toISOString()] as const;
+  const data = useLoad(() => api.analytics(...range), [from, to]);
   const a = data.data;
   return (
     <div className="page analytics" data-testid="analytics-page">
@@ -47,6 +48,9 @@ export function AnalyticsPage() {
             </div>
             <input type="date" value={from} max={to} onChange={(e) => e.target.value && setFrom(e.target.value)} aria-label="From" />
             <input type="date" value={to} min={from} onChange={(e) => e.target.value && setTo(e.target.value)} aria-label="To" />
+            <a className="btn ghost" href={api.analyticsCsvUrl(...range)} download data-testid="analytics-csv" title="Day by day (UTC days), one row per figure">
+              Download CSV
+            </a>
           </div>
         }
       />

@@ -1,106 +1,200 @@
-// Handover analytics from the transcript events: handovers by trigger, reason, skill, language and
-// provider; wait times; abandonment; agent handling time.
-import type { Analytics, TranscriptEvent } from '@baton/proto';
-import { percentile } from '../domain/routing.js';
+// Handover analytics over a date range, exact at any size: the stored hourly and daily counters of the
+// folded part of the range (analytics-fold.ts), plus the raw events of its partial edge hours and of
+// what is not folded yet, counted by the same function (domain/analytics.ts). The CSV export gives the
+// same figures day by day, streamed: stored days are read a page at a time, empty days are skipped.
+import type { Analytics, RangeQuery } from '@baton/proto';
+import { countEvent, DAY_MS, floorTo, histogramPercentile, isCounted, legacyFacts, METRICS, needsLegacyFacts, planRange, summarize, Tally, type Span } from '../domain/analytics.js';
 import type { Deps } from '../deps.js';
+import { eventsPage, firstEventAt, foldedUntil, previousCountedEvents, rollupCounters, rollupDays } from '../store/analytics.js';
 import { fromJson } from '../store/json.js';
+import type { Tx } from '../store/write-queue.js';
 
-const MAX_EVENTS = 200_000;
+/** raw events read per query */
+const EVENT_PAGE = 2000;
+/** stored day counters read per query by the export */
+const DAY_PAGE = 5000;
+const DEFAULT_DAYS = 30;
 
-/** The transcript events the figures are made of; each has its case in the switch below. */
-const COUNTED = [
-  'conversation.offloaded',
-  'conversation.assigned',
-  'conversation.transferred',
-  'conversation.cancelled',
-  'conversation.timed_out',
-  'conversation.refused',
-  'conversation.closed',
-  'conversation.handed_back',
-  'conversation.ended',
-] as const satisfies readonly TranscriptEvent[];
-type Counted = (typeof COUNTED)[number];
-
-export async function analytics(deps: Deps, range: { from?: string; to?: string }): Promise<Analytics> {
+/** The range a query names, in epoch milliseconds, both ends included (a date `to` is that whole day). */
+export function rangeOf(deps: Deps, range: RangeQuery): { from: number; to: number } {
   const now = deps.clock.now();
-  const from = range.from ? Date.parse(range.from) : now - 30 * 86_400_000;
-  const to = range.to ? Date.parse(range.to) + (range.to.length <= 10 ? 86_399_999 : 0) : now;
-  const events = await deps.store.db
-    .selectFrom('conversation_events')
-    .select(['conversation_id', 'type', 'agent_id', 'data', 'created_at'])
-    .where('created_at', '>=', from)
-    .where('created_at', '<=', to)
-    .where('type', 'in', COUNTED)
-    .orderBy('created_at')
-    .limit(MAX_EVENTS)
-    .execute();
-  const count = (m: Record<string, number>, k: string | null | undefined) => {
-    const key = k ?? 'unknown';
-    m[key] = (m[key] ?? 0) + 1;
+  const from = range.from ? Date.parse(range.from) : now - DEFAULT_DAYS * DAY_MS;
+  const to = range.to ? Date.parse(range.to) + (range.to.length <= 10 ? DAY_MS - 1 : 0) : now;
+  return { from, to };
+}
+
+const objectOf = (text: string | null): Record<string, unknown> => {
+  const d = fromJson<unknown>(text, {});
+  return d && typeof d === 'object' && !Array.isArray(d) ? (d as Record<string, unknown>) : {};
+};
+
+/**
+ * Counts the counted events of [from, to) into `into(createdAt)`'s tally, page by page; returns how
+ * many. Events written before they carried their facts get them from their previous event (domain
+ * legacyFacts).
+ */
+export async function tallyEvents(db: Tx, span: Span, into: (createdAt: number) => Tally): Promise<number> {
+  let after: { createdAt: number; id: string } | undefined;
+  let n = 0;
+  for (;;) {
+    const page = await eventsPage(db, span, after, EVENT_PAGE);
+    const parsed = page.filter((r) => isCounted(r.type)).map((r) => ({ r, data: objectOf(r.data) }));
+    const prev = await previousCountedEvents(
+      db,
+      parsed.filter((p) => needsLegacyFacts(p.data)).map((p) => p.r.id),
+    );
+    for (const { r, data } of parsed) {
+      let d = data;
+      if (needsLegacyFacts(data)) {
+        const p = prev.get(r.id);
+        d = { ...data, ...legacyFacts({ type: r.type, createdAt: r.created_at }, p && { type: p.type, data: objectOf(p.data), createdAt: p.created_at }) };
+      }
+      countEvent(into(r.created_at), { type: r.type, data: d });
+    }
+    n += parsed.length;
+    if (page.length < EVENT_PAGE) return n;
+    const last = page.at(-1)!;
+    after = { createdAt: last.created_at, id: last.id };
+  }
+}
+
+/** The counters of [from, to) given the fold's watermark. */
+async function countRange(db: Tx, from: number, to: number, folded: number): Promise<Tally> {
+  const plan = planRange(from, to, folded);
+  const t = new Tally().addAll(await rollupCounters(db, plan));
+  for (const span of plan.raw) await tallyEvents(db, span, () => t);
+  return t;
+}
+
+/** Agent names by id, looked up once each (a deleted agent keeps its row; an unknown id has none). */
+function agentNames(db: Tx) {
+  const known = new Map<string, string>();
+  return {
+    async load(ids: Iterable<string>): Promise<void> {
+      const missing = [...new Set(ids)].filter((id) => !known.has(id));
+      if (missing.length === 0) return;
+      const rows = await db.selectFrom('agents').select(['id', 'name']).where('id', 'in', missing).execute();
+      for (const id of missing) known.set(id, rows.find((r) => r.id === id)?.name ?? 'deleted agent');
+    },
+    name: (id: string) => known.get(id) ?? 'deleted agent',
   };
-  const handovers = { total: 0, byTrigger: {} as Record<string, number>, byReason: {} as Record<string, number>, bySkill: {} as Record<string, number>, byLanguage: {} as Record<string, number>, byProvider: {} as Record<string, number> };
-  const waits: number[] = [];
-  let abandoned = 0;
-  const open = new Map<string, { agentId: string; since: number }>();
-  const handling = new Map<string, number[]>();
-  const waiting = new Set<string>();
-  const endHandling = (conv: string, at: number) => {
-    const o = open.get(conv);
-    if (!o) return;
-    open.delete(conv);
-    (handling.get(o.agentId) ?? handling.set(o.agentId, []).get(o.agentId)!).push(Math.round((at - o.since) / 1000));
-  };
-  for (const e of events) {
-    const d = fromJson<Record<string, unknown>>(e.data, {});
-    const name = e.type as Counted;
-    switch (name) {
-      case 'conversation.offloaded':
-        handovers.total++;
-        count(handovers.byTrigger, d.trigger as string);
-        count(handovers.byReason, d.reason as string);
-        count(handovers.bySkill, d.skill as string);
-        count(handovers.byLanguage, d.language as string);
-        count(handovers.byProvider, d.providerId as string);
-        waiting.add(e.conversation_id);
-        break;
-      case 'conversation.assigned':
-      case 'conversation.transferred':
-        if (typeof d.waitSeconds === 'number') waits.push(d.waitSeconds);
-        waiting.delete(e.conversation_id);
-        endHandling(e.conversation_id, e.created_at);
-        if (typeof d.agentId === 'string') open.set(e.conversation_id, { agentId: d.agentId, since: e.created_at });
-        break;
-      case 'conversation.cancelled':
-      case 'conversation.timed_out':
-      case 'conversation.refused':
-        if (waiting.delete(e.conversation_id)) abandoned++;
-        break;
-      case 'conversation.ended':
-        if (waiting.delete(e.conversation_id)) abandoned++;
-        endHandling(e.conversation_id, e.created_at);
-        break;
-      case 'conversation.closed':
-      case 'conversation.handed_back':
-        waiting.delete(e.conversation_id);
-        endHandling(e.conversation_id, e.created_at);
-        break;
-      default:
-        name satisfies never;
+}
+
+export async function analytics(deps: Deps, range: RangeQuery): Promise<Analytics> {
+  const db = deps.store.reads;
+  const { from, to } = rangeOf(deps, range);
+  const t = await countRange(db, from, to + 1, await foldedUntil(db));
+  const names = agentNames(db);
+  await names.load(t.labels(METRICS.handling));
+  return summarize(t, { from, to }, names.name);
+}
+
+/** The stored counters of the whole folded days [fromDay, toDay), a day at a time; days without any are skipped. */
+async function* storedDays(db: Tx, fromDay: number, toDay: number): AsyncGenerator<{ day: number; tally: Tally }> {
+  let cursor = fromDay;
+  while (cursor < toDay) {
+    let rows = await rollupDays(db, cursor, toDay, DAY_PAGE);
+    if (rows.length === 0) return;
+    if (rows.length === DAY_PAGE) {
+      // the page may end inside a day: that day is read on the next page (alone if it fills a page)
+      const lastDay = rows.at(-1)!.day;
+      rows = rows[0]!.day === lastDay ? await rollupDays(db, lastDay, lastDay + DAY_MS) : rows.filter((r) => r.day < lastDay);
+    }
+    let day = rows[0]!.day;
+    let t = new Tally();
+    for (const r of rows) {
+      if (r.day !== day) {
+        yield { day, tally: t };
+        day = r.day;
+        t = new Tally();
+      }
+      t.add(r.metric, r.label, r.bin, r.count);
+    }
+    yield { day, tally: t };
+    cursor = day + DAY_MS;
+  }
+}
+
+/** The counters of each UTC day of [from, to) that has any, in order (the part of a day inside the range). */
+async function* dailyCounts(db: Tx, from: number, to: number): AsyncGenerator<{ day: number; tally: Tally }> {
+  const folded = await foldedUntil(db);
+  let cursor = from;
+  while (cursor < to) {
+    const day = floorTo(cursor, DAY_MS);
+    const wholeFoldedUntil = Math.min(floorTo(to, DAY_MS), floorTo(folded, DAY_MS));
+    if (cursor === day && day < wholeFoldedUntil) {
+      yield* storedDays(db, day, wholeFoldedUntil);
+      cursor = wholeFoldedUntil;
+      continue;
+    }
+    if (cursor >= folded) {
+      // nothing is folded from here on: jump to the day of the next event
+      const next = await firstEventAt(db, cursor, to);
+      if (next === undefined) return;
+      if (floorTo(next, DAY_MS) > day) {
+        cursor = floorTo(next, DAY_MS);
+        continue;
+      }
+    }
+    const end = Math.min(day + DAY_MS, to);
+    const t = await countRange(db, cursor, end, folded);
+    if (!t.empty) yield { day, tally: t };
+    cursor = end;
+  }
+}
+
+/** The export's columns, in order (docs/api.md describes them). */
+export const CSV_COLUMNS = ['date', 'metric', 'key', 'name', 'count', 'p50_seconds', 'p90_seconds'] as const;
+export type CsvRow = Record<(typeof CSV_COLUMNS)[number], string | number | null>;
+
+/** metric → the CSV's name for its rows per label */
+const BREAKDOWNS = [
+  [METRICS.trigger, 'handovers_by_trigger'],
+  [METRICS.reason, 'handovers_by_reason'],
+  [METRICS.skill, 'handovers_by_skill'],
+  [METRICS.language, 'handovers_by_language'],
+  [METRICS.provider, 'handovers_by_provider'],
+] as const;
+
+/**
+ * The figures of GET /analytics day by day, one row per day × figure × key (a long table that pivots
+ * in a spreadsheet), with the file name to save it under. The rows are read as they are consumed.
+ */
+export function analyticsCsv(deps: Deps, range: RangeQuery): { filename: string; rows: AsyncGenerator<CsvRow> } {
+  const { from, to } = rangeOf(deps, range);
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  return { filename: `baton-analytics-${day(from)}-to-${day(to)}.csv`, rows: csvRows(deps, from, to) };
+}
+
+async function* csvRows(deps: Deps, from: number, to: number): AsyncGenerator<CsvRow> {
+  const db = deps.store.reads;
+  const names = agentNames(db);
+  for await (const { day, tally: t } of dailyCounts(db, from, to + 1)) {
+    const date = new Date(day).toISOString().slice(0, 10);
+    const row = (metric: string, key: string, count: number, hist?: Map<number, number>, name = ''): CsvRow => ({
+      date,
+      metric,
+      key,
+      name,
+      count,
+      p50_seconds: hist ? histogramPercentile(hist, 50) : null,
+      p90_seconds: hist ? histogramPercentile(hist, 90) : null,
+    });
+    yield row('handovers', '', t.total(METRICS.handovers));
+    for (const [metric, name] of BREAKDOWNS) for (const [key, n] of Object.entries(t.byLabel(metric)).sort(([a], [b]) => a.localeCompare(b))) yield row(name, key, n);
+    yield row('abandoned', '', t.total(METRICS.abandoned));
+    const wait = t.histogram(METRICS.wait);
+    if (wait.size) yield row('wait_seconds', '', t.total(METRICS.wait), wait);
+    const agents = t.labels(METRICS.handling);
+    if (agents.length) {
+      yield row('handling_seconds', '', t.total(METRICS.handling), t.histogram(METRICS.handling));
+      await names.load(agents);
+      for (const id of agents.sort()) {
+        const h = t.histogram(METRICS.handling, id);
+        let n = 0;
+        for (const c of h.values()) n += c;
+        yield row('handling_seconds_by_agent', id, n, h, names.name(id));
+      }
     }
   }
-  const agentIds = [...handling.keys()];
-  const names = agentIds.length ? await deps.store.db.selectFrom('agents').select(['id', 'name']).where('id', 'in', agentIds).execute() : [];
-  const all = [...handling.values()].flat();
-  return {
-    from: new Date(from).toISOString(),
-    to: new Date(to).toISOString(),
-    handovers,
-    waitSeconds: { p50: percentile(waits, 50), p90: percentile(waits, 90), count: waits.length },
-    abandonment: { count: abandoned, rate: handovers.total ? Math.round((abandoned / handovers.total) * 1000) / 1000 : 0 },
-    handlingSeconds: {
-      p50: percentile(all, 50),
-      p90: percentile(all, 90),
-      byAgent: agentIds.map((id) => ({ agentId: id, name: names.find((n) => n.id === id)?.name ?? 'deleted agent', p50: percentile(handling.get(id)!, 50), count: handling.get(id)!.length })),
-    },
-  };
 }

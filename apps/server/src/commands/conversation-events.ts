@@ -1,6 +1,7 @@
 // Shared pieces of every command that changes a conversation: the row lock, system lines in the
 // transcript and the conversation.updated / queue.updated announcements.
 import type { TranscriptEvent } from '@baton/proto';
+import type { EventFacts } from '../domain/analytics.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentConversation, presentMessage } from '../presenters/conversation.js';
@@ -22,7 +23,7 @@ export async function systemLine(
   tx: Tx,
   out: AfterCommit,
   conversationId: string,
-  e: { event: TranscriptEvent; text: string; visibleToUser: boolean; agentId?: string | null; data?: unknown },
+  e: { event: TranscriptEvent; text: string; visibleToUser: boolean; agentId?: string | null; data?: unknown; facts?: EventFacts },
 ): Promise<void> {
   const now = deps.clock.now();
   const row = await appendMessage(
@@ -37,7 +38,9 @@ export async function systemLine(
     },
     now,
   );
-  await recordEvent(tx, { conversationId, type: e.event, agentId: e.agentId ?? null, data: e.data }, now);
+  // the analytics facts (domain/analytics.ts) go with the event row only: the transcript line has no use for them
+  const data = e.facts ? { ...(e.data as Record<string, unknown> | undefined), ...e.facts } : e.data;
+  await recordEvent(tx, { conversationId, type: e.event, agentId: e.agentId ?? null, data }, now);
   out.publish({ type: 'message.created', conversationId, message: presentMessage(row) });
 }
 

@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js';
 import type { RetentionPass } from '../domain/retention.js';
 import type { RetentionAction } from '../metrics.js';
 import { lockConversation } from '../store/conversations.js';
+import { foldedUntil } from '../store/analytics.js';
 import { anonymizeConversations, deleteConversations, deleteOrphanContacts, pickIdle, pickToAnonymize, pickToDelete } from '../store/retention.js';
 import { commit } from './after-commit.js';
 import { announceConversation } from './conversation-events.js';
@@ -58,7 +59,9 @@ export async function retentionBatch(deps: Deps, pass: RetentionPass, limit: num
   }
   const now = deps.clock.now();
   const done = await deps.store.write.run(async (tx) => {
-    const picked = pass.action === 'anonymize' ? await pickToAnonymize(tx, pass.before, limit) : await pickToDelete(tx, pass.before, limit);
+    // a conversation is deleted with its events only once the analytics fold has counted them (the
+    // rollup keeps the figures after the rows are gone); the fold catches up within minutes
+    const picked = pass.action === 'anonymize' ? await pickToAnonymize(tx, pass.before, limit) : await pickToDelete(tx, Math.min(pass.before, await foldedUntil(tx)), limit);
     const ids = picked.map((p) => p.id);
     if (pass.action === 'anonymize') await anonymizeConversations(tx, ids, now);
     else await deleteConversations(tx, ids);

@@ -2,6 +2,7 @@
 // write carries the command's other columns in the same UPDATE, and the transition is recorded under
 // the table's name. Commands carry out the effects it returns.
 import type { ConversationStatus } from '@baton/proto';
+import { transitionFacts } from '../domain/analytics.js';
 import { transition, type Allowed, type ConversationEvent } from '../domain/conversation-machine.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -51,7 +52,7 @@ export async function applyTransition(
   deps: Deps,
   tx: Tx,
   out: AfterCommit,
-  conv: Pick<ConversationRow, 'id' | 'status'>,
+  conv: Pick<ConversationRow, 'id' | 'status' | 'assignee_id' | 'assigned_at'>,
   event: ConversationEvent,
   w: TransitionWrite = {},
 ): Promise<Applied> {
@@ -61,7 +62,9 @@ export async function applyTransition(
   // transaction
   if (w.line) {
     const line = typeof w.line === 'function' ? w.line(t) : w.line;
-    await systemLine(deps, tx, out, conv.id, { event: t.name, ...line });
+    // the analytics row carries the status left and the handling it ends, so it counts on its own
+    const facts = transitionFacts({ status: conv.status, assigneeId: conv.assignee_id, assignedAt: conv.assigned_at }, t.name, now);
+    await systemLine(deps, tx, out, conv.id, { event: t.name, ...line, facts });
   }
   const patch: ConversationUpdate = { status: t.to, ...w.patch };
   if (w.expectOwner === undefined) {

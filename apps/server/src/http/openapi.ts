@@ -84,7 +84,11 @@ export function operation(url: string, access: RouteAccess, doc: RouteDoc, limit
     : doc.bodyMedia
       ? Object.fromEntries(doc.bodyMedia.map((m) => [m, { schema: { type: m.includes('json') ? 'object' : 'string' } }]))
       : undefined;
-  const answer = doc.response ? { content: { 'application/json': { schema: jsonSchema(doc.response, 'output') } } } : {};
+  const answer = doc.response
+    ? { content: { 'application/json': { schema: jsonSchema(doc.response, 'output') } } }
+    : doc.responseMedia
+      ? { content: { [doc.responseMedia]: { schema: { type: 'string' } } } }
+      : {};
   const status = doc.status ?? 200;
   const responses: Record<string, unknown> = { [String(status)]: { description: 'OK', ...answer } };
   if (doc.repeatStatus) responses[String(doc.repeatStatus)] = { description: `A repeat of a request already applied (same ${doc.headers ? 'Idempotency-Key' : 'event id'}): nothing is stored again, and the answer is the first one's`, ...answer };

@@ -30,6 +30,8 @@ export interface RouteDoc {
   /** non-JSON bodies the handler reads from `req.body` itself */
   bodyMedia?: readonly string[];
   response?: z.ZodType;
+  /** a success answer that is not JSON: its media type (the handler sets the header and returns the body, a stream for large ones) */
+  responseMedia?: string;
   /** the success status (200 unless said); a handler may set another with `reply.code()` */
   status?: number;
   /** the credentials a public route takes when they are given (logout, the socket) */
@@ -117,8 +119,8 @@ export function defineRoute<
 
 /** The documentation part of a declaration, as the OpenAPI document reads it. */
 export function routeDoc(r: Route): RouteDoc {
-  const { name, summary, tag, params, headers, query, body, bodyOptional, handlerParsesBody, bodyMedia, response, status, optionalAuth, errors, repeatStatus, signedWith } = r;
-  return { name, summary, tag, params, headers, query, body, bodyOptional, handlerParsesBody, bodyMedia, response, status, optionalAuth, errors, repeatStatus, signedWith };
+  const { name, summary, tag, params, headers, query, body, bodyOptional, handlerParsesBody, bodyMedia, response, responseMedia, status, optionalAuth, errors, repeatStatus, signedWith } = r;
+  return { name, summary, tag, params, headers, query, body, bodyOptional, handlerParsesBody, bodyMedia, response, responseMedia, status, optionalAuth, errors, repeatStatus, signedWith };
 }
 
 /** The media types a route's body may come as: its own list, JSON when it declares a body, none otherwise. */

@@ -14,6 +14,7 @@ import * as m008 from './migrations/008-routing-index.js';
 import * as m009 from './migrations/009-identity-and-handlers.js';
 import * as m010 from './migrations/010-channel-previous-secret.js';
 import * as m011 from './migrations/011-channel-signature-scheme.js';
+import * as m014 from './migrations/014-analytics-rollup.js';
 import * as m015 from './migrations/015-retention.js';
 import type { MessageWrites } from './message-writes.js';
 import type { OpenedDialect, StoreOptions } from './dialect.js';
@@ -49,7 +50,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002, '003-channels': m003, '004-provider-external-id': m004, '005-load-index': m005, '006-agent-load': m006, '007-idempotency-partial': m007, '008-routing-index': m008, '009-identity-and-handlers': m009, '010-channel-previous-secret': m010, '011-channel-signature-scheme': m011, '015-retention': m015 };
+const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002, '003-channels': m003, '004-provider-external-id': m004, '005-load-index': m005, '006-agent-load': m006, '007-idempotency-partial': m007, '008-routing-index': m008, '009-identity-and-handlers': m009, '010-channel-previous-secret': m010, '011-channel-signature-scheme': m011, '014-analytics-rollup': m014, '015-retention': m015 };
 
 class CodeMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

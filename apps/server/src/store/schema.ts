@@ -113,6 +113,23 @@ export interface ConversationEventsTable {
   created_at: number;
 }
 
+/** Analytics counters per hour and per UTC day (migration 014; domain/analytics.ts names the metrics). */
+export interface AnalyticsRollupTable {
+  span: 'hour' | 'day';
+  bucket_start: number;
+  metric: string;
+  label: string;
+  bin: number;
+  total: number;
+}
+
+/** The analytics fold's watermark: every hour before `folded_until` is in analytics_rollup. */
+export interface AnalyticsFoldTable {
+  name: string;
+  folded_until: number;
+  updated_at: number;
+}
+
 export interface OutboxTable {
   id: string;
   delivery_id: string;
@@ -226,6 +243,8 @@ export interface Database {
   conversation_agents: ConversationAgentsTable;
   job_leases: JobLeasesTable;
   audit_log: AuditLogTable;
+  analytics_rollup: AnalyticsRollupTable;
+  analytics_fold: AnalyticsFoldTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;

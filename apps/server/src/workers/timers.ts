@@ -4,6 +4,7 @@ import { endWaiting } from '../commands/end-waiting.js';
 import type { Deps } from '../deps.js';
 import { claimDueTimers } from '../store/timers.js';
 import type { TimerRow } from '../store/schema.js';
+import { pollLoop } from './poll-loop.js';
 
 const LEASE_MS = 30_000;
 const POLL_MS = 1_000;
@@ -17,9 +18,6 @@ export function createTimerWorker(deps: Deps, extra: Partial<Record<string, Time
     },
     ...extra,
   } as Record<string, TimerHandler>;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
 
   async function tick(): Promise<void> {
     const now = deps.clock.now();
@@ -35,34 +33,12 @@ export function createTimerWorker(deps: Deps, extra: Partial<Record<string, Time
     }
   }
 
-  function run(): Promise<void> {
-    if (!running) {
-      running = tick()
-        .catch((err) => deps.log.error({ err }, 'timer poll failed'))
-        .finally(() => {
-          running = undefined;
-        });
-    }
-    return running;
-  }
-
+  const loop = pollLoop(tick, (err) => deps.log.error({ err }, 'timer poll failed'), () => POLL_MS);
   return {
-    start() {
-      stopped = false;
-      const loop = async () => {
-        if (stopped) return;
-        await run();
-        if (!stopped) timer = setTimeout(loop, POLL_MS);
-      };
-      void loop();
-    },
-    kick: () => void run(),
+    start: loop.start,
+    kick: () => void loop.run(),
     /** fire everything due now (tests with an injected clock) */
-    runOnce: run,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    runOnce: loop.run,
+    stop: loop.stop,
   };
 }

@@ -107,4 +107,25 @@ describe.skipIf(!run)('handover in the browser', () => {
     expect(conv.status).toBe(200);
     await screenshot(user, 'e2e/widget-back-with-bot');
   }, 120_000);
+
+  it('a supervisor sees the handover in Analytics and downloads the same figures as CSV', async () => {
+    const page = await browser.newPage({ acceptDownloads: true });
+    try {
+      await page.goto(`${s.url}/desk/`);
+      await page.fill('[data-testid=login-email]', 'admin@example.com');
+      await page.fill('[data-testid=login-password]', 'admin-password');
+      await page.click('[data-testid=login-submit]');
+      await page.click('[data-testid=nav-analytics]');
+      await expect.poll(() => page.locator('[data-testid=stat-handovers] .stat-value').textContent()).toBe('1');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=analytics-csv]')]);
+      expect(download.suggestedFilename()).toMatch(/^baton-analytics-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+      const lines = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
+      expect(lines[0]).toBe('date,metric,key,name,count,p50_seconds,p90_seconds');
+      expect(lines.filter((l) => l.split(',')[1] === 'handovers').map((l) => Number(l.split(',')[4])).reduce((a, b) => a + b, 0)).toBe(1);
+      expect(lines.some((l) => l.includes(',handling_seconds_by_agent,') && l.includes('Alex Agent'))).toBe(true);
+      await screenshot(page, 'e2e/desk-analytics');
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 });

@@ -1,0 +1,368 @@
+// Handover analytics as counters that add up. Every counted transcript event carries, from the moment
+// it is written, what it means on its own (the status it left; for the end of an agent's handling, who
+// and how long), so one pure function turns events into counters: an hour's counters are the sum of its
+// events', a range's the sum of its hours' and days'. The background fold stores hourly and daily
+// counters (commands/analytics-fold.ts); a query adds the stored ones to those of the raw events not yet
+// folded, through this same function, so the two can never disagree.
+import type { Analytics, ConversationStatus, TranscriptEvent } from '@baton/proto';
+
+/** The transcript events the figures are made of; each has its case in countEvent. */
+export const COUNTED = [
+  'conversation.offloaded',
+  'conversation.assigned',
+  'conversation.transferred',
+  'conversation.cancelled',
+  'conversation.timed_out',
+  'conversation.refused',
+  'conversation.closed',
+  'conversation.handed_back',
+  'conversation.ended',
+] as const satisfies readonly TranscriptEvent[];
+export type CountedEvent = (typeof COUNTED)[number];
+
+const COUNTED_SET: ReadonlySet<string> = new Set(COUNTED);
+export const isCounted = (type: string): type is CountedEvent => COUNTED_SET.has(type);
+
+/**
+ * The counters, each stored as metric × label × bin → count. A new figure is a new metric here, its case
+ * in countEvent and its line in summarize; stored counters of other metrics stay valid.
+ */
+export const METRICS = {
+  /** handovers (label '', bin 0) */
+  handovers: 'handovers',
+  /** handovers per trigger, reason, skill, language and provider (label: the value) */
+  trigger: 'trigger',
+  reason: 'reason',
+  skill: 'skill',
+  language: 'language',
+  provider: 'provider',
+  /** seconds from the handover request to an agent (bin: histogram bin of binOf) */
+  wait: 'wait',
+  /** handovers left while waiting: cancelled, timed out, refused, or ended by the user */
+  abandoned: 'abandoned',
+  /** seconds an agent had the conversation (label: agent id; bin: histogram bin) */
+  handling: 'handling',
+} as const;
+export type Metric = (typeof METRICS)[keyof typeof METRICS];
+
+/** Labels are the bot's and settings' words; a stored label is cut here so none can bloat the rollup. */
+export const MAX_LABEL = 200;
+
+// ---------------------------------------------------------------------------------------------------
+// Histogram bins: exact for small integer seconds, a fixed relative resolution above.
+
+/** Below this many seconds every integer second is its own bin (exact percentiles). */
+export const EXACT_BELOW = 256;
+
+function widthOf(seconds: number): number {
+  let width = 1;
+  while (seconds >= EXACT_BELOW * width) width *= 2;
+  return width;
+}
+
+/**
+ * The bin of a duration: the whole seconds themselves below 256 s; above, the value rounded down to a
+ * multiple of a power of two chosen so that every octave has 128 bins (a bin spans under 0.8 % of its
+ * value). The bin is its lower bound in seconds, so stored bins read as durations.
+ */
+export function binOf(seconds: number): number {
+  const v = Math.max(0, Math.round(seconds));
+  const width = widthOf(v);
+  return Math.floor(v / width) * width;
+}
+
+/** What a bin stands for in a percentile: its own value when exact, its middle otherwise (within 0.4 %). */
+export function binValue(bin: number): number {
+  const width = widthOf(bin);
+  return width === 1 ? bin : bin + Math.floor(width / 2);
+}
+
+/** The p-th percentile (nearest rank, as a sorted list of the values would give it) of a histogram. */
+export function histogramPercentile(hist: ReadonlyMap<number, number>, p: number): number | null {
+  let n = 0;
+  for (const c of hist.values()) n += c;
+  if (n === 0) return null;
+  const rank = Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1));
+  let seen = 0;
+  for (const bin of [...hist.keys()].sort((a, b) => a - b)) {
+    seen += hist.get(bin)!;
+    if (seen > rank) return binValue(bin);
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Counters
+
+/** One stored counter row. */
+export interface Counter {
+  metric: string;
+  label: string;
+  bin: number;
+  count: number;
+}
+
+/** Counters being added up: metric → label → bin → count. */
+export class Tally {
+  private readonly m = new Map<string, Map<string, Map<number, number>>>();
+
+  add(metric: string, label = '', bin = 0, n = 1): void {
+    if (n === 0) return;
+    let labels = this.m.get(metric);
+    if (!labels) this.m.set(metric, (labels = new Map()));
+    let bins = labels.get(label);
+    if (!bins) labels.set(label, (bins = new Map()));
+    bins.set(bin, (bins.get(bin) ?? 0) + n);
+  }
+
+  addAll(counters: Iterable<Counter>): this {
+    for (const c of counters) this.add(c.metric, c.label, c.bin, c.count);
+    return this;
+  }
+
+  /** the sum over every label and bin of a metric */
+  total(metric: string): number {
+    let n = 0;
+    for (const bins of this.m.get(metric)?.values() ?? []) for (const c of bins.values()) n += c;
+    return n;
+  }
+
+  /** label → sum over its bins */
+  byLabel(metric: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [label, bins] of this.m.get(metric) ?? []) {
+      let n = 0;
+      for (const c of bins.values()) n += c;
+      out[label] = n;
+    }
+    return out;
+  }
+
+  labels(metric: string): string[] {
+    return [...(this.m.get(metric)?.keys() ?? [])];
+  }
+
+  /** a histogram: bin → count, of one label or (label omitted) of all labels together */
+  histogram(metric: string, label?: string): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const [l, bins] of this.m.get(metric) ?? []) {
+      if (label !== undefined && l !== label) continue;
+      for (const [bin, c] of bins) out.set(bin, (out.get(bin) ?? 0) + c);
+    }
+    return out;
+  }
+
+  *counters(): Iterable<Counter> {
+    for (const [metric, labels] of this.m) for (const [label, bins] of labels) for (const [bin, count] of bins) yield { metric, label, bin, count };
+  }
+
+  get empty(): boolean {
+    return this.m.size === 0;
+  }
+}
+
+/** A counted event as stored: its type and its data (parsed). */
+export interface CountableEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+const label = (v: unknown) => (typeof v === 'string' ? v.slice(0, MAX_LABEL) : 'unknown');
+
+/**
+ * Adds one event's counters. It needs the facts of transitionFacts in the event's data (legacyFacts
+ * supplies them for events written before they existed). Trigger, reason and the other labels are
+ * counted whatever their value: a new trigger needs no change here.
+ */
+export function countEvent(t: Tally, e: CountableEvent): void {
+  const d = e.data;
+  if (!isCounted(e.type)) return;
+  switch (e.type) {
+    case 'conversation.offloaded':
+      t.add(METRICS.handovers);
+      t.add(METRICS.trigger, label(d.trigger));
+      t.add(METRICS.reason, label(d.reason));
+      t.add(METRICS.skill, label(d.skill));
+      t.add(METRICS.language, label(d.language));
+      t.add(METRICS.provider, label(d.providerId));
+      break;
+    case 'conversation.assigned':
+    case 'conversation.transferred':
+      if (typeof d.waitSeconds === 'number' && Number.isFinite(d.waitSeconds)) t.add(METRICS.wait, '', binOf(d.waitSeconds));
+      break;
+    case 'conversation.cancelled':
+    case 'conversation.timed_out':
+    case 'conversation.refused':
+    case 'conversation.ended':
+      if (d.fromStatus === 'offloaded') t.add(METRICS.abandoned);
+      break;
+    case 'conversation.closed':
+    case 'conversation.handed_back':
+      break;
+    default:
+      e.type satisfies never;
+  }
+  // whichever event ends an agent's handling (accepted by another, transferred, handed back, closed, ended)
+  if (typeof d.handlingAgentId === 'string' && typeof d.handlingSeconds === 'number' && Number.isFinite(d.handlingSeconds)) {
+    t.add(METRICS.handling, d.handlingAgentId, binOf(d.handlingSeconds));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What an event carries so that it counts alone
+
+/** The facts a counted event carries in its data (merged into it when it is written). */
+export interface EventFacts {
+  /** the status the conversation left: a cancel, timeout, refusal or end from `offloaded` is abandonment */
+  fromStatus: ConversationStatus;
+  /** set when the event ends an agent's handling: who had it, and for how long (whole seconds) */
+  handlingAgentId?: string;
+  handlingSeconds?: number;
+}
+
+/** The facts of a transition being written, from the conversation as the transition finds it. */
+export function transitionFacts(conv: { status: string; assigneeId: string | null; assignedAt: number | null }, name: TranscriptEvent, now: number): EventFacts {
+  const facts: EventFacts = { fromStatus: conv.status as ConversationStatus };
+  if (isCounted(name) && conv.status === 'agent' && conv.assigneeId && conv.assignedAt !== null) {
+    facts.handlingAgentId = conv.assigneeId;
+    facts.handlingSeconds = Math.max(0, Math.round((now - conv.assignedAt) / 1000));
+  }
+  return facts;
+}
+
+/** Events written before the facts existed have no `fromStatus`. */
+export const needsLegacyFacts = (data: Record<string, unknown>) => typeof data.fromStatus !== 'string';
+
+/** The status a conversation is in after a counted event. */
+function statusAfter(prev: CountableEvent | undefined): ConversationStatus {
+  switch (prev?.type) {
+    case 'conversation.offloaded':
+      return 'offloaded';
+    case 'conversation.assigned':
+      return 'agent';
+    case 'conversation.transferred':
+      // to an agent, or back to a skill's queue
+      return typeof prev.data.agentId === 'string' ? 'agent' : 'offloaded';
+    case 'conversation.closed':
+    case 'conversation.ended':
+      return 'closed';
+    default:
+      return 'bot';
+  }
+}
+
+/**
+ * The facts of an event written before they were recorded, from the conversation's previous counted
+ * event (what the earlier reducer kept in memory): the status it left, and for the end of a handling,
+ * the agent and the time since the assignment that started it.
+ */
+export function legacyFacts(e: { type: string; createdAt: number }, prev: (CountableEvent & { createdAt: number }) | undefined): EventFacts {
+  // the machine allows these only from one status (domain/conversation-machine.ts)
+  const fixed: Partial<Record<string, ConversationStatus>> = {
+    'conversation.offloaded': 'bot',
+    'conversation.cancelled': 'offloaded',
+    'conversation.timed_out': 'offloaded',
+    'conversation.refused': 'offloaded',
+    'conversation.handed_back': 'agent',
+  };
+  const facts: EventFacts = { fromStatus: fixed[e.type] ?? statusAfter(prev) };
+  if (facts.fromStatus === 'agent' && prev && (prev.type === 'conversation.assigned' || prev.type === 'conversation.transferred') && typeof prev.data.agentId === 'string') {
+    facts.handlingAgentId = prev.data.agentId;
+    facts.handlingSeconds = Math.max(0, Math.round((e.createdAt - prev.createdAt) / 1000));
+  }
+  return facts;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The figures
+
+const rate = (n: number, of: number) => (of ? Math.round((n / of) * 1000) / 1000 : 0);
+
+/** The public figures from added-up counters. */
+export function summarize(t: Tally, range: { from: number; to: number }, agentName: (id: string) => string): Analytics {
+  const handovers = t.total(METRICS.handovers);
+  const abandoned = t.total(METRICS.abandoned);
+  const wait = t.histogram(METRICS.wait);
+  const handling = t.histogram(METRICS.handling);
+  let waits = 0;
+  for (const c of wait.values()) waits += c;
+  return {
+    from: new Date(range.from).toISOString(),
+    to: new Date(range.to).toISOString(),
+    handovers: {
+      total: handovers,
+      byTrigger: t.byLabel(METRICS.trigger),
+      byReason: t.byLabel(METRICS.reason),
+      bySkill: t.byLabel(METRICS.skill),
+      byLanguage: t.byLabel(METRICS.language),
+      byProvider: t.byLabel(METRICS.provider),
+    },
+    waitSeconds: { p50: histogramPercentile(wait, 50), p90: histogramPercentile(wait, 90), count: waits },
+    abandonment: { count: abandoned, rate: rate(abandoned, handovers) },
+    handlingSeconds: {
+      p50: histogramPercentile(handling, 50),
+      p90: histogramPercentile(handling, 90),
+      // by name: the same order whichever mix of stored counters and raw events gave the figures
+      byAgent: t
+        .labels(METRICS.handling)
+        .map((agentId) => {
+          const h = t.histogram(METRICS.handling, agentId);
+          let count = 0;
+          for (const c of h.values()) count += c;
+          return { agentId, name: agentName(agentId), p50: histogramPercentile(h, 50), count };
+        })
+        .sort((a, b) => a.name.localeCompare(b.name) || (a.agentId < b.agentId ? -1 : 1)),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Time: which parts of a range come from days, hours, or raw events
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+export const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
+export const ceilTo = (t: number, unit: number) => Math.ceil(t / unit) * unit;
+
+/** Half-open time ranges [from, to) of one plan. */
+export type Span = readonly [from: number, to: number];
+
+export interface RangePlan {
+  /** stored day counters of these whole days */
+  days: Span[];
+  /** stored hour counters of these whole hours */
+  hours: Span[];
+  /** raw events: partial hours at the edges, and whatever is not folded yet */
+  raw: Span[];
+}
+
+/**
+ * How to count [from, to) when every hour before `foldedUntil` (an hour boundary) is folded: whole
+ * folded days from day counters, the other whole folded hours from hour counters, the rest from raw
+ * events. Days are UTC days.
+ */
+export function planRange(from: number, to: number, foldedUntil: number): RangePlan {
+  const plan: RangePlan = { days: [], hours: [], raw: [] };
+  const push = (list: Span[], a: number, b: number) => {
+    if (a < b) list.push([a, b]);
+  };
+  const foldedEnd = Math.min(to, foldedUntil);
+  if (from < foldedEnd) {
+    const h0 = ceilTo(from, HOUR_MS);
+    const h1 = floorTo(foldedEnd, HOUR_MS);
+    if (h0 >= h1) push(plan.raw, from, foldedEnd);
+    else {
+      push(plan.raw, from, h0);
+      const d0 = ceilTo(h0, DAY_MS);
+      const d1 = floorTo(h1, DAY_MS);
+      if (d0 < d1) {
+        push(plan.hours, h0, d0);
+        push(plan.days, d0, d1);
+        push(plan.hours, d1, h1);
+      } else push(plan.hours, h0, h1);
+      push(plan.raw, h1, foldedEnd);
+    }
+  }
+  push(plan.raw, Math.max(from, foldedUntil), to);
+  return plan;
+}
