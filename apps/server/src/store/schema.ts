@@ -176,6 +176,12 @@ export interface ConversationAgentsTable {
   handled_at: number;
 }
 
+/** One row per tag of a conversation, kept from `conversations.tags` by triggers (migration 012): `tag=` lists read it. */
+export interface ConversationTagsTable {
+  conversation_id: string;
+  tag: string;
+}
+
 export interface CannedResponsesTable {
   id: string;
   shortcut: string;
@@ -201,6 +207,7 @@ export interface Database {
   provider_state: ProviderStateTable;
   channels: ChannelsTable;
   conversation_agents: ConversationAgentsTable;
+  conversation_tags: ConversationTagsTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;

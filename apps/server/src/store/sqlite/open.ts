@@ -12,6 +12,7 @@ import { HotSqliteDialect } from './adapter.js';
 import { startCheckpointer } from './checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
 import { createSqliteWriter } from './writer.js';
+import { sqliteSearch } from './search.js';
 import { sqliteMessageWrites } from './writes.js';
 
 export function openSqlite(opts: StoreOptions): OpenedDialect {
@@ -48,6 +49,7 @@ export function openSqlite(opts: StoreOptions): OpenedDialect {
     pipelined: false,
     durable,
     messages: sqliteMessageWrites(writer),
+    search: sqliteSearch,
     exclusive: true,
     ready: () => writer.ready(),
     writerThread: writer,
