@@ -9,6 +9,6 @@ import type { RawBuilder } from 'kysely';
 export const MIN_SEARCH_LENGTH = 3;
 
 export interface ConversationSearch {
-  /** `select id` of every matching conversation; `q` is trimmed and at least MIN_SEARCH_LENGTH characters */
+  /** `(select id …)` of every matching conversation, parenthesized for an IN; `q` is trimmed and at least MIN_SEARCH_LENGTH characters */
   conversationIds(q: string): RawBuilder<string>;
 }

@@ -7,11 +7,11 @@ export const sqliteSearch: ConversationSearch = {
   conversationIds(q) {
     // one FTS5 phrase: its trigrams in a row, which is the substring (quotes doubled inside)
     const phrase = `"${q.replace(/"/g, '""')}"`;
-    return sql<string>`
+    return sql<string>`(
       select r.conversation_id from search_index s join search_rows r on r.id = s.rowid
       where search_index match ${phrase} and r.conversation_id is not null
       union
       select c.id from search_index s join search_rows r on r.id = s.rowid join conversations c on c.end_user_id = r.end_user_id
-      where search_index match ${phrase} and r.end_user_id is not null`;
+      where search_index match ${phrase} and r.end_user_id is not null)`;
   },
 };
