@@ -30,9 +30,6 @@ const USER_HISTORY: Keyset = { list: 'user-history', direction: 'desc' };
 /** A page of conversation ids (and their sort keys) in the list's order. */
 type PageIds = SelectQueryBuilder<Database & { c: ConversationsTable }, 'c', { id: string; sort_key: number }>;
 
-/** a status no conversation has: the queue window of a list without positions reads no row */
-const NO_STATUS = '-';
-
 /**
  * The conversations of a page as the desk shows them, in one statement: each row with its end user,
  * its last message (the newest non-event message, one index probe per row) and, for a queue, its
@@ -47,18 +44,22 @@ async function presentPage(deps: Deps, db: Kysely<Database>, ids: PageIds, keyse
     .leftJoin('messages as lm', (join) =>
       join.on('lm.id', '=', sql<string>`(select m.id from messages m where m.conversation_id = c.id and m.event is null order by m.seq desc limit 1)`),
     )
-    // the window runs over the queue only for a list that shows positions
-    .leftJoin(
-      (eb) =>
-        eb
-          .selectFrom('conversations as w')
-          .select(['w.id', sql<number>`row_number() over (partition by w.skill order by w.queued_at, w.id)`.as('position')])
-          .where('w.status', '=', withQueue ? 'offloaded' : NO_STATUS)
-          .as('qp'),
-      (join) => join.onRef('qp.id', '=', 'c.id'),
+    // a list that shows queue positions: each one's rank in a window over the queue
+    .$if(withQueue, (qb) =>
+      qb
+        .leftJoin(
+          (eb) =>
+            eb
+              .selectFrom('conversations as w')
+              .select(['w.id', sql<number>`row_number() over (partition by w.skill order by w.queued_at, w.id)`.as('position')])
+              .where('w.status', '=', 'offloaded')
+              .as('qp'),
+          (join) => join.onRef('qp.id', '=', 'c.id'),
+        )
+        .select('qp.position as q_position'),
     )
     .selectAll('c')
-    .select(['page.sort_key', 'u.external_id as u_external_id', 'u.name as u_name', 'u.email as u_email', 'u.verified_id as u_verified_id', 'qp.position as q_position'])
+    .select(['page.sort_key', 'u.external_id as u_external_id', 'u.name as u_name', 'u.email as u_email', 'u.verified_id as u_verified_id'])
     .select(['lm.id as lm_id', 'lm.conversation_id as lm_conversation_id', 'lm.seq as lm_seq', 'lm.author_type as lm_author_type', 'lm.author_id as lm_author_id', 'lm.author_name as lm_author_name'])
     .select(['lm.text as lm_text', 'lm.body as lm_body', 'lm.event as lm_event', 'lm.internal as lm_internal', 'lm.idempotency_key as lm_idempotency_key', 'lm.created_at as lm_created_at'])
     .orderBy('page.sort_key', keyset.direction)
@@ -67,7 +68,7 @@ async function presentPage(deps: Deps, db: Kysely<Database>, ids: PageIds, keyse
   const now = deps.clock.now();
   const perPosition = withQueue && rows.some((r) => r.status === 'offloaded') ? await recentWaits(db) : undefined;
   return rows.map((r) => {
-    const position = r.q_position === null ? null : Number(r.q_position);
+    const position = r.q_position === undefined || r.q_position === null ? null : Number(r.q_position);
     const lastMessage: MessageRow | null =
       r.lm_id === null
         ? null

@@ -2,7 +2,8 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Lists that stay flat as history grows (docs/architecture.md, "Lists and search"):
 // - every list walks an index in its own order and stops at the page: the queue by (status, queued_at,
-//   id), history, bot and all-live lists by (status, updated_at, id), a plain agent's (and `agentId=`)
+//   id), history, bot and all-live lists by (status, updated_at, id), the overview's live chats by
+//   (status, assigned_at, id), a plain agent's (and `agentId=`)
 //   history by conversation_agents (agent_id, handled_at, conversation_id), a user's history by
 //   (end_user_id, created_at, id), the delivery log by (created_at, id); the id in each makes the
 //   keyset cursor's tie-break an index range too;
@@ -14,6 +15,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   await db.schema.dropIndex('conversations_status_idx').execute();
   await db.schema.createIndex('conversations_status_idx').on('conversations').columns(['status', 'queued_at', 'id']).execute();
+  await db.schema.createIndex('conversations_live_idx').on('conversations').columns(['status', 'assigned_at', 'id']).execute();
   await db.schema.createIndex('conversations_status_updated_idx').on('conversations').columns(['status', 'updated_at', 'id']).execute();
   await db.schema.dropIndex('conversations_end_user_idx').execute();
   await db.schema.createIndex('conversations_end_user_idx').on('conversations').columns(['end_user_id', 'created_at', 'id']).execute();
