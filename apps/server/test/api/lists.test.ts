@@ -5,10 +5,10 @@
 // PostgreSQL.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewConversation } from '../../src/store/schema.js';
 import { call, createConversation, login } from '../support/http.js';
 import { makeAgent, offloadedConversation, openOffloading } from '../support/flows.js';
 import { postgresAvailable } from '../support/postgres.js';
+import { conversationRow } from '../support/rows.js';
 import { startOnStore, waitFor, type TestServer } from '../support/server.js';
 
 const pgOk = await postgresAvailable();
@@ -219,32 +219,6 @@ describe.each(STORES)('lists on %s', (store) => {
   });
 });
 
-function closedRow(id: string, at: number): NewConversation {
-  return {
-    id,
-    bot_id: 'demo',
-    channel_id: null,
-    status: 'closed',
-    language: 'en',
-    locale_given: 0,
-    skill: null,
-    provider_id: null,
-    assignee_id: null,
-    assignee_name: null,
-    end_user_id: null,
-    token_hash: `hash-${id}`,
-    tags: '[]',
-    variables: '{}',
-    bot_state: null,
-    bot_version: 0,
-    bot_seq: 0,
-    handover: null,
-    last_seq: 0,
-    queued_at: null,
-    assigned_at: null,
-    created_at: at,
-    updated_at: at,
-    closed_at: at,
-    handled_by: null,
-  };
+function closedRow(id: string, at: number) {
+  return conversationRow(id, { status: 'closed', created_at: at, updated_at: at, closed_at: at });
 }

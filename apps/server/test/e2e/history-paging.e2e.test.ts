@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchBrowser, screenshot } from '../support/browser.js';
+import { conversationRow } from '../support/rows.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const apps = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -31,7 +32,7 @@ describe.skipIf(!run)('History in the browser', () => {
         await tx.insertInto('end_users').values({ id: `u-${id}`, external_id: null, name: `Customer ${i}`, email: null, created_at: at, verified_id: null }).execute();
         await tx
           .insertInto('conversations')
-          .values({ id, bot_id: 'demo', channel_id: null, status: 'closed', language: 'en', locale_given: 0, skill: null, provider_id: null, assignee_id: null, assignee_name: null, end_user_id: `u-${id}`, token_hash: `hash-${id}`, tags: '[]', variables: '{}', bot_state: null, bot_version: 0, bot_seq: 0, handover: null, last_seq: 1, queued_at: null, assigned_at: null, created_at: at, updated_at: at, closed_at: at, handled_by: null })
+          .values(conversationRow(id, { status: 'closed', end_user_id: `u-${id}`, last_seq: 1, created_at: at, updated_at: at, closed_at: at }))
           .execute();
         const text = i === CLOSED - 3 ? 'My parcel QX-7781 never arrived' : `Question number ${i}`;
         await tx.insertInto('messages').values({ id: `m-${id}`, conversation_id: id, seq: 1, author_type: 'user', author_id: null, author_name: null, text, body: null, event: null, internal: 0, idempotency_key: null, created_at: at }).execute();
