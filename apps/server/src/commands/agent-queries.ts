@@ -213,7 +213,7 @@ export async function supervisorOverview(deps: Deps): Promise<SupervisorOverview
 
 /** Every agent (by name) with the number of live chats they own. */
 async function agentsWithLoad(deps: Deps): Promise<AgentLoad[]> {
-  const db = deps.store.db;
+  const db = deps.store.reads;
   const agents = await db.selectFrom('agents').selectAll().where('deleted_at', 'is', null).orderBy('name').limit(MAX_AGENTS).execute();
   return agents.map((a) => ({ agent: presentAgent(a), activeChats: Number(a.active_chats) }));
 }

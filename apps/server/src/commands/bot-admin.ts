@@ -8,7 +8,7 @@ import { presentBot, presentBotWithSource } from '../presenters/bot.js';
 const MAX_BOTS = 200;
 
 export async function listBots(deps: Deps) {
-  const rows = await deps.store.db.selectFrom('bots').select(['id', 'name', 'version', 'updated_at']).orderBy('id').limit(MAX_BOTS).execute();
+  const rows = await deps.store.reads.selectFrom('bots').select(['id', 'name', 'version', 'updated_at']).orderBy('id').limit(MAX_BOTS).execute();
   return rows.map(presentBot);
 }
 

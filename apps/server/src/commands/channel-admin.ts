@@ -14,7 +14,7 @@ import type { ChannelRow } from '../store/schema.js';
 const MAX_CHANNELS = 200;
 
 export async function listChannels(deps: Deps): Promise<ChannelView[]> {
-  const rows = await deps.store.db.selectFrom('channels').selectAll().orderBy('id').limit(MAX_CHANNELS).execute();
+  const rows = await deps.store.reads.selectFrom('channels').selectAll().orderBy('id').limit(MAX_CHANNELS).execute();
   return rows.map(presentChannel);
 }
 

@@ -7,6 +7,6 @@ import { presentAgent } from './auth.js';
 export const MAX_AGENTS = 1000;
 
 export async function listAgents(deps: Deps): Promise<Agent[]> {
-  const rows = await deps.store.db.selectFrom('agents').selectAll().where('deleted_at', 'is', null).orderBy('name').limit(MAX_AGENTS).execute();
+  const rows = await deps.store.reads.selectFrom('agents').selectAll().where('deleted_at', 'is', null).orderBy('name').limit(MAX_AGENTS).execute();
   return rows.map(presentAgent);
 }

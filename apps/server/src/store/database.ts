@@ -53,7 +53,8 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002, '003-channels': m003, '004-provider-external-id': m004, '005-load-index': m005, '006-agent-load': m006, '007-idempotency-partial': m007, '008-routing-index': m008, '009-identity-and-handlers': m009, '010-channel-previous-secret': m010, '011-channel-signature-scheme': m011, '012-list-indexes': m012, '013-search': m013 };
+/** every migration by name, in order (exported for the tests that migrate a database step by step) */
+export const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002, '003-channels': m003, '004-provider-external-id': m004, '005-load-index': m005, '006-agent-load': m006, '007-idempotency-partial': m007, '008-routing-index': m008, '009-identity-and-handlers': m009, '010-channel-previous-secret': m010, '011-channel-signature-scheme': m011, '012-list-indexes': m012, '013-search': m013 };
 
 class CodeMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
