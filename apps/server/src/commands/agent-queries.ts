@@ -59,7 +59,7 @@ async function presentPage(deps: Deps, db: Kysely<Database>, ids: PageIds, keyse
         .select('qp.position as q_position'),
     )
     .selectAll('c')
-    .select(['page.sort_key', 'u.external_id as u_external_id', 'u.name as u_name', 'u.email as u_email', 'u.verified_id as u_verified_id'])
+    .select(['page.sort_key', 'u.id as u_id', 'u.external_id as u_external_id', 'u.name as u_name', 'u.email as u_email', 'u.verified_id as u_verified_id'])
     .select(['lm.id as lm_id', 'lm.conversation_id as lm_conversation_id', 'lm.seq as lm_seq', 'lm.author_type as lm_author_type', 'lm.author_id as lm_author_id', 'lm.author_name as lm_author_name'])
     .select(['lm.text as lm_text', 'lm.body as lm_body', 'lm.event as lm_event', 'lm.internal as lm_internal', 'lm.idempotency_key as lm_idempotency_key', 'lm.created_at as lm_created_at'])
     .orderBy('page.sort_key', keyset.direction)
@@ -89,7 +89,7 @@ async function presentPage(deps: Deps, db: Kysely<Database>, ids: PageIds, keyse
     const conversation = presentAgentConversation(r, {
       now,
       queue: { position, estimatedWaitSeconds: position !== null && perPosition ? Math.round(perPosition(r.skill) * position) : null },
-      user: { id: r.u_external_id ?? r.end_user_id ?? null, name: r.u_name ?? null, email: r.u_email ?? null, verified: Boolean(r.u_verified_id) },
+      user: { id: r.u_external_id ?? r.u_id ?? null, name: r.u_name ?? null, email: r.u_email ?? null, verified: Boolean(r.u_verified_id) },
       lastMessage,
     });
     return { conversation, sortKey: Number(r.sort_key) };
