@@ -158,10 +158,11 @@ export const api = {
   setStatus: (status: AgentStatus) => request<{ agent: Agent }>('PUT', '/agent/status', { body: { status } }),
 
   // conversations
+  /** a page of a list: pass `nextCursor` back as `cursor` for the next (null: that was the last) */
   conversations: (q: ConversationQuery) =>
-    request<{ conversations: AgentConversation[] }>('GET', '/agent/conversations', { query: { ...q } }),
+    request<{ conversations: AgentConversation[]; nextCursor: string | null }>('GET', '/agent/conversations', { query: { ...q } }),
   conversation: (id: string) => request<AgentConversationDetail>('GET', `/agent/conversations/${enc(id)}`),
-  history: (id: string) => request<{ conversations: AgentConversation[] }>('GET', `/agent/conversations/${enc(id)}/history`),
+  history: (id: string) => request<{ conversations: AgentConversation[]; nextCursor: string | null }>('GET', `/agent/conversations/${enc(id)}/history`),
   accept: (id: string) => request<AgentConversationDetail>('POST', `/agent/conversations/${enc(id)}/accept`),
   send: (id: string, body: { text?: string; buttons?: Button[]; cards?: Card[]; internal?: boolean }) =>
     request<{ message: Message }>('POST', `/agent/conversations/${enc(id)}/messages`, { body }),
@@ -171,7 +172,7 @@ export const api = {
   close: (id: string) => request<{ ok: true }>('POST', `/agent/conversations/${enc(id)}/close`),
 
   // canned responses
-  cannedResponses: () => request<{ cannedResponses: CannedResponse[] }>('GET', '/agent/canned-responses'),
+  cannedResponses: (cursor?: string) => request<{ cannedResponses: CannedResponse[]; nextCursor: string | null }>('GET', '/agent/canned-responses', { query: { cursor, limit: 500 } }),
   createCanned: (c: Omit<CannedResponse, 'id'>) => request<{ cannedResponse: CannedResponse }>('POST', '/canned-responses', { body: c }),
   updateCanned: (id: string, c: Omit<CannedResponse, 'id'>) => request<{ cannedResponse: CannedResponse }>('PUT', `/canned-responses/${enc(id)}`, { body: c }),
   deleteCanned: (id: string) => request<{ ok: true }>('DELETE', `/canned-responses/${enc(id)}`),
@@ -208,7 +209,8 @@ export const api = {
   audit: (cursor?: string, limit = 50) => request<AuditPage>('GET', '/audit', { query: { cursor, limit } }),
 
   // admin: provider deliveries
-  deliveries: (status?: DeliveryStatus, limit = 100, providerId?: string) => request<{ deliveries: Delivery[] }>('GET', '/providers/deliveries', { query: { status, limit, providerId } }),
+  deliveries: (status?: DeliveryStatus, limit = 100, providerId?: string, cursor?: string) =>
+    request<{ deliveries: Delivery[]; nextCursor: string | null }>('GET', '/providers/deliveries', { query: { status, limit, providerId, cursor } }),
   redeliver: (id: string) => request<{ ok: true }>('POST', `/providers/deliveries/${enc(id)}/redeliver`),
 
   // admin: channel webhooks (the secret is write-only: answers carry the mask)

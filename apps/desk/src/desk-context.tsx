@@ -1,5 +1,11 @@
 // Everything the signed-in desk shares across pages: who I am, the socket, the queue and my chats
-// (kept fresh from queue.updated events), canned responses, unread counts and toasts.
+// (paged, kept fresh from queue.updated events), canned responses, unread counts and toasts.
+//
+// A refresh (queue.updated, debounced; a reconnect; the slow poll) asks again for what is loaded, in
+// one request from the top: one page for a desk that never scrolled, the rows it scrolled through for
+// one that did (at most MAX_WINDOW), never page after page. Re-reading the loaded window rather than
+// merging a fresh first page into older pages keeps the cursor right: a merged tail could hold chats
+// others took meanwhile, and its cursor would not know the arrivals after it.
 import type { ServerEvent } from '@baton/proto';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, errorText, type Agent, type AgentConversation, type AgentStatus, type CannedResponse } from './api';
@@ -22,6 +28,12 @@ export interface DeskValue {
   socketState: SocketState;
   queue: AgentConversation[];
   mine: AgentConversation[];
+  /** more of the queue (or of my chats) than is loaded */
+  queueMore: boolean;
+  mineMore: boolean;
+  loadingMore: boolean;
+  loadMoreQueue: () => void;
+  loadMoreMine: () => void;
   listsLoaded: boolean;
   refreshLists: () => Promise<void>;
   canned: CannedResponse[];
@@ -39,6 +51,17 @@ export interface DeskValue {
 }
 
 const Ctx = createContext<DeskValue | null>(null);
+
+/** rows per page of the inbox lists */
+export const PAGE = 50;
+/** the most a refresh asks for at once (the server's largest page) */
+const MAX_WINDOW = 500;
+
+/** one list's loaded rows and where its next page starts */
+interface Loaded {
+  items: AgentConversation[];
+  cursor: string | null;
+}
 
 export function useDesk(): DeskValue {
   const v = useContext(Ctx);
@@ -61,6 +84,10 @@ export function DeskProvider(props: { agent: Agent; onLoggedOut: () => void; chi
   const meRef = useRef(me);
   meRef.current = me;
   const mineRef = useRef<AgentConversation[]>([]);
+  const [queueCursor, setQueueCursor] = useState<string | null>(null);
+  const [mineCursor, setMineCursor] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const loadedMine = useRef(0);
 
   const toast = useCallback((text: string, kind: Toast['kind'] = 'info') => {
     const id = Date.now() + Math.random();
@@ -69,14 +96,17 @@ export function DeskProvider(props: { agent: Agent; onLoggedOut: () => void; chi
   }, []);
   const dismissToast = useCallback((id: number) => setToasts((t) => t.filter((x) => x.id !== id)), []);
 
-  const refreshLists = useCallback(async () => {
-    try {
-      const [q, m] = await Promise.all([api.conversations({ status: 'offloaded' }), api.conversations({ status: 'agent' })]);
-      const sortedQueue = sortQueue(q.conversations);
+  /**
+   * the queue's and my chats' loaded rows, as they are now (`queue` and `mine` state, with their
+   * cursors); a refresh announces the arrivals, a further page does not
+   */
+  const showLists = useCallback(
+    (q: Loaded, m: Loaded, announce: boolean) => {
+      const sortedQueue = sortQueue(q.items);
       const previous = queueRef.current;
       queueRef.current = sortedQueue;
       // the first load is not news; later arrivals are, unless I am offline
-      if (previous) {
+      if (previous && announce) {
         const fresh = newIds(previous, sortedQueue);
         if (fresh.length && meRef.current.status !== 'offline') {
           beep();
@@ -89,21 +119,66 @@ export function DeskProvider(props: { agent: Agent; onLoggedOut: () => void; chi
         }
       }
       setQueue(sortedQueue);
+      setQueueCursor(q.cursor);
       // my chats: only those I own (a supervisor's "agent" list may include others' with scope=all)
-      const myChats = sortByActivity(m.conversations.filter((c) => c.assignee?.id === meRef.current.id));
+      const myChats = sortByActivity(m.items.filter((c) => c.assignee?.id === meRef.current.id));
       mineRef.current = myChats;
+      loadedMine.current = m.items.length;
       // follow every chat of mine (the server does so at connect; chats accepted since need asking)
       for (const c of myChats) socket.subscribe(c.id);
       setMine(myChats);
+      setMineCursor(m.cursor);
       setListsLoaded(true);
+    },
+    [socket],
+  );
+
+  const refreshLists = useCallback(async () => {
+    const window = (loaded: number) => Math.min(MAX_WINDOW, Math.max(PAGE, loaded));
+    try {
+      const [q, m] = await Promise.all([
+        api.conversations({ status: 'offloaded', limit: window(queueRef.current?.length ?? 0) }),
+        api.conversations({ status: 'agent', limit: window(loadedMine.current) }),
+      ]);
+      showLists({ items: q.conversations, cursor: q.nextCursor }, { items: m.conversations, cursor: m.nextCursor }, true);
     } catch (err) {
       toast(`Could not refresh the lists: ${errorText(err)}`, 'error');
     }
-  }, [toast, socket]);
+  }, [toast, showLists]);
+
+  /** the next page of the queue or of my chats, after what is loaded */
+  const loadMore = useCallback(
+    async (status: 'offloaded' | 'agent') => {
+      const cursor = status === 'offloaded' ? queueCursor : mineCursor;
+      if (!cursor || loadingMore) return;
+      setLoadingMore(true);
+      try {
+        const page = await api.conversations({ status, limit: PAGE, cursor });
+        const append = (list: AgentConversation[]) => [...list, ...page.conversations.filter((c) => !list.some((x) => x.id === c.id))];
+        if (status === 'offloaded') showLists({ items: append(queueRef.current ?? []), cursor: page.nextCursor }, { items: mineRef.current, cursor: mineCursor }, false);
+        else showLists({ items: queueRef.current ?? [], cursor: queueCursor }, { items: append(mineRef.current), cursor: page.nextCursor }, false);
+      } catch (err) {
+        toast(`Could not load more: ${errorText(err)}`, 'error');
+      } finally {
+        setLoadingMore(false);
+      }
+    },
+    [queueCursor, mineCursor, loadingMore, showLists, toast],
+  );
+  const loadMoreQueue = useCallback(() => void loadMore('offloaded'), [loadMore]);
+  const loadMoreMine = useCallback(() => void loadMore('agent'), [loadMore]);
 
   const reloadCanned = useCallback(async () => {
     try {
-      setCanned((await api.cannedResponses()).cannedResponses);
+      // all of them, page after page: the composer completes "/shortcut" from the whole set
+      const all: CannedResponse[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await api.cannedResponses(cursor);
+        all.push(...page.cannedResponses);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && all.length < 5000);
+      setCanned(all);
     } catch {
       // canned responses are a convenience; the composer works without them
     }
@@ -194,6 +269,11 @@ export function DeskProvider(props: { agent: Agent; onLoggedOut: () => void; chi
     socketState,
     queue,
     mine,
+    queueMore: queueCursor !== null,
+    mineMore: mineCursor !== null,
+    loadingMore,
+    loadMoreQueue,
+    loadMoreMine,
     listsLoaded,
     refreshLists,
     canned,

@@ -4,6 +4,8 @@ import { z } from 'zod';
 
 export const ERROR_CATALOG = {
   INVALID_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  INVALID_CURSOR: { status: 400, message: 'The cursor is not one this list gave (pass nextCursor as it was given)' },
+  SEARCH_TOO_SHORT: { status: 400, message: 'Search for at least 3 characters' },
   VALIDATION_FAILED: { status: 422, message: 'The request is not valid' },
   TEXT_TOO_LONG: { status: 422, message: 'The text is longer than 4000 characters' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },

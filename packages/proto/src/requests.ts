@@ -36,11 +36,19 @@ export const CannedResponseBody = z
   .strict();
 export type CannedResponseBody = z.infer<typeof CannedResponseBody>;
 
+/** The `cursor` of a list: `nextCursor` of the page before, as it was given (opaque). */
+export const Cursor = z.string().min(1).max(300).optional().describe('nextCursor of the previous page, as given; a malformed cursor or one of another list is 400 INVALID_CURSOR');
+
+/** `cursor` and `limit` of a list whose answer carries `nextCursor`. */
+export const PageQuery = z.object({ cursor: Cursor, limit: z.coerce.number().int().min(1).max(500).default(100) });
+export type PageQuery = z.infer<typeof PageQuery>;
+
 /** GET /api/v1/providers/deliveries */
 export const DeliveriesQuery = z.object({
   status: z.enum(['pending', 'delivered', 'dead']).optional(),
   providerId: z.string().max(64).optional(),
   conversationId: z.string().max(100).optional(),
+  cursor: Cursor,
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type DeliveriesQuery = z.infer<typeof DeliveriesQuery>;
@@ -52,12 +60,13 @@ const Day = z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })
 export const ConversationListQuery = z.object({
   status: z.enum(['offloaded', 'agent', 'closed', 'bot']).default('agent'),
   scope: z.enum(['mine', 'all']).optional(),
-  q: z.string().max(200).optional(),
+  q: z.string().max(200).optional().describe('Substring (3 characters or more, any case, accents folded) of a user or agent message or note, the user\'s name or e-mail, or a variable value; shorter is 400 SEARCH_TOO_SHORT'),
   agentId: z.string().max(100).optional(),
   skill: z.string().max(64).optional(),
   tag: z.string().max(100).optional(),
   from: Day.optional(),
   to: Day.optional(),
+  cursor: Cursor,
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type ConversationListQuery = z.infer<typeof ConversationListQuery>;

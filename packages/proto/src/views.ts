@@ -16,10 +16,19 @@ export type CannedResponse = z.infer<typeof CannedResponse>;
 export const AgentLoad = z.object({ agent: Agent, activeChats: z.number().int() });
 export type AgentLoad = z.infer<typeof AgentLoad>;
 
+/** `nextCursor` of a page: pass it as `cursor` for the next one; null after the last. */
+export const NextCursor = z.string().nullable();
+
+/** GET /api/v1/agent/conversations and /agent/conversations/{id}/history: a page of conversations. */
+export const ConversationPage = z.object({ conversations: z.array(AgentConversation), nextCursor: NextCursor });
+export type ConversationPage = z.infer<typeof ConversationPage>;
+
+/** The first 500 waiting (first in line first) and live (longest first); the totals count them all. */
 export const SupervisorOverview = z.object({
   queue: z.array(AgentConversation),
   live: z.array(AgentConversation),
   agents: z.array(AgentLoad),
+  totals: z.object({ queue: z.number().int(), live: z.number().int() }),
 });
 export type SupervisorOverview = z.infer<typeof SupervisorOverview>;
 
@@ -87,7 +96,7 @@ export const JsonDocument = z.record(z.string(), z.unknown());
 export type JsonDocument = z.infer<typeof JsonDocument>;
 
 /** GET /api/v1/agent/canned-responses */
-export const CannedResponsesResponse = z.object({ cannedResponses: z.array(CannedResponse) });
+export const CannedResponsesResponse = z.object({ cannedResponses: z.array(CannedResponse), nextCursor: NextCursor });
 export type CannedResponsesResponse = z.infer<typeof CannedResponsesResponse>;
 
 /** POST /api/v1/canned-responses, PUT /api/v1/canned-responses/{id} */
@@ -95,7 +104,7 @@ export const CannedResponseResponse = z.object({ cannedResponse: CannedResponse 
 export type CannedResponseResponse = z.infer<typeof CannedResponseResponse>;
 
 /** GET /api/v1/providers/deliveries */
-export const DeliveriesResponse = z.object({ deliveries: z.array(Delivery) });
+export const DeliveriesResponse = z.object({ deliveries: z.array(Delivery), nextCursor: NextCursor });
 export type DeliveriesResponse = z.infer<typeof DeliveriesResponse>;
 
 /** GET /api/v1/bots/{id} */

@@ -1,11 +1,29 @@
-// A list of conversations (queue, my chats, history) with live waiting times and routing badges.
+// A list of conversations (queue, my chats, history) with live waiting times and routing badges. Only
+// the rows in view are rendered; scrolling near the end asks for the next page, and the end of the
+// list says so.
+import { useEffect } from 'react';
 import type { AgentConversation } from '../api';
 import { previewOf, userLabel } from '../conversation-state';
 import { formatDuration, relativeTime, secondsSince, waitLevel } from '../format';
 import { href } from '../router';
-import { Avatar } from './ui';
+import { useRowWindow } from '../windowing';
+import { Avatar, Spinner } from './ui';
 
 export type ListKind = 'queue' | 'mine' | 'closed';
+
+export interface ListPaging {
+  /** the element that scrolls the list */
+  scroller: HTMLElement | null;
+  /** another page can be loaded */
+  hasMore: boolean;
+  loadingMore: boolean;
+  onLoadMore: () => void;
+}
+
+/** a conversation row's height and gap before it is measured (px) */
+const ROW_ESTIMATE = 80;
+/** ask for the next page when this few rows are left below the view */
+const LOAD_AHEAD = 10;
 
 export function ConversationList(props: {
   kind: ListKind;
@@ -17,13 +35,40 @@ export function ConversationList(props: {
   acceptBusy?: string;
   routeBase: string[];
   showAssignee?: boolean;
+  /** a paged list, windowed in its scrolling element; without it every row is rendered (a short list) */
+  paging?: ListPaging;
 }) {
+  const windowed = useRowWindow(props.paging?.scroller ?? null, props.items.length, ROW_ESTIMATE);
+  const w = props.paging ? windowed.window : { start: 0, end: props.items.length, padTop: 0, padBottom: 0 };
+  const { measure, scrollToIndex } = windowed;
+  const { hasMore = false, loadingMore = false, onLoadMore } = props.paging ?? {};
+  const nearEnd = w.end >= props.items.length - LOAD_AHEAD;
+  useEffect(() => {
+    if (hasMore && !loadingMore && nearEnd) onLoadMore?.();
+  }, [hasMore, loadingMore, nearEnd, onLoadMore]);
+  // the open conversation stays in view (j/k move past the rendered rows)
+  const openIndex = props.items.findIndex((c) => c.id === props.openId);
+  useEffect(() => {
+    if (openIndex >= 0) scrollToIndex(openIndex);
+  }, [openIndex, scrollToIndex]);
+
   return (
-    <ul className="conv-list" data-testid={`list-${props.kind}`}>
-      {props.items.map((c) => (
-        <ConversationRow key={c.id} {...props} c={c} />
-      ))}
-    </ul>
+    <>
+      <ul ref={measure} className="conv-list" data-testid={`list-${props.kind}`} data-count={props.items.length} style={{ paddingTop: 6 + w.padTop, paddingBottom: 6 + w.padBottom }}>
+        {props.items.slice(w.start, w.end).map((c) => (
+          <ConversationRow key={c.id} {...props} c={c} />
+        ))}
+      </ul>
+      {loadingMore ? (
+        <div className="list-more" data-testid="list-loading">
+          <Spinner /> Loading more…
+        </div>
+      ) : props.paging && !hasMore && props.items.length > 0 ? (
+        <p className="list-more" data-testid="list-end">
+          No more conversations
+        </p>
+      ) : null}
+    </>
   );
 }
 
@@ -33,7 +78,7 @@ function ConversationRow(props: { kind: ListKind; c: AgentConversation; openId?:
   const unread = props.unread?.[c.id] ?? 0;
   const testId = kind === 'queue' ? 'queue-item' : kind === 'mine' ? 'chat-item' : 'history-item';
   return (
-    <li className={`conv-row${props.openId === c.id ? ' open' : ''}${kind === 'queue' && props.onAccept ? ' has-accept' : ''}`} data-testid={testId} data-conversation-id={c.id}>
+    <li className={`conv-row${props.openId === c.id ? ' open' : ''}${kind === 'queue' && props.onAccept ? ' has-accept' : ''}`} data-testid={testId} data-conversation-id={c.id} data-row="">
       <a className="conv-link" href={href(...props.routeBase, c.id)} aria-current={props.openId === c.id ? 'true' : undefined}>
         <Avatar name={userLabel(c)} />
         <div className="conv-main">

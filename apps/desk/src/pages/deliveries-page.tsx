@@ -9,6 +9,7 @@ import { useLoad, useNow } from '../hooks';
 import { href } from '../router';
 
 const FILTERS: (DeliveryStatus | undefined)[] = [undefined, 'pending', 'delivered', 'dead'];
+const PAGE = 100;
 
 /** `providerId` (from "#/admin/deliveries/<providerId>", e.g. "channel:sms") narrows the log to one target. */
 export function DeliveriesPage(props: { providerId?: string }) {
@@ -16,7 +17,21 @@ export function DeliveriesPage(props: { providerId?: string }) {
   const now = useNow(10_000);
   const [status, setStatus] = useState<DeliveryStatus>();
   const providerId = props.providerId;
-  const list = useLoad(() => api.deliveries(status, 200, providerId).then((r) => r.deliveries), [status, providerId]);
+  // the newest page; "Older" appends the next ones (the log keeps every delivery)
+  const list = useLoad(() => api.deliveries(status, PAGE, providerId), [status, providerId]);
+  const [older, setOlder] = useState(false);
+  const loadOlder = async () => {
+    if (!list.data?.nextCursor) return;
+    setOlder(true);
+    try {
+      const next = await api.deliveries(status, PAGE, providerId, list.data.nextCursor);
+      list.setData({ deliveries: [...list.data.deliveries, ...next.deliveries], nextCursor: next.nextCursor });
+    } catch (err) {
+      desk.toast(errorText(err), 'error');
+    } finally {
+      setOlder(false);
+    }
+  };
   const redeliver = async (id: string) => {
     try {
       await api.redeliver(id);
@@ -65,7 +80,7 @@ export function DeliveriesPage(props: { providerId?: string }) {
             </tr>
           </thead>
           <tbody>
-            {list.data?.map((d) => (
+            {list.data?.deliveries.map((d) => (
               <tr key={d.id} data-testid="delivery-row">
                 <td title={d.createdAt}>{relativeTime(d.createdAt, now)}</td>
                 <td className="mono">{d.providerId}</td>
@@ -87,7 +102,7 @@ export function DeliveriesPage(props: { providerId?: string }) {
                 </td>
               </tr>
             ))}
-            {list.data && list.data.length === 0 ? (
+            {list.data && list.data.deliveries.length === 0 ? (
               <tr>
                 <td colSpan={7} className="muted">
                   No deliveries{status ? ` with status ${status}` : ''}
@@ -98,6 +113,11 @@ export function DeliveriesPage(props: { providerId?: string }) {
           </tbody>
         </table>
       </div>
+      {list.data?.nextCursor ? (
+        <button type="button" className="btn ghost" onClick={() => void loadOlder()} disabled={older} data-testid="deliveries-older">
+          Older deliveries
+        </button>
+      ) : null}
     </div>
   );
 }

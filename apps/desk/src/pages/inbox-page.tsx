@@ -1,13 +1,14 @@
 // The three-pane inbox: the list (queue, my chats, history), the open conversation and its details.
-// j/k move through the list; on a phone only one pane shows at a time.
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+// j/k move through the list; on a phone only one pane shows at a time. Every list is paged: scrolling
+// near its end loads the next page.
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, errorText, type AgentConversation, type ConversationQuery } from '../api';
 import { useAccept } from '../accept';
 import { ConversationList } from '../components/conversation-list';
 import { ConversationView } from '../components/conversation-view';
 import { Empty, Spinner } from '../components/ui';
 import { stepSelection } from '../conversation-state';
-import { useDesk } from '../desk-context';
+import { PAGE, useDesk } from '../desk-context';
 import { useNow } from '../hooks';
 import { href, navigate } from '../router';
 
@@ -20,6 +21,13 @@ export function InboxPage(props: { tab: InboxTab; openId?: string }) {
   const closed = useClosedSearch(props.tab === 'closed');
   const items = props.tab === 'queue' ? desk.queue : props.tab === 'mine' ? desk.mine : (closed.items ?? []);
   const ids = useMemo(() => items.map((c) => c.id), [items]);
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
+  const paging =
+    props.tab === 'queue'
+      ? { hasMore: desk.queueMore, loadingMore: desk.loadingMore, onLoadMore: desk.loadMoreQueue }
+      : props.tab === 'mine'
+        ? { hasMore: desk.mineMore, loadingMore: desk.loadingMore, onLoadMore: desk.loadMoreMine }
+        : { hasMore: closed.nextCursor !== null, loadingMore: closed.loadingMore, onLoadMore: closed.loadMore };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -30,17 +38,17 @@ export function InboxPage(props: { tab: InboxTab; openId?: string }) {
       const next = stepSelection(ids, props.openId, e.key === 'j' ? 1 : -1);
       if (next) {
         e.preventDefault();
+        // the list scrolls the open row into view (it may not be rendered yet)
         navigate(props.tab, next);
-        requestAnimationFrame(() => document.querySelector(`[data-conversation-id="${CSS.escape(next)}"]`)?.scrollIntoView({ block: 'nearest' }));
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [ids, props.openId, props.tab]);
 
-  const tabs: { id: InboxTab; label: string; count?: number }[] = [
-    { id: 'queue', label: 'Queue', count: desk.queue.length },
-    { id: 'mine', label: 'My chats', count: desk.mine.length },
+  const tabs: { id: InboxTab; label: string; count?: string }[] = [
+    { id: 'queue', label: 'Queue', count: `${desk.queue.length}${desk.queueMore ? '+' : ''}` },
+    { id: 'mine', label: 'My chats', count: `${desk.mine.length}${desk.mineMore ? '+' : ''}` },
     { id: 'closed', label: 'History' },
   ];
 
@@ -66,7 +74,7 @@ export function InboxPage(props: { tab: InboxTab; openId?: string }) {
           ) : null}
           {props.tab === 'closed' ? <ClosedFilters onSearch={closed.search} busy={closed.loading} /> : null}
         </div>
-        <div className="list-scroll">
+        <div className="list-scroll" ref={setScroller}>
           {!desk.listsLoaded && props.tab !== 'closed' ? (
             <div className="center-pad">
               <Spinner />
@@ -99,6 +107,7 @@ export function InboxPage(props: { tab: InboxTab; openId?: string }) {
               onAccept={(id) => void accept(id)}
               acceptBusy={busy}
               routeBase={[props.tab]}
+              paging={{ scroller, ...paging }}
             />
           )}
         </div>
@@ -119,28 +128,57 @@ export function InboxPage(props: { tab: InboxTab; openId?: string }) {
   );
 }
 
+/** History: the first page for the filters searched, then the next ones as the list scrolls. */
 function useClosedSearch(active: boolean) {
   const [items, setItems] = useState<AgentConversation[]>();
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string>();
   const desk = useDesk();
+  const filters = useRef<Omit<ConversationQuery, 'status'>>({});
+  // a page that answers after a newer search is dropped
+  const generation = useRef(0);
+  const query = (q: Omit<ConversationQuery, 'status'>, cursor?: string) =>
+    api.conversations({ status: 'closed', scope: desk.isSupervisor ? 'all' : undefined, limit: PAGE, ...q, cursor });
   const search = async (q: Omit<ConversationQuery, 'status'>) => {
+    const mine = ++generation.current;
+    filters.current = q;
     setLoading(true);
     setError(undefined);
+    setItems([]);
+    setNextCursor(null);
     try {
-      const scope = desk.isSupervisor ? 'all' : undefined;
-      setItems((await api.conversations({ status: 'closed', scope, limit: 100, ...q })).conversations);
+      const page = await query(q);
+      if (mine !== generation.current) return;
+      setItems(page.conversations);
+      setNextCursor(page.nextCursor);
     } catch (err) {
-      setError(errorText(err));
+      if (mine === generation.current) setError(errorText(err));
     } finally {
-      setLoading(false);
+      if (mine === generation.current) setLoading(false);
     }
   };
+  const loadMore = useCallback(async () => {
+    if (!nextCursor || loadingMore) return;
+    const mine = generation.current;
+    setLoadingMore(true);
+    try {
+      const page = await query(filters.current, nextCursor);
+      if (mine !== generation.current) return;
+      setItems((list) => [...(list ?? []), ...page.conversations]);
+      setNextCursor(page.nextCursor);
+    } catch (err) {
+      if (mine === generation.current) setError(errorText(err));
+    } finally {
+      setLoadingMore(false);
+    }
+  }, [nextCursor, loadingMore]);
   useEffect(() => {
     if (active && items === undefined) void search({});
     // only the first activation loads; later searches come from the form
   }, [active]);
-  return { items, loading, error, search };
+  return { items, loading, error, search, nextCursor, loadingMore, loadMore };
 }
 
 function ClosedFilters(props: { onSearch: (q: Omit<ConversationQuery, 'status'>) => void; busy: boolean }) {
@@ -150,14 +188,19 @@ function ClosedFilters(props: { onSearch: (q: Omit<ConversationQuery, 'status'>)
   const [tag, setTag] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  const [short, setShort] = useState(false);
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    // the search index matches 3 characters or more (the server answers SEARCH_TOO_SHORT)
+    const length = [...q.trim()].length;
+    setShort(length > 0 && length < 3);
+    if (length > 0 && length < 3) return;
     props.onSearch({ q: q.trim() || undefined, skill: skill.trim() || undefined, tag: tag.trim() || undefined, from: from || undefined, to: to || undefined });
   };
   return (
     <form className="filters" onSubmit={submit} role="search" data-testid="history-search">
       <div className="search-row">
-        <input type="search" placeholder="Search text…" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Search text" />
+        <input type="search" placeholder="Messages, name, e-mail, details…" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Search text" />
         <button type="button" className={more ? 'icon-btn on' : 'icon-btn'} onClick={() => setMore((v) => !v)} aria-label="More filters" aria-expanded={more}>
           <FilterIcon />
         </button>
@@ -165,6 +208,11 @@ function ClosedFilters(props: { onSearch: (q: Omit<ConversationQuery, 'status'>)
           Search
         </button>
       </div>
+      {short ? (
+        <p className="list-hint" data-testid="search-too-short">
+          Search for at least 3 characters.
+        </p>
+      ) : null}
       {more ? (
         <div className="filter-grid">
           <input placeholder="Skill" value={skill} onChange={(e) => setSkill(e.target.value)} aria-label="Skill" />

@@ -49,11 +49,11 @@ export function SupervisorPage(props: { openId?: string }) {
           <h1 className="pane-title">Supervise</h1>
           <div className="stat-row">
             <div className="mini-stat">
-              <strong data-testid="sup-queue-count">{data?.queue.length ?? '–'}</strong>
+              <strong data-testid="sup-queue-count">{data?.totals.queue ?? '–'}</strong>
               <span>waiting</span>
             </div>
             <div className="mini-stat">
-              <strong>{data?.live.length ?? '–'}</strong>
+              <strong>{data?.totals.live ?? '–'}</strong>
               <span>live</span>
             </div>
             <div className="mini-stat">

@@ -1,143 +1,220 @@
 // Reads for the desk: the queue routed to me, my chats, searchable history, one conversation with
-// its full transcript, the user's earlier conversations, and the supervisor overview.
-import type { AgentConversation, AgentConversationDetail, AgentLoad, Colleague, ConversationListQuery, SupervisorOverview } from '@baton/proto';
-import { sql } from 'kysely';
-import { speaksAndKnows } from '../domain/routing.js';
+// its full transcript, the user's earlier conversations, and the supervisor overview. Every list is
+// one statement whatever its length (its page of ids in the list's index order, then each row with its
+// end user, last message and queue position joined) and pages with a keyset cursor (page-cursor.ts).
+import type { AgentConversation, AgentConversationDetail, AgentLoad, Colleague, ConversationListQuery, ConversationPage, PageQuery, SupervisorOverview } from '@baton/proto';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { routableTo } from '../domain/routing.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentAgentConversation, presentMessage } from '../presenters/conversation.js';
 import { findConversation, listMessages } from '../store/conversations.js';
 import { fromJson } from '../store/json.js';
-import { queueInfo } from '../store/queue.js';
-import type { AgentRow, ConversationRow } from '../store/schema.js';
-import type { Tx } from '../store/write-queue.js';
+import { recentWaits } from '../store/queue.js';
+import type { AgentRow, ConversationsTable, Database, MessageRow } from '../store/schema.js';
+import { MIN_SEARCH_LENGTH } from '../store/search.js';
 import { presentAgent } from './auth.js';
+import { MAX_AGENTS } from './list-agents.js';
 import { assertCanView, isSupervisor } from './agent-access.js';
+import { after, decodeCursor, pageOf, type Keyset } from './page-cursor.js';
 
 /** What a list asks for (proto's ConversationListQuery, parsed). */
 export type ListFilter = ConversationListQuery;
 
-async function present(deps: Deps, tx: Tx, rows: ConversationRow[]): Promise<AgentConversation[]> {
-  if (rows.length === 0) return [];
+// each list's order, and the cursors it gives and takes
+const QUEUE: Keyset = { list: 'queue', direction: 'asc' };
+const UPDATED: Keyset = { list: 'updated', direction: 'desc' };
+const HANDLED: Keyset = { list: 'handled', direction: 'desc' };
+const USER_HISTORY: Keyset = { list: 'user-history', direction: 'desc' };
+
+/** A page of conversation ids (and their sort keys) in the list's order. */
+type PageIds = SelectQueryBuilder<Database & { c: ConversationsTable }, 'c', { id: string; sort_key: number }>;
+
+/**
+ * The conversations of a page as the desk shows them, in one statement: each row with its end user,
+ * its last message (the newest non-event message, one index probe per row) and, for a queue, its
+ * place among everyone waiting for its skill (a window over the queue) and an estimated wait (one read
+ * of recent waits for the whole page).
+ */
+async function presentPage(deps: Deps, db: Kysely<Database>, ids: PageIds, keyset: Keyset, withQueue: boolean): Promise<Array<{ conversation: AgentConversation; sortKey: number }>> {
+  const rows = await db
+    .selectFrom(ids.as('page'))
+    .innerJoin('conversations as c', 'c.id', 'page.id')
+    .leftJoin('end_users as u', 'u.id', 'c.end_user_id')
+    .leftJoin('messages as lm', (join) =>
+      join.on('lm.id', '=', sql<string>`(select m.id from messages m where m.conversation_id = c.id and m.event is null order by m.seq desc limit 1)`),
+    )
+    // a list that shows queue positions: each one's rank in a window over the queue
+    .$if(withQueue, (qb) =>
+      qb
+        .leftJoin(
+          (eb) =>
+            eb
+              .selectFrom('conversations as w')
+              .select(['w.id', sql<number>`row_number() over (partition by w.skill order by w.queued_at, w.id)`.as('position')])
+              .where('w.status', '=', 'offloaded')
+              .as('qp'),
+          (join) => join.onRef('qp.id', '=', 'c.id'),
+        )
+        .select('qp.position as q_position'),
+    )
+    .selectAll('c')
+    .select(['page.sort_key', 'u.id as u_id', 'u.external_id as u_external_id', 'u.name as u_name', 'u.email as u_email', 'u.verified_id as u_verified_id'])
+    .select(['lm.id as lm_id', 'lm.conversation_id as lm_conversation_id', 'lm.seq as lm_seq', 'lm.author_type as lm_author_type', 'lm.author_id as lm_author_id', 'lm.author_name as lm_author_name'])
+    .select(['lm.text as lm_text', 'lm.body as lm_body', 'lm.event as lm_event', 'lm.internal as lm_internal', 'lm.idempotency_key as lm_idempotency_key', 'lm.created_at as lm_created_at'])
+    .orderBy('page.sort_key', keyset.direction)
+    .orderBy('page.id', keyset.direction)
+    .execute();
   const now = deps.clock.now();
-  const userIds = [...new Set(rows.map((r) => r.end_user_id).filter((x): x is string => Boolean(x)))];
-  const users = userIds.length ? await tx.selectFrom('end_users').selectAll().where('id', 'in', userIds).execute() : [];
-  const out: AgentConversation[] = [];
-  for (const r of rows) {
-    const u = users.find((x) => x.id === r.end_user_id);
-    const last = await tx
-      .selectFrom('messages')
-      .selectAll()
-      .where('conversation_id', '=', r.id)
-      .where('event', 'is', null)
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    out.push(
-      presentAgentConversation(r, {
-        now,
-        queue: await queueInfo(tx, r),
-        user: { id: u?.external_id ?? u?.id ?? null, name: u?.name ?? null, email: u?.email ?? null, verified: Boolean(u?.verified_id) },
-        lastMessage: last ?? null,
-      }),
-    );
-  }
-  return out;
+  const perPosition = withQueue && rows.some((r) => r.status === 'offloaded') ? await recentWaits(db) : undefined;
+  return rows.map((r) => {
+    const position = r.q_position === undefined || r.q_position === null ? null : Number(r.q_position);
+    const lastMessage: MessageRow | null =
+      r.lm_id === null
+        ? null
+        : {
+            id: r.lm_id,
+            conversation_id: r.lm_conversation_id!,
+            seq: r.lm_seq!,
+            author_type: r.lm_author_type!,
+            author_id: r.lm_author_id,
+            author_name: r.lm_author_name,
+            text: r.lm_text,
+            body: r.lm_body,
+            event: r.lm_event,
+            internal: r.lm_internal!,
+            idempotency_key: r.lm_idempotency_key,
+            created_at: Number(r.lm_created_at),
+          };
+    const conversation = presentAgentConversation(r, {
+      now,
+      queue: { position, estimatedWaitSeconds: position !== null && perPosition ? Math.round(perPosition(r.skill) * position) : null },
+      user: { id: r.u_external_id ?? r.u_id ?? null, name: r.u_name ?? null, email: r.u_email ?? null, verified: Boolean(r.u_verified_id) },
+      lastMessage,
+    });
+    return { conversation, sortKey: Number(r.sort_key) };
+  });
 }
 
-export async function listAgentConversations(deps: Deps, agent: AgentRow, f: ListFilter): Promise<AgentConversation[]> {
-  const db = deps.store.db;
-  const all = f.scope === 'all' && isSupervisor(agent);
-  let q = db.selectFrom('conversations').selectAll('conversations').where('conversations.status', '=', f.status);
-  if (f.status === 'agent' && !all) q = q.where('assignee_id', '=', agent.id);
+/** A list's page: `limit` conversations and the cursor of the next page (null after the last). */
+async function listPage(deps: Deps, ids: PageIds, keyset: Keyset, limit: number, withQueue = false): Promise<ConversationPage> {
+  const rows = await presentPage(deps, deps.store.reads, ids.limit(limit + 1), keyset, withQueue);
+  const { items, nextCursor } = pageOf(keyset, rows, limit, (r) => ({ key: r.sortKey, id: r.conversation.id }));
+  return { conversations: items.map((r) => r.conversation), nextCursor };
+}
+
+/** `q` as searched: trimmed; undefined when empty; SEARCH_TOO_SHORT below what the index can answer. */
+function searchText(q: string | undefined): string | undefined {
+  const text = q?.trim();
+  if (!text) return undefined;
+  if ([...text].length < MIN_SEARCH_LENGTH) throw new AppError('SEARCH_TOO_SHORT', `Search for at least ${MIN_SEARCH_LENGTH} characters`);
+  return text;
+}
+
+export async function listAgentConversations(deps: Deps, agent: AgentRow, f: ListFilter): Promise<ConversationPage> {
+  const supervisor = isSupervisor(agent);
+  const all = f.scope === 'all' && supervisor;
+  const q = searchText(f.q);
   // a plain agent's bot and closed lists hold only what they handled (agent-access.ts), the latest
-  // first: a walk of their own rows of conversation_agents that stops at the page, at any table size
-  const handledOnly = (f.status === 'bot' || f.status === 'closed') && !isSupervisor(agent);
-  if (handledOnly) q = q.innerJoin('conversation_agents as ca', 'ca.conversation_id', 'conversations.id').where('ca.agent_id', '=', agent.id);
-  if (f.agentId) {
-    // history by agent: conversations the agent took part in
-    q = q.where((eb) =>
-      eb.or([
-        eb('assignee_id', '=', f.agentId!),
-        eb.exists(eb.selectFrom('conversation_events as e').select('e.id').whereRef('e.conversation_id', '=', 'conversations.id').where('e.agent_id', '=', f.agentId!)),
-      ]),
-    );
+  // first: a walk of their own rows of conversation_agents that stops at the page, at any table size;
+  // `agentId=` walks that agent's rows the same way
+  const handledOnly = (f.status === 'bot' || f.status === 'closed') && !supervisor;
+  const handler = f.agentId ?? (handledOnly ? agent.id : undefined);
+  const keyset = f.status === 'offloaded' ? QUEUE : handler ? HANDLED : UPDATED;
+  const at = decodeCursor(keyset, f.cursor);
+
+  let ids = deps.store.reads.selectFrom('conversations as c').where('c.status', '=', f.status);
+  if (f.status === 'agent' && !all) ids = ids.where('c.assignee_id', '=', agent.id);
+  if (handler) ids = ids.innerJoin('conversation_agents as ca', 'ca.conversation_id', 'c.id').where('ca.agent_id', '=', handler);
+  if (handledOnly && handler !== agent.id) {
+    ids = ids.where((eb) => eb.exists(eb.selectFrom('conversation_agents as mine').select('mine.agent_id').where('mine.agent_id', '=', agent.id).whereRef('mine.conversation_id', '=', 'c.id')));
   }
-  if (f.skill) q = q.where('skill', '=', f.skill);
-  if (f.tag) q = q.where('tags', 'like', `%${JSON.stringify(f.tag)}%`);
-  if (f.from) q = q.where('conversations.updated_at', '>=', Date.parse(f.from));
-  if (f.to) q = q.where('conversations.created_at', '<=', Date.parse(f.to) + (f.to.length <= 10 ? 86_399_999 : 0));
-  if (f.q) {
-    const like = `%${f.q.toLowerCase().replace(/[%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) =>
-      eb.or([
-        eb.exists(
-          eb
-            .selectFrom('messages as m')
-            .select('m.id')
-            .whereRef('m.conversation_id', '=', 'conversations.id')
-            .where((e2) => e2(e2.fn('lower', ['m.text']), 'like', like)),
-        ),
-        eb(eb.fn('lower', ['conversations.variables']), 'like', like),
-      ]),
-    );
+  if (f.status === 'offloaded' && !supervisor) {
+    // the queue routed to me: speaksAndKnows (domain/routing.ts) as a filter, so `limit` is a page
+    const { skills, languages } = routableTo({ skills: fromJson<string[]>(agent.skills, []), languages: fromJson<string[]>(agent.languages, []) });
+    if (skills) ids = ids.where(sql<string>`coalesce(c.skill, 'general')`, 'in', skills);
+    if (languages) ids = ids.where('c.language', 'in', languages);
   }
-  if (f.status === 'offloaded') q = q.orderBy('queued_at', 'asc');
-  else if (handledOnly) q = q.orderBy(sql.ref('ca.handled_at'), 'desc');
-  else q = q.orderBy('conversations.updated_at', 'desc');
-  let rows = await q.limit(f.status === 'offloaded' && !all ? 1000 : f.limit).execute();
-  if (f.status === 'offloaded' && !all && !isSupervisor(agent)) {
-    const me = { skills: fromJson<string[]>(agent.skills, []), languages: fromJson<string[]>(agent.languages, []) };
-    rows = rows.filter((r) => speaksAndKnows(me, r)).slice(0, f.limit);
-  }
-  return present(deps, db, rows);
+  if (f.skill) ids = ids.where('c.skill', '=', f.skill);
+  if (f.tag) ids = ids.where((eb) => eb.exists(eb.selectFrom('conversation_tags as t').select('t.tag').whereRef('t.conversation_id', '=', 'c.id').where('t.tag', '=', f.tag!)));
+  if (f.from) ids = ids.where('c.updated_at', '>=', Date.parse(f.from));
+  if (f.to) ids = ids.where('c.created_at', '<=', Date.parse(f.to) + (f.to.length <= 10 ? 86_399_999 : 0));
+  if (q) ids = ids.where('c.id', 'in', deps.store.search.conversationIds(q));
+
+  const [key, id] = keyset === QUEUE ? ['c.queued_at', 'c.id'] : keyset === HANDLED ? ['ca.handled_at', 'ca.conversation_id'] : ['c.updated_at', 'c.id'];
+  if (at) ids = ids.where(after(keyset, key, id, at));
+  const page = ids
+    .select([sql.ref<string>(id).as('id'), sql.ref<number>(key).as('sort_key')])
+    .orderBy(sql.ref(key), keyset.direction)
+    .orderBy(sql.ref(id), keyset.direction);
+  return listPage(deps, page, keyset, f.limit, f.status === 'offloaded');
 }
 
 export async function agentConversationDetail(deps: Deps, agent: AgentRow, id: string): Promise<AgentConversationDetail> {
   const row = await findConversation(deps.store.db, id);
   if (!row) throw new AppError('CONVERSATION_NOT_FOUND');
   assertCanView(agent, row);
-  const [conversation] = await present(deps, deps.store.db, [row]);
+  const one = deps.store.db.selectFrom('conversations as c').where('c.id', '=', id).select(['c.id', sql<number>`0`.as('sort_key')]);
+  const [conversation] = await presentPage(deps, deps.store.db, one, UPDATED, row.status === 'offloaded');
+  if (!conversation) throw new AppError('CONVERSATION_NOT_FOUND');
   const messages = (await listMessages(deps.store.db, id, { limit: 5000, includeInternal: true })).map(presentMessage);
-  return { conversation: conversation!, messages };
+  return { conversation: conversation.conversation, messages };
 }
 
 /**
- * The user's earlier conversations: only for a verified identity (a claimed id or e-mail links
- * nothing), and for a plain agent only those they handled themselves.
+ * The user's earlier conversations, the latest first: only for a verified identity (a claimed id or
+ * e-mail links nothing), and for a plain agent only those they handled themselves.
  */
-export async function userHistory(deps: Deps, agent: AgentRow, id: string) {
+export async function userHistory(deps: Deps, agent: AgentRow, id: string, page: PageQuery): Promise<ConversationPage> {
   const db = deps.store.db;
   const row = await findConversation(db, id);
   if (!row) throw new AppError('CONVERSATION_NOT_FOUND');
   assertCanView(agent, row);
-  if (!row.end_user_id) return [];
+  const at = decodeCursor(USER_HISTORY, page.cursor);
+  if (!row.end_user_id) return { conversations: [], nextCursor: null };
   const user = await db.selectFrom('end_users').select('verified_id').where('id', '=', row.end_user_id).executeTakeFirst();
-  if (!user?.verified_id) return [];
-  let q = db.selectFrom('conversations').selectAll().where('end_user_id', '=', row.end_user_id).where('id', '!=', id);
+  if (!user?.verified_id) return { conversations: [], nextCursor: null };
+  let ids = deps.store.reads.selectFrom('conversations as c').where('c.end_user_id', '=', row.end_user_id).where('c.id', '!=', id);
   if (!isSupervisor(agent)) {
-    q = q.where((eb) =>
-      eb.exists(eb.selectFrom('conversation_agents as ca').select('ca.agent_id').where('ca.agent_id', '=', agent.id).whereRef('ca.conversation_id', '=', 'conversations.id')),
-    );
+    ids = ids.where((eb) => eb.exists(eb.selectFrom('conversation_agents as ca').select('ca.agent_id').where('ca.agent_id', '=', agent.id).whereRef('ca.conversation_id', '=', 'c.id')));
   }
-  const rows = await q.orderBy('created_at', 'desc').limit(50).execute();
-  return present(deps, db, rows);
+  if (at) ids = ids.where(after(USER_HISTORY, 'c.created_at', 'c.id', at));
+  const sorted = ids.select(['c.id', 'c.created_at as sort_key']).orderBy('c.created_at', 'desc').orderBy('c.id', 'desc');
+  return listPage(deps, sorted, USER_HISTORY, page.limit);
 }
 
+/** The overview shows at most this many waiting and live conversations (its totals count them all). */
+const OVERVIEW_LIMIT = 500;
+
 export async function supervisorOverview(deps: Deps): Promise<SupervisorOverview> {
-  const db = deps.store.db;
-  const [queue, live, agents] = await Promise.all([
-    db.selectFrom('conversations').selectAll().where('status', '=', 'offloaded').orderBy('queued_at').limit(500).execute(),
-    db.selectFrom('conversations').selectAll().where('status', '=', 'agent').orderBy('assigned_at').limit(500).execute(),
+  const db = deps.store.reads;
+  const byStatus = (status: string, key: 'queued_at' | 'assigned_at') =>
+    db.selectFrom('conversations as c').where('c.status', '=', status).select(['c.id', sql.ref<number>(`c.${key}`).as('sort_key')]).orderBy(`c.${key}`).orderBy('c.id').limit(OVERVIEW_LIMIT);
+  const ASSIGNED: Keyset = { list: 'live', direction: 'asc' };
+  const [queue, live, totals, agents] = await Promise.all([
+    presentPage(deps, db, byStatus('offloaded', 'queued_at'), QUEUE, true),
+    presentPage(deps, db, byStatus('agent', 'assigned_at'), ASSIGNED, false),
+    db
+      .selectFrom('conversations')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('status', 'in', ['offloaded', 'agent'])
+      .groupBy('status')
+      .execute(),
     agentsWithLoad(deps),
   ]);
-  return { queue: await present(deps, db, queue), live: await present(deps, db, live), agents };
+  const total = (status: string) => Number(totals.find((t) => t.status === status)?.n ?? 0);
+  return {
+    queue: queue.map((r) => r.conversation),
+    live: live.map((r) => r.conversation),
+    agents,
+    totals: { queue: total('offloaded'), live: total('agent') },
+  };
 }
 
 /** Every agent (by name) with the number of live chats they own. */
 async function agentsWithLoad(deps: Deps): Promise<AgentLoad[]> {
-  const db = deps.store.db;
-  const agents = await db.selectFrom('agents').selectAll().where('deleted_at', 'is', null).orderBy('name').execute();
+  const db = deps.store.reads;
+  const agents = await db.selectFrom('agents').selectAll().where('deleted_at', 'is', null).orderBy('name').limit(MAX_AGENTS).execute();
   return agents.map((a) => ({ agent: presentAgent(a), activeChats: Number(a.active_chats) }));
 }
 

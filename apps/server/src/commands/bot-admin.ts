@@ -4,8 +4,11 @@ import { AppError } from '../errors.js';
 import type { BotFormat } from '../bot/registry.js';
 import { presentBot, presentBotWithSource } from '../presenters/bot.js';
 
+/** Bots are few by nature: the list stops here (docs/api.md) rather than page. */
+const MAX_BOTS = 200;
+
 export async function listBots(deps: Deps) {
-  const rows = await deps.store.db.selectFrom('bots').select(['id', 'name', 'version', 'updated_at']).orderBy('id').execute();
+  const rows = await deps.store.reads.selectFrom('bots').select(['id', 'name', 'version', 'updated_at']).orderBy('id').limit(MAX_BOTS).execute();
   return rows.map(presentBot);
 }
 

@@ -1,14 +1,23 @@
 // Canned responses: saved replies agents insert with "/shortcut".
-import type { CannedResponse, CannedResponseBody } from '@baton/proto';
+import type { CannedResponse, CannedResponseBody, CannedResponsesResponse, PageQuery } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { newId } from '../tokens.js';
 import { isUniqueViolation } from '../store/errors.js';
+import { after, decodeCursor, pageOf, type Keyset } from './page-cursor.js';
 
 const present = (r: CannedResponse): CannedResponse => ({ id: r.id, shortcut: r.shortcut, title: r.title, text: r.text });
 
-export async function listCanned(deps: Deps) {
-  return (await deps.store.db.selectFrom('canned_responses').selectAll().orderBy('shortcut').execute()).map(present);
+const CANNED: Keyset = { list: 'canned', direction: 'asc' };
+
+/** By shortcut, a page at a time. */
+export async function listCanned(deps: Deps, page: PageQuery): Promise<CannedResponsesResponse> {
+  const at = decodeCursor(CANNED, page.cursor);
+  let sel = deps.store.reads.selectFrom('canned_responses').selectAll();
+  if (at) sel = sel.where(after(CANNED, 'shortcut', 'id', at));
+  const rows = await sel.orderBy('shortcut').orderBy('id').limit(page.limit + 1).execute();
+  const { items, nextCursor } = pageOf(CANNED, rows, page.limit, (r) => ({ key: r.shortcut, id: r.id }));
+  return { cannedResponses: items.map(present), nextCursor };
 }
 
 export async function saveCanned(deps: Deps, id: string | undefined, body: CannedResponseBody) {

@@ -10,8 +10,11 @@ import { decrypt, encrypt } from '../secrets.js';
 import type { ChannelRow } from '../store/schema.js';
 
 /** The channel webhooks an admin sees, secrets masked. */
+/** Channels are few by nature: the list stops here (docs/api.md) rather than page. */
+const MAX_CHANNELS = 200;
+
 export async function listChannels(deps: Deps): Promise<ChannelView[]> {
-  const rows = await deps.store.db.selectFrom('channels').selectAll().orderBy('id').execute();
+  const rows = await deps.store.reads.selectFrom('channels').selectAll().orderBy('id').limit(MAX_CHANNELS).execute();
   return rows.map(presentChannel);
 }
 

@@ -19,10 +19,24 @@ export interface RoutableConversation {
 }
 
 export function speaksAndKnows(agent: Pick<RoutableAgent, 'skills' | 'languages'>, conv: RoutableConversation): boolean {
-  const skill = conv.skill ?? 'general';
-  const skillOk = agent.skills.length === 0 || agent.skills.includes(skill) || agent.skills.includes('*');
-  const langOk = agent.languages.length === 0 || agent.languages.includes(conv.language);
-  return skillOk && langOk;
+  const { skills, languages } = routableTo(agent);
+  return (skills === null || skills.includes(skillOf(conv))) && (languages === null || languages.includes(conv.language));
+}
+
+/** A conversation without a skill is routed as `general`. */
+export function skillOf(conv: Pick<RoutableConversation, 'skill'>): string {
+  return conv.skill ?? 'general';
+}
+
+/**
+ * What speaksAndKnows accepts, as lists a query can filter on (the queue list does, in SQL): the skills
+ * and languages, or null for any.
+ */
+export function routableTo(agent: Pick<RoutableAgent, 'skills' | 'languages'>): { skills: string[] | null; languages: string[] | null } {
+  return {
+    skills: agent.skills.length === 0 || agent.skills.includes('*') ? null : agent.skills,
+    languages: agent.languages.length === 0 ? null : agent.languages,
+  };
 }
 
 export function hasCapacity(agent: Pick<RoutableAgent, 'activeChats' | 'maxConcurrent'>): boolean {

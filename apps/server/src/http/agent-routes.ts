@@ -1,6 +1,6 @@
 // The agent's side: presence, the queue and my chats, a transcript, and what an agent does with a
 // conversation (accept, reply, typing, transfer, hand back, close).
-import { Agent, AgentConversation, AgentConversationDetail, AgentMessageBody, Colleague, ConversationListQuery, HandbackBody, IdParams, MessageResponse, SetAgentStatusBody, TransferBody, TypingBody } from '@baton/proto';
+import { Agent, AgentConversationDetail, AgentMessageBody, Colleague, ConversationListQuery, ConversationPage, HandbackBody, IdParams, MessageResponse, PageQuery, SetAgentStatusBody, TransferBody, TypingBody } from '@baton/proto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { acceptConversation, agentMessage, agentTyping, closeConversation, handBack, setAgentStatus, transferConversation } from '../commands/agent-actions.js';
@@ -15,7 +15,6 @@ import { defineRoute } from './route.js';
 const TAG = 'Agent';
 const Ok = z.object({ ok: z.literal(true) });
 const ConversationDetail = AgentConversationDetail;
-const Conversations = z.object({ conversations: z.array(AgentConversation) });
 
 export function agentRoutes(deps: Deps) {
   // REST typing for API clients: throttled like the sockets' frames, and a budget per session
@@ -46,11 +45,12 @@ export function agentRoutes(deps: Deps) {
       url: '/api/v1/agent/conversations',
       access: 'agent',
       name: 'listAgentConversations',
-      summary: 'status=offloaded: the queue routed to me; agent: my chats; closed: history (q, agentId, skill, tag, from, to); scope=all for supervisors',
+      summary: 'status=offloaded: the queue routed to me; agent: my chats; closed: history (q, agentId, skill, tag, from, to); scope=all for supervisors; paged with cursor',
       tag: TAG,
       query: ConversationListQuery,
-      response: Conversations,
-      handler: async ({ agent, query }) => ({ conversations: await listAgentConversations(deps, agent, query) }),
+      response: ConversationPage,
+      errors: ['INVALID_CURSOR', 'SEARCH_TOO_SHORT'],
+      handler: async ({ agent, query }) => listAgentConversations(deps, agent, query),
     }),
     defineRoute({
       method: 'GET',
@@ -68,11 +68,13 @@ export function agentRoutes(deps: Deps) {
       url: '/api/v1/agent/conversations/:id/history',
       access: 'agent',
       name: 'getUserHistory',
-      summary: "The same user's earlier conversations",
+      summary: "The same (verified) user's earlier conversations, the latest first, paged with cursor",
       tag: TAG,
       params: IdParams,
-      response: Conversations,
-      handler: async ({ agent, params }) => ({ conversations: await userHistory(deps, agent, params.id) }),
+      query: PageQuery,
+      response: ConversationPage,
+      errors: ['INVALID_CURSOR'],
+      handler: async ({ agent, params, query }) => userHistory(deps, agent, params.id, query),
     }),
     defineRoute({
       method: 'POST',

@@ -1,5 +1,5 @@
 // Canned responses: agents read them; supervisors and admins keep them.
-import { CannedResponseBody, CannedResponseResponse, CannedResponsesResponse, IdParams } from '@baton/proto';
+import { CannedResponseBody, CannedResponseResponse, CannedResponsesResponse, IdParams, PageQuery } from '@baton/proto';
 import { z } from 'zod';
 import { deleteCanned, listCanned, saveCanned } from '../commands/canned-responses.js';
 import type { Deps } from '../deps.js';
@@ -12,10 +12,12 @@ export function cannedResponseRoutes(deps: Deps) {
       url: '/api/v1/agent/canned-responses',
       access: 'agent',
       name: 'listCannedResponses',
-      summary: 'Canned responses',
+      summary: 'Canned responses by shortcut, paged with cursor',
       tag: 'Agent',
+      query: PageQuery,
       response: CannedResponsesResponse,
-      handler: async () => ({ cannedResponses: await listCanned(deps) }),
+      errors: ['INVALID_CURSOR'],
+      handler: async ({ query }) => listCanned(deps, query),
     }),
     defineRoute({
       method: 'POST',

@@ -14,12 +14,15 @@ import * as m008 from './migrations/008-routing-index.js';
 import * as m009 from './migrations/009-identity-and-handlers.js';
 import * as m010 from './migrations/010-channel-previous-secret.js';
 import * as m011 from './migrations/011-channel-signature-scheme.js';
+import * as m012 from './migrations/012-list-indexes.js';
+import * as m013 from './migrations/013-search.js';
 import * as m014 from './migrations/014-analytics-rollup.js';
 import * as m015 from './migrations/015-retention.js';
 import type { MessageWrites } from './message-writes.js';
 import type { OpenedDialect, StoreOptions } from './dialect.js';
 import { openPostgres } from './postgres/open.js';
 import type { Database } from './schema.js';
+import type { ConversationSearch } from './search.js';
 import { openSqlite } from './sqlite/open.js';
 import type { SqliteWriter } from './sqlite/writer.js';
 import type { Dialect } from './types.js';
@@ -41,6 +44,8 @@ export interface Store {
   readonly write: WriteQueue;
   /** how user messages and bot turns are stored (message-writes.ts) */
   readonly messages: MessageWrites;
+  /** history search (`q`): the conversations a query matches, from the dialect's index (search.ts) */
+  readonly search: ConversationSearch;
   /** only this process uses the database (embedded): leases left by a crashed run are stale at start */
   readonly exclusive: boolean;
   /** resolves once the store's background threads take work (tests and benchmarks; the server never waits) */
@@ -50,7 +55,8 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002, '003-channels': m003, '004-provider-external-id': m004, '005-load-index': m005, '006-agent-load': m006, '007-idempotency-partial': m007, '008-routing-index': m008, '009-identity-and-handlers': m009, '010-channel-previous-secret': m010, '011-channel-signature-scheme': m011, '014-analytics-rollup': m014, '015-retention': m015 };
+/** every migration by name, in order (exported for the tests that migrate a database step by step) */
+export const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002, '003-channels': m003, '004-provider-external-id': m004, '005-load-index': m005, '006-agent-load': m006, '007-idempotency-partial': m007, '008-routing-index': m008, '009-identity-and-handlers': m009, '010-channel-previous-secret': m010, '011-channel-signature-scheme': m011, '012-list-indexes': m012, '013-search': m013, '014-analytics-rollup': m014, '015-retention': m015 };
 
 class CodeMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -73,6 +79,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     dialect: opened.dialect,
     write,
     messages: opened.messages,
+    search: opened.search,
     exclusive: opened.exclusive,
     ready: () => opened.ready(),
     writerThread: opened.writerThread,

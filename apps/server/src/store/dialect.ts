@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { GroupSync } from './group-sync.js';
 import type { MessageWrites } from './message-writes.js';
 import type { Database } from './schema.js';
+import type { ConversationSearch } from './search.js';
 import type { SqliteWriter } from './sqlite/writer.js';
 import type { Dialect } from './types.js';
 
@@ -43,6 +44,7 @@ export interface OpenedDialect {
   /** the group fsync commits wait for before they are acknowledged (none: the database syncs on commit) */
   readonly durable?: GroupSync;
   readonly messages: MessageWrites;
+  readonly search: ConversationSearch;
   readonly exclusive: boolean;
   ready(): Promise<void>;
   readonly writerThread?: SqliteWriter;

@@ -20,6 +20,14 @@ export async function queueInfo(tx: Tx, conv: ConversationRow): Promise<QueueInf
 
 /** Recent waits for this skill: how long accepted handovers waited, as a median per position. */
 export async function secondsPerPosition(tx: Tx, skill: string | null): Promise<number> {
+  return (await recentWaits(tx))(skill);
+}
+
+/**
+ * The last 50 accepted handovers, read once: seconds per queue position for any skill (the median of
+ * that skill's waits among them), so a list of many skills makes one read.
+ */
+export async function recentWaits(tx: Tx): Promise<(skill: string | null) => number> {
   const recent = await tx
     .selectFrom('conversation_events')
     .select('data')
@@ -27,19 +35,19 @@ export async function secondsPerPosition(tx: Tx, skill: string | null): Promise<
     .orderBy('created_at', 'desc')
     .limit(50)
     .execute();
-  const waits = recent
-    .map((r) => {
-      try {
-        const d = JSON.parse(r.data ?? '{}') as { waitSeconds?: number; skill?: string | null };
-        return d.skill === skill && typeof d.waitSeconds === 'number' ? d.waitSeconds : undefined;
-      } catch {
-        return undefined;
-      }
-    })
-    .filter((w): w is number => w !== undefined)
-    .sort((a, b) => a - b);
-  const median = waits.length ? waits[Math.floor(waits.length / 2)]! : DEFAULT_SECONDS_PER_POSITION;
-  return Math.max(15, Math.min(median, 3600));
+  const waits = recent.flatMap((r) => {
+    try {
+      const d = JSON.parse(r.data ?? '{}') as { waitSeconds?: number; skill?: string | null };
+      return typeof d.waitSeconds === 'number' ? [{ skill: d.skill, seconds: d.waitSeconds }] : [];
+    } catch {
+      return [];
+    }
+  });
+  return (skill) => {
+    const mine = waits.filter((w) => w.skill === skill).map((w) => w.seconds).sort((a, b) => a - b);
+    const median = mine.length ? mine[Math.floor(mine.length / 2)]! : DEFAULT_SECONDS_PER_POSITION;
+    return Math.max(15, Math.min(median, 3600));
+  };
 }
 
 /** Everyone waiting for a skill, first in line first, with their queue info (the first `limit`). */

@@ -27,6 +27,10 @@ export const CONVERSATION_DATA: ReadonlyArray<{ table: string; column: string; a
   // delivered provider events carry the transcript and the contact
   { table: 'outbox', column: 'conversation_id', anonymize: 'delete' },
   { table: 'provider_state', column: 'conversation_id', anonymize: 'delete' },
+  // tags are the bot's and agents' labels, not what the user said (emptied with the conversation by a trigger too)
+  { table: 'conversation_tags', column: 'conversation_id', anonymize: 'keep' },
+  // the search index (search_rows + search_index on SQLite, conversation_search on PostgreSQL, migration
+  // 013) follows the messages, contacts and variables by triggers: it is not listed here
 ];
 
 /**

@@ -195,6 +195,12 @@ export interface ConversationAgentsTable {
   handled_at: number;
 }
 
+/** One row per tag of a conversation, kept from `conversations.tags` by triggers (migration 012): `tag=` lists read it. */
+export interface ConversationTagsTable {
+  conversation_id: string;
+  tag: string;
+}
+
 export interface CannedResponsesTable {
   id: string;
   shortcut: string;
@@ -245,6 +251,7 @@ export interface Database {
   audit_log: AuditLogTable;
   analytics_rollup: AnalyticsRollupTable;
   analytics_fold: AnalyticsFoldTable;
+  conversation_tags: ConversationTagsTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;

@@ -14,42 +14,13 @@ import { claimDueTimers, setTimer } from '../../src/store/timers.js';
 import { findByExternalId, providerState } from '../../src/providers/state.js';
 import type { Deps } from '../../src/deps.js';
 import { freshDatabase, postgresAvailable } from '../support/postgres.js';
+import { conversationRow } from '../support/rows.js';
 import { tempDir } from '../support/temp.js';
 
 const pgOk = await postgresAvailable();
 
 async function conversation(store: Store, id: string) {
-  await store.write.run((tx) =>
-    tx
-      .insertInto('conversations')
-      .values({
-        id,
-        bot_id: 'demo',
-        channel_id: null,
-        status: 'bot',
-        language: 'en',
-        locale_given: 0,
-        skill: null,
-        provider_id: null,
-        assignee_id: null,
-        assignee_name: null,
-        end_user_id: null,
-        token_hash: `hash-${id}`,
-        tags: '[]',
-        variables: '{}',
-        bot_state: null,
-        bot_version: 0,
-        bot_seq: 0,
-        handover: null,
-        last_seq: 0,
-        queued_at: null,
-        assigned_at: null,
-        created_at: 1,
-        updated_at: 1,
-        closed_at: null,
-      })
-      .execute(),
-  );
+  await store.write.run((tx) => tx.insertInto('conversations').values(conversationRow(id)).execute());
 }
 
 /** a conversation's messages as `seq:text`, in order */

@@ -4,6 +4,7 @@ import type { OpenedDialect, StoreOptions } from '../dialect.js';
 import type { Database } from '../schema.js';
 import { HotPostgresDialect } from './adapter.js';
 import { withPreparedStatements } from './prepared.js';
+import { postgresSearch } from './search.js';
 import { postgresMessageWrites } from './user-messages.js';
 
 export async function openPostgres(opts: StoreOptions & { databaseUrl: string }): Promise<OpenedDialect> {
@@ -28,6 +29,7 @@ export async function openPostgres(opts: StoreOptions & { databaseUrl: string })
     lanes,
     pipelined: true,
     messages: postgresMessageWrites,
+    search: postgresSearch,
     // other instances share the database
     exclusive: false,
     ready: async () => {},

@@ -14,6 +14,7 @@ import { ReadPool, readPoolDatabase } from './read-pool.js';
 import { startCheckpointer } from './checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
 import { createSqliteWriter } from './writer.js';
+import { sqliteSearch } from './search.js';
 import { sqliteMessageWrites } from './writes.js';
 
 export function openSqlite(opts: StoreOptions): OpenedDialect {
@@ -52,6 +53,7 @@ export function openSqlite(opts: StoreOptions): OpenedDialect {
     pipelined: false,
     durable,
     messages: sqliteMessageWrites(writer),
+    search: sqliteSearch,
     exclusive: true,
     ready: () => writer.ready(),
     writerThread: writer,

@@ -1,0 +1,96 @@
+// The lists' SQLite query plans (docs/architecture.md "Lists and search"): each list walks an index in
+// its own order and stops at the page. A change that makes one read a whole status and sort it (USE
+// TEMP B-TREE FOR ORDER BY) or scan a table fails here, however small the test data.
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConversationListQuery } from '@baton/proto';
+import { listAgentConversations, supervisorOverview } from '../../src/commands/agent-queries.js';
+import { listCanned } from '../../src/commands/canned-responses.js';
+import { listDeliveries } from '../../src/commands/list-deliveries.js';
+import type { Deps } from '../../src/deps.js';
+import type { AgentRow, Database } from '../../src/store/schema.js';
+import { login } from '../support/http.js';
+import { makeAgent } from '../support/flows.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+interface PlanRow {
+  id: number;
+  parent: number;
+  detail: string;
+}
+
+describe('list query plans on SQLite', () => {
+  let s: TestServer;
+  let file: SQLite.Database;
+  let deps: Deps;
+  let admin: AgentRow;
+  let agent: AgentRow;
+  const captured: CompiledQuery[] = [];
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    const a = await makeAgent(s.url, await login(s.url), { skills: ['general'], languages: ['en'] });
+    // the lists' reads, captured on a connection of their own to the same file
+    file = new SQLite(path.join(s.dataDir, 'baton.sqlite'), { readonly: true });
+    const reads = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }), log: (e) => void (e.level === 'query' && captured.push(e.query)) });
+    deps = { ...s.baton.deps, store: { ...s.baton.deps.store, reads } };
+    admin = await s.baton.deps.store.db.selectFrom('agents').selectAll().where('role', '=', 'admin').executeTakeFirstOrThrow();
+    agent = await s.baton.deps.store.db.selectFrom('agents').selectAll().where('id', '=', a.id).executeTakeFirstOrThrow();
+  });
+  afterAll(async () => {
+    file?.close();
+    await s?.close();
+  });
+
+  /** every plan step of the statements `read` ran, as `detail` lines with their enclosing steps */
+  async function plans(read: () => Promise<unknown>): Promise<Array<{ detail: string; path: string[] }>> {
+    captured.length = 0;
+    await read();
+    expect(captured.length).toBeGreaterThan(0);
+    return captured.flatMap((q) => {
+      const rows = file.prepare(`explain query plan ${q.sql}`).all(...(q.parameters as unknown[])) as PlanRow[];
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const ancestors = (r: PlanRow): string[] => (byId.get(r.parent) ? [...ancestors(byId.get(r.parent)!), byId.get(r.parent)!.detail] : []);
+      return rows.map((r) => ({ detail: r.detail, path: ancestors(r) }));
+    });
+  }
+
+  /**
+   * no scan of conversations, and of another table only the walk of an index in the list's order (or
+   * of agents, a team being small by nature); no sort in the part that picks the page (a search may
+   * sort its matches, the queue window its queue)
+   */
+  function expectIndexed(steps: Array<{ detail: string; path: string[] }>) {
+    const scans = steps.filter((p) => /^SCAN /.test(p.detail) && !/^SCAN (page|\(subquery-\d+\)|agents$|s VIRTUAL TABLE INDEX|(?!c |w |conversations )\w+ USING (COVERING )?INDEX)/.test(p.detail));
+    expect(scans.map((p) => p.detail)).toEqual([]);
+    const sorts = steps.filter((p) => p.detail.includes('TEMP B-TREE') && p.path.includes('CO-ROUTINE page') && !p.path.some((x) => x.startsWith('LIST SUBQUERY')));
+    expect(sorts.map((p) => `${p.path.join(' > ')} > ${p.detail}`)).toEqual([]);
+    return steps.map((p) => p.detail).join('\n');
+  }
+
+  const cursor = (list: string) => Buffer.from(JSON.stringify([list, 1_700_000_000_000, 'x'])).toString('base64url');
+  const list = (who: () => AgentRow, f: Partial<ConversationListQuery>) => () => listAgentConversations(deps, who(), { status: 'closed', limit: 100, ...f });
+  const cases: Array<[string, () => Promise<unknown>, RegExp]> = [
+    ['history (supervisor)', list(() => admin, {}), /conversations_status_updated_idx \(status=\?\)/],
+    ['history, next page', list(() => admin, { cursor: cursor('updated') }), /conversations_status_updated_idx \(status=\? AND \(updated_at,id\)<\(\?,\?\)\)/],
+    ['history from/to', list(() => admin, { from: '2026-01-01', to: '2026-02-01' }), /conversations_status_updated_idx \(status=\? AND updated_at>\?\)/],
+    ['bot list', list(() => admin, { status: 'bot' }), /conversations_status_updated_idx/],
+    ['history by tag', list(() => admin, { tag: 'address_change' }), /conversation_tags/],
+    ['history by agent', list(() => admin, { agentId: 'someone' }), /conversation_agents_recent_idx \(agent_id=\?\)/],
+    ['a plain agent’s history, next page', list(() => agent, { cursor: cursor('handled') }), /conversation_agents_recent_idx \(agent_id=\? AND \(handled_at,conversation_id\)<\(\?,\?\)\)/],
+    ['history search', list(() => admin, { q: 'kerkstraat' }), /VIRTUAL TABLE INDEX 0:M/],
+    ['queue (supervisor)', list(() => admin, { status: 'offloaded' }), /conversations_status_idx \(status=\?\)/],
+    ['queue (plain agent), next page', list(() => agent, { status: 'offloaded', cursor: cursor('queue') }), /conversations_status_idx \(status=\? AND \(queued_at,id\)>\(\?,\?\)\)/],
+    ['live chats (all)', list(() => admin, { status: 'agent', scope: 'all' }), /conversations_status_updated_idx/],
+    ['overview', () => supervisorOverview(deps), /conversations_status_idx \(status=\?\)/],
+    ['deliveries', () => listDeliveries(deps, { limit: 100, cursor: cursor('deliveries') }), /outbox_created_idx \(\(created_at,id\)<\(\?,\?\)\)/],
+    ['canned responses', () => listCanned(deps, { limit: 100 }), /canned_responses/],
+  ];
+  for (const [name, read, uses] of cases) {
+    it(`${name}: an index in the list's order`, async () => {
+      expect(expectIndexed(await plans(read))).toMatch(uses);
+    });
+  }
+});
