@@ -330,6 +330,21 @@ export function webhookSteps(d: BotDefinition): Array<{ path: string; dialog: st
   );
 }
 
+/**
+ * The dialogs a person would hand a conversation back to, by label (in `language`, else the bot's
+ * default): not the system dialogs the runtime runs by itself, and not a dialog whose first step hands
+ * over again (the user would be back in the queue at once).
+ */
+export function handbackTargets(d: BotDefinition, language = d.defaultLanguage): Array<{ name: string; label: string }> {
+  return Object.entries(d.dialogs)
+    .filter(([name, dialog]) => !isSystemDialog(name) && !('offload' in dialog.steps[0]!))
+    .map(([name, dialog]) => {
+      const label = dialog.label === undefined ? name : typeof dialog.label === 'string' ? dialog.label : (dialog.label[language] ?? dialog.label[d.defaultLanguage] ?? Object.values(dialog.label)[0] ?? name);
+      return { name, label };
+    })
+    .sort((a, b) => a.label.localeCompare(b.label));
+}
+
 export function botDefinitionJsonSchema() {
   return z.toJSONSchema(BotDefinitionSchema, { io: 'input', unrepresentable: 'any' });
 }
