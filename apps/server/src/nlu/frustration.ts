@@ -26,26 +26,26 @@ const LEXICONS: Record<string, Lexicon> = {
   en: {
     feeling: ['angry', 'furious', 'pissed', 'pissed off', 'fed up', 'sick of', 'sick and tired', 'frustrated', 'frustrating', 'i give up', 'i hate', 'hate this', 'hate you', 'livid', 'outraged', 'had enough', 'are you kidding me', 'for god s sake', 'for fuck s sake', 'losing my patience', 'driving me crazy', 'driving me mad', 'waste of time', 'waste of my time', 'you don t understand anything', 'you understand nothing', 'you re not helping', 'you are not helping', 'unacceptable', 'wtf'],
     judgement: ['useless', 'stupid', 'idiot*', 'ridiculous', 'terrible', 'horrible', 'awful', 'worst', 'pathetic', 'garbage', 'rubbish', 'crap', 'crappy', 'shit*', 'fuck*', 'damn*', 'bullshit', 'dumb', 'moron*', 'incompetent', 'disgusting', 'scam', 'annoying', 'joke', 'nonsense', 'a disgrace', 'hopeless', 'lousy', 'sucks', 'suck'],
-    stuck: ['doesn t work', 'does not work', 'not working', 'nothing works', 'don t understand', 'do not understand', 'not helpful', 'doesn t help', 'no help', 'again', 'still'],
+    stuck: ['doesn t work', 'doesnt work', 'does not work', 'not working', 'nothing works', 'don t understand', 'dont understand', 'do not understand', 'not helpful', 'doesn t help', 'doesnt help', 'no help'],
     target: ['you', 'your', 'you re', 'bot', 'this', 'service', 'company', 'chatbot', 'assistant', 'it s', 'this is', 'that s'],
     intensifier: ['so', 'really', 'very', 'totally', 'completely', 'absolutely', 'such', 'fucking', 'damn', 'extremely', 'utterly'],
-    negation: ['not', 'no', 'never', 'isn t', 'wasn t', 'n t'],
+    negation: ['not', 'no', 'never', 't'],
   },
   nl: {
     feeling: ['boos', 'woedend', 'kwaad', 'het beu', 'het zat', 'ben het zat', 'ben het beu', 'gefrustreerd', 'frustrerend', 'ik geef het op', 'ik word gek', 'ik word er gek van', 'tijdverspilling', 'verspilling van tijd', 'zonde van mijn tijd', 'ik haat', 'dit slaat nergens op', 'slaat nergens op', 'onacceptabel', 'je begrijpt er niets van', 'je snapt er niks van', 'je begrijpt niks', 'je helpt me niet', 'je helpt niet', 'om te huilen', 'schandalig', 'godverdomme', 'verdomme'],
     judgement: ['waardeloos', 'waardeloze', 'belachelijk', 'verschrikkelijk', 'vreselijk', 'slechtste', 'dom', 'domme', 'stom', 'stomme', 'idioot', 'idioten', 'klote*', 'kut*', 'shit', 'nutteloos', 'nutteloze', 'hopeloos', 'schande', 'prutsers', 'amateurs', 'oplichters', 'irritant', 'onzin', 'flauwekul', 'rot*', 'bagger', 'waardeloos'],
-    stuck: ['werkt niet', 'werkt niks', 'niets werkt', 'niks werkt', 'begrijp je niet', 'snap je niet', 'begrijpt me niet', 'helpt niet', 'alweer', 'nog steeds', 'weer'],
+    stuck: ['werkt niet', 'werkt niks', 'niets werkt', 'niks werkt', 'begrijp je niet', 'snap je niet', 'begrijpt me niet', 'helpt niet'],
     target: ['je', 'jij', 'jullie', 'u', 'bot', 'dit', 'dat', 'service', 'dienst', 'klantendienst', 'klantenservice', 'bedrijf', 'chatbot', 'assistent', 'het is'],
-    intensifier: ['zo', 'echt', 'heel', 'erg', 'totaal', 'volledig', 'compleet', 'ontzettend', 'super', 'ongelofelijk', 'vreselijk'],
+    intensifier: ['zo', 'echt', 'heel', 'erg', 'totaal', 'volledig', 'compleet', 'ontzettend', 'super', 'ongelofelijk'],
     negation: ['niet', 'geen', 'nooit'],
   },
   fr: {
     feeling: ['en colere', 'furieux', 'furieuse', 'enerve', 'enervee', 'j en ai marre', 'en ai marre', 'marre', 'ras le bol', 'j en peux plus', 'frustre', 'frustree', 'frustrant', 'je laisse tomber', 'perte de temps', 'je deteste', 'inadmissible', 'inacceptable', 'n importe quoi', 'tu ne comprends rien', 'tu comprends rien', 'vous ne comprenez rien', 'vous comprenez rien', 'ca ne sert a rien', 'ca sert a rien', 'insupportable', 'c est une honte', 'scandaleux', 'honteux', 'putain', 'bordel'],
-    judgement: ['nul', 'nulle', 'nuls', 'inutile', 'stupide', 'idiot', 'idiote', 'debile', 'ridicule', 'horrible', 'affreux', 'lamentable', 'pire', 'pitoyable', 'merde*', 'chiant*', 'con', 'conne', 'arnaque', 'escroc*', 'incompetent*', 'agacant', 'minable', 'naze', 'pourri*', 'une blague'],
-    stuck: ['ne marche pas', 'marche pas', 'ne fonctionne pas', 'fonctionne pas', 'rien ne marche', 'tu ne comprends pas', 'vous ne comprenez pas', 'comprends pas', 'encore', 'toujours pas'],
+    judgement: ['nul', 'nulle', 'nuls', 'inutile', 'stupide', 'idiot', 'idiote', 'debile', 'ridicule', 'horrible', 'affreux', 'lamentable', 'pire', 'pitoyable', 'merde*', 'chiant*', 'con', 'conne', 'arnaque', 'escroc*', 'incompetent*', 'agacant', 'minable', 'naze', 'pourri', 'pourrie', 'pourris', 'une blague'],
+    stuck: ['ne marche pas', 'marche pas', 'ne fonctionne pas', 'fonctionne pas', 'rien ne marche', 'tu ne comprends pas', 'vous ne comprenez pas', 'comprends pas', 'toujours pas'],
     target: ['tu', 'toi', 'vous', 'votre', 'vos', 'ton', 'bot', 'robot', 'ce', 'c est', 'service', 'chatbot', 'assistant', 'societe', 'entreprise'],
     intensifier: ['tellement', 'vraiment', 'tres', 'trop', 'completement', 'totalement', 'absolument', 'si', 'grave'],
-    negation: ['pas', 'ne', 'jamais', 'non'],
+    negation: ['pas', 'jamais'],
   },
 };
 
@@ -73,12 +73,12 @@ function lexicon(language: string): Compiled | undefined {
   return c;
 }
 
-/** the hits of `re` in `text` that no negation word of the two before cancels */
+/** the hits of `re` in `text` that a negation just before does not cancel ("not bad", "pas nul") */
 function hits(re: RegExp, text: string, negation: Set<string>): number {
   let n = 0;
   for (const m of text.matchAll(re)) {
-    const before = text.slice(0, m.index).trim().split(' ').slice(-2);
-    if (!before.some((w) => negation.has(w))) n++;
+    const before = text.slice(0, m.index).trim().split(' ').at(-1) ?? '';
+    if (!negation.has(before)) n++;
   }
   return n;
 }
