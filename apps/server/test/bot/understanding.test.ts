@@ -8,9 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBotDefinition, type BotDefinition } from '../../src/domain/bot/definition.js';
 import { createBotRuntime } from '../../src/domain/bot/runtime.js';
 import { matchTypedAnswer } from '../../src/domain/bot/typed-answers.js';
-import type { BotContext, BotRuntime, BotTurn } from '../../src/domain/bot/types.js';
+import type { BotContext, BotRuntime } from '../../src/domain/bot/types.js';
 import { upsetScore } from '../../src/nlu/frustration.js';
 import { createNlu } from '../../src/nlu/index.js';
+import { botContext, talkTo } from '../support/bot.js';
 
 const demo = fs.readFileSync(fileURLToPath(new URL('../../../../examples/demo-bot.yaml', import.meta.url)), 'utf8');
 let def: BotDefinition;
@@ -23,20 +24,8 @@ beforeAll(async () => {
   bot = await createBotRuntime(def, { nlu: createNlu(), callWebhook: noWebhooks });
 });
 
-const ctx = (language: string, patch: Partial<BotContext> = {}): BotContext => ({
-  conversationId: 'c1', status: 'bot', language, localeGiven: true, variables: {}, tags: [], state: null, now: new Date(), offloading: 'open', ...patch,
-});
-/** Feeds each turn's state into the next, like the core does. */
-async function talk(language: string, inputs: Array<string | { postback: string }>, patch: Partial<BotContext> = {}, runtime = bot) {
-  let c = ctx(language, patch);
-  const turns: BotTurn[] = [];
-  for (const input of inputs) {
-    const t = await runtime.respond(c, typeof input === 'string' ? { text: input } : input);
-    turns.push(t);
-    c = { ...c, state: t.state, variables: t.variables, tags: t.tags, language: t.language ?? c.language, status: t.offload ? 'offloaded' : c.status };
-  }
-  return turns;
-}
+const ctx = botContext;
+const talk = (language: string, inputs: Array<string | { postback: string }>, patch: Partial<BotContext> = {}, runtime = bot) => talkTo(runtime, language, inputs, patch);
 const OFF_TOPIC = { en: 'my grandmother knits blue socks', nl: 'mijn oma breit blauwe sokken', fr: 'ma grand-mère tricote des chaussettes bleues' };
 
 describe.each([
