@@ -314,8 +314,8 @@ const COMPOUNDING = new Set(['nl', 'de']);
 
 /**
  * A compound the bot never saw, split before a word an intent was trained on: "pas mijn thuisadres aan"
- * reads as "… thuis adres …". Only words of 7 letters or more, into a head of 3 or more and a known
- * word of 4 or more.
+ * reads as "… thuis adres …". Only words of 7 to 40 letters, into a head of 3 or more and a known word
+ * of 4 or more.
  */
 export function splitCompounds(vocabulary: Vocabulary, language: string, text: string): string {
   const words = vocabulary.words.get(language);
@@ -325,7 +325,7 @@ export function splitCompounds(vocabulary: Vocabulary, language: string, text: s
   const out = normalizeAnswer(text)
     .split(' ')
     .map((w) => {
-      if (w.length < 7 || words.has(w)) return w;
+      if (w.length < 7 || w.length > 40 || words.has(w)) return w;
       for (let i = 3; i <= w.length - 4; i++) {
         if (heads.has(w.slice(i))) {
           changed = true;

@@ -289,11 +289,14 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
     hasDialog,
     async welcome(ctx) {
       const turn = new Turn(ctx);
+      delete turn.state.misses;
       await run(turn, 'welcome');
       return turn.result();
     },
     async runDialog(ctx, dialog) {
+      // a hand back or a dialog the core asks for starts the not-understood count again
       const turn = new Turn(ctx);
+      delete turn.state.misses;
       await run(turn, hasDialog(dialog) ? dialog : 'not_understood');
       return turn.result();
     },

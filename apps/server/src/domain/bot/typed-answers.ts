@@ -11,14 +11,39 @@ export interface OfferedButton {
   n?: number;
 }
 
+// a turn normalizes the same text several times (typed answers, language, upset, classification):
+// the last one is kept
+let lastText = '';
+let lastNormalized = '';
+
 /** Lower case, accents and punctuation gone, single spaces: "Oui, volontiers !" → "oui volontiers". */
 export function normalizeAnswer(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  if (text === lastText) return lastNormalized;
+  // plain ASCII (most chat text) needs no Unicode decomposition
+  const out = /^[\x20-\x7e]*$/.test(text)
+    ? text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()
+    : text
+        .normalize('NFKD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, ' ')
+        .trim();
+  lastText = text;
+  lastNormalized = out;
+  return out;
+}
+
+// button titles come from bot definitions (a bounded set): normalized once
+const titles = new Map<string, { normalized: string; core: string; polarity: 'yes' | 'no' | undefined }>();
+function title(t: string) {
+  let k = titles.get(t);
+  if (!k) {
+    if (titles.size > 10_000) titles.clear();
+    const normalized = normalizeAnswer(t);
+    k = { normalized, core: strip(normalized), polarity: polarity(normalized) };
+    titles.set(t, k);
+  }
+  return k;
 }
 
 // Yes and no answers of every language Baton ships (en, nl, fr): a user on an English page may well
@@ -88,15 +113,15 @@ export function matchTypedAnswer(text: string, offered: readonly OfferedButton[]
   if (position) return offered.find((b) => b.n === Number(position[1]));
   const said = normalizeAnswer(text);
   if (!said) return undefined;
-  const byTitle = offered.filter((b) => normalizeAnswer(b.title) === said);
+  const byTitle = offered.filter((b) => title(b.title).normalized === said);
   if (byTitle.length === 1) return byTitle[0];
   const core = strip(said);
-  const byCore = core ? offered.filter((b) => strip(normalizeAnswer(b.title)) === core) : [];
+  const byCore = core ? offered.filter((b) => title(b.title).core === core) : [];
   if (byCore.length === 1) return byCore[0];
   const answer = polarity(said);
   if (!answer) return undefined;
-  const yes = offered.filter((b) => polarity(normalizeAnswer(b.title)) === 'yes');
-  const no = offered.filter((b) => polarity(normalizeAnswer(b.title)) === 'no');
+  const yes = offered.filter((b) => title(b.title).polarity === 'yes');
+  const no = offered.filter((b) => title(b.title).polarity === 'no');
   if (yes.length !== 1 || no.length !== 1) return undefined;
   return answer === 'yes' ? yes[0] : no[0];
 }
