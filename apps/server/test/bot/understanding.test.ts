@@ -169,14 +169,20 @@ describe('language from the text', () => {
 });
 
 describe('bad input', () => {
-  it('empty, emoji-only, 4,000-character and mixed-language messages classify without errors, quickly', async () => {
+  it('empty, emoji-only, 4,000-character and mixed-language messages classify without errors, within the bot turn p99 target', async () => {
     const long = 'I moved to a new address and ' + 'blah '.repeat(800);
-    const inputs = ['', '   ', '😀😀🎉', '👍', long.slice(0, 4000), 'x'.repeat(4000), 'hallo I want to parler à un agent alsjeblieft', '\u0000\u200b\u202e', '?!?!'];
+    const inputs = ['', '   ', '😀😀🎉', '👍', long.slice(0, 4000), 'x'.repeat(4000), 'é'.repeat(4000), 'ik wil een medewerkerthuisadresleveringsadres'.repeat(90), 'hallo I want to parler à un agent alsjeblieft', '\u0000\u200b\u202e', '?!?!'];
     for (const text of inputs) {
-      const started = performance.now();
-      const [t] = await talk('en', [text]);
-      expect(t!.messages.length, JSON.stringify(text.slice(0, 20))).toBeGreaterThan(0);
-      expect(performance.now() - started).toBeLessThan(500);
+      // the best of three: the machine is shared, a turn's own cost is what counts
+      let best = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        const [t] = await talk('en', [text]);
+        best = Math.min(best, performance.now() - started);
+        expect(t!.messages.length, JSON.stringify(text.slice(0, 20))).toBeGreaterThan(0);
+      }
+      // the benchmark's target for a bot turn's p99 at half load is 50 ms (persisting and pushing included)
+      expect(best, JSON.stringify(text.slice(0, 20))).toBeLessThan(50);
     }
   });
 });
