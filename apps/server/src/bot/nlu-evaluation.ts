@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { BotDefinition } from '../domain/bot/definition.js';
 import { createBotRuntime } from '../domain/bot/runtime.js';
+import { INITIAL_STATUS } from '../domain/conversation-machine.js';
 import { normalizeAnswer } from '../domain/bot/typed-answers.js';
 import type { BotContext } from '../domain/bot/types.js';
 import { createNlu, type Nlu } from '../nlu/index.js';
@@ -66,7 +67,7 @@ export interface EvalResult {
 }
 
 const ctx = (language: string, state: unknown = null): BotContext => ({
-  conversationId: 'eval', status: 'bot', language, localeGiven: true, variables: {}, tags: [], state, now: new Date(0), offloading: 'open',
+  conversationId: 'eval', status: INITIAL_STATUS, language, localeGiven: true, variables: {}, tags: [], state, now: new Date(0), offloading: 'open',
 });
 
 /** Runs every phrase of `set` through a runtime of `def` (trained once) and scores where it led. */
