@@ -1,11 +1,11 @@
 // Prometheus metrics, one registry per app instance (tests build many apps in one process). Every
 // label takes its values from a fixed list or from ids an admin configures, never from free text: a
 // label value that varies with what users or bots say would create a series per sentence.
+import { HandoverTrigger } from '@baton/proto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** what started a handover, as the bot definition's `trigger` says; anything else counts as `other` */
-export const HANDOVER_TRIGGERS = ['explicit', 'not_understood', 'flow_end', 'other'] as const;
-export type HandoverTrigger = (typeof HANDOVER_TRIGGERS)[number];
+export const HANDOVER_TRIGGERS = HandoverTrigger.options;
 
 export function handoverTrigger(value: string): HandoverTrigger {
   return (HANDOVER_TRIGGERS as readonly string[]).includes(value) ? (value as HandoverTrigger) : 'other';
@@ -40,7 +40,7 @@ export function createMetrics() {
     }),
     handovers: new Counter({
       name: 'baton_handovers_total',
-      help: 'Handover requests, by trigger (explicit, not_understood, flow_end, other) and provider id',
+      help: 'Handover requests, by trigger (explicit, not_understood, flow_end, frustration, other) and provider id',
       labelNames: ['trigger', 'provider'] as const,
       registers: [registry],
     }),

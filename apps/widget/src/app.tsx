@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Button, Card, Message } from '@baton/proto';
 import type { BatonClient, WidgetState } from './client';
-import type { Strings } from './i18n';
+import { stringsFor, type Strings } from './i18n';
 import type { Pending } from './timeline';
 
 const MAX = 4000;
@@ -73,9 +73,12 @@ function PendingRow({ p, t, client }: { p: Pending; t: Strings; client: BatonCli
   );
 }
 
-export function App(props: { client: BatonClient; t: Strings; title: string; startOpen: boolean }) {
-  const { client, t } = props;
+/** `t`: the strings of the page's language until the conversation has its own; `title`: the configured one, if any */
+export function App(props: { client: BatonClient; t: Strings; title?: string; startOpen: boolean }) {
+  const { client } = props;
   const [s, setS] = useState<WidgetState>(client.state);
+  const t = stringsFor(s.conversation?.language, props.t);
+  const title = props.title ?? t.title;
   const [open, setOpen] = useState(props.startOpen);
   const [draft, setDraft] = useState('');
   const [unread, setUnread] = useState(0);
@@ -131,10 +134,10 @@ export function App(props: { client: BatonClient; t: Strings; title: string; sta
   return (
     <>
       {open ? (
-        <div class="panel" role="dialog" aria-label={props.title} data-testid="widget-panel" onKeyDown={(e) => e.key === 'Escape' && close()}>
+        <div class="panel" role="dialog" aria-label={title} data-testid="widget-panel" onKeyDown={(e) => e.key === 'Escape' && close()}>
           <div class="head">
             <h2>
-              {props.title}
+              {title}
               <span class="sub" data-testid="widget-subtitle">{agentName ? t.withAgent(agentName) : t.assistant}</span>
             </h2>
             {conv ? (

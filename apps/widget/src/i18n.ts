@@ -1,4 +1,5 @@
-// Widget strings in en/nl/fr, chosen from data-locale, else the browser language.
+// Widget strings in en/nl/fr, chosen from data-locale, else the browser language; once the
+// conversation has a language (the server reads it from the user's first message), that one.
 const STRINGS = {
   en: {
     open: 'Open chat',
@@ -93,4 +94,9 @@ export function pickLanguage(configured: string | undefined, browser: readonly s
 
 export function strings(lang: Lang): Strings {
   return STRINGS[lang];
+}
+
+/** The strings of the conversation's language (the server may switch it from what the user types), else `fallback`. */
+export function stringsFor(language: string | undefined, fallback: Strings): Strings {
+  return language && language in STRINGS ? STRINGS[language as Lang] : fallback;
 }

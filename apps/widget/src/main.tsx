@@ -40,7 +40,7 @@ export function init(config: WidgetConfig = {}) {
   root.appendChild(style);
   const mount = document.createElement('div');
   root.appendChild(mount);
-  render(<App client={client} t={t} title={config.title ?? t.title} startOpen={Boolean(config.open)} />, mount);
+  render(<App client={client} t={t} title={config.title} startOpen={Boolean(config.open)} />, mount);
   void client.resume();
   mounted = { host, client };
   return client;

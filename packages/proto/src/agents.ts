@@ -61,9 +61,17 @@ export const UpdateAgentBody = z
   .strict();
 export const SetAgentStatusBody = z.object({ status: AgentStatus }).strict();
 
+/**
+ * What started a handover, as the bot definition's offload step says: the user asked (explicit), the
+ * bot did not understand and the user accepted a person (not_understood), a flow ended in one
+ * (flow_end), the user was upset or stuck (frustration), or anything else (other).
+ */
+export const HandoverTrigger = z.enum(['explicit', 'not_understood', 'flow_end', 'frustration', 'other']);
+export type HandoverTrigger = z.infer<typeof HandoverTrigger>;
+
 export const Handover = z.object({
   reason: z.string(),
-  trigger: z.string().optional(),
+  trigger: HandoverTrigger.optional(),
   dialog: z.string().nullable().optional(),
   providerId: z.string(),
   requestedAt: z.string(),

@@ -110,3 +110,15 @@ export type DeliveriesResponse = z.infer<typeof DeliveriesResponse>;
 /** GET /api/v1/bots/{id} */
 export const BotResponse = z.object({ bot: BotDetail });
 export type BotResponse = z.infer<typeof BotResponse>;
+
+/** A dialog a person may hand a conversation back to: its name and its label (the name when it has none). */
+export const HandbackTarget = z.object({ name: z.string(), label: z.string() });
+export type HandbackTarget = z.infer<typeof HandbackTarget>;
+
+/**
+ * GET /api/v1/bots/{id}/dialogs: every dialog name (hand back accepts any of them), and the targets the
+ * desk lists: no system dialog (welcome, not_understood, offloading_* …) and none that only hands over
+ * again, sorted by label.
+ */
+export const BotDialogsResponse = z.object({ dialogs: z.array(z.string()), targets: z.array(HandbackTarget) });
+export type BotDialogsResponse = z.infer<typeof BotDialogsResponse>;

@@ -1,6 +1,6 @@
 // Hand the user back to the bot at a chosen dialog, with variables set for it to use.
 import { useEffect, useState } from 'react';
-import { api, errorText, type AgentConversation, type Variables } from '../api';
+import { api, errorText, type AgentConversation, type HandbackTarget, type Variables } from '../api';
 import { useDesk } from '../desk-context';
 import { Icon } from './icons';
 import { Modal } from './ui';
@@ -24,7 +24,8 @@ export function rowsToVariables(rows: Row[]): Variables {
 
 export function HandbackDialog(props: { c: AgentConversation; onClose: () => void; onDone: () => void }) {
   const desk = useDesk();
-  const [dialogs, setDialogs] = useState<string[]>();
+  // the bot's dialogs by label, without the system dialogs the runtime runs by itself
+  const [dialogs, setDialogs] = useState<HandbackTarget[]>();
   const [dialog, setDialog] = useState('');
   const [rows, setRows] = useState<Row[]>([]);
   const [busy, setBusy] = useState(false);
@@ -34,7 +35,7 @@ export function HandbackDialog(props: { c: AgentConversation; onClose: () => voi
     if (!props.c.botId) return setDialogs([]);
     api
       .dialogs(props.c.botId)
-      .then((r) => setDialogs(r.dialogs))
+      .then((r) => setDialogs(r.targets))
       .catch(() => setDialogs([]));
   }, [props.c.botId]);
 
@@ -47,7 +48,8 @@ export function HandbackDialog(props: { c: AgentConversation; onClose: () => voi
       const vars = rowsToVariables(rows);
       if (Object.keys(vars).length) body.variables = vars;
       await api.handBack(props.c.id, body);
-      desk.toast(dialog ? `Handed back to the bot at “${dialog}”` : 'Handed back to the bot', 'success');
+      const label = dialogs?.find((d) => d.name === dialog)?.label ?? dialog;
+      desk.toast(dialog ? `Handed back to the bot at “${label}”` : 'Handed back to the bot', 'success');
       props.onDone();
     } catch (err) {
       setError(errorText(err));
@@ -79,8 +81,8 @@ export function HandbackDialog(props: { c: AgentConversation; onClose: () => voi
           <select value={dialog} onChange={(e) => setDialog(e.target.value)} data-testid="handback-dialog-select">
             <option value="">— where the bot left off —</option>
             {dialogs.map((d) => (
-              <option key={d} value={d}>
-                {d}
+              <option key={d.name} value={d.name}>
+                {d.label}
               </option>
             ))}
           </select>

@@ -64,7 +64,7 @@ export function OffloadingPage() {
       .catch((err) => setError(errorText(err)));
     api
       .bots()
-      .then((r) => (r.bots[0] ? api.dialogs(r.bots[0].id) : { dialogs: [] }))
+      .then((r) => (r.bots[0] ? api.dialogs(r.bots[0].id) : { dialogs: [], targets: [] }))
       .then((r) => setDialogs(r.dialogs))
       .catch(() => undefined);
   }, []);

@@ -1,4 +1,6 @@
 // Bot definitions as admins see them: list, open (secrets masked), save and validate.
+import type { BotDialogsResponse } from '@baton/proto';
+import { handbackTargets } from '../domain/bot/definition.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { BotFormat } from '../bot/registry.js';
@@ -19,10 +21,10 @@ export async function getBot(deps: Deps, id: string) {
   return presentBotWithSource(r, await deps.bots.maskedSource(r.source, r.format as BotFormat));
 }
 
-/** the dialogs an agent may hand a conversation back to */
-export async function botDialogs(deps: Deps, id: string): Promise<string[]> {
+/** the dialogs an agent may hand a conversation back to: all names, and the labelled targets the desk lists */
+export async function botDialogs(deps: Deps, id: string): Promise<BotDialogsResponse> {
   const bot = await deps.bots.get(id);
-  return Object.keys(bot.definition.dialogs).sort();
+  return { dialogs: Object.keys(bot.definition.dialogs).sort(), targets: handbackTargets(bot.definition) };
 }
 
 /** creates or replaces a bot; every instance reloads it */

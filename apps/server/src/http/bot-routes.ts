@@ -1,5 +1,5 @@
 // Bot definitions (admins; supervisors read them, agents read dialog names). Bots accept YAML or JSON bodies.
-import { BotIdParams, BotInfo, BotResponse, JsonDocument } from '@baton/proto';
+import { BotDialogsResponse, BotIdParams, BotInfo, BotResponse, JsonDocument } from '@baton/proto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BOT_SOURCE_LIMITS } from '../bot/source-worker.js';
@@ -80,11 +80,11 @@ export function botRoutes(deps: Deps) {
       url: '/api/v1/bots/:id/dialogs',
       access: 'agent',
       name: 'listBotDialogs',
-      summary: 'Dialog names of a bot (hand-back targets)',
+      summary: 'Dialog names of a bot, and the hand-back targets people pick from (labelled, without system dialogs)',
       tag: TAG,
       params: BotIdParams,
-      response: z.object({ dialogs: z.array(z.string()) }),
-      handler: async ({ params }) => ({ dialogs: await botDialogs(deps, params.id) }),
+      response: BotDialogsResponse,
+      handler: async ({ params }) => botDialogs(deps, params.id),
     }),
     defineRoute({
       method: 'PUT',

@@ -1,5 +1,5 @@
 // The only code that shapes conversations and messages for the outside.
-import type { AgentConversation, Button, Card, Conversation, Handover, Message, TranscriptEvent } from '@baton/proto';
+import type { AgentConversation, Button, Card, Conversation, Handover, HandoverTrigger, Message, TranscriptEvent } from '@baton/proto';
 import { fromJson } from '../store/json.js';
 import type { ConversationRow, MessageRow } from '../store/schema.js';
 import type { QueueInfo } from '../store/types.js';
@@ -45,7 +45,7 @@ export function presentConversation(
 
 interface StoredHandover {
   reason: string;
-  trigger?: string;
+  trigger?: HandoverTrigger;
   dialog?: string | null;
   providerId: string;
   requestedAt: number;

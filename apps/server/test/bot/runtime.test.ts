@@ -9,8 +9,9 @@ import { outboundPolicy } from '../../src/outbound/address-policy.js';
 import { OutboundClient } from '../../src/outbound/client.js';
 import { parseBotDefinition, type BotDefinition } from '../../src/domain/bot/definition.js';
 import { createBotRuntime } from '../../src/domain/bot/runtime.js';
-import type { BotContext, BotRuntime, BotTurn, OffloadAvailability } from '../../src/domain/bot/types.js';
+import type { BotContext, BotRuntime, OffloadAvailability } from '../../src/domain/bot/types.js';
 import { createNlu } from '../../src/nlu/index.js';
+import { botContext, talkTo } from '../support/bot.js';
 
 const demo = fs.readFileSync(fileURLToPath(new URL('../../../../examples/demo-bot.yaml', import.meta.url)), 'utf8');
 let bot: BotRuntime;
@@ -21,20 +22,8 @@ beforeAll(async () => {
   bot = await createBotRuntime(r.definition, { nlu: createNlu(), callWebhook: (req) => callWebhook(strict, req) });
 });
 
-const ctx = (language: string, patch: Partial<BotContext> = {}): BotContext => ({
-  conversationId: 'c1', status: 'bot', language, localeGiven: true, variables: {}, tags: [], state: null, now: new Date(), offloading: 'open', ...patch,
-});
-/** Feeds each turn's state into the next, like the core does. */
-async function talk(language: string, inputs: Array<string | { postback: string }>, patch: Partial<BotContext> = {}) {
-  let c = ctx(language, patch);
-  const turns: BotTurn[] = [];
-  for (const input of inputs) {
-    const t = await bot.respond(c, typeof input === 'string' ? { text: input } : input);
-    turns.push(t);
-    c = { ...c, state: t.state, variables: t.variables, tags: t.tags, language: t.language ?? c.language, status: t.offload ? 'offloaded' : c.status };
-  }
-  return turns;
-}
+const ctx = botContext;
+const talk = (language: string, inputs: Array<string | { postback: string }>, patch: Partial<BotContext> = {}) => talkTo(bot, language, inputs, patch);
 
 const EXPLICIT = { en: 'I want to speak to a real agent', nl: 'Ik wil met een echte medewerker spreken', fr: 'Je veux parler à un vrai agent' };
 // not in any training set (the None class has other off-topic phrases)

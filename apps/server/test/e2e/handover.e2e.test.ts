@@ -97,10 +97,16 @@ describe.skipIf(!run)('handover in the browser', () => {
     await screenshot(desk, 'desk/conversation-with-agent');
     await screenshot(user, 'e2e/widget-with-agent');
 
-    // hand back: the bot answers again
+    // hand back, to a dialog picked by its label (system dialogs are not offered): the bot answers again
     await desk.click('[data-testid=handback-button]');
+    const select = desk.locator('select[data-testid=handback-dialog-select]');
+    await expect.poll(() => select.locator('option').allTextContents()).toContain('Opening hours');
+    const options = await select.locator('option').allTextContents();
+    for (const hidden of ['welcome', 'not_understood', 'offloading_timeout', 'offer_accepted', 'frustrated']) expect(options).not.toContain(hidden);
+    await select.selectOption({ label: 'Opening hours' });
     await desk.click('[data-testid=handback-submit]');
     await user.waitForFunction(() => !document.querySelector('#baton-widget')?.shadowRoot?.querySelector('[data-testid=widget-agent]'));
+    await waitFor(async () => (await botTexts(user)).join(' ').includes('Monday to Friday'), 10_000, 'the opening hours after hand back');
     await say('what are your opening hours?');
     expect((await botTexts(user)).join(' ')).toContain('Monday to Friday');
     const conv = await call(s.url, 'GET', '/api/v1/agent/conversations?status=bot&scope=all', { token: admin });
@@ -127,5 +133,18 @@ describe.skipIf(!run)('handover in the browser', () => {
     } finally {
       await page.close();
     }
+  }, 60_000);
+
+  it('a Dutch user on an English page: the bot and the widget switch to Dutch after the first message', async () => {
+    const user = await (await browser.newContext({ viewport: { width: 1200, height: 820 }, locale: 'en-US' })).newPage();
+    await user.goto(`${s.url}/`);
+    await user.click('[data-testid=widget-launcher]');
+    await user.waitForSelector('[data-testid=widget-message][data-author=bot]');
+    expect(await user.locator('[data-testid=widget-input]').getAttribute('placeholder')).toBe('Type your message…');
+    await user.fill('[data-testid=widget-input]', 'mijn adres is veranderd');
+    await user.keyboard.press('Enter');
+    await waitFor(async () => (await botTexts(user)).some((t) => t.includes('Wat is je volledige naam')), 10_000, 'the Dutch answer');
+    await expect.poll(() => user.locator('[data-testid=widget-input]').getAttribute('placeholder')).toBe('Typ je bericht…');
+    await screenshot(user, 'e2e/widget-switched-to-dutch');
   }, 60_000);
 });

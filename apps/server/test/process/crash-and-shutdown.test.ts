@@ -26,7 +26,8 @@ async function burst(base: string, convs: Array<{ id: string; token: string }>, 
     convs.flatMap((c, ci) =>
       [0, 1, 2, 3].map(async (lane) => {
         for (let i = 0; i < perSender; i++) {
-          const text = `c${ci}-l${lane}-m${i}`;
+          // a question the bot answers: not-understood turns in a row would hand over (a transcript line the user does not see)
+          const text = `c${ci}-l${lane}-m${i}: what are your opening hours?`;
           try {
             const r = await call(base, 'POST', `/api/v1/conversations/${c.id}/messages`, { token: c.token, body: { text } });
             if (r.status === 201 || r.status === 200) acked.push({ conversationId: c.id, id: r.body.message.id, seq: r.body.message.seq, text });

@@ -177,7 +177,7 @@ describe('NLU training off the event loop', () => {
     expect(waited).toBe(true);
   });
 
-  it('the demo bot (small: trained in place) answers; a model trained in the worker and imported answers exactly what nlp.js trained here answers', async () => {
+  it('the demo bot answers; a model trained in the worker and imported answers exactly what nlp.js trained here answers', async () => {
     const c = await createConversation(s.url, { locale: 'en' });
     await waitFor(async () => (await messages(s.url, c.conversation.id, c.token)).some((m) => m.author.type === 'bot'), 10_000, 'welcome');
     const sent = await call(s.url, 'POST', `/api/v1/conversations/${c.conversation.id}/messages`, { token: c.token, body: { text: 'when are you open on saturday' } });
@@ -198,7 +198,9 @@ describe('NLU training off the event loop', () => {
     for (const [lang, text] of cases) {
       const full = await here.process(lang, text);
       expected.push({ intent: full.intent, score: full.score });
-      got.push(await imported.process(lang, text));
+      // the runner-up's score (for the margin rule) is compared in test/bot/nlu-classifier.test.ts
+      const { runnerUp: _, ...answer } = await imported.process(lang, text);
+      got.push(answer);
     }
     expect(cases.length).toBeGreaterThan(300);
     expect(got).toEqual(expected);

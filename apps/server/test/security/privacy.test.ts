@@ -74,9 +74,11 @@ describe.each(STORES)('who sees what on %s', (store) => {
     // the supervisor's socket is the control: once it has the next message, the agent's had its chance
     await waitFor(async () => (await read(supervisor.token, carol.id)).status === 200, 5000, 'supervisor read');
     await new Promise((r) => setTimeout(r, 100)); // both subscriptions registered
-    expect((await say(carol, 'my PIN is 9999, again')).status).toBe(201);
-    await boss.waitFor(() => said(boss, 'my PIN is 9999, again'), 10_000, 'the message on the supervisor socket');
-    expect(said(watcher, 'my PIN is 9999, again')).toBe(false);
+    // a question the bot answers: a second not-understood turn in a row would hand the user over (frustration)
+    const again = 'what are your opening hours? my PIN is 9999, again';
+    expect((await say(carol, again)).status).toBe(201);
+    await boss.waitFor(() => said(boss, again), 10_000, 'the message on the supervisor socket');
+    expect(said(watcher, again)).toBe(false);
 
     for (const who of [supervisor.token, admin]) {
       const seen = await read(who, carol.id);

@@ -1,5 +1,6 @@
 // The bot definition format (YAML or JSON), one zod schema: validation with the path of every
 // problem, TypeScript types, and the JSON Schema for editors (docs/bot-definition.schema.json).
+import { HandoverTrigger } from '@baton/proto';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 
@@ -75,7 +76,7 @@ export const OffloadStep = z
       .object({
         skill: Name.default('general'),
         reason: z.string().min(1).max(200),
-        trigger: z.enum(['explicit', 'not_understood', 'flow_end', 'other']).default('other'),
+        trigger: HandoverTrigger.default('other'),
         /** variables sent with the handover (all collected ones when absent) */
         variables: z.array(Name).optional(),
         tags: z.array(Name).default([]),
@@ -111,6 +112,8 @@ export type Step = z.infer<typeof Step>;
 
 export const Dialog = z
   .object({
+    /** what people see for this dialog, e.g. in the desk's hand-back list (its name otherwise) */
+    label: LocalizedText.optional(),
     description: z.string().max(500).optional(),
     steps: z.array(Step).min(1).max(100),
   })
@@ -152,8 +155,13 @@ export const Intent = z
   .strict();
 
 export const SYSTEM_DIALOGS = ['welcome', 'not_understood', 'offloading_disabled', 'offloading_closed', 'offloading_opened'] as const;
-/** optional system dialogs: what the user sees when the wait ends without an agent */
-export const OPTIONAL_SYSTEM_DIALOGS = ['offloading_cancelled', 'offloading_timeout', 'offloading_refused'] as const;
+/**
+ * optional system dialogs: what the user sees when the wait ends without an agent, and `frustrated`, for
+ * a user who is clearly upset or did not get understood nlu.maxNotUnderstood times in a row
+ */
+export const OPTIONAL_SYSTEM_DIALOGS = ['offloading_cancelled', 'offloading_timeout', 'offloading_refused', 'frustrated'] as const;
+/** dialogs the runtime runs by itself: not a target for people (the desk's hand-back list leaves them out) */
+export const isSystemDialog = (name: string) => (SYSTEM_DIALOGS as readonly string[]).includes(name) || (OPTIONAL_SYSTEM_DIALOGS as readonly string[]).includes(name);
 
 export const BotDefinitionSchema = z
   .object({
@@ -165,11 +173,15 @@ export const BotDefinitionSchema = z
       .object({
         /** below this intent confidence the bot runs not_understood */
         threshold: z.number().min(0).max(1).default(0.7),
+        /** and when the best intent is not this far ahead of the second (two near-tied intents mean neither) */
+        margin: z.number().min(0).max(1).default(0.1),
+        /** not-understood turns in a row before the `frustrated` dialog runs (0: never) */
+        maxNotUnderstood: z.number().int().min(0).max(20).default(2),
         /** extra off-topic phrases for the None class, per language */
         none: z.record(z.string(), z.array(Phrase).max(BOT_NLU_LIMITS.maxNonePhrases)).optional(),
       })
       .strict()
-      .default({ threshold: 0.7 }),
+      .default({ threshold: 0.7, margin: 0.1, maxNotUnderstood: 2 }),
     intents: z.record(Name, Intent).default({}),
     dialogs: z.record(Name, Dialog),
   })
@@ -316,6 +328,21 @@ export function webhookSteps(d: BotDefinition): Array<{ path: string; dialog: st
   return Object.entries(d.dialogs).flatMap(([dialog, dl]) =>
     dl.steps.flatMap((s, step) => ('webhook' in s ? [{ path: `dialogs.${dialog}.steps.${step}.webhook`, dialog, step, webhook: s.webhook }] : [])),
   );
+}
+
+/**
+ * The dialogs a person would hand a conversation back to, by label (in `language`, else the bot's
+ * default): not the system dialogs the runtime runs by itself, and not a dialog whose first step hands
+ * over again (the user would be back in the queue at once).
+ */
+export function handbackTargets(d: BotDefinition, language = d.defaultLanguage): Array<{ name: string; label: string }> {
+  return Object.entries(d.dialogs)
+    .filter(([name, dialog]) => !isSystemDialog(name) && !('offload' in dialog.steps[0]!))
+    .map(([name, dialog]) => {
+      const label = dialog.label === undefined ? name : typeof dialog.label === 'string' ? dialog.label : (dialog.label[language] ?? dialog.label[d.defaultLanguage] ?? Object.values(dialog.label)[0] ?? name);
+      return { name, label };
+    })
+    .sort((a, b) => a.label.localeCompare(b.label));
 }
 
 export function botDefinitionJsonSchema() {

@@ -4,6 +4,7 @@ import type { Button, Card } from '@baton/proto';
 import type { Nlu } from '../../nlu/index.js';
 import { dialogOf, transition } from '../conversation-machine.js';
 import type { BotDefinition, Dialog, LocalizedText, Step } from './definition.js';
+import { matchTypedAnswer, normalizeAnswer, type OfferedButton } from './typed-answers.js';
 import type { BotContext, BotInput, BotRuntime, BotTurn, OffloadRequest, OutgoingBotMessage, VariableMap, VariableValue } from './types.js';
 
 export interface WebhookCall {
@@ -24,7 +25,16 @@ export interface BotPorts {
 interface RuntimeState {
   /** a question waiting for its answer */
   pending?: { dialog: string; step: number; retries: number };
+  /** the buttons of the bot's latest turn: a typed answer that names one acts as its press */
+  offered?: OfferedButton[];
+  /** not-understood turns in a row (nlu.maxNotUnderstood of them: the user is stuck) */
+  misses?: number;
+  /** the language was read from the user's text once: it is kept from then on */
+  languageSettled?: boolean;
 }
+
+/** The system dialog for an upset or stuck user (optional: without it, not_understood as before). */
+export const FRUSTRATED = 'frustrated';
 
 const GOTO_PREFIX = 'goto:';
 const MAX_JUMPS = 25;
@@ -82,8 +92,9 @@ export function validateAnswer(type: string, answer: string, choices?: Array<{ v
       return /^-?\d+([.,]\d+)?$/.test(a) && Number.isFinite(n) ? n : undefined;
     }
     case 'choice': {
-      const lower = a.toLowerCase();
-      const hit = choices?.find((c) => c.value.toLowerCase() === lower || localize(c.title, language, language, {}).toLowerCase() === lower);
+      // a press sends the value; a typed title is matched as typed answers are (typed-answers.ts)
+      const said = normalizeAnswer(a);
+      const hit = choices?.find((c) => c.value === a || normalizeAnswer(c.value) === said || normalizeAnswer(localize(c.title, language, language, {})) === said);
       return hit?.value;
     }
     default:
@@ -123,10 +134,21 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
     offloadBlocked?: 'disabled' | 'closed';
     state: RuntimeState = {};
     intent: BotTurn['intent'] = null;
+    /** the first dialog this turn ran */
+    dialog?: string;
+    offered: OfferedButton[] = [];
     constructor(readonly ctx: BotContext) {
       this.variables = { ...ctx.variables };
       this.tags = [...ctx.tags];
       this.language = ctx.language;
+      const before = ctx.state as RuntimeState | null;
+      if (before?.misses) this.state.misses = before.misses;
+      if (before?.languageSettled) this.state.languageSettled = true;
+    }
+    /** buttons shown in this turn; the numbers of earlier messages' buttons no longer apply */
+    offer(buttons: Button[], numbered: boolean): void {
+      if (numbered) for (const b of this.offered) delete b.n;
+      buttons.forEach((b, i) => this.offered.push({ title: b.title, payload: b.payload, ...(numbered ? { n: i + 1 } : {}) }));
     }
     t(text: LocalizedText): string {
       return localize(text, this.language, def.defaultLanguage, this.variables);
@@ -135,6 +157,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
       return { title: this.t(b.title), payload: b.goto ? `${GOTO_PREFIX}${b.goto}` : b.payload! };
     }
     result(): BotTurn {
+      if (this.offered.length) this.state.offered = this.offered;
       return {
         messages: this.messages,
         state: this.state,
@@ -143,6 +166,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
         ...(this.language !== this.ctx.language ? { language: this.language } : {}),
         ...(this.offload ? { offload: this.offload } : {}),
         ...(this.offloadBlocked ? { offloadBlocked: this.offloadBlocked } : {}),
+        ...(this.dialog ? { dialog: this.dialog } : {}),
         intent: this.intent,
       };
     }
@@ -151,6 +175,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
   async function run(turn: Turn, dialogName: string, from = 0, jumps = 0): Promise<void> {
     const dialog: Dialog | undefined = def.dialogs[dialogName];
     if (!dialog || jumps > MAX_JUMPS) return;
+    turn.dialog ??= dialogName;
     for (let i = from; i < dialog.steps.length; i++) {
       const step: Step = dialog.steps[i]!;
       if ('message' in step) {
@@ -169,11 +194,14 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
           );
         }
         turn.messages.push(out);
+        if (out.buttons) turn.offer(out.buttons, true);
+        for (const c of out.cards ?? []) if (c.buttons) turn.offer(c.buttons, false);
       } else if ('question' in step) {
         const q = step.question;
         const out: OutgoingBotMessage = { text: turn.t(q.prompt) };
         if (q.type === 'choice' && q.choices) out.buttons = q.choices.map((c) => ({ title: turn.t(c.title), payload: c.value }));
         turn.messages.push(out);
+        if (out.buttons) turn.offer(out.buttons, true);
         turn.state.pending = { dialog: dialogName, step: i, retries: 0 };
         return;
       } else if ('tag' in step) {
@@ -228,56 +256,99 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
     const q = step.question;
     const value = validateAnswer(q.type, input.postback ?? input.text ?? '', q.choices, turn.language);
     if (value !== undefined) {
+      delete turn.state.misses;
       turn.variables[q.variable] = value;
       return run(turn, pending.dialog, pending.step + 1);
     }
-    if (pending.retries + 1 > q.retries) return run(turn, q.onFail ?? 'not_understood');
+    if (pending.retries + 1 > q.retries) return q.onFail ? run(turn, q.onFail) : notUnderstood(turn);
     turn.messages.push({ text: q.invalid ? turn.t(q.invalid) : (DEFAULT_INVALID[q.type]?.[turn.language] ?? DEFAULT_INVALID.text!.en!) });
     const again: OutgoingBotMessage = { text: turn.t(q.prompt) };
     if (q.type === 'choice' && q.choices) again.buttons = q.choices.map((c) => ({ title: turn.t(c.title), payload: c.value }));
     turn.messages.push(again);
+    if (again.buttons) turn.offer(again.buttons, true);
     turn.state.pending = { ...pending, retries: pending.retries + 1 };
   }
 
   const hasDialog = (d: string) => Object.prototype.hasOwnProperty.call(def.dialogs, d);
+  const maxMisses = def.nlu.maxNotUnderstood;
+  const margin = def.nlu.margin;
+
+  /** not understood once more: the offer of a person, or, stuck that many times in a row, the frustrated dialog */
+  function notUnderstood(turn: Turn): Promise<void> {
+    const misses = (turn.state.misses ?? 0) + 1;
+    if (maxMisses > 0 && misses >= maxMisses && hasDialog(FRUSTRATED)) {
+      delete turn.state.misses;
+      return run(turn, FRUSTRATED);
+    }
+    turn.state.misses = misses;
+    return run(turn, 'not_understood');
+  }
 
   return {
     botId: def.id ?? def.name,
     hasDialog,
     async welcome(ctx) {
       const turn = new Turn(ctx);
+      delete turn.state.misses;
       await run(turn, 'welcome');
       return turn.result();
     },
     async runDialog(ctx, dialog) {
+      // a hand back or a dialog the core asks for starts the not-understood count again
       const turn = new Turn(ctx);
+      delete turn.state.misses;
       await run(turn, hasDialog(dialog) ? dialog : 'not_understood');
       return turn.result();
     },
     async respond(ctx, input) {
       const turn = new Turn(ctx);
+      const before = ctx.state as RuntimeState | null;
       const text = input.text?.trim() ?? '';
-      if (!ctx.localeGiven && text) {
+      // the language of the first message that tells it (the locale may be the page's, not the user's)
+      if (text && !turn.state.languageSettled) {
         const guess = ports.nlu.guessLanguage(text, def.languages);
-        if (guess) turn.language = guess;
+        if (guess) {
+          turn.language = guess;
+          turn.state.languageSettled = true;
+        }
       }
-      const pending = (ctx.state as RuntimeState | null)?.pending;
-      if (pending && (text || input.postback) && !input.postback?.startsWith(GOTO_PREFIX)) {
-        await answerQuestion(turn, pending, input);
+      const pending = before?.pending;
+      const question = pending && def.dialogs[pending.dialog]?.steps[pending.step];
+      // a typed answer that names a button of the latest turn takes the button's path (a free-text
+      // question waiting for its answer takes the text as it is)
+      let postback = input.postback;
+      if (!postback && text && !(question && 'question' in question && question.question.type !== 'choice')) {
+        postback = matchTypedAnswer(text, before?.offered ?? [])?.payload;
+      }
+      if (pending && (text || postback) && !postback?.startsWith(GOTO_PREFIX)) {
+        await answerQuestion(turn, pending, { text: input.text, postback });
         return turn.result();
       }
-      if (input.postback) {
-        const p = input.postback;
+      if (postback) {
+        const p = postback;
         const target = p.startsWith(GOTO_PREFIX) ? p.slice(GOTO_PREFIX.length) : def.intents[p]?.dialog ?? (hasDialog(p) ? p : undefined);
         if (target && hasDialog(target)) {
+          delete turn.state.misses;
           await run(turn, target);
           return turn.result();
         }
       }
-      const c = await ports.nlu.classify(turn.language, text || input.postback || '');
+      // clearly upset: the frustrated dialog at once (the demo apologises and hands over)
+      if (text && hasDialog(FRUSTRATED) && ports.nlu.upset(turn.language, text)) {
+        delete turn.state.misses;
+        await run(turn, FRUSTRATED);
+        return turn.result();
+      }
+      const c = await ports.nlu.classify(turn.language, text || postback || '');
       turn.intent = c.intent ? { name: c.intent, score: c.score } : null;
-      const dialog = c.intent && c.score >= threshold ? def.intents[c.intent]?.dialog : undefined;
-      await run(turn, dialog ?? 'not_understood');
+      // confident, and clearly ahead of the runner-up (two intents nearly tied mean the text is neither)
+      const dialog = c.intent && c.score >= threshold && c.score - c.runnerUp >= margin ? def.intents[c.intent]?.dialog : undefined;
+      if (!dialog) {
+        await notUnderstood(turn);
+        return turn.result();
+      }
+      delete turn.state.misses;
+      await run(turn, dialog);
       return turn.result();
     },
   };

@@ -1,7 +1,7 @@
 // The seam between the conversation core and the bot: the core hands the runtime a snapshot of the
 // conversation and one input, the runtime answers with a BotTurn. No I/O here; the runtime reaches the
 // outside world (NLU, webhook plugin) only through the ports in BotPorts.
-import type { Button, Card, ConversationStatus } from '@baton/proto';
+import type { Button, Card, ConversationStatus, HandoverTrigger } from '@baton/proto';
 
 export type VariableValue = string | number | boolean | null;
 export type VariableMap = Record<string, VariableValue>;
@@ -9,8 +9,8 @@ export type VariableMap = Record<string, VariableValue>;
 /** What the offload plugin finds when it is reached, computed by the caller from settings + clock. */
 export type OffloadAvailability = 'disabled' | 'closed' | 'open';
 
-/** Why a handover was asked for (the three patterns of the product text, plus others). */
-export type OffloadTrigger = 'explicit' | 'not_understood' | 'flow_end' | 'other';
+/** Why a handover was asked for (the four situations of the product text, plus others). */
+export type OffloadTrigger = HandoverTrigger;
 
 export interface BotContext {
   conversationId: string;
@@ -64,6 +64,8 @@ export interface BotTurn {
   offloadBlocked?: 'disabled' | 'closed';
   /** set when the user asked to stop waiting for an agent from within the bot (e.g. a "cancel" button) */
   cancelOffload?: boolean;
+  /** the first dialog the turn ran (the evaluation and tests read where an input led) */
+  dialog?: string;
   /** intent matched, for analytics and the transcript */
   intent?: { name: string; score: number } | null;
 }
