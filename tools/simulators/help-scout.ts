@@ -6,6 +6,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { webhookSender } from './shared.js';
 
 export interface SimUser {
   id: number;
@@ -134,7 +135,6 @@ export async function startHelpScoutSimulator(opts: HelpScoutSimulatorOptions) {
   };
   let nextId = 1000;
   let lastTime = 0;
-  const pending = new Set<Promise<unknown>>();
   const id = () => ++nextId;
   // strictly increasing timestamps keep "newest thread" unambiguous even within one millisecond
   const timestamp = () => new Date((lastTime = Math.max(Date.now(), lastTime + 1))).toISOString();
@@ -177,45 +177,21 @@ export async function startHelpScoutSimulator(opts: HelpScoutSimulatorOptions) {
 
   // ---- webhooks -------------------------------------------------------------------------------------
 
-  async function deliver(d: WebhookDelivery): Promise<WebhookDelivery> {
-    const attempts = opts.webhookAttempts ?? 5;
-    for (let i = 0; i < attempts && webhookUrl && !state.webhookDisabled; i++) {
-      let status: number;
-      try {
-        const res = await fetch(webhookUrl, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-HelpScout-Event': d.event, 'X-HelpScout-Signature': d.signature, 'User-Agent': 'Help Scout/Webhooks' },
-          body: d.body,
-          signal: AbortSignal.timeout(10_000),
-        });
-        status = res.status;
-        await res.arrayBuffer();
-      } catch {
-        status = 0;
-      }
-      d.statuses.push(status);
-      if (status >= 200 && status < 300) {
-        d.delivered = true;
-        return d;
-      }
-      if (status === 410) {
-        state.webhookDisabled = true;
-        return d;
-      }
-      await new Promise((r) => setTimeout(r, opts.webhookRetryDelayMs ?? 100));
-    }
-    return d;
-  }
+  const webhooks = webhookSender<WebhookDelivery>({
+    url: () => (state.webhookDisabled ? undefined : webhookUrl),
+    headers: (d) => ({ 'X-HelpScout-Event': d.event, 'X-HelpScout-Signature': d.signature, 'User-Agent': 'Help Scout/Webhooks' }),
+    record: (d) => state.webhooks.push(d),
+    attempts: opts.webhookAttempts ?? 5,
+    retryDelayMs: opts.webhookRetryDelayMs ?? 100,
+    timeoutMs: 10_000,
+    // a 410 Gone turns the webhook off
+    gaveUp: (status) => status === 410 && (state.webhookDisabled = true),
+  });
 
   function fire(event: string, payload: unknown): Promise<WebhookDelivery> {
     const body = JSON.stringify(payload);
-    const d: WebhookDelivery = { event, body, signature: sign(body), statuses: [], delivered: false };
-    state.webhooks.push(d);
     // Help Scout calls webhooks after the API call has answered
-    const p = new Promise<void>((r) => setImmediate(r)).then(() => deliver(d));
-    pending.add(p);
-    void p.finally(() => pending.delete(p));
-    return p;
+    return webhooks.fire({ event, body, signature: sign(body), statuses: [], delivered: false });
   }
 
   const sign = (body: string) => createHmac('sha1', webhookSecret ?? '').update(body, 'utf8').digest('base64');
@@ -532,15 +508,8 @@ export async function startHelpScoutSimulator(opts: HelpScoutSimulatorOptions) {
       state.webhookDisabled = false;
     },
     /** sends a recorded webhook again, byte for byte (Help Scout does resend) */
-    redeliver(d: WebhookDelivery) {
-      const copy: WebhookDelivery = { ...d, statuses: [], delivered: false };
-      state.webhooks.push(copy);
-      return deliver(copy);
-    },
-    /** resolves when no webhook is in flight */
-    async settled() {
-      while (pending.size) await Promise.allSettled([...pending]);
-    },
+    redeliver: webhooks.redeliver,
+    settled: webhooks.settled,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

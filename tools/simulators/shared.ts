@@ -22,3 +22,66 @@ export function repl(prompt: string, run: (line: string) => Promise<void>, close
   });
   rl.on('close', () => void close().then(() => process.exit(0)));
 }
+
+/** One webhook call as a simulator recorded it: the exact bytes sent, and each attempt's status (0: no answer). */
+export interface RecordedWebhook {
+  body: string;
+  statuses: number[];
+  delivered: boolean;
+}
+
+/**
+ * A simulator's outgoing webhooks: each is recorded, sent once the API call that caused it has
+ * answered (as the real services do), retried as the service documents, and can be awaited (tests) or
+ * sent again byte for byte. `url()` undefined: nothing is sent; `gaveUp(status)`: the service stops retrying.
+ */
+export function webhookSender<D extends RecordedWebhook>(o: {
+  url(): string | undefined;
+  headers(d: D): Record<string, string>;
+  record(d: D): void;
+  attempts: number;
+  retryDelayMs: number;
+  timeoutMs: number;
+  gaveUp(status: number): boolean;
+}) {
+  const pending = new Set<Promise<unknown>>();
+  async function deliver(d: D): Promise<D> {
+    for (let i = 0, url = o.url(); i < o.attempts && url; i++, url = o.url()) {
+      let status: number;
+      try {
+        const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...o.headers(d) }, body: d.body, signal: AbortSignal.timeout(o.timeoutMs) });
+        status = res.status;
+        await res.arrayBuffer();
+      } catch {
+        status = 0;
+      }
+      d.statuses.push(status);
+      if (status >= 200 && status < 300) {
+        d.delivered = true;
+        return d;
+      }
+      if (o.gaveUp(status)) return d;
+      await new Promise((r) => setTimeout(r, o.retryDelayMs));
+    }
+    return d;
+  }
+  return {
+    fire(d: D): Promise<D> {
+      o.record(d);
+      const p = new Promise<void>((r) => setImmediate(r)).then(() => deliver(d));
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+      return p;
+    },
+    /** sends a recorded webhook call again, byte for byte (the services retry with the same ids) */
+    redeliver(d: D): Promise<D> {
+      const copy = { ...d, statuses: [], delivered: false };
+      o.record(copy);
+      return deliver(copy);
+    },
+    /** resolves when no webhook is in flight */
+    async settled(): Promise<void> {
+      while (pending.size) await Promise.allSettled([...pending]);
+    },
+  };
+}

@@ -1,7 +1,7 @@
 // `npm run sim:sunshine`: the Sunshine Conversations simulator on a local port, with the provider
 // config to paste into Settings > Offloading and a tiny prompt to play the end user and the Zendesk
 // agent (new conversation, say, accept, reply, close the ticket).
-import readline from 'node:readline';
+import { repl } from './shared.js';
 import { startSunshineSimulator } from './sunshine-conversations.js';
 
 const port = Number(process.env.SUNSHINE_SIM_PORT ?? 4020);
@@ -22,62 +22,53 @@ const help = 'Commands: new [name] | say <text> | tap <payload> | show | accept 
 console.log(help);
 
 let current: string | undefined;
-const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: 'sunshine> ' });
-rl.prompt();
-rl.on('line', async (line) => {
+async function run(line: string): Promise<void> {
   const [cmd, ...rest] = line.trim().split(/\s+/);
   const arg = rest.join(' ');
-  try {
-    if (cmd && !['new', 'use', 'quit', 'exit'].includes(cmd) && !current) throw new Error('start with: new');
-    switch (cmd) {
-      case undefined:
-      case '':
-        break;
-      case 'new':
-        current = sim.newConversation({ name: arg || 'Jan Peeters', locale: 'en' }).id;
-        console.log(`conversation ${current}`);
-        break;
-      case 'use':
-        current = arg;
-        break;
-      case 'say':
-        await sim.userSays(current!, arg).delivery;
-        break;
-      case 'tap':
-        await sim.userPostback(current!, arg);
-        break;
-      case 'show': {
-        const c = sim.conversation(current!)!;
-        console.log(`active: ${c.active?.name ?? 'none'}, pending: ${c.pending?.name ?? 'none'}`);
-        for (const m of c.messages) console.log(`${m.received} ${m.author.type}${m.author.displayName ? ` (${m.author.displayName})` : ''}: ${JSON.stringify(m.content)}`);
-        for (const a of c.actions) console.log(`  ${a.action} ${a.switchboardIntegration ?? ''} ${JSON.stringify(a.metadata ?? {})}`);
-        break;
-      }
-      case 'accept':
-        await sim.acceptControl(current!);
-        break;
-      case 'reply':
-        await sim.agentSays(current!, arg).delivery;
-        break;
-      case 'close':
-        await sim.closeTicket(current!);
-        break;
-      case 'release':
-        await sim.releaseControl(current!);
-        break;
-      case 'quit':
-      case 'exit':
-        rl.close();
-        return;
-      default:
-        console.log(help);
+  if (cmd && !['new', 'use', 'quit', 'exit'].includes(cmd) && !current) throw new Error('start with: new');
+  switch (cmd) {
+    case undefined:
+    case '':
+      break;
+    case 'new':
+      current = sim.newConversation({ name: arg || 'Jan Peeters', locale: 'en' }).id;
+      console.log(`conversation ${current}`);
+      break;
+    case 'use':
+      current = arg;
+      break;
+    case 'say':
+      await sim.userSays(current!, arg).delivery;
+      break;
+    case 'tap':
+      await sim.userPostback(current!, arg);
+      break;
+    case 'show': {
+      const c = sim.conversation(current!)!;
+      console.log(`active: ${c.active?.name ?? 'none'}, pending: ${c.pending?.name ?? 'none'}`);
+      for (const m of c.messages) console.log(`${m.received} ${m.author.type}${m.author.displayName ? ` (${m.author.displayName})` : ''}: ${JSON.stringify(m.content)}`);
+      for (const a of c.actions) console.log(`  ${a.action} ${a.switchboardIntegration ?? ''} ${JSON.stringify(a.metadata ?? {})}`);
+      break;
     }
-  } catch (err) {
-    console.log(`error: ${(err as Error).message}`);
+    case 'accept':
+      await sim.acceptControl(current!);
+      break;
+    case 'reply':
+      await sim.agentSays(current!, arg).delivery;
+      break;
+    case 'close':
+      await sim.closeTicket(current!);
+      break;
+    case 'release':
+      await sim.releaseControl(current!);
+      break;
+    case 'quit':
+    case 'exit':
+      await sim.close();
+      return process.exit(0);
+    default:
+      console.log(help);
   }
-  rl.prompt();
-});
-rl.on('close', async () => {
-  await sim.close();
-  process.exit(0);
-});
+}
+
+repl('sunshine> ', run, () => sim.close());

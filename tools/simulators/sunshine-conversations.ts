@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { webhookSender } from './shared.js';
 
 export interface SimSwitchboardIntegration {
   id: string;
@@ -177,7 +178,6 @@ export async function startSunshineSimulator(opts: SunshineSimulatorOptions) {
     /** while true the API drops every connection, as a host that is down */
     down: false,
   };
-  const pending = new Set<Promise<unknown>>();
   const now = () => new Date().toISOString();
 
   // ---- webhooks -------------------------------------------------------------------------------------
@@ -185,42 +185,20 @@ export async function startSunshineSimulator(opts: SunshineSimulatorOptions) {
   const siView = (si: SimSwitchboardIntegration) => ({ id: si.id, name: si.name, ...(si.integrationId ? { integrationId: si.integrationId } : {}), integrationType: si.integrationType });
   const convView = (c: SimConversation) => ({ id: c.id, type: c.type, ...(c.active ? { activeSwitchboardIntegration: siView(c.active) } : {}), ...(c.pending ? { pendingSwitchboardIntegration: siView(c.pending) } : {}) });
 
-  async function deliver(d: WebhookDelivery): Promise<WebhookDelivery> {
-    const attempts = opts.webhookAttempts ?? 5;
-    for (let i = 0; i < attempts && webhookUrl; i++) {
-      let status: number;
-      try {
-        const res = await fetch(webhookUrl, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-API-Key': webhookSecret ?? '', 'User-Agent': 'Sunshine Conversations Webhooks' },
-          body: d.body,
-          signal: AbortSignal.timeout(20_000),
-        });
-        status = res.status;
-        await res.arrayBuffer();
-      } catch {
-        status = 0;
-      }
-      d.statuses.push(status);
-      if (status >= 200 && status < 300) {
-        d.delivered = true;
-        return d;
-      }
-      if (NON_RECOVERABLE.includes(status)) return d;
-      await new Promise((r) => setTimeout(r, opts.webhookRetryDelayMs ?? 50));
-    }
-    return d;
-  }
+  const webhooks = webhookSender<WebhookDelivery>({
+    url: () => webhookUrl,
+    headers: () => ({ 'X-API-Key': webhookSecret ?? '', 'User-Agent': 'Sunshine Conversations Webhooks' }),
+    record: (d) => state.webhooks.push(d),
+    attempts: opts.webhookAttempts ?? 5,
+    retryDelayMs: opts.webhookRetryDelayMs ?? 50,
+    timeoutMs: 20_000,
+    gaveUp: (status) => NON_RECOVERABLE.includes(status),
+  });
 
   function fire(type: string, payload: Record<string, unknown>): Promise<WebhookDelivery> {
     const events = [{ id: hexId(), type, createdAt: now(), payload }];
-    const d: WebhookDelivery = { body: JSON.stringify({ app: { id: opts.appId }, webhook: { id: webhookId, version: 'v2' }, events }), events, statuses: [], delivered: false };
-    state.webhooks.push(d);
     // Sunshine calls webhooks after the API call has answered
-    const p = new Promise<void>((r) => setImmediate(r)).then(() => deliver(d));
-    pending.add(p);
-    void p.finally(() => pending.delete(p));
-    return p;
+    return webhooks.fire({ body: JSON.stringify({ app: { id: opts.appId }, webhook: { id: webhookId, version: 'v2' }, events }), events, statuses: [], delivered: false });
   }
 
   const messageEvent = (c: SimConversation, m: SimMessage) => fire('conversation:message', { conversation: convView(c), message: m });
@@ -430,15 +408,8 @@ export async function startSunshineSimulator(opts: SunshineSimulatorOptions) {
       webhookSecret = secret;
     },
     /** sends a recorded webhook call again, byte for byte (Sunshine retries with the same event ids) */
-    redeliver(d: WebhookDelivery) {
-      const copy: WebhookDelivery = { ...d, statuses: [], delivered: false };
-      state.webhooks.push(copy);
-      return deliver(copy);
-    },
-    /** resolves when no webhook is in flight */
-    async settled() {
-      while (pending.size) await Promise.allSettled([...pending]);
-    },
+    redeliver: webhooks.redeliver,
+    settled: webhooks.settled,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
