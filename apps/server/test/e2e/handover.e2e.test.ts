@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, screenshot } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
 import { call, login } from '../support/http.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
@@ -59,10 +59,7 @@ describe.skipIf(!run)('handover in the browser', () => {
 
     // the agent
     const desk = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    await desk.goto(`${s.url}/desk/`);
-    await desk.fill('[data-testid=login-email]', agent.email);
-    await desk.fill('[data-testid=login-password]', 'agent-password');
-    await desk.click('[data-testid=login-submit]');
+    await signInToDesk(desk, s.url, agent.email, 'agent-password');
     await desk.click('[data-testid=status-online]');
     const item = desk.locator('[data-testid=queue-item]').first();
     await item.waitFor();
@@ -117,10 +114,7 @@ describe.skipIf(!run)('handover in the browser', () => {
   it('a supervisor sees the handover in Analytics and downloads the same figures as CSV', async () => {
     const page = await browser.newPage({ acceptDownloads: true });
     try {
-      await page.goto(`${s.url}/desk/`);
-      await page.fill('[data-testid=login-email]', 'admin@example.com');
-      await page.fill('[data-testid=login-password]', 'admin-password');
-      await page.click('[data-testid=login-submit]');
+      await signInToDesk(page, s.url);
       await page.click('[data-testid=nav-analytics]');
       await expect.poll(() => page.locator('[data-testid=stat-handovers] .stat-value').textContent()).toBe('1');
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=analytics-csv]')]);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, screenshot } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
 import { conversationRow } from '../support/rows.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -46,10 +46,7 @@ describe.skipIf(!run)('History in the browser', () => {
 
   it('scrolls past the first page to the end, rendering only the rows in view; searches with q', async () => {
     const desk = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    await desk.goto(`${s.url}/desk/`);
-    await desk.fill('[data-testid=login-email]', 'admin@example.com');
-    await desk.fill('[data-testid=login-password]', 'admin-password');
-    await desk.click('[data-testid=login-submit]');
+    await signInToDesk(desk, s.url);
     await desk.click('[data-testid=tab-closed]');
     await desk.locator('[data-testid=history-item]').first().waitFor();
     const list = desk.locator('[data-testid=list-closed]');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, screenshot } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
 import { call, createConversation, login } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -30,10 +30,7 @@ describe.skipIf(!run)('Admin → Privacy in the browser', () => {
   it('sets retention, erases a contact, and lists both in the audit log', async () => {
     await createConversation(s.url, { locale: 'en', user: { id: 'e2e-contact', name: 'Eve Example', email: 'eve@example.org' } });
     const desk = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    await desk.goto(`${s.url}/desk/`);
-    await desk.fill('[data-testid=login-email]', 'admin@example.com');
-    await desk.fill('[data-testid=login-password]', 'admin-password');
-    await desk.click('[data-testid=login-submit]');
+    await signInToDesk(desk, s.url);
     await desk.click('[data-testid=nav-privacy]');
     await desk.waitForSelector('[data-testid=retention-form] input');
     expect(await desk.inputValue('[data-testid=retention-idleCloseHours]')).toBe('24');

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, signInToDesk } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const hasChromium = chromiumAvailable();
@@ -34,10 +34,7 @@ describe.skipIf(!hasChromium)('the desk in Chromium', () => {
     page.on('console', (m) => {
       if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
     });
-    await page.goto(`${s.url}/desk/`);
-    await page.fill('[data-testid=login-email]', 'admin@example.com');
-    await page.fill('[data-testid=login-password]', 'admin-password');
-    await page.click('[data-testid=login-submit]');
+    await signInToDesk(page, s.url);
     await page.waitForSelector('[data-testid=status-select], nav', { timeout: 15_000 });
     await page.waitForTimeout(500);
     expect(violations).toEqual([]);
@@ -48,10 +45,7 @@ describe.skipIf(!hasChromium)('the desk in Chromium', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     // log in to the desk: the browser now holds the SameSite=Strict session cookie for 127.0.0.1
-    await page.goto(`${s.url}/desk/`);
-    await page.fill('[data-testid=login-email]', 'admin@example.com');
-    await page.fill('[data-testid=login-password]', 'admin-password');
-    await page.click('[data-testid=login-submit]');
+    await signInToDesk(page, s.url);
     await page.waitForSelector('[data-testid=status-select], nav', { timeout: 15_000 });
     // the finding's attacker: another port of the same host (same site, so the cookie goes along)
     const evil = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>evil</title>'));

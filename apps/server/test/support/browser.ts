@@ -28,3 +28,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: false });
   return file;
 }
+
+/** Opens the desk at `baseUrl` and signs in (the first admin of the test servers unless told). */
+export async function signInToDesk(page: Page, baseUrl: string, email = 'admin@example.com', password = 'admin-password'): Promise<void> {
+  await page.goto(`${baseUrl}/desk/`);
+  await page.fill('[data-testid=login-email]', email);
+  await page.fill('[data-testid=login-password]', password);
+  await page.click('[data-testid=login-submit]');
+}
