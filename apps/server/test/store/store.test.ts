@@ -538,6 +538,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         for (let n = 0; n < 600; n++) {
           sends.push(send(ids[n % ids.length]!, n));
           if (n % 10 === 9) await new Promise((r) => setTimeout(r, 1));
+          // and every 100 after the last one was acknowledged: at least six batches however slow the machine
+          if (n % 100 === 99) await sends[n];
         }
         const outcomes = (await Promise.all(sends)) as Array<{ kind: string; row: { seq: number } }>;
         expect(outcomes.every((o) => o.kind === 'stored')).toBe(true);
@@ -551,7 +553,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           const mine = acked.filter((a) => a.startsWith(`${id}:`)).map((a) => Number(a.split(':')[1]));
           expect(mine).toEqual(texts);
         }
-        expect(store.write.stats.alone - before.alone).toBeGreaterThan(10);
+        expect(store.write.stats.alone - before.alone).toBeGreaterThanOrEqual(6);
       });
     });
   });
