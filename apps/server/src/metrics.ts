@@ -38,6 +38,12 @@ export function createMetrics() {
       labelNames: ['author'] as const,
       registers: [registry],
     }),
+    attachments: new Counter({
+      name: 'baton_attachments_total',
+      help: 'Attachments stored, by who uploaded them (user, agent, bot, channel)',
+      labelNames: ['by'] as const,
+      registers: [registry],
+    }),
     handovers: new Counter({
       name: 'baton_handovers_total',
       help: 'Handover requests, by trigger (explicit, not_understood, flow_end, frustration, other) and provider id',

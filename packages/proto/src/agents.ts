@@ -1,6 +1,7 @@
 // The agent side: agents and their presence, the conversation as the desk sees it, and what an
 // agent sends (log in, reply, transfer, hand back).
 import { z } from 'zod';
+import { AttachmentIds } from './attachments.js';
 import { MAX_TEXT_LENGTH } from './constants.js';
 import { Button, Card, Conversation, Message, Variables } from './conversation.js';
 
@@ -97,10 +98,12 @@ export const AgentMessageBody = z
     buttons: z.array(Button).max(10).optional(),
     cards: z.array(Card).max(10).optional(),
     internal: z.boolean().optional(),
+    /** files uploaded to this conversation (POST /conversations/{id}/attachments) */
+    attachments: AttachmentIds.optional(),
   })
   .strict()
-  .refine((b) => Boolean(b.text) || (b.buttons?.length ?? 0) > 0 || (b.cards?.length ?? 0) > 0, {
-    message: 'a message needs text, buttons or cards',
+  .refine((b) => Boolean(b.text) || (b.buttons?.length ?? 0) > 0 || (b.cards?.length ?? 0) > 0 || (b.attachments?.length ?? 0) > 0, {
+    message: 'a message needs text, buttons, cards or attachments',
   });
 export type AgentMessageBody = z.infer<typeof AgentMessageBody>;
 

@@ -1,6 +1,7 @@
 // The Channel API a website's widget or a messaging front end uses: start a conversation, send and
 // read messages.
 import { z } from 'zod';
+import { AttachmentIds } from './attachments.js';
 import { MAX_TEXT_LENGTH } from './constants.js';
 import { Conversation, Locale, Message, Variables } from './conversation.js';
 
@@ -31,6 +32,8 @@ export type CreateConversationResponse = z.infer<typeof CreateConversationRespon
 export const SendMessageBody = z.union([
   z.object({ text: z.string().trim().min(1, 'text must not be empty').max(MAX_TEXT_LENGTH) }).strict(),
   z.object({ postback: z.string().min(1).max(1000), text: z.string().max(MAX_TEXT_LENGTH).optional() }).strict(),
+  /** files uploaded to this conversation (POST /attachments), with or without text */
+  z.object({ attachments: AttachmentIds, text: z.string().trim().max(MAX_TEXT_LENGTH).optional() }).strict(),
 ]);
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 

@@ -27,3 +27,27 @@ export const SocketClose = {
   /** the client kept sending frames beyond the socket's rate limits */
   POLICY_VIOLATION: 1008,
 } as const;
+
+/**
+ * The files Baton accepts as attachments, by their sniffed type (the bytes decide, not the name or
+ * the client's claim): images, PDF, plain text and office documents. SVG is not among them: it can
+ * carry script (docs/security.md "Attachments").
+ */
+export const ATTACHMENT_CONTENT_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'text/plain',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+] as const;
+export type AttachmentContentType = (typeof ATTACHMENT_CONTENT_TYPES)[number];
+/** what a file picker offers (`accept`): the same list as extensions and types */
+export const ATTACHMENT_ACCEPT = '.png,.jpg,.jpeg,.gif,.webp,.pdf,.txt,.docx,.xlsx,.pptx,.odt,.ods,image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain';
+/** attachments one message may carry */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 10;

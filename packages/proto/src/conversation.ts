@@ -1,6 +1,7 @@
 // A conversation and its transcript as every client sees them: messages, buttons, cards and the
 // stable names of the system lines.
 import { z } from 'zod';
+import { Attachment } from './attachments.js';
 
 export const ConversationStatus = z.enum(['bot', 'offloaded', 'agent', 'closed']);
 export type ConversationStatus = z.infer<typeof ConversationStatus>;
@@ -81,6 +82,8 @@ export const Message = z.object({
   event: TranscriptEvent.optional(),
   /** internal notes are visible to agents only */
   internal: z.boolean().optional(),
+  /** files the message carries (DESIGN §10.6) */
+  attachments: z.array(Attachment).optional(),
   createdAt: z.string(),
 });
 export type Message = z.infer<typeof Message>;

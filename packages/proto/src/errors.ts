@@ -52,6 +52,13 @@ export const ERROR_CATALOG = {
   QUERY_TIMEOUT: { status: 503, message: 'The query ran too long and was stopped; narrow it (a shorter range, more filters) or retry later' },
   STORAGE_BUSY: { status: 503, message: 'Too many slow reads are waiting; retry shortly' },
   SHUTTING_DOWN: { status: 503, message: 'The server is shutting down; retry shortly' },
+  ATTACHMENT_TOO_LARGE: { status: 413, message: 'The file is larger than the attachment limit' },
+  ATTACHMENT_TYPE_REFUSED: { status: 415, message: 'This type of file is not accepted (images, PDF, plain text and office documents are)' },
+  ATTACHMENT_MISSING: { status: 400, message: 'Send the file as the multipart field "file"' },
+  ATTACHMENT_NOT_FOUND: { status: 404, message: 'Attachment not found' },
+  ATTACHMENT_NOT_SENDABLE: { status: 422, message: 'An attachment is not a file uploaded to this conversation, or was already sent' },
+  ATTACHMENT_QUOTA_EXCEEDED: { status: 409, message: 'The conversation has reached its maximum number of attachments' },
+  ATTACHMENT_LINK_INVALID: { status: 403, message: 'The download link is invalid or has expired' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

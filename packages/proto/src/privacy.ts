@@ -49,6 +49,20 @@ export const ContactProfile = z.object({
 });
 export type ContactProfile = z.infer<typeof ContactProfile>;
 
+/** A file as the GDPR export carries it: its metadata and its bytes (base64). */
+export const ExportedAttachment = z.object({
+  id: z.string(),
+  messageId: z.string().nullable(),
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  uploadedBy: z.string(),
+  createdAt: z.string(),
+  dataBase64: z.string(),
+});
+export type ExportedAttachment = z.infer<typeof ExportedAttachment>;
+
 export const ExportedConversation = z.object({
   id: z.string(),
   /** the contact row (`contacts[].id`) the conversation belongs to */
@@ -63,6 +77,8 @@ export const ExportedConversation = z.object({
   closedAt: z.string().nullable(),
   /** every message, internal notes included (marked `internal`) */
   messages: z.array(Message),
+  /** every file of the conversation, sent or only uploaded, with its bytes */
+  attachments: z.array(ExportedAttachment),
 });
 export type ExportedConversation = z.infer<typeof ExportedConversation>;
 

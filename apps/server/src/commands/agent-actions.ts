@@ -17,6 +17,8 @@ import { claimForAgent } from './assign.js';
 import { readBotState, writeBotState } from './bot-state.js';
 import { announceConversation, announceQueue, lockOrThrow } from './conversation-events.js';
 import { providerEvent } from './provider-events.js';
+import { newSortableId } from '../tokens.js';
+import { carryAttachments } from './attachments.js';
 import { applyTransition, mustTransition } from './transition.js';
 
 export async function acceptConversation(deps: Deps, agent: AgentRow, conversationId: string) {
@@ -52,9 +54,14 @@ export interface Actor {
 /** Appends an agent message (or note) and announces it; permission checks are the caller's. */
 export async function appendAgentMessage(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, actor: Actor, body: AgentMessageBody) {
   if (!body.internal) mustTransition(conv, 'agent.message');
+  // files uploaded to this conversation and not sent yet: this message claims them
+  const id = newSortableId();
+  const attachments = body.attachments?.length ? await carryAttachments(tx, conv.id, body.attachments, id) : undefined;
   const row = await appendMessage(
     tx,
     {
+      id,
+      attachments,
       conversationId: conv.id,
       authorType: 'agent',
       authorId: actor.id,

@@ -4,7 +4,7 @@ import type { SendMessageBody } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentMessage } from '../presenters/conversation.js';
-import { findConversation, insertMessage, takeSeqIfOpen } from '../store/conversations.js';
+import { findByIdempotencyKey, findConversation, insertMessage, takeSeqIfOpen, type NewMessageInput } from '../store/conversations.js';
 import type { UserMessageOutcome } from '../store/message-writes.js';
 import type { Tx } from '../store/types.js';
 import { isUniqueViolation } from '../store/errors.js';
@@ -12,27 +12,48 @@ import { fromJson } from '../store/json.js';
 import { commit, type AfterCommit } from './after-commit.js';
 import { announceConversation, lockOrThrow } from './conversation-events.js';
 import { providerEvent } from './provider-events.js';
+import { newSortableId } from '../tokens.js';
+import { carryAttachments } from './attachments.js';
 import { applyTransition, mustTransition } from './transition.js';
 
 function sameMessage(a: { text: string | null; body: string | null }, b: SendMessageBody): boolean {
-  const postback = fromJson<{ postback?: string }>(a.body, {}).postback;
-  return (a.text ?? undefined) === (b.text ?? undefined) && postback === ('postback' in b ? b.postback : undefined);
+  const stored = fromJson<{ postback?: string; attachments?: Array<{ id: string }> }>(a.body, {});
+  const files = (stored.attachments ?? []).map((f) => f.id).join(',');
+  return (
+    (a.text ?? undefined) === (b.text || undefined) &&
+    stored.postback === ('postback' in b ? b.postback : undefined) &&
+    files === ('attachments' in b ? b.attachments.join(',') : '')
+  );
 }
 
 export async function sendUserMessage(deps: Deps, conversationId: string, body: SendMessageBody, idempotencyKey?: string) {
-  const input = {
+  const files = 'attachments' in body ? body.attachments : undefined;
+  const base: NewMessageInput = {
     conversationId,
     authorType: 'user' as const,
-    text: body.text ?? null,
+    // an attachment-only message may come with empty text
+    text: body.text || null,
     postback: 'postback' in body ? body.postback : undefined,
     idempotencyKey: idempotencyKey ?? null,
   };
   // The store may store the message ahead of the job, batched with others (store/message-writes.ts),
   // leaving to the job the conversations whose job writes more: closed ones and those of a provider
-  // that takes the message as an outbox delivery (`held`).
-  const batched = deps.store.messages.batchUser({ input, now: deps.clock.now(), held: await deps.providers.takers('message.created') });
+  // that takes the message as an outbox delivery (`held`). A message with files is the job's: it claims
+  // them in its transaction.
+  const batched = files ? undefined : deps.store.messages.batchUser({ input: base, now: deps.clock.now(), held: await deps.providers.takers('message.created') });
   const job = async (tx: Tx, out: AfterCommit, pre: UserMessageOutcome | undefined) => {
     const now = deps.clock.now();
+    let input = base;
+    if (files) {
+      // a retried send is answered with the message its first try stored (which claimed the files)
+      const existing = idempotencyKey ? await findByIdempotencyKey(tx, conversationId, idempotencyKey) : undefined;
+      if (existing) {
+        if (!sameMessage(existing, body)) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+        return { message: presentMessage(existing), duplicate: true };
+      }
+      const id = newSortableId();
+      input = { ...base, id, attachments: await carryAttachments(tx, conversationId, files, id) };
+    }
     // the common case in one go (duplicate check, seq taken with the row locked, insert); a closed
     // conversation reopens on the slow path
     const stored = pre ?? (await deps.store.messages.storeUser(tx, input, now));

@@ -61,6 +61,14 @@ export const ConfigSchema = z.object({
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** conversations per retention or erasure batch: each batch is one short transaction (on SQLite its statements run on the event loop: 200 take about 50-150 ms) */
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
+  /** largest attachment in bytes (DESIGN §10.6; default 10 MB): checked while the upload streams */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** attachments one conversation may hold (409 ATTACHMENT_QUOTA_EXCEEDED beyond) */
+  ATTACHMENT_MAX_PER_CONVERSATION: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** uploads per minute per conversation (user token or agent) */
+  RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** how long a signed attachment link in a provider delivery stays valid */
+  ATTACHMENT_LINK_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(3600),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>> & { readonly dataDir: string };

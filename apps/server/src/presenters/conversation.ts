@@ -1,6 +1,7 @@
 // The only code that shapes conversations and messages for the outside.
 import type { AgentConversation, Button, Card, Conversation, Handover, HandoverTrigger, Message, TranscriptEvent } from '@baton/proto';
 import { fromJson } from '../store/json.js';
+import { presentAttachment, type CarriedAttachment } from './attachment.js';
 import type { ConversationRow, MessageRow } from '../store/schema.js';
 import type { QueueInfo } from '../store/types.js';
 
@@ -88,7 +89,7 @@ export function presentAgentConversation(
 }
 
 export function presentMessage(row: MessageRow): Message {
-  const body = fromJson<{ buttons?: Button[]; cards?: Card[]; postback?: string }>(row.body, {});
+  const body = fromJson<{ buttons?: Button[]; cards?: Card[]; postback?: string; attachments?: CarriedAttachment[] }>(row.body, {});
   const author: Message['author'] = { type: row.author_type as Message['author']['type'] };
   if (row.author_id) author.id = row.author_id;
   if (row.author_name) author.name = row.author_name;
@@ -97,6 +98,7 @@ export function presentMessage(row: MessageRow): Message {
   if (body.buttons) m.buttons = body.buttons;
   if (body.cards) m.cards = body.cards;
   if (body.postback) m.postback = body.postback;
+  if (body.attachments?.length) m.attachments = body.attachments.map(presentAttachment);
   // only systemLine writes the column, with a TranscriptEvent
   if (row.event) m.event = row.event as TranscriptEvent;
   if (row.internal) m.internal = true;

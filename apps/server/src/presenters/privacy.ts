@@ -1,7 +1,7 @@
 // Contacts as their export shows them, and audit entries.
-import type { AuditAction, AuditEntry, ContactProfile, ExportedConversation } from '@baton/proto';
+import type { AuditAction, AuditEntry, ContactProfile, ExportedAttachment, ExportedConversation } from '@baton/proto';
 import { fromJson } from '../store/json.js';
-import type { AuditRow, ConversationRow, EndUserRow } from '../store/schema.js';
+import type { AttachmentMetaRow, AuditRow, ConversationRow, EndUserRow } from '../store/schema.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -10,7 +10,7 @@ export function presentContact(row: EndUserRow): ContactProfile {
 }
 
 /** A conversation of an export without its messages (the export streams those after it). */
-export function presentExportedConversation(row: ConversationRow): Omit<ExportedConversation, 'messages'> {
+export function presentExportedConversation(row: ConversationRow): Omit<ExportedConversation, 'messages' | 'attachments'> {
   return {
     id: row.id,
     contactId: row.end_user_id ?? '',
@@ -22,6 +22,21 @@ export function presentExportedConversation(row: ConversationRow): Omit<Exported
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     closedAt: row.closed_at === null ? null : iso(row.closed_at),
+  };
+}
+
+/** A file of an export, its bytes given as base64. */
+export function presentExportedAttachment(row: AttachmentMetaRow, dataBase64: string): ExportedAttachment {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    name: row.name,
+    contentType: row.content_type,
+    size: Number(row.size),
+    sha256: row.sha256,
+    uploadedBy: row.uploaded_by,
+    createdAt: iso(Number(row.created_at)),
+    dataBase64,
   };
 }
 

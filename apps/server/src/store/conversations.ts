@@ -69,6 +69,10 @@ export interface NewMessageInput {
   internal?: boolean;
   idempotencyKey?: string | null;
   data?: Record<string, unknown>;
+  /** the message's id when the caller needs it before the insert (files claimed for it); a new one otherwise */
+  id?: string;
+  /** files the message carries, as its body keeps them (commands/attachments.ts carryAttachments) */
+  attachments?: Array<{ id: string; name: string; contentType: string; size: number }>;
 }
 
 /** Appends a message with the next seq of its conversation (the UPDATE also locks the row). */
@@ -129,10 +133,11 @@ export function messageRow(input: NewMessageInput, seq: number, now: number): Me
   if (input.cards?.length) body.cards = input.cards;
   if (input.postback) body.postback = input.postback;
   if (input.data) body.data = input.data;
+  if (input.attachments?.length) body.attachments = input.attachments;
   const row: MessageRow = {
     // time-ordered: the primary-key index grows at its end instead of touching a random page per
     // message (fewer pages written per commit)
-    id: newSortableId(),
+    id: input.id ?? newSortableId(),
     conversation_id: input.conversationId,
     seq,
     author_type: input.authorType,

@@ -7,7 +7,7 @@
 //   the writer thread for user messages and simple bot turns (sqlite/writes.ts).
 // A batched write gives each job its outcome, or nothing when the job must store it itself.
 import type { NewMessageInput } from './conversations.js';
-import type { MessageRow, ConversationRow } from './schema.js';
+import type { AttachmentRow, MessageRow, ConversationRow } from './schema.js';
 import type { Tx } from './types.js';
 import type { PreludeCall } from './write-queue.js';
 
@@ -65,4 +65,10 @@ export interface MessageWrites {
    * where there is no such path.
    */
   batchBotTurn(make: () => BotTurnItem | undefined): Batched<BotTurnOutcome> | undefined;
+  /**
+   * An attachment's row (bytes included) for a job, batched the same way where the store has a thread
+   * to copy the bytes in (SQLite's writer), so a large file does not hold the event loop; undefined
+   * where the job inserts it itself (PostgreSQL sends the bytes over its socket without blocking).
+   */
+  batchAttachment?(row: AttachmentRow): Batched<true> | undefined;
 }

@@ -231,6 +231,21 @@ export interface AuditLogTable {
   created_at: number;
 }
 
+/** A file sent in a conversation (migration 020); `message_id` is null until a message carries it. */
+export interface AttachmentsTable {
+  id: string;
+  conversation_id: string;
+  message_id: string | null;
+  name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  bytes: Uint8Array;
+  /** `user`, `agent:<id>`, `bot` or `channel:<id>` */
+  uploaded_by: string;
+  created_at: number;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -252,6 +267,7 @@ export interface Database {
   analytics_rollup: AnalyticsRollupTable;
   analytics_fold: AnalyticsFoldTable;
   conversation_tags: ConversationTagsTable;
+  attachments: AttachmentsTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;
@@ -266,5 +282,8 @@ export type BotRow = Selectable<BotsTable>;
 export type ChannelRow = Selectable<ChannelsTable>;
 export type EndUserRow = Selectable<EndUsersTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type AttachmentRow = Selectable<AttachmentsTable>;
+/** an attachment without its bytes: what lists, checks and the headers of a download need */
+export type AttachmentMetaRow = Omit<AttachmentRow, 'bytes'>;
 // Generated is re-exported for tables that later gain defaulted columns
 export type { Generated };

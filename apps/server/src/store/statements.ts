@@ -1,6 +1,6 @@
 // SQL text of the message writes that run in more than one place: on the main connection in a
 // transaction, and in SQLite's writer thread (sqlite/writer-worker.ts). One text, so they cannot drift.
-import type { MessageRow } from './schema.js';
+import type { AttachmentRow, MessageRow } from './schema.js';
 
 export const INSERT_MESSAGE =
   'insert into messages (id, conversation_id, seq, author_type, author_id, author_name, text, body, event, internal, idempotency_key, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
@@ -38,4 +38,12 @@ export const SIMPLE_BOT_TURN =
 /** A message row's values in INSERT_MESSAGE's order. */
 export function messageValues(row: MessageRow, seq: number): unknown[] {
   return [row.id, row.conversation_id, seq, row.author_type, row.author_id, row.author_name, row.text, row.body, row.event, row.internal, row.idempotency_key, row.created_at];
+}
+
+export const INSERT_ATTACHMENT =
+  'insert into attachments (id, conversation_id, message_id, name, content_type, size, sha256, bytes, uploaded_by, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
+/** An attachment row's values in INSERT_ATTACHMENT's order. */
+export function attachmentValues(row: AttachmentRow): unknown[] {
+  return [row.id, row.conversation_id, row.message_id, row.name, row.content_type, row.size, row.sha256, row.bytes, row.uploaded_by, row.created_at];
 }

@@ -1,5 +1,5 @@
 // Messages between the main thread (writer.ts) and SQLite's writer thread (writer-worker.ts).
-import type { MessageRow } from '../schema.js';
+import type { AttachmentRow, MessageRow } from '../schema.js';
 
 /** A user's message, its row built by the caller (seq 0: the thread takes the next one). */
 export interface WriterMessage {
@@ -13,16 +13,22 @@ export interface WriterBotTurn {
   bot: { id: string; params: unknown[]; rows: MessageRow[] };
 }
 
-export type WriterWrite = WriterMessage | WriterBotTurn;
+/** An attachment's row, bytes included: its insert (and the copy of its bytes into the WAL) runs on the thread. */
+export interface WriterAttachment {
+  attachment: AttachmentRow;
+}
+
+export type WriterWrite = WriterMessage | WriterBotTurn | WriterAttachment;
 
 /**
  * Per write: a message stored under `seq`; a duplicate of a stored one (by idempotency key); a bot turn
- * stored, its conversation's `last_seq` after it; or left out (null).
+ * stored, its conversation's `last_seq` after it; an attachment stored; or left out (null).
  */
 export type WriterOutcome =
   | { kind: 'stored'; seq: number; status: string; provider_id: string | null }
   | { kind: 'duplicate'; existing: MessageRow }
   | { kind: 'bot'; lastSeq: number }
+  | { kind: 'attachment' }
   | null;
 
 export interface WriterData {

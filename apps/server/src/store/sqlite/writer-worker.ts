@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import type { MessageRow } from '../schema.js';
-import { INSERT_MESSAGE, MESSAGE_BY_KEY, SIMPLE_BOT_TURN, messageValues, takeSeqSql } from '../statements.js';
+import { INSERT_ATTACHMENT, INSERT_MESSAGE, MESSAGE_BY_KEY, SIMPLE_BOT_TURN, attachmentValues, messageValues, takeSeqSql } from '../statements.js';
 import type { FromWriter, ToWriter, WriterBotTurn, WriterData, WriterMessage, WriterOutcome, WriterWrite } from './writer-protocol.js';
 
 const port = parentPort!;
@@ -30,6 +30,7 @@ function taker(key: boolean, held: boolean): SQLite.Statement<unknown[], Open> {
 const insert = db.prepare(INSERT_MESSAGE);
 const byKey = db.prepare<unknown[], MessageRow>(MESSAGE_BY_KEY);
 const botTurn = db.prepare<unknown[], { last_seq: number }>(SIMPLE_BOT_TURN);
+const insertAttachment = db.prepare(INSERT_ATTACHMENT);
 
 function userMessage({ row, held }: WriterMessage): WriterOutcome {
   const params: unknown[] = [row.created_at, row.conversation_id];
@@ -55,6 +56,11 @@ const store = db.transaction((writes: WriterWrite[]): WriterOutcome[] => {
   // conversations with a write left out: their later writes are left out too (their order holds)
   const leftOut = new Set<string>();
   return writes.map((w) => {
+    if ('attachment' in w) {
+      // an upload is independent of the conversation's message order: never left out
+      insertAttachment.run(attachmentValues(w.attachment));
+      return { kind: 'attachment' };
+    }
     const conversation = 'bot' in w ? w.bot.id : w.row.conversation_id;
     if (leftOut.has(conversation)) return null;
     const outcome = 'bot' in w ? simpleBotTurn(w) : userMessage(w);
