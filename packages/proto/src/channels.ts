@@ -53,9 +53,8 @@ const CommonChannelFields = {
 const typedChannel = <T extends Exclude<(typeof CHANNEL_TYPES)[number], 'webhook'>>(type: T) =>
   z.object({ ...CommonChannelFields, type: z.literal(type), config: CHANNEL_CONFIG_SCHEMAS[type] }).strict();
 
-/** POST /api/v1/channels: a channel webhook (the default type) or a messaging service, told apart by `type`. */
-export const ChannelBody = z.discriminatedUnion('type', [
-  z
+/** A channel webhook: an external messaging front end that posts signed events to Baton (the type before types). */
+export const WebhookChannelBody = z
   .object({
     id: ChannelId,
     /** absent: a channel webhook, as before types existed */
@@ -69,10 +68,10 @@ export const ChannelBody = z.discriminatedUnion('type', [
     botId: z.string().max(64).nullable().optional(),
     enabled: z.boolean().default(true),
   })
-  .strict(),
-  typedChannel('whatsapp'),
-  typedChannel('telegram'),
-]);
+  .strict();
+
+/** POST /api/v1/channels: a channel webhook (the default type) or a messaging service, told apart by `type`. */
+export const ChannelBody = z.discriminatedUnion('type', [WebhookChannelBody, typedChannel('whatsapp'), typedChannel('telegram')]);
 export type ChannelBody = z.input<typeof ChannelBody>;
 /** PATCH /api/v1/channels/:id: only what it names; no secret, or the mask, keeps the stored one */
 export const ChannelPatch = z
