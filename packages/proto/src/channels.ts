@@ -151,3 +151,7 @@ export const ChannelStatusesResponse = z.object({
   statuses: z.array(z.object({ messageId: z.string(), status: ChannelDeliveryStatus, error: z.string().nullable(), updatedAt: z.string() })),
 });
 export type ChannelStatusesResponse = z.infer<typeof ChannelStatusesResponse>;
+
+/** What Baton answers a messaging service's webhook call: how many user messages it stored, how many it had already. */
+export const ChannelWebhookResult = z.object({ received: z.number().int(), duplicates: z.number().int() });
+export type ChannelWebhookResult = z.infer<typeof ChannelWebhookResult>;

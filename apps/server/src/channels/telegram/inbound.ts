@@ -5,6 +5,7 @@
 // so the user's button stops spinning.
 import { timingSafeEqual } from 'node:crypto';
 import type { OutboundClient } from '../../outbound/client.js';
+import { ChannelWebhookResult } from '@baton/proto';
 import { AppError } from '../../errors.js';
 import { parseJson } from '../../http/parse.js';
 import type { ChannelRoute, InboundEvent } from '../channel.js';
@@ -45,7 +46,8 @@ export function webhookRoute(http: OutboundClient): ChannelRoute<TelegramConfig>
     doc: {
       name: 'receiveTelegramUpdate',
       summary: 'Telegram’s webhook (an Update), with X-Telegram-Bot-Api-Secret-Token equal to the channel’s secretToken (else 401, nothing stored): private-chat messages and inline button presses',
-      errors: ['SIGNATURE_INVALID', 'FORBIDDEN'],
+      response: ChannelWebhookResult,
+    errors: ['SIGNATURE_INVALID', 'FORBIDDEN'],
     },
     verify({ config }, _raw, req) {
       const got = Buffer.from(String(req.headers['x-telegram-bot-api-secret-token'] ?? ''));

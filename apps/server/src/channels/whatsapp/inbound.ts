@@ -3,6 +3,7 @@
 // `object: "whatsapp_business_account"` with entry[].changes[].value.messages[] and .statuses[],
 // signed `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>`.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ChannelWebhookResult } from '@baton/proto';
 import { AppError } from '../../errors.js';
 import { parseJson } from '../../http/parse.js';
 import type { ChannelRoute, InboundEvent } from '../channel.js';
@@ -75,6 +76,7 @@ export const webhookRoute: ChannelRoute<WhatsAppConfig> = {
   doc: {
     name: 'receiveWhatsAppWebhook',
     summary: 'Meta’s WhatsApp webhook (object whatsapp_business_account, field messages), signed X-Hub-Signature-256 with the app secret (else 401, nothing stored): user messages into their conversation (a message id seen before is stored once), statuses recorded',
+    response: ChannelWebhookResult,
     errors: ['SIGNATURE_INVALID', 'FORBIDDEN'],
   },
   verify({ config }, raw, req) {
