@@ -7,6 +7,7 @@ export default defineConfig({
     // the subpaths first: '@baton/proto' would also match '@baton/proto/constants' as a prefix
     alias: [
       { find: '@baton/proto/constants', replacement: fileURLToPath(new URL('./packages/proto/src/constants.ts', import.meta.url)) },
+      { find: '@baton/proto/channel-fields', replacement: fileURLToPath(new URL('./packages/proto/src/channel-fields.ts', import.meta.url)) },
       { find: '@baton/proto/provider-fields', replacement: fileURLToPath(new URL('./packages/proto/src/provider-fields.ts', import.meta.url)) },
       { find: '@baton/proto', replacement: fileURLToPath(new URL('./packages/proto/src/index.ts', import.meta.url)) },
     ],

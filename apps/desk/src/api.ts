@@ -17,6 +17,8 @@ import type {
   Card,
   ChannelBody,
   ChannelPatch,
+  ChannelStatusesResponse,
+  ChannelTestResult,
   ChannelView,
   Colleague,
   ConversationListQuery,
@@ -221,6 +223,8 @@ export const api = {
   createChannel: (c: ChannelBody) => request<{ channel: ChannelView }>('POST', '/channels', { body: c }),
   updateChannel: (id: string, c: ChannelPatch) => request<{ channel: ChannelView }>('PATCH', `/channels/${enc(id)}`, { body: c }),
   deleteChannel: (id: string) => request<{ ok: true }>('DELETE', `/channels/${enc(id)}`),
+  testChannel: (id: string) => request<ChannelTestResult>('POST', `/channels/${enc(id)}/test`),
+  channelStatuses: (conversationId: string) => request<ChannelStatusesResponse>('GET', `/agent/conversations/${enc(conversationId)}/channel-statuses`),
 };
 
 /** YAML unless it plainly is JSON; the server sniffs the same way. */

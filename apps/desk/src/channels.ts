@@ -1,5 +1,5 @@
 // Pure helpers of the Channels admin page: absolute URLs, form bodies, and suggested ids.
-import type { ChannelBody, ChannelPatch, ChannelView, SignatureScheme } from '@baton/proto';
+import type { ChannelBody, ChannelPatch, ChannelType, ChannelView, SignatureScheme } from '@baton/proto';
 
 /** The delivery log's provider id for a channel's outbound messages. */
 export const channelDeliveryTarget = (channelId: string) => `channel:${channelId}`;
@@ -62,4 +62,38 @@ export function patchBody(d: ChannelDraft, rotate: boolean): ChannelPatch {
     ...(rotate ? { secret: d.secret, keepPreviousSecret: d.keepPrevious } : {}),
     ...(d.dropPrevious && !(rotate && d.keepPrevious) ? { previousSecret: null } : {}),
   };
+}
+
+/** A channel of a messaging service (WhatsApp, Telegram…) as its guided form edits it. */
+export interface TypedChannelDraft {
+  type: Exclude<ChannelType, 'webhook'>;
+  id: string;
+  name: string;
+  botId: string;
+  enabled: boolean;
+  /** the type's config as the form holds it: a stored secret is the mask until changed */
+  config: Record<string, unknown>;
+}
+
+export function typedDraftOf(type: TypedChannelDraft['type'], c?: ChannelView): TypedChannelDraft {
+  return { type, id: c?.id ?? '', name: c?.name ?? '', botId: c?.botId ?? '', enabled: c?.enabled ?? true, config: { ...(c?.config ?? {}) } };
+}
+
+/** Empty strings are fields left blank: not sent, so the server's default (or its 422 for a required one) applies. */
+function filled(config: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+export function createTypedBody(d: TypedChannelDraft): ChannelBody {
+  return { id: d.id.trim(), type: d.type, name: d.name.trim(), ...(d.botId ? { botId: d.botId } : {}), enabled: d.enabled, config: filled(d.config) } as ChannelBody;
+}
+
+/**
+ * The PATCH of a typed channel: every field of the form (a secret still the mask keeps the stored
+ * one), and null for an optional key that was stored and is now cleared.
+ */
+export function patchTypedBody(d: TypedChannelDraft, stored: ChannelView): ChannelPatch {
+  const config: Record<string, unknown> = filled(d.config);
+  for (const k of Object.keys(stored.config ?? {})) if (!(k in config)) config[k] = null;
+  return { name: d.name.trim(), botId: d.botId || null, enabled: d.enabled, config };
 }

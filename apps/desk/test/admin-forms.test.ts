@@ -1,7 +1,7 @@
-import { ChannelBody, ChannelPatch, SECRET_MASK } from '@baton/proto';
+import { ChannelBody, ChannelPatch, SECRET_MASK, WebhookChannelBody } from '@baton/proto';
 import { describe, expect, it } from 'vitest';
 import { generateSecret, problemsAt, SECRET_ALPHABET, unclaimedProblems } from '../src/admin-forms';
-import { channelDeliveryTarget, channelInboundUrl, createBody, draftOf, patchBody, suggestChannelId } from '../src/channels';
+import { channelDeliveryTarget, channelInboundUrl, createBody, createTypedBody, draftOf, patchBody, patchTypedBody, suggestChannelId, typedDraftOf } from '../src/channels';
 import { extraConfigKeys, GENESYS_REGIONS, mailboxRowProblem, mapToRows, newProvider, numberValue, PROVIDER_FIELDS, providerFieldKeys, providerWebhookUrl, rowsToMap } from '../src/providers';
 
 describe('generated secrets', () => {
@@ -12,7 +12,7 @@ describe('generated secrets', () => {
     expect(generateSecret()).not.toBe(a);
     expect(generateSecret(40)).toHaveLength(40);
     // long enough for the channel API (≥ 16) and within Help Scout's 40
-    expect(ChannelBody.shape.secret.safeParse(a).success).toBe(true);
+    expect(WebhookChannelBody.shape.secret.safeParse(a).success).toBe(true);
   });
   it('throw away the bytes that would bias the alphabet', () => {
     expect(SECRET_ALPHABET).toHaveLength(62);
@@ -66,16 +66,28 @@ describe('channel form', () => {
     expect(channelInboundUrl('http://127.0.0.1:8080/', { id: 'a b' })).toBe('http://127.0.0.1:8080/api/v1/channels/a%20b/events');
     expect(channelDeliveryTarget('sms')).toBe('channel:sms');
   });
+  it('a typed channel’s guided form creates {type, config} and edits keep masked secrets, clearing what was removed', () => {
+    const d = { ...typedDraftOf('whatsapp'), id: 'wa', name: ' WhatsApp ', config: { phoneNumberId: '1065', accessToken: 'tok', appSecret: 'sec', verifyToken: 'ver', graphApiUrl: '' } };
+    const create = createTypedBody(d);
+    expect(create).toEqual({ id: 'wa', type: 'whatsapp', name: 'WhatsApp', enabled: true, config: { phoneNumberId: '1065', accessToken: 'tok', appSecret: 'sec', verifyToken: 'ver' } });
+    expect(ChannelBody.safeParse(create).success).toBe(true);
+    const view = { id: 'wa', type: 'whatsapp', name: 'WhatsApp', url: '', secret: SECRET_MASK, previousSecret: null, signatureScheme: 'baton', botId: null, enabled: true, inboundUrl: '/api/v1/channels/wa/whatsapp', createdAt: '2026-01-01T00:00:00.000Z', config: { phoneNumberId: '1065', accessToken: SECRET_MASK, appSecret: SECRET_MASK, verifyToken: SECRET_MASK, graphApiUrl: 'https://sim.example/v21.0' } } as const;
+    const edit = typedDraftOf('whatsapp', view);
+    const { graphApiUrl: _removed, ...rest } = edit.config;
+    const patch = patchTypedBody({ ...edit, config: rest }, view);
+    expect(patch.config).toEqual({ phoneNumberId: '1065', accessToken: SECRET_MASK, appSecret: SECRET_MASK, verifyToken: SECRET_MASK, graphApiUrl: null });
+    expect(ChannelPatch.safeParse(patch).success).toBe(true);
+  });
   it('suggests an id the server accepts', () => {
     expect(suggestChannelId('  SMS Gateway (Belgïum)! ')).toBe('sms-gateway-belgium');
-    expect(ChannelBody.shape.id.safeParse(suggestChannelId('WhatsApp / Twilio')).success).toBe(true);
+    expect(WebhookChannelBody.shape.id.safeParse(suggestChannelId('WhatsApp / Twilio')).success).toBe(true);
   });
   it('creates with every field and edits without the secret unless it is rotated', () => {
     const d = { ...draftOf(), id: ' sms ', name: ' SMS ', url: 'https://x.example/hook', secret: 'abcdefghijklmnop' };
     const create = createBody(d);
     expect(create).toEqual({ id: 'sms', name: 'SMS', url: 'https://x.example/hook', secret: 'abcdefghijklmnop', signatureScheme: 'baton', enabled: true });
     expect(ChannelBody.safeParse(create).success).toBe(true);
-    const view = { id: 'sms', name: 'SMS', url: 'https://x.example/hook', secret: SECRET_MASK, previousSecret: null, signatureScheme: 'standard-webhooks', botId: 'demo', enabled: false, inboundUrl: '/api/v1/channels/sms/events', createdAt: '2026-01-01T00:00:00.000Z' } as const;
+    const view = { id: 'sms', type: 'webhook', name: 'SMS', url: 'https://x.example/hook', secret: SECRET_MASK, previousSecret: null, signatureScheme: 'standard-webhooks', botId: 'demo', enabled: false, inboundUrl: '/api/v1/channels/sms/events', createdAt: '2026-01-01T00:00:00.000Z' } as const;
     const edit = draftOf(view);
     expect(edit.secret).toBe('');
     const keep = patchBody(edit, false);

@@ -52,6 +52,7 @@ import { createAnalyticsFold } from './workers/analytics-fold.js';
 import { recoverBotTurns } from './workers/bot-recovery.js';
 import { builtInProviders, createProviderQueue, ProviderRegistry } from './providers/registry.js';
 import { ChannelDeliveries } from './commands/channel-deliveries.js';
+import { builtInChannels, ChannelRegistry } from './channels/registry.js';
 import { platformOf } from './commands/request-handover.js';
 import { createOutboxWorker } from './workers/outbox.js';
 import { createProviderWorkers } from './workers/provider-workers.js';
@@ -143,6 +144,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     secretKey: () => key,
     providers: createProviderQueue(() => deps, providerRegistry),
     providerRegistry,
+    channelRegistry: new ChannelRegistry(builtInChannels(outbound)),
     onMessagesCreated: (tx, messages) => channelDeliveries.queue(tx, messages),
     routing: createRouting(() => deps),
     queueAnnouncer: new QueueAnnouncer(() => deps),

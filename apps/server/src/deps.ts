@@ -1,5 +1,6 @@
 // What every command receives: the store, the bus, the clock and the loaded configuration.
 import type { OutboundClient } from './outbound/client.js';
+import type { ChannelRegistry } from './channels/registry.js';
 import type { Logger } from 'pino';
 import type { Message, OffloadingSettings } from '@baton/proto';
 import type { BotRegistry } from './bot/registry.js';
@@ -48,6 +49,8 @@ export interface Deps {
   };
   /** the provider types this instance knows (webhook, Genesys Cloud, Help Scout…) */
   providerRegistry: ProviderRegistry;
+  /** the channel types this instance knows (webhook, WhatsApp, Telegram…: channels/registry.ts) */
+  channelRegistry: ChannelRegistry;
   /**
    * runs inside the transaction that created these messages, for whoever delivers them elsewhere
    * (channel webhooks queue outbox rows); true when it queued outbox work

@@ -4,13 +4,61 @@ import { z } from 'zod';
 import { MAX_TEXT_LENGTH, SECRET_MASK } from './constants.js';
 import { Message } from './conversation.js';
 import { SignatureSchemeField, SigningSecret } from './providers.js';
+import { CHANNEL_TYPES } from './channel-fields.js';
+
+export * from './channel-fields.js';
 
 const ChannelSecret = SigningSecret.max(200);
+const ChannelId = z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and - only');
+const ChannelTypeField = z.enum(CHANNEL_TYPES, { message: `must be one of ${CHANNEL_TYPES.join(', ')}` });
 
-/** POST /api/v1/channels: an external messaging front end that posts signed events to Baton. */
-export const ChannelBody = z
+/** An approved WhatsApp message template: its name and language code as WhatsApp Manager shows them. */
+export const WhatsAppTemplateRef = z.object({ name: z.string().min(1).max(512).regex(/^[a-z0-9_]+$/, 'lower-case letters, digits and _ (as WhatsApp names templates)'), language: z.string().min(2).max(15) }).strict();
+
+/** DESIGN §10.6: the WhatsApp Cloud API channel. Secret fields (token, secret) are encrypted at rest and masked in views. */
+export const WhatsAppChannelConfig = z
   .object({
-    id: z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and - only'),
+    phoneNumberId: z.string().min(1).max(64).regex(/^\d+$/, 'the numeric phone number id'),
+    accessToken: z.string().min(1).max(2000),
+    appSecret: z.string().min(1).max(200),
+    verifyToken: z.string().min(1).max(200),
+    graphApiUrl: z.url().max(2000).optional(),
+    /** sent instead of free text outside the 24-hour customer-service window, per use */
+    templates: z.object({ followUp: WhatsAppTemplateRef.optional() }).strict().optional(),
+  })
+  .strict();
+export type WhatsAppChannelConfig = z.infer<typeof WhatsAppChannelConfig>;
+
+/** The Telegram Bot API channel: the bot's token and the secret Telegram echoes on every webhook call. */
+export const TelegramChannelConfig = z
+  .object({
+    botToken: z.string().min(1).max(200).regex(/^\d+:[A-Za-z0-9_-]+$/, 'the token @BotFather gave (digits, a colon, then letters)'),
+    secretToken: z.string().min(16).max(256).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only (Telegram’s rule)'),
+    apiBaseUrl: z.url().max(2000).optional(),
+  })
+  .strict();
+export type TelegramChannelConfig = z.infer<typeof TelegramChannelConfig>;
+
+/** The config schema of each channel type but `webhook` (whose url and secret stay top-level). */
+export const CHANNEL_CONFIG_SCHEMAS = { whatsapp: WhatsAppChannelConfig, telegram: TelegramChannelConfig } as const;
+
+const CommonChannelFields = {
+  id: ChannelId,
+  name: z.string().min(1).max(200),
+  botId: z.string().max(64).nullable().optional(),
+  enabled: z.boolean().default(true),
+};
+
+/** A channel of a messaging service Baton speaks itself: `{ id, type, name, botId, enabled, config }`. */
+const typedChannel = <T extends Exclude<(typeof CHANNEL_TYPES)[number], 'webhook'>>(type: T) =>
+  z.object({ ...CommonChannelFields, type: z.literal(type), config: CHANNEL_CONFIG_SCHEMAS[type] }).strict();
+
+/** A channel webhook: an external messaging front end that posts signed events to Baton (the type before types). */
+export const WebhookChannelBody = z
+  .object({
+    id: ChannelId,
+    /** absent: a channel webhook, as before types existed */
+    type: z.literal('webhook').optional(),
     name: z.string().min(1).max(200),
     /** any URL here; which ones Baton may call (http and https, no internal addresses) is the server's 422 URL_NOT_ALLOWED */
     url: z.url().max(2000),
@@ -21,6 +69,9 @@ export const ChannelBody = z
     enabled: z.boolean().default(true),
   })
   .strict();
+
+/** POST /api/v1/channels: a channel webhook (the default type) or a messaging service, told apart by `type`. */
+export const ChannelBody = z.discriminatedUnion('type', [WebhookChannelBody, typedChannel('whatsapp'), typedChannel('telegram')]);
 export type ChannelBody = z.input<typeof ChannelBody>;
 /** PATCH /api/v1/channels/:id: only what it names; no secret, or the mask, keeps the stored one */
 export const ChannelPatch = z
@@ -36,6 +87,8 @@ export const ChannelPatch = z
     botId: z.string().max(64).nullable(),
     // no default here: a PATCH without `enabled` must not switch a channel back on
     enabled: z.boolean(),
+    /** a typed channel's config, merged over the stored one key by key (the mask keeps a secret; null removes an optional key); the whole is then checked against the type's schema */
+    config: z.record(z.string().max(100), z.unknown()),
   })
   .partial()
   .strict();
@@ -44,6 +97,7 @@ export type ChannelPatch = z.input<typeof ChannelPatch>;
 /** A channel as the API shows it: the secret is always the mask, the inbound URL is a path. */
 export const ChannelView = z.object({
   id: z.string(),
+  type: ChannelTypeField,
   name: z.string(),
   url: z.string(),
   secret: z.literal(SECRET_MASK),
@@ -53,6 +107,8 @@ export const ChannelView = z.object({
   botId: z.string().nullable(),
   enabled: z.boolean(),
   inboundUrl: z.string(),
+  /** a typed channel's config with its secrets masked (absent for `webhook`) */
+  config: z.record(z.string(), z.unknown()).optional(),
   createdAt: z.string(),
 });
 export type ChannelView = z.infer<typeof ChannelView>;
@@ -80,3 +136,22 @@ export const ChannelInboundResult = z.object({
   duplicate: z.boolean(),
 });
 export type ChannelInboundResult = z.infer<typeof ChannelInboundResult>;
+
+/** POST /api/v1/channels/:id/test: whether Baton reaches the service with this channel's credentials. */
+export const ChannelTestResult = z.object({ ok: z.boolean(), message: z.string() });
+export type ChannelTestResult = z.infer<typeof ChannelTestResult>;
+
+/** What became of a message Baton sent on a channel, as the service reported it. */
+export const CHANNEL_DELIVERY_STATUSES = ['pending', 'sent', 'delivered', 'read', 'failed'] as const;
+export const ChannelDeliveryStatus = z.enum(CHANNEL_DELIVERY_STATUSES);
+export type ChannelDeliveryStatus = z.infer<typeof ChannelDeliveryStatus>;
+
+/** GET /api/v1/agent/conversations/:id/channel-statuses: the delivery status of its latest messages on the channel. */
+export const ChannelStatusesResponse = z.object({
+  statuses: z.array(z.object({ messageId: z.string(), status: ChannelDeliveryStatus, error: z.string().nullable(), updatedAt: z.string() })),
+});
+export type ChannelStatusesResponse = z.infer<typeof ChannelStatusesResponse>;
+
+/** What Baton answers a messaging service's webhook call: how many user messages it stored, how many it had already. */
+export const ChannelWebhookResult = z.object({ received: z.number().int(), duplicates: z.number().int() });
+export type ChannelWebhookResult = z.infer<typeof ChannelWebhookResult>;

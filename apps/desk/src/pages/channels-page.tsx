@@ -3,10 +3,12 @@
 // URL from the outbox, signed the same way. The secret is write-only: shown once when generated.
 import { SECRET_MASK, type SignatureScheme } from '@baton/proto/constants';
 import { SIGNATURE_SCHEME_OPTIONS } from '@baton/proto/provider-fields';
+import { CHANNEL_FIELDS, CHANNEL_TYPE_HINTS, CHANNEL_TYPE_LABELS, CHANNEL_TYPES, WHATSAPP_TEMPLATE_USES, type ChannelConfigField, type ChannelType } from '@baton/proto/channel-fields';
 import { useEffect, useRef, useState } from 'react';
 import { problemsAt, unclaimedProblems, type Problem } from '../admin-forms';
 import { api, errorText, problemsOf, type BotInfo, type ChannelView } from '../api';
-import { CHANNEL_FIELDS, channelDeliveryTarget, channelInboundUrl, createBody, draftOf, patchBody, suggestChannelId, type ChannelDraft } from '../channels';
+import { CHANNEL_FIELDS as WEBHOOK_FORM_FIELDS, channelDeliveryTarget, channelInboundUrl, createBody, createTypedBody, draftOf, patchBody, patchTypedBody, suggestChannelId, typedDraftOf, type ChannelDraft, type TypedChannelDraft } from '../channels';
+import { ConfigInput } from './offloading-page';
 import { CopyableUrl, SecretField } from '../components/admin-fields';
 import { Icon } from '../components/icons';
 import { ErrorNote, Modal, PageHeader, Spinner } from '../components/ui';
@@ -22,6 +24,16 @@ export function ChannelsPage() {
   const bots = useLoad(() => api.bots().then((r) => r.bots), []);
   const [editing, setEditing] = useState<ChannelView | 'new' | null>(null);
   const [confirmDelete, setConfirmDelete] = useState<ChannelView | null>(null);
+  const [tests, setTests] = useState<Record<string, { ok: boolean; message: string } | 'running'>>({});
+  const test = async (c: ChannelView) => {
+    setTests((t) => ({ ...t, [c.id]: 'running' }));
+    try {
+      const r = await api.testChannel(c.id);
+      setTests((t) => ({ ...t, [c.id]: r }));
+    } catch (err) {
+      setTests((t) => ({ ...t, [c.id]: { ok: false, message: errorText(err) } }));
+    }
+  };
   const botName = (id: string | null) => {
     if (!id) return null;
     const b = bots.data?.find((x) => x.id === id);
@@ -51,7 +63,7 @@ export function ChannelsPage() {
     <div className="page" data-testid="channels-page">
       <PageHeader
         title="Channels"
-        subtitle="Connect any messaging front end: it posts signed user messages to Baton and receives the bot’s and agents’ replies."
+        subtitle="Where users talk to the bot besides the web widget: WhatsApp, Telegram, or any messaging front end through a signed webhook."
         actions={
           <button type="button" className="btn primary" onClick={() => setEditing('new')} data-testid="channel-new">
             <Icon name="plus" size={16} /> New channel
@@ -65,7 +77,7 @@ export function ChannelsPage() {
           <thead>
             <tr>
               <th>Channel</th>
-              <th>Delivery URL</th>
+              <th>Type / delivery URL</th>
               <th>Bot</th>
               <th>Enabled</th>
               <th>Inbound URL</th>
@@ -79,9 +91,13 @@ export function ChannelsPage() {
                   <div>{c.name}</div>
                   <div className="muted small mono">{c.id}</div>
                 </td>
-                <td className="clip mono small" title={c.url}>
-                  {c.url}
-                </td>
+                {c.type === 'webhook' ? (
+                  <td className="clip mono small" title={c.url}>
+                    {c.url}
+                  </td>
+                ) : (
+                  <td data-testid="channel-type-cell">{CHANNEL_TYPE_LABELS[c.type]}</td>
+                )}
                 <td>{botName(c.botId) ?? <span className="muted">default bot</span>}</td>
                 <td>
                   <label className={c.enabled ? 'switch ok on' : 'switch ok'}>
@@ -94,6 +110,10 @@ export function ChannelsPage() {
                   <CopyableUrl url={channelInboundUrl(origin(), c)} label={`Copy the inbound URL of ${c.name}`} testId="channel-inbound-url" />
                 </td>
                 <td className="actions">
+                  <button type="button" className="btn small ghost" onClick={() => void test(c)} disabled={tests[c.id] === 'running'} data-testid="channel-test" aria-label={`Test the connection of ${c.name}`}>
+                    Test connection
+                  </button>
+                  <TestOutcome result={tests[c.id]} />
                   <a className="btn small ghost" href={href('admin', 'deliveries', channelDeliveryTarget(c.id))} title="Outbound deliveries to this channel">
                     <Icon name="truck" size={14} /> Deliveries
                   </a>
@@ -120,7 +140,7 @@ export function ChannelsPage() {
       <ConnectHelp />
 
       {editing ? (
-        <ChannelForm
+        <AnyChannelForm
           channel={editing === 'new' ? undefined : editing}
           bots={bots.data ?? []}
           taken={(list.data ?? []).map((c) => c.id)}
@@ -156,7 +176,43 @@ export function ChannelsPage() {
   );
 }
 
-function ChannelForm(props: { channel?: ChannelView; bots: BotInfo[]; taken: string[]; onClose: () => void; onSaved: () => void }) {
+type FormProps = { channel?: ChannelView; bots: BotInfo[]; taken: string[]; onClose: () => void; onSaved: () => void };
+
+/** What "Test connection" answered, next to the button (polite: it arrives after the click). */
+function TestOutcome(props: { result: { ok: boolean; message: string } | 'running' | undefined }) {
+  const r = props.result;
+  if (!r) return null;
+  return (
+    <span role="status" className={r === 'running' ? 'muted small' : r.ok ? 'small test-ok' : 'small field-error'} data-testid="channel-test-result">
+      {r === 'running' ? 'Testing…' : `${r.ok ? '✓' : '✗'} ${r.message}`}
+    </span>
+  );
+}
+
+/** New channel: the type first, then its guided form; an edit keeps the channel's type. */
+function AnyChannelForm(props: FormProps) {
+  const [type, setType] = useState<ChannelType>(props.channel?.type ?? 'webhook');
+  const picker = props.channel ? null : (
+    <div className="field span2">
+      <label htmlFor="channel-type" className="field-label">
+        Type
+      </label>
+      <select id="channel-type" value={type} onChange={(e) => setType(e.target.value as ChannelType)} aria-describedby="channel-type-hint" data-testid="channel-type">
+        {CHANNEL_TYPES.map((t) => (
+          <option key={t} value={t}>
+            {CHANNEL_TYPE_LABELS[t]}
+          </option>
+        ))}
+      </select>
+      <small className="muted" id="channel-type-hint">
+        {CHANNEL_TYPE_HINTS[type]}
+      </small>
+    </div>
+  );
+  return type === 'webhook' ? <ChannelForm {...props} picker={picker} /> : <TypedChannelForm key={type} {...props} type={type} picker={picker} />;
+}
+
+function ChannelForm(props: FormProps & { picker?: React.ReactNode }) {
   const desk = useDesk();
   const c = props.channel;
   const [d, setD] = useState<ChannelDraft>(() => draftOf(c));
@@ -175,7 +231,7 @@ function ChannelForm(props: { channel?: ChannelView; bots: BotInfo[]; taken: str
     else if (error) saveRef.current?.focus();
   }, [problems, error]);
   const fieldErr = problemsAt(problems, '');
-  const general = unclaimedProblems(problems, [...CHANNEL_FIELDS]);
+  const general = unclaimedProblems(problems, [...WEBHOOK_FORM_FIELDS]);
   const idClash = !c && props.taken.includes(d.id.trim()) ? `A channel "${d.id.trim()}" already exists` : undefined;
 
   const save = async () => {
@@ -230,6 +286,7 @@ function ChannelForm(props: { channel?: ChannelView; bots: BotInfo[]; taken: str
           if (ready && !busy) void save();
         }}
       >
+        {props.picker}
         <div className="field">
           <label htmlFor={fid('name')} className="field-label">
             Name
@@ -401,6 +458,186 @@ function ChannelForm(props: { channel?: ChannelView; bots: BotInfo[]; taken: str
       ) : null}
       <ErrorNote text={error} />
     </Modal>
+  );
+}
+
+/**
+ * The guided form of a messaging-service channel (WhatsApp, Telegram…), generated from the type's
+ * field metadata (CHANNEL_FIELDS in packages/proto): what to paste where, secrets write-only.
+ */
+function TypedChannelForm(props: FormProps & { type: TypedChannelDraft['type']; picker?: React.ReactNode }) {
+  const desk = useDesk();
+  const c = props.channel;
+  const [d, setD] = useState<TypedChannelDraft>(() => typedDraftOf(props.type, c));
+  const [idTouched, setIdTouched] = useState(Boolean(c));
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const set = (patch: Partial<TypedChannelDraft>) => setD((x) => ({ ...x, ...patch }));
+  const setKey = (k: string, v: unknown) =>
+    setD((x) => {
+      const config = { ...x.config };
+      if (v === undefined) delete config[k];
+      else config[k] = v;
+      return { ...x, config };
+    });
+  const fields: ChannelConfigField[] = CHANNEL_FIELDS[props.type];
+  const fieldErr = problemsAt(problems, '');
+  const configErr = problemsAt(problems, 'config.');
+  const general = unclaimedProblems(problems, ['id', 'name', 'botId', 'enabled', 'config', ...fields.map((f) => `config.${f.key}`)]);
+  const idClash = !c && props.taken.includes(d.id.trim()) ? `A channel "${d.id.trim()}" already exists` : undefined;
+  const missing = fields.some((f) => !f.optional && (d.config[f.key] === undefined || d.config[f.key] === ''));
+  const ready = d.name.trim() && (c || d.id.trim()) && !missing && !idClash;
+  const inbound = channelInboundUrl(origin(), { id: d.id.trim() || '<id>', inboundUrl: `/api/v1/channels/${encodeURIComponent(d.id.trim() || '<id>')}/${props.type}` });
+
+  const save = async () => {
+    setBusy(true);
+    setError(undefined);
+    setProblems([]);
+    try {
+      if (c) await api.updateChannel(c.id, patchTypedBody(d, c));
+      else await api.createChannel(createTypedBody(d));
+      desk.toast(c ? `Channel ${d.name} saved` : `Channel ${d.name} added: use Test connection to check it`, 'success');
+      props.onSaved();
+    } catch (err) {
+      const ps = problemsOf(err);
+      setProblems(ps);
+      setError(ps.length ? undefined : errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fid = (k: string) => `channel-${k}`;
+  const input = (f: ChannelConfigField) =>
+    f.kind === 'templates' ? (
+      <TemplatesInput key={f.key} f={f} value={d.config[f.key]} error={configErr[f.key]} onChange={(v) => setKey(f.key, v)} />
+    ) : (
+      <ConfigInput key={f.key} f={{ ...f, kind: f.kind }} id={fid(f.key)} value={d.config[f.key]} error={configErr[f.key]} onChange={(v) => setKey(f.key, v)} testIdPrefix="channel" />
+    );
+
+  return (
+    <Modal
+      title={c ? `Edit ${CHANNEL_TYPE_LABELS[props.type]} channel ${c.name}` : 'New channel'}
+      onClose={props.onClose}
+      wide
+      testId="channel-form"
+      footer={
+        <>
+          <button type="button" className="btn ghost" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="button" className="btn primary" onClick={() => void save()} disabled={!ready || busy} data-testid="channel-save">
+            {c ? 'Save' : 'Add channel'}
+          </button>
+        </>
+      }
+    >
+      <form
+        className="form-grid two channel-form"
+        data-channel-type={props.type}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ready && !busy) void save();
+        }}
+      >
+        {props.picker}
+        <div className="field">
+          <label htmlFor={fid('name')} className="field-label">
+            Name
+          </label>
+          <input id={fid('name')} value={d.name} onChange={(e) => set({ name: e.target.value, ...(!idTouched ? { id: suggestChannelId(e.target.value) } : {}) })} placeholder={CHANNEL_TYPE_LABELS[props.type]} aria-invalid={fieldErr.name ? true : undefined} data-testid="channel-name" />
+          {fieldErr.name ? <small className="field-error">{fieldErr.name}</small> : null}
+        </div>
+        <div className="field">
+          <label htmlFor={fid('id')} className="field-label">
+            Id
+          </label>
+          <input
+            id={fid('id')}
+            className="mono"
+            value={d.id}
+            disabled={Boolean(c)}
+            onChange={(e) => {
+              setIdTouched(true);
+              set({ id: e.target.value });
+            }}
+            aria-invalid={fieldErr.id || idClash ? true : undefined}
+            data-testid="channel-id"
+          />
+          {idClash ? <small className="field-error">{idClash}</small> : fieldErr.id ? <small className="field-error">{fieldErr.id}</small> : null}
+        </div>
+        <div className="field span2">
+          <span className="field-label">Callback URL</span>
+          <CopyableUrl url={inbound} label="Copy the callback URL" testId="channel-callback-url" />
+          <small className="muted">{props.type === 'telegram' ? 'Test connection registers it with Telegram (setWebhook).' : 'Paste it into the service’s webhook settings.'}</small>
+        </div>
+        {fields.filter((f) => !f.advanced).map(input)}
+        <div className="field">
+          <label htmlFor={fid('bot')} className="field-label">
+            Bot
+          </label>
+          <select id={fid('bot')} value={d.botId} onChange={(e) => set({ botId: e.target.value })} data-testid="channel-bot">
+            <option value="">Default bot</option>
+            {props.bots.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.name ? `${b.name} (${b.id})` : b.id}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <span className="field-label">Status</span>
+          <label className={d.enabled ? 'switch ok on' : 'switch ok'}>
+            <input type="checkbox" checked={d.enabled} onChange={(e) => set({ enabled: e.target.checked })} data-testid="channel-enabled" />
+            <span className="switch-track" aria-hidden="true" />
+            <span>{d.enabled ? 'Enabled' : 'Disabled: inbound events are refused'}</span>
+          </label>
+        </div>
+        {fields.some((f) => f.advanced) ? (
+          <details className="span2" open={fields.some((f) => f.advanced && d.config[f.key] !== undefined)}>
+            <summary data-testid="channel-advanced">Advanced</summary>
+            <div className="form-grid two">{fields.filter((f) => f.advanced).map(input)}</div>
+          </details>
+        ) : null}
+        <button type="submit" hidden tabIndex={-1} aria-hidden="true" />
+      </form>
+      {general.length ? (
+        <ul className="error-note problem-list" role="alert">
+          {general.map((p, i) => (
+            <li key={i}>
+              {p.path ? <code>{p.path}</code> : null} {p.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <ErrorNote text={error} />
+    </Modal>
+  );
+}
+
+/** WhatsApp's templates outside the 24-hour window: a name and a language per use; both empty removes it. */
+function TemplatesInput(props: { f: ChannelConfigField; value: unknown; error?: string; onChange: (v: unknown) => void }) {
+  const value = (props.value ?? {}) as Record<string, { name?: string; language?: string } | undefined>;
+  const setUse = (use: string, patch: { name?: string; language?: string }) => {
+    const cur = { ...(value[use] ?? {}), ...patch };
+    const next = { ...value } as Record<string, unknown>;
+    if (!cur.name && !cur.language) delete next[use];
+    else next[use] = cur;
+    props.onChange(Object.keys(next).length ? next : undefined);
+  };
+  return (
+    <fieldset className="field span2" data-testid="channel-templates">
+      <legend className="field-label">{props.f.label} (optional)</legend>
+      {WHATSAPP_TEMPLATE_USES.map((u) => (
+        <div className="row-inline" key={u.key}>
+          <span className="small">{u.label}</span>
+          <input aria-label={`${u.label}: template name`} className="mono" placeholder="template_name" value={value[u.key]?.name ?? ''} onChange={(e) => setUse(u.key, { name: e.target.value })} data-testid={`channel-template-${u.key}-name`} />
+          <input aria-label={`${u.label}: language`} className="mono" placeholder="en" size={6} value={value[u.key]?.language ?? ''} onChange={(e) => setUse(u.key, { language: e.target.value })} data-testid={`channel-template-${u.key}-language`} />
+        </div>
+      ))}
+      {props.f.hint ? <small className="muted">{props.f.hint}</small> : null}
+      {props.error ? <small className="field-error">{props.error}</small> : null}
+    </fieldset>
   );
 }
 

@@ -555,9 +555,10 @@ function ProviderEditor(props: { index: number; p: ProviderConfig; isDefault: bo
   );
 }
 
-/** One typed config field of a provider; `onChange(undefined)` removes the key. */
-function ConfigInput(props: { f: ConfigField; id: string; value: unknown; error?: string; onChange: (v: unknown) => void }) {
+/** One typed config field of a provider (or a channel: Admin > Channels); `onChange(undefined)` removes the key. */
+export function ConfigInput(props: { f: ConfigField; id: string; value: unknown; error?: string; onChange: (v: unknown) => void; testIdPrefix?: string }) {
   const { f, id, value } = props;
+  const tid = `${props.testIdPrefix ?? 'provider'}-${f.key}`;
   const hintId = `${id}-hint`;
   const errId = `${id}-error`;
   const describedBy = [f.hint ? hintId : '', props.error ? errId : ''].filter(Boolean).join(' ') || undefined;
@@ -565,12 +566,12 @@ function ConfigInput(props: { f: ConfigField; id: string; value: unknown; error?
   if (f.kind === 'secret') {
     return (
       <div className={span}>
-        <SecretField id={id} label={f.label} value={value} onChange={props.onChange} generate={f.generate} maxLength={f.maxLength} hint={f.hint} error={props.error} testId={`provider-${f.key}`} />
+        <SecretField id={id} label={f.label} value={value} onChange={props.onChange} generate={f.generate} maxLength={f.maxLength} hint={f.hint} error={props.error} testId={tid} />
       </div>
     );
   }
   const text = value === undefined || value === null ? '' : String(value);
-  const common = { id, 'aria-invalid': props.error ? true : undefined, 'aria-describedby': describedBy, 'data-testid': `provider-${f.key}` } as const;
+  const common = { id, 'aria-invalid': props.error ? true : undefined, 'aria-describedby': describedBy, 'data-testid': tid } as const;
   let control;
   if (f.kind === 'select') {
     const opts = f.options ?? [];
@@ -602,7 +603,7 @@ function ConfigInput(props: { f: ConfigField; id: string; value: unknown; error?
       </div>
     );
   } else if (f.kind === 'mailboxMap' || f.kind === 'idMap') {
-    control = <MailboxMapEditor id={id} value={value} onChange={props.onChange} labels={f.mapLabels} testId={`provider-${f.key}`} />;
+    control = <MailboxMapEditor id={id} value={value} onChange={props.onChange} labels={f.mapLabels} testId={tid} />;
   } else {
     control = (
       <input

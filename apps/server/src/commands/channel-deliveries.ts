@@ -2,8 +2,15 @@
 // conversation become outbox deliveries to the channel; those of a conversation on a provider's own
 // messenger (channel `provider:<id>`) go to that provider. buildApp hands this to Deps as
 // onMessagesCreated, so commit() itself knows no channel.
-import type { Message } from '@baton/proto';
-import type { Clock } from '../deps.js';
+import type { ChannelDeliveryStatus, Message } from '@baton/proto';
+import type { ChannelDelivery, ChannelDeliveryResult } from '../channels/channel.js';
+import { channelContext } from '../channels/stored-config.js';
+import type { Clock, Deps } from '../deps.js';
+import { fromJson } from '../store/json.js';
+import type { AgentRow, OutboxRow } from '../store/schema.js';
+import { findConversation } from '../store/conversations.js';
+import { AppError } from '../errors.js';
+import { assertCanView } from './agent-access.js';
 import { fallbackText } from '../presenters/channel.js';
 import { insertOutbox } from '../store/outbox.js';
 import type { Tx } from '../store/write-queue.js';
@@ -78,4 +85,60 @@ export class ChannelDeliveries {
     this.channels.set(conversationId, r.channel_id);
     return r.channel_id;
   }
+}
+
+/**
+ * Sends one outbox row of a channel through its type (workers/outbox.ts calls this): the stored
+ * delivery with the user's last message time (WhatsApp's window), and what came of it recorded per
+ * message for the desk where the service reports statuses.
+ */
+export async function deliverToChannel(deps: Deps, row: OutboxRow): Promise<ChannelDeliveryResult> {
+  const channel = await deps.store.db.selectFrom('channels').selectAll().where('id', '=', row.provider_id.slice(CHANNEL_TARGET_PREFIX.length)).executeTakeFirst();
+  if (!channel) return { ok: false, retry: false, error: 'the channel no longer exists' };
+  const { impl, ctx } = channelContext(deps, channel);
+  const stored = fromJson<{ id: string; conversationId: string; user: { id: string }; message: Message; partsSent?: number }>(row.payload, {} as never);
+  const conv = await deps.store.db.selectFrom('conversations').select('channel_inbound_at').where('id', '=', stored.conversationId).executeTakeFirst();
+  const delivery: ChannelDelivery = { id: row.delivery_id, conversationId: stored.conversationId, user: stored.user, message: stored.message, lastInboundAt: conv?.channel_inbound_at ?? null, partsSent: stored.partsSent ?? 0, raw: row.payload };
+  let result: ChannelDeliveryResult;
+  try {
+    result = await impl.deliver(ctx, delivery);
+  } catch (err) {
+    result = { ok: false, retry: true, error: `channel error: ${(err as Error).message}` };
+  }
+  if (!result.ok && result.partsSent) {
+    // the parts already shown to the user are not sent again by the retry
+    const payload = JSON.stringify({ ...JSON.parse(row.payload), partsSent: delivery.partsSent + result.partsSent });
+    await deps.store.write.run((tx) => tx.updateTable('outbox').set({ payload }).where('id', '=', row.id).execute());
+  }
+  if (impl.reportsStatuses && stored.message?.id) {
+    const status = result.ok ? (result.status ?? 'sent') : result.retry ? 'pending' : 'failed';
+    const values = { message_id: stored.message.id, channel_id: channel.id, conversation_id: stored.conversationId, external_id: result.ok ? (result.externalId ?? null) : null, status, error: result.ok ? null : result.error.slice(0, 1000), updated_at: deps.clock.now() };
+    await deps.store.write.run((tx) =>
+      tx
+        .insertInto('channel_message_status')
+        .values(values)
+        // a status webhook may already have moved it on: only the first answer sets sent/pending
+        .onConflict((oc) => oc.column('message_id').doUpdateSet({ external_id: values.external_id, status: values.status, error: values.error, updated_at: values.updated_at }))
+        .execute(),
+    );
+  }
+  return result;
+}
+
+/**
+ * The delivery status of a conversation's latest messages on its channel (newest first, at most
+ * `limit`), for an agent who may read the conversation.
+ */
+export async function channelStatuses(deps: Deps, agent: AgentRow, conversationId: string, limit = 500) {
+  const conv = await findConversation(deps.store.db, conversationId);
+  if (!conv) throw new AppError('NOT_FOUND', 'No such conversation');
+  assertCanView(agent, conv);
+  const rows = await deps.store.reads
+    .selectFrom('channel_message_status')
+    .select(['message_id', 'status', 'error', 'updated_at'])
+    .where('conversation_id', '=', conversationId)
+    .orderBy('message_id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ messageId: r.message_id, status: r.status as ChannelDeliveryStatus, error: r.error, updatedAt: new Date(r.updated_at).toISOString() }));
 }

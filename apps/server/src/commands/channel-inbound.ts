@@ -1,5 +1,7 @@
-// A channel's signed inbound event: a user message into the user's conversation on that channel.
-import type { ChannelInbound } from '@baton/proto';
+// A channel's signed inbound events: user messages into the user's conversation on that channel, and
+// the statuses a typed channel's service reports for what Baton sent.
+import { MAX_TEXT_LENGTH, type ChannelInbound } from '@baton/proto';
+import type { InboundEvent } from '../channels/channel.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { ChannelRow } from '../store/schema.js';
@@ -11,25 +13,92 @@ import { sendUserMessage } from './send-user-message.js';
  * the signed channel identity `channel:<channel>:<user>` (never a web claim: the prefixes differ), and
  * channel conversations come only from here (POST /conversations refuses `channelId`).
  */
-export async function channelInbound(deps: Deps, channel: ChannelRow, e: ChannelInbound) {
+export async function channelInbound(deps: Deps, channel: ChannelRow, e: ChannelInbound, inboundAt?: number) {
   if (!channel.enabled) throw new AppError('FORBIDDEN', 'This channel is disabled');
-  const latest = await deps.store.db
-    .selectFrom('end_users')
-    .innerJoin('conversations', 'conversations.end_user_id', 'end_users.id')
-    .select('conversations.id')
-    .where('end_users.verified_id', '=', `channel:${channel.id}:${e.user.id}`)
-    .where('conversations.channel_id', '=', channel.id)
-    .orderBy('conversations.created_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const latest = await latestChannelConversation(deps, channel.id, e.user.id);
   let conversationId = latest?.id;
   let created = false;
+  // the window opens before the bot's answer to this message is delivered
+  if (conversationId && inboundAt !== undefined) await markInbound(deps, conversationId, inboundAt);
   if (!conversationId) {
-    const c = await createChannelConversation(deps, { id: channel.id, botId: channel.bot_id }, e.user, e.locale);
+    const c = await createChannelConversation(deps, { id: channel.id, botId: channel.bot_id }, e.user, e.locale, inboundAt);
     conversationId = c.conversation.id;
     created = true;
   }
   const body = e.postback ? { postback: e.postback, ...(e.text ? { text: e.text } : {}) } : { text: e.text! };
   const { message, duplicate } = await sendUserMessage(deps, conversationId, body, `channel:${e.id}`);
   return { conversationId, created, message, duplicate };
+}
+
+/** The order statuses move in: a late `delivered` never overwrites `read` (webhooks may arrive out of order). */
+const STATUS_RANK: Record<string, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
+
+/**
+ * What a typed channel's webhook reported, normalised (channels/channel.ts InboundEvent): user
+ * messages into the user's conversation (a message id seen before is stored once), statuses onto the
+ * messages Baton sent. The user's last message time is kept for WhatsApp's 24-hour window.
+ */
+export async function receiveChannelEvents(deps: Deps, channel: ChannelRow, events: InboundEvent[]) {
+  let stored = 0;
+  let duplicates = 0;
+  const conversationIds: string[] = [];
+  for (const e of events) {
+    if (e.kind === 'status') {
+      await recordStatus(deps, channel.id, e.externalId, e.status, e.error ?? null);
+      continue;
+    }
+    // media itself arrives with the attachments work (docs/channels.md): until then the agent sees what was sent
+    const mediaNote = e.media?.length ? e.media.map((m) => `[${m.contentType ?? 'file'}${m.name ? `: ${m.name}` : ''}]`).join(' ') : undefined;
+    const text = e.text?.trim() || (e.postback ? undefined : mediaNote);
+    if (!text && !e.postback) continue;
+    // WhatsApp's window counts from when the user sent it (never later than now)
+    const at = Math.min(e.at ?? deps.clock.now(), deps.clock.now());
+    const r = await channelInbound(deps, channel, {
+      id: e.id,
+      type: 'message',
+      user: { id: e.user.id, ...(e.user.name ? { name: e.user.name.slice(0, 200) } : {}) },
+      ...(e.locale ? { locale: e.locale } : {}),
+      ...(text ? { text: text.slice(0, MAX_TEXT_LENGTH) } : {}),
+      ...(e.postback ? { postback: e.postback } : {}),
+    }, at);
+    if (r.duplicate) duplicates++;
+    else stored++;
+    conversationIds.push(r.conversationId);
+  }
+  return { stored, duplicates, conversationIds };
+}
+
+/** A status the service reported for a message Baton sent, found by the service's id for it. */
+async function recordStatus(deps: Deps, channelId: string, externalId: string, status: string, error: string | null): Promise<void> {
+  await deps.store.write.run(async (tx) => {
+    const row = await tx.selectFrom('channel_message_status').select(['message_id', 'status']).where('channel_id', '=', channelId).where('external_id', '=', externalId).executeTakeFirst();
+    // a status of a message Baton does not know (sent before this channel existed, or by another tool) is ignored
+    if (!row || (STATUS_RANK[status] ?? 0) <= (STATUS_RANK[row.status] ?? 0)) return;
+    await tx.updateTable('channel_message_status').set({ status, error: error?.slice(0, 1000) ?? null, updated_at: deps.clock.now() }).where('message_id', '=', row.message_id).execute();
+  });
+}
+
+/** The user's latest conversation on this channel, if any (where their next message goes). */
+export async function latestChannelConversation(deps: Deps, channelId: string, userId: string): Promise<{ id: string; bot_state: string | null } | undefined> {
+  return deps.store.db
+    .selectFrom('end_users')
+    .innerJoin('conversations', 'conversations.end_user_id', 'end_users.id')
+    .select(['conversations.id', 'conversations.bot_state'])
+    .where('end_users.verified_id', '=', `channel:${channelId}:${userId}`)
+    .where('conversations.channel_id', '=', channelId)
+    .orderBy('conversations.created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** The user's latest message time on the channel, moved forward only (webhooks may arrive out of order). */
+async function markInbound(deps: Deps, conversationId: string, at: number): Promise<void> {
+  await deps.store.write.run((tx) =>
+    tx
+      .updateTable('conversations')
+      .set({ channel_inbound_at: at })
+      .where('id', '=', conversationId)
+      .where((eb) => eb.or([eb('channel_inbound_at', 'is', null), eb('channel_inbound_at', '<', at)]))
+      .execute(),
+  );
 }

@@ -65,9 +65,10 @@ export async function createConversation(deps: Deps, body: CreateConversationBod
 }
 
 /** For channelInbound only (after the channel's signature was checked): the channel user is signed. */
-export async function createChannelConversation(deps: Deps, channel: { id: string; botId: string | null }, u: { id: string; name?: string; email?: string }, locale: string | undefined) {
+export async function createChannelConversation(deps: Deps, channel: { id: string; botId: string | null }, u: { id: string; name?: string; email?: string }, locale: string | undefined, inboundAt?: number) {
   const user = { verifiedId: `channel:${channel.id}:${u.id}`, externalId: `${channel.id}:${u.id}`, name: u.name ?? null, email: u.email ?? null };
-  const { conversation, token } = await insertConversation(deps, { botId: channel.botId ?? undefined, locale, channelId: channel.id, user });
+  // the user's first message opens WhatsApp's 24-hour window before the welcome is delivered
+  const { conversation, token } = await insertConversation(deps, { botId: channel.botId ?? undefined, locale, channelId: channel.id, user, ...(inboundAt !== undefined ? { channelInboundAt: inboundAt } : {}) });
   return { conversation, token };
 }
 
@@ -157,7 +158,7 @@ export async function createProviderConversation(
  */
 async function insertConversation(
   deps: Deps,
-  c: { id?: string; botId?: string; locale?: string; channelId: string | null; user: EndUserIdentity; variables?: Variables; also?: (tx: Tx, now: number) => Promise<void> },
+  c: { id?: string; botId?: string; locale?: string; channelId: string | null; user: EndUserIdentity; variables?: Variables; also?: (tx: Tx, now: number) => Promise<void>; channelInboundAt?: number },
   owner: { providerId: string; laneKey: string; claim(tx: Tx, conversationId: string): Promise<string | undefined>; awaitWelcome: false } | undefined = undefined,
 ) {
   const botId = c.botId ?? (await deps.bots.defaultBotId());
@@ -188,6 +189,7 @@ async function insertConversation(
         assignee_id: null,
         assignee_name: null,
         end_user_id: endUserId,
+        ...(c.channelInboundAt !== undefined ? { channel_inbound_at: c.channelInboundAt } : {}),
         token_hash: hashToken(token),
         tags: '[]',
         variables: toJson(c.variables ?? {}),

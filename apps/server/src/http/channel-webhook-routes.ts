@@ -1,14 +1,15 @@
 // Channel webhooks: admin configuration and the signed inbound endpoint.
-import { ChannelBody, ChannelIdParams, ChannelInbound, ChannelInboundResult, ChannelPatch, ChannelView } from '@baton/proto';
+import { ChannelBody, ChannelIdParams, ChannelPatch, ChannelStatusesResponse, ChannelTestResult, ChannelView } from '@baton/proto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { channelSecrets, deleteChannel, getChannel, listChannels, patchChannel, saveChannel } from '../commands/channel-admin.js';
-import { channelInbound } from '../commands/channel-inbound.js';
+import { deleteChannel, getChannel, listChannels, patchChannel, saveChannel, testChannel } from '../commands/channel-admin.js';
+import { receiveChannelEvents } from '../commands/channel-inbound.js';
+import { channelStatuses } from '../commands/channel-deliveries.js';
+import { channelContext } from '../channels/stored-config.js';
 import { presentChannel } from '../presenters/channel.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { verifyInbound } from '../providers/signing.js';
-import { parse, parseJson } from './parse.js';
+import { parse } from './parse.js';
 import { defineRoute } from './route.js';
 import { registerSignedInbound } from './signed-inbound.js';
 
@@ -32,7 +33,7 @@ export function channelWebhookRoutes(deps: Deps) {
       url: '/api/v1/channels',
       access: 'admin',
       name: 'createChannel',
-      summary: 'Add a channel webhook {id, name, url, secret, signatureScheme?, botId?, enabled}',
+      summary: 'Add a channel: a webhook {id, type?:"webhook", name, url, secret, signatureScheme?, botId?, enabled} or a messaging service {id, type:"whatsapp"|"telegram", name, botId?, enabled, config} (docs/channels.md)',
       tag: TAG,
       body: ChannelBody,
       response: OneChannel,
@@ -63,6 +64,28 @@ export function channelWebhookRoutes(deps: Deps) {
       handler: async ({ params, body }) => ({ channel: await patchChannel(deps, params.id, body) }),
     }),
     defineRoute({
+      method: 'POST',
+      url: '/api/v1/channels/:id/test',
+      access: 'admin',
+      name: 'testChannel',
+      summary: 'Test connection: calls the channel’s service with its stored credentials (Telegram: registers the webhook with setWebhook); 200 with ok false and the reason when it fails',
+      tag: TAG,
+      params: ChannelIdParams,
+      response: ChannelTestResult,
+      handler: async ({ params, req }) => testChannel(deps, params.id, `${req.protocol}://${req.host}`),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/agent/conversations/:id/channel-statuses',
+      access: 'agent',
+      name: 'listChannelStatuses',
+      summary: 'What the channel’s service reported for the latest 500 messages sent in this conversation (sent, delivered, read, failed with the reason)',
+      tag: 'Agent',
+      params: ChannelIdParams,
+      response: ChannelStatusesResponse,
+      handler: async ({ params, agent }) => ({ statuses: await channelStatuses(deps, agent, params.id) }),
+    }),
+    defineRoute({
       method: 'DELETE',
       url: '/api/v1/channels/:id',
       access: 'admin',
@@ -79,32 +102,29 @@ export function channelWebhookRoutes(deps: Deps) {
   ];
 }
 
-/** POST /api/v1/channels/:id/events: a user's message relayed by a channel, signed with its secret. */
+/**
+ * Every channel type's webhook routes, at /api/v1/channels/:id/<its path> (`events` for the webhook
+ * type, the type's name for the others): the channel must exist with that type, and the type's
+ * verification runs over the raw bytes before any parsing or the signed sender's budget.
+ */
 export function registerChannelInbound(app: FastifyInstance, deps: Deps): void {
-  registerSignedInbound(app, deps, '/api/v1/channels/:id/events', {
-    doc: {
-      name: 'receiveChannelEvent',
-      summary:
-        'Inbound user message from a channel {id, type:"message", user:{id,name?,email?}, text?|postback?, locale?}, signed with X-Baton-Signature (or the Standard Webhooks headers where the channel’s signatureScheme is standard-webhooks). Outbound bot/agent messages are POSTed to the channel URL as {type:"message.created", conversationId, user, message, fallbackText}',
-      tag: 'Channels',
-      params: ChannelIdParams,
-      body: ChannelInbound,
-      response: ChannelInboundResult,
-      status: 201,
-      repeatStatus: 200,
-      errors: ['FORBIDDEN'],
-    },
-    async target(req) {
-      return getChannel(deps, parse(ChannelIdParams, req.params).id);
-    },
-    verify(channel, raw, req) {
-      const check = verifyInbound(channel.signature_scheme, channelSecrets(deps, channel), raw, req.headers, Math.floor(deps.clock.now() / 1000));
-      if (!check.ok) throw new AppError(check.code, check.message);
-    },
-    budgetKey: (channel) => `channel:${channel.id}`,
-    async handle(_req, reply, channel, raw) {
-      const result = await channelInbound(deps, channel, parse(ChannelInbound, parseJson(raw)));
-      return reply.status(result.duplicate ? 200 : 201).send(result);
-    },
-  });
+  for (const impl of deps.channelRegistry.all()) {
+    for (const route of impl.routes) {
+      registerSignedInbound(app, deps, `/api/v1/channels/:id/${impl.inboundPath}`, {
+        method: route.method,
+        doc: { ...route.doc, tag: 'Channels', params: ChannelIdParams },
+        async target(req) {
+          const channel = await getChannel(deps, parse(ChannelIdParams, req.params).id);
+          if (channel.type !== impl.type) throw new AppError('NOT_FOUND', `Channel "${channel.id}" is not a ${impl.type} channel`);
+          return channelContext(deps, channel).ctx;
+        },
+        verify: (ctx, raw, req) => route.verify(ctx, raw, req),
+        budgetKey: (ctx) => `channel:${ctx.channel.id}`,
+        async handle(req, reply, ctx, raw) {
+          if (!ctx.channel.enabled) throw new AppError('FORBIDDEN', 'This channel is disabled');
+          return route.handle(ctx, req, reply, raw, { receive: (events) => receiveChannelEvents(deps, ctx.channel, events) });
+        },
+      });
+    }
+  }
 }

@@ -71,7 +71,15 @@ export type DeliveryResult =
       /** a handover whose delivery is itself the acceptance (Sunshine passControl, a platform-owned channel): the agent side now owns it */
       accepted?: { id: string; name?: string };
     }
-  | { ok: false; retry: boolean; error: string; /** the provider refused the handover itself */ refused?: boolean };
+  | {
+      ok: false;
+      retry: boolean;
+      error: string;
+      /** the provider refused the handover itself */
+      refused?: boolean;
+      /** the receiver asked to wait this long before the next try (Retry-After): the outbox waits at least that */
+      retryAfterMs?: number;
+    };
 
 export interface ProviderRuntime {
   deps: Deps;

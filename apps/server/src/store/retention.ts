@@ -31,6 +31,8 @@ export const CONVERSATION_DATA: ReadonlyArray<{ table: string; column: string; a
   { table: 'conversation_tags', column: 'conversation_id', anonymize: 'keep' },
   // files users and agents sent (migration 020): what they are is personal data, bytes and names alike
   { table: 'attachments', column: 'conversation_id', anonymize: 'delete' },
+  // what a channel's service reported for each message sent (statuses, the service's message ids)
+  { table: 'channel_message_status', column: 'conversation_id', anonymize: 'delete' },
   // the search index (search_rows + search_index on SQLite, conversation_search on PostgreSQL, migration
   // 013) follows the messages, contacts and variables by triggers: it is not listed here
 ];

@@ -34,6 +34,8 @@ export interface ConversationsTable {
   handled_by: string | null;
   /** when retention anonymized it (migration 015): texts, contact and variables are gone */
   anonymized_at: Generated<number | null>;
+  /** the user's latest message on a typed channel: WhatsApp's 24-hour window starts there (migration 021) */
+  channel_inbound_at: Generated<number | null>;
 }
 
 export interface MessagesTable {
@@ -181,9 +183,26 @@ export interface ChannelsTable {
   previous_secret: string | null;
   /** how deliveries are signed: 'baton' or 'standard-webhooks' (migration 011) */
   signature_scheme: Generated<SignatureScheme>;
+  /** 'webhook' or a messaging service (migration 021) */
+  type: Generated<string>;
+  /** a typed channel's settings as JSON, secret fields encrypted with BATON_SECRET_KEY (null for `webhook`) */
+  config: string | null;
   bot_id: string | null;
   enabled: number;
   created_at: number;
+  updated_at: number;
+}
+
+/** What a channel's service reported for a message Baton sent on it (migration 021). */
+export interface ChannelMessageStatusTable {
+  message_id: string;
+  channel_id: string;
+  conversation_id: string;
+  /** the service's id for the sent message (WhatsApp's wamid, Telegram's message_id) */
+  external_id: string | null;
+  /** pending | sent | delivered | read | failed */
+  status: string;
+  error: string | null;
   updated_at: number;
 }
 
@@ -261,6 +280,7 @@ export interface Database {
   canned_responses: CannedResponsesTable;
   provider_state: ProviderStateTable;
   channels: ChannelsTable;
+  channel_message_status: ChannelMessageStatusTable;
   conversation_agents: ConversationAgentsTable;
   job_leases: JobLeasesTable;
   audit_log: AuditLogTable;

@@ -11,9 +11,7 @@ import { fromJson } from '../store/json.js';
 import { providerState } from '../providers/state.js';
 import type { OutboxRow } from '../store/schema.js';
 import type { DeliveryResult, ProviderEvent } from '../providers/provider.js';
-import { channelSecrets } from '../commands/channel-admin.js';
-import { CHANNEL_TARGET_PREFIX } from '../commands/channel-deliveries.js';
-import { postSigned } from '../providers/webhook/client.js';
+import { CHANNEL_TARGET_PREFIX, deliverToChannel } from '../commands/channel-deliveries.js';
 
 /** a claimed delivery is someone else's to retry once its sender's timeout has surely passed */
 const LEASE_MARGIN_MS = 5_000;
@@ -33,15 +31,6 @@ function retryWindowMs(p: ProviderConfig | undefined): number {
   return (Number.isFinite(s) && s > 0 ? s : DEFAULT_RETRY_WINDOW_SECONDS) * 1000;
 }
 
-
-/** A channel webhook delivery: the message as structured JSON (with a plain-text fallback), signed. */
-async function deliverToChannel(deps: Deps, row: OutboxRow): Promise<DeliveryResult> {
-  const channel = await deps.store.db.selectFrom('channels').selectAll().where('id', '=', row.provider_id.slice(CHANNEL_TARGET_PREFIX.length)).executeTakeFirst();
-  if (!channel) return { ok: false, retry: false, error: 'the channel no longer exists' };
-  const target = { url: channel.url, scheme: channel.signature_scheme, secrets: channelSecrets(deps, channel), userAgent: 'Baton-Channel/1', timeoutMs: 10_000 };
-  const res = await postSigned(deps.outbound, target, { event: row.event, id: row.delivery_id, body: row.payload, unixSeconds: Math.floor(deps.clock.now() / 1000) });
-  return res.ok ? { ok: true } : { ok: false, retry: res.retryable, error: res.error };
-}
 
 export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
   let timer: NodeJS.Timeout | undefined;
@@ -87,7 +76,13 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
     // wall time, not deps.clock: tests drive that clock by hand
     const started = performance.now();
     let result: DeliveryResult;
-    if (toChannel) result = await deliverToChannel(deps, row);
+    if (toChannel) {
+      try {
+        result = await deliverToChannel(deps, row);
+      } catch (err) {
+        result = { ok: false, retry: true, error: `channel error: ${(err as Error).message}` };
+      }
+    }
     else if (!provider || !impl) result = { ok: false, retry: false, error: `provider ${row.provider_id} is no longer configured` };
     else {
       try {
@@ -113,13 +108,15 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
       return;
     }
     deps.metrics.outboxFailures.inc({ provider: toChannel ? 'channel' : row.provider_id });
-    const expired = now() - row.created_at + backoffMs(attempts) > retryWindowMs(provider);
+    // a service that says how long to wait (429/503 Retry-After, Telegram's retry_after) is not asked sooner
+    const wait = Math.max(backoffMs(attempts), result.retryAfterMs ?? 0);
+    const expired = now() - row.created_at + wait > retryWindowMs(provider);
     const dead = !result.retry || expired;
     count(result.refused ? 'refused' : dead ? 'dead' : 'retry');
     await deps.store.write.run((tx) =>
       tx
         .updateTable('outbox')
-        .set({ status: dead ? 'dead' : 'pending', attempts, lease_until: null, last_error: result.error.slice(0, 1000), next_attempt_at: dead ? row.next_attempt_at : now() + backoffMs(attempts) })
+        .set({ status: dead ? 'dead' : 'pending', attempts, lease_until: null, last_error: result.error.slice(0, 1000), next_attempt_at: dead ? row.next_attempt_at : now() + wait })
         .where('id', '=', row.id)
         .execute(),
     );

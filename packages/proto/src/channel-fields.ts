@@ -1,0 +1,57 @@
+// What Admin > Channels shows for each channel type: its label, what the admin pastes where, and the
+// config fields with kind, help text and defaults. Plain values without zod (the desk imports
+// '@baton/proto/channel-fields' without bundling the schemas); channels.ts checks the keys against
+// the schemas. A new channel type adds its name to CHANNEL_TYPES, a label and its fields here.
+import type { z } from 'zod';
+import type { ConfigField, FieldKind } from './provider-fields.js';
+import type { TelegramChannelConfig, WhatsAppChannelConfig } from './channels.js';
+
+export const CHANNEL_TYPES = ['webhook', 'whatsapp', 'telegram'] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+export const CHANNEL_TYPE_LABELS: Record<ChannelType, string> = {
+  webhook: 'Webhook (your own connector)',
+  whatsapp: 'WhatsApp (Cloud API)',
+  telegram: 'Telegram',
+};
+
+/** One line under the type picker: what the admin needs from the other side before filling the form. */
+export const CHANNEL_TYPE_HINTS: Record<ChannelType, string> = {
+  webhook: 'A connector you run posts signed user messages to Baton and receives the bot’s and agents’ messages at its URL.',
+  whatsapp: 'Meta App Dashboard > WhatsApp > API Setup: the phone number id and an access token (a system user token in production); App settings > Basic: the app secret. After saving, paste the callback URL and the verify token into WhatsApp > Configuration > Webhook and subscribe to “messages”.',
+  telegram: 'Create a bot with @BotFather and paste its token. “Test connection” registers Baton’s webhook with Telegram (setWebhook) with the secret token below.',
+};
+
+/** 'templates': the approved WhatsApp templates Baton may send outside the 24-hour window (name + language each). */
+export type ChannelFieldKind = FieldKind | 'templates';
+
+export interface ChannelConfigField<K extends string = string> extends Omit<ConfigField<K>, 'kind'> {
+  kind: ChannelFieldKind;
+}
+
+type FieldsOf<S extends z.ZodType> = ChannelConfigField<keyof z.input<S> & string>[];
+
+/** The uses a WhatsApp template can be configured for (see docs/channels/whatsapp.md). */
+export const WHATSAPP_TEMPLATE_USES = [{ key: 'followUp', label: 'Agent replies after the window closed (follow-ups)' }] as const;
+
+// a key that is not in the type's config schema fails to compile; `webhook` keeps its top-level url and secret
+export const CHANNEL_FIELDS: {
+  webhook: ChannelConfigField[];
+  whatsapp: FieldsOf<typeof WhatsAppChannelConfig>;
+  telegram: FieldsOf<typeof TelegramChannelConfig>;
+} = {
+  webhook: [],
+  whatsapp: [
+    { key: 'phoneNumberId', label: 'Phone number id', kind: 'text', placeholder: '106540352242922', hint: 'WhatsApp > API Setup: the id of the business phone number (not the number itself).' },
+    { key: 'accessToken', label: 'Access token', kind: 'secret', hint: 'A system user access token with whatsapp_business_messaging (the temporary token expires in 24 hours).' },
+    { key: 'appSecret', label: 'App secret', kind: 'secret', hint: 'App settings > Basic > App secret: Meta signs every webhook with it (X-Hub-Signature-256).' },
+    { key: 'verifyToken', label: 'Verify token', kind: 'secret', generate: true, hint: 'Any string you choose; paste the same into the webhook configuration. Meta sends it once to check the callback URL.' },
+    { key: 'templates', label: 'Templates outside the 24-hour window', kind: 'templates', optional: true, hint: 'More than 24 hours after the user’s last message WhatsApp accepts only approved templates. The message text fills the template’s {{1}} body parameter. Without one, such a message is refused and the agent sees why.' },
+    { key: 'graphApiUrl', label: 'Graph API URL', kind: 'url', optional: true, advanced: true, placeholder: 'https://graph.facebook.com/v21.0', hint: 'Overrides Meta’s host and version (e.g. the simulator).' },
+  ],
+  telegram: [
+    { key: 'botToken', label: 'Bot token', kind: 'secret', placeholder: '123456:ABC-DEF…', hint: 'The token @BotFather gave you.' },
+    { key: 'secretToken', label: 'Webhook secret token', kind: 'secret', generate: true, maxLength: 256, hint: 'Telegram sends it with every update (X-Telegram-Bot-Api-Secret-Token); letters, digits, _ and - only.' },
+    { key: 'apiBaseUrl', label: 'Bot API URL', kind: 'url', optional: true, advanced: true, placeholder: 'https://api.telegram.org', hint: 'Overrides Telegram’s host (a local Bot API server, or the simulator).' },
+  ],
+};
