@@ -29,6 +29,8 @@ export const CONVERSATION_DATA: ReadonlyArray<{ table: string; column: string; a
   { table: 'provider_state', column: 'conversation_id', anonymize: 'delete' },
   // tags are the bot's and agents' labels, not what the user said (emptied with the conversation by a trigger too)
   { table: 'conversation_tags', column: 'conversation_id', anonymize: 'keep' },
+  // who handled it when, and the rating: the comment is what the user wrote (migration 017)
+  { table: 'conversation_episodes', column: 'conversation_id', anonymize: scrubEpisodes },
   // the search index (search_rows + search_index on SQLite, conversation_search on PostgreSQL, migration
   // 013) follows the messages, contacts and variables by triggers: it is not listed here
 ];
@@ -48,6 +50,11 @@ async function scrubMessages(tx: Tx, ids: readonly string[]): Promise<void> {
       author_name = case when author_type = 'user' then null else author_name end
     where conversation_id in (${sql.join(ids)}) and event is null
   `.execute(tx);
+}
+
+/** Episodes keep agents, times and scores (CSAT); the user's comment goes. */
+async function scrubEpisodes(tx: Tx, ids: readonly string[]): Promise<void> {
+  await sql`update conversation_episodes set rating_comment = null where conversation_id in (${sql.join(ids)}) and rating_comment is not null`.execute(tx);
 }
 
 /** A batch of conversations to work on, with their contacts (to remove once no conversation is left). */

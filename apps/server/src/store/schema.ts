@@ -34,6 +34,8 @@ export interface ConversationsTable {
   handled_by: string | null;
   /** when retention anonymized it (migration 015): texts, contact and variables are gone */
   anonymized_at: Generated<number | null>;
+  /** when it last entered History: it closed, or an agent's episode ended (migration 017; a reopen keeps it) */
+  history_at: Generated<number | null>;
 }
 
 export interface MessagesTable {
@@ -231,6 +233,27 @@ export interface AuditLogTable {
   created_at: number;
 }
 
+/** One time an agent handled a conversation, with the user's rating of it (migration 017, commands/episodes.ts). */
+export interface ConversationEpisodesTable {
+  conversation_id: string;
+  /** 1, 2 … in the conversation */
+  number: number;
+  agent_id: string | null;
+  agent_name: string | null;
+  trigger: string | null;
+  skill: string | null;
+  requested_at: number | null;
+  accepted_at: number;
+  ended_at: number | null;
+  /** 'closed' | 'handed_back'; null while open */
+  ended_how: string | null;
+  /** who ended it: 'agent' | 'user' | 'idle' */
+  ended_by: string | null;
+  rating_score: number | null;
+  rating_comment: string | null;
+  rated_at: number | null;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -252,6 +275,7 @@ export interface Database {
   analytics_rollup: AnalyticsRollupTable;
   analytics_fold: AnalyticsFoldTable;
   conversation_tags: ConversationTagsTable;
+  conversation_episodes: ConversationEpisodesTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;
@@ -266,5 +290,6 @@ export type BotRow = Selectable<BotsTable>;
 export type ChannelRow = Selectable<ChannelsTable>;
 export type EndUserRow = Selectable<EndUsersTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type EpisodeRow = Selectable<ConversationEpisodesTable>;
 // Generated is re-exported for tables that later gain defaulted columns
 export type { Generated };
