@@ -191,7 +191,9 @@ export async function listAgentConversations(deps: Deps, agent: AgentRow, f: Lis
   if (f.tag) ids = ids.where((eb) => eb.exists(eb.selectFrom('conversation_tags as t').select('t.tag').whereRef('t.conversation_id', '=', 'c.id').where('t.tag', '=', f.tag!)));
   if (f.from) ids = ids.where('c.updated_at', '>=', Date.parse(f.from));
   if (f.to) ids = ids.where('c.created_at', '<=', Date.parse(f.to) + (f.to.length <= 10 ? 86_399_999 : 0));
-  if (q) ids = ids.where('c.id', 'in', deps.store.search.conversationIds(q));
+  // History has no status to look up: `c.id || ''` keeps a planner without statistics (SQLite) from
+  // driving the page from every match and sorting them, so it walks history_at's index as the other lists walk theirs
+  if (q) ids = ids.where(history && !handler ? sql<string>`c.id || ''` : 'c.id', 'in', deps.store.search.conversationIds(q));
 
   const [key, id] =
     keyset === QUEUE ? ['c.queued_at', 'c.id'] : keyset === HANDLED ? ['ca.handled_at', 'ca.conversation_id'] : keyset === HISTORY ? ['c.history_at', 'c.id'] : ['c.updated_at', 'c.id'];
