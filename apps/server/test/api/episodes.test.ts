@@ -2,11 +2,14 @@
 // real HTTP on SQLite and PostgreSQL: a conversation handled, closed, rated, reopened, handled again and
 // handed back keeps both episodes and stays in History; History pages with its cursor and `q` finds a
 // reopened conversation; the rating's rules; and the §10.3 analytics (conversations, containment,
-// CSAT, not-understood) equal COUNTs over the rows, before and after the fold.
+// CSAT, not-understood) equal COUNTs over the rows, before and after the fold; a channel's user is
+// asked with buttons after the close and a typed digit is recorded as the rating.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASK_FOR_AGENT, makeAgent, offloadedConversation, openOffloading } from '../support/flows.js';
 import { call, createConversation, login } from '../support/http.js';
+import { signBody } from '../../src/providers/signing.js';
 import { postgresAvailable } from '../support/postgres.js';
+import { startReceiver } from '../support/receiver.js';
 import { startOnStore, TestClock, waitFor, type TestServer } from '../support/server.js';
 
 const pgOk = await postgresAvailable();
@@ -246,4 +249,59 @@ describe.each(STORES)('episodes, history and ratings on %s', (store) => {
     expect(cell('csat_by_agent', bob.id)?.slice(3)).toEqual(['Bob', '1', '', '', '4']);
     expect(cell('not_understood_messages')?.[4]).toBe('2');
   }, 120_000);
+});
+
+describe.each(STORES)('the satisfaction question on a channel, on %s', (store) => {
+  const SECRET = 'channel-secret-0123456789';
+  let s: TestServer;
+  let admin: string;
+  let rx: Awaited<ReturnType<typeof startReceiver>>;
+  beforeAll(async () => {
+    s = await startOnStore(store);
+    admin = await login(s.url);
+    rx = await startReceiver(SECRET);
+    await openOffloading(s.url, admin, { routing: { mode: 'broadcast', overflowAfterSeconds: null, overflowSkill: null } });
+    expect((await call(s.url, 'POST', '/api/v1/channels', { token: admin, body: { id: 'sms', name: 'SMS', url: rx.url, secret: SECRET } })).status).toBe(201);
+  }, 60_000);
+  afterAll(async () => {
+    await s?.close();
+    await rx?.close();
+  });
+  let n = 0;
+  const post = (body: Record<string, unknown>) => {
+    const raw = JSON.stringify({ id: `ev-${store}-${++n}`, type: 'message', user: { id: '+32470000099' }, locale: 'nl', ...body });
+    return call(s.url, 'POST', '/api/v1/channels/sms/events', { raw, headers: { 'x-baton-signature': signBody(SECRET, raw, Math.floor(Date.now() / 1000)) } });
+  };
+  const episode = (id: string) => s.baton.deps.store.db.selectFrom('conversation_episodes').selectAll().where('conversation_id', '=', id).executeTakeFirstOrThrow();
+  const delivered = (id: string, pred: (m: { text?: string; buttons?: Array<{ payload: string }> }) => boolean) =>
+    waitFor(() => rx.received.find((r) => r.body?.conversationId === id && pred(r.body.message)), 10_000, 'delivery');
+
+  it('asks with buttons 1–5 after the close; a typed digit or a button is recorded, not sent to the bot; a digit after that is a message again', async () => {
+    const first = await post({ text: ASK_FOR_AGENT.nl! });
+    expect(first.status).toBe(201);
+    const id = first.body.conversationId as string;
+    const agent = await makeAgent(s.url, admin, { skills: ['general'], languages: ['nl'] });
+    await waitFor(async () => (await call(s.url, 'POST', `/api/v1/agent/conversations/${id}/accept`, { token: agent.token })).status === 200, 10_000, 'accept');
+    expect((await call(s.url, 'POST', `/api/v1/agent/conversations/${id}/close`, { token: agent.token })).status).toBe(200);
+    const question = await delivered(id, (m) => (m.buttons?.length ?? 0) === 5);
+    expect(question.body.message.text).toMatch(/^Hoe beoordeelt u/);
+    expect(question.body.message.buttons.map((b: { payload: string }) => b.payload)).toEqual(['rating:1', 'rating:2', 'rating:3', 'rating:4', 'rating:5']);
+    expect(question.body.fallbackText).toMatch(/1\. /);
+
+    // typed: the same as the button
+    const typed = await post({ text: '4' });
+    expect(typed.status).toBe(201);
+    expect(typed.body).toMatchObject({ conversationId: id, created: false, duplicate: false, message: { text: '4', author: { type: 'user' } } });
+    expect((await episode(id)).rating_score).toBe(4);
+    await delivered(id, (m) => m.text === 'Bedankt voor uw beoordeling!');
+    const row = await s.baton.deps.store.db.selectFrom('conversations').select(['status', 'bot_seq', 'last_seq']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('closed');
+    // a button press replaces it
+    expect((await post({ postback: 'rating:2' })).status).toBe(201);
+    expect((await episode(id)).rating_score).toBe(2);
+    // the question answered, a digit is an ordinary message: it reopens the conversation with the bot
+    expect((await post({ text: '3' })).status).toBe(201);
+    await waitFor(async () => (await s.baton.deps.store.db.selectFrom('conversations').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status === 'bot', 10_000, 'reopen');
+    expect((await episode(id)).rating_score).toBe(2);
+  }, 60_000);
 });
