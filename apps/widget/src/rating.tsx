@@ -1,7 +1,7 @@
 // The satisfaction question after an agent's part of the chat ended (the agent closed it, or the user
 // ended it with them): 1–5 as a group of buttons (Tab to reach, Enter or Space to choose, arrow keys
 // to move), an optional comment, and a thank-you once sent. A repeat replaces the rating on the server.
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { BatonClient, RateTarget } from './client';
 import type { Strings } from './i18n';
 
@@ -12,6 +12,8 @@ export function RatingPrompt({ client, target, t }: { client: BatonClient; targe
   const [comment, setComment] = useState('');
   const [state, setState] = useState<'asking' | 'sending' | 'failed' | 'thanked'>('asking');
   const group = useRef<HTMLDivElement>(null);
+  // the question appears below the last message: bring it into view
+  useEffect(() => group.current?.scrollIntoView({ block: 'nearest' }), []);
 
   if (state === 'thanked') {
     return (

@@ -72,13 +72,13 @@ export function AnalyticsPage() {
             <StatCard label="Contained by the bot" value={percent(a.containmentRate)} hint={`${a.containedByBot} closed without asking for a person`} testId="stat-contained" />
             <StatCard label="Handover rate" value={percent(a.handoverRate.total)} hint="handovers per conversation" />
             <StatCard label="Not understood" value={percent(a.notUnderstood.rate)} hint={`${a.notUnderstood.messages} messages in ${a.notUnderstood.conversations} conversations`} />
-            <StatCard label="Satisfaction" value={a.csat.average === null ? '—' : `${a.csat.average.toFixed(2)} / 5`} hint={`${a.csat.count} ratings`} testId="stat-csat" />
+            <StatCard label="Satisfaction" value={a.csat.average === null ? '—' : `${a.csat.average.toFixed(2)} / 5`} hint={ratings(a.csat.count)} testId="stat-csat" />
           </div>
           <div className="charts">
-            <BarChart title="Handover rate by trigger" bars={rateBars(a.handoverRate.byTrigger)} testId="chart-handover-rate" />
-            <BarChart title="Satisfaction per agent" bars={a.csat.byAgent.map((x) => scoreBar(x.name, x)).sort((x, y) => y.value - x.value)} empty="No ratings in this period." testId="chart-csat-agent" />
-            <BarChart title="Satisfaction per skill" bars={scoreBars(a.csat.bySkill)} empty="No ratings in this period." />
-            <BarChart title="Satisfaction per trigger" bars={scoreBars(a.csat.byTrigger, humanEvent)} empty="No ratings in this period." />
+            <BarChart title="Handover rate by trigger" bars={rateBars(a.handoverRate.byTrigger)} max={1} testId="chart-handover-rate" />
+            <BarChart title="Satisfaction per agent" bars={a.csat.byAgent.map((x) => scoreBar(x.name, x)).sort((x, y) => y.value - x.value)} max={5} empty="No ratings in this period." testId="chart-csat-agent" />
+            <BarChart title="Satisfaction per skill" bars={scoreBars(a.csat.bySkill)} max={5} empty="No ratings in this period." />
+            <BarChart title="Satisfaction per trigger" bars={scoreBars(a.csat.byTrigger, humanEvent)} max={5} empty="No ratings in this period." />
             <BarChart title="By trigger" bars={barsOf(a.handovers.byTrigger, humanEvent)} testId="chart-trigger" />
             <BarChart title="By reason" bars={barsOf(a.handovers.byReason)} />
             <BarChart title="By skill" bars={barsOf(a.handovers.bySkill)} />
@@ -111,8 +111,10 @@ type Score = Analytics['csat']['bySkill'][string];
 
 /** a bar per label: the average score, with the number of ratings */
 function scoreBar(label: string, s: Score): Bar {
-  return { label, value: s.average ?? 0, display: `${s.average === null ? '—' : s.average.toFixed(2)} · ${s.count} ratings` };
+  return { label, value: s.average ?? 0, display: `${s.average === null ? '—' : s.average.toFixed(2)} · ${ratings(s.count)}` };
 }
+
+const ratings = (n: number) => (n === 1 ? '1 rating' : `${n} ratings`);
 
 function scoreBars(rec: Record<string, Score>, label: (k: string) => string = (k) => k): Bar[] {
   return Object.entries(rec)
