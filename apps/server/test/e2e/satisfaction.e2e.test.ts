@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
-import { login } from '../support/http.js';
+import { call, login } from '../support/http.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
 const apps = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const built = fs.existsSync(path.join(apps, 'widget/dist/widget.js')) && fs.existsSync(path.join(apps, 'desk/dist/index.html'));
@@ -92,5 +92,32 @@ describe.skipIf(!run)('satisfaction in the browser', () => {
     await expect.poll(() => sup.locator('[data-testid=stat-csat] .stat-value').textContent()).toBe('4.00 / 5');
     expect(await sup.locator('[data-testid=chart-csat-agent]').textContent()).toContain('Robin Rater');
     await screenshot(sup, 'e2e/desk-analytics-csat');
+  }, 120_000);
+
+  it('the user ends a chat an agent had: the widget asks, in Dutch, and the rating reaches the episode', async () => {
+    const admin = await login(s.url);
+    const agent = await makeAgent(s.url, admin, { name: 'Noor', skills: ['general'], languages: ['nl'] });
+    const user = await (await browser.newContext({ viewport: { width: 1200, height: 820 }, locale: 'nl-BE' })).newPage();
+    await user.goto(`${s.url}/`);
+    await user.click('[data-testid=widget-launcher]');
+    await user.waitForSelector('[data-testid=widget-message][data-author=bot]');
+    await user.fill('[data-testid=widget-input]', 'Ik wil met een echte medewerker spreken');
+    await user.keyboard.press('Enter');
+    await user.waitForSelector('[data-testid=widget-waiting]');
+    const queue = await waitFor(async () => {
+      const r = await call(s.url, 'GET', '/api/v1/agent/conversations?status=offloaded', { token: agent.token });
+      return r.body.conversations?.[0]?.id as string | undefined;
+    }, 10_000, 'queued');
+    expect((await call(s.url, 'POST', `/api/v1/agent/conversations/${queue}/accept`, { token: agent.token })).status).toBe(200);
+    await user.waitForSelector('[data-testid=widget-agent]');
+    await user.click('[data-testid=widget-end]');
+    const rating = user.locator('[data-testid=widget-rating]');
+    await rating.waitFor();
+    expect(await rating.textContent()).toContain('Hoe beoordeel je de hulp van Noor?');
+    await user.click('[data-testid=widget-rating-score][data-score="5"]');
+    await user.click('[data-testid=widget-rating-send]');
+    expect(await user.locator('[data-testid=widget-rating-thanks]').textContent()).toBe('Bedankt voor je feedback!');
+    const d = await call(s.url, 'GET', `/api/v1/agent/conversations/${queue}`, { token: admin });
+    expect(d.body.episodes).toEqual([expect.objectContaining({ agent: { id: agent.id, name: 'Noor' }, ended: 'closed', endedBy: 'user', rating: expect.objectContaining({ score: 5, comment: null }) })]);
   }, 120_000);
 });
