@@ -78,12 +78,15 @@ const EVENT_LABELS: Record<TranscriptEvent, string> = {
   'conversation.ended': 'ended',
   'conversation.idle_closed': 'closed (idle)',
   'conversation.reopened': 'reopened',
+  'conversation.started': 'started',
+  'conversation.rated': 'rated',
   'offload.disabled': 'disabled',
   'offload.closed': 'closed',
   'offload.already_waiting': 'already waiting',
   'message.user': 'user',
   'message.bot': 'bot',
   'message.agent': 'agent',
+  'bot.not_understood': 'not understood',
 };
 
 /** Humanise a transcript event or a handover trigger name: "conversation.handed_back" → "handed back". */

@@ -29,6 +29,7 @@ import { botRoutes } from './http/bot-routes.js';
 import { cannedResponseRoutes } from './http/canned-response-routes.js';
 import { channelWebhookRoutes, registerChannelInbound } from './http/channel-webhook-routes.js';
 import { conversationRoutes } from './http/conversation-routes.js';
+import { ratingRoutes } from './http/rating-routes.js';
 import { installCors } from './http/cors.js';
 import { deliveryRoutes } from './http/delivery-routes.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -219,6 +220,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     ...botRoutes(deps),
     ...deliveryRoutes(deps),
     ...privacyRoutes(deps),
+    ...ratingRoutes(deps),
   ]);
   registerChannelInbound(app, deps);
   registerProviderInbound(app, deps, inbound);

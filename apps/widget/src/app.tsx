@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Button, Card, Message } from '@baton/proto';
 import type { BatonClient, WidgetState } from './client';
 import { stringsFor, type Strings } from './i18n';
+import { RatingPrompt } from './rating';
 import type { Pending } from './timeline';
 
 const MAX = 4000;
@@ -162,6 +163,7 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
             {s.pending.map((p) => (
               <PendingRow key={p.key} p={p} t={t} client={client} />
             ))}
+            {s.rateFor && (s.ended || conv?.status === 'closed') ? <RatingPrompt key={s.rateFor.id} client={client} target={s.rateFor} t={t} /> : null}
           </div>
           <div class="typing" aria-live="polite" data-testid="widget-typing">{s.typing !== null ? t.typing(s.typing || (agentName ?? t.assistant)) : ''}</div>
           <form

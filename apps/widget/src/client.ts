@@ -28,6 +28,15 @@ export interface WidgetState {
   typing: string | null;
   notice: 'tooFast' | 'error' | null;
   ended: boolean;
+  /** an agent's part just ended (they closed, or the user ended the chat with them): the rating goes there */
+  rateFor: RateTarget | null;
+}
+
+/** the conversation (and its token) whose agent episode the user may rate, and who the agent was */
+export interface RateTarget {
+  id: string;
+  token: string;
+  agent: string;
 }
 
 interface Stored {
@@ -47,7 +56,7 @@ const REJECTED_STATUS: Partial<Record<ErrorCode, number>> = { RATE_LIMITED: 429,
 type Answer = { status: number; body: any };
 
 export class BatonClient {
-  state: WidgetState = { conversation: null, messages: [], pending: [], connection: 'idle', typing: null, notice: null, ended: false };
+  state: WidgetState = { conversation: null, messages: [], pending: [], connection: 'idle', typing: null, notice: null, ended: false, rateFor: null };
   private listeners = new Set<() => void>();
   private stored: Stored | null = null;
   private ws: WebSocket | null = null;
@@ -219,7 +228,7 @@ export class BatonClient {
         this.set({ messages: merge(this.state.messages, [e.message]), ...(e.message.author.type !== 'user' ? { typing: null } : {}) });
         return;
       case 'conversation.updated':
-        this.set({ conversation: e.conversation });
+        this.set({ conversation: e.conversation, ...this.rateTargetOf(e.conversation) });
         return;
       case 'message.ack':
         this.acks.get(e.clientMessageId)?.({ status: e.duplicate ? 200 : 201, body: { message: e.message } });
@@ -348,8 +357,29 @@ export class BatonClient {
     if (r.status === 200) this.set({ conversation: r.body.conversation });
   }
 
+  /** A close that keeps the assignee is the end of an agent's episode: the user may rate it. */
+  private rateTargetOf(conv: Conversation): Partial<WidgetState> {
+    return conv.status === 'closed' && conv.assignee && this.stored ? { rateFor: { id: this.stored.id, token: this.stored.token, agent: conv.assignee.name } } : {};
+  }
+
+  /** Rates the agent's latest finished episode (a repeat replaces it); the HTTP status answered. */
+  async rate(score: number, comment: string): Promise<number> {
+    const target = this.state.rateFor;
+    if (!target) return 404;
+    const r = await this.api('POST', `/conversations/${target.id}/rating`, { score, ...(comment.trim() ? { comment: comment.trim() } : {}) }, { authorization: `Bearer ${target.token}` });
+    return r.status;
+  }
+
+  /** The rating question answered or dismissed. */
+  doneRating(): void {
+    this.set({ rateFor: null });
+  }
+
   /** The user ends the chat: closed on the server, forgotten here; the next message starts anew. */
   async end(): Promise<void> {
+    // ended with an agent: the user may rate the agent afterwards
+    const agent = this.state.conversation?.assignee;
+    if (agent && this.stored) this.set({ rateFor: { id: this.stored.id, token: this.stored.token, agent: agent.name } });
     // forgotten at once, so that what the user types next already starts the new conversation
     const old = this.stored;
     this.forget();

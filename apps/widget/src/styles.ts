@@ -51,5 +51,17 @@ export const css = (color: string, position: 'left' | 'right') => `
 .compose .send:disabled { opacity: .45; cursor: not-allowed; }
 .counter { font-size: 11px; color: #6b7280; padding: 0 12px 6px; text-align: right; }
 .counter.over { color: #c92a2a; font-weight: 600; }
+.rating { align-self: stretch; background: #f6f8fa; border: 1px solid #e5e7eb; border-radius: 12px; padding: 10px 12px; display: flex; flex-direction: column; gap: 8px; }
+.rating p { margin: 0; font-size: 13px; }
+.rating .stars { display: flex; gap: 4px; }
+.rating .stars button { background: transparent; border: 0; font-size: 26px; line-height: 1; cursor: pointer; color: #6b7280; padding: 2px 4px; border-radius: 6px; }
+.rating .stars button.on { color: #b35c00; }
+.rating textarea { resize: vertical; border: 1px solid #d0d7de; border-radius: 8px; padding: 6px 8px; font-size: 13px; }
+.rating .actions { display: flex; justify-content: flex-end; gap: 8px; }
+.rating .actions button { border-radius: 8px; padding: 6px 12px; cursor: pointer; font-size: 13px; }
+.rating .skip { background: #fff; border: 1px solid #d0d7de; color: #1f2328; }
+.rating .send { background: ${color}; color: #fff; border: 0; font-weight: 600; }
+.rating .send:disabled { opacity: .45; cursor: not-allowed; }
+.rating .error { color: #c92a2a; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AttachmentIds } from './attachments.js';
 import { MAX_TEXT_LENGTH } from './constants.js';
 import { Button, Card, Conversation, Message, Variables } from './conversation.js';
+import { Episode } from './episodes.js';
 
 /** An agent's presence; the agent socket pushes each change as agent.status. */
 export const AgentStatus = z.enum(['online', 'away', 'offline']);
@@ -89,6 +90,8 @@ export const AgentConversation = Conversation.extend({
   user: z.object({ id: z.string().nullable(), name: z.string().nullable(), email: z.string().nullable(), verified: z.boolean() }),
   lastMessage: Message.nullable().optional(),
   providerId: z.string().nullable().optional(),
+  /** History (status=closed): the latest time an agent handled it, with its close and rating */
+  lastEpisode: Episode.nullable().optional(),
 });
 export type AgentConversation = z.infer<typeof AgentConversation>;
 

@@ -58,6 +58,10 @@ export const TRANSCRIPT_EVENTS = [
   /** closed by retention: idle with the bot past idleCloseHours, or open past closedAfterDays */
   'conversation.idle_closed',
   'conversation.reopened',
+  /** analytics only: a conversation was created (no transcript line) */
+  'conversation.started',
+  /** the user rated the agent's episode (a repeat replaces the score: the row says which it replaced) */
+  'conversation.rated',
   // transitions that write no system line: the message itself, or the bot's dialog, is the record
   'offload.disabled',
   'offload.closed',
@@ -65,6 +69,8 @@ export const TRANSCRIPT_EVENTS = [
   'message.user',
   'message.bot',
   'message.agent',
+  /** analytics only: the bot did not understand a user's message (no transcript line; the bot's answer is the record) */
+  'bot.not_understood',
 ] as const;
 export const TranscriptEvent = z.enum(TRANSCRIPT_EVENTS);
 export type TranscriptEvent = z.infer<typeof TranscriptEvent>;

@@ -38,6 +38,7 @@ export const ERROR_CATALOG = {
   CONTACT_HAS_LIVE_CONVERSATIONS: { status: 409, message: 'The contact has conversations waiting for or with an agent; close them first' },
   LAST_ADMIN: { status: 409, message: 'The last admin cannot be removed or demoted' },
   AGENT_UNAVAILABLE: { status: 409, message: 'The agent is not online or has no free capacity' },
+  NOTHING_TO_RATE: { status: 409, message: 'No agent has finished with this conversation yet: there is no episode to rate' },
   BOT_INVALID: { status: 422, message: 'The bot definition is not valid' },
   SETTINGS_INVALID: { status: 422, message: 'The settings are not valid' },
   URL_NOT_ALLOWED: { status: 422, message: 'Baton may not call this URL (loopback, private, link-local or non-http(s) target)' },

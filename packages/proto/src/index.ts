@@ -13,3 +13,4 @@ export * from './providers.js';
 export * from './requests.js';
 export * from './privacy.js';
 export * from './attachments.js';
+export * from './episodes.js';

@@ -3,9 +3,15 @@
 import { z } from 'zod';
 import { Agent, AgentConversation } from './agents.js';
 import { Message } from './conversation.js';
+import { Episode } from './episodes.js';
 
 /** One conversation as the desk opens it: the agent's view and the whole transcript, notes included. */
-export const AgentConversationDetail = z.object({ conversation: AgentConversation, messages: z.array(Message) });
+export const AgentConversationDetail = z.object({
+  conversation: AgentConversation,
+  messages: z.array(Message),
+  /** every time an agent handled it, the first first, each with its close and rating */
+  episodes: z.array(Episode).optional(),
+});
 export type AgentConversationDetail = z.infer<typeof AgentConversationDetail>;
 
 /** A saved reply agents insert with "/shortcut". */
@@ -34,6 +40,7 @@ export type SupervisorOverview = z.infer<typeof SupervisorOverview>;
 
 const Percentiles = { p50: z.number().nullable(), p90: z.number().nullable() };
 const Counts = z.record(z.string(), z.number().int());
+const Score = z.object({ count: z.number().int(), average: z.number().nullable() });
 
 /**
  * Handovers by trigger, reason, skill, language and provider; wait times; abandonment; handling time
@@ -56,6 +63,22 @@ export const Analytics = z.object({
   handlingSeconds: z.object({
     ...Percentiles,
     byAgent: z.array(z.object({ agentId: z.string(), name: z.string(), p50: z.number().nullable(), count: z.number().int() })),
+  }),
+  /** conversations started in the range */
+  conversations: z.number().int(),
+  /** closes in the range (the user ended it, or it closed idle) of conversations that never asked for a person */
+  containedByBot: z.number().int(),
+  /** containedByBot / conversations */
+  containmentRate: z.number(),
+  /** handovers (in total and per trigger) / conversations */
+  handoverRate: z.object({ total: z.number(), byTrigger: z.record(z.string(), z.number()) }),
+  /** user messages the bot did not understand; conversations with one; that / conversations */
+  notUnderstood: z.object({ messages: z.number().int(), conversations: z.number().int(), rate: z.number() }),
+  /** satisfaction ratings given in the range (1–5), overall and per agent, skill and trigger of the rated episode */
+  csat: Score.extend({
+    byAgent: z.array(Score.extend({ agentId: z.string(), name: z.string() })),
+    bySkill: z.record(z.string(), Score),
+    byTrigger: z.record(z.string(), Score),
   }),
 });
 export type Analytics = z.infer<typeof Analytics>;

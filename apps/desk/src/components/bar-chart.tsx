@@ -5,8 +5,8 @@ export interface Bar {
   display?: string;
 }
 
-export function BarChart(props: { bars: Bar[]; title: string; empty?: string; testId?: string }) {
-  const max = Math.max(1, ...props.bars.map((b) => b.value));
+export function BarChart(props: { bars: Bar[]; title: string; empty?: string; testId?: string; /** the full bar (a scale such as 5 for scores); else the largest value */ max?: number }) {
+  const max = props.max ?? Math.max(1, ...props.bars.map((b) => b.value));
   const rowH = 28;
   const labelW = 150;
   const width = 440;

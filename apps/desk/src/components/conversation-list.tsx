@@ -7,6 +7,7 @@ import { previewOf, userLabel } from '../conversation-state';
 import { formatDuration, relativeTime, secondsSince, waitLevel } from '../format';
 import { href } from '../router';
 import { useRowWindow } from '../windowing';
+import { Stars } from './episodes-card';
 import { Avatar, Spinner } from './ui';
 
 export type ListKind = 'queue' | 'mine' | 'closed';
@@ -98,7 +99,11 @@ function ConversationRow(props: { kind: ListKind; c: AgentConversation; openId?:
             <span className="badge badge-lang" data-testid="language-badge">
               {c.language.toUpperCase()}
             </span>
-            {(kind === 'closed' || props.showAssignee) && c.assignee ? <span className="badge badge-agent">{c.assignee.name}</span> : null}
+            {kind === 'closed' && c.lastEpisode ? (
+              <EpisodeBadges e={c.lastEpisode} />
+            ) : (kind === 'closed' || props.showAssignee) && c.assignee ? (
+              <span className="badge badge-agent">{c.assignee.name}</span>
+            ) : null}
             {unread ? <span className="unread" aria-label={`${unread} unread`}>{unread}</span> : null}
           </div>
         </div>
@@ -109,5 +114,20 @@ function ConversationRow(props: { kind: ListKind; c: AgentConversation; openId?:
         </button>
       ) : null}
     </li>
+  );
+}
+
+/** History: the latest episode's agent, a hand-back, and the user's rating. */
+function EpisodeBadges({ e }: { e: NonNullable<AgentConversation['lastEpisode']> }) {
+  return (
+    <>
+      {e.agent.name ? <span className="badge badge-agent" data-testid="history-agent">{e.agent.name}</span> : null}
+      {e.ended === 'handed_back' ? <span className="badge subtle">handed back</span> : null}
+      {e.rating ? (
+        <span className="badge badge-rating" data-testid="history-rating">
+          <Stars score={e.rating.score} />
+        </span>
+      ) : null}
+    </>
   );
 }

@@ -8,7 +8,9 @@ import { applyUpdate, isMine, mergeMessages, userLabel } from '../conversation-s
 import { useDesk } from '../desk-context';
 import { useNow } from '../hooks';
 import { Composer } from './composer';
+import type { Episode } from '@baton/proto';
 import { HandoverCard, HistoryCard, UserCard } from './details-pane';
+import { EpisodesCard } from './episodes-card';
 import { HandbackDialog } from './handback-dialog';
 import { Icon } from './icons';
 import { TransferDialog } from './transfer-dialog';
@@ -23,6 +25,7 @@ export function ConversationView(props: { id: string; backHref: string }) {
   const now = useNow(1000);
   const [conv, setConv] = useState<AgentConversation>();
   const [messages, setMessages] = useState<Message[]>([]);
+  const [episodes, setEpisodes] = useState<Episode[]>();
   const [error, setError] = useState<string>();
   const [history, setHistory] = useState<AgentConversation[]>();
   const [historyError, setHistoryError] = useState<string>();
@@ -36,6 +39,7 @@ export function ConversationView(props: { id: string; backHref: string }) {
       const r = await api.conversation(id);
       setConv(r.conversation);
       setMessages((m) => mergeMessages(m, r.messages));
+      setEpisodes(r.episodes);
       setError(undefined);
     } catch (err) {
       setError(err instanceof ApiError && err.status === 404 ? 'This conversation does not exist.' : errorText(err));
@@ -45,6 +49,7 @@ export function ConversationView(props: { id: string; backHref: string }) {
   useEffect(() => {
     setConv(undefined);
     setMessages([]);
+    setEpisodes(undefined);
     setHistory(undefined);
     setTyping(null);
     setDialog(null);
@@ -207,6 +212,7 @@ export function ConversationView(props: { id: string; backHref: string }) {
           </button>
         </div>
         <HandoverCard c={conv} now={now} />
+        <EpisodesCard episodes={episodes} />
         <UserCard c={conv} />
         <HistoryCard items={history} error={historyError} verified={conv.user.verified} />
       </aside>

@@ -1,8 +1,10 @@
 // Analytics: handovers per trigger, reason, skill, language and provider; wait times, abandonment and
-// handling time per agent, for a date range.
+// handling time per agent; conversations, containment by the bot, not-understood messages and
+// satisfaction (CSAT) per agent, skill and trigger, for a date range.
+import type { Analytics } from '@baton/proto';
 import { useState } from 'react';
 import { api } from '../api';
-import { barsOf, BarChart } from '../components/bar-chart';
+import { barsOf, BarChart, type Bar } from '../components/bar-chart';
 import { ErrorNote, PageHeader, Spinner } from '../components/ui';
 import { dateInputValue, formatSecondsOrDash, humanEvent, percent } from '../format';
 import { useLoad } from '../hooks';
@@ -65,7 +67,18 @@ export function AnalyticsPage() {
             <StatCard label="Abandoned" value={percent(a.abandonment.rate)} hint={`${a.abandonment.count} left before an agent`} tone={a.abandonment.rate > 0.2 ? 'bad' : undefined} />
             <StatCard label="Handling p50 / p90" value={`${formatSecondsOrDash(a.handlingSeconds.p50)} / ${formatSecondsOrDash(a.handlingSeconds.p90)}`} />
           </div>
+          <div className="stat-cards">
+            <StatCard label="Conversations" value={String(a.conversations)} hint="started in this period" testId="stat-conversations" />
+            <StatCard label="Contained by the bot" value={percent(a.containmentRate)} hint={`${a.containedByBot} closed without asking for a person`} testId="stat-contained" />
+            <StatCard label="Handover rate" value={percent(a.handoverRate.total)} hint="handovers per conversation" />
+            <StatCard label="Not understood" value={percent(a.notUnderstood.rate)} hint={`${a.notUnderstood.messages} messages in ${a.notUnderstood.conversations} conversations`} />
+            <StatCard label="Satisfaction" value={a.csat.average === null ? '—' : `${a.csat.average.toFixed(2)} / 5`} hint={ratings(a.csat.count)} testId="stat-csat" />
+          </div>
           <div className="charts">
+            <BarChart title="Handover rate by trigger" bars={rateBars(a.handoverRate.byTrigger)} max={1} testId="chart-handover-rate" />
+            <BarChart title="Satisfaction per agent" bars={a.csat.byAgent.map((x) => scoreBar(x.name, x)).sort((x, y) => y.value - x.value)} max={5} empty="No ratings in this period." testId="chart-csat-agent" />
+            <BarChart title="Satisfaction per skill" bars={scoreBars(a.csat.bySkill)} max={5} empty="No ratings in this period." />
+            <BarChart title="Satisfaction per trigger" bars={scoreBars(a.csat.byTrigger, humanEvent)} max={5} empty="No ratings in this period." />
             <BarChart title="By trigger" bars={barsOf(a.handovers.byTrigger, humanEvent)} testId="chart-trigger" />
             <BarChart title="By reason" bars={barsOf(a.handovers.byReason)} />
             <BarChart title="By skill" bars={barsOf(a.handovers.bySkill)} />
@@ -92,4 +105,23 @@ function StatCard(props: { label: string; value: string; hint?: string; tone?: '
       {props.hint ? <span className="muted small">{props.hint}</span> : null}
     </div>
   );
+}
+
+type Score = Analytics['csat']['bySkill'][string];
+
+/** a bar per label: the average score, with the number of ratings */
+function scoreBar(label: string, s: Score): Bar {
+  return { label, value: s.average ?? 0, display: `${s.average === null ? '—' : s.average.toFixed(2)} · ${ratings(s.count)}` };
+}
+
+const ratings = (n: number) => (n === 1 ? '1 rating' : `${n} ratings`);
+
+function scoreBars(rec: Record<string, Score>, label: (k: string) => string = (k) => k): Bar[] {
+  return Object.entries(rec)
+    .map(([k, s]) => scoreBar(label(k), s))
+    .sort((x, y) => y.value - x.value);
+}
+
+function rateBars(rec: Record<string, number>): Bar[] {
+  return barsOf(rec, humanEvent).map((b) => ({ ...b, display: percent(b.value) }));
 }

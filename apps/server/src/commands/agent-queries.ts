@@ -2,7 +2,7 @@
 // its full transcript, the user's earlier conversations, and the supervisor overview. Every list is
 // one statement whatever its length (its page of ids in the list's index order, then each row with its
 // end user, last message and queue position joined) and pages with a keyset cursor (page-cursor.ts).
-import type { AgentConversation, AgentConversationDetail, AgentLoad, Colleague, ConversationListQuery, ConversationPage, PageQuery, SupervisorOverview } from '@baton/proto';
+import type { AgentConversation, AgentConversationDetail, Episode, AgentLoad, Colleague, ConversationListQuery, ConversationPage, PageQuery, SupervisorOverview } from '@baton/proto';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { routableTo } from '../domain/routing.js';
 import type { Deps } from '../deps.js';
@@ -11,7 +11,9 @@ import { presentAgentConversation, presentMessage } from '../presenters/conversa
 import { findConversation, listMessages } from '../store/conversations.js';
 import { fromJson } from '../store/json.js';
 import { recentWaits } from '../store/queue.js';
-import type { AgentRow, ConversationsTable, Database, MessageRow } from '../store/schema.js';
+import type { AgentRow, ConversationsTable, Database, EpisodeRow, MessageRow } from '../store/schema.js';
+import { listEpisodes } from '../store/episodes.js';
+import { presentEpisode } from '../presenters/episode.js';
 import { MIN_SEARCH_LENGTH } from '../store/search.js';
 import { presentAgent } from './auth.js';
 import { MAX_AGENTS } from './list-agents.js';
@@ -26,6 +28,8 @@ const QUEUE: Keyset = { list: 'queue', direction: 'asc' };
 const UPDATED: Keyset = { list: 'updated', direction: 'desc' };
 const HANDLED: Keyset = { list: 'handled', direction: 'desc' };
 const USER_HISTORY: Keyset = { list: 'user-history', direction: 'desc' };
+/** History: by when a conversation last closed or an agent's episode ended (migration 017) */
+const HISTORY: Keyset = { list: 'history', direction: 'desc' };
 
 /** A page of conversation ids (and their sort keys) in the list's order. */
 type PageIds = SelectQueryBuilder<Database & { c: ConversationsTable }, 'c', { id: string; sort_key: number }>;
@@ -36,7 +40,7 @@ type PageIds = SelectQueryBuilder<Database & { c: ConversationsTable }, 'c', { i
  * place among everyone waiting for its skill (a window over the queue) and an estimated wait (one read
  * of recent waits for the whole page).
  */
-async function presentPage(deps: Deps, db: Kysely<Database>, ids: PageIds, keyset: Keyset, withQueue: boolean): Promise<Array<{ conversation: AgentConversation; sortKey: number }>> {
+async function presentPage(deps: Deps, db: Kysely<Database>, ids: PageIds, keyset: Keyset, withQueue: boolean, withEpisode = false): Promise<Array<{ conversation: AgentConversation; sortKey: number }>> {
   const rows = await db
     .selectFrom(ids.as('page'))
     .innerJoin('conversations as c', 'c.id', 'page.id')
@@ -57,6 +61,14 @@ async function presentPage(deps: Deps, db: Kysely<Database>, ids: PageIds, keyse
           (join) => join.onRef('qp.id', '=', 'c.id'),
         )
         .select('qp.position as q_position'),
+    )
+    // History shows each row's latest episode: one probe of the episodes' primary key per row
+    .$if(withEpisode, (qb) =>
+      qb
+        .leftJoin('conversation_episodes as ep', (join) =>
+          join.onRef('ep.conversation_id', '=', 'c.id').on('ep.number', '=', sql<number>`(select max(e2.number) from conversation_episodes e2 where e2.conversation_id = c.id)`),
+        )
+        .select(EPISODE_COLUMNS),
     )
     .selectAll('c')
     .select(['page.sort_key', 'u.id as u_id', 'u.external_id as u_external_id', 'u.name as u_name', 'u.email as u_email', 'u.verified_id as u_verified_id'])
@@ -92,13 +104,51 @@ async function presentPage(deps: Deps, db: Kysely<Database>, ids: PageIds, keyse
       user: { id: r.u_external_id ?? r.u_id ?? null, name: r.u_name ?? null, email: r.u_email ?? null, verified: Boolean(r.u_verified_id) },
       lastMessage,
     });
+    if (withEpisode) conversation.lastEpisode = episodeOfRow(r as unknown as EpisodeColumns);
     return { conversation, sortKey: Number(r.sort_key) };
   });
 }
 
+const EPISODE_COLUMNS = [
+  'ep.number as ep_number',
+  'ep.agent_id as ep_agent_id',
+  'ep.agent_name as ep_agent_name',
+  'ep.trigger as ep_trigger',
+  'ep.skill as ep_skill',
+  'ep.requested_at as ep_requested_at',
+  'ep.accepted_at as ep_accepted_at',
+  'ep.ended_at as ep_ended_at',
+  'ep.ended_how as ep_ended_how',
+  'ep.ended_by as ep_ended_by',
+  'ep.rating_score as ep_rating_score',
+  'ep.rating_comment as ep_rating_comment',
+  'ep.rated_at as ep_rated_at',
+] as const;
+type EpisodeColumns = { [K in keyof EpisodeRow as `ep_${K & string}`]: EpisodeRow[K] | null } & { c_id?: string };
+
+function episodeOfRow(r: EpisodeColumns): Episode | null {
+  if (r.ep_number === null || r.ep_accepted_at === null) return null;
+  return presentEpisode({
+    conversation_id: '',
+    number: r.ep_number,
+    agent_id: r.ep_agent_id,
+    agent_name: r.ep_agent_name,
+    trigger: r.ep_trigger,
+    skill: r.ep_skill,
+    requested_at: r.ep_requested_at === null ? null : Number(r.ep_requested_at),
+    accepted_at: Number(r.ep_accepted_at),
+    ended_at: r.ep_ended_at === null ? null : Number(r.ep_ended_at),
+    ended_how: r.ep_ended_how,
+    ended_by: r.ep_ended_by,
+    rating_score: r.ep_rating_score,
+    rating_comment: r.ep_rating_comment,
+    rated_at: r.ep_rated_at === null ? null : Number(r.ep_rated_at),
+  });
+}
+
 /** A list's page: `limit` conversations and the cursor of the next page (null after the last). */
-async function listPage(deps: Deps, ids: PageIds, keyset: Keyset, limit: number, withQueue = false): Promise<ConversationPage> {
-  const rows = await presentPage(deps, deps.store.reads, ids.limit(limit + 1), keyset, withQueue);
+async function listPage(deps: Deps, ids: PageIds, keyset: Keyset, limit: number, withQueue = false, withEpisode = false): Promise<ConversationPage> {
+  const rows = await presentPage(deps, deps.store.reads, ids.limit(limit + 1), keyset, withQueue, withEpisode);
   const { items, nextCursor } = pageOf(keyset, rows, limit, (r) => ({ key: r.sortKey, id: r.conversation.id }));
   return { conversations: items.map((r) => r.conversation), nextCursor };
 }
@@ -120,10 +170,12 @@ export async function listAgentConversations(deps: Deps, agent: AgentRow, f: Lis
   // `agentId=` walks that agent's rows the same way
   const handledOnly = (f.status === 'bot' || f.status === 'closed') && !supervisor;
   const handler = f.agentId ?? (handledOnly ? agent.id : undefined);
-  const keyset = f.status === 'offloaded' ? QUEUE : handler ? HANDLED : UPDATED;
+  // History holds what closed and what an agent handled, whatever happened since (a reopen, a hand-back)
+  const history = f.status === 'closed';
+  const keyset = f.status === 'offloaded' ? QUEUE : handler ? HANDLED : history ? HISTORY : UPDATED;
   const at = decodeCursor(keyset, f.cursor);
 
-  let ids = deps.store.reads.selectFrom('conversations as c').where('c.status', '=', f.status);
+  let ids = history ? deps.store.reads.selectFrom('conversations as c').where('c.history_at', 'is not', null) : deps.store.reads.selectFrom('conversations as c').where('c.status', '=', f.status);
   if (f.status === 'agent' && !all) ids = ids.where('c.assignee_id', '=', agent.id);
   if (handler) ids = ids.innerJoin('conversation_agents as ca', 'ca.conversation_id', 'c.id').where('ca.agent_id', '=', handler);
   if (handledOnly && handler !== agent.id) {
@@ -139,15 +191,18 @@ export async function listAgentConversations(deps: Deps, agent: AgentRow, f: Lis
   if (f.tag) ids = ids.where((eb) => eb.exists(eb.selectFrom('conversation_tags as t').select('t.tag').whereRef('t.conversation_id', '=', 'c.id').where('t.tag', '=', f.tag!)));
   if (f.from) ids = ids.where('c.updated_at', '>=', Date.parse(f.from));
   if (f.to) ids = ids.where('c.created_at', '<=', Date.parse(f.to) + (f.to.length <= 10 ? 86_399_999 : 0));
-  if (q) ids = ids.where('c.id', 'in', deps.store.search.conversationIds(q));
+  // History has no status to look up: `c.id || ''` keeps a planner without statistics (SQLite) from
+  // driving the page from every match and sorting them, so it walks history_at's index as the other lists walk theirs
+  if (q) ids = ids.where(history && !handler ? sql<string>`c.id || ''` : 'c.id', 'in', deps.store.search.conversationIds(q));
 
-  const [key, id] = keyset === QUEUE ? ['c.queued_at', 'c.id'] : keyset === HANDLED ? ['ca.handled_at', 'ca.conversation_id'] : ['c.updated_at', 'c.id'];
+  const [key, id] =
+    keyset === QUEUE ? ['c.queued_at', 'c.id'] : keyset === HANDLED ? ['ca.handled_at', 'ca.conversation_id'] : keyset === HISTORY ? ['c.history_at', 'c.id'] : ['c.updated_at', 'c.id'];
   if (at) ids = ids.where(after(keyset, key, id, at));
   const page = ids
     .select([sql.ref<string>(id).as('id'), sql.ref<number>(key).as('sort_key')])
     .orderBy(sql.ref(key), keyset.direction)
     .orderBy(sql.ref(id), keyset.direction);
-  return listPage(deps, page, keyset, f.limit, f.status === 'offloaded');
+  return listPage(deps, page, keyset, f.limit, f.status === 'offloaded', history);
 }
 
 export async function agentConversationDetail(deps: Deps, agent: AgentRow, id: string): Promise<AgentConversationDetail> {
@@ -155,10 +210,11 @@ export async function agentConversationDetail(deps: Deps, agent: AgentRow, id: s
   if (!row) throw new AppError('CONVERSATION_NOT_FOUND');
   assertCanView(agent, row);
   const one = deps.store.db.selectFrom('conversations as c').where('c.id', '=', id).select(['c.id', sql<number>`0`.as('sort_key')]);
-  const [conversation] = await presentPage(deps, deps.store.db, one, UPDATED, row.status === 'offloaded');
+  const [conversation] = await presentPage(deps, deps.store.db, one, UPDATED, row.status === 'offloaded', true);
   if (!conversation) throw new AppError('CONVERSATION_NOT_FOUND');
   const messages = (await listMessages(deps.store.db, id, { limit: 5000, includeInternal: true })).map(presentMessage);
-  return { conversation: conversation.conversation, messages };
+  const episodes = (await listEpisodes(deps.store.db, id)).map(presentEpisode);
+  return { conversation: conversation.conversation, messages, episodes };
 }
 
 /**

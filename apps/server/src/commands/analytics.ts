@@ -85,7 +85,7 @@ export async function analytics(deps: Deps, range: RangeQuery): Promise<Analytic
   const { from, to } = rangeOf(deps, range);
   const t = await countRange(db, from, to + 1, await foldedUntil(db));
   const names = agentNames(db);
-  await names.load(t.labels(METRICS.handling));
+  await names.load([...t.labels(METRICS.handling), ...t.labels(METRICS.csatAgent)]);
   return summarize(t, { from, to }, names.name);
 }
 
@@ -144,7 +144,7 @@ async function* dailyCounts(db: Tx, from: number, to: number): AsyncGenerator<{ 
 }
 
 /** The export's columns, in order (docs/api.md describes them). */
-export const CSV_COLUMNS = ['date', 'metric', 'key', 'name', 'count', 'p50_seconds', 'p90_seconds'] as const;
+export const CSV_COLUMNS = ['date', 'metric', 'key', 'name', 'count', 'p50_seconds', 'p90_seconds', 'average'] as const;
 export type CsvRow = Record<(typeof CSV_COLUMNS)[number], string | number | null>;
 
 /** metric → the CSV's name for its rows per label */
@@ -179,6 +179,7 @@ async function* csvRows(deps: Deps, from: number, to: number): AsyncGenerator<Cs
       count,
       p50_seconds: hist ? histogramPercentile(hist, 50) : null,
       p90_seconds: hist ? histogramPercentile(hist, 90) : null,
+      average: null,
     });
     yield row('handovers', '', t.total(METRICS.handovers));
     for (const [metric, name] of BREAKDOWNS) for (const [key, n] of Object.entries(t.byLabel(metric)).sort(([a], [b]) => a.localeCompare(b))) yield row(name, key, n);
@@ -195,6 +196,45 @@ async function* csvRows(deps: Deps, from: number, to: number): AsyncGenerator<Cs
         for (const c of h.values()) n += c;
         yield row('handling_seconds_by_agent', id, n, h, names.name(id));
       }
+    }
+    yield* satisfactionRows(t, row, names);
+  }
+}
+
+/** §10.3's figures of a day: conversations, containment, bot misses, and ratings (count and average score). */
+async function* satisfactionRows(
+  t: Tally,
+  row: (metric: string, key: string, count: number, hist?: Map<number, number>, name?: string) => CsvRow,
+  names: ReturnType<typeof agentNames>,
+): AsyncGenerator<CsvRow> {
+  yield row('conversations', '', t.total(METRICS.conversations));
+  yield row('contained_by_bot', '', t.total(METRICS.contained));
+  yield row('not_understood_messages', '', t.total(METRICS.notUnderstood));
+  yield row('not_understood_conversations', '', t.total(METRICS.notUnderstoodConversations));
+  const scored = (metric: string, key: string, hist: Map<number, number>, name = ''): CsvRow | undefined => {
+    let count = 0;
+    let sum = 0;
+    for (const [score, n] of hist) {
+      count += n;
+      sum += score * n;
+    }
+    return count > 0 ? { ...row(metric, key, count, undefined, name), average: Math.round((sum / count) * 100) / 100 } : undefined;
+  };
+  const overall = scored('csat', '', t.histogram(METRICS.csat));
+  if (overall) yield overall;
+  const agents = t.labels(METRICS.csatAgent).sort();
+  await names.load(agents);
+  for (const id of agents) {
+    const r = scored('csat_by_agent', id, t.histogram(METRICS.csatAgent, id), names.name(id));
+    if (r) yield r;
+  }
+  for (const [metric, csv] of [
+    [METRICS.csatSkill, 'csat_by_skill'],
+    [METRICS.csatTrigger, 'csat_by_trigger'],
+  ] as const) {
+    for (const key of t.labels(metric).sort()) {
+      const r = scored(csv, key, t.histogram(metric, key));
+      if (r) yield r;
     }
   }
 }

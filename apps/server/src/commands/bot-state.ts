@@ -7,11 +7,13 @@ export interface BotStateEnvelope {
   runtime: unknown;
   welcomed: boolean;
   pendingDialog?: string | null;
+  /** the bot has not understood a message of this conversation before (analytics counts the first apart) */
+  missed?: boolean;
 }
 
 export function readBotState(text: string | null): BotStateEnvelope {
   const s = fromJson<Partial<BotStateEnvelope> | null>(text, null);
-  return { runtime: s?.runtime ?? null, welcomed: s?.welcomed ?? false, pendingDialog: s?.pendingDialog ?? null };
+  return { runtime: s?.runtime ?? null, welcomed: s?.welcomed ?? false, pendingDialog: s?.pendingDialog ?? null, ...(s?.missed ? { missed: true } : {}) };
 }
 
 export function writeBotState(s: BotStateEnvelope): string {

@@ -3,11 +3,12 @@
 // a snapshot outside any transaction (NLU and webhook plugins take time); the result is applied only
 // if the conversation's bot_version is unchanged and no agent has taken over, so two instances or a
 // late turn can never make the bot speak over an agent.
+import type { TranscriptEvent } from '@baton/proto';
 import { presentMessage } from '../presenters/conversation.js';
 import { offloadAvailability } from '../domain/opening-hours.js';
 import type { BotContext, BotTurn } from '../domain/bot/types.js';
 import type { Deps } from '../deps.js';
-import { findConversation, insertMessage, nextUserMessage, storeBotTurn, updateConversation, type NewMessageInput } from '../store/conversations.js';
+import { findConversation, insertMessage, nextUserMessage, recordEvent, storeBotTurn, updateConversation, type NewMessageInput } from '../store/conversations.js';
 import type { BotTurnItem, BotTurnOutcome } from '../store/message-writes.js';
 import type { Tx } from '../store/types.js';
 import { fromJson, toJson } from '../store/json.js';
@@ -125,7 +126,8 @@ const answeredSeq = (snapshot: ConversationRow, work: Work) => (work.kind === 'm
  */
 function nextBotState(from: ConversationRow, work: Work, turn: BotTurn | undefined): string {
   const state = readBotState(from.bot_state);
-  return writeBotState({ runtime: turn ? turn.state : state.runtime, welcomed: true, pendingDialog: work.kind === 'dialog' ? null : state.pendingDialog });
+  const missed = state.missed || Boolean(turn?.notUnderstood);
+  return writeBotState({ runtime: turn ? turn.state : state.runtime, welcomed: true, pendingDialog: work.kind === 'dialog' ? null : state.pendingDialog, ...(missed ? { missed } : {}) });
 }
 
 const botMessages = (conversationId: string, turn: BotTurn | undefined, botName: string): NewMessageInput[] =>
@@ -138,7 +140,8 @@ const botMessages = (conversationId: string, turn: BotTurn | undefined, botName:
  * Undefined otherwise. Its job then only announces what the writer stored: it may not write.
  */
 function simpleTurn(snapshot: ConversationRow, work: Work, turn: BotTurn | undefined, botName: string, now: number): BotTurnItem | undefined {
-  if (!turn || turn.offload || turn.cancelOffload || snapshot.status !== 'bot' || snapshot.channel_id !== null) return undefined;
+  // a miss writes its analytics event too (applyTurn)
+  if (!turn || turn.offload || turn.cancelOffload || turn.notUnderstood || snapshot.status !== 'bot' || snapshot.channel_id !== null) return undefined;
   if ((turn.language ?? snapshot.language) !== snapshot.language) return undefined;
   return {
     id: snapshot.id,
@@ -197,6 +200,11 @@ async function applyTurn(
     // an agent took over while the bot was thinking: the bot stays silent, its input counts as seen
     await updateConversation(tx, current.id, { bot_seq: botSeq, bot_version: current.bot_version + 1, bot_state: nextState(current) }, now);
     return 'silenced';
+  }
+  if (turn?.notUnderstood && work.kind === 'message') {
+    // analytics: every miss, and apart the conversation's first (the not-understood rate)
+    const first = !readBotState(snapshot.bot_state).missed;
+    await recordEvent(tx, { conversationId: conv.id, type: 'bot.not_understood' satisfies TranscriptEvent, data: { fromStatus: snapshot.status, first, language: conv.language } }, now);
   }
   const firstSeq = conv.last_seq - messages.length + 1;
   // nothing was stored after the message this turn answers

@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { ChannelRow } from '../store/schema.js';
 import { createChannelConversation } from './create-conversation.js';
+import { channelRatingAnswer } from './satisfaction.js';
 import { sendUserMessage } from './send-user-message.js';
 
 /**
@@ -26,7 +27,9 @@ export async function channelInbound(deps: Deps, channel: ChannelRow, e: Channel
     created = true;
   }
   const body = e.postback ? { postback: e.postback, ...(e.text ? { text: e.text } : {}) } : { text: e.text! };
-  const { message, duplicate } = await sendUserMessage(deps, conversationId, body, `channel:${e.id}`);
+  // the answer to the satisfaction question after a close is recorded there, not sent to the bot
+  const rated = created ? undefined : await channelRatingAnswer(deps, conversationId, body, `channel:${e.id}`);
+  const { message, duplicate } = rated ?? (await sendUserMessage(deps, conversationId, body, `channel:${e.id}`));
   return { conversationId, created, message, duplicate };
 }
 

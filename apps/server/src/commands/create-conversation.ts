@@ -2,12 +2,12 @@
 // Channel conversations are created here too, but only through createChannelConversation, which the
 // channel's signed inbound route calls (docs/security.md).
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { CreateConversationBody, Variables } from '@baton/proto';
+import type { CreateConversationBody, TranscriptEvent, Variables } from '@baton/proto';
 import { INITIAL_STATUS } from '../domain/conversation-machine.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentConversation } from '../presenters/conversation.js';
-import { findConversation } from '../store/conversations.js';
+import { findConversation, recordEvent } from '../store/conversations.js';
 import { toJson } from '../store/json.js';
 import type { Tx } from '../store/write-queue.js';
 import { hashToken, newId, newToken } from '../tokens.js';
@@ -206,6 +206,8 @@ async function insertConversation(
         handled_by: null,
       })
       .execute();
+    // analytics counts conversations started from this row (domain/analytics.ts); it needs no transcript line
+    await recordEvent(tx, { conversationId: id, type: 'conversation.started' satisfies TranscriptEvent, data: { fromStatus: INITIAL_STATUS, language } }, now);
     return undefined;
   }, owner?.laneKey ?? id);
   const conversationId = existing ?? id;

@@ -12,6 +12,8 @@ import { updateConversationIf } from '../store/transitions.js';
 import type { Tx } from '../store/write-queue.js';
 import type { AfterCommit } from './after-commit.js';
 import { systemLine } from './conversation-events.js';
+import { entersHistory, recordEpisode, type EpisodeConversation } from './episodes.js';
+import { askForRating } from './satisfaction.js';
 
 /** The table's answer for this conversation, or its refusal code thrown as an AppError. */
 export function mustTransition(conv: Pick<ConversationRow, 'status'>, event: ConversationEvent): Allowed {
@@ -52,7 +54,7 @@ export async function applyTransition(
   deps: Deps,
   tx: Tx,
   out: AfterCommit,
-  conv: Pick<ConversationRow, 'id' | 'status' | 'assignee_id' | 'assigned_at'>,
+  conv: Pick<ConversationRow, 'id' | 'status' | 'assignee_id' | 'assigned_at'> & EpisodeConversation,
   event: ConversationEvent,
   w: TransitionWrite = {},
 ): Promise<Applied> {
@@ -63,14 +65,23 @@ export async function applyTransition(
   if (w.line) {
     const line = typeof w.line === 'function' ? w.line(t) : w.line;
     // the analytics row carries the status left and the handling it ends, so it counts on its own
-    const facts = transitionFacts({ status: conv.status, assigneeId: conv.assignee_id, assignedAt: conv.assigned_at }, t.name, now);
+    // (and, closing from the bot, whether it ever asked for a person: containment)
+    const facts = transitionFacts({ status: conv.status, assigneeId: conv.assignee_id, assignedAt: conv.assigned_at, handedOver: conv.handover !== null }, t.name, now);
     await systemLine(deps, tx, out, conv.id, { event: t.name, ...line, facts });
   }
-  const patch: ConversationUpdate = { status: t.to, ...w.patch };
+  const patch: ConversationUpdate = { status: t.to, ...w.patch, ...(entersHistory(t.name) ? { history_at: now } : {}) };
   if (w.expectOwner === undefined) {
     await updateConversation(tx, conv.id, patch, now);
+    await episodeOf(deps, tx, out, conv, t, patch, now);
     return { ...t, lost: false };
   }
   const row = await updateConversationIf(tx, conv.id, { status: conv.status, assignee_id: w.expectOwner }, patch, now);
+  if (row) await episodeOf(deps, tx, out, conv, t, patch, now);
   return row ? { ...t, lost: false, row } : { ...t, lost: true };
+}
+
+/** The episode the transition opens, continues or ends; a close of an agent's episode asks a channel's user for a rating. */
+async function episodeOf(deps: Deps, tx: Tx, out: AfterCommit, conv: EpisodeConversation, t: Allowed, patch: ConversationUpdate, now: number): Promise<void> {
+  const ended = await recordEpisode(tx, conv, t, patch, now);
+  if (ended === 'closed') await askForRating(deps, tx, out, conv);
 }

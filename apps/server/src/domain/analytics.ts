@@ -17,6 +17,11 @@ export const COUNTED = [
   'conversation.closed',
   'conversation.handed_back',
   'conversation.ended',
+  // §10.3: conversations started, containment (closed idle or by the user), ratings, bot misses
+  'conversation.started',
+  'conversation.idle_closed',
+  'conversation.rated',
+  'bot.not_understood',
 ] as const satisfies readonly TranscriptEvent[];
 export type CountedEvent = (typeof COUNTED)[number];
 
@@ -42,6 +47,18 @@ export const METRICS = {
   abandoned: 'abandoned',
   /** seconds an agent had the conversation (label: agent id; bin: histogram bin) */
   handling: 'handling',
+  /** conversations started */
+  conversations: 'conversations',
+  /** closes (ended by the user or idle) of conversations that never asked for a person */
+  contained: 'contained',
+  /** ratings (bin: the score 1–5), overall and per agent id, skill and trigger of the rated episode */
+  csat: 'csat',
+  csatAgent: 'csat_agent',
+  csatSkill: 'csat_skill',
+  csatTrigger: 'csat_trigger',
+  /** user messages the bot did not understand; conversations with their first such message */
+  notUnderstood: 'not_understood',
+  notUnderstoodConversations: 'not_understood_conversations',
 } as const;
 export type Metric = (typeof METRICS)[keyof typeof METRICS];
 
@@ -199,12 +216,47 @@ export function countEvent(t: Tally, e: CountableEvent): void {
     case 'conversation.closed':
     case 'conversation.handed_back':
       break;
+    case 'conversation.started':
+      t.add(METRICS.conversations);
+      break;
+    case 'conversation.idle_closed':
+      break;
+    case 'conversation.rated':
+      countRating(t, d);
+      break;
+    case 'bot.not_understood':
+      t.add(METRICS.notUnderstood);
+      if (d.first === true) t.add(METRICS.notUnderstoodConversations);
+      break;
     default:
       e.type satisfies never;
   }
+  // a close from the bot of a conversation that never asked for a person (transitionFacts)
+  if ((e.type === 'conversation.ended' || e.type === 'conversation.idle_closed') && d.contained === true) t.add(METRICS.contained);
   // whichever event ends an agent's handling (accepted by another, transferred, handed back, closed, ended)
   if (typeof d.handlingAgentId === 'string' && typeof d.handlingSeconds === 'number' && Number.isFinite(d.handlingSeconds)) {
     t.add(METRICS.handling, d.handlingAgentId, binOf(d.handlingSeconds));
+  }
+}
+
+const isScore = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 5;
+
+/**
+ * A rating counts in its score's bin; a repeat for the same episode (previousScore) moves one count
+ * from the old score's bin to the new one, so the counters of any range holding both are those of the
+ * ratings as they now stand.
+ */
+function countRating(t: Tally, d: Record<string, unknown>): void {
+  if (!isScore(d.score)) return;
+  const labels: Array<[string, string]> = [
+    [METRICS.csat, ''],
+    [METRICS.csatAgent, typeof d.agentId === 'string' ? d.agentId : 'unknown'],
+    [METRICS.csatSkill, label(d.skill)],
+    [METRICS.csatTrigger, label(d.trigger)],
+  ];
+  for (const [metric, l] of labels) {
+    if (isScore(d.previousScore)) t.add(metric, l, d.previousScore, -1);
+    t.add(metric, l, d.score, 1);
   }
 }
 
@@ -218,11 +270,18 @@ export interface EventFacts {
   /** set when the event ends an agent's handling: who had it, and for how long (whole seconds) */
   handlingAgentId?: string;
   handlingSeconds?: number;
+  /** on a close from the bot (user end, idle close): true when the conversation never asked for a person */
+  contained?: boolean;
 }
 
 /** The facts of a transition being written, from the conversation as the transition finds it. */
-export function transitionFacts(conv: { status: string; assigneeId: string | null; assignedAt: number | null }, name: TranscriptEvent, now: number): EventFacts {
+export function transitionFacts(
+  conv: { status: string; assigneeId: string | null; assignedAt: number | null; handedOver?: boolean },
+  name: TranscriptEvent,
+  now: number,
+): EventFacts {
   const facts: EventFacts = { fromStatus: conv.status as ConversationStatus };
+  if ((name === 'conversation.ended' || name === 'conversation.idle_closed') && conv.status === 'bot' && conv.handedOver !== undefined) facts.contained = !conv.handedOver;
   if (isCounted(name) && conv.status === 'agent' && conv.assigneeId && conv.assignedAt !== null) {
     facts.handlingAgentId = conv.assigneeId;
     facts.handlingSeconds = Math.max(0, Math.round((now - conv.assignedAt) / 1000));
@@ -278,6 +337,27 @@ export function legacyFacts(e: { type: string; createdAt: number }, prev: (Count
 
 const rate = (n: number, of: number) => (of ? Math.round((n / of) * 1000) / 1000 : 0);
 
+/** Count and average of a rating histogram (bin = score); a range holding only a repeat may net to none. */
+function scoreOf(hist: ReadonlyMap<number, number>): { count: number; average: number | null } {
+  let count = 0;
+  let sum = 0;
+  for (const [score, n] of hist) {
+    count += n;
+    sum += score * n;
+  }
+  return count > 0 ? { count, average: Math.round((sum / count) * 100) / 100 } : { count: 0, average: null };
+}
+
+/** Count and average per label of a rating metric. */
+function scoresBy(t: Tally, metric: string): Record<string, { count: number; average: number | null }> {
+  const out: Record<string, { count: number; average: number | null }> = {};
+  for (const l of t.labels(metric).sort()) {
+    const s = scoreOf(t.histogram(metric, l));
+    if (s.count > 0) out[l] = s;
+  }
+  return out;
+}
+
 /** The public figures from added-up counters. */
 export function summarize(t: Tally, range: { from: number; to: number }, agentName: (id: string) => string): Analytics {
   const handovers = t.total(METRICS.handovers);
@@ -286,6 +366,10 @@ export function summarize(t: Tally, range: { from: number; to: number }, agentNa
   const handling = t.histogram(METRICS.handling);
   let waits = 0;
   for (const c of wait.values()) waits += c;
+  const conversations = t.total(METRICS.conversations);
+  const contained = t.total(METRICS.contained);
+  const byTrigger = t.byLabel(METRICS.trigger);
+  const notUnderstoodConversations = t.total(METRICS.notUnderstoodConversations);
   return {
     from: new Date(range.from).toISOString(),
     to: new Date(range.to).toISOString(),
@@ -312,6 +396,26 @@ export function summarize(t: Tally, range: { from: number; to: number }, agentNa
           return { agentId, name: agentName(agentId), p50: histogramPercentile(h, 50), count };
         })
         .sort((a, b) => a.name.localeCompare(b.name) || (a.agentId < b.agentId ? -1 : 1)),
+    },
+    conversations,
+    containedByBot: contained,
+    containmentRate: rate(contained, conversations),
+    handoverRate: {
+      total: rate(handovers, conversations),
+      byTrigger: Object.fromEntries(Object.entries(byTrigger).map(([k, n]) => [k, rate(n, conversations)])),
+    },
+    notUnderstood: {
+      messages: t.total(METRICS.notUnderstood),
+      conversations: notUnderstoodConversations,
+      rate: rate(notUnderstoodConversations, conversations),
+    },
+    csat: {
+      ...scoreOf(t.histogram(METRICS.csat)),
+      byAgent: Object.entries(scoresBy(t, METRICS.csatAgent))
+        .map(([agentId, s]) => ({ agentId, name: agentName(agentId), ...s }))
+        .sort((a, b) => a.name.localeCompare(b.name) || (a.agentId < b.agentId ? -1 : 1)),
+      bySkill: scoresBy(t, METRICS.csatSkill),
+      byTrigger: scoresBy(t, METRICS.csatTrigger),
     },
   };
 }

@@ -33,6 +33,8 @@ export const CONVERSATION_DATA: ReadonlyArray<{ table: string; column: string; a
   { table: 'attachments', column: 'conversation_id', anonymize: 'delete' },
   // what a channel's service reported for each message sent (statuses, the service's message ids)
   { table: 'channel_message_status', column: 'conversation_id', anonymize: 'delete' },
+  // who handled it when, and the rating: the comment is what the user wrote (migration 017)
+  { table: 'conversation_episodes', column: 'conversation_id', anonymize: scrubEpisodes },
   // the search index (search_rows + search_index on SQLite, conversation_search on PostgreSQL, migration
   // 013) follows the messages, contacts and variables by triggers: it is not listed here
 ];
@@ -52,6 +54,11 @@ async function scrubMessages(tx: Tx, ids: readonly string[]): Promise<void> {
       author_name = case when author_type = 'user' then null else author_name end
     where conversation_id in (${sql.join(ids)}) and event is null
   `.execute(tx);
+}
+
+/** Episodes keep agents, times and scores (CSAT); the user's comment goes. */
+async function scrubEpisodes(tx: Tx, ids: readonly string[]): Promise<void> {
+  await sql`update conversation_episodes set rating_comment = null where conversation_id in (${sql.join(ids)}) and rating_comment is not null`.execute(tx);
 }
 
 /** A batch of conversations to work on, with their contacts (to remove once no conversation is left). */

@@ -36,6 +36,8 @@ export interface ConversationsTable {
   anonymized_at: Generated<number | null>;
   /** the user's latest message on a typed channel: WhatsApp's 24-hour window starts there (migration 021) */
   channel_inbound_at: Generated<number | null>;
+  /** when it last entered History: it closed, or an agent's episode ended (migration 017; a reopen keeps it) */
+  history_at: Generated<number | null>;
 }
 
 export interface MessagesTable {
@@ -265,6 +267,27 @@ export interface AttachmentsTable {
   created_at: number;
 }
 
+/** One time an agent handled a conversation, with the user's rating of it (migration 017, commands/episodes.ts). */
+export interface ConversationEpisodesTable {
+  conversation_id: string;
+  /** 1, 2 … in the conversation */
+  number: number;
+  agent_id: string | null;
+  agent_name: string | null;
+  trigger: string | null;
+  skill: string | null;
+  requested_at: number | null;
+  accepted_at: number;
+  ended_at: number | null;
+  /** 'closed' | 'handed_back'; null while open */
+  ended_how: string | null;
+  /** who ended it: 'agent' | 'user' | 'idle' */
+  ended_by: string | null;
+  rating_score: number | null;
+  rating_comment: string | null;
+  rated_at: number | null;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -288,6 +311,7 @@ export interface Database {
   analytics_fold: AnalyticsFoldTable;
   conversation_tags: ConversationTagsTable;
   attachments: AttachmentsTable;
+  conversation_episodes: ConversationEpisodesTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;
@@ -305,5 +329,6 @@ export type AuditRow = Selectable<AuditLogTable>;
 export type AttachmentRow = Selectable<AttachmentsTable>;
 /** an attachment without its bytes: what lists, checks and the headers of a download need */
 export type AttachmentMetaRow = Omit<AttachmentRow, 'bytes'>;
+export type EpisodeRow = Selectable<ConversationEpisodesTable>;
 // Generated is re-exported for tables that later gain defaulted columns
 export type { Generated };

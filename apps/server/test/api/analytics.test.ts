@@ -321,7 +321,7 @@ describe.each(['sqlite', 'postgres'] as const)('analytics on %s', (storeKind) =>
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="baton-analytics-2026-11-20-to-2026-11-21.csv"');
     const table = parseCsv(await res.text());
-    expect(table[0]).toEqual(['date', 'metric', 'key', 'name', 'count', 'p50_seconds', 'p90_seconds']);
+    expect(table[0]).toEqual(['date', 'metric', 'key', 'name', 'count', 'p50_seconds', 'p90_seconds', 'average']);
     const rows = table.slice(1).map(([date, metric, key, name, count, p50, p90]) => ({ date, metric, key, name, count: Number(count), p50, p90 }));
     for (const day of ['2026-11-20', '2026-11-21']) {
       const from = Date.parse(day);
@@ -348,7 +348,7 @@ describe.each(['sqlite', 'postgres'] as const)('analytics on %s', (storeKind) =>
     expect(bad.status).toBe(422);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
     // a range without events: the header alone
-    expect((await (await fetch(`${s.url}/api/v1/analytics.csv?from=2020-01-01&to=2020-12-31`, { headers: { authorization: `Bearer ${admin}` } })).text()).trim()).toBe('date,metric,key,name,count,p50_seconds,p90_seconds');
+    expect((await (await fetch(`${s.url}/api/v1/analytics.csv?from=2020-01-01&to=2020-12-31`, { headers: { authorization: `Bearer ${admin}` } })).text()).trim()).toBe('date,metric,key,name,count,p50_seconds,p90_seconds,average');
   }, 60_000);
 });
 

@@ -220,5 +220,5 @@ describe.each(STORES)('lists on %s', (store) => {
 });
 
 function closedRow(id: string, at: number) {
-  return conversationRow(id, { status: 'closed', created_at: at, updated_at: at, closed_at: at });
+  return conversationRow(id, { status: 'closed', created_at: at, updated_at: at, closed_at: at, history_at: at });
 }

@@ -120,7 +120,7 @@ describe.skipIf(!run)('handover in the browser', () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=analytics-csv]')]);
       expect(download.suggestedFilename()).toMatch(/^baton-analytics-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
       const lines = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
-      expect(lines[0]).toBe('date,metric,key,name,count,p50_seconds,p90_seconds');
+      expect(lines[0]).toBe('date,metric,key,name,count,p50_seconds,p90_seconds,average');
       expect(lines.filter((l) => l.split(',')[1] === 'handovers').map((l) => Number(l.split(',')[4])).reduce((a, b) => a + b, 0)).toBe(1);
       expect(lines.some((l) => l.includes(',handling_seconds_by_agent,') && l.includes('Alex Agent'))).toBe(true);
       await screenshot(page, 'e2e/desk-analytics');

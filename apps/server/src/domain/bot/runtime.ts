@@ -136,6 +136,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
     intent: BotTurn['intent'] = null;
     /** the first dialog this turn ran */
     dialog?: string;
+    notUnderstood = false;
     offered: OfferedButton[] = [];
     constructor(readonly ctx: BotContext) {
       this.variables = { ...ctx.variables };
@@ -167,6 +168,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
         ...(this.offload ? { offload: this.offload } : {}),
         ...(this.offloadBlocked ? { offloadBlocked: this.offloadBlocked } : {}),
         ...(this.dialog ? { dialog: this.dialog } : {}),
+        ...(this.notUnderstood ? { notUnderstood: true } : {}),
         intent: this.intent,
       };
     }
@@ -252,7 +254,10 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
 
   async function answerQuestion(turn: Turn, pending: NonNullable<RuntimeState['pending']>, input: BotInput): Promise<void> {
     const step = def.dialogs[pending.dialog]?.steps[pending.step];
-    if (!step || !('question' in step)) return run(turn, 'not_understood');
+    if (!step || !('question' in step)) {
+      turn.notUnderstood = true;
+      return run(turn, 'not_understood');
+    }
     const q = step.question;
     const value = validateAnswer(q.type, input.postback ?? input.text ?? '', q.choices, turn.language);
     if (value !== undefined) {
@@ -275,6 +280,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
 
   /** not understood once more: the offer of a person, or, stuck that many times in a row, the frustrated dialog */
   function notUnderstood(turn: Turn): Promise<void> {
+    turn.notUnderstood = true;
     const misses = (turn.state.misses ?? 0) + 1;
     if (maxMisses > 0 && misses >= maxMisses && hasDialog(FRUSTRATED)) {
       delete turn.state.misses;

@@ -66,6 +66,8 @@ export interface BotTurn {
   cancelOffload?: boolean;
   /** the first dialog the turn ran (the evaluation and tests read where an input led) */
   dialog?: string;
+  /** the bot did not understand the input (no intent, or a question's answer failed): counted in analytics */
+  notUnderstood?: boolean;
   /** intent matched, for analytics and the transcript */
   intent?: { name: string; score: number } | null;
 }
