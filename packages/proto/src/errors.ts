@@ -52,6 +52,7 @@ export const ERROR_CATALOG = {
   QUERY_TIMEOUT: { status: 503, message: 'The query ran too long and was stopped; narrow it (a shorter range, more filters) or retry later' },
   STORAGE_BUSY: { status: 503, message: 'Too many slow reads are waiting; retry shortly' },
   SHUTTING_DOWN: { status: 503, message: 'The server is shutting down; retry shortly' },
+  TOO_MANY_TAGS: { status: 422, message: 'A conversation has at most 20 tags' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -59,6 +59,8 @@ export interface EndUsersTable {
   created_at: number;
   /** `web:<id>` (userHash checked) or `channel:<channel>:<user>` (signed inbound); null: an unverified claim */
   verified_id: string | null;
+  /** 1: name or e-mail came from what the user told the bot (migration 018), not from the site or a signed channel */
+  given_by_user: Generated<number>;
 }
 
 export interface AgentsTable {
@@ -231,6 +233,17 @@ export interface AuditLogTable {
   created_at: number;
 }
 
+/** Agents' notes on a contact (migration 018); `user_id` is the contact's user id as the desk shows it. */
+export interface ContactNotesTable {
+  /** time-ordered: the newest-first cursor */
+  id: string;
+  user_id: string;
+  author_id: string;
+  author_name: string;
+  text: string;
+  created_at: number;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -252,6 +265,7 @@ export interface Database {
   analytics_rollup: AnalyticsRollupTable;
   analytics_fold: AnalyticsFoldTable;
   conversation_tags: ConversationTagsTable;
+  contact_notes: ContactNotesTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;
@@ -266,5 +280,6 @@ export type BotRow = Selectable<BotsTable>;
 export type ChannelRow = Selectable<ChannelsTable>;
 export type EndUserRow = Selectable<EndUsersTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type ContactNoteRow = Selectable<ContactNotesTable>;
 // Generated is re-exported for tables that later gain defaulted columns
 export type { Generated };
