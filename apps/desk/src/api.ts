@@ -33,6 +33,12 @@ import type {
   RetentionSettings,
   SupervisorOverview,
   Variables,
+  Contact,
+  ContactNote,
+  ContactNoteResponse,
+  ContactNotesResponse,
+  ContactResponse,
+  TagsResponse,
 } from '@baton/proto';
 
 export type {
@@ -62,6 +68,8 @@ export type {
   RetentionSettings,
   SupervisorOverview,
   Variables,
+  Contact,
+  ContactNote,
 };
 
 export type ConversationListStatus = 'offloaded' | 'agent' | 'closed';
@@ -221,6 +229,18 @@ export const api = {
   createChannel: (c: ChannelBody) => request<{ channel: ChannelView }>('POST', '/channels', { body: c }),
   updateChannel: (id: string, c: ChannelPatch) => request<{ channel: ChannelView }>('PATCH', `/channels/${enc(id)}`, { body: c }),
   deleteChannel: (id: string) => request<{ ok: true }>('DELETE', `/channels/${enc(id)}`),
+
+  // after the bot: agents' tags, a verified user's contact page and notes, transcripts
+  addTag: (id: string, tag: string) => request<TagsResponse>('POST', `/agent/conversations/${enc(id)}/tags`, { body: { tag } }),
+  removeTag: (id: string, tag: string) => request<TagsResponse>('DELETE', `/agent/conversations/${enc(id)}/tags/${enc(tag)}`),
+  contact: (userId: string) => request<ContactResponse>('GET', `/contacts/${enc(userId)}`),
+  contactConversations: (userId: string, cursor?: string, limit = 20) =>
+    request<{ conversations: AgentConversation[]; nextCursor: string | null }>('GET', `/contacts/${enc(userId)}/conversations`, { query: { cursor, limit } }),
+  contactNotes: (userId: string, cursor?: string, limit = 50) => request<ContactNotesResponse>('GET', `/contacts/${enc(userId)}/notes`, { query: { cursor, limit } }),
+  addContactNote: (userId: string, text: string) => request<ContactNoteResponse>('POST', `/contacts/${enc(userId)}/notes`, { body: { text } }),
+  deleteContactNote: (userId: string, noteId: string) => request<{ ok: true }>('DELETE', `/contacts/${enc(userId)}/notes/${enc(noteId)}`),
+  /** a plain link: the file is a download (the session cookie authenticates a GET) */
+  transcriptUrl: (id: string, format: 'txt' | 'html') => urlOf(`/agent/conversations/${enc(id)}/transcript`, { format }),
 };
 
 /** YAML unless it plainly is JSON; the server sniffs the same way. */

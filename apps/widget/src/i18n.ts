@@ -26,6 +26,11 @@ const STRINGS = {
     you: 'You',
     newMessages: 'New messages',
     error: 'Something went wrong. Please try again.',
+    endedNotice: 'This chat has ended. You can still read it here.',
+    downloadTranscript: 'Download transcript',
+    downloadAsHtml: 'as a web page',
+    downloadFailed: 'The transcript could not be downloaded. Please try again.',
+    newChat: 'Start a new chat',
   },
   nl: {
     open: 'Chat openen',
@@ -52,6 +57,11 @@ const STRINGS = {
     you: 'Jij',
     newMessages: 'Nieuwe berichten',
     error: 'Er ging iets mis. Probeer het opnieuw.',
+    endedNotice: 'Deze chat is beëindigd. Je kunt hem hier nog lezen.',
+    downloadTranscript: 'Transcript downloaden',
+    downloadAsHtml: 'als webpagina',
+    downloadFailed: 'Het transcript kon niet worden gedownload. Probeer het opnieuw.',
+    newChat: 'Nieuwe chat starten',
   },
   fr: {
     open: 'Ouvrir le chat',
@@ -78,6 +88,11 @@ const STRINGS = {
     you: 'Vous',
     newMessages: 'Nouveaux messages',
     error: "Une erreur s'est produite. Réessayez.",
+    endedNotice: 'Ce chat est terminé. Vous pouvez encore le relire ici.',
+    downloadTranscript: 'Télécharger la transcription',
+    downloadAsHtml: 'en page web',
+    downloadFailed: "La transcription n'a pas pu être téléchargée. Réessayez.",
+    newChat: 'Commencer un nouveau chat',
   },
 };
 

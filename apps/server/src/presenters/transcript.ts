@@ -49,7 +49,7 @@ export function escapeHtml(text: string): string {
 }
 
 /** NUL and other control characters (but tab and newline) are dropped: a text file stays readable. */
-const clean = (text: string) => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+const clean = (text: string) => text.replace(/(?![\t\n])\p{Cc}/gu, '');
 
 export function transcriptFilename(conv: Pick<ConversationRow, 'id' | 'created_at'>, format: TranscriptFormat): string {
   // ids are Baton's own ([A-Za-z0-9_-]); anything else is replaced, so the header cannot be split
