@@ -30,7 +30,7 @@ export function transcriptRoutes(deps: Deps) {
       tag: 'Channel',
       params: IdParams,
       query: TranscriptQuery,
-      responseMedia: 'text/plain',
+      responseMedia: ['text/plain', 'text/html'],
       handler: async ({ params, query, reply }) => sendFile(reply, await userTranscript(deps, params.id, query.format)),
     }),
     defineRoute({
@@ -42,7 +42,7 @@ export function transcriptRoutes(deps: Deps) {
       tag: 'Agent',
       params: IdParams,
       query: TranscriptQuery,
-      responseMedia: 'text/plain',
+      responseMedia: ['text/plain', 'text/html'],
       handler: async ({ params, query, agent, reply }) => sendFile(reply, await agentTranscript(deps, agent, params.id, query.format)),
     }),
   ];
