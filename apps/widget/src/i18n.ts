@@ -31,6 +31,9 @@ const STRINGS = {
     downloadAsHtml: 'as a web page',
     downloadFailed: 'The transcript could not be downloaded. Please try again.',
     newChat: 'Start a new chat',
+    emailTranscript: 'E-mail me the transcript',
+    emailSent: 'Transcript sent',
+    emailFailed: 'The transcript could not be sent. Please try again.',
   },
   nl: {
     open: 'Chat openen',
@@ -62,6 +65,9 @@ const STRINGS = {
     downloadAsHtml: 'als webpagina',
     downloadFailed: 'Het transcript kon niet worden gedownload. Probeer het opnieuw.',
     newChat: 'Nieuwe chat starten',
+    emailTranscript: 'Transcript naar mij mailen',
+    emailSent: 'Transcript verstuurd',
+    emailFailed: 'Het transcript kon niet worden verstuurd. Probeer het opnieuw.',
   },
   fr: {
     open: 'Ouvrir le chat',
@@ -93,6 +99,9 @@ const STRINGS = {
     downloadAsHtml: 'en page web',
     downloadFailed: "La transcription n'a pas pu être téléchargée. Réessayez.",
     newChat: 'Commencer un nouveau chat',
+    emailTranscript: "M'envoyer la transcription par e-mail",
+    emailSent: 'Transcription envoyée',
+    emailFailed: "La transcription n'a pas pu être envoyée. Réessayez.",
   },
 };
 

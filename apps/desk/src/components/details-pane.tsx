@@ -57,15 +57,6 @@ export function HandoverCard(props: { c: AgentConversation; now: number }) {
       ) : (
         <p className="muted small">No handover request on this conversation.</p>
       )}
-      {c.tags.length ? (
-        <div className="tags" data-testid="handover-tags">
-          {c.tags.map((t) => (
-            <span key={t} className="badge badge-tag">
-              {t}
-            </span>
-          ))}
-        </div>
-      ) : null}
       <h4>Variables</h4>
       {vars.length ? (
         <table className="kv" data-testid="variables-table">

@@ -2,10 +2,12 @@
 // it: the token stays valid for reading), and the agent's for whoever may read the conversation.
 import { Readable } from 'node:stream';
 import { IdParams, TranscriptQuery } from '@baton/proto';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { agentTranscript, userTranscript, type TranscriptFile } from '../commands/transcript.js';
 import type { Deps } from '../deps.js';
 import { TRANSCRIPT_CSP } from '../presenters/transcript.js';
+import { hashToken } from '../tokens.js';
+import { bearer } from './parse.js';
 import { defineRoute } from './route.js';
 
 /** Sends the file as it is read; HTML gets a CSP that lets nothing run or load (its text is escaped as well). */
@@ -19,6 +21,13 @@ function sendFile(reply: FastifyReply, file: TranscriptFile): Readable {
   return Readable.from(file.body);
 }
 
+/** a download reads the whole conversation: a user's token gets this many a minute (its hash is the key) */
+const USER_DOWNLOADS_PER_MINUTE = 20;
+const perToken = (req: FastifyRequest) => {
+  const token = bearer(req.headers.authorization);
+  return token ? hashToken(token) : req.ip;
+};
+
 export function transcriptRoutes(deps: Deps) {
   return [
     defineRoute({
@@ -28,6 +37,7 @@ export function transcriptRoutes(deps: Deps) {
       name: 'getTranscript',
       summary: 'The conversation as a file (txt or html) for its user: bot, agent and user messages with times and authors, never internal notes; also after the user ended it',
       tag: 'Channel',
+      rateLimit: { max: USER_DOWNLOADS_PER_MINUTE, timeWindow: 60_000, keyGenerator: perToken },
       params: IdParams,
       query: TranscriptQuery,
       responseMedia: ['text/plain', 'text/html'],
