@@ -8,6 +8,7 @@ import { makeAgent, offloadedConversation, openOffloading } from '../support/flo
 import { call, createConversation, login, messages } from '../support/http.js';
 import { postgresAvailable } from '../support/postgres.js';
 import { startOnStore, waitFor, type TestServer } from '../support/server.js';
+import { TestSocket } from '../support/ws-client.js';
 
 const SECRET = 'identity-verification-secret-0123';
 const pgOk = await postgresAvailable();
@@ -277,9 +278,16 @@ describe.each(STORES)('after the bot on %s', (store) => {
     it('the owner adds and removes tags; lists filter on them; bad tags and too many are refused with a code', async () => {
       const c = await handled(a1);
       const tagUrl = `/api/v1/agent/conversations/${c.id}/tags`;
+      // another desk showing the conversation (a supervisor's) hears of the change and reads it again
+      const watcher = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${admin}`);
+      await watcher.waitFor((e) => e.some((x) => x.type === 'ready'));
+      watcher.send({ type: 'subscribe', conversationId: c.id });
+      await new Promise((r) => setTimeout(r, 100)); // the subscription registered
       const add = await call(s.url, 'POST', tagUrl, { token: a1.token, body: { tag: ' billing issue ' } });
       expect(add.status).toBe(200);
       expect(add.body.tags).toContain('billing issue');
+      await watcher.waitFor((e) => e.some((x) => x.type === 'queue.updated' && x.conversationId === c.id), 10_000, 'queue.updated after the tag');
+      await watcher.close();
       expect((await call(s.url, 'POST', tagUrl, { token: a1.token, body: { tag: 'billing issue' } })).body.tags.filter((t: string) => t === 'billing issue')).toHaveLength(1);
       expect((await agentView(c.id, a1.token)).tags).toContain('billing issue');
       const listed = await call(s.url, 'GET', `/api/v1/agent/conversations?status=agent&tag=${encodeURIComponent('billing issue')}`, { token: a1.token });
