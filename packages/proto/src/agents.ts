@@ -90,7 +90,7 @@ export const AgentConversation = Conversation.extend({
     name: z.string().nullable(),
     email: z.string().nullable(),
     verified: z.boolean(),
-    /** name or e-mail as the user told the bot (the `name`/`email` variables or the bot's `user:` mapping): not verified */
+    /** true (else absent): name or e-mail as the user told the bot (the `name`/`email` variables or the bot's `user:` mapping), not verified */
     givenByUser: z.boolean().optional(),
   }),
   lastMessage: Message.nullable().optional(),

@@ -89,7 +89,7 @@ async function presentPage(deps: Deps, db: Kysely<Database>, ids: PageIds, keyse
     const conversation = presentAgentConversation(r, {
       now,
       queue: { position, estimatedWaitSeconds: position !== null && perPosition ? Math.round(perPosition(r.skill) * position) : null },
-      user: { id: r.u_external_id ?? r.u_id ?? null, name: r.u_name ?? null, email: r.u_email ?? null, verified: Boolean(r.u_verified_id), givenByUser: Boolean(r.u_given_by_user) },
+      user: { id: r.u_external_id ?? r.u_id ?? null, name: r.u_name ?? null, email: r.u_email ?? null, verified: Boolean(r.u_verified_id), ...(r.u_given_by_user ? { givenByUser: true } : {}) },
       lastMessage,
     });
     return { conversation, sortKey: Number(r.sort_key) };
