@@ -35,6 +35,12 @@ import type {
   RetentionSettings,
   SupervisorOverview,
   Variables,
+  Contact,
+  ContactNote,
+  ContactNoteResponse,
+  ContactNotesResponse,
+  ContactResponse,
+  TagsResponse,
 } from '@baton/proto';
 
 export type {
@@ -64,6 +70,8 @@ export type {
   RetentionSettings,
   SupervisorOverview,
   Variables,
+  Contact,
+  ContactNote,
 };
 
 export type ConversationListStatus = 'offloaded' | 'agent' | 'closed';
@@ -225,6 +233,18 @@ export const api = {
   deleteChannel: (id: string) => request<{ ok: true }>('DELETE', `/channels/${enc(id)}`),
   testChannel: (id: string) => request<ChannelTestResult>('POST', `/channels/${enc(id)}/test`),
   channelStatuses: (conversationId: string) => request<ChannelStatusesResponse>('GET', `/agent/conversations/${enc(conversationId)}/channel-statuses`),
+
+  // after the bot: agents' tags, a verified user's contact page and notes, transcripts
+  addTag: (id: string, tag: string) => request<TagsResponse>('POST', `/agent/conversations/${enc(id)}/tags`, { body: { tag } }),
+  removeTag: (id: string, tag: string) => request<TagsResponse>('DELETE', `/agent/conversations/${enc(id)}/tags/${enc(tag)}`),
+  contact: (userId: string) => request<ContactResponse>('GET', `/contacts/${enc(userId)}`),
+  contactConversations: (userId: string, cursor?: string, limit = 20) =>
+    request<{ conversations: AgentConversation[]; nextCursor: string | null }>('GET', `/contacts/${enc(userId)}/conversations`, { query: { cursor, limit } }),
+  contactNotes: (userId: string, cursor?: string, limit = 50) => request<ContactNotesResponse>('GET', `/contacts/${enc(userId)}/notes`, { query: { cursor, limit } }),
+  addContactNote: (userId: string, text: string) => request<ContactNoteResponse>('POST', `/contacts/${enc(userId)}/notes`, { body: { text } }),
+  deleteContactNote: (userId: string, noteId: string) => request<{ ok: true }>('DELETE', `/contacts/${enc(userId)}/notes/${enc(noteId)}`),
+  /** a plain link: the file is a download (the session cookie authenticates a GET) */
+  transcriptUrl: (id: string, format: 'txt' | 'html') => urlOf(`/agent/conversations/${enc(id)}/transcript`, { format }),
 };
 
 /** YAML unless it plainly is JSON; the server sniffs the same way. */

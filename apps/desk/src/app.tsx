@@ -14,6 +14,7 @@ import { CannedPage } from './pages/canned-page';
 import { ChannelsPage } from './pages/channels-page';
 import { DeliveriesPage } from './pages/deliveries-page';
 import { PrivacyPage } from './pages/privacy-page';
+import { ContactPage } from './pages/contact-page';
 import { InboxPage, type InboxTab } from './pages/inbox-page';
 import { LoginPage } from './pages/login-page';
 import { OffloadingPage } from './pages/offloading-page';
@@ -193,6 +194,7 @@ function Page(props: { route: string[] }) {
   if (a === 'queue' || a === 'mine' || a === 'closed') return <InboxPage tab={a as InboxTab} openId={b} />;
   if (a === 'supervisor' && desk.isSupervisor) return <SupervisorPage openId={b} />;
   if (a === 'analytics' && desk.isSupervisor) return <AnalyticsPage />;
+  if (a === 'contact' && b) return <ContactPage userId={b} />;
   if (a === 'admin' && b === 'canned' && desk.isSupervisor) return <CannedPage />;
   if (a === 'admin' && desk.isAdmin) {
     if (b === 'agents') return <AgentsPage />;

@@ -44,6 +44,9 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { registerStatic } from './http/static.js';
 import { settingsRoutes } from './http/settings-routes.js';
 import { privacyRoutes } from './http/privacy-routes.js';
+import { contactRoutes } from './http/contact-routes.js';
+import { tagRoutes } from './http/tag-routes.js';
+import { transcriptRoutes } from './http/transcript-routes.js';
 import { supervisorRoutes } from './http/supervisor-routes.js';
 import { createMetrics } from './metrics.js';
 import { loadOrCreateKey } from './secrets.js';
@@ -221,6 +224,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     ...deliveryRoutes(deps),
     ...privacyRoutes(deps),
     ...ratingRoutes(deps),
+    ...transcriptRoutes(deps),
+    ...contactRoutes(deps),
+    ...tagRoutes(deps),
   ]);
   registerChannelInbound(app, deps);
   registerProviderInbound(app, deps, inbound);

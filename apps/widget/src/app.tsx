@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Button, Card, Message } from '@baton/proto';
 import type { BatonClient, WidgetState } from './client';
+import { EndedChat } from './ended-chat';
 import { stringsFor, type Strings } from './i18n';
 import { RatingPrompt } from './rating';
 import type { Pending } from './timeline';
@@ -141,7 +142,7 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
               {title}
               <span class="sub" data-testid="widget-subtitle">{agentName ? t.withAgent(agentName) : t.assistant}</span>
             </h2>
-            {conv ? (
+            {conv && !s.ended ? (
               <button type="button" class="icon" data-testid="widget-end" onClick={() => void client.end()}>{t.end}</button>
             ) : null}
             <button type="button" class="icon" aria-label={t.close} onClick={close}>✕</button>
@@ -165,8 +166,10 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
             ))}
             {s.rateFor && (s.ended || conv?.status === 'closed') ? <RatingPrompt key={s.rateFor.id} client={client} target={s.rateFor} t={t} /> : null}
           </div>
+          {s.ended && conv ? <EndedChat client={client} t={t} /> : null}
           <div class="typing" aria-live="polite" data-testid="widget-typing">{s.typing !== null ? t.typing(s.typing || (agentName ?? t.assistant)) : ''}</div>
           <form
+            hidden={s.ended && Boolean(conv)}
             class="compose"
             onSubmit={(e) => {
               e.preventDefault();

@@ -43,6 +43,8 @@ interface Stored {
   id: string;
   token: string;
   pending?: Pending[];
+  /** the user ended it: kept to read and download (the token still reads it), until a new chat starts */
+  ended?: boolean;
 }
 
 const PING_MS = 25_000;
@@ -88,6 +90,7 @@ export class BatonClient {
       this.stored = null;
     }
     if (this.stored?.pending?.length) this.set({ pending: this.stored.pending.map((p) => ({ ...p, state: 'retrying' as const })) });
+    if (this.stored?.ended) this.set({ ended: true });
   }
 
   subscribe(fn: () => void): () => void {
@@ -126,6 +129,8 @@ export class BatonClient {
   /** Resume a stored conversation (after a reload) without creating one. */
   async resume(): Promise<void> {
     if (!this.stored) return;
+    // an ended chat is read once, not followed: nothing more happens in it unless the user writes
+    if (this.stored.ended) return this.loadHistory().catch(() => undefined);
     try {
       await this.loadHistory();
       this.connect();
@@ -136,7 +141,7 @@ export class BatonClient {
     }
   }
 
-  /** Make sure there is a conversation (first open, or after the user ended one). */
+  /** Make sure there is a conversation (first open, or after the user ended one and starts anew). */
   ensure(): Promise<void> {
     if (this.stored) return Promise.resolve();
     this.creating ??= (async () => {
@@ -182,7 +187,7 @@ export class BatonClient {
     this.ws?.close();
     this.ws = null;
     this.synced = 0;
-    this.set({ conversation: null, messages: [], typing: null });
+    this.set({ conversation: null, messages: [], typing: null, ended: false });
   }
 
   private connect(): void {
@@ -375,17 +380,52 @@ export class BatonClient {
     this.set({ rateFor: null });
   }
 
-  /** The user ends the chat: closed on the server, forgotten here; the next message starts anew. */
+  /**
+   * The user ends the chat: closed on the server and no longer followed here, but kept (after a reload
+   * too) so that it stays readable and its transcript can be downloaded; startNew() leaves it.
+   */
   async end(): Promise<void> {
     // ended with an agent: the user may rate the agent afterwards
     const agent = this.state.conversation?.assignee;
     if (agent && this.stored) this.set({ rateFor: { id: this.stored.id, token: this.stored.token, agent: agent.name } });
-    // forgotten at once, so that what the user types next already starts the new conversation
     const old = this.stored;
-    this.forget();
-    this.set({ ended: true, pending: [], connection: 'idle' });
+    if (!old) return;
+    this.stored = { id: old.id, token: old.token, ended: true };
+    this.ws?.close();
+    this.ws = null;
+    clearTimeout(this.wsTimer);
+    this.set({ ended: true, pending: [], connection: 'idle', typing: null });
     this.save();
-    if (old) await this.api('POST', `/conversations/${old.id}/end`, undefined, { authorization: `Bearer ${old.token}` }).catch(() => undefined);
+    const r = await this.api('POST', `/conversations/${old.id}/end`).catch(() => null);
+    if (r?.status === 200 && this.stored?.id === old.id) this.set({ conversation: r.body.conversation });
+  }
+
+  /** Leaves the ended chat (it is forgotten here) and starts a new one. */
+  async startNew(): Promise<void> {
+    this.forget();
+    this.set({ pending: [], connection: 'idle' });
+    await this.ensure();
+  }
+
+  /**
+   * The conversation's transcript as a file the browser saves: fetched with the token (never put in a
+   * URL), then handed to a download link. False when it could not be fetched.
+   */
+  async downloadTranscript(format: 'txt' | 'html'): Promise<boolean> {
+    if (!this.stored) return false;
+    const res = await fetch(this.url(`/conversations/${this.stored.id}/transcript?format=${format}`), { headers: { authorization: `Bearer ${this.stored.token}` } }).catch(() => null);
+    if (!res?.ok) return false;
+    const blob = await res.blob();
+    const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `transcript.${format}`;
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    a.rel = 'noopener';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    return true;
   }
 }
 

@@ -48,7 +48,16 @@ export const css = (color: string, position: 'left' | 'right') => `
 .compose { border-top: 1px solid #e5e7eb; padding: 10px; display: flex; gap: 8px; align-items: flex-end; background: #fff; }
 .compose textarea { flex: 1; resize: none; border: 1px solid #d0d7de; border-radius: 10px; padding: 9px 10px; font-size: 14px; max-height: 120px; min-height: 40px; }
 .compose .send { background: ${color}; color: #fff; border: 0; border-radius: 10px; padding: 0 14px; height: 40px; cursor: pointer; font-weight: 600; }
+.compose[hidden] { display: none; }
 .compose .send:disabled { opacity: .45; cursor: not-allowed; }
+.ended { border-top: 1px solid #e5e7eb; padding: 10px 12px; background: #fff; font-size: 13px; color: #374151; }
+.ended p { margin: 0 0 8px; }
+.ended-actions { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
+.ended-actions button { border: 1px solid #d0d7de; background: #fff; color: #1f2937; border-radius: 10px; padding: 7px 12px; font-size: 13px; cursor: pointer; }
+.ended-actions button.link { border: 0; padding: 7px 2px; text-decoration: underline; color: #374151; }
+.ended-actions button.primary { background: ${color}; border-color: ${color}; color: #fff; font-weight: 600; margin-left: auto; }
+.ended-actions button:disabled { opacity: .6; cursor: progress; }
+.ended-error { color: #c92a2a; margin: 8px 0 0 !important; }
 .counter { font-size: 11px; color: #6b7280; padding: 0 12px 6px; text-align: right; }
 .counter.over { color: #c92a2a; font-weight: 600; }
 .rating { align-self: stretch; background: #f6f8fa; border: 1px solid #e5e7eb; border-radius: 12px; padding: 10px 12px; display: flex; flex-direction: column; gap: 8px; }

@@ -107,8 +107,11 @@ describe.skipIf(!run)('web widget in Chromium', () => {
     expect(await page.locator('[data-testid=widget-send]').isDisabled()).toBe(true);
     await page.fill('[data-testid=widget-input]', '');
 
-    // end the chat: a new message starts a new conversation
+    // end the chat: it stays readable until the user starts a new one, where a message starts a new conversation
     await page.click('[data-testid=widget-end]');
+    await page.waitForSelector('[data-testid=widget-ended]');
+    expect((await seqs(page)).length).toBeGreaterThanOrEqual(before.length);
+    await page.click('[data-testid=widget-new-chat]');
     await page.fill('[data-testid=widget-input]', 'hallo');
     await page.keyboard.press('Enter');
     await waitFor(async () => (await seqs(page)).length > 0 && (await seqs(page))[0] === 1 && (await seqs(page)).length < before.length, 10_000, 'a new conversation');

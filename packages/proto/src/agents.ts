@@ -87,7 +87,14 @@ export const AgentConversation = Conversation.extend({
   variables: Variables,
   handover: Handover.nullable(),
   /** verified: user.id proven by userHash or a signed channel; false: what the user claimed */
-  user: z.object({ id: z.string().nullable(), name: z.string().nullable(), email: z.string().nullable(), verified: z.boolean() }),
+  user: z.object({
+    id: z.string().nullable(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    verified: z.boolean(),
+    /** true (else absent): name or e-mail as the user told the bot (the `name`/`email` variables or the bot's `user:` mapping), not verified */
+    givenByUser: z.boolean().optional(),
+  }),
   lastMessage: Message.nullable().optional(),
   providerId: z.string().nullable().optional(),
   /** History (status=closed): the latest time an agent handled it, with its close and rating */

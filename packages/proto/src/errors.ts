@@ -60,6 +60,7 @@ export const ERROR_CATALOG = {
   ATTACHMENT_NOT_SENDABLE: { status: 422, message: 'An attachment is not a file uploaded to this conversation, or was already sent' },
   ATTACHMENT_QUOTA_EXCEEDED: { status: 409, message: 'The conversation has reached its maximum number of attachments' },
   ATTACHMENT_LINK_INVALID: { status: 403, message: 'The download link is invalid or has expired' },
+  TOO_MANY_TAGS: { status: 422, message: 'A conversation has at most 20 tags' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

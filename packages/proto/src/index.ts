@@ -14,3 +14,4 @@ export * from './requests.js';
 export * from './privacy.js';
 export * from './attachments.js';
 export * from './episodes.js';
+export * from './contacts.js';

@@ -1,6 +1,7 @@
 // Data that grows and the people in it: retention settings, a contact's erasure and export (GDPR),
 // and the audit log of who did which of these (DESIGN §10.4, docs/security.md "Personal data").
 import { z } from 'zod';
+import { ContactNote } from './contacts.js';
 import { ConversationStatus, Message } from './conversation.js';
 
 const Days = z.number().int().min(1).max(36_500);
@@ -34,6 +35,8 @@ export const ContactErasure = z.object({
     contacts: z.number().int(),
     conversations: z.number().int(),
     messages: z.number().int(),
+    /** agents' notes on the contact */
+    notes: z.number().int(),
   }),
 });
 export type ContactErasure = z.infer<typeof ContactErasure>;
@@ -88,10 +91,12 @@ export const ContactExport = z.object({
   exportedAt: z.string(),
   contacts: z.array(ContactProfile),
   conversations: z.array(ExportedConversation),
+  /** agents' notes on the contact, newest first */
+  notes: z.array(ContactNote),
 });
 export type ContactExport = z.infer<typeof ContactExport>;
 
-export const AUDIT_ACTIONS = ['retention.updated', 'contact.erased', 'contact.exported'] as const;
+export const AUDIT_ACTIONS = ['retention.updated', 'contact.erased', 'contact.exported', 'contact.note_deleted'] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
 

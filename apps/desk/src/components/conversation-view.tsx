@@ -14,6 +14,7 @@ import { EpisodesCard } from './episodes-card';
 import { HandbackDialog } from './handback-dialog';
 import { Icon } from './icons';
 import { TransferDialog } from './transfer-dialog';
+import { WrapUpCard } from './wrap-up-card';
 import { Transcript } from './transcript';
 import { Empty, Spinner } from './ui';
 
@@ -214,6 +215,7 @@ export function ConversationView(props: { id: string; backHref: string }) {
         <HandoverCard c={conv} now={now} />
         <EpisodesCard episodes={episodes} />
         <UserCard c={conv} />
+        <WrapUpCard c={conv} canTag={desk.isSupervisor || mine || conv.status === 'closed'} onTags={(tags) => setConv((x) => (x ? { ...x, tags } : x))} />
         <HistoryCard items={history} error={historyError} verified={conv.user.verified} />
       </aside>
       {dialog === 'transfer' ? <TransferDialog c={conv} onClose={() => setDialog(null)} onDone={afterAction} /> : null}

@@ -57,15 +57,6 @@ export function HandoverCard(props: { c: AgentConversation; now: number }) {
       ) : (
         <p className="muted small">No handover request on this conversation.</p>
       )}
-      {c.tags.length ? (
-        <div className="tags" data-testid="handover-tags">
-          {c.tags.map((t) => (
-            <span key={t} className="badge badge-tag">
-              {t}
-            </span>
-          ))}
-        </div>
-      ) : null}
       <h4>Variables</h4>
       {vars.length ? (
         <table className="kv" data-testid="variables-table">
@@ -90,6 +81,15 @@ export function HandoverCard(props: { c: AgentConversation; now: number }) {
 // What the user said about themselves unless the site proved it (userHash) or a channel signed it.
 const UNVERIFIED_HINT = 'The user typed this name and e-mail themselves; the site did not verify who they are, so earlier conversations are not linked.';
 
+/** What the user told the bot about themselves: shown, but not proven. */
+function GivenMark() {
+  return (
+    <span className="badge subtle given-mark" title="The user gave this to the bot; nobody verified it." data-testid="given-by-user">
+      given by the user
+    </span>
+  );
+}
+
 export function UserCard(props: { c: AgentConversation }) {
   const u = props.c.user;
   return (
@@ -105,11 +105,17 @@ export function UserCard(props: { c: AgentConversation }) {
       <dl className="facts">
         <div>
           <dt>Name</dt>
-          <dd>{u.name ?? '—'}</dd>
+          <dd data-testid="user-name">
+            {u.name ?? '—'}
+            {u.name && u.givenByUser ? <GivenMark /> : null}
+          </dd>
         </div>
         <div>
           <dt>Email</dt>
-          <dd className="break">{u.email ?? '—'}</dd>
+          <dd className="break" data-testid="user-email">
+            {u.email ?? '—'}
+            {u.email && u.givenByUser ? <GivenMark /> : null}
+          </dd>
         </div>
         <div>
           <dt>Started</dt>
@@ -120,6 +126,11 @@ export function UserCard(props: { c: AgentConversation }) {
           <dd className="mono small break">{props.c.id}</dd>
         </div>
       </dl>
+      {u.verified && u.id ? (
+        <a className="btn ghost small" href={href('contact', u.id)} data-testid="contact-link">
+          Contact page
+        </a>
+      ) : null}
     </section>
   );
 }

@@ -36,3 +36,14 @@ export function assertOwnerOrSupervisor(agent: AgentRow, conv: ConversationRow):
   if (isSupervisor(agent) && conv.status === 'agent') return;
   assertOwner(agent, conv);
 }
+
+/**
+ * Tagging (wrap-up): the chat's owner, an agent who handled it (after close too), or a supervisor or
+ * admin. Seeing a waiting conversation in one's queue is not enough: it is not theirs yet.
+ */
+export function assertCanTag(agent: AgentRow, conv: ConversationRow): void {
+  if (isSupervisor(agent)) return;
+  if (conv.status === 'agent' && conv.assignee_id === agent.id) return;
+  if (handledBy(conv).includes(agent.id)) return;
+  throw new AppError('FORBIDDEN', 'Only the agent who has or had this conversation, or a supervisor, may tag it');
+}

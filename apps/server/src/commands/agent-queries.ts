@@ -71,7 +71,7 @@ async function presentPage(deps: Deps, db: Kysely<Database>, ids: PageIds, keyse
         .select(EPISODE_COLUMNS),
     )
     .selectAll('c')
-    .select(['page.sort_key', 'u.id as u_id', 'u.external_id as u_external_id', 'u.name as u_name', 'u.email as u_email', 'u.verified_id as u_verified_id'])
+    .select(['page.sort_key', 'u.id as u_id', 'u.external_id as u_external_id', 'u.name as u_name', 'u.email as u_email', 'u.verified_id as u_verified_id', 'u.given_by_user as u_given_by_user'])
     .select(['lm.id as lm_id', 'lm.conversation_id as lm_conversation_id', 'lm.seq as lm_seq', 'lm.author_type as lm_author_type', 'lm.author_id as lm_author_id', 'lm.author_name as lm_author_name'])
     .select(['lm.text as lm_text', 'lm.body as lm_body', 'lm.event as lm_event', 'lm.internal as lm_internal', 'lm.idempotency_key as lm_idempotency_key', 'lm.created_at as lm_created_at'])
     .orderBy('page.sort_key', keyset.direction)
@@ -101,7 +101,7 @@ async function presentPage(deps: Deps, db: Kysely<Database>, ids: PageIds, keyse
     const conversation = presentAgentConversation(r, {
       now,
       queue: { position, estimatedWaitSeconds: position !== null && perPosition ? Math.round(perPosition(r.skill) * position) : null },
-      user: { id: r.u_external_id ?? r.u_id ?? null, name: r.u_name ?? null, email: r.u_email ?? null, verified: Boolean(r.u_verified_id) },
+      user: { id: r.u_external_id ?? r.u_id ?? null, name: r.u_name ?? null, email: r.u_email ?? null, verified: Boolean(r.u_verified_id), ...(r.u_given_by_user ? { givenByUser: true } : {}) },
       lastMessage,
     });
     if (withEpisode) conversation.lastEpisode = episodeOfRow(r as unknown as EpisodeColumns);
@@ -278,4 +278,22 @@ async function agentsWithLoad(deps: Deps): Promise<AgentLoad[]> {
 export async function listColleagues(deps: Deps): Promise<{ agents: Colleague[] }> {
   const agents = await agentsWithLoad(deps);
   return { agents: agents.map(({ agent: { email: _email, createdAt: _created, ...agent }, activeChats }) => ({ agent, activeChats })) };
+}
+
+const CONTACT: Keyset = { list: 'contact', direction: 'desc' };
+
+/**
+ * A contact's conversations across channels, the latest first: those of their verified identity rows,
+ * by `(end_user_id, created_at, id)` (migration 012); a plain agent sees only those they handled.
+ */
+export async function contactConversationPage(deps: Deps, agent: AgentRow, endUserIds: readonly string[], page: PageQuery): Promise<ConversationPage> {
+  const at = decodeCursor(CONTACT, page.cursor);
+  if (endUserIds.length === 0) return { conversations: [], nextCursor: null };
+  let ids = deps.store.reads.selectFrom('conversations as c').where('c.end_user_id', 'in', endUserIds);
+  if (!isSupervisor(agent)) {
+    ids = ids.where((eb) => eb.exists(eb.selectFrom('conversation_agents as ca').select('ca.agent_id').where('ca.agent_id', '=', agent.id).whereRef('ca.conversation_id', '=', 'c.id')));
+  }
+  if (at) ids = ids.where(after(CONTACT, 'c.created_at', 'c.id', at));
+  const sorted = ids.select(['c.id', 'c.created_at as sort_key']).orderBy('c.created_at', 'desc').orderBy('c.id', 'desc');
+  return listPage(deps, sorted, CONTACT, page.limit);
 }

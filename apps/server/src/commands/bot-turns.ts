@@ -9,6 +9,8 @@ import { offloadAvailability } from '../domain/opening-hours.js';
 import type { BotContext, BotTurn } from '../domain/bot/types.js';
 import type { Deps } from '../deps.js';
 import { findConversation, insertMessage, nextUserMessage, recordEvent, storeBotTurn, updateConversation, type NewMessageInput } from '../store/conversations.js';
+import { givenIdentity, type GivenIdentity } from '../domain/identity.js';
+import { fillGivenIdentity } from '../store/identity.js';
 import type { BotTurnItem, BotTurnOutcome } from '../store/message-writes.js';
 import type { Tx } from '../store/types.js';
 import { fromJson, toJson } from '../store/json.js';
@@ -109,8 +111,10 @@ async function drain(deps: Deps, conversationId: string, turns: { stopped: boole
     const botName = bot.definition.name ?? 'Bot';
     // a turn whose only writes are its own may be stored ahead of its job, batched with others, where
     // the store has such a path (store/message-writes.ts)
-    const batched = deps.store.messages.batchBotTurn(() => simpleTurn(conv, work, turn, botName, deps.clock.now()));
-    const applied = await commit(deps, (tx, out, pre) => applyTurn(deps, tx, out, conv, work, turn, botName, pre), conversationId, batched);
+    // what the user told the bot about themselves (DESIGN §10.3), written with the turn
+    const given = turn ? givenIdentity(ctx.variables, turn.variables, bot.definition.user) : undefined;
+    const batched = deps.store.messages.batchBotTurn(() => (given ? undefined : simpleTurn(conv, work, turn, botName, deps.clock.now())));
+    const applied = await commit(deps, (tx, out, pre) => applyTurn(deps, tx, out, conv, work, turn, botName, pre, given), conversationId, batched);
     // an agent owns the conversation now: nothing more for the bot (a hand back schedules it again);
     // 'done': nothing was stored after the answered message (whatever comes later schedules its own run)
     if (applied === 'silenced' || applied === 'assigned' || applied === 'done') return;
@@ -164,6 +168,7 @@ async function applyTurn(
   turn: BotTurn | undefined,
   botName: string,
   pre: BotTurnOutcome | undefined,
+  given?: GivenIdentity,
 ): Promise<'applied' | 'done' | 'conflict' | 'silenced' | 'assigned'> {
   const blocked = turn?.offloadBlocked;
   const countBlocked = () => blocked && out.count(() => deps.metrics.offloadBlocked.inc({ availability: blocked }));
@@ -180,7 +185,7 @@ async function applyTurn(
   const botSeq = answeredSeq(snapshot, work);
   const nextState = (from: ConversationRow) => nextBotState(from, work, turn);
   const messages = turn?.messages ?? [];
-  const conv = await storeBotTurn(
+  let conv = await storeBotTurn(
     tx,
     {
       id: snapshot.id,
@@ -206,6 +211,9 @@ async function applyTurn(
     const first = !readBotState(snapshot.bot_state).missed;
     await recordEvent(tx, { conversationId: conv.id, type: 'bot.not_understood' satisfies TranscriptEvent, data: { fromStatus: snapshot.status, first, language: conv.language } }, now);
   }
+  // the user row as the handover (and its provider payload) will read it
+  const userRow = given ? await fillGivenIdentity(tx, conv, given, now) : null;
+  if (userRow) conv = { ...conv, end_user_id: userRow };
   const firstSeq = conv.last_seq - messages.length + 1;
   // nothing was stored after the message this turn answers
   const nothingAfter = work.kind === 'message' && firstSeq - 1 === work.message.seq;
@@ -228,8 +236,9 @@ async function applyTurn(
     const { effects } = await applyTransition(deps, tx, out, conv, 'wait.cancel', { patch: { queued_at: null }, now });
     if (effects.includes('cancel_handover')) await cancelHandover(deps, tx, out, conv, 'user cancelled');
     await announceConversation(tx, out, conv.id);
-  } else if (languageChanged) {
-    await announceConversation(tx, out, conv.id, false);
+  } else if (languageChanged || userRow) {
+    // a new name or e-mail: desks showing the conversation read it again (queue.updated)
+    await announceConversation(tx, out, conv.id, Boolean(userRow));
   }
   return nothingAfter ? 'done' : 'applied';
 }

@@ -1,4 +1,4 @@
-// A contact's erasure and export (GDPR; admins, audited). `userId` is the id the desk shows as
+// A contact's erasure and export (GDPR; admins, audited), agents' notes on the contact included. `userId` is the id the desk shows as
 // `conversation.user.id` (store/contacts.ts resolves it). Erasure deletes rather than anonymizes: a
 // deleted row cannot be traced back to the person, and nothing else Baton keeps needs it (analytics
 // rollups hold no personal data). It refuses while a conversation waits for or is with an agent: a
@@ -10,7 +10,9 @@ import { AppError } from '../errors.js';
 import { presentMessage } from '../presenters/conversation.js';
 import { presentContact, presentExportedAttachment, presentExportedConversation } from '../presenters/privacy.js';
 import { bytesOf, conversationAttachments } from '../store/attachments.js';
+import { presentContactNote } from '../presenters/contact.js';
 import { writeAudit } from '../store/audit.js';
+import { deleteContactNotes, listContactNotes } from '../store/contact-notes.js';
 import { contactConversations, contactRows, conversationsOfContacts, hasLiveConversation, type ContactRow } from '../store/contacts.js';
 import { listMessages } from '../store/conversations.js';
 import { deleteConversations, deleteOrphanContacts } from '../store/retention.js';
@@ -40,9 +42,10 @@ async function mustExist(tx: Tx, userId: string): Promise<void> {
  * writes the audit entry. Stopped part-way (a crash), a repeat of the request finishes it.
  */
 export async function eraseContact(deps: Deps, agent: AgentRow, userId: string): Promise<ContactErasure> {
-  await mustExist(deps.store.db, userId);
+  // notes left by an erasure stopped part-way still count as the contact: a repeat finishes them
+  if ((await listContactNotes(deps.store.db, userId, undefined, 1)).rows.length === 0) await mustExist(deps.store.db, userId);
   if (await hasLiveConversation(deps.store.db, userId)) throw new AppError('CONTACT_HAS_LIVE_CONVERSATIONS');
-  const erased = { contacts: 0, conversations: 0, messages: 0 };
+  const erased = { contacts: 0, conversations: 0, messages: 0, notes: 0 };
   const batch = deps.config.RETENTION_BATCH_SIZE;
   for (;;) {
     const step = await deps.store.write.run(async (tx) => {
@@ -52,10 +55,13 @@ export async function eraseContact(deps: Deps, agent: AgentRow, userId: string):
       if (conversations.some((c) => c.status === 'offloaded' || c.status === 'agent')) throw new AppError('CONTACT_HAS_LIVE_CONVERSATIONS');
       const { messages } = await deleteConversations(tx, conversations.map((c) => c.id));
       const contactsGone = conversations.length < batch ? await deleteOrphanContacts(tx, contacts) : 0;
-      const done = { contacts: contactsGone, conversations: conversations.length, messages };
-      const last = (await contactRows(tx, userId, undefined, 1)).length === 0;
+      const rowsLeft = (await contactRows(tx, userId, undefined, 1)).length > 0;
+      // agents' notes on the contact go once their conversations have (their own batches)
+      const notes = rowsLeft ? 0 : await deleteContactNotes(tx, userId, batch);
+      const done = { contacts: contactsGone, conversations: conversations.length, messages, notes };
+      const last = !rowsLeft && notes < batch;
       if (last) {
-        const detail = { contacts: erased.contacts + done.contacts, conversations: erased.conversations + done.conversations, messages: erased.messages + done.messages };
+        const detail = { contacts: erased.contacts + done.contacts, conversations: erased.conversations + done.conversations, messages: erased.messages + done.messages, notes: erased.notes + done.notes };
         await writeAudit(tx, { agentId: agent.id, agentName: agent.name, action: 'contact.erased', target: contactTarget(deps, userId), detail }, deps.clock.now());
       }
       return { done, last };
@@ -63,9 +69,10 @@ export async function eraseContact(deps: Deps, agent: AgentRow, userId: string):
     erased.contacts += step.done.contacts;
     erased.conversations += step.done.conversations;
     erased.messages += step.done.messages;
+    erased.notes += step.done.notes;
     if (step.done.conversations) deps.metrics.retentionConversations.inc({ action: 'erased' }, step.done.conversations);
     if (step.last) return { erased };
-    if (step.done.contacts + step.done.conversations === 0) throw new Error('erasure made no progress');
+    if (step.done.contacts + step.done.conversations + step.done.notes === 0) throw new Error('erasure made no progress');
     await new Promise((r) => setImmediate(r));
   }
 }
@@ -141,6 +148,18 @@ async function* exportDocument(deps: Deps, userId: string, now: number): AsyncGe
       if (page.length < EXPORT_PAGE) break;
       after = page.at(-1)!.id;
     }
+  }
+  // agents' notes on the contact, newest first
+  yield '],"notes":[';
+  sep = '';
+  for (let before: string | undefined; ; ) {
+    const { rows, more } = await listContactNotes(reads, userId, before, EXPORT_PAGE);
+    for (const n of rows) {
+      yield sep + JSON.stringify(presentContactNote(n));
+      sep = ',';
+    }
+    if (!more) break;
+    before = rows.at(-1)!.id;
   }
   yield ']}';
 }

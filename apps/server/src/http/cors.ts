@@ -14,6 +14,8 @@ export function installCors(app: FastifyInstance, origins: string): void {
       reply.header('Access-Control-Allow-Headers', 'Authorization, Content-Type, Idempotency-Key');
       reply.header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
       reply.header('Access-Control-Max-Age', '600');
+      // the transcript's file name, for the widget's download
+      reply.header('Access-Control-Expose-Headers', 'Content-Disposition');
     }
     if (req.method === 'OPTIONS') return reply.status(204).send();
   });

@@ -87,7 +87,7 @@ export function operation(url: string, access: RouteAccess, doc: RouteDoc, limit
   const answer = doc.response
     ? { content: { 'application/json': { schema: jsonSchema(doc.response, 'output') } } }
     : doc.responseMedia
-      ? { content: { [doc.responseMedia]: { schema: { type: 'string' } } } }
+      ? { content: Object.fromEntries([doc.responseMedia].flat().map((m) => [m, { schema: { type: 'string' } }])) }
       : {};
   const status = doc.status ?? 200;
   const responses: Record<string, unknown> = { [String(status)]: { description: 'OK', ...answer } };

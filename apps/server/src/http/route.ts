@@ -30,8 +30,8 @@ export interface RouteDoc {
   /** non-JSON bodies the handler reads from `req.body` itself */
   bodyMedia?: readonly string[];
   response?: z.ZodType;
-  /** a success answer that is not JSON: its media type (the handler sets the header and returns the body, a stream for large ones) */
-  responseMedia?: string;
+  /** a success answer that is not JSON: its media type, or the types a query chooses between (the handler sets the header and returns the body, a stream for large ones) */
+  responseMedia?: string | readonly string[];
   /** the success status (200 unless said); a handler may set another with `reply.code()` */
   status?: number;
   /** the credentials a public route takes when they are given (logout, the socket) */

@@ -63,6 +63,8 @@ export interface EndUsersTable {
   created_at: number;
   /** `web:<id>` (userHash checked) or `channel:<channel>:<user>` (signed inbound); null: an unverified claim */
   verified_id: string | null;
+  /** 1: name or e-mail came from what the user told the bot (migration 018), not from the site or a signed channel */
+  given_by_user: Generated<number>;
 }
 
 export interface AgentsTable {
@@ -288,6 +290,17 @@ export interface ConversationEpisodesTable {
   rated_at: number | null;
 }
 
+/** Agents' notes on a contact (migration 018); `user_id` is the contact's user id as the desk shows it. */
+export interface ContactNotesTable {
+  /** time-ordered: the newest-first cursor */
+  id: string;
+  user_id: string;
+  author_id: string;
+  author_name: string;
+  text: string;
+  created_at: number;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -312,6 +325,7 @@ export interface Database {
   conversation_tags: ConversationTagsTable;
   attachments: AttachmentsTable;
   conversation_episodes: ConversationEpisodesTable;
+  contact_notes: ContactNotesTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;
@@ -330,5 +344,6 @@ export type AttachmentRow = Selectable<AttachmentsTable>;
 /** an attachment without its bytes: what lists, checks and the headers of a download need */
 export type AttachmentMetaRow = Omit<AttachmentRow, 'bytes'>;
 export type EpisodeRow = Selectable<ConversationEpisodesTable>;
+export type ContactNoteRow = Selectable<ContactNotesTable>;
 // Generated is re-exported for tables that later gain defaulted columns
 export type { Generated };

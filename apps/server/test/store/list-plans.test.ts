@@ -6,7 +6,8 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationListQuery } from '@baton/proto';
-import { listAgentConversations, supervisorOverview } from '../../src/commands/agent-queries.js';
+import { contactConversationPage, listAgentConversations, supervisorOverview } from '../../src/commands/agent-queries.js';
+import { listContactNotes } from '../../src/store/contact-notes.js';
 import { listCanned } from '../../src/commands/canned-responses.js';
 import { listDeliveries } from '../../src/commands/list-deliveries.js';
 import type { Deps } from '../../src/deps.js';
@@ -88,6 +89,9 @@ describe('list query plans on SQLite', () => {
     ['overview', () => supervisorOverview(deps), /conversations_status_idx \(status=\?\)/],
     ['deliveries', () => listDeliveries(deps, { limit: 100, cursor: cursor('deliveries') }), /outbox_created_idx \(\(created_at,id\)<\(\?,\?\)\)/],
     ['canned responses', () => listCanned(deps, { limit: 100 }), /canned_responses/],
+    ['a contact’s conversations, next page', () => contactConversationPage(deps, admin, ['u-1'], { limit: 100, cursor: cursor('contact') }), /conversations_end_user_idx \(end_user_id=\? AND \(created_at,id\)<\(\?,\?\)\)/],
+    ['a contact’s conversations (plain agent)', () => contactConversationPage(deps, agent, ['u-1'], { limit: 100 }), /conversations_end_user_idx \(end_user_id=\?\)/],
+    ['a contact’s notes, next page', () => listContactNotes(deps.store.reads, 'u-1', 'n-1', 50), /contact_notes_user_idx \(user_id=\? AND id<\?\)/],
   ];
   for (const [name, read, uses] of cases) {
     it(`${name}: an index in the list's order`, async () => {

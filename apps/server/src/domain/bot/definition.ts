@@ -184,6 +184,11 @@ export const BotDefinitionSchema = z
       .default({ threshold: 0.7, margin: 0.1, maxNotUnderstood: 2 }),
     intents: z.record(Name, Intent).default({}),
     dialogs: z.record(Name, Dialog),
+    /**
+     * which variables fill the conversation's user as the bot collects them (marked as given by the
+     * user, never over a verified identity); without it, the variables `name` and `email`
+     */
+    user: z.object({ name: Name.optional(), email: Name.optional() }).strict().optional(),
   })
   .strict();
 export type BotDefinition = z.infer<typeof BotDefinitionSchema>;
