@@ -12,3 +12,4 @@ export * from './channels.js';
 export * from './providers.js';
 export * from './requests.js';
 export * from './privacy.js';
+export * from './followups.js';

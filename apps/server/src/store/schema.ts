@@ -231,6 +231,26 @@ export interface AuditLogTable {
   created_at: number;
 }
 
+/** A user nobody could take left an e-mail and a question (migration 019). */
+export interface FollowupsTable {
+  id: string;
+  conversation_id: string;
+  /** open | done */
+  status: string;
+  /** closed | timeout | no_agent */
+  reason: string;
+  email: string | null;
+  question: string;
+  language: string;
+  skill: string;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  created_at: number;
+  updated_at: number;
+  done_at: number | null;
+  done_by: string | null;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -252,6 +272,7 @@ export interface Database {
   analytics_rollup: AnalyticsRollupTable;
   analytics_fold: AnalyticsFoldTable;
   conversation_tags: ConversationTagsTable;
+  followups: FollowupsTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;
@@ -266,5 +287,6 @@ export type BotRow = Selectable<BotsTable>;
 export type ChannelRow = Selectable<ChannelsTable>;
 export type EndUserRow = Selectable<EndUsersTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type FollowupRow = Selectable<FollowupsTable>;
 // Generated is re-exported for tables that later gain defaulted columns
 export type { Generated };

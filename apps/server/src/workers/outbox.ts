@@ -14,6 +14,7 @@ import type { DeliveryResult, ProviderEvent } from '../providers/provider.js';
 import { channelSecrets } from '../commands/channel-admin.js';
 import { CHANNEL_TARGET_PREFIX } from '../commands/channel-deliveries.js';
 import { postSigned } from '../providers/webhook/client.js';
+import { MAIL_TARGET } from '../outbound/mailer.js';
 
 /** a claimed delivery is someone else's to retry once its sender's timeout has surely passed */
 const LEASE_MARGIN_MS = 5_000;
@@ -43,7 +44,7 @@ async function deliverToChannel(deps: Deps, row: OutboxRow): Promise<DeliveryRes
   return res.ok ? { ok: true } : { ok: false, retry: res.retryable, error: res.error };
 }
 
-export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
+export function createOutboxWorker(deps: Deps, inbound: InboundActions, mail?: { deliver(row: OutboxRow): Promise<DeliveryResult> }) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
@@ -82,12 +83,14 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
     const event = fromJson<ProviderEvent>(row.payload, {} as ProviderEvent);
     const now = () => deps.clock.now();
     const toChannel = row.provider_id.startsWith(CHANNEL_TARGET_PREFIX);
+    const toMail = row.provider_id === MAIL_TARGET;
     // metric labels: the provider's type, not its id or a channel's id, so series stay few
-    const target = toChannel ? 'channel' : (provider?.type ?? 'unknown');
+    const target = toChannel ? 'channel' : toMail ? 'mail' : (provider?.type ?? 'unknown');
     // wall time, not deps.clock: tests drive that clock by hand
     const started = performance.now();
     let result: DeliveryResult;
     if (toChannel) result = await deliverToChannel(deps, row);
+    else if (toMail) result = mail ? await mail.deliver(row) : { ok: false, retry: true, error: 'SMTP_URL is not set on this instance' };
     else if (!provider || !impl) result = { ok: false, retry: false, error: `provider ${row.provider_id} is no longer configured` };
     else {
       try {
@@ -112,7 +115,7 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
       }
       return;
     }
-    deps.metrics.outboxFailures.inc({ provider: toChannel ? 'channel' : row.provider_id });
+    deps.metrics.outboxFailures.inc({ provider: toChannel ? 'channel' : toMail ? 'mail' : row.provider_id });
     const expired = now() - row.created_at + backoffMs(attempts) > retryWindowMs(provider);
     const dead = !result.retry || expired;
     count(result.refused ? 'refused' : dead ? 'dead' : 'retry');
