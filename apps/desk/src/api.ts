@@ -33,6 +33,11 @@ import type {
   RetentionSettings,
   SupervisorOverview,
   Variables,
+  Followup,
+  FollowupCount,
+  FollowupList,
+  FollowupListQuery,
+  FollowupReplyResult,
 } from '@baton/proto';
 
 export type {
@@ -62,6 +67,7 @@ export type {
   RetentionSettings,
   SupervisorOverview,
   Variables,
+  Followup,
 };
 
 export type ConversationListStatus = 'offloaded' | 'agent' | 'closed';
@@ -221,6 +227,13 @@ export const api = {
   createChannel: (c: ChannelBody) => request<{ channel: ChannelView }>('POST', '/channels', { body: c }),
   updateChannel: (id: string, c: ChannelPatch) => request<{ channel: ChannelView }>('PATCH', `/channels/${enc(id)}`, { body: c }),
   deleteChannel: (id: string) => request<{ ok: true }>('DELETE', `/channels/${enc(id)}`),
+
+  // follow-ups: what users left when nobody could take the chat
+  followups: (q: Partial<FollowupListQuery>) => request<FollowupList>('GET', '/agent/followups', { query: q }),
+  followupCount: () => request<FollowupCount>('GET', '/agent/followups/count'),
+  assignFollowup: (id: string, agentId?: string) => request<{ followup: Followup }>('POST', `/agent/followups/${enc(id)}/assign`, { body: agentId ? { agentId } : {} }),
+  replyToFollowup: (id: string, text: string) => request<FollowupReplyResult>('POST', `/agent/followups/${enc(id)}/reply`, { body: { text } }),
+  followupDone: (id: string) => request<{ followup: Followup }>('POST', `/agent/followups/${enc(id)}/done`),
 };
 
 /** YAML unless it plainly is JSON; the server sniffs the same way. */

@@ -27,3 +27,8 @@ export const SocketClose = {
   /** the client kept sending frames beyond the socket's rate limits */
   POLICY_VIOLATION: 1008,
 } as const;
+/**
+ * The bot dialog a "Leave a message" button runs (its postback): it collects the e-mail and the
+ * question of a follow-up (DESIGN §10.3); the widget offers it while nobody eligible is online.
+ */
+export const LEAVE_MESSAGE_DIALOG = 'leave_message';

@@ -1,6 +1,6 @@
 // The bot definition format (YAML or JSON), one zod schema: validation with the path of every
 // problem, TypeScript types, and the JSON Schema for editors (docs/bot-definition.schema.json).
-import { FollowupReason, HandoverTrigger } from '@baton/proto';
+import { FollowupReason, HandoverTrigger, LEAVE_MESSAGE_DIALOG } from '@baton/proto';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 
@@ -185,12 +185,12 @@ export const SYSTEM_DIALOGS = ['welcome', 'not_understood', 'offloading_disabled
  * for a user who is clearly upset or did not get understood nlu.maxNotUnderstood times in a row, and
  * `leave_message` (the widget's button while nobody is online)
  */
-export const OPTIONAL_SYSTEM_DIALOGS = ['offloading_cancelled', 'offloading_timeout', 'offloading_refused', 'offloading_no_agent', 'frustrated', 'leave_message'] as const;
+export const OPTIONAL_SYSTEM_DIALOGS = ['offloading_cancelled', 'offloading_timeout', 'offloading_refused', 'offloading_no_agent', 'frustrated', LEAVE_MESSAGE_DIALOG] as const;
 /**
  * the dialog the widget's "Leave a message" button runs (postback `leave_message`) while nobody
  * eligible is online: it collects the e-mail and the question and ends in a followup step
  */
-export const LEAVE_MESSAGE_DIALOG = 'leave_message';
+export { LEAVE_MESSAGE_DIALOG };
 /** dialogs the runtime runs by itself: not a target for people (the desk's hand-back list leaves them out) */
 export const isSystemDialog = (name: string) => (SYSTEM_DIALOGS as readonly string[]).includes(name) || (OPTIONAL_SYSTEM_DIALOGS as readonly string[]).includes(name);
 
