@@ -101,11 +101,11 @@ function FollowupItem(props: { f: Followup; now: number; colleagues: Array<{ id:
   const { f } = props;
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
-  const act = async (fn: () => Promise<{ followup: Followup }>, done: string) => {
+  const act = async (fn: () => Promise<{ followup: Followup; emailed?: boolean }>, done: string | ((emailed: boolean) => string)) => {
     setBusy(true);
     try {
       const r = await fn();
-      desk.toast(done, 'success');
+      desk.toast(typeof done === 'string' ? done : done(Boolean(r.emailed)), 'success');
       props.onChange(r.followup);
       return true;
     } catch (err) {
@@ -116,10 +116,7 @@ function FollowupItem(props: { f: Followup; now: number; colleagues: Array<{ id:
     }
   };
   const reply = async () => {
-    const sent = await act(async () => {
-      const r = await api.replyToFollowup(f.id, text.trim());
-      return { followup: r.followup, emailed: r.emailed };
-    }, f.email ? 'Answer sent to the conversation (and by e-mail when the server sends mail)' : 'Answer sent to the conversation');
+    const sent = await act(() => api.replyToFollowup(f.id, text.trim()), (emailed) => (emailed ? `Answer sent to the conversation and e-mailed to ${f.email}` : 'Answer sent to the conversation'));
     if (sent) setText('');
   };
   return (
