@@ -142,6 +142,25 @@ describe.each(stores)('follow-ups on %s', (store) => {
     }
   });
 
+  it('settings.dialogs is read: a named dialog runs instead of the system dialog, and a name no bot has is refused', async () => {
+    admin = await login(s.url);
+    const current = (await call(s.url, 'GET', '/api/v1/settings/offloading', { token: admin })).body;
+    const bad = await call(s.url, 'PUT', '/api/v1/settings/offloading', { token: admin, body: { ...current, dialogs: { closed: 'no_such_dialog' } } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.problems).toEqual([{ path: 'dialogs.closed', message: 'no bot has a dialog named "no_such_dialog"' }]);
+    await settings({ dialogs: { closed: 'offer_declined' } });
+    try {
+      clock.set(CLOSED);
+      const c = await start('en');
+      const answer = text(await say(c, ASK_FOR_AGENT.en!));
+      expect(answer).toContain('No problem. Try asking in other words');
+      expect(answer).not.toContain('Would you like to leave a message?');
+    } finally {
+      await settings({ dialogs: {} });
+      clock.set(OPEN);
+    }
+  });
+
   it('the API: filters, keyset paging, who may see what, assign, reply into the conversation, done', async () => {
     admin = await login(s.url);
     const all = (await call(s.url, 'GET', '/api/v1/agent/followups?status=open', { token: admin })).body;
