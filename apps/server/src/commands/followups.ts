@@ -1,7 +1,7 @@
 // Follow-ups (DESIGN §10.3): created in the bot turn whose followup step collected the e-mail and the
 // question; listed, assigned, answered and closed by agents. Who may do what is decided here: agents
 // with the follow-up's skill and language (or the one it is assigned to), supervisors and admins.
-import type { FollowupAssignBody, FollowupCount, FollowupList, FollowupListQuery, FollowupReplyResult, FollowupView } from '@baton/proto';
+import type { FollowupReason, FollowupStatus, FollowupAssignBody, FollowupCount, FollowupList, FollowupListQuery, FollowupReplyResult, FollowupView } from '@baton/proto';
 import type { FollowupRequest } from '../domain/bot/types.js';
 import { routableTo, speaksAndKnows } from '../domain/routing.js';
 import type { Deps } from '../deps.js';
@@ -9,14 +9,14 @@ import { AppError } from '../errors.js';
 import { presentMessage } from '../presenters/conversation.js';
 import { presentFollowup } from '../presenters/followup.js';
 import { appendMessage } from '../store/conversations.js';
-import { countOpenFollowups, findFollowup, followupKeyset, insertFollowup, listFollowups, updateFollowup, type FollowupFilter } from '../store/followups.js';
+import { findFollowup, insertFollowup, updateFollowup } from '../store/followups.js';
 import { fromJson } from '../store/json.js';
 import type { AgentRow, ConversationRow, FollowupRow } from '../store/schema.js';
 import type { Tx } from '../store/write-queue.js';
 import { commit, type AfterCommit } from './after-commit.js';
 import { isSupervisor } from './agent-access.js';
 import { lockOrThrow, systemLine } from './conversation-events.js';
-import { decodeCursor, pageOf } from './page-cursor.js';
+import { after, decodeCursor, pageOf, type Keyset, type Position } from './page-cursor.js';
 import { providerEvent } from './provider-events.js';
 import { chooseProvider } from './request-handover.js';
 import { mustTransition } from './transition.js';
@@ -43,6 +43,48 @@ export async function createFollowup(deps: Deps, tx: Tx, out: AfterCommit, conv:
   const followup = { id: row.id, reason: req.reason, email: row.email, question: row.question, language: row.language, skill, createdAt: new Date(now).toISOString() };
   await providerEvent(deps, tx, out, { ...conv, provider_id: provider.id }, 'followup.requested', { followup });
   return row;
+}
+
+/** Open follow-ups first in line first (the one waiting longest on top); done ones newest first. */
+const followupKeyset = (status: FollowupStatus): Keyset => ({ list: `followups:${status}`, direction: status === 'open' ? 'asc' : 'desc' });
+
+interface FollowupFilter {
+  status: FollowupStatus;
+  reason?: FollowupReason;
+  skill?: string;
+  assigneeId?: string;
+  /** a plain agent: only these skills and languages (null: any), or what is assigned to them */
+  visibleTo?: { agentId: string; skills: string[] | null; languages: string[] | null };
+}
+
+/**
+ * One page (`limit + 1` rows, for pageOf): every filter is an equality on a leading column of one of
+ * 019's indexes, and the rows come in its (created_at, id) order from the cursor on.
+ */
+async function listFollowups(db: Tx, f: FollowupFilter, at: Position | undefined, limit: number): Promise<FollowupRow[]> {
+  const keyset = followupKeyset(f.status);
+  let q = db.selectFrom('followups').selectAll().where('status', '=', f.status);
+  if (f.reason) q = q.where('reason', '=', f.reason);
+  if (f.skill) q = q.where('skill', '=', f.skill);
+  if (f.assigneeId) q = q.where('assignee_id', '=', f.assigneeId);
+  const v = f.visibleTo;
+  if (v && (v.skills || v.languages)) {
+    q = q.where((eb) => {
+      const mine = [];
+      if (v.skills) mine.push(eb('skill', 'in', v.skills.length ? v.skills : ['']));
+      if (v.languages) mine.push(eb('language', 'in', v.languages.length ? v.languages : ['']));
+      return eb.or([eb.and(mine), eb('assignee_id', '=', v.agentId)]);
+    });
+  }
+  if (at) q = q.where(after(keyset, 'created_at', 'id', at));
+  const dir = keyset.direction;
+  return q.orderBy('created_at', dir).orderBy('id', dir).limit(limit + 1).execute();
+}
+
+/** Open follow-ups counted up to `cap` (the badge): a bounded walk of the status index, never a full count. */
+async function countOpenFollowups(db: Tx, visibleTo: FollowupFilter['visibleTo'], cap: number): Promise<number> {
+  const page = await listFollowups(db, { status: 'open', visibleTo }, undefined, cap - 1);
+  return page.length;
 }
 
 function visibility(agent: AgentRow): FollowupFilter['visibleTo'] {

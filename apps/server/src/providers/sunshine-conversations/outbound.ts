@@ -193,6 +193,7 @@ export async function deliver(event: ProviderEvent, rt: ProviderRuntime, account
     case 'handover.cancelled':
       return withdraw(event, rt, cfg, accounts);
     case 'conversation.closed':
+      return { ok: true };
     // the user is on Sunshine's own messenger: a follow-up is answered in Baton's desk, not here (not in WANTED)
     case 'followup.requested':
       return { ok: true };
