@@ -29,6 +29,8 @@ export const CONVERSATION_DATA: ReadonlyArray<{ table: string; column: string; a
   { table: 'provider_state', column: 'conversation_id', anonymize: 'delete' },
   // tags are the bot's and agents' labels, not what the user said (emptied with the conversation by a trigger too)
   { table: 'conversation_tags', column: 'conversation_id', anonymize: 'keep' },
+  // follow-ups (migration 019) hold the user's e-mail and question: anonymizing removes them
+  { table: 'followups', column: 'conversation_id', anonymize: 'delete' },
   // the search index (search_rows + search_index on SQLite, conversation_search on PostgreSQL, migration
   // 013) follows the messages, contacts and variables by triggers: it is not listed here
 ];
