@@ -9,6 +9,7 @@ import type { ConversationListQuery } from '@baton/proto';
 import { listAgentConversations, supervisorOverview } from '../../src/commands/agent-queries.js';
 import { listCanned } from '../../src/commands/canned-responses.js';
 import { listDeliveries } from '../../src/commands/list-deliveries.js';
+import { countFollowupsFor, listFollowupsFor } from '../../src/commands/followups.js';
 import type { Deps } from '../../src/deps.js';
 import type { AgentRow, Database } from '../../src/store/schema.js';
 import { login } from '../support/http.js';
@@ -87,6 +88,13 @@ describe('list query plans on SQLite', () => {
     ['overview', () => supervisorOverview(deps), /conversations_status_idx \(status=\?\)/],
     ['deliveries', () => listDeliveries(deps, { limit: 100, cursor: cursor('deliveries') }), /outbox_created_idx \(\(created_at,id\)<\(\?,\?\)\)/],
     ['canned responses', () => listCanned(deps, { limit: 100 }), /canned_responses/],
+    ['follow-ups (supervisor)', () => listFollowupsFor(deps, admin, { status: 'open', limit: 50 }), /followups_status_idx \(status=\?\)/],
+    ['follow-ups, next page', () => listFollowupsFor(deps, admin, { status: 'open', limit: 50, cursor: cursor('followups:open') }), /followups_status_idx \(status=\? AND \(created_at,id\)>\(\?,\?\)\)/],
+    ['done follow-ups by reason', () => listFollowupsFor(deps, admin, { status: 'done', reason: 'timeout', limit: 50 }), /followups_reason_idx \(status=\? AND reason=\?\)/],
+    ['follow-ups by skill', () => listFollowupsFor(deps, admin, { status: 'open', skill: 'billing', limit: 50 }), /followups_skill_idx \(status=\? AND skill=\?\)/],
+    ['my follow-ups', () => listFollowupsFor(deps, agent, { status: 'open', assignee: 'me', limit: 50 }), /followups_assignee_idx \(assignee_id=\? AND status=\?\)/],
+    ['a plain agent’s follow-ups', () => listFollowupsFor(deps, agent, { status: 'open', limit: 50 }), /followups_(status|skill)_idx/],
+    ['the follow-up badge', () => countFollowupsFor(deps, agent), /followups_(status|skill)_idx/],
   ];
   for (const [name, read, uses] of cases) {
     it(`${name}: an index in the list's order`, async () => {

@@ -125,8 +125,7 @@ export const FollowupStep = z
         /** the skill of the agents who answer; the blocked handover's skill otherwise */
         skill: Name.optional(),
       })
-      .strict()
-      .default({ email: 'email', question: 'question' }),
+      .strict(),
   })
   .strict();
 
