@@ -41,6 +41,11 @@ import type {
   ContactNotesResponse,
   ContactResponse,
   TagsResponse,
+  Followup,
+  FollowupCount,
+  FollowupList,
+  FollowupListQuery,
+  FollowupReplyResult,
 } from '@baton/proto';
 
 export type {
@@ -72,6 +77,7 @@ export type {
   Variables,
   Contact,
   ContactNote,
+  Followup,
 };
 
 export type ConversationListStatus = 'offloaded' | 'agent' | 'closed';
@@ -245,6 +251,13 @@ export const api = {
   deleteContactNote: (userId: string, noteId: string) => request<{ ok: true }>('DELETE', `/contacts/${enc(userId)}/notes/${enc(noteId)}`),
   /** a plain link: the file is a download (the session cookie authenticates a GET) */
   transcriptUrl: (id: string, format: 'txt' | 'html') => urlOf(`/agent/conversations/${enc(id)}/transcript`, { format }),
+
+  // follow-ups: what users left when nobody could take the chat
+  followups: (q: Partial<FollowupListQuery>) => request<FollowupList>('GET', '/agent/followups', { query: q }),
+  followupCount: () => request<FollowupCount>('GET', '/agent/followups/count'),
+  assignFollowup: (id: string, agentId?: string) => request<{ followup: Followup }>('POST', `/agent/followups/${enc(id)}/assign`, { body: agentId ? { agentId } : {} }),
+  replyToFollowup: (id: string, text: string) => request<FollowupReplyResult>('POST', `/agent/followups/${enc(id)}/reply`, { body: { text } }),
+  followupDone: (id: string) => request<{ followup: Followup }>('POST', `/agent/followups/${enc(id)}/done`),
 };
 
 /** YAML unless it plainly is JSON; the server sniffs the same way. */

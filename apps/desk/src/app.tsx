@@ -13,6 +13,7 @@ import { BotsPage } from './pages/bots-page';
 import { CannedPage } from './pages/canned-page';
 import { ChannelsPage } from './pages/channels-page';
 import { DeliveriesPage } from './pages/deliveries-page';
+import { FollowupsPage } from './pages/followups-page';
 import { PrivacyPage } from './pages/privacy-page';
 import { ContactPage } from './pages/contact-page';
 import { InboxPage, type InboxTab } from './pages/inbox-page';
@@ -75,11 +76,13 @@ function Shell() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  const followups = useFollowupCount(route[0]);
   const unreadMine = desk.mine.reduce((n, c) => n + (desk.unread[c.id] ? 1 : 0), 0);
   const items: NavItem[] = [
     { to: ['queue'], label: 'Queue', icon: 'inbox', count: desk.queue.length, testId: 'nav-queue' },
     { to: ['mine'], label: 'My chats', icon: 'chat', count: unreadMine || undefined, testId: 'nav-mine' },
     { to: ['closed'], label: 'History', icon: 'archive', testId: 'nav-history' },
+    { to: ['followups'], label: 'Follow-ups', icon: 'mail', count: followups.open || undefined, testId: 'nav-followups' },
   ];
   if (desk.isSupervisor) {
     items.push({ to: ['supervisor'], label: 'Supervise', icon: 'eye', testId: 'nav-supervisor' });
@@ -177,6 +180,29 @@ function Shell() {
   );
 }
 
+/**
+ * Open follow-ups I may answer, for the rail's badge: read again every minute and whenever the page
+ * changes (answering one there lowers it); the server counts at most 99.
+ */
+function useFollowupCount(page: string | undefined): { open: number } {
+  const [open, setOpen] = useState(0);
+  useEffect(() => {
+    let live = true;
+    const load = () =>
+      api
+        .followupCount()
+        .then((c) => live && setOpen(c.capped ? 100 : c.open))
+        .catch(() => undefined);
+    void load();
+    const t = setInterval(load, 60_000);
+    return () => {
+      live = false;
+      clearInterval(t);
+    };
+  }, [page]);
+  return { open };
+}
+
 function RailLink(props: { item: NavItem; active: boolean }) {
   const { item } = props;
   return (
@@ -192,6 +218,7 @@ function Page(props: { route: string[] }) {
   const desk = useDesk();
   const [a, b, c] = props.route;
   if (a === 'queue' || a === 'mine' || a === 'closed') return <InboxPage tab={a as InboxTab} openId={b} />;
+  if (a === 'followups') return <FollowupsPage />;
   if (a === 'supervisor' && desk.isSupervisor) return <SupervisorPage openId={b} />;
   if (a === 'analytics' && desk.isSupervisor) return <AnalyticsPage />;
   if (a === 'contact' && b) return <ContactPage userId={b} />;

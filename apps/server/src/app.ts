@@ -1,5 +1,6 @@
 // buildApp(config, options) → a ready Baton instance (Fastify app + its dependencies). main.ts and
 // the tests both use it; nothing here reads process.env.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
@@ -14,6 +15,7 @@ import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory.js';
 import { createBotTurns } from './commands/bot-turns.js';
 import { ensureAdmin } from './commands/bootstrap.js';
+import { offloadSkills, parseBotDefinition } from './domain/bot/definition.js';
 import { createSettingsCache } from './commands/offloading-settings.js';
 import { createInboundActions } from './commands/provider-inbound.js';
 import { createRouting, overflow } from './commands/routing.js';
@@ -55,6 +57,8 @@ import { createStorageHealth } from './store/storage-health.js';
 import { createAnalyticsFold } from './workers/analytics-fold.js';
 import { recoverBotTurns } from './workers/bot-recovery.js';
 import { builtInProviders, createProviderQueue, ProviderRegistry } from './providers/registry.js';
+import { createMailer } from './outbound/mailer.js';
+import { followupRoutes } from './http/followup-routes.js';
 import { ChannelDeliveries } from './commands/channel-deliveries.js';
 import { builtInChannels, ChannelRegistry } from './channels/registry.js';
 import { platformOf } from './commands/request-handover.js';
@@ -72,6 +76,16 @@ import { createUserSockets } from './ws/user-socket.js';
 
 // from src/ (tests) and dist/ (built) alike: apps/server/<x>/ → the repository
 export const DEMO_BOT_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'demo-bot.yaml');
+
+/** The skills the demo bot hands over to (the first admin serves them all); ['general'] if it cannot be read. */
+function demoSkills(file: string): string[] {
+  try {
+    const r = parseBotDefinition(fs.readFileSync(file, 'utf8'), 'yaml');
+    return r.ok ? offloadSkills(r.definition) : ['general'];
+  } catch {
+    return ['general'];
+  }
+}
 
 export interface BuildOptions {
   clock?: Clock;
@@ -134,9 +148,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     owned: (tx, providerId, message) => deps.providers.queueOwned(tx, providerId, message),
     platformOf: async (channelId) => platformOf(await deps.settings.offloading(), channelId)?.id,
   });
+  // e-mail only when SMTP_URL is set: mails wait in the outbox, which the worker below sends
+  const mailer = createMailer(config, store, clock, () => deps.kick('outbox'));
   const deps: Deps = {
     config,
     outbound,
+    ...(mailer ? { mailer } : {}),
     store,
     bus,
     clock,
@@ -155,7 +172,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     kick: (kind) => (kind === 'outbox' ? outbox : timers).kick(),
   };
   const inbound = createInboundActions(deps);
-  const outbox = createOutboxWorker(deps, inbound);
+  const outbox = createOutboxWorker(deps, inbound, mailer);
   const timers = createTimerWorker(deps, { overflow });
   const providerWorkers = createProviderWorkers(deps, inbound);
   const retention = createRetentionWorker(deps);
@@ -227,6 +244,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     ...transcriptRoutes(deps),
     ...contactRoutes(deps),
     ...tagRoutes(deps),
+    ...followupRoutes(deps),
   ]);
   registerChannelInbound(app, deps);
   registerProviderInbound(app, deps, inbound);
@@ -242,7 +260,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const connections = trackConnections(app, log, config.SHUTDOWN_TIMEOUT_MS);
 
   // first start
-  const admin = await ensureAdmin(deps);
+  const admin = await ensureAdmin(deps, config.DEMO_BOT ? demoSkills(DEMO_BOT_PATH) : undefined);
   if (config.DEMO_BOT) await bots.installDemoIfEmpty(DEMO_BOT_PATH, clock.now());
   await bots.warm();
   await app.ready();
@@ -293,6 +311,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         agentSockets.close();
         await step('timers', () => timers.stop());
         await step('outbox', () => outbox.stop());
+        mailer?.close();
         await step('provider workers', () => providerWorkers.stop());
         await step('retention', () => retention.stop());
         await step('analytics fold', () => analyticsFold.stop());

@@ -1,6 +1,7 @@
 // What every command receives: the store, the bus, the clock and the loaded configuration.
 import type { OutboundClient } from './outbound/client.js';
 import type { ChannelRegistry } from './channels/registry.js';
+import type { Mailer } from './outbound/mailer.js';
 import type { Logger } from 'pino';
 import type { Message, OffloadingSettings } from '@baton/proto';
 import type { BotRegistry } from './bot/registry.js';
@@ -28,6 +29,8 @@ export interface SettingsCache {
 export interface Deps {
   /** the one HTTP client for calls out of Baton, with this configuration's address policy */
   outbound: OutboundClient;
+  /** outgoing e-mail through the durable outbox; undefined when SMTP_URL is not set (outbound/mailer.ts) */
+  mailer?: Mailer;
   config: Config;
   store: Store;
   bus: Bus;

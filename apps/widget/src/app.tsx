@@ -6,6 +6,8 @@ import type { BatonClient, WidgetState } from './client';
 import { EndedChat } from './ended-chat';
 import { stringsFor, type Strings } from './i18n';
 import { RatingPrompt } from './rating';
+// the zod-free constants only: the widget bundle stays without the schemas
+import { LEAVE_MESSAGE_DIALOG as LEAVE_MESSAGE } from '../../../packages/proto/src/constants';
 import type { Pending } from './timeline';
 
 const MAX = 4000;
@@ -151,7 +153,11 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
           {s.notice === 'tooFast' ? <div class="banner warn" role="status">{t.tooFast}</div> : null}
           {conv?.status === 'offloaded' ? (
             <div class="banner wait" role="status" data-testid="widget-waiting">
-              <span>{t.waiting(conv.queuePosition ?? null, waitMin)}</span>
+              {/* honest waits: no estimate while nobody eligible is online, and a way to leave a message instead */}
+              <span>{conv.agentsAvailable === false ? t.nobodyOnline(conv.queuePosition ?? null) : t.waiting(conv.queuePosition ?? null, waitMin)}</span>
+              {conv.agentsAvailable === false ? (
+                <button type="button" data-testid="widget-leave-message" onClick={() => void client.send(t.leaveMessage, LEAVE_MESSAGE)}>{t.leaveMessage}</button>
+              ) : null}
               <button type="button" data-testid="widget-cancel-wait" onClick={() => void client.cancelWaiting()}>{t.cancelWait}</button>
             </div>
           ) : null}

@@ -10,6 +10,8 @@ const STRINGS = {
     waiting: (n: number | null, min: number | null) =>
       `Waiting for an agent${n ? ` — you are number ${n}` : ''}${min ? `, about ${min} min` : ''}`,
     cancelWait: 'Stop waiting',
+    nobodyOnline: (n: number | null) => `Nobody can take your chat right now${n ? ` (you are number ${n})` : ''}. You can keep waiting, or leave a message and we'll answer by e-mail.`,
+    leaveMessage: 'Leave a message',
     withAgent: (name: string) => `You are chatting with ${name}`,
     backWithBot: "You're back with the assistant",
     reconnecting: 'Connection lost — reconnecting…',
@@ -51,6 +53,8 @@ const STRINGS = {
     waiting: (n: number | null, min: number | null) =>
       `Wachten op een medewerker${n ? ` — je bent nummer ${n}` : ''}${min ? `, ongeveer ${min} min` : ''}`,
     cancelWait: 'Stoppen met wachten',
+    nobodyOnline: (n: number | null) => `Er kan nu niemand je chat overnemen${n ? ` (je bent nummer ${n})` : ''}. Je kunt blijven wachten, of een bericht achterlaten; we antwoorden per e-mail.`,
+    leaveMessage: 'Bericht achterlaten',
     withAgent: (name: string) => `Je chat met ${name}`,
     backWithBot: 'Je bent terug bij de assistent',
     reconnecting: 'Verbinding verbroken — opnieuw verbinden…',
@@ -92,6 +96,8 @@ const STRINGS = {
     waiting: (n: number | null, min: number | null) =>
       `En attente d'un conseiller${n ? ` — vous êtes numéro ${n}` : ''}${min ? `, environ ${min} min` : ''}`,
     cancelWait: "Ne plus attendre",
+    nobodyOnline: (n: number | null) => `Personne ne peut prendre votre chat pour le moment${n ? ` (vous êtes numéro ${n})` : ''}. Vous pouvez attendre, ou laisser un message : nous répondrons par e-mail.`,
+    leaveMessage: 'Laisser un message',
     withAgent: (name: string) => `Vous discutez avec ${name}`,
     backWithBot: "Vous êtes de retour avec l'assistant",
     reconnecting: 'Connexion perdue — reconnexion…',

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { chromiumAvailable, launchBrowser, screenshot } from '../../server/test/support/browser.js';
 import { startTestServer, waitFor, type TestServer } from '../../server/test/support/server.js';
 import { tempDir } from '../../server/test/support/temp.js';
+import { openOffloading } from '../../server/test/support/flows.js';
+import { login } from '../../server/test/support/http.js';
 import { freePort } from '../../server/test/support/process.js';
 
 const built = fs.existsSync(new URL('../dist/widget.js', import.meta.url));
@@ -26,6 +28,8 @@ describe.skipIf(!run)('web widget in Chromium', () => {
     // restarted on the same port below: a port outside the kernel's ephemeral range, so no server
     // of a parallel test can take it while this one is down
     s = await startTestServer({ dataDir, port: await freePort() });
+    // the demo's hours apply out of the box: open at whatever hour this runs, to see the waiting state
+    await openOffloading(s.url, await login(s.url));
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -97,7 +101,11 @@ describe.skipIf(!run)('web widget in Chromium', () => {
     await page.fill('[data-testid=widget-input]', 'Ik wil met een echte medewerker spreken');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=widget-waiting]');
+    // nobody is online: no made-up estimate, and the offer to leave a message instead
     expect(await page.locator('[data-testid=widget-waiting]').textContent()).toContain('nummer 1');
+    expect(await page.locator('[data-testid=widget-waiting]').textContent()).toContain('Er kan nu niemand je chat overnemen');
+    expect(await page.locator('[data-testid=widget-waiting]').textContent()).not.toMatch(/\d+ min/);
+    expect(await page.locator('[data-testid=widget-leave-message]').count()).toBe(1);
     await page.click('[data-testid=widget-cancel-wait]');
     await page.waitForSelector('[data-testid=widget-waiting]', { state: 'detached' });
 

@@ -51,3 +51,8 @@ export type AttachmentContentType = (typeof ATTACHMENT_CONTENT_TYPES)[number];
 export const ATTACHMENT_ACCEPT = '.png,.jpg,.jpeg,.gif,.webp,.pdf,.txt,.docx,.xlsx,.pptx,.odt,.ods,image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain';
 /** attachments one message may carry */
 export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
+/**
+ * The bot dialog a "Leave a message" button runs (its postback): it collects the e-mail and the
+ * question of a follow-up (DESIGN §10.3); the widget offers it while nobody eligible is online.
+ */
+export const LEAVE_MESSAGE_DIALOG = 'leave_message';

@@ -62,9 +62,13 @@ export const TRANSCRIPT_EVENTS = [
   'conversation.started',
   /** the user rated the agent's episode (a repeat replaces the score: the row says which it replaced) */
   'conversation.rated',
+  /** a user nobody could take left an e-mail and a question (DESIGN §10.3) */
+  'followup.created',
   // transitions that write no system line: the message itself, or the bot's dialog, is the record
   'offload.disabled',
   'offload.closed',
+  /** the offload plugin was reached while nobody eligible was online and routing.closeWhenNoAgents is on */
+  'offload.no_agent',
   'offload.already_waiting',
   'message.user',
   'message.bot',
@@ -102,6 +106,11 @@ export const Conversation = z.object({
   skill: z.string().nullable().optional(),
   queuePosition: z.number().int().nullable().optional(),
   estimatedWaitSeconds: z.number().int().nullable().optional(),
+  /**
+   * while waiting for the desk: false when no eligible agent (skill, language, online, capacity) is
+   * online, and then no estimate is given (DESIGN §10.3); null when unknown (an external provider)
+   */
+  agentsAvailable: z.boolean().nullable().optional(),
   assignee: z.object({ id: z.string(), name: z.string() }).nullable().optional(),
   lastSeq: z.number().int(),
   createdAt: z.string(),

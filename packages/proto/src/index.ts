@@ -15,3 +15,4 @@ export * from './privacy.js';
 export * from './attachments.js';
 export * from './episodes.js';
 export * from './contacts.js';
+export * from './followups.js';

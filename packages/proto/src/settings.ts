@@ -43,9 +43,15 @@ export const OffloadingSettings = z
         mode: z.enum(['auto', 'broadcast']).default('auto'),
         overflowAfterSeconds: z.number().int().min(0).max(86400).nullable().default(null),
         overflowSkill: z.string().nullable().default(null),
+        /** no eligible agent online when the offload plugin is reached: treat it like closed (the no-agent dialog, a follow-up) instead of queueing */
+        closeWhenNoAgents: z.boolean().default(false),
       })
       .strict()
       .optional(),
+    /**
+     * the bot dialog to run instead of each system dialog (offloading_disabled, _closed, _opened,
+     * _cancelled, _timeout, _refused, _no_agent); a bot without the named dialog runs its own
+     */
     dialogs: z
       .object({
         disabled: z.string().optional(),
@@ -53,6 +59,8 @@ export const OffloadingSettings = z
         opened: z.string().optional(),
         cancelled: z.string().optional(),
         timeout: z.string().optional(),
+        refused: z.string().optional(),
+        noAgent: z.string().optional(),
       })
       .strict()
       .optional(),

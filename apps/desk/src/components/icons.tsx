@@ -32,6 +32,7 @@ const paths: Record<string, ReactElement> = {
   copy: <path d="M7.5 7.5h8.5v8.5H7.5zM12.5 7.5V4H4v8.5h3.5" />,
   plug: <path d="M7 3.5v3.5M13 3.5v3.5M5 7h10v2.5a5 5 0 0 1-10 0zM10 14.5v2.5" />,
   key: <path d="M7 13a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM10 10h7M14.5 10v2.5M16.5 10v2" />,
+  mail: <path d="M3 5.5h14v9H3zM3.5 6l6.5 5 6.5-5" />,
   keyboard: <path d="M2.5 5.5h15v9h-15zM5.5 8.5h.01M8.5 8.5h.01M11.5 8.5h.01M14.5 8.5h.01M6.5 11.5h7" />,
 };
 

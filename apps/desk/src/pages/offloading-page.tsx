@@ -34,7 +34,11 @@ const DIALOG_FIELDS: { key: keyof NonNullable<OffloadingSettings['dialogs']>; la
   { key: 'opened', label: 'Handover started', hint: 'tells the user an agent is coming' },
   { key: 'cancelled', label: 'User cancelled', hint: 'the user left the queue' },
   { key: 'timeout', label: 'Waiting timed out', hint: 'nobody accepted in time' },
+  { key: 'refused', label: 'Provider refused', hint: 'the provider could not take the handover' },
+  { key: 'noAgent', label: 'Nobody online', hint: 'no eligible agent online (with “Treat nobody online as closed”)' },
 ];
+/** the bot's own system dialog each field replaces */
+const SYSTEM_DIALOG: Record<string, string> = { noAgent: 'offloading_no_agent' };
 const SECRET_KEY = /secret|password|token|key/i;
 
 function timeZones(): string[] {
@@ -85,7 +89,7 @@ export function OffloadingPage() {
 
   const set = (patch: Partial<OffloadingSettings>) => setS({ ...s, ...patch });
   const hours = (a: HoursAction) => set({ openingHours: hoursReducer(s.openingHours, a) });
-  const routing = { mode: 'auto' as const, overflowAfterSeconds: null, overflowSkill: null, ...s.routing };
+  const routing = { mode: 'auto' as const, overflowAfterSeconds: null, overflowSkill: null, closeWhenNoAgents: false, ...s.routing };
 
   const save = async () => {
     setBusy(true);
@@ -191,6 +195,10 @@ export function OffloadingPage() {
             <input value={routing.overflowSkill ?? ''} placeholder="general" onChange={(e) => set({ routing: { ...routing, overflowSkill: e.target.value.trim() || null } })} />
           </label>
         </div>
+        <label className="check">
+          <input type="checkbox" checked={routing.closeWhenNoAgents} onChange={(e) => set({ routing: { ...routing, closeWhenNoAgents: e.target.checked } })} data-testid="routing-close-when-no-agents" />
+          Treat nobody online as closed: when no agent with the skill and language is online, the bot offers to leave a message instead of queueing
+        </label>
       </section>
 
       <section className="card-section">
@@ -208,7 +216,7 @@ export function OffloadingPage() {
               <input
                 list="dialog-names"
                 value={s.dialogs?.[f.key] ?? ''}
-                placeholder={`offloading_${f.key}`}
+                placeholder={SYSTEM_DIALOG[f.key] ?? `offloading_${f.key}`}
                 onChange={(e) => {
                   const next = { ...s.dialogs };
                   if (e.target.value) next[f.key] = e.target.value;

@@ -1,6 +1,6 @@
 // What an agent does with a conversation: accept, reply (or note), type, transfer, hand back, close.
 import type { AgentMessageBody } from '@baton/proto';
-import { speaksAndKnows } from '../domain/routing.js';
+import { routableTo, speaksAndKnows } from '../domain/routing.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { TypingThrottle } from '../domain/typing-throttle.js';
@@ -204,4 +204,16 @@ export async function setAgentStatus(deps: Deps, agentId: string, status: 'onlin
   await deps.store.write.run((tx) => tx.updateTable('agents').set({ status, updated_at: now, last_seen_at: now }).where('id', '=', agentId).execute());
   deps.bus.publish({ type: 'agent.status', agentId, status });
   if (status === 'online') deps.routing.agentAvailable(agentId);
+  await announceWaitsFor(deps, agentId);
+}
+
+/**
+ * Someone came online or left: the users waiting for their skills hear whether anyone can take them
+ * now (an honest estimate, or none). A wildcard agent touches every skill that has a queue.
+ */
+async function announceWaitsFor(deps: Deps, agentId: string): Promise<void> {
+  const row = await deps.store.db.selectFrom('agents').select('skills').where('id', '=', agentId).executeTakeFirst();
+  const { skills } = routableTo({ skills: fromJson(row?.skills, []), languages: [] });
+  const waiting = skills ?? (await deps.store.db.selectFrom('conversations').select('skill').where('status', '=', 'offloaded').groupBy('skill').limit(100).execute()).map((r) => r.skill);
+  for (const skill of waiting) deps.queueAnnouncer.soon(skill);
 }

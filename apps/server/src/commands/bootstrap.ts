@@ -17,7 +17,11 @@ export interface EnsuredAdmin {
   passwordFile?: string;
 }
 
-export async function ensureAdmin(deps: Deps): Promise<EnsuredAdmin> {
+/**
+ * `skills`: what the first admin serves; the app passes every skill of the demo bot, so a first trial
+ * of its address-change flow reaches the one agent there is.
+ */
+export async function ensureAdmin(deps: Deps, skills: readonly string[] = ['general']): Promise<EnsuredAdmin> {
   const any = await deps.store.db.selectFrom('agents').select('id').where('deleted_at', 'is', null).limit(1).executeTakeFirst();
   if (any) return { created: false };
   const email = (deps.config.BATON_ADMIN_EMAIL ?? 'admin@baton.local').toLowerCase();
@@ -36,7 +40,7 @@ export async function ensureAdmin(deps: Deps): Promise<EnsuredAdmin> {
         name: 'Administrator',
         password_hash: passwordHash,
         role: 'admin',
-        skills: JSON.stringify(['general']),
+        skills: JSON.stringify(skills),
         languages: JSON.stringify(['en', 'nl', 'fr']),
         max_concurrent: 3,
         status: 'offline',

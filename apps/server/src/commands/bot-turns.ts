@@ -19,7 +19,10 @@ import { commit, type AfterCommit } from './after-commit.js';
 import { readBotState, writeBotState, type BotStateEnvelope } from './bot-state.js';
 import { announceConversation, lockOrThrow } from './conversation-events.js';
 import { providerEvent } from './provider-events.js';
-import { cancelHandover, requestHandover } from './request-handover.js';
+import { cancelHandover, chooseProvider, requestHandover } from './request-handover.js';
+import { createFollowup } from './followups.js';
+import { systemDialogOverrides } from '../domain/offloading-settings.js';
+import { eligibleAgentOnline } from '../store/agents.js';
 import { applyTransition, mustTransition } from './transition.js';
 
 type Work =
@@ -92,11 +95,21 @@ async function drain(deps: Deps, conversationId: string, turns: { stopped: boole
       get offloading() {
         return offloadAvailability(settings, new Date(now));
       },
+      systemDialogs: systemDialogOverrides(settings),
+      // routing.closeWhenNoAgents: nobody eligible online for a desk handover counts as closed
+      ...(settings.routing?.closeWhenNoAgents
+        ? {
+            noAgentFor: async (skill: string) => {
+              const provider = chooseProvider(settings, undefined, skill, conv.channel_id);
+              return provider.type === 'desk' && !(await eligibleAgentOnline(deps.store.db, { skill, language: conv.language }));
+            },
+          }
+        : {}),
     };
     let turn: BotTurn | undefined;
     try {
       if (work.kind === 'dialog') {
-        turn = bot.runtime.hasDialog(work.dialog) ? await bot.runtime.runDialog(ctx, work.dialog) : undefined;
+        turn = bot.runtime.hasDialog(work.dialog) || ctx.systemDialogs?.[work.dialog] ? await bot.runtime.runDialog(ctx, work.dialog, state.pendingWhy ?? undefined) : undefined;
       } else if (work.kind === 'welcome') {
         turn = await bot.runtime.welcome(ctx);
       } else {
@@ -131,7 +144,8 @@ const answeredSeq = (snapshot: ConversationRow, work: Work) => (work.kind === 'm
 function nextBotState(from: ConversationRow, work: Work, turn: BotTurn | undefined): string {
   const state = readBotState(from.bot_state);
   const missed = state.missed || Boolean(turn?.notUnderstood);
-  return writeBotState({ runtime: turn ? turn.state : state.runtime, welcomed: true, pendingDialog: work.kind === 'dialog' ? null : state.pendingDialog, ...(missed ? { missed } : {}) });
+  const done = work.kind === 'dialog';
+  return writeBotState({ runtime: turn ? turn.state : state.runtime, welcomed: true, pendingDialog: done ? null : state.pendingDialog, pendingWhy: done ? null : (state.pendingWhy ?? null), ...(missed ? { missed } : {}) });
 }
 
 const botMessages = (conversationId: string, turn: BotTurn | undefined, botName: string): NewMessageInput[] =>
@@ -145,7 +159,7 @@ const botMessages = (conversationId: string, turn: BotTurn | undefined, botName:
  */
 function simpleTurn(snapshot: ConversationRow, work: Work, turn: BotTurn | undefined, botName: string, now: number): BotTurnItem | undefined {
   // a miss writes its analytics event too (applyTurn)
-  if (!turn || turn.offload || turn.cancelOffload || turn.notUnderstood || snapshot.status !== 'bot' || snapshot.channel_id !== null) return undefined;
+  if (!turn || turn.offload || turn.cancelOffload || turn.notUnderstood || turn.followup || snapshot.status !== 'bot' || snapshot.channel_id !== null) return undefined;
   if ((turn.language ?? snapshot.language) !== snapshot.language) return undefined;
   return {
     id: snapshot.id,
@@ -227,6 +241,7 @@ async function applyTurn(
   }
   const languageChanged = conv.language !== snapshot.language;
   countBlocked();
+  if (turn?.followup) await createFollowup(deps, tx, out, conv, turn.followup);
   if (turn?.offload) {
     const t = mustTransition(conv, 'offload.open');
     if (t.effects.includes('request_handover') && (await requestHandover(deps, tx, out, conv, turn.offload))) return 'assigned';

@@ -54,7 +54,7 @@ export async function putOffloadingSettings(deps: Deps, body: unknown): Promise<
     const problems = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     throw new AppError('SETTINGS_INVALID', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
   }
-  const problems = validateOffloadingSettings(r.data);
+  const problems = [...validateOffloadingSettings(r.data), ...(await unknownDialogs(deps, r.data))];
   if (problems.length) {
     throw new AppError('SETTINGS_INVALID', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
   }
@@ -118,4 +118,18 @@ function urlFields(config: Record<string, unknown> | undefined): Array<[string, 
 /** the URL fields as one comparable string */
 function urlFieldsOf(config: Record<string, unknown> | undefined): string {
   return JSON.stringify(urlFields(config).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * settings.dialogs names dialogs the runtime runs instead of its system dialogs: a name no bot has
+ * would silently do nothing, so it is refused with its path (a bot without it runs its own at run time).
+ */
+async function unknownDialogs(deps: Deps, s: OffloadingSettings): Promise<Array<{ path: string; message: string }>> {
+  const named = Object.entries(s.dialogs ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '');
+  if (!named.length) return [];
+  const rows = await deps.store.db.selectFrom('bots').select('id').execute();
+  const bots = await Promise.all(rows.map((b) => deps.bots.get(b.id).catch(() => undefined)));
+  return named
+    .filter(([, dialog]) => !bots.some((b) => b?.runtime.hasDialog(dialog)))
+    .map(([key, dialog]) => ({ path: `dialogs.${key}`, message: `no bot has a dialog named "${dialog}"` }));
 }

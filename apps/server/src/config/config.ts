@@ -20,6 +20,13 @@ export const ConfigSchema = z.object({
     .optional(),
   BATON_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   PUBLIC_URL: z.url().optional(),
+  /** outgoing e-mail (follow-up replies, transcripts): smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465; unset: no e-mail */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** the From of Baton's e-mails, e.g. "Support <support@example.com>"; defaults to baton@<the SMTP host> */
+  SMTP_FROM: z.string().min(3).max(300).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BATON_ADMIN_EMAIL: z.email().optional(),
   BATON_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),

@@ -6,6 +6,8 @@ import type { ErrorCode } from '../errors.js';
 export const CONVERSATION_EVENTS = [
   'offload.disabled',
   'offload.closed',
+  /** open, but nobody eligible is online and routing.closeWhenNoAgents is on */
+  'offload.no_agent',
   'offload.open',
   'user.message',
   'bot.message',
@@ -21,6 +23,8 @@ export const CONVERSATION_EVENTS = [
   'user.end',
   /** retention: idle past the configured hours or days (commands/retention.ts) */
   'idle.close',
+  /** an agent answers a follow-up the user left: a message in any status, which it does not change */
+  'followup.reply',
 ] as const;
 export type ConversationEvent = (typeof CONVERSATION_EVENTS)[number];
 export const STATUSES: readonly ConversationStatus[] = ['bot', 'offloaded', 'agent', 'closed'];
@@ -32,6 +36,7 @@ export const INITIAL_STATUS: ConversationStatus = 'bot';
 export type Effect =
   | 'run_dialog:offloading_disabled'
   | 'run_dialog:offloading_closed'
+  | 'run_dialog:offloading_no_agent'
   | 'run_dialog:offloading_opened'
   | 'run_dialog:offloading_cancelled'
   | 'run_dialog:offloading_timeout'
@@ -68,6 +73,7 @@ const TABLE: Record<ConversationStatus, Row> = {
   bot: {
     'offload.disabled': { to: 'bot', effects: ['run_dialog:offloading_disabled'], name: 'offload.disabled' },
     'offload.closed': { to: 'bot', effects: ['run_dialog:offloading_closed'], name: 'offload.closed' },
+    'offload.no_agent': { to: 'bot', effects: ['run_dialog:offloading_no_agent'], name: 'offload.no_agent' },
     'offload.open': {
       to: 'offloaded',
       effects: ['run_dialog:offloading_opened', 'request_handover', 'start_waiting_timer'],
@@ -77,6 +83,7 @@ const TABLE: Record<ConversationStatus, Row> = {
     'bot.message': { to: 'bot', effects: [], name: 'message.bot' },
     'user.end': { to: 'closed', effects: [], name: 'conversation.ended' },
     'idle.close': { to: 'closed', effects: [], name: 'conversation.idle_closed' },
+    'followup.reply': { to: 'bot', effects: [], name: 'message.agent' },
   },
   offloaded: {
     'user.message': { to: 'offloaded', effects: ['bot_answers', 'deliver_to_agent'], name: 'message.user' },
@@ -85,6 +92,7 @@ const TABLE: Record<ConversationStatus, Row> = {
     'offload.open': { to: 'offloaded', effects: ['run_dialog:offloading_opened'], name: 'offload.already_waiting' },
     'offload.disabled': { to: 'offloaded', effects: ['run_dialog:offloading_opened'], name: 'offload.already_waiting' },
     'offload.closed': { to: 'offloaded', effects: ['run_dialog:offloading_opened'], name: 'offload.already_waiting' },
+    'offload.no_agent': { to: 'offloaded', effects: ['run_dialog:offloading_opened'], name: 'offload.already_waiting' },
     'agent.accept': { to: 'agent', effects: ['stop_waiting_timer'], name: 'conversation.assigned' },
     'agent.transfer.agent': { to: 'agent', effects: ['stop_waiting_timer'], name: 'conversation.assigned' },
     'agent.transfer.skill': { to: 'offloaded', effects: ['requeue'], name: 'conversation.transferred' },
@@ -95,6 +103,7 @@ const TABLE: Record<ConversationStatus, Row> = {
     'agent.close': { to: 'closed', effects: ['stop_waiting_timer'], name: 'conversation.closed' },
     'user.end': { to: 'closed', effects: ['cancel_handover'], name: 'conversation.ended' },
     'idle.close': { to: 'closed', effects: ['cancel_handover'], name: 'conversation.idle_closed' },
+    'followup.reply': { to: 'offloaded', effects: ['deliver_to_agent'], name: 'message.agent' },
   },
   agent: {
     'user.message': { to: 'agent', effects: ['deliver_to_agent'], name: 'message.user' },
@@ -106,9 +115,11 @@ const TABLE: Record<ConversationStatus, Row> = {
     'agent.transfer.skill': { to: 'offloaded', effects: ['requeue'], name: 'conversation.transferred' },
     'user.end': { to: 'closed', effects: ['cancel_handover'], name: 'conversation.ended' },
     'idle.close': { to: 'closed', effects: ['cancel_handover'], name: 'conversation.idle_closed' },
+    'followup.reply': { to: 'agent', effects: ['deliver_to_agent'], name: 'message.agent' },
   },
   closed: {
     'user.message': { to: 'bot', effects: ['reopen', 'bot_answers'], name: 'conversation.reopened' },
+    'followup.reply': { to: 'closed', effects: [], name: 'message.agent' },
   },
 };
 

@@ -39,20 +39,36 @@ export function validateOffloadingSettings(s: OffloadingSettings): Problem[] {
 }
 
 /**
- * A fresh install: office hours are filled in, but alwaysOpen is on so a first trial of the demo can
- * reach the desk at any hour; switch it off in Settings > Offloading to apply the hours.
+ * A fresh install: the demo bot's own hours (Monday to Friday 9:00-17:00 in the time zone) apply, so
+ * what the bot says about its hours is true; outside them the user may leave a message (a follow-up).
+ * To try a handover at any hour, tick "Always open" in Settings > Offloading (README, demo page).
  */
 export function defaultOffloadingSettings(): OffloadingSettings {
   const weekday = [{ from: '09:00', to: '17:00' }];
   return {
     enabled: true,
     timezone: 'Europe/Brussels',
-    alwaysOpen: true,
+    alwaysOpen: false,
     openingHours: { monday: weekday, tuesday: weekday, wednesday: weekday, thursday: weekday, friday: weekday, saturday: [], sunday: [] },
     closures: [],
     waitingTimeoutSeconds: 600,
     defaultProviderId: 'desk',
-    routing: { mode: 'auto', overflowAfterSeconds: null, overflowSkill: null },
+    routing: { mode: 'auto', overflowAfterSeconds: null, overflowSkill: null, closeWhenNoAgents: false },
     providers: [{ id: 'desk', type: 'desk', name: 'Baton desk' }],
   };
+}
+
+/** settings.dialogs by the system dialog each replaces (offloading_closed → the named dialog…). */
+export function systemDialogOverrides(s: Pick<OffloadingSettings, 'dialogs'>): Record<string, string> {
+  const d = s.dialogs ?? {};
+  const pairs: Array<[string, string | undefined]> = [
+    ['offloading_disabled', d.disabled],
+    ['offloading_closed', d.closed],
+    ['offloading_opened', d.opened],
+    ['offloading_cancelled', d.cancelled],
+    ['offloading_timeout', d.timeout],
+    ['offloading_refused', d.refused],
+    ['offloading_no_agent', d.noAgent],
+  ];
+  return Object.fromEntries(pairs.filter((p): p is [string, string] => Boolean(p[1])));
 }

@@ -37,6 +37,7 @@ export function presentConversation(
     skill: row.skill,
     queuePosition: waiting ? (extra.queue?.position ?? null) : null,
     estimatedWaitSeconds: waiting ? (extra.queue?.estimatedWaitSeconds ?? null) : null,
+    ...(waiting && extra.queue?.agentsAvailable !== undefined ? { agentsAvailable: extra.queue.agentsAvailable } : {}),
     assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name ?? 'Agent' } : null,
     lastSeq: row.last_seq,
     createdAt: iso(row.created_at),

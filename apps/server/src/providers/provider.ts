@@ -11,7 +11,18 @@ import type { ConversationRow } from '../store/schema.js';
 import type { InboundActions } from '../commands/provider-inbound.js';
 import type { StoredHandover } from '../domain/handover.js';
 
-export type ProviderEventName = 'handover.requested' | 'message.created' | 'handover.cancelled' | 'conversation.closed';
+export type ProviderEventName = 'handover.requested' | 'message.created' | 'handover.cancelled' | 'conversation.closed' | 'followup.requested';
+
+/** A follow-up as providers receive it with `followup.requested` (DESIGN §10.3). */
+export interface ProviderFollowup {
+  id: string;
+  reason: 'closed' | 'timeout' | 'no_agent';
+  email: string | null;
+  question: string;
+  language: string;
+  skill: string;
+  createdAt: string;
+}
 
 /** What a command hands the provider queue with each event (the event itself is built from it). */
 export interface ProviderEventData {
@@ -19,6 +30,7 @@ export interface ProviderEventData {
   'message.created': { message: Message };
   'handover.cancelled': { reason: string };
   'conversation.closed': Record<string, never>;
+  'followup.requested': { followup: ProviderFollowup };
 }
 
 /** One event with its data, told apart by `type`. */
@@ -59,6 +71,8 @@ export interface ProviderEvent {
     variables: Record<string, unknown>;
   };
   transcript?: Message[];
+  /** `followup.requested`: what the user left for the agents */
+  followup?: ProviderFollowup;
   message?: Message;
   reason?: string;
 }

@@ -81,6 +81,12 @@ export async function buildProviderEvent(
   }
   if (input.type === 'message.created') event.message = input.message;
   if (input.type === 'handover.cancelled') event.reason = input.reason;
+  if (input.type === 'followup.requested') {
+    event.followup = input.followup;
+    // what the user said to the bot before leaving the message, as with a handover
+    const rows = await listMessages(tx, conv.id, { limit: 100_000, includeInternal: false });
+    event.transcript = rows.filter((r) => r.author_type === 'user' || r.author_type === 'bot' || r.author_type === 'agent').slice(-TRANSCRIPT_LIMIT).map(presentMessage);
+  }
   return event;
 }
 

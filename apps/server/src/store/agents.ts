@@ -57,6 +57,25 @@ export async function bestAgentFor(tx: Tx, conv: RoutableConversation): Promise<
   return pickAgent(await routableAgents(tx), conv);
 }
 
+// online, able to take chats at all, a plausible skill and language; busy or not (a full agent frees a
+// slot soon, an offline one never): the partial index agents_routing_idx (migration 008) holds exactly
+// the online agents, so this walks the team that is online now, never the whole table
+const ELIGIBLE_AGENTS =
+  "select id, skills, languages from agents where deleted_at is null and status = 'online' and max_concurrent > 0 " +
+  `and (skills = '[]' or skills like (? || '') escape '\\' or skills like '%"*"%') and (languages = '[]' or languages like (? || '') escape '\\') limit 20`;
+
+/**
+ * Is anyone who could take this conversation online (skill, language, online, capacity)? One indexed
+ * query; the LIKE may match loosely, so the rows are checked exactly, and only twenty LIKE false
+ * positives in a row fall back to reading every online agent.
+ */
+export async function eligibleAgentOnline(tx: Tx, conv: RoutableConversation): Promise<boolean> {
+  const rows = (await hot<Pick<AgentRow, 'id' | 'skills' | 'languages'>>(tx, ELIGIBLE_AGENTS, [jsonArrayHolds(conv.skill ?? 'general'), jsonArrayHolds(conv.language)])).rows;
+  if (rows.some((r) => speaksAndKnows({ skills: fromJson(r.skills, []), languages: fromJson(r.languages, []) }, conv))) return true;
+  if (rows.length < 20) return false;
+  return (await routableAgents(tx)).some((a) => a.maxConcurrent > 0 && speaksAndKnows(a, conv));
+}
+
 export async function activeChatsOf(tx: Tx, agentId: string): Promise<number> {
   const r = await tx.selectFrom('agents').select('active_chats').where('id', '=', agentId).executeTakeFirst();
   return Number(r?.active_chats ?? 0);

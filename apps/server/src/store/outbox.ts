@@ -8,7 +8,8 @@ export interface NewDelivery {
   /** a provider id, or `channel:<id>` for a channel webhook */
   target: string;
   event: string;
-  conversationId: string;
+  /** null for what belongs to no conversation's order (mails: a down SMTP server holds back no chat) */
+  conversationId: string | null;
   /** the JSON body to send */
   payload: string;
   now: number;

@@ -1,6 +1,26 @@
-// Queue position and a waiting estimate for a conversation waiting for an agent.
+// Queue position and a waiting estimate for a conversation waiting for an agent. The estimate is
+// honest (DESIGN §10.3): for the desk it is given only while an eligible agent is online.
+import type { OffloadingSettings } from '@baton/proto';
+import { eligibleAgentOnline } from './agents.js';
 import type { ConversationRow } from './schema.js';
+import { readSetting } from './settings.js';
 import type { QueueInfo, Tx } from './types.js';
+
+/**
+ * Whether Baton's own agents would take this conversation (its provider is a desk): only then does
+ * Baton know who is online. One primary-key read of the settings row.
+ */
+async function onDesk(tx: Tx, providerId: string | null): Promise<boolean> {
+  const s = await readSetting<Pick<OffloadingSettings, 'providers'>>(tx, 'offloading');
+  const p = s?.providers?.find((x) => x.id === providerId);
+  return p ? p.type === 'desk' : providerId === 'desk';
+}
+
+/** null when Baton cannot know (an external provider), else whether an eligible agent is online. */
+export async function agentsAvailable(tx: Tx, conv: Pick<ConversationRow, 'provider_id' | 'skill' | 'language'>): Promise<boolean | null> {
+  if (!(await onDesk(tx, conv.provider_id))) return null;
+  return eligibleAgentOnline(tx, { skill: conv.skill, language: conv.language });
+}
 
 /** Fallback per-position estimate when there is no history yet. */
 const DEFAULT_SECONDS_PER_POSITION = 90;
@@ -15,7 +35,10 @@ export async function queueInfo(tx: Tx, conv: ConversationRow): Promise<QueueInf
     .where((eb) => eb.or([eb('queued_at', '<', conv.queued_at), eb.and([eb('queued_at', '=', conv.queued_at), eb('id', '<', conv.id)])]))
     .executeTakeFirstOrThrow();
   const position = Number(ahead.n) + 1;
-  return { position, estimatedWaitSeconds: Math.round((await secondsPerPosition(tx, conv.skill)) * position) };
+  const available = await agentsAvailable(tx, conv);
+  // nobody who could take it is online: any number of minutes would be made up
+  if (available === false) return { position, estimatedWaitSeconds: null, agentsAvailable: false };
+  return { position, estimatedWaitSeconds: Math.round((await secondsPerPosition(tx, conv.skill)) * position), agentsAvailable: available };
 }
 
 /** Recent waits for this skill: how long accepted handovers waited, as a median per position. */
@@ -63,5 +86,14 @@ export async function queueSnapshot(tx: Tx, skill: string | null, limit = 200): 
     .execute();
   if (!rows.length) return [];
   const perPosition = await secondsPerPosition(tx, skill);
-  return rows.map((row, i) => ({ row, queue: { position: i + 1, estimatedWaitSeconds: Math.round(perPosition * (i + 1)) } }));
+  // one eligibility check per language and provider in this skill's queue, not per conversation
+  const known = new Map<string, boolean | null>();
+  const out: Array<{ row: ConversationRow; queue: QueueInfo }> = [];
+  for (const [i, row] of rows.entries()) {
+    const key = `${row.provider_id}\u0000${row.language}`;
+    if (!known.has(key)) known.set(key, await agentsAvailable(tx, row));
+    const available = known.get(key)!;
+    out.push({ row, queue: { position: i + 1, estimatedWaitSeconds: available === false ? null : Math.round(perPosition * (i + 1)), agentsAvailable: available } });
+  }
+  return out;
 }

@@ -35,6 +35,8 @@ export const CONVERSATION_DATA: ReadonlyArray<{ table: string; column: string; a
   { table: 'channel_message_status', column: 'conversation_id', anonymize: 'delete' },
   // who handled it when, and the rating: the comment is what the user wrote (migration 017)
   { table: 'conversation_episodes', column: 'conversation_id', anonymize: scrubEpisodes },
+  // follow-ups (migration 019) hold the user's e-mail and question: anonymizing removes them
+  { table: 'followups', column: 'conversation_id', anonymize: 'delete' },
   // the search index (search_rows + search_index on SQLite, conversation_search on PostgreSQL, migration
   // 013) follows the messages, contacts and variables by triggers: it is not listed here
 ];

@@ -301,6 +301,26 @@ export interface ContactNotesTable {
   created_at: number;
 }
 
+/** A user nobody could take left an e-mail and a question (migration 019). */
+export interface FollowupsTable {
+  id: string;
+  conversation_id: string;
+  /** open | done */
+  status: string;
+  /** closed | timeout | no_agent */
+  reason: string;
+  email: string | null;
+  question: string;
+  language: string;
+  skill: string;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  created_at: number;
+  updated_at: number;
+  done_at: number | null;
+  done_by: string | null;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -326,6 +346,7 @@ export interface Database {
   attachments: AttachmentsTable;
   conversation_episodes: ConversationEpisodesTable;
   contact_notes: ContactNotesTable;
+  followups: FollowupsTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;
@@ -345,5 +366,6 @@ export type AttachmentRow = Selectable<AttachmentsTable>;
 export type AttachmentMetaRow = Omit<AttachmentRow, 'bytes'>;
 export type EpisodeRow = Selectable<ConversationEpisodesTable>;
 export type ContactNoteRow = Selectable<ContactNotesTable>;
+export type FollowupRow = Selectable<FollowupsTable>;
 // Generated is re-exported for tables that later gain defaulted columns
 export type { Generated };

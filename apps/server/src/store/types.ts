@@ -12,4 +12,6 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface QueueInfo {
   position: number | null;
   estimatedWaitSeconds: number | null;
+  /** desk conversations: is anyone eligible online (no estimate when not); null: unknown (an external provider) */
+  agentsAvailable?: boolean | null;
 }

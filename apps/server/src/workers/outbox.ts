@@ -12,6 +12,7 @@ import { providerState } from '../providers/state.js';
 import type { OutboxRow } from '../store/schema.js';
 import type { DeliveryResult, ProviderEvent } from '../providers/provider.js';
 import { CHANNEL_TARGET_PREFIX, deliverToChannel } from '../commands/channel-deliveries.js';
+import { MAIL_TARGET } from '../outbound/mailer.js';
 
 /** a claimed delivery is someone else's to retry once its sender's timeout has surely passed */
 const LEASE_MARGIN_MS = 5_000;
@@ -32,7 +33,7 @@ function retryWindowMs(p: ProviderConfig | undefined): number {
 }
 
 
-export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
+export function createOutboxWorker(deps: Deps, inbound: InboundActions, mail?: { deliver(row: OutboxRow): Promise<DeliveryResult> }) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
@@ -71,8 +72,9 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
     const event = fromJson<ProviderEvent>(row.payload, {} as ProviderEvent);
     const now = () => deps.clock.now();
     const toChannel = row.provider_id.startsWith(CHANNEL_TARGET_PREFIX);
+    const toMail = row.provider_id === MAIL_TARGET;
     // metric labels: the provider's type, not its id or a channel's id, so series stay few
-    const target = toChannel ? 'channel' : (provider?.type ?? 'unknown');
+    const target = toChannel ? 'channel' : toMail ? 'mail' : (provider?.type ?? 'unknown');
     // wall time, not deps.clock: tests drive that clock by hand
     const started = performance.now();
     let result: DeliveryResult;
@@ -82,7 +84,7 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
       } catch (err) {
         result = { ok: false, retry: true, error: `channel error: ${(err as Error).message}` };
       }
-    }
+    } else if (toMail) result = mail ? await mail.deliver(row) : { ok: false, retry: true, error: 'SMTP_URL is not set on this instance' };
     else if (!provider || !impl) result = { ok: false, retry: false, error: `provider ${row.provider_id} is no longer configured` };
     else {
       try {
@@ -107,7 +109,7 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
       }
       return;
     }
-    deps.metrics.outboxFailures.inc({ provider: toChannel ? 'channel' : row.provider_id });
+    deps.metrics.outboxFailures.inc({ provider: toChannel ? 'channel' : toMail ? 'mail' : row.provider_id });
     // a service that says how long to wait (429/503 Retry-After, Telegram's retry_after) is not asked sooner
     const wait = Math.max(backoffMs(attempts), result.retryAfterMs ?? 0);
     const expired = now() - row.created_at + wait > retryWindowMs(provider);

@@ -8,6 +8,7 @@ const EXPECTED: Record<string, Record<ConversationEvent, Expect>> = {
   bot: {
     'offload.disabled': 'bot',
     'offload.closed': 'bot',
+    'offload.no_agent': 'bot',
     'offload.open': 'offloaded',
     'user.message': 'bot',
     'bot.message': 'bot',
@@ -22,10 +23,12 @@ const EXPECTED: Record<string, Record<ConversationEvent, Expect>> = {
     'agent.transfer.skill': '!INVALID_TRANSITION',
     'user.end': 'closed',
     'idle.close': 'closed',
+    'followup.reply': 'bot',
   },
   offloaded: {
     'offload.disabled': 'offloaded',
     'offload.closed': 'offloaded',
+    'offload.no_agent': 'offloaded',
     'offload.open': 'offloaded',
     'user.message': 'offloaded',
     'bot.message': 'offloaded',
@@ -40,10 +43,12 @@ const EXPECTED: Record<string, Record<ConversationEvent, Expect>> = {
     'agent.transfer.skill': 'offloaded',
     'user.end': 'closed',
     'idle.close': 'closed',
+    'followup.reply': 'offloaded',
   },
   agent: {
     'offload.disabled': '!BOT_SILENCED',
     'offload.closed': '!BOT_SILENCED',
+    'offload.no_agent': '!BOT_SILENCED',
     'offload.open': '!BOT_SILENCED',
     'user.message': 'agent',
     'bot.message': '!BOT_SILENCED',
@@ -58,10 +63,12 @@ const EXPECTED: Record<string, Record<ConversationEvent, Expect>> = {
     'agent.transfer.skill': 'offloaded',
     'user.end': 'closed',
     'idle.close': 'closed',
+    'followup.reply': 'agent',
   },
   closed: {
     'offload.disabled': '!CONVERSATION_CLOSED',
     'offload.closed': '!CONVERSATION_CLOSED',
+    'offload.no_agent': '!CONVERSATION_CLOSED',
     'offload.open': '!CONVERSATION_CLOSED',
     'user.message': 'bot',
     'bot.message': '!CONVERSATION_CLOSED',
@@ -76,6 +83,7 @@ const EXPECTED: Record<string, Record<ConversationEvent, Expect>> = {
     'agent.transfer.skill': '!CONVERSATION_CLOSED',
     'user.end': '!CONVERSATION_CLOSED',
     'idle.close': '!CONVERSATION_CLOSED',
+    'followup.reply': 'closed',
   },
 };
 
@@ -120,5 +128,6 @@ describe('conversation state machine', () => {
   it('disabled and closed run their dialogs and stay with the bot', () => {
     expect(transition('bot', 'offload.disabled')).toMatchObject({ ok: true, to: 'bot', effects: ['run_dialog:offloading_disabled'] });
     expect(transition('bot', 'offload.closed')).toMatchObject({ ok: true, to: 'bot', effects: ['run_dialog:offloading_closed'] });
+    expect(transition('bot', 'offload.no_agent')).toMatchObject({ ok: true, to: 'bot', effects: ['run_dialog:offloading_no_agent'] });
   });
 });

@@ -94,8 +94,8 @@ describe.each<TestStore>(['sqlite', 'postgres'])('Genesys Digital Bot Connector 
     const demo = list.bots.find((b) => b.id === 'demo')!;
     expect(demo).toMatchObject({ name: 'Acme assistant', provider: 'Baton', versions: [{ version: 'live', supportedLanguages: ['en', 'nl', 'fr'], intents: [{ name: 'Handover' }] }] });
     const slots = (demo.versions as Array<{ intents: Array<{ entities: Array<{ name: string; type: string }> }> }>)[0]!.intents[0]!.entities;
-    // the variables the bot can hand over are slots too, so Architect offers them as outputs
-    expect(slots.map((e) => e.name)).toEqual(['Skill', 'Language', 'Trigger', 'Reason', 'Tags', 'var_email', 'var_name', 'var_new_address']);
+    // the variables the bot can hand over are slots too, so Architect offers them as outputs (`question`: the demo's leave_message dialog)
+    expect(slots.map((e) => e.name)).toEqual(['Skill', 'Language', 'Trigger', 'Reason', 'Tags', 'var_email', 'var_name', 'var_new_address', 'var_question']);
     expect(list.bots.map((b) => b.id)).toContain('slowbot');
     expect(await sim.getBot('slowbot')).toMatchObject({ status: 200, problems: [], bot: { id: 'slowbot', name: 'Slow orders' } });
     expect((await sim.getBot('no-such-bot')).status).toBe(404);

@@ -10,6 +10,7 @@ import { contactConversationPage, listAgentConversations, supervisorOverview } f
 import { listContactNotes } from '../../src/store/contact-notes.js';
 import { listCanned } from '../../src/commands/canned-responses.js';
 import { listDeliveries } from '../../src/commands/list-deliveries.js';
+import { countFollowupsFor, listFollowupsFor } from '../../src/commands/followups.js';
 import type { Deps } from '../../src/deps.js';
 import type { AgentRow, Database } from '../../src/store/schema.js';
 import { login } from '../support/http.js';
@@ -92,6 +93,13 @@ describe('list query plans on SQLite', () => {
     ['a contact’s conversations, next page', () => contactConversationPage(deps, admin, ['u-1'], { limit: 100, cursor: cursor('contact') }), /conversations_end_user_idx \(end_user_id=\? AND \(created_at,id\)<\(\?,\?\)\)/],
     ['a contact’s conversations (plain agent)', () => contactConversationPage(deps, agent, ['u-1'], { limit: 100 }), /conversations_end_user_idx \(end_user_id=\?\)/],
     ['a contact’s notes, next page', () => listContactNotes(deps.store.reads, 'u-1', 'n-1', 50), /contact_notes_user_idx \(user_id=\? AND id<\?\)/],
+    ['follow-ups (supervisor)', () => listFollowupsFor(deps, admin, { status: 'open', limit: 50 }), /followups_status_idx \(status=\?\)/],
+    ['follow-ups, next page', () => listFollowupsFor(deps, admin, { status: 'open', limit: 50, cursor: cursor('followups:open') }), /followups_status_idx \(status=\? AND \(created_at,id\)>\(\?,\?\)\)/],
+    ['done follow-ups by reason', () => listFollowupsFor(deps, admin, { status: 'done', reason: 'timeout', limit: 50 }), /followups_reason_idx \(status=\? AND reason=\?\)/],
+    ['follow-ups by skill', () => listFollowupsFor(deps, admin, { status: 'open', skill: 'billing', limit: 50 }), /followups_skill_idx \(status=\? AND skill=\?\)/],
+    ['my follow-ups', () => listFollowupsFor(deps, agent, { status: 'open', assignee: 'me', limit: 50 }), /followups_assignee_idx \(assignee_id=\? AND status=\?\)/],
+    ['a plain agent’s follow-ups', () => listFollowupsFor(deps, agent, { status: 'open', limit: 50 }), /followups_(status|skill)_idx/],
+    ['the follow-up badge', () => countFollowupsFor(deps, agent), /followups_(status|skill)_idx/],
   ];
   for (const [name, read, uses] of cases) {
     it(`${name}: an index in the list's order`, async () => {

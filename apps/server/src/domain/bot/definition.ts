@@ -1,6 +1,6 @@
 // The bot definition format (YAML or JSON), one zod schema: validation with the path of every
 // problem, TypeScript types, and the JSON Schema for editors (docs/bot-definition.schema.json).
-import { HandoverTrigger } from '@baton/proto';
+import { FollowupReason, HandoverTrigger, LEAVE_MESSAGE_DIALOG } from '@baton/proto';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 
@@ -60,6 +60,8 @@ export const QuestionStep = z
         /** how many invalid answers before giving up (then onFail) */
         retries: z.number().int().min(0).max(10).default(2),
         onFail: Name.optional(),
+        /** ask only when the variable has no value yet (e.g. the e-mail a user already gave) */
+        skipIfKnown: z.boolean().default(false),
       })
       .strict()
       .refine((q) => q.type !== 'choice' || (q.choices?.length ?? 0) > 0, { message: 'a choice question needs choices' }),
@@ -106,7 +108,28 @@ export const WebhookStep = z
   })
   .strict();
 
-const STEP_KINDS = { message: MessageStep, question: QuestionStep, tag: TagStep, goto: GotoStep, setVariable: SetVariableStep, offload: OffloadStep, webhook: WebhookStep } as const;
+/**
+ * Leaves a message for the agents (DESIGN §10.3): a follow-up with the e-mail and the question the
+ * dialog collected, for when nobody could take the chat. Its reason is why the bot got here (closed,
+ * the wait timed out, nobody eligible online) unless named.
+ */
+export const FollowupStep = z
+  .object({
+    followup: z
+      .object({
+        /** the variable holding the user's e-mail (validated by an email question) */
+        email: Name.default('email'),
+        /** the variable holding the question */
+        question: Name.default('question'),
+        reason: FollowupReason.optional(),
+        /** the skill of the agents who answer; the blocked handover's skill otherwise */
+        skill: Name.optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+const STEP_KINDS = { message: MessageStep, question: QuestionStep, tag: TagStep, goto: GotoStep, setVariable: SetVariableStep, offload: OffloadStep, webhook: WebhookStep, followup: FollowupStep } as const;
 export const Step = z.union(Object.values(STEP_KINDS) as [typeof MessageStep, ...Array<(typeof STEP_KINDS)[keyof typeof STEP_KINDS]>]);
 export type Step = z.infer<typeof Step>;
 
@@ -156,10 +179,17 @@ export const Intent = z
 
 export const SYSTEM_DIALOGS = ['welcome', 'not_understood', 'offloading_disabled', 'offloading_closed', 'offloading_opened'] as const;
 /**
- * optional system dialogs: what the user sees when the wait ends without an agent, and `frustrated`, for
- * a user who is clearly upset or did not get understood nlu.maxNotUnderstood times in a row
+ * optional system dialogs: what the user sees when the wait ends without an agent, when nobody eligible
+ * is online (`offloading_no_agent`, routing.closeWhenNoAgents; offloading_closed without it), `frustrated`,
+ * for a user who is clearly upset or did not get understood nlu.maxNotUnderstood times in a row, and
+ * `leave_message` (the widget's button while nobody is online)
  */
-export const OPTIONAL_SYSTEM_DIALOGS = ['offloading_cancelled', 'offloading_timeout', 'offloading_refused', 'frustrated'] as const;
+export const OPTIONAL_SYSTEM_DIALOGS = ['offloading_cancelled', 'offloading_timeout', 'offloading_refused', 'offloading_no_agent', 'frustrated', LEAVE_MESSAGE_DIALOG] as const;
+/**
+ * the dialog the widget's "Leave a message" button runs (postback `leave_message`) while nobody
+ * eligible is online: it collects the e-mail and the question and ends in a followup step
+ */
+export { LEAVE_MESSAGE_DIALOG };
 /** dialogs the runtime runs by itself: not a target for people (the desk's hand-back list leaves them out) */
 export const isSystemDialog = (name: string) => (SYSTEM_DIALOGS as readonly string[]).includes(name) || (OPTIONAL_SYSTEM_DIALOGS as readonly string[]).includes(name);
 
@@ -352,4 +382,11 @@ export function handbackTargets(d: BotDefinition, language = d.defaultLanguage):
 
 export function botDefinitionJsonSchema() {
   return z.toJSONSchema(BotDefinitionSchema, { io: 'input', unrepresentable: 'any' });
+}
+
+/** Every skill the bot's offload steps hand over to ('general' always: an explicit request without one goes there). */
+export function offloadSkills(d: BotDefinition): string[] {
+  const skills = new Set(['general']);
+  for (const dialog of Object.values(d.dialogs)) for (const step of dialog.steps) if ('offload' in step) skills.add(step.offload.skill);
+  return [...skills];
 }

@@ -5,7 +5,7 @@ import type { Nlu } from '../../nlu/index.js';
 import { dialogOf, transition } from '../conversation-machine.js';
 import type { BotDefinition, Dialog, LocalizedText, Step } from './definition.js';
 import { matchTypedAnswer, normalizeAnswer, type OfferedButton } from './typed-answers.js';
-import type { BotContext, BotInput, BotRuntime, BotTurn, OffloadRequest, OutgoingBotMessage, VariableMap, VariableValue } from './types.js';
+import type { BotContext, BotInput, BotRuntime, BotTurn, FollowupContext, FollowupRequest, OffloadRequest, OutgoingBotMessage, VariableMap, VariableValue } from './types.js';
 
 export interface WebhookCall {
   url: string;
@@ -31,6 +31,8 @@ interface RuntimeState {
   misses?: number;
   /** the language was read from the user's text once: it is kept from then on */
   languageSettled?: boolean;
+  /** why nobody could take the chat, kept until the user leaves a message (a followup step) */
+  followup?: FollowupContext;
 }
 
 /** The system dialog for an upset or stuck user (optional: without it, not_understood as before). */
@@ -131,7 +133,9 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
     tags: string[];
     language: string;
     offload?: OffloadRequest;
-    offloadBlocked?: 'disabled' | 'closed';
+    offloadBlocked?: 'disabled' | 'closed' | 'no_agent';
+    followup?: FollowupRequest;
+    cancelOffload = false;
     state: RuntimeState = {};
     intent: BotTurn['intent'] = null;
     /** the first dialog this turn ran */
@@ -145,6 +149,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
       const before = ctx.state as RuntimeState | null;
       if (before?.misses) this.state.misses = before.misses;
       if (before?.languageSettled) this.state.languageSettled = true;
+      if (before?.followup) this.state.followup = before.followup;
     }
     /** buttons shown in this turn; the numbers of earlier messages' buttons no longer apply */
     offer(buttons: Button[], numbered: boolean): void {
@@ -167,11 +172,25 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
         ...(this.language !== this.ctx.language ? { language: this.language } : {}),
         ...(this.offload ? { offload: this.offload } : {}),
         ...(this.offloadBlocked ? { offloadBlocked: this.offloadBlocked } : {}),
+        ...(this.followup ? { followup: this.followup } : {}),
+        ...(this.cancelOffload ? { cancelOffload: true } : {}),
         ...(this.dialog ? { dialog: this.dialog } : {}),
         ...(this.notUnderstood ? { notUnderstood: true } : {}),
         intent: this.intent,
       };
     }
+  }
+
+  const NO_AGENT = 'offloading_no_agent';
+  /**
+   * The dialog to run for a system dialog: the one settings.dialogs names when this bot has it, else
+   * the bot's own; a bot without offloading_no_agent says what it says when closed.
+   */
+  function systemDialog(turn: Turn, name: string): string {
+    const override = turn.ctx.systemDialogs?.[name];
+    if (override && Object.prototype.hasOwnProperty.call(def.dialogs, override)) return override;
+    if (name === NO_AGENT && !Object.prototype.hasOwnProperty.call(def.dialogs, NO_AGENT)) return systemDialog(turn, 'offloading_closed');
+    return name;
   }
 
   async function run(turn: Turn, dialogName: string, from = 0, jumps = 0): Promise<void> {
@@ -200,6 +219,8 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
         for (const c of out.cards ?? []) if (c.buttons) turn.offer(c.buttons, false);
       } else if ('question' in step) {
         const q = step.question;
+        const known = turn.variables[q.variable];
+        if (q.skipIfKnown && known !== undefined && known !== null && known !== '') continue;
         const out: OutgoingBotMessage = { text: turn.t(q.prompt) };
         if (q.type === 'choice' && q.choices) out.buttons = q.choices.map((c) => ({ title: turn.t(c.title), payload: c.value }));
         turn.messages.push(out);
@@ -215,20 +236,44 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
         return run(turn, step.goto, 0, jumps + 1);
       } else if ('offload' in step) {
         const o = step.offload;
-        const availability = turn.ctx.offloading;
+        let availability: 'disabled' | 'closed' | 'no_agent' | 'open' = turn.ctx.offloading;
+        // nobody eligible online counts as closed only when the settings say so (the core answers)
+        if (availability === 'open' && turn.ctx.status === 'bot' && (await turn.ctx.noAgentFor?.(o.skill))) availability = 'no_agent';
         // the machine names the dialog: the waiting message again when already waiting (no second
-        // request), the disabled/closed dialog when offloading is not open, else the handover request
-        const t = transition(turn.ctx.status, availability === 'disabled' ? 'offload.disabled' : availability === 'closed' ? 'offload.closed' : 'offload.open');
+        // request), the disabled/closed/no-agent dialog when nobody can take it, else the handover request
+        const event = availability === 'disabled' ? 'offload.disabled' : availability === 'closed' ? 'offload.closed' : availability === 'no_agent' ? 'offload.no_agent' : 'offload.open';
+        const t = transition(turn.ctx.status, event);
         if (!t.ok) return;
-        const dialog = dialogOf(t.effects)!;
+        const dialog = systemDialog(turn, dialogOf(t.effects)!);
         if (!t.effects.includes('request_handover')) {
-          if (t.to === 'bot' && availability !== 'open') turn.offloadBlocked = availability;
+          if (t.to === 'bot' && availability !== 'open') {
+            turn.offloadBlocked = availability;
+            // the user may leave a message in the dialog that follows
+            if (availability !== 'disabled') turn.state.followup = { reason: availability, skill: o.skill };
+          }
           return run(turn, dialog, 0, jumps + 1);
         }
         const sent = o.variables ? Object.fromEntries(o.variables.filter((n) => n in turn.variables).map((n) => [n, turn.variables[n]!])) : { ...turn.variables };
         for (const t of o.tags) if (!turn.tags.includes(t)) turn.tags.push(t);
         turn.offload = { skill: o.skill, tags: [...turn.tags], variables: sent, reason: o.reason, trigger: o.trigger, dialog: dialogName, providerId: o.providerId, note: o.note };
         return run(turn, dialog, 0, jumps + 1);
+      } else if ('followup' in step) {
+        const f = step.followup;
+        const question = turn.variables[f.question];
+        const email = turn.variables[f.email];
+        // a dialog that did not collect the question has nothing to leave
+        if (typeof question !== 'string' || !question.trim()) continue;
+        const why = turn.state.followup;
+        // still waiting in the queue: leaving a message instead is leaving the queue
+        const waiting = turn.ctx.status === 'offloaded';
+        turn.followup = {
+          reason: f.reason ?? why?.reason ?? (waiting ? 'no_agent' : 'closed'),
+          skill: f.skill ?? why?.skill ?? null,
+          email: typeof email === 'string' && email ? email : null,
+          question: question.trim(),
+        };
+        if (waiting) turn.cancelOffload = true;
+        delete turn.state.followup;
       } else if ('webhook' in step) {
         const w = step.webhook;
         const url = webhookUrl(w.url, turn.variables);
@@ -299,11 +344,14 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
       await run(turn, 'welcome');
       return turn.result();
     },
-    async runDialog(ctx, dialog) {
+    async runDialog(ctx, dialog, why) {
       // a hand back or a dialog the core asks for starts the not-understood count again
       const turn = new Turn(ctx);
       delete turn.state.misses;
-      await run(turn, hasDialog(dialog) ? dialog : 'not_understood');
+      if (why) turn.state.followup = why;
+      else delete turn.state.followup;
+      const target = systemDialog(turn, dialog);
+      await run(turn, hasDialog(target) ? target : 'not_understood');
       return turn.result();
     },
     async respond(ctx, input) {

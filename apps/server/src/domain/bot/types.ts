@@ -1,7 +1,7 @@
 // The seam between the conversation core and the bot: the core hands the runtime a snapshot of the
 // conversation and one input, the runtime answers with a BotTurn. No I/O here; the runtime reaches the
 // outside world (NLU, webhook plugin) only through the ports in BotPorts.
-import type { Button, Card, ConversationStatus, HandoverTrigger } from '@baton/proto';
+import type { Button, Card, ConversationStatus, FollowupReason, HandoverTrigger } from '@baton/proto';
 
 export type VariableValue = string | number | boolean | null;
 export type VariableMap = Record<string, VariableValue>;
@@ -24,6 +24,27 @@ export interface BotContext {
   state: unknown;
   now: Date;
   offloading: OffloadAvailability;
+  /**
+   * asked when the offload plugin is reached while offloading is open: true when nobody eligible for
+   * the skill is online and the settings treat that as closed (routing.closeWhenNoAgents); absent: never
+   */
+  noAgentFor?: (skill: string) => Promise<boolean>;
+  /** settings.dialogs: the dialog to run instead of a system dialog (by the system dialog's name) */
+  systemDialogs?: Readonly<Record<string, string>>;
+}
+
+/** Why the core asked for a dialog, when it is one after which the user may leave a message. */
+export interface FollowupContext {
+  reason: FollowupReason;
+  skill: string | null;
+}
+
+/** A follow-up the followup step asks for: the core stores it, tells the providers and the desk. */
+export interface FollowupRequest {
+  reason: FollowupReason;
+  skill: string | null;
+  email: string | null;
+  question: string;
 }
 
 export interface BotInput {
@@ -60,8 +81,10 @@ export interface BotTurn {
   language?: string;
   /** set only when offloading was 'open' and the offload plugin was reached */
   offload?: OffloadRequest;
-  /** set when the offload plugin was reached while offloading was disabled or closed (its dialog ran instead) */
-  offloadBlocked?: 'disabled' | 'closed';
+  /** set when the offload plugin was reached while offloading was disabled or closed, or nobody was online (its dialog ran instead) */
+  offloadBlocked?: 'disabled' | 'closed' | 'no_agent';
+  /** set when a followup step was reached with a question */
+  followup?: FollowupRequest;
   /** set when the user asked to stop waiting for an agent from within the bot (e.g. a "cancel" button) */
   cancelOffload?: boolean;
   /** the first dialog the turn ran (the evaluation and tests read where an input led) */
@@ -79,7 +102,7 @@ export interface BotRuntime {
   /** one user input */
   respond(ctx: BotContext, input: BotInput): Promise<BotTurn>;
   /** run a named dialog (hand back to a dialog, waiting cancelled / timed out, system dialogs) */
-  runDialog(ctx: BotContext, dialog: string): Promise<BotTurn>;
+  runDialog(ctx: BotContext, dialog: string, why?: FollowupContext): Promise<BotTurn>;
   /** does the bot have this dialog? (hand back validates its target) */
   hasDialog(dialog: string): boolean;
 }

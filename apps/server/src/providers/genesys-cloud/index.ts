@@ -13,7 +13,8 @@ export function createGenesysCloudProvider(http: OutboundClient): OffloadingProv
   const api = new GenesysApi(http);
   return {
     type: GENESYS_TYPE,
-    wants: () => true,
+    // Open Messaging carries a live chat only: a follow-up (an e-mail to answer later) has no place there
+    wants: (event) => event !== 'followup.requested',
     validateConfig: configProblems,
     deliver: (event, rt) => deliver(event, rt, api),
     registerRoutes: (app, deps, inbound) => registerGenesysWebhook(app, deps, inbound, api),

@@ -139,6 +139,69 @@ export function createConversationBody(event: ProviderEvent, cfg: HelpScoutConfi
   };
 }
 
+export interface CreateFollowupBody {
+  subject: string;
+  customer: { email: string; firstName?: string; lastName?: string };
+  mailboxId: number;
+  type: 'email';
+  status: 'active';
+  autoReply: false;
+  imported: false;
+  tags: string[];
+  threads: Array<{ type: 'customer'; customer: { email: string }; text: string } | { type: 'note'; text: string }>;
+}
+
+/**
+ * A follow-up as an e-mail conversation to the customer (Mailbox API 2.0 "Create Conversation",
+ * https://developer.helpscout.com/mailbox-api/endpoints/conversations/create: `type: "email"`, the
+ * customer by e-mail, a `customer` thread holding the question). The agent's reply in Help Scout is
+ * mailed to that address, which is the point: unlike a chat handover (customerEmail above), the
+ * address the user typed is the one used — a stranger's address only sends the answer to its owner.
+ */
+export function followupConversationBody(event: ProviderEvent, cfg: HelpScoutConfig): CreateFollowupBody | undefined {
+  const f = event.followup;
+  if (!f?.email) return undefined;
+  const why = { closed: 'outside opening hours', timeout: 'nobody answered in time', no_agent: 'no agent was online' }[f.reason];
+  const transcript = (event.transcript ?? []).filter((m) => m.author.type !== 'system' && !m.internal).slice(-50);
+  const note = [
+    `Left with the Baton bot (${why}).`,
+    `Skill: ${f.skill}`,
+    `Language: ${f.language}`,
+    `Baton conversation: ${event.conversation.id}`,
+    'The e-mail address was typed by the user (not verified).',
+    ...(transcript.length ? ['', 'The chat before:', ...transcript.map((m) => `${m.author.type === 'user' ? 'User: ' : ''}${messageText(m)}`)] : []),
+  ];
+  return {
+    subject: `Question left in the chat (${f.skill})`.slice(0, 255),
+    customer: { email: f.email, ...splitName(event.conversation.user.name) },
+    mailboxId: mailboxFor(cfg, f.skill),
+    type: 'email',
+    status: 'active',
+    autoReply: false,
+    imported: false,
+    tags: [...new Set(['baton', 'follow-up', ...helpScoutTags(event)])],
+    threads: [
+      { type: 'customer', customer: { email: f.email }, text: textToHtml(f.question) },
+      { type: 'note', text: textToHtml(note.join('\n')) },
+    ],
+  };
+}
+
+/** One Help Scout conversation per follow-up, even when a delivery is retried after its answer was lost. */
+async function createFollowupConversation(event: ProviderEvent, rt: ProviderRuntime, api: HelpScoutClient, cfg: HelpScoutConfig): Promise<DeliveryResult> {
+  const body = followupConversationBody(event, cfg);
+  // no e-mail: nothing Help Scout could send the answer to; the desk's Follow-ups page has it
+  if (!body) return { ok: true };
+  const key = `followup:${event.followup!.id}`;
+  const done = (await rt.state.get(event.conversation.id))[key];
+  if (typeof done === 'number') return { ok: true, externalId: String(done) };
+  const res = await api.post('/v2/conversations', body);
+  if (!res.ok) return failed(res, 'create follow-up conversation');
+  const id = createdId(res);
+  if (id) await rt.state.set(event.conversation.id, { [key]: id });
+  return { ok: true, ...(id ? { externalId: String(id) } : {}) };
+}
+
 export function endNote(event: ProviderEvent): string {
   const why = event.type === 'handover.cancelled' ? 'The user stopped waiting for an agent' : 'The conversation was closed in Baton';
   return textToHtml(`${why}${event.reason ? ` (${event.reason})` : ''}. Replies here no longer reach the user.`);
@@ -147,7 +210,7 @@ export function endNote(event: ProviderEvent): string {
 // ---- deliveries ----------------------------------------------------------------------------------
 
 /** every event: a handover, the user's follow-ups and the end all reach Help Scout */
-export const WANTED: ReadonlySet<ProviderEventName> = new Set(['handover.requested', 'message.created', 'handover.cancelled', 'conversation.closed']);
+export const WANTED: ReadonlySet<ProviderEventName> = new Set(['handover.requested', 'message.created', 'handover.cancelled', 'conversation.closed', 'followup.requested']);
 
 const failed = (res: ApiResult, what: string): DeliveryResult => ({ ok: false, retry: res.retryable, error: `${what}: ${res.error}` });
 
@@ -222,5 +285,7 @@ export async function deliver(event: ProviderEvent, rt: ProviderRuntime, account
     case 'handover.cancelled':
     case 'conversation.closed':
       return endConversation(event, rt, api);
+    case 'followup.requested':
+      return createFollowupConversation(event, rt, api, cfg);
   }
 }

@@ -194,5 +194,8 @@ export async function deliver(event: ProviderEvent, rt: ProviderRuntime, account
       return withdraw(event, rt, cfg, accounts);
     case 'conversation.closed':
       return { ok: true };
+    // the user is on Sunshine's own messenger: a follow-up is answered in Baton's desk, not here (not in WANTED)
+    case 'followup.requested':
+      return { ok: true };
   }
 }
