@@ -407,6 +407,20 @@ export class BatonClient {
     await this.ensure();
   }
 
+  /** Whether the server can e-mail this chat's transcript (SMTP set), and the known address, masked. */
+  async transcriptEmailOffer(): Promise<{ available: boolean; email: string | null }> {
+    if (!this.stored) return { available: false, email: null };
+    const r = await this.api('GET', `/conversations/${this.stored.id}/transcript/email`).catch(() => null);
+    return r?.status === 200 ? (r.body as { available: boolean; email: string | null }) : { available: false, email: null };
+  }
+
+  /** Asks the server to e-mail the transcript (to the known address, or `email` when none is known). */
+  async emailTranscript(email?: string): Promise<boolean> {
+    if (!this.stored) return false;
+    const r = await this.api('POST', `/conversations/${this.stored.id}/transcript/email`, email ? { email } : {}).catch(() => null);
+    return r?.status === 202;
+  }
+
   /**
    * The conversation's transcript as a file the browser saves: fetched with the token (never put in a
    * URL), then handed to a download link. False when it could not be fetched.

@@ -56,6 +56,7 @@ export const css = (color: string, position: 'left' | 'right') => `
 .ended-actions button { border: 1px solid #d0d7de; background: #fff; color: #1f2937; border-radius: 10px; padding: 7px 12px; font-size: 13px; cursor: pointer; }
 .ended-actions button.link { border: 0; padding: 7px 2px; text-decoration: underline; color: #374151; }
 .ended-actions button.primary { background: ${color}; border-color: ${color}; color: #fff; font-weight: 600; margin-left: auto; }
+.ended-actions input { border: 1px solid #d0d7de; border-radius: 10px; padding: 7px 10px; font-size: 13px; min-width: 0; flex: 1 1 160px; }
 .ended-actions button:disabled { opacity: .6; cursor: progress; }
 .ended-error { color: #c92a2a; margin: 8px 0 0 !important; }
 .counter { font-size: 11px; color: #6b7280; padding: 0 12px 6px; text-align: right; }

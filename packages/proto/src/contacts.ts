@@ -7,6 +7,16 @@ import { ConversationPage, NextCursor } from './views.js';
 export const TranscriptQuery = z.object({ format: z.enum(['txt', 'html']).default('txt') });
 export type TranscriptQuery = z.infer<typeof TranscriptQuery>;
 
+/** POST /api/v1/conversations/{id}/transcript/email: to the e-mail the conversation knows, else to `email` */
+export const TranscriptEmailBody = z.object({ email: z.email().max(254).optional() }).strict();
+export type TranscriptEmailBody = z.infer<typeof TranscriptEmailBody>;
+/** GET …/transcript/email: whether this instance can e-mail it (SMTP_URL set), and to which known address (masked) */
+export const TranscriptEmailOffer = z.object({ available: z.boolean(), email: z.string().nullable() });
+export type TranscriptEmailOffer = z.infer<typeof TranscriptEmailOffer>;
+/** 202: the mail is queued (sent by the outbox, retried while the SMTP server is down) */
+export const TranscriptEmailResult = z.object({ sentTo: z.string() });
+export type TranscriptEmailResult = z.infer<typeof TranscriptEmailResult>;
+
 /** At most this many tags on a conversation (the bot's and agents' together). */
 export const MAX_TAGS = 20;
 /** A tag an agent adds: letters, digits, space, _ . - (any script), trimmed, at most 50 characters. */

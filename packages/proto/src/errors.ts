@@ -40,6 +40,7 @@ export const ERROR_CATALOG = {
   LAST_ADMIN: { status: 409, message: 'The last admin cannot be removed or demoted' },
   FOLLOWUP_DONE: { status: 409, message: 'This follow-up is already done' },
   AGENT_UNAVAILABLE: { status: 409, message: 'The agent is not online or has no free capacity' },
+  MAIL_NOT_CONFIGURED: { status: 409, message: 'This server sends no e-mail (SMTP_URL is not set)' },
   NOTHING_TO_RATE: { status: 409, message: 'No agent has finished with this conversation yet: there is no episode to rate' },
   BOT_INVALID: { status: 422, message: 'The bot definition is not valid' },
   SETTINGS_INVALID: { status: 422, message: 'The settings are not valid' },
@@ -62,6 +63,8 @@ export const ERROR_CATALOG = {
   ATTACHMENT_NOT_SENDABLE: { status: 422, message: 'An attachment is not a file uploaded to this conversation, or was already sent' },
   ATTACHMENT_QUOTA_EXCEEDED: { status: 409, message: 'The conversation has reached its maximum number of attachments' },
   ATTACHMENT_LINK_INVALID: { status: 403, message: 'The download link is invalid or has expired' },
+  EMAIL_REQUIRED: { status: 422, message: 'No e-mail is known for this conversation: send one' },
+  EMAIL_MISMATCH: { status: 422, message: 'The transcript goes only to the e-mail this conversation already knows' },
   TOO_MANY_TAGS: { status: 422, message: 'A conversation has at most 20 tags' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -48,3 +48,52 @@ async function* lines(deps: Deps, conv: ConversationRow, format: TranscriptForma
   }
   yield transcriptTail(format);
 }
+
+/** a transcript mail holds at most this much text; a longer conversation is cut and says where the rest is */
+const MAIL_TEXT_MAX = 512 * 1024;
+
+/** "j***@example.com": the widget shows where the mail goes without handing the address to whoever holds the page */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  return at <= 0 ? '***' : `${email[0]}***${email.slice(at)}`;
+}
+
+async function knownEmail(deps: Deps, conv: ConversationRow): Promise<string | null> {
+  if (!conv.end_user_id) return null;
+  const user = await deps.store.reads.selectFrom('end_users').select('email').where('id', '=', conv.end_user_id).executeTakeFirst();
+  return user?.email ?? null;
+}
+
+/** What the widget may offer after a chat: e-mail only with SMTP_URL set, to the known address if there is one. */
+export async function transcriptEmailOffer(deps: Deps, conversationId: string): Promise<{ available: boolean; email: string | null }> {
+  const conv = await findConversation(deps.store.reads, conversationId);
+  if (!conv) throw new AppError('CONVERSATION_NOT_FOUND');
+  const email = await knownEmail(deps, conv);
+  return { available: Boolean(deps.mailer), email: email ? maskEmail(email) : null };
+}
+
+/**
+ * E-mails the user's own transcript (the same text as the download). Only to the e-mail the conversation
+ * knows (verified, or given to the bot); an address in the request is used only when none is known, so a
+ * page cannot send someone else's chat elsewhere. The route limits how often a token may ask.
+ */
+export async function emailUserTranscript(deps: Deps, conversationId: string, requested: string | undefined): Promise<{ sentTo: string }> {
+  if (!deps.mailer) throw new AppError('MAIL_NOT_CONFIGURED');
+  const conv = await findConversation(deps.store.reads, conversationId);
+  if (!conv) throw new AppError('CONVERSATION_NOT_FOUND');
+  const known = await knownEmail(deps, conv);
+  if (known && requested && requested.toLowerCase() !== known.toLowerCase()) throw new AppError('EMAIL_MISMATCH');
+  const to = known ?? requested;
+  if (!to) throw new AppError('EMAIL_REQUIRED');
+  let text = '';
+  for await (const chunk of lines(deps, conv, 'txt', 'user', null)) {
+    text += chunk;
+    if (text.length > MAIL_TEXT_MAX) {
+      text = `${text.slice(0, MAIL_TEXT_MAX)}\n…\n(${labelsFor(conv.language).title}: cut here; the chat offers the whole file as a download)\n`;
+      break;
+    }
+  }
+  const l = labelsFor(conv.language);
+  await deps.mailer.send({ to, subject: l.title, text, headers: { 'X-Baton-Conversation': conv.id } });
+  return { sentTo: maskEmail(to) };
+}

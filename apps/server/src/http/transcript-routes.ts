@@ -1,9 +1,9 @@
 // Transcripts as files (DESIGN §10.3): the user's with their conversation token (also after they ended
 // it: the token stays valid for reading), and the agent's for whoever may read the conversation.
 import { Readable } from 'node:stream';
-import { IdParams, TranscriptQuery } from '@baton/proto';
+import { IdParams, TranscriptEmailBody, TranscriptEmailOffer, TranscriptEmailResult, TranscriptQuery } from '@baton/proto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { agentTranscript, userTranscript, type TranscriptFile } from '../commands/transcript.js';
+import { agentTranscript, emailUserTranscript, transcriptEmailOffer, userTranscript, type TranscriptFile } from '../commands/transcript.js';
 import type { Deps } from '../deps.js';
 import { TRANSCRIPT_CSP } from '../presenters/transcript.js';
 import { hashToken } from '../tokens.js';
@@ -23,6 +23,8 @@ function sendFile(reply: FastifyReply, file: TranscriptFile): Readable {
 
 /** a download reads the whole conversation: a user's token gets this many a minute (its hash is the key) */
 const USER_DOWNLOADS_PER_MINUTE = 20;
+/** mails cost more than a download and land in someone's inbox: a token gets this many an hour */
+const USER_MAILS_PER_HOUR = 3;
 const perToken = (req: FastifyRequest) => {
   const token = bearer(req.headers.authorization);
   return token ? hashToken(token) : req.ip;
@@ -42,6 +44,31 @@ export function transcriptRoutes(deps: Deps) {
       query: TranscriptQuery,
       responseMedia: ['text/plain', 'text/html'],
       handler: async ({ params, query, reply }) => sendFile(reply, await userTranscript(deps, params.id, query.format)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/conversations/:id/transcript/email',
+      access: 'user',
+      name: 'getTranscriptEmailOffer',
+      summary: 'Whether the transcript can be e-mailed (SMTP_URL set on the server) and to which known address (masked)',
+      tag: 'Channel',
+      params: IdParams,
+      response: TranscriptEmailOffer,
+      handler: async ({ params }) => transcriptEmailOffer(deps, params.id),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/conversations/:id/transcript/email',
+      access: 'user',
+      name: 'emailTranscript',
+      summary: "E-mails the user's transcript to the e-mail the conversation knows (or, when none is known, to `email`); queued, 202",
+      tag: 'Channel',
+      rateLimit: { max: USER_MAILS_PER_HOUR, timeWindow: 3_600_000, keyGenerator: perToken },
+      params: IdParams,
+      body: TranscriptEmailBody,
+      response: TranscriptEmailResult,
+      status: 202,
+      handler: async ({ params, body }) => emailUserTranscript(deps, params.id, body.email),
     }),
     defineRoute({
       method: 'GET',

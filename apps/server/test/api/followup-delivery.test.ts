@@ -3,8 +3,6 @@
 // the first attempt (451) and accepts the retry; and providers receive `followup.requested`: the
 // Offloading Webhook signed as every event, Help Scout as an e-mail conversation (its simulator
 // accepts only what the Mailbox API 2.0 accepts).
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHelpScoutSimulator, type HelpScoutSimulator } from '../../../../tools/simulators/help-scout.js';
 import { signBody } from '../../src/providers/signing.js';
@@ -12,6 +10,7 @@ import { ASK_FOR_AGENT } from '../support/flows.js';
 import { call, createConversation, login, messages } from '../support/http.js';
 import { postgresAvailable } from '../support/postgres.js';
 import { startReceiver } from '../support/receiver.js';
+import { quotedPrintable, startSmtp } from '../support/smtp.js';
 import { startOnStore, startTestServer, waitFor, type TestServer, type TestStore } from '../support/server.js';
 
 const stores: TestStore[] = (await postgresAvailable()) ? ['sqlite', 'postgres'] : ['sqlite'];
@@ -24,48 +23,6 @@ async function putSettings(s: TestServer, admin: string, patch: Record<string, u
   const current = await call(s.url, 'GET', '/api/v1/settings/offloading', { token: admin });
   const r = await call(s.url, 'PUT', '/api/v1/settings/offloading', { token: admin, body: { ...current.body, ...patch } });
   if (r.status !== 200) throw new Error(`settings: ${r.status} ${JSON.stringify(r.body)}`);
-}
-
-/** the body as the user reads it (nodemailer sends non-ASCII text quoted-printable) */
-function quotedPrintable(raw: string): string {
-  const soft = raw.replace(/=\r?\n/g, '');
-  return Buffer.from(soft.replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
-}
-
-interface Received {
-  to: string[];
-  from: string;
-  raw: string;
-}
-
-/** A loopback SMTP server that answers 451 to the first `refuse` recipients, then accepts. */
-async function startSmtp(refuse: number) {
-  const mails: Received[] = [];
-  const state = { refuse, refused: 0 };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(_address, _session, cb) {
-      if (state.refuse > 0) {
-        state.refuse--;
-        state.refused++;
-        return cb(Object.assign(new Error('Greylisted, try again later'), { responseCode: 451 }));
-      }
-      cb();
-    },
-    onData(stream, session, cb) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', raw });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.server.address() as AddressInfo;
-  return { port, mails, state, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 describe.each(stores)('follow-up replies on the channel and by e-mail (%s)', (store) => {
