@@ -1,5 +1,5 @@
-// A contact's erasure and export (GDPR; admins, audited), agents' notes on the contact included. `userId` is the id the desk shows as
-// `conversation.user.id` (store/contacts.ts resolves it). Erasure deletes rather than anonymizes: a
+// A contact's erasure and export (GDPR; admins, audited), agents' notes on the contact included.
+// `userId` is the id the desk shows as `conversation.user.id` (store/contacts.ts resolves it). Erasure deletes rather than anonymizes: a
 // deleted row cannot be traced back to the person, and nothing else Baton keeps needs it (analytics
 // rollups hold no personal data). It refuses while a conversation waits for or is with an agent: a
 // person is handling it, and they close it first.

@@ -125,5 +125,5 @@ describe.skipIf(!run)('after the bot in the browser', () => {
     await screenshot(desk, 'desk/contact-page');
     await desk.click('[data-testid=contact-note-delete]');
     await expect.poll(() => desk.locator('[data-testid=contact-note]').count()).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });
