@@ -13,7 +13,7 @@ import { BotsPage } from './pages/bots-page';
 import { CannedPage } from './pages/canned-page';
 import { ChannelsPage } from './pages/channels-page';
 import { DeliveriesPage } from './pages/deliveries-page';
-import { FollowupsPage } from './pages/followups-page';
+import { FOLLOWUPS_CHANGED, FollowupsPage } from './pages/followups-page';
 import { PrivacyPage } from './pages/privacy-page';
 import { ContactPage } from './pages/contact-page';
 import { InboxPage, type InboxTab } from './pages/inbox-page';
@@ -181,8 +181,8 @@ function Shell() {
 }
 
 /**
- * Open follow-ups I may answer, for the rail's badge: read again every minute and whenever the page
- * changes (answering one there lowers it); the server counts at most 99.
+ * Open follow-ups I may answer, for the rail's badge: read again every minute, when the page changes
+ * and when the Follow-ups page changes one; the server counts at most 99.
  */
 function useFollowupCount(page: string | undefined): { open: number } {
   const [open, setOpen] = useState(0);
@@ -195,9 +195,11 @@ function useFollowupCount(page: string | undefined): { open: number } {
         .catch(() => undefined);
     void load();
     const t = setInterval(load, 60_000);
+    window.addEventListener(FOLLOWUPS_CHANGED, load);
     return () => {
       live = false;
       clearInterval(t);
+      window.removeEventListener(FOLLOWUPS_CHANGED, load);
     };
   }, [page]);
   return { open };

@@ -21,7 +21,10 @@ const REASONS: Array<{ value: Reason | undefined; label: string }> = [
 const REASON_LABEL: Record<Reason, string> = { closed: 'outside hours', timeout: 'wait timed out', no_agent: 'nobody online' };
 const PAGE = 50;
 
-export function FollowupsPage(props: { onChange?: () => void }) {
+/** tells the rail's badge to count again (app.tsx useFollowupCount) */
+export const FOLLOWUPS_CHANGED = 'baton:followups-changed';
+
+export function FollowupsPage() {
   const desk = useDesk();
   const now = useNow(30_000);
   const [status, setStatus] = useState<Status>('open');
@@ -37,7 +40,7 @@ export function FollowupsPage(props: { onChange?: () => void }) {
     // one that leaves this filter (done, or assigned away from "mine") leaves the list
     const stays = f.status === status && (!mine || f.assignee?.id === desk.me.id);
     list.setData({ ...list.data, followups: stays ? list.data.followups.map((x) => (x.id === f.id ? f : x)) : list.data.followups.filter((x) => x.id !== f.id) });
-    props.onChange?.();
+    window.dispatchEvent(new Event(FOLLOWUPS_CHANGED));
   };
   const more = async () => {
     if (!list.data?.nextCursor) return;

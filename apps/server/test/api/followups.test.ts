@@ -105,6 +105,19 @@ describe.each(stores)('follow-ups on %s', (store) => {
     expect(f).toMatchObject({ reason: 'timeout', email: 'ann@example.org', skill: 'general', language: 'en' });
   });
 
+  it('waiting with nobody online, the widget\'s "Leave a message" (postback leave_message) leaves a follow-up and the queue (no_agent)', async () => {
+    clock.set(OPEN);
+    const c = await start('en');
+    await say(c, ASK_FOR_AGENT.en!);
+    expect(await conversation(c)).toMatchObject({ status: 'offloaded', agentsAvailable: false });
+    expect(text(await say(c, { postback: 'leave_message' }))).toContain('What is your e-mail address');
+    await say(c, 'kim@example.com');
+    await say(c, 'Please call me back tomorrow.');
+    expect(await conversation(c)).toMatchObject({ status: 'bot' });
+    const [f] = await followupsOf(c.id);
+    expect(f).toMatchObject({ reason: 'no_agent', email: 'kim@example.com', skill: 'general' });
+  });
+
   it('honest waits: with an eligible agent online the estimate is given, and it goes when they leave', async () => {
     clock.set(OPEN);
     await settings({ routing: { mode: 'broadcast', overflowAfterSeconds: null, overflowSkill: null, closeWhenNoAgents: false } });

@@ -79,6 +79,8 @@ describe.skipIf(!run)('follow-ups in the browser', () => {
 
     await item.locator('[data-testid=followup-done]').click();
     await desk.locator('[data-testid=followup-list]', { hasText: 'No open follow-ups' }).waitFor();
+    // the badge counts again: nothing open
+    await expect.poll(() => desk.locator('[data-testid=nav-followups] .rail-count').count(), { timeout: 10_000 }).toBe(0);
     await desk.click('[data-testid=followups-done]');
     await expect.poll(() => desk.locator('[data-testid=followup-item]').count()).toBe(1);
     expect(await desk.locator('[data-testid=followup-item]').textContent()).toContain('done');
