@@ -39,6 +39,7 @@ import { installOpenApi } from './http/openapi.js';
 import { registerProviderInbound } from './http/provider-inbound-routes.js';
 import { installRequestIds, loggerOptions, RequestLog, requestId, withRedactedRequests } from './http/request-log.js';
 import { registerRoutes } from './http/route.js';
+import { registerAttachmentRoutes } from './http/attachment-routes.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { registerStatic } from './http/static.js';
 import { settingsRoutes } from './http/settings-routes.js';
@@ -218,6 +219,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     ...deliveryRoutes(deps),
     ...privacyRoutes(deps),
   ]);
+  await registerAttachmentRoutes(app, deps);
   registerChannelInbound(app, deps);
   registerProviderInbound(app, deps, inbound);
   const hub = new Hub();

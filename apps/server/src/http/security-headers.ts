@@ -25,8 +25,8 @@ export function installSecurityHeaders(app: FastifyInstance): void {
       reply.header('X-Frame-Options', 'DENY');
       reply.header('Referrer-Policy', 'same-origin');
     } else if (req.url.startsWith('/api/')) {
-      // API answers are data, never a page to render or frame
-      reply.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+      // API answers are data, never a page to render or frame (a route may set a stricter policy: downloads add sandbox)
+      if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
       reply.header('Referrer-Policy', 'no-referrer');
     }
   });

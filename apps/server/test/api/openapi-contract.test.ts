@@ -53,8 +53,9 @@ describe('the OpenAPI document', () => {
       const success = Object.entries(op.responses).filter(([status]) => /^2/.test(status));
       // the socket's upgrade (101) is the one operation whose answer is not JSON
       if (path !== '/api/v1/ws') expect(success.length, `${method} ${path}`).toBeGreaterThan(0);
-      // JSON, or the one declared media type of a download (the analytics CSV)
-      for (const [status, r] of success) expect(r.content?.['application/json']?.schema ?? (path.endsWith('.csv') ? r.content?.['text/csv']?.schema : undefined), `${method} ${path} ${status}`).toBeDefined();
+      // JSON, or the one declared media type of a download (the analytics CSV, an attachment's bytes)
+      const download = path.endsWith('.csv') ? 'text/csv' : path.startsWith('/api/v1/attachments/') ? 'application/octet-stream' : undefined;
+      for (const [status, r] of success) expect(r.content?.['application/json']?.schema ?? (download ? r.content?.[download]?.schema : undefined), `${method} ${path} ${status}`).toBeDefined();
       for (const name of [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1])) expect(op.parameters?.some((p) => p.in === 'path' && p.name === name), `${path} {${name}}`).toBe(true);
     }
     expect(Object.keys(doc.paths['/api/v1/analytics.csv']!.get!.responses['200']!.content ?? {})).toEqual(['text/csv']);
