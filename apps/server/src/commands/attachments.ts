@@ -254,3 +254,29 @@ export function verifyAttachmentLink(deps: Deps, id: string, expires: number, si
   if (!Number.isInteger(expires) || expires * 1000 < deps.clock.now()) throw new AppError('ATTACHMENT_LINK_INVALID', 'The download link has expired');
   if (!safeEqual(signature, linkSignature(deps, id, expires))) throw new AppError('ATTACHMENT_LINK_INVALID');
 }
+
+const DOWNLOAD_PATH = '/api/v1/attachments/';
+
+/**
+ * A delivery's payload (a provider event or a channel webhook body) with the `url` of every message
+ * attachment in it made an absolute signed link, valid for ATTACHMENT_LINK_TTL_SECONDS from now: made
+ * when the outbox sends it, so a retry hours later still carries a live link. Payloads without
+ * attachments come back as they are.
+ */
+export function withAttachmentLinks<T>(deps: Deps, payload: T, now = deps.clock.now()): T {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (!v || typeof v !== 'object') return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'attachments' && Array.isArray(x)) {
+        out[k] = x.map((a: unknown) => {
+          const file = a as { id?: unknown; url?: unknown };
+          return typeof file.id === 'string' && typeof file.url === 'string' && file.url.startsWith(DOWNLOAD_PATH) ? { ...file, url: signedAttachmentUrl(deps, file.id, now).url } : a;
+        });
+      } else out[k] = walk(x);
+    }
+    return out;
+  };
+  return walk(payload) as T;
+}

@@ -14,6 +14,7 @@ import type { DeliveryResult, ProviderEvent } from '../providers/provider.js';
 import { channelSecrets } from '../commands/channel-admin.js';
 import { CHANNEL_TARGET_PREFIX } from '../commands/channel-deliveries.js';
 import { postSigned } from '../providers/webhook/client.js';
+import { withAttachmentLinks } from '../commands/attachments.js';
 
 /** a claimed delivery is someone else's to retry once its sender's timeout has surely passed */
 const LEASE_MARGIN_MS = 5_000;
@@ -39,7 +40,9 @@ async function deliverToChannel(deps: Deps, row: OutboxRow): Promise<DeliveryRes
   const channel = await deps.store.db.selectFrom('channels').selectAll().where('id', '=', row.provider_id.slice(CHANNEL_TARGET_PREFIX.length)).executeTakeFirst();
   if (!channel) return { ok: false, retry: false, error: 'the channel no longer exists' };
   const target = { url: channel.url, scheme: channel.signature_scheme, secrets: channelSecrets(deps, channel), userAgent: 'Baton-Channel/1', timeoutMs: 10_000 };
-  const res = await postSigned(deps.outbound, target, { event: row.event, id: row.delivery_id, body: row.payload, unixSeconds: Math.floor(deps.clock.now() / 1000) });
+  // files go out as signed links made now (commands/attachments.ts): the channel holds no user token
+  const body = row.payload.includes('"attachments"') ? JSON.stringify(withAttachmentLinks(deps, JSON.parse(row.payload) as unknown)) : row.payload;
+  const res = await postSigned(deps.outbound, target, { event: row.event, id: row.delivery_id, body, unixSeconds: Math.floor(deps.clock.now() / 1000) });
   return res.ok ? { ok: true } : { ok: false, retry: res.retryable, error: res.error };
 }
 
@@ -79,7 +82,8 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions) {
     const settings = await deps.settings.offloading();
     const provider = settings.providers.find((p) => p.id === row.provider_id);
     const impl = provider ? deps.providerRegistry.get(provider.type) : undefined;
-    const event = fromJson<ProviderEvent>(row.payload, {} as ProviderEvent);
+    // files go out as signed links made now (commands/attachments.ts): the provider holds no user token
+    const event = withAttachmentLinks(deps, fromJson<ProviderEvent>(row.payload, {} as ProviderEvent));
     const now = () => deps.clock.now();
     const toChannel = row.provider_id.startsWith(CHANNEL_TARGET_PREFIX);
     // metric labels: the provider's type, not its id or a channel's id, so series stay few
