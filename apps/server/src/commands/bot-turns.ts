@@ -18,6 +18,7 @@ import { announceConversation, lockOrThrow } from './conversation-events.js';
 import { providerEvent } from './provider-events.js';
 import { cancelHandover, requestHandover } from './request-handover.js';
 import { applyTransition, mustTransition } from './transition.js';
+import { attachmentUrl, type CarriedAttachment } from '../presenters/attachment.js';
 
 type Work =
   | { kind: 'dialog'; dialog: string }
@@ -97,8 +98,9 @@ async function drain(deps: Deps, conversationId: string, turns: { stopped: boole
       } else if (work.kind === 'welcome') {
         turn = await bot.runtime.welcome(ctx);
       } else {
-        const body = fromJson<{ postback?: string }>(work.message.body, {});
-        turn = await bot.runtime.respond(ctx, { text: work.message.text ?? undefined, postback: body.postback });
+        const body = fromJson<{ postback?: string; attachments?: CarriedAttachment[] }>(work.message.body, {});
+        const attachments = body.attachments?.map((a) => ({ id: a.id, name: a.name, contentType: a.contentType, url: attachmentUrl(a.id) }));
+        turn = await bot.runtime.respond(ctx, { text: work.message.text ?? undefined, postback: body.postback, ...(attachments?.length ? { attachments } : {}) });
       }
     } catch (err) {
       // a broken bot must not wedge the conversation: skip this input, keep going

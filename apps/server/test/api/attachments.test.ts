@@ -6,7 +6,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedAttachmentUrl } from '../../src/commands/attachments.js';
-import { EXE, PDF, PNG, SVG } from '../support/files.js';
+import { EXE, PDF, PNG, SVG, upload } from '../support/files.js';
 import { makeAgent, offloadedConversation, openOffloading } from '../support/flows.js';
 import { call, createConversation, login, messages } from '../support/http.js';
 import { postgresAvailable } from '../support/postgres.js';
@@ -15,17 +15,6 @@ import { startOnStore, type TestServer } from '../support/server.js';
 const pgOk = await postgresAvailable();
 const STORES = (['sqlite', 'postgres'] as const).filter((s) => s === 'sqlite' || pgOk);
 const MAX = 256 * 1024;
-
-/** POST a file as multipart/form-data (field `file` unless said) the way browsers send it. */
-export async function upload(base: string, conversationId: string, auth: { token?: string; cookie?: string; headers?: Record<string, string> }, file: { name: string; type: string; bytes: Buffer; field?: string }) {
-  const form = new FormData();
-  form.append(file.field ?? 'file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
-  const headers: Record<string, string> = { ...auth.headers };
-  if (auth.token) headers.authorization = `Bearer ${auth.token}`;
-  const res = await fetch(`${base}/api/v1/conversations/${conversationId}/attachments`, { method: 'POST', body: form, headers });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-}
 
 async function download(base: string, url: string, token?: string) {
   const res = await fetch(base + url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
