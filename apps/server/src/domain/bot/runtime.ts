@@ -333,6 +333,12 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
         await answerQuestion(turn, pending, { text: input.text, postback, attachments: input.attachments });
         return turn.result();
       }
+      // files without words, and no question asked for them: the bot cannot read them. It says so (the
+      // not_understood dialog offers a person) without counting it as the user being stuck.
+      if (!text && !postback && input.attachments?.length) {
+        await run(turn, 'not_understood');
+        return turn.result();
+      }
       if (postback) {
         const p = postback;
         const target = p.startsWith(GOTO_PREFIX) ? p.slice(GOTO_PREFIX.length) : def.intents[p]?.dialog ?? (hasDialog(p) ? p : undefined);
