@@ -11,6 +11,7 @@ import { makeAgent, offloadedConversation, openOffloading } from '../support/flo
 import { call, createConversation, login, messages } from '../support/http.js';
 import { postgresAvailable } from '../support/postgres.js';
 import { startOnStore, type TestServer } from '../support/server.js';
+import { TestSocket } from '../support/ws-client.js';
 
 const pgOk = await postgresAvailable();
 const STORES = (['sqlite', 'postgres'] as const).filter((s) => s === 'sqlite' || pgOk);
@@ -73,6 +74,24 @@ describe.each(STORES)('attachments over HTTP on %s', (store) => {
     // the transcript shows the message with its file
     const listed = (await messages(s.url, c.conversation.id, c.token)) as Array<{ id: string; attachments?: unknown }>;
     expect(listed.find((m) => m.id === sent.body.message.id)?.attachments).toEqual([a]);
+  });
+
+  it('the socket sends files too: acknowledged with them, and a file already sent is refused with the same code', async () => {
+    const c = await createConversation(s.url, { locale: 'en' });
+    const a = (await upload(s.url, c.conversation.id, { token: c.token }, { name: 'meter.png', type: 'image/png', bytes: PNG })).body.attachment;
+    const sock = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${c.token}`);
+    try {
+      sock.send({ type: 'resume', afterSeq: 0 });
+      await sock.waitFor((e) => e.some((x) => x.type === 'ready'));
+      sock.send({ type: 'message.send', clientMessageId: 'f-1', message: { attachments: [a.id] } });
+      const ack = await sock.waitFor((e) => e.find((x) => x.type === 'message.ack' && x.clientMessageId === 'f-1'));
+      expect(ack.message.attachments).toEqual([a]);
+      sock.send({ type: 'message.send', clientMessageId: 'f-2', message: { text: 'again', attachments: [a.id] } });
+      const refused = await sock.waitFor((e) => e.find((x) => x.type === 'message.rejected' && x.clientMessageId === 'f-2'));
+      expect(refused.error.code).toBe('ATTACHMENT_NOT_SENDABLE');
+    } finally {
+      await sock.close();
+    }
   });
 
   it('a retried send with the same Idempotency-Key is the same message, its files claimed once', async () => {
