@@ -16,9 +16,10 @@ import { AppError } from '../errors.js';
 import { presentAttachment, type CarriedAttachment } from '../presenters/attachment.js';
 import { attachmentMeta, bytesOf, chunkOf, claimAttachments, countAttachments, insertAttachment } from '../store/attachments.js';
 import { findConversation } from '../store/conversations.js';
-import type { AttachmentMetaRow, AttachmentRow } from '../store/schema.js';
+import type { AgentRow, AttachmentMetaRow, AttachmentRow } from '../store/schema.js';
 import type { Tx } from '../store/types.js';
 import { newSortableId, safeEqual } from '../tokens.js';
+import { assertCanView, assertOwner } from './agent-access.js';
 
 export { attachmentUrl, presentAttachment, type CarriedAttachment } from '../presenters/attachment.js';
 
@@ -181,6 +182,40 @@ export async function attachmentInfo(deps: Deps, id: string): Promise<Attachment
   const r = await attachmentMeta(deps.store.db, id);
   if (!r) throw new AppError('ATTACHMENT_NOT_FOUND');
   return metaOf(r);
+}
+
+/**
+ * The file `id` as the end user of `conversationId` may read it: what the user uploaded, and the files
+ * of messages the user sees (not an agent's upload before it is sent, nor an internal note's). Anything
+ * else is ATTACHMENT_NOT_FOUND, never whether it exists.
+ */
+export async function attachmentForUser(deps: Deps, conversationId: string, id: string): Promise<AttachmentMeta> {
+  const meta = await attachmentInfo(deps, id);
+  if (meta.conversationId !== conversationId) throw new AppError('ATTACHMENT_NOT_FOUND');
+  if (meta.uploadedBy === 'user') return meta;
+  const message = meta.messageId ? await deps.store.db.selectFrom('messages').select('internal').where('id', '=', meta.messageId).executeTakeFirst() : undefined;
+  if (!message || message.internal) throw new AppError('ATTACHMENT_NOT_FOUND');
+  return meta;
+}
+
+/** The file `id` if `agent` may view its conversation (agent-access.ts), else ATTACHMENT_NOT_FOUND. */
+export async function attachmentForAgent(deps: Deps, agent: AgentRow, id: string): Promise<AttachmentMeta> {
+  const meta = await attachmentInfo(deps, id);
+  const conv = await findConversation(deps.store.db, meta.conversationId);
+  if (!conv) throw new AppError('ATTACHMENT_NOT_FOUND');
+  try {
+    assertCanView(agent, conv);
+  } catch {
+    throw new AppError('ATTACHMENT_NOT_FOUND');
+  }
+  return meta;
+}
+
+/** An agent uploads to a conversation only while they own its live chat (NOT_OWNER, NOT_WITH_AGENT…). */
+export async function assertAgentMayUpload(deps: Deps, agent: AgentRow, conversationId: string): Promise<void> {
+  const conv = await findConversation(deps.store.db, conversationId);
+  if (!conv) throw new AppError('CONVERSATION_NOT_FOUND');
+  assertOwner(agent, conv);
 }
 
 /** bytes of Uint8Array results from a reader thread, as a Buffer without a copy */

@@ -8,12 +8,21 @@ import multipart from '@fastify/multipart';
 import { AttachmentResponse } from '@baton/proto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { assertCanView, assertOwner } from '../commands/agent-access.js';
-import { attachmentChunks, attachmentInfo, isInline, saveAttachment, verifyAttachmentLink, type AttachmentMeta, type Uploader } from '../commands/attachments.js';
+import {
+  assertAgentMayUpload,
+  attachmentChunks,
+  attachmentForAgent,
+  attachmentForUser,
+  attachmentInfo,
+  isInline,
+  saveAttachment,
+  verifyAttachmentLink,
+  type AttachmentMeta,
+  type Uploader,
+} from '../commands/attachments.js';
 import { authorizeUser } from '../commands/read-conversation.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { findConversation } from '../store/conversations.js';
 import { hashToken } from '../tokens.js';
 import { requireAgent, sessionToken } from './auth-guard.js';
 import { bearer } from './parse.js';
@@ -40,39 +49,16 @@ async function uploader(deps: Deps, req: FastifyRequest, conversationId: string)
   }
   if (!sessionToken(req).token) throw new AppError('UNAUTHORIZED');
   const agent = await requireAgent(deps, req);
-  const conv = await findConversation(deps.store.db, conversationId);
-  if (!conv) throw new AppError('CONVERSATION_NOT_FOUND');
-  assertOwner(agent, conv);
+  await assertAgentMayUpload(deps, agent, conversationId);
   return { agentId: agent.id };
 }
 
-/**
- * The file `id` if the caller may read it, else ATTACHMENT_NOT_FOUND (never whether it exists): the
- * conversation's token reads what the user uploaded and what messages the user sees carry (not an
- * agent's file before it is sent, nor one on an internal note); agents what they may view.
- */
+/** The file `id` if the caller (the conversation's token, or an agent session) may read it (commands/attachments.ts). */
 async function readable(deps: Deps, req: FastifyRequest, id: string): Promise<AttachmentMeta> {
   const token = bearer(req.headers.authorization);
-  if (token && USER_TOKEN.test(token)) {
-    const conv = await authorizeUser(deps, token);
-    const meta = await attachmentInfo(deps, id);
-    if (meta.conversationId !== conv.id) throw new AppError('ATTACHMENT_NOT_FOUND');
-    if (meta.uploadedBy === 'user') return meta;
-    const message = meta.messageId ? await deps.store.db.selectFrom('messages').select('internal').where('id', '=', meta.messageId).executeTakeFirst() : undefined;
-    if (!message || message.internal) throw new AppError('ATTACHMENT_NOT_FOUND');
-    return meta;
-  }
+  if (token && USER_TOKEN.test(token)) return attachmentForUser(deps, (await authorizeUser(deps, token)).id, id);
   if (!sessionToken(req).token) throw new AppError('UNAUTHORIZED');
-  const agent = await requireAgent(deps, req);
-  const meta = await attachmentInfo(deps, id);
-  const conv = await findConversation(deps.store.db, meta.conversationId);
-  if (!conv) throw new AppError('ATTACHMENT_NOT_FOUND');
-  try {
-    assertCanView(agent, conv);
-  } catch {
-    throw new AppError('ATTACHMENT_NOT_FOUND');
-  }
-  return meta;
+  return attachmentForAgent(deps, await requireAgent(deps, req), id);
 }
 
 /** `filename` for old clients (ASCII, quotes and backslashes dropped) and `filename*` with the real name. */

@@ -227,3 +227,30 @@ describe.each(STORES)('attachments over HTTP on %s', (store) => {
     expect([gone.status, gone.json().error.code]).toEqual([403, 'ATTACHMENT_LINK_INVALID']);
   });
 });
+
+describe('attachments at the default limit (SQLite)', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    // a one-line bot instead of the demo's: its training makes a start slow on a loaded machine
+    s = await startOnStore('sqlite', { env: { DEMO_BOT: 'false' } });
+    const system = (n: string) => `  ${n}:\n    steps: [{ message: { text: { en: "${n}" } } }]\n`;
+    const bot = `id: tiny\nname: Tiny\ndefaultLanguage: en\nlanguages: [en]\ndialogs:\n${['welcome', 'not_understood', 'offloading_disabled', 'offloading_closed', 'offloading_opened'].map(system).join('')}`;
+    const put = await call(s.url, 'PUT', '/api/v1/bots/tiny', { token: await login(s.url), raw: bot, headers: { 'content-type': 'application/yaml' } });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+  }, 60_000);
+  afterAll(async () => s?.close());
+
+  it('takes a file larger than the 1 MB JSON body limit and streams it back in pieces, byte for byte', async () => {
+    const c = await createConversation(s.url, { botId: 'tiny' });
+    // 3 MB of varied bytes behind a PNG signature: several download pieces, none alike
+    const tail = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < tail.length; i++) tail[i] = (i * 7 + (i >> 12)) & 0xff;
+    const big = Buffer.concat([PNG, tail]);
+    const up = await upload(s.url, c.conversation.id, { token: c.token }, { name: 'big.png', type: 'image/png', bytes: big });
+    expect(up.status).toBe(201);
+    const got = await download(s.url, up.body.attachment.url, c.token);
+    expect(got.headers.get('content-length')).toBe(String(big.length));
+    expect(Buffer.compare(got.bytes, big)).toBe(0);
+    // megabytes through a shared, loaded machine: a generous guard against a hang, not a speed check
+  }, 60_000);
+});
