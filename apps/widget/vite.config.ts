@@ -5,7 +5,13 @@ import { defineConfig } from 'vite';
 import { precompress } from '../../tools/precompress.mjs';
 
 export default defineConfig({
-  resolve: { alias: { '@baton/proto': fileURLToPath(new URL('../../packages/proto/src/index.ts', import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: /^@baton\/proto$/, replacement: fileURLToPath(new URL('../../packages/proto/src/index.ts', import.meta.url)) },
+      // plain values without zod (the attachment allow-list)
+      { find: /^@baton\/proto\/constants$/, replacement: fileURLToPath(new URL('../../packages/proto/src/constants.ts', import.meta.url)) },
+    ],
+  },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   plugins: [precompress()],
   build: {

@@ -151,6 +151,8 @@ function checkMessagePost(b: unknown): { author: SimMessage['author']; content: 
       }
       break;
     case 'image':
+    case 'file':
+      // both carry the media as a URL (https://developer.zendesk.com/documentation/conversations/messaging-platform/programmable-conversations/structured-messages)
       if (typeof c.mediaUrl !== 'string' || !/^https?:\/\//.test(c.mediaUrl)) bad('content.mediaUrl is required');
       break;
     default:

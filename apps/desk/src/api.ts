@@ -183,7 +183,7 @@ export const api = {
   conversation: (id: string) => request<AgentConversationDetail>('GET', `/agent/conversations/${enc(id)}`),
   history: (id: string) => request<{ conversations: AgentConversation[]; nextCursor: string | null }>('GET', `/agent/conversations/${enc(id)}/history`),
   accept: (id: string) => request<AgentConversationDetail>('POST', `/agent/conversations/${enc(id)}/accept`),
-  send: (id: string, body: { text?: string; buttons?: Button[]; cards?: Card[]; internal?: boolean }) =>
+  send: (id: string, body: { text?: string; buttons?: Button[]; cards?: Card[]; internal?: boolean; attachments?: string[] }) =>
     request<{ message: Message }>('POST', `/agent/conversations/${enc(id)}/messages`, { body }),
   typing: (id: string, on: boolean) => request<{ ok: true }>('POST', `/agent/conversations/${enc(id)}/typing`, { body: { on } }),
   transfer: (id: string, to: { agentId: string } | { skill: string }) => request<{ ok: true }>('POST', `/agent/conversations/${enc(id)}/transfer`, { body: to }),

@@ -42,6 +42,7 @@ import { installOpenApi } from './http/openapi.js';
 import { registerProviderInbound } from './http/provider-inbound-routes.js';
 import { installRequestIds, loggerOptions, RequestLog, requestId, withRedactedRequests } from './http/request-log.js';
 import { registerRoutes } from './http/route.js';
+import { registerAttachmentRoutes } from './http/attachment-routes.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { registerStatic } from './http/static.js';
 import { settingsRoutes } from './http/settings-routes.js';
@@ -246,6 +247,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     ...tagRoutes(deps),
     ...followupRoutes(deps),
   ]);
+  await registerAttachmentRoutes(app, deps);
   registerChannelInbound(app, deps);
   registerProviderInbound(app, deps, inbound);
   const hub = new Hub();

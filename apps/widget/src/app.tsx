@@ -2,6 +2,7 @@
 // only http(s) URLs become links.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Button, Card, Message } from '@baton/proto';
+import { AttachButton, AttachmentList, UploadTray, useUploads } from './attachments';
 import type { BatonClient, WidgetState } from './client';
 import { EndedChat } from './ended-chat';
 import { stringsFor, type Strings } from './i18n';
@@ -44,7 +45,7 @@ function Cards({ cards, onPick }: { cards: Card[]; onPick: (b: Button) => void }
   );
 }
 
-function Row({ m, t, onPick }: { m: Message; t: Strings; onPick: (b: Button) => void }) {
+function Row({ m, t, onPick, client }: { m: Message; t: Strings; onPick: (b: Button) => void; client: BatonClient }) {
   if (m.author.type === 'system') {
     return <div class="system" data-testid="widget-system">{m.text}</div>;
   }
@@ -53,6 +54,7 @@ function Row({ m, t, onPick }: { m: Message; t: Strings; onPick: (b: Button) => 
     <div class={`row ${m.author.type}`} data-testid="widget-message" data-author={m.author.type} data-seq={m.seq}>
       <span class="who">{who}</span>
       {m.text ? <div class="bubble" data-testid="widget-text"><Linkified text={m.text} /></div> : null}
+      {m.attachments?.length ? <AttachmentList attachments={m.attachments} client={client} t={t} /> : null}
       {m.cards?.length ? <Cards cards={m.cards} onPick={onPick} /> : null}
       {m.buttons?.length ? <Buttons buttons={m.buttons} onPick={onPick} /> : null}
     </div>
@@ -62,7 +64,8 @@ function Row({ m, t, onPick }: { m: Message; t: Strings; onPick: (b: Button) => 
 function PendingRow({ p, t, client }: { p: Pending; t: Strings; client: BatonClient }) {
   return (
     <div class="row user" data-testid="widget-pending" data-state={p.state}>
-      <div class="bubble">{p.text}</div>
+      {p.text ? <div class="bubble">{p.text}</div> : null}
+      {p.attachments?.length ? <div class="files">{p.attachments.map((a) => <span key={a.id} class="file-chip">{a.name}</span>)}</div> : null}
       <span class={`status ${p.state === 'failed' ? 'failed' : ''}`}>
         {p.state === 'sending' ? t.sending : p.state === 'retrying' ? t.retrying : `${t.failed}${p.error ? `: ${p.error}` : ''}`}
         {p.state === 'failed' ? (
@@ -91,6 +94,7 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
   const launcher = useRef<HTMLButtonElement>(null);
   const typingOff = useRef<ReturnType<typeof setTimeout>>();
   const seen = useRef(client.state.messages.length);
+  const files = useUploads(client, t);
 
   useEffect(() => client.subscribe(() => setS(client.state)), [client]);
   useEffect(() => {
@@ -116,11 +120,13 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
   };
   const submit = () => {
     const text = draft.trim();
-    if (!text || text.length > MAX) return;
+    // a message may be files alone; it waits for uploads still running
+    if ((!text && !files.ready.length) || text.length > MAX || files.busy) return;
     setDraft('');
     clearTimeout(typingOff.current);
     client.typing(false);
-    void client.send(text);
+    void client.send(text, undefined, files.ready);
+    files.clear();
   };
   const pick = (b: Button) => void client.send(b.title, b.payload);
   const onInput = (v: string) => {
@@ -138,7 +144,7 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
   return (
     <>
       {open ? (
-        <div class="panel" role="dialog" aria-label={title} data-testid="widget-panel" onKeyDown={(e) => e.key === 'Escape' && close()}>
+        <div class="panel" role="dialog" aria-label={title} data-testid="widget-panel" onKeyDown={(e) => e.key === 'Escape' && close()} {...files.handlers}>
           <div class="head">
             <h2>
               {title}
@@ -165,7 +171,7 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
           <div class="log" ref={log} role="log" aria-live="polite" aria-relevant="additions" data-testid="widget-log">
             {s.ended && !s.messages.length ? <div class="system">{t.ended}</div> : null}
             {s.messages.filter((m) => !m.internal).map((m) => (
-              <Row key={m.id} m={m} t={t} onPick={pick} />
+              <Row key={m.id} m={m} t={t} onPick={pick} client={client} />
             ))}
             {s.pending.map((p) => (
               <PendingRow key={p.key} p={p} t={t} client={client} />
@@ -174,6 +180,7 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
           </div>
           {s.ended && conv ? <EndedChat client={client} t={t} /> : null}
           <div class="typing" aria-live="polite" data-testid="widget-typing">{s.typing !== null ? t.typing(s.typing || (agentName ?? t.assistant)) : ''}</div>
+          <UploadTray uploads={files.uploads} onRemove={files.remove} t={t} />
           <form
             hidden={s.ended && Boolean(conv)}
             class="compose"
@@ -182,6 +189,7 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
               submit();
             }}
           >
+            <AttachButton onFiles={files.add} t={t} />
             <label class="sr" for="baton-input">{t.placeholder}</label>
             <textarea
               id="baton-input"
@@ -199,7 +207,7 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
                 }
               }}
             />
-            <button type="submit" class="send" data-testid="widget-send" disabled={!draft.trim() || over > 0}>{t.send}</button>
+            <button type="submit" class="send" data-testid="widget-send" disabled={(!draft.trim() && !files.ready.length) || over > 0 || files.busy}>{t.send}</button>
           </form>
           {draft.length > MAX - 500 ? (
             <div class={`counter ${over > 0 ? 'over' : ''}`} aria-live="polite">{over > 0 ? t.tooLong(over) : t.left(MAX - draft.length)}</div>

@@ -2,7 +2,7 @@
 // localStorage (survives a reload), sends retried with one Idempotency-Key each (never lost, never
 // doubled; on the socket while it is open, else over HTTP), and a WebSocket that reconnects with
 // backoff and resumes after the last seq it has.
-import type { Conversation, CreateConversationBody, ErrorCode, Message, ServerEvent } from '@baton/proto';
+import type { Attachment, Conversation, CreateConversationBody, ErrorCode, Message, ServerEvent } from '@baton/proto';
 import { backoff, lastSeq, merge, uuid, type Pending } from './timeline';
 
 export interface WidgetUser {
@@ -256,8 +256,8 @@ export class BatonClient {
     }
   }
 
-  async send(text: string, postback?: string): Promise<void> {
-    const p: Pending = { key: uuid(), text, ...(postback ? { postback } : {}), state: 'sending', attempts: 0 };
+  async send(text: string, postback?: string, attachments?: Attachment[]): Promise<void> {
+    const p: Pending = { key: uuid(), text, ...(postback ? { postback } : {}), ...(attachments?.length ? { attachments } : {}), state: 'sending', attempts: 0 };
     this.set({ pending: [...this.state.pending, p], notice: null });
     this.save();
     await this.flush();
@@ -308,7 +308,8 @@ export class BatonClient {
    * message.rejected), else — or when the socket gives no answer in time — POST with the same key.
    */
   private async deliver(p: Pending): Promise<Answer> {
-    const body = p.postback ? { postback: p.postback, text: p.text } : { text: p.text };
+    const files = p.attachments?.map((a) => a.id);
+    const body = p.postback ? { postback: p.postback, text: p.text } : files?.length ? { attachments: files, ...(p.text ? { text: p.text } : {}) } : { text: p.text };
     const ws = this.ws;
     if (ws && ws.readyState === 1 && this.state.connection === 'open') {
       const answer = await new Promise<Answer | null>((resolve) => {
@@ -324,6 +325,43 @@ export class BatonClient {
       if (answer) return answer;
     }
     return this.api('POST', `/conversations/${this.stored!.id}/messages`, body, { 'Idempotency-Key': p.key });
+  }
+
+  /**
+   * Uploads a file to the conversation (started first if there is none yet) as multipart/form-data;
+   * XMLHttpRequest because fetch reports no upload progress. `onProgress` gets 0…1.
+   */
+  async upload(file: File, onProgress: (fraction: number) => void): Promise<Answer> {
+    await this.ensure();
+    const { id, token } = this.stored!;
+    return new Promise<Answer>((resolve) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', this.url(`/conversations/${id}/attachments`));
+      xhr.setRequestHeader('authorization', `Bearer ${token}`);
+      xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+      xhr.onload = () => {
+        let body: unknown;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          body = undefined;
+        }
+        resolve({ status: xhr.status, body });
+      };
+      xhr.onerror = () => resolve({ status: 0, body: undefined });
+      const form = new FormData();
+      form.append('file', file, file.name || 'file');
+      xhr.send(form);
+    });
+  }
+
+  /** A file of this conversation, fetched with the token in a header (never in a URL, where logs keep it). */
+  async fetchFile(url: string): Promise<Blob> {
+    const token = this.stored?.token;
+    if (!token) throw new Error('no conversation');
+    const res = await fetch(`${this.cfg.server}${url}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`download failed (${res.status})`);
+    return res.blob();
   }
 
   private update(p: Pending, patch: Partial<Pending>): void {

@@ -73,5 +73,19 @@ export const css = (color: string, position: 'left' | 'right') => `
 .rating .send { background: ${color}; color: #fff; border: 0; font-weight: 600; }
 .rating .send:disabled { opacity: .45; cursor: not-allowed; }
 .rating .error { color: #c92a2a; }
+.files { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 4px; }
+.thumb { display: block; border-radius: 10px; overflow: hidden; border: 1px solid #e5e7eb; background: #fff; }
+.thumb img { display: block; max-width: 200px; max-height: 160px; min-width: 64px; min-height: 64px; object-fit: cover; }
+.file-chip { display: inline-flex; gap: 6px; align-items: center; border: 1px solid #d0d7de; background: #fff; color: #1f2328; border-radius: 10px; padding: 6px 10px; font-size: 13px; cursor: pointer; max-width: 260px; overflow-wrap: anywhere; text-align: left; }
+.file-chip .size { color: #6b7280; font-size: 11px; }
+.file-chip.failed { color: #c92a2a; border-color: #ffc9c9; }
+.compose .attach { background: transparent; border: 1px solid #d0d7de; color: #4b5563; border-radius: 10px; width: 40px; height: 40px; cursor: pointer; display: grid; place-items: center; flex: none; }
+.compose .attach:hover { color: ${color}; border-color: ${color}; }
+.tray { list-style: none; margin: 0; padding: 6px 10px 0; background: #fff; border-top: 1px solid #e5e7eb; display: flex; flex-direction: column; gap: 4px; font-size: 12px; }
+.tray li { display: flex; gap: 8px; align-items: center; }
+.tray .name { flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.tray .failed .state { color: #c92a2a; }
+.tray .done .state { color: #1b5e20; }
+.tray button { border: 0; background: none; cursor: pointer; color: #6b7280; padding: 2px 4px; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

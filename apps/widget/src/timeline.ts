@@ -1,12 +1,14 @@
 // The message list: server messages merged by seq (each once, in order, whatever order they arrive
 // in), plus the user's own messages still on their way (pending sends).
-import type { Message } from '@baton/proto';
+import type { Attachment, Message } from '@baton/proto';
 
 export interface Pending {
   /** Idempotency-Key: the same for every retry of this send */
   key: string;
   text: string;
   postback?: string;
+  /** files uploaded for this message (sent by id) */
+  attachments?: Attachment[];
   state: 'sending' | 'retrying' | 'failed';
   error?: string;
   attempts: number;

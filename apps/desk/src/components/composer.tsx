@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { api, errorText, type Button, type Card } from '../api';
 import { filterCanned, insertCanned, slashQuery } from '../canned';
 import { useDesk } from '../desk-context';
+import { AttachButton, FileTray, useComposerFiles } from './attachments';
 import { ButtonRows, CardBuilder, cleanButtons } from './card-builder';
 import { Icon } from './icons';
 
@@ -28,6 +29,8 @@ export function Composer(props: { conversationId: string; canReply: boolean; onS
   const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const noteOnly = !props.canReply;
   const asNote = internal || noteOnly;
+  // only the agent who owns the chat uploads to it (the server's rule too)
+  const files = useComposerFiles(props.conversationId);
 
   const typing = (on: boolean) => {
     if (noteOnly) return;
@@ -80,7 +83,7 @@ export function Composer(props: { conversationId: string; canReply: boolean; onS
   };
 
   const cleanB = cleanButtons(buttons);
-  const canSend = !busy && (text.trim().length > 0 || (!asNote && (cleanB.length > 0 || cards.length > 0)));
+  const canSend = !busy && !files.busy && (text.trim().length > 0 || files.ready.length > 0 || (!asNote && (cleanB.length > 0 || cards.length > 0)));
 
   const send = async () => {
     if (!canSend) return;
@@ -89,6 +92,7 @@ export function Composer(props: { conversationId: string; canReply: boolean; onS
     try {
       const body: Parameters<typeof api.send>[1] = {};
       if (text.trim()) body.text = text.trim();
+      if (files.ready.length) body.attachments = files.ready.map((a) => a.id);
       if (asNote) body.internal = true;
       else {
         if (cleanB.length) body.buttons = cleanB;
@@ -98,6 +102,7 @@ export function Composer(props: { conversationId: string; canReply: boolean; onS
       stopTyping();
       setText('');
       setCaret(0);
+      files.clear();
       if (!asNote) {
         setButtons([]);
         setCards([]);
@@ -147,7 +152,7 @@ export function Composer(props: { conversationId: string; canReply: boolean; onS
   };
 
   return (
-    <div className={asNote ? 'composer note' : 'composer'} data-testid="composer">
+    <div className={asNote ? 'composer note' : 'composer'} data-testid="composer" {...(noteOnly ? {} : files.handlers)}>
       {menuOpen ? (
         <ul className="canned-menu" role="listbox" aria-label="Canned responses" data-testid="canned-menu">
           {suggestions.map((c, i) => (
@@ -198,6 +203,7 @@ export function Composer(props: { conversationId: string; canReply: boolean; onS
         aria-label={asNote ? 'Internal note' : 'Reply'}
         data-testid="composer-input"
       />
+      <FileTray uploads={files.uploads} onRemove={files.remove} />
       {error ? (
         <p className="error-note small" role="alert">
           {error}
@@ -210,6 +216,7 @@ export function Composer(props: { conversationId: string; canReply: boolean; onS
             <span className="switch-track" aria-hidden="true" />
             <span>Internal note</span>
           </label>
+          {!noteOnly ? <AttachButton onFiles={files.add} /> : null}
           {!asNote ? (
             <>
               <button type="button" className={showButtons ? 'icon-btn on' : 'icon-btn'} onClick={() => setShowButtons((v) => !v)} title="Quick reply buttons" aria-label="Quick reply buttons" data-testid="composer-add-buttons">

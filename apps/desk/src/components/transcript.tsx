@@ -4,6 +4,7 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { Message } from '../api';
 import { clockTime, humanEvent, shortDate } from '../format';
 import { Avatar } from './ui';
+import { MessageFiles } from './attachments';
 
 function dayKey(iso: string) {
   return new Date(iso).toDateString();
@@ -89,6 +90,7 @@ function MessageItem(props: { m: Message; kind: string; first: boolean; userName
           </div>
         ) : null}
         {m.postback && !m.text ? <div className="bubble postback">↳ {m.postback}</div> : null}
+        {m.attachments?.length ? <MessageFiles attachments={m.attachments} /> : null}
         {m.buttons?.length ? (
           <div className="msg-buttons">
             {m.buttons.map((b, i) => (

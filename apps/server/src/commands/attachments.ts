@@ -16,9 +16,10 @@ import { AppError } from '../errors.js';
 import { presentAttachment, type CarriedAttachment } from '../presenters/attachment.js';
 import { attachmentMeta, bytesOf, chunkOf, claimAttachments, countAttachments, insertAttachment } from '../store/attachments.js';
 import { findConversation } from '../store/conversations.js';
-import type { AttachmentMetaRow, AttachmentRow } from '../store/schema.js';
+import type { AgentRow, AttachmentMetaRow, AttachmentRow } from '../store/schema.js';
 import type { Tx } from '../store/types.js';
 import { newSortableId, safeEqual } from '../tokens.js';
+import { assertCanView, assertOwner } from './agent-access.js';
 
 export { attachmentUrl, presentAttachment, type CarriedAttachment } from '../presenters/attachment.js';
 
@@ -183,6 +184,40 @@ export async function attachmentInfo(deps: Deps, id: string): Promise<Attachment
   return metaOf(r);
 }
 
+/**
+ * The file `id` as the end user of `conversationId` may read it: what the user uploaded, and the files
+ * of messages the user sees (not an agent's upload before it is sent, nor an internal note's). Anything
+ * else is ATTACHMENT_NOT_FOUND, never whether it exists.
+ */
+export async function attachmentForUser(deps: Deps, conversationId: string, id: string): Promise<AttachmentMeta> {
+  const meta = await attachmentInfo(deps, id);
+  if (meta.conversationId !== conversationId) throw new AppError('ATTACHMENT_NOT_FOUND');
+  if (meta.uploadedBy === 'user') return meta;
+  const message = meta.messageId ? await deps.store.db.selectFrom('messages').select('internal').where('id', '=', meta.messageId).executeTakeFirst() : undefined;
+  if (!message || message.internal) throw new AppError('ATTACHMENT_NOT_FOUND');
+  return meta;
+}
+
+/** The file `id` if `agent` may view its conversation (agent-access.ts), else ATTACHMENT_NOT_FOUND. */
+export async function attachmentForAgent(deps: Deps, agent: AgentRow, id: string): Promise<AttachmentMeta> {
+  const meta = await attachmentInfo(deps, id);
+  const conv = await findConversation(deps.store.db, meta.conversationId);
+  if (!conv) throw new AppError('ATTACHMENT_NOT_FOUND');
+  try {
+    assertCanView(agent, conv);
+  } catch {
+    throw new AppError('ATTACHMENT_NOT_FOUND');
+  }
+  return meta;
+}
+
+/** An agent uploads to a conversation only while they own its live chat (NOT_OWNER, NOT_WITH_AGENT…). */
+export async function assertAgentMayUpload(deps: Deps, agent: AgentRow, conversationId: string): Promise<void> {
+  const conv = await findConversation(deps.store.db, conversationId);
+  if (!conv) throw new AppError('CONVERSATION_NOT_FOUND');
+  assertOwner(agent, conv);
+}
+
 /** bytes of Uint8Array results from a reader thread, as a Buffer without a copy */
 function asBuffer(u: Uint8Array): Buffer {
   return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -253,4 +288,30 @@ export function signedAttachmentUrl(deps: Deps, id: string, now = deps.clock.now
 export function verifyAttachmentLink(deps: Deps, id: string, expires: number, signature: string): void {
   if (!Number.isInteger(expires) || expires * 1000 < deps.clock.now()) throw new AppError('ATTACHMENT_LINK_INVALID', 'The download link has expired');
   if (!safeEqual(signature, linkSignature(deps, id, expires))) throw new AppError('ATTACHMENT_LINK_INVALID');
+}
+
+const DOWNLOAD_PATH = '/api/v1/attachments/';
+
+/**
+ * A delivery's payload (a provider event or a channel webhook body) with the `url` of every message
+ * attachment in it made an absolute signed link, valid for ATTACHMENT_LINK_TTL_SECONDS from now: made
+ * when the outbox sends it, so a retry hours later still carries a live link. Payloads without
+ * attachments come back as they are.
+ */
+export function withAttachmentLinks<T>(deps: Deps, payload: T, now = deps.clock.now()): T {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (!v || typeof v !== 'object') return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'attachments' && Array.isArray(x)) {
+        out[k] = x.map((a: unknown) => {
+          const file = a as { id?: unknown; url?: unknown };
+          return typeof file.id === 'string' && typeof file.url === 'string' && file.url.startsWith(DOWNLOAD_PATH) ? { ...file, url: signedAttachmentUrl(deps, file.id, now).url } : a;
+        });
+      } else out[k] = walk(x);
+    }
+    return out;
+  };
+  return walk(payload) as T;
 }

@@ -24,6 +24,7 @@ import { createFollowup } from './followups.js';
 import { systemDialogOverrides } from '../domain/offloading-settings.js';
 import { eligibleAgentOnline } from '../store/agents.js';
 import { applyTransition, mustTransition } from './transition.js';
+import { attachmentUrl, type CarriedAttachment } from '../presenters/attachment.js';
 
 type Work =
   | { kind: 'dialog'; dialog: string }
@@ -113,8 +114,9 @@ async function drain(deps: Deps, conversationId: string, turns: { stopped: boole
       } else if (work.kind === 'welcome') {
         turn = await bot.runtime.welcome(ctx);
       } else {
-        const body = fromJson<{ postback?: string }>(work.message.body, {});
-        turn = await bot.runtime.respond(ctx, { text: work.message.text ?? undefined, postback: body.postback });
+        const body = fromJson<{ postback?: string; attachments?: CarriedAttachment[] }>(work.message.body, {});
+        const attachments = body.attachments?.map((a) => ({ id: a.id, name: a.name, contentType: a.contentType, url: attachmentUrl(a.id) }));
+        turn = await bot.runtime.respond(ctx, { text: work.message.text ?? undefined, postback: body.postback, ...(attachments?.length ? { attachments } : {}) });
       }
     } catch (err) {
       // a broken bot must not wedge the conversation: skip this input, keep going

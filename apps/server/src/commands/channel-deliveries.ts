@@ -11,6 +11,7 @@ import type { AgentRow, OutboxRow } from '../store/schema.js';
 import { findConversation } from '../store/conversations.js';
 import { AppError } from '../errors.js';
 import { assertCanView } from './agent-access.js';
+import { withAttachmentLinks } from './attachments.js';
 import { fallbackText } from '../presenters/channel.js';
 import { insertOutbox } from '../store/outbox.js';
 import type { Tx } from '../store/write-queue.js';
@@ -96,9 +97,11 @@ export async function deliverToChannel(deps: Deps, row: OutboxRow): Promise<Chan
   const channel = await deps.store.db.selectFrom('channels').selectAll().where('id', '=', row.provider_id.slice(CHANNEL_TARGET_PREFIX.length)).executeTakeFirst();
   if (!channel) return { ok: false, retry: false, error: 'the channel no longer exists' };
   const { impl, ctx } = channelContext(deps, channel);
-  const stored = fromJson<{ id: string; conversationId: string; user: { id: string }; message: Message; partsSent?: number }>(row.payload, {} as never);
+  // files go out as signed links made now (commands/attachments.ts): the channel holds no user token
+  const stored = withAttachmentLinks(deps, fromJson<{ id: string; conversationId: string; user: { id: string }; message: Message; partsSent?: number }>(row.payload, {} as never));
+  const raw = row.payload.includes('"attachments"') ? JSON.stringify(stored) : row.payload;
   const conv = await deps.store.db.selectFrom('conversations').select('channel_inbound_at').where('id', '=', stored.conversationId).executeTakeFirst();
-  const delivery: ChannelDelivery = { id: row.delivery_id, conversationId: stored.conversationId, user: stored.user, message: stored.message, lastInboundAt: conv?.channel_inbound_at ?? null, partsSent: stored.partsSent ?? 0, raw: row.payload };
+  const delivery: ChannelDelivery = { id: row.delivery_id, conversationId: stored.conversationId, user: stored.user, message: stored.message, lastInboundAt: conv?.channel_inbound_at ?? null, partsSent: stored.partsSent ?? 0, raw };
   let result: ChannelDeliveryResult;
   try {
     result = await impl.deliver(ctx, delivery);

@@ -68,6 +68,12 @@ function security(access: RouteAccess, doc: RouteDoc) {
   return [{ agentToken: [] }, { deskCookie: [] }];
 }
 
+/** the schema of a non-JSON body: an upload's one file field, or text */
+function mediaSchema(media: string) {
+  if (media === 'multipart/form-data') return { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] };
+  return { type: media.includes('json') ? 'object' : 'string' };
+}
+
 /** One operation of the document, from a route's declaration; `limited` when the route has a rate limit of its own. */
 export function operation(url: string, access: RouteAccess, doc: RouteDoc, limited = false) {
   const pathShape = (doc.params?.shape ?? {}) as Record<string, z.ZodType>;
@@ -82,7 +88,7 @@ export function operation(url: string, access: RouteAccess, doc: RouteDoc, limit
   const content = doc.body
     ? { 'application/json': { schema: jsonSchema(doc.body) } }
     : doc.bodyMedia
-      ? Object.fromEntries(doc.bodyMedia.map((m) => [m, { schema: { type: m.includes('json') ? 'object' : 'string' } }]))
+      ? Object.fromEntries(doc.bodyMedia.map((m) => [m, { schema: mediaSchema(m) }]))
       : undefined;
   const answer = doc.response
     ? { content: { 'application/json': { schema: jsonSchema(doc.response, 'output') } } }

@@ -25,8 +25,8 @@ export function installSecurityHeaders(app: FastifyInstance): void {
       reply.header('X-Frame-Options', 'DENY');
       reply.header('Referrer-Policy', 'same-origin');
     } else if (req.url.startsWith('/api/')) {
-      // API answers are data, never a page to render or frame (a route that serves a document, the HTML
-      // transcript, sets a policy of its own that is as strict)
+      // API answers are data, never a page to render or frame (a route that serves a document sets a
+      // policy of its own that is as strict: the HTML transcript; downloads add sandbox)
       if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
       reply.header('Referrer-Policy', 'no-referrer');
     }

@@ -13,6 +13,7 @@ import type { OutboxRow } from '../store/schema.js';
 import type { DeliveryResult, ProviderEvent } from '../providers/provider.js';
 import { CHANNEL_TARGET_PREFIX, deliverToChannel } from '../commands/channel-deliveries.js';
 import { MAIL_TARGET } from '../outbound/mailer.js';
+import { withAttachmentLinks } from '../commands/attachments.js';
 
 /** a claimed delivery is someone else's to retry once its sender's timeout has surely passed */
 const LEASE_MARGIN_MS = 5_000;
@@ -69,7 +70,8 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions, mail?: {
     const settings = await deps.settings.offloading();
     const provider = settings.providers.find((p) => p.id === row.provider_id);
     const impl = provider ? deps.providerRegistry.get(provider.type) : undefined;
-    const event = fromJson<ProviderEvent>(row.payload, {} as ProviderEvent);
+    // files go out as signed links made now (commands/attachments.ts): the provider holds no user token
+    const event = withAttachmentLinks(deps, fromJson<ProviderEvent>(row.payload, {} as ProviderEvent));
     const now = () => deps.clock.now();
     const toChannel = row.provider_id.startsWith(CHANNEL_TARGET_PREFIX);
     const toMail = row.provider_id === MAIL_TARGET;

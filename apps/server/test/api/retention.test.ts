@@ -8,6 +8,7 @@ import { userHashOf } from '../../src/commands/create-conversation.js';
 import { ANONYMIZED_TEXT } from '../../src/store/retention.js';
 import { signBody } from '../../src/providers/signing.js';
 import { rowsContaining, tableNames } from '../support/all-rows.js';
+import { upload } from '../support/files.js';
 import { makeAgent, offloadedConversation, openOffloading } from '../support/flows.js';
 import { allMessages, call, createConversation, login } from '../support/http.js';
 import { freshDatabase, postgresAvailable } from '../support/postgres.js';
@@ -308,6 +309,13 @@ describe.each(STORES)('a contact\'s erasure and export on %s', (store) => {
     const a = await talk(person, { verified: true, text: `export line one ${tag}` });
     const b = await talk(person, { text: `export line two ${tag}` });
     texts.push(`export line one ${tag}`, `export line two ${tag}`);
+    // a file the contact sent: exported with its bytes
+    const file = (await upload(s.url, a.id, { token: a.token }, { name: 'reading.txt', type: 'text/plain', bytes: Buffer.from(`export file ${tag}`) })).body.attachment;
+    const seen = (await allMessages(s.url, a.id, a.token)).length;
+    await call(s.url, 'POST', `/api/v1/conversations/${a.id}/messages`, { token: a.token, body: { attachments: [file.id] } });
+    // the message and the bot's answer to it, before the export is read
+    await waitFor(async () => (await allMessages(s.url, a.id, a.token)).length >= seen + 2, 10_000, 'the bot answered the file');
+    texts.push(`export file ${tag}`);
     const r = await fetch(`${s.url}/api/v1/contacts/${encodeURIComponent(person.id)}/export`, { headers: { authorization: `Bearer ${admin}` } });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/^application\/json/);
@@ -325,6 +333,10 @@ describe.each(STORES)('a contact\'s erasure and export on %s', (store) => {
       expect(exported.messages.map((m: { seq: number }) => m.seq)).toEqual(transcript.map((m) => m.seq));
       expect(exported.messages.some((m: { text?: string; author: { type: string } }) => m.author.type === 'user' && m.text === text)).toBe(true);
     }
+    const files = doc.conversations.find((c: { id: string }) => c.id === a.id).attachments;
+    expect(files).toEqual([expect.objectContaining({ id: file.id, name: 'reading.txt', contentType: 'text/plain', uploadedBy: 'user', dataBase64: Buffer.from(`export file ${tag}`).toString('base64') })]);
+    expect(files[0].messageId).toBeTruthy();
+    expect(doc.conversations.find((c: { id: string }) => c.id === b.id).attachments).toEqual([]);
     const audit = await call(s.url, 'GET', '/api/v1/audit?limit=1', { token: admin });
     expect(audit.body.entries[0]).toMatchObject({ action: 'contact.exported', detail: {} });
     expect(JSON.stringify(audit.body)).not.toContain(person.id);
@@ -352,8 +364,13 @@ describe.each(STORES)('a contact\'s erasure and export on %s', (store) => {
     expect(refused.body.error.code).toBe('CONTACT_HAS_LIVE_CONVERSATIONS');
     expect(await statusOf(s, third.id)).toBe('offloaded');
     expect((await call(s.url, 'POST', `/api/v1/agent/conversations/${third.id}/accept`, { token: agent.token })).status).toBe(200);
-    await call(s.url, 'POST', `/api/v1/agent/conversations/${third.id}/messages`, { token: agent.token, body: { text: `agent answer ${tag}` } });
-    texts.push(`agent answer ${tag}`);
+    // files both ways: their bytes and names are the contact's data too
+    const sent = (await upload(s.url, third.id, { token: third.token }, { name: `erika-${tag}.txt`, type: 'text/plain', bytes: Buffer.from(`user file words ${tag}`) })).body.attachment;
+    const sentR = (await call(s.url, 'POST', `/api/v1/conversations/${third.id}/messages`, { token: third.token, body: { attachments: [sent.id] } })).status;
+    const reply = (await upload(s.url, third.id, { token: agent.token }, { name: 'reply.txt', type: 'text/plain', bytes: Buffer.from(`agent file words ${tag}`) })).body.attachment;
+    const replyR = (await call(s.url, 'POST', `/api/v1/agent/conversations/${third.id}/messages`, { token: agent.token, body: { text: `agent answer ${tag}`, attachments: [reply.id] } })).status;
+    expect([sentR, replyR]).toEqual([201, 201]);
+    texts.push(`agent answer ${tag}`, `user file words ${tag}`, `agent file words ${tag}`, `erika-${tag}`);
     expect((await call(s.url, 'POST', `/api/v1/agent/conversations/${third.id}/close`, { token: agent.token })).status).toBe(200);
 
     const db = s.baton.deps.store.db;
@@ -364,7 +381,7 @@ describe.each(STORES)('a contact\'s erasure and export on %s', (store) => {
     expect((await traces()).length).toBeGreaterThan(0);
 
     const erased = await call(s.url, 'DELETE', `/api/v1/contacts/${person.id}`, { token: admin });
-    expect(erased.status).toBe(200);
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
     // the verified identity's row and a row per claimed conversation
     expect(erased.body.erased).toMatchObject({ contacts: 3, conversations: 3 });
     expect(erased.body.erased.messages).toBeGreaterThan(6);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBody } from '../../src/providers/signing.js';
 import { call, login, messages } from '../support/http.js';
 import { offloadedConversation, openOffloading } from '../support/flows.js';
+import { PDF } from '../support/files.js';
 import { startReceiver, type Received } from '../support/receiver.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
@@ -149,4 +150,33 @@ describe('Offloading Webhook', () => {
     expect(detail.body.messages.some((m: { event?: string; text?: string }) => m.event === 'conversation.refused' && m.text?.includes('no agents for this skill'))).toBe(true);
     mode = 'ok';
   }, 40_000);
+
+  it("carries a user's files as signed links the receiver downloads without a token; an altered link is refused (expiry: test/api/attachments.test.ts)", async () => {
+    mode = 'ok';
+    const c = await offloadedConversation(s.url);
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(PDF)], { type: 'application/pdf' }), 'invoice.pdf');
+    const up = await fetch(`${s.url}/api/v1/conversations/${c.id}/attachments`, { method: 'POST', body: form, headers: { authorization: `Bearer ${c.token}` } });
+    const attachment = ((await up.json()) as { attachment: { id: string } }).attachment;
+    await call(s.url, 'POST', `/api/v1/conversations/${c.id}/messages`, { token: c.token, body: { text: 'my invoice', attachments: [attachment.id] } });
+    const delivered = await waitFor(async () => {
+      await s.baton.outbox.runOnce();
+      return eventsFor(c.id).find((r) => r.body.type === 'message.created' && r.body.message.attachments?.length);
+    }, 10_000, 'the message with its file');
+    expect(delivered.signatureOk).toBe(true);
+    const [file] = delivered.body.message.attachments as Array<{ id: string; name: string; url: string }>;
+    expect(file).toMatchObject({ id: attachment.id, name: 'invoice.pdf', contentType: 'application/pdf', size: PDF.length });
+    // an absolute link on the server's public address (PUBLIC_URL), with its expiry and signature
+    const link = new URL(file!.url);
+    expect(link.pathname).toBe(`/api/v1/attachments/${attachment.id}/signed`);
+    expect(Number(link.searchParams.get('expires')) * 1000).toBeGreaterThan(Date.now());
+    const got = await fetch(s.url + link.pathname + link.search);
+    expect(got.status).toBe(200);
+    expect(Buffer.compare(Buffer.from(await got.arrayBuffer()), PDF)).toBe(0);
+    const altered = await fetch(`${s.url}${link.pathname}?expires=${Number(link.searchParams.get('expires')) + 3600}&signature=${link.searchParams.get('signature')}`);
+    expect(altered.status).toBe(403);
+    // the stored event keeps the plain URL: links are made at each delivery attempt, never stored
+    const stored = await s.baton.deps.store.db.selectFrom('outbox').select('payload').where('delivery_id', '=', delivered.body.id).executeTakeFirstOrThrow();
+    expect(stored.payload).not.toContain('signature=');
+  });
 });

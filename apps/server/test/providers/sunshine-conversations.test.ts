@@ -230,6 +230,22 @@ describe('Sunshine Conversations payloads', () => {
     expect(four).toEqual([{ type: 'text', text: 'C', actions: ['1', '2', '3', '4'].map((t) => ({ type: 'postback', text: t, payload: t })) }]);
   });
 
+  it('sends files as image or file content whose mediaUrl is the signed link', () => {
+    const url = (id: string) => `https://baton.example.com/api/v1/attachments/${id}/signed?expires=1&signature=ab`;
+    const parts = messageContents({
+      text: 'Here you go',
+      attachments: [
+        { id: 'p', name: 'meter.png', contentType: 'image/png', size: 10, url: url('p') },
+        { id: 'd', name: 'invoice.pdf', contentType: 'application/pdf', size: 20, url: url('d') },
+      ],
+    });
+    expect(parts).toEqual([
+      { type: 'text', text: 'Here you go' },
+      { type: 'image', mediaUrl: url('p'), altText: 'meter.png' },
+      { type: 'file', mediaUrl: url('d'), altText: 'invoice.pdf' },
+    ]);
+  });
+
   it('keeps metadata flat, string-valued and within 4 KB, dropping variables from the first that does not fit', () => {
     const variables: Record<string, unknown> = { order: 'A-1', nested: { a: 1 } };
     for (let i = 0; i < 30; i++) variables[`v${String(i).padStart(2, '0')}`] = 'y'.repeat(400);

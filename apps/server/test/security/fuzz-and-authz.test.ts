@@ -74,12 +74,16 @@ describe.each(stores)('on %s', (_name, pg) => {
       // the declarations themselves, reviewed: what is public and signed is exactly this
       const open = apiRoutes().filter((r) => r.access === 'public' || r.access === 'signed').map((r) => `${r.access} ${r.method} ${r.url}`).sort();
       expect(open).toEqual([
+        // attachments: the handler takes a conversation token or an agent session (or, signed, the link itself)
+        'public GET /api/v1/attachments/:attachmentId',
+        'public GET /api/v1/attachments/:attachmentId/signed',
         'public GET /api/v1/bots/schema.json',
         'public GET /api/v1/openapi.json',
         'public GET /api/v1/ws',
         'public POST /api/v1/auth/login',
         'public POST /api/v1/auth/logout',
         'public POST /api/v1/conversations',
+        'public POST /api/v1/conversations/:id/attachments',
         'signed GET /api/v1/providers/genesys-bot-connector/:providerId/botconnector/bots',
         'signed GET /api/v1/providers/genesys-bot-connector/:providerId/botconnector/bots/:botId',
         'signed POST /api/v1/channels/:id/events',

@@ -75,3 +75,14 @@ export const ODT = zip([
 
 /** a plain ZIP: not an office document, refused */
 export const ZIP = zip([{ name: 'readme.txt', data: 'hello' }]);
+
+/** POST a file as multipart/form-data (field `file` unless said) the way browsers send it. */
+export async function upload(base: string, conversationId: string, auth: { token?: string; cookie?: string; headers?: Record<string, string> }, file: { name: string; type: string; bytes: Buffer; field?: string }) {
+  const form = new FormData();
+  form.append(file.field ?? 'file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
+  const headers: Record<string, string> = { ...auth.headers };
+  if (auth.token) headers.authorization = `Bearer ${auth.token}`;
+  const res = await fetch(`${base}/api/v1/conversations/${conversationId}/attachments`, { method: 'POST', body: form, headers });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}

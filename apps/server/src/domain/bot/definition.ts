@@ -44,7 +44,8 @@ export const MessageStep = z
   })
   .strict();
 
-export const QuestionType = z.enum(['text', 'email', 'phone', 'number', 'choice']);
+/** `file`: the user sends a file (the variable holds its URL, /api/v1/attachments/{id}); typed text gets the retry text */
+export const QuestionType = z.enum(['text', 'email', 'phone', 'number', 'choice', 'file']);
 
 export const QuestionStep = z
   .object({
@@ -55,6 +56,8 @@ export const QuestionStep = z
         prompt: LocalizedText,
         /** what the bot says when the answer is not valid; a default per type otherwise */
         invalid: LocalizedText.optional(),
+        /** for type file: `image` takes only images (a photo of a meter), `any` every accepted file (default) */
+        accept: z.enum(['any', 'image']).optional(),
         /** for type choice: the allowed answers, shown as buttons */
         choices: z.array(z.object({ value: z.string().min(1).max(200), title: LocalizedText }).strict()).max(10).optional(),
         /** how many invalid answers before giving up (then onFail) */
@@ -64,7 +67,8 @@ export const QuestionStep = z
         skipIfKnown: z.boolean().default(false),
       })
       .strict()
-      .refine((q) => q.type !== 'choice' || (q.choices?.length ?? 0) > 0, { message: 'a choice question needs choices' }),
+      .refine((q) => q.type !== 'choice' || (q.choices?.length ?? 0) > 0, { message: 'a choice question needs choices' })
+      .refine((q) => q.accept === undefined || q.type === 'file', { message: 'accept is for file questions' }),
   })
   .strict();
 

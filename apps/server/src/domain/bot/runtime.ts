@@ -47,7 +47,16 @@ const DEFAULT_INVALID: Record<string, Record<string, string>> = {
   number: { en: 'Please answer with a number.', nl: 'Antwoord met een getal.', fr: 'Merci de répondre avec un nombre.' },
   choice: { en: 'Please pick one of the options.', nl: 'Kies een van de opties.', fr: "Choisissez l'une des options." },
   text: { en: 'Could you say that again?', nl: 'Kun je dat nog eens zeggen?', fr: 'Pouvez-vous répéter ?' },
+  file: { en: 'Please send it as a file with the paperclip button.', nl: 'Stuur het als bestand met de paperclipknop.', fr: 'Envoyez-le comme fichier avec le bouton trombone.' },
 };
+
+/** A `file` question's answer: the URL of the first file the message carries (an image when it asks for one). */
+function fileAnswer(accept: 'any' | 'image' | undefined, files: BotInput['attachments']): string | undefined {
+  const file = files?.[0];
+  if (!file) return undefined;
+  if (accept === 'image' && !file.contentType.startsWith('image/')) return undefined;
+  return file.url;
+}
 const WEBHOOK_FAILED: Record<string, string> = {
   en: "Sorry, I can't reach that service right now. Please try again later — I can still help with other questions.",
   nl: 'Sorry, ik kan die dienst nu niet bereiken. Probeer het later opnieuw — met andere vragen help ik je graag verder.',
@@ -304,7 +313,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
       return run(turn, 'not_understood');
     }
     const q = step.question;
-    const value = validateAnswer(q.type, input.postback ?? input.text ?? '', q.choices, turn.language);
+    const value = q.type === 'file' ? fileAnswer(q.accept, input.attachments) : validateAnswer(q.type, input.postback ?? input.text ?? '', q.choices, turn.language);
     if (value !== undefined) {
       delete turn.state.misses;
       turn.variables[q.variable] = value;
@@ -374,8 +383,14 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
       if (!postback && text && !(question && 'question' in question && question.question.type !== 'choice')) {
         postback = matchTypedAnswer(text, before?.offered ?? [])?.payload;
       }
-      if (pending && (text || postback) && !postback?.startsWith(GOTO_PREFIX)) {
-        await answerQuestion(turn, pending, { text: input.text, postback });
+      if (pending && (text || postback || input.attachments?.length) && !postback?.startsWith(GOTO_PREFIX)) {
+        await answerQuestion(turn, pending, { text: input.text, postback, attachments: input.attachments });
+        return turn.result();
+      }
+      // files without words, and no question asked for them: the bot cannot read them. It says so (the
+      // not_understood dialog offers a person) without counting it as the user being stuck.
+      if (!text && !postback && input.attachments?.length) {
+        await run(turn, 'not_understood');
         return turn.result();
       }
       if (postback) {

@@ -50,6 +50,8 @@ export interface FollowupRequest {
 export interface BotInput {
   text?: string;
   postback?: string;
+  /** files the user's message carries (a `file` question takes the first) */
+  attachments?: Array<{ id: string; name: string; contentType: string; url: string }>;
 }
 
 export interface OutgoingBotMessage {

@@ -28,10 +28,12 @@ export interface InboundOpenMessage {
 }
 
 /** How a Baton message reads for the agent: buttons and cards become text, they cannot be rendered. */
-export function describeMessage(m: Pick<Message, 'text' | 'buttons' | 'cards' | 'postback'>): string {
+export function describeMessage(m: Pick<Message, 'text' | 'buttons' | 'cards' | 'postback' | 'attachments'>): string {
   const lines: string[] = [];
   if (m.text) lines.push(m.text);
   else if (m.postback) lines.push(`(chose "${m.postback}")`);
+  // files as their signed links (made at delivery: commands/attachments.ts withAttachmentLinks)
+  for (const a of m.attachments ?? []) lines.push(`File: ${a.name} (${a.contentType}) ${a.url}`);
   if (m.buttons?.length) lines.push(`Buttons: ${m.buttons.map((b) => `[${b.title}]`).join(' ')}`);
   for (const c of m.cards ?? []) {
     const buttons = c.buttons?.length ? ` ${c.buttons.map((b) => `[${b.title}]`).join(' ')}` : '';

@@ -48,9 +48,11 @@ function splitName(name: string | null): { firstName?: string; lastName?: string
 }
 
 /** A message as readable text: bot turns labelled, buttons and cards spelled out. */
-export function messageText(m: Pick<Message, 'author' | 'text' | 'buttons' | 'cards'>): string {
+export function messageText(m: Pick<Message, 'author' | 'text' | 'buttons' | 'cards' | 'attachments'>): string {
   const lines: string[] = [];
   if (m.text) lines.push(m.text);
+  // files as their signed links (made at delivery: commands/attachments.ts withAttachmentLinks)
+  for (const a of m.attachments ?? []) lines.push(`File: ${a.name} (${a.contentType}) ${a.url}`);
   for (const c of m.cards ?? []) {
     lines.push(`[${c.title}${c.subtitle ? ` — ${c.subtitle}` : ''}]`);
     if (c.buttons?.length) lines.push(`  options: ${c.buttons.map((b) => b.title).join(' | ')}`);

@@ -28,7 +28,9 @@ export const METADATA_VALUE_MAX = 500;
 type PostbackAction = { type: 'postback'; text: string; payload: string };
 export type SunshineContent =
   | { type: 'text'; text?: string; actions?: PostbackAction[] }
-  | { type: 'carousel'; items: Array<{ title: string; description?: string; mediaUrl?: string; actions: PostbackAction[] }> };
+  | { type: 'carousel'; items: Array<{ title: string; description?: string; mediaUrl?: string; actions: PostbackAction[] }> }
+  /** a file the desk's agent (or the bot) sent, by its signed link (commands/attachments.ts withAttachmentLinks) */
+  | { type: 'image' | 'file'; mediaUrl: string; altText?: string };
 
 const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 const action = (b: Button): PostbackAction => ({ type: 'postback', text: b.title, payload: b.payload });
@@ -43,7 +45,7 @@ function carouselFits(cards: Card[]): boolean {
  * actions, then the cards as a carousel. Cards that a carousel cannot hold (more than 10, or one with
  * no button or more than three) become text lines, their buttons postback actions of that text.
  */
-export function messageContents(m: Pick<Message, 'text' | 'buttons' | 'cards'>): SunshineContent[] {
+export function messageContents(m: Pick<Message, 'text' | 'buttons' | 'cards' | 'attachments'>): SunshineContent[] {
   const parts: SunshineContent[] = [];
   const cards = m.cards ?? [];
   const asCarousel = carouselFits(cards);
@@ -57,6 +59,7 @@ export function messageContents(m: Pick<Message, 'text' | 'buttons' | 'cards'>):
   }
   const text = lines.join('\n');
   if (text || actions.length) parts.push({ type: 'text', ...(text ? { text: cut(text, MAX_TEXT) } : {}), ...(actions.length ? { actions } : {}) });
+  for (const a of m.attachments ?? []) parts.push(a.contentType.startsWith('image/') ? { type: 'image', mediaUrl: a.url, altText: a.name } : { type: 'file', mediaUrl: a.url, altText: a.name });
   if (asCarousel) {
     parts.push({
       type: 'carousel',

@@ -10,7 +10,8 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
 // - `attachments_message_idx (message_id)`: the files of a message.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  const bytes = db.getExecutor().adapter instanceof PostgresAdapter ? sql`bytea` : sql`blob`;
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const bytes = postgres ? sql`bytea` : sql`blob`;
   await db.schema
     .createTable('attachments')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -25,6 +26,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('uploaded_by', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
+  // out of line and uncompressed: a download reads its pieces with substr, which PostgreSQL then fetches
+  // without decompressing the whole value (images and PDFs hardly compress anyway)
+  if (postgres) await sql`alter table attachments alter column bytes set storage external`.execute(db);
   await db.schema.createIndex('attachments_conversation_idx').on('attachments').columns(['conversation_id', 'created_at', 'id']).execute();
   await db.schema.createIndex('attachments_message_idx').on('attachments').column('message_id').execute();
 }
