@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import type { MessageRow } from '../schema.js';
 import { INSERT_MESSAGE, MESSAGE_BY_KEY, SIMPLE_BOT_TURN, messageValues, takeSeqSql } from '../statements.js';
+import { searchBatch } from './search-batch.js';
 import type { FromWriter, ToWriter, WriterBotTurn, WriterData, WriterMessage, WriterOutcome, WriterWrite } from './writer-protocol.js';
 
 const port = parentPort!;
@@ -30,6 +31,7 @@ function taker(key: boolean, held: boolean): SQLite.Statement<unknown[], Open> {
 const insert = db.prepare(INSERT_MESSAGE);
 const byKey = db.prepare<unknown[], MessageRow>(MESSAGE_BY_KEY);
 const botTurn = db.prepare<unknown[], { last_seq: number }>(SIMPLE_BOT_TURN);
+const search = searchBatch(db);
 
 function userMessage({ row, held }: WriterMessage): WriterOutcome {
   const params: unknown[] = [row.created_at, row.conversation_id];
@@ -54,13 +56,17 @@ function simpleBotTurn({ bot: { params, rows } }: WriterBotTurn): WriterOutcome 
 const store = db.transaction((writes: WriterWrite[]): WriterOutcome[] => {
   // conversations with a write left out: their later writes are left out too (their order holds)
   const leftOut = new Set<string>();
-  return writes.map((w) => {
+  // the batch's messages are indexed for search at its end, in one statement (search-batch.ts)
+  search.begin();
+  const outcomes = writes.map((w) => {
     const conversation = 'bot' in w ? w.bot.id : w.row.conversation_id;
     if (leftOut.has(conversation)) return null;
     const outcome = 'bot' in w ? simpleBotTurn(w) : userMessage(w);
     if (outcome === null) leftOut.add(conversation);
     return outcome;
   });
+  search.end();
+  return outcomes;
 });
 
 // group fsync of the WAL: one at a time, each covering every batch committed before it started
