@@ -11,6 +11,7 @@ import { listCanned } from '../../src/commands/canned-responses.js';
 import { listDeliveries } from '../../src/commands/list-deliveries.js';
 import type { Deps } from '../../src/deps.js';
 import type { AgentRow, Database } from '../../src/store/schema.js';
+import { INDEX_PENDING } from '../../src/store/sqlite/search-batch.js';
 import { login } from '../support/http.js';
 import { makeAgent } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -93,4 +94,9 @@ describe('list query plans on SQLite', () => {
       expect(expectIndexed(await plans(read))).toMatch(uses);
     });
   }
+
+  it("the writer's search batch (migration 016) looks up only the batch's rows", () => {
+    const steps = (file.prepare(`explain query plan ${INDEX_PENDING}`).all() as PlanRow[]).map((r) => r.detail);
+    expect(steps).toEqual(['SEARCH p USING INTEGER PRIMARY KEY (rowid>?)', 'SEARCH r USING INTEGER PRIMARY KEY (rowid=?)', 'SEARCH m USING INDEX sqlite_autoindex_messages_1 (id=?)']);
+  });
 });

@@ -595,6 +595,40 @@ describe('store on sqlite: the writer thread', () => {
     }
   });
 
+  it('indexes a batch of messages for search in one go: one new index segment per batch, every message found, nothing left pending', async () => {
+    const store = await openStore({ dataDir: tempDir(), sqliteSynchronous: 'NORMAL' });
+    try {
+      await store.ready();
+      for (const id of ['c-s1', 'c-s2']) await conversation(store, id);
+      // no merging, so the segments written are the segments counted
+      await sql`insert into search_index(search_index, rank) values ('automerge', 0)`.execute(store.db);
+      await sql`insert into search_index(search_index, rank) values ('crisismerge', 64)`.execute(store.db);
+      const segments = async () => (await sql<{ n: number }>`select count(distinct segid) as n from search_index_idx`.execute(store.db)).rows[0]!.n;
+      const before = await segments();
+      const texts = Array.from({ length: 12 }, (_, i) => `parcel ref${i}q for Janssens at kerkstraat`);
+      const observed: Array<[number, string]> = [];
+      store.write.onBatch = (jobs, p) => observed.push([jobs, p]);
+      await Promise.all(
+        texts.map((text, i) =>
+          store.write.run(async (_tx, pre) => pre, { prelude: store.messages.batchUser({ input: { conversationId: i % 2 ? 'c-s2' : 'c-s1', authorType: 'user', text, idempotencyKey: null }, now: 5 }).call }),
+        ),
+      );
+      expect(observed).toEqual([[12, 'statement']]);
+      // a trigger per message wrote a segment per message (FTS5 flushes at each statement's savepoint)
+      expect(await segments()).toBe(before + 1);
+      for (const [i] of texts.entries()) {
+        const found = await store.db.selectFrom('conversations').select('id').where('id', 'in', store.search.conversationIds(`REF${i}Q`)).execute();
+        expect(found.map((r) => r.id)).toEqual([i % 2 ? 'c-s2' : 'c-s1']);
+      }
+      expect((await sql<{ n: number }>`select count(*) as n from search_pending`.execute(store.db)).rows[0]!.n).toBe(0);
+      // a message written on the main connection is indexed by its trigger, as before
+      await store.write.run((tx) => appendMessage(tx, { conversationId: 'c-s1', authorType: 'agent', text: 'Agent note for Peeters' }, 6));
+      expect((await store.db.selectFrom('conversations').select('id').where('id', 'in', store.search.conversationIds('peeters')).execute()).map((r) => r.id)).toEqual(['c-s1']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a thread that fails is reported, its batches are refused (the main connection stores them), and it is started again only after a pause', async () => {
     const errors: string[] = [];
     // a database it cannot open: the thread fails as it starts

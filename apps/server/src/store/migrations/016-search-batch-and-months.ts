@@ -41,9 +41,9 @@ async function sqliteSearchBatch(db: Kysely<any>): Promise<void> {
   end`);
 }
 
-/** Every UTC month with stored days gets its month row: the sum of its days. */
+/** Every UTC month with stored days gets its month row: the sum of its days (exported for its test). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function fillMonths(db: Kysely<any>): Promise<void> {
+export async function fillMonths(db: Kysely<any>): Promise<void> {
   const bounds = await db
     .selectFrom('analytics_rollup')
     .select([sql<number | string | null>`min(bucket_start)`.as('first'), sql<number | string | null>`max(bucket_start)`.as('last')])

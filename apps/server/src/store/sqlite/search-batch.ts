@@ -10,11 +10,15 @@ export interface SearchBatch {
   end(): void;
 }
 
+/** indexes the messages a marked batch recorded */
+export const INDEX_PENDING =
+  'insert into search_index (rowid, text) select r.id, m.text from search_pending p cross join search_rows r on r.id = p.id cross join messages m on m.id = substr(r.owner, 3) where p.id > 0';
+
 export function searchBatch(db: SQLite.Database): SearchBatch {
   const mark = db.prepare('insert into search_pending (id) values (0)');
-  const index = db.prepare(
-    'insert into search_index (rowid, text) select r.id, m.text from search_pending p join search_rows r on r.id = p.id join messages m on m.id = substr(r.owner, 3) where p.id > 0',
-  );
+  // CROSS JOIN keeps the batch's few rows outermost: with a plain join SQLite carries `p.id > 0` over
+  // to search_rows and walks all of it (store/list-plans.test.ts checks the plan)
+  const index = db.prepare(INDEX_PENDING);
   const clear = db.prepare('delete from search_pending');
   return {
     begin: () => void mark.run(),
