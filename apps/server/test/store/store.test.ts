@@ -798,6 +798,27 @@ describe.skipIf(!pgOk)('store on postgres: prepared statements', () => {
   });
 });
 
+describe.skipIf(!pgOk)('store on postgres: the slow reads', () => {
+  it('run on connections of their own, read-only and without parallel workers, and see what was committed', async () => {
+    const db = await freshDatabase();
+    const store = await openStore({ dataDir: tempDir(), databaseUrl: db.url, writeLanes: 1 });
+    try {
+      await conversation(store, 'c-r1');
+      expect((await store.reads.selectFrom('conversations').select('id').execute()).map((r) => r.id)).toEqual(['c-r1']);
+      const setting = async (k: Store['reads']) => (await sql<{ v: string }>`select current_setting('max_parallel_workers_per_gather') as v`.execute(k)).rows[0]!.v;
+      expect(await setting(store.reads)).toBe('0');
+      // the other connections keep the server's setting
+      expect(await setting(store.db)).not.toBe('0');
+      await expect(store.reads.insertInto('settings').values({ key: 'x', value: '1', updated_at: 0 }).execute()).rejects.toThrow(/read-only transaction/);
+      const pids = async (k: Store['reads']) => (await sql<{ p: number }>`select pg_backend_pid() as p`.execute(k)).rows[0]!.p;
+      expect(await pids(store.reads)).not.toBe(await pids(store.db));
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+});
+
 describe.skipIf(!pgOk)('store on postgres: connections dropped by the server', () => {
   it('an idle connection terminated by the server is reported, replaced, and does not crash the process', async () => {
     const db = await freshDatabase();
