@@ -2,7 +2,7 @@
 // the legacy look-up of an event's predecessor, reads of stored counters, and the fold's writes, each
 // hour replaced under a compare-and-set on the watermark.
 import { sql } from 'kysely';
-import { COUNTED, DAY_MS, HOUR_MS, floorTo, type Counter, type Span } from '../domain/analytics.js';
+import { COUNTED, DAY_MS, HOUR_MS, floorTo, monthStart, nextMonth, type Counter, type Span } from '../domain/analytics.js';
 import type { Tx } from './types.js';
 
 const FOLD = 'rollup';
@@ -77,9 +77,9 @@ export async function previousCountedEvents(db: Tx, ids: readonly string[]): Pro
   return out;
 }
 
-/** The stored counters of these whole days and hours, added up. */
-export async function rollupCounters(db: Tx, plan: { days: readonly Span[]; hours: readonly Span[] }): Promise<Counter[]> {
-  const spans = [...plan.days.map((s) => ['day', s] as const), ...plan.hours.map((s) => ['hour', s] as const)];
+/** The stored counters of these whole months, days and hours, added up. */
+export async function rollupCounters(db: Tx, plan: { months: readonly Span[]; days: readonly Span[]; hours: readonly Span[] }): Promise<Counter[]> {
+  const spans = [...plan.months.map((s) => ['month', s] as const), ...plan.days.map((s) => ['day', s] as const), ...plan.hours.map((s) => ['hour', s] as const)];
   if (spans.length === 0) return [];
   const rows = await db
     .selectFrom('analytics_rollup')
@@ -127,8 +127,8 @@ export interface FoldedHour {
 
 /**
  * Stores consecutive hours' counters in place of whatever those hours held, recomputes their UTC days
- * from the days' hours, and moves the watermark to the end of the last; false (and nothing written)
- * when the watermark was no longer `expected`.
+ * from the days' hours and their UTC months from the months' days, and moves the watermark to the end
+ * of the last; false (and nothing written) when the watermark was no longer `expected`.
  */
 export async function storeFoldedHours(tx: Tx, expected: number, hours: readonly FoldedHour[], now: number): Promise<boolean> {
   const first = hours[0]!.hour;
@@ -143,6 +143,15 @@ export async function storeFoldedHours(tx: Tx, expected: number, hours: readonly
       insert into analytics_rollup (span, bucket_start, metric, label, bin, total)
       select 'day', cast(${day} as bigint), metric, label, bin, sum(total) from analytics_rollup
       where span = 'hour' and bucket_start >= ${day} and bucket_start < ${day + DAY_MS}
+      group by metric, label, bin
+    `.execute(tx);
+  }
+  for (let month = monthStart(first); month < end; month = nextMonth(month)) {
+    await tx.deleteFrom('analytics_rollup').where('span', '=', 'month').where('bucket_start', '=', month).execute();
+    await sql`
+      insert into analytics_rollup (span, bucket_start, metric, label, bin, total)
+      select 'month', cast(${month} as bigint), metric, label, bin, sum(total) from analytics_rollup
+      where span = 'day' and bucket_start >= ${month} and bucket_start < ${nextMonth(month)}
       group by metric, label, bin
     `.execute(tx);
   }

@@ -15,6 +15,8 @@ export interface StoreOptions {
   sqliteSynchronous?: 'FULL' | 'NORMAL';
   /** PostgreSQL pool size (reads) */
   poolSize?: number;
+  /** PostgreSQL: connections for Store.reads, the slow reads (default 4) */
+  readPoolSize?: number;
   /** PostgreSQL: write lanes, each a group-commit queue with a connection of its own (SQLite has one writer) */
   writeLanes?: number;
   /** an idle PostgreSQL connection failed (server restart, failover, terminated backend); the pool replaces it */

@@ -119,9 +119,9 @@ export interface ConversationEventsTable {
   created_at: number;
 }
 
-/** Analytics counters per hour and per UTC day (migration 014; domain/analytics.ts names the metrics). */
+/** Analytics counters per hour, UTC day (migration 014) and UTC month (016); domain/analytics.ts names the metrics. */
 export interface AnalyticsRollupTable {
-  span: 'hour' | 'day';
+  span: 'hour' | 'day' | 'month';
   bucket_start: number;
   metric: string;
   label: string;

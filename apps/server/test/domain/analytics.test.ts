@@ -54,15 +54,33 @@ describe('planRange', () => {
     ]);
   });
 
+  it('takes whole folded UTC months from months (migration 016), then days, hours and raw events at the edges', () => {
+    const plan = planRange(t('2026-01-15T10:30:00Z'), t('2026-04-03T05:00:00Z'), t('2026-04-03T05:00:00Z'));
+    expect(plan.months).toEqual([[t('2026-02-01T00:00:00Z'), t('2026-04-01T00:00:00Z')]]);
+    expect(plan.days).toEqual([
+      [t('2026-01-16T00:00:00Z'), t('2026-02-01T00:00:00Z')],
+      [t('2026-04-01T00:00:00Z'), t('2026-04-03T00:00:00Z')],
+    ]);
+    expect(plan.hours).toEqual([
+      [t('2026-01-15T11:00:00Z'), t('2026-01-16T00:00:00Z')],
+      [t('2026-04-03T00:00:00Z'), t('2026-04-03T05:00:00Z')],
+    ]);
+    expect(plan.raw).toEqual([[t('2026-01-15T10:30:00Z'), t('2026-01-15T11:00:00Z')]]);
+    // a month not wholly folded is read by its days
+    expect(planRange(t('2026-01-01T00:00:00Z'), t('2026-03-01T00:00:00Z'), t('2026-02-20T00:00:00Z')).months).toEqual([[t('2026-01-01T00:00:00Z'), t('2026-02-01T00:00:00Z')]]);
+  });
+
   it('covers every millisecond of the range exactly once, wherever the watermark is', () => {
-    const from = t('2026-03-01T22:30:00Z');
-    const to = t('2026-03-03T01:15:00Z');
-    for (const folded of [0, from - 1, t('2026-03-01T23:00:00Z'), t('2026-03-02T00:00:00Z'), t('2026-03-02T17:00:00Z'), t('2026-03-03T01:00:00Z'), to + 10 * HOUR_MS]) {
+    for (const [from, to, folded] of [
+      ...[0, t('2026-03-01T22:30:00Z') - 1, t('2026-03-01T23:00:00Z'), t('2026-03-02T00:00:00Z'), t('2026-03-02T17:00:00Z'), t('2026-03-03T01:00:00Z'), t('2026-03-03T11:00:00Z')].map((f) => [t('2026-03-01T22:30:00Z'), t('2026-03-03T01:15:00Z'), f]),
+      ...[t('2026-02-01T00:00:00Z'), t('2026-03-31T23:00:00Z'), t('2026-04-01T00:00:00Z'), t('2026-06-01T00:00:00Z'), t('2026-07-01T00:00:00Z')].map((f) => [t('2025-12-31T22:10:00Z'), t('2026-06-14T03:00:00Z'), f]),
+    ] as Array<[number, number, number]>) {
       const plan = planRange(from, to, folded);
-      const spans = [...plan.days, ...plan.hours, ...plan.raw].sort((a, b) => a[0] - b[0]);
+      const spans = [...plan.months, ...plan.days, ...plan.hours, ...plan.raw].sort((a, b) => a[0] - b[0]);
       expect(spans[0]![0]).toBe(from);
       expect(spans.at(-1)![1]).toBe(to);
       for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBe(spans[i - 1]![1]);
+      for (const [a, b] of plan.months) expect([new Date(a).getUTCDate(), new Date(b).getUTCDate(), a % DAY_MS, b % DAY_MS, b <= folded]).toEqual([1, 1, 0, 0, true]);
       for (const [a, b] of plan.days) expect([a % DAY_MS, b % DAY_MS, b <= folded]).toEqual([0, 0, true]);
       for (const [a, b] of plan.hours) expect([a % HOUR_MS, b % HOUR_MS, b <= folded]).toEqual([0, 0, true]);
     }

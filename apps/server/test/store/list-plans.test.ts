@@ -13,6 +13,7 @@ import { listDeliveries } from '../../src/commands/list-deliveries.js';
 import { countFollowupsFor, listFollowupsFor } from '../../src/commands/followups.js';
 import type { Deps } from '../../src/deps.js';
 import type { AgentRow, Database } from '../../src/store/schema.js';
+import { INDEX_PENDING } from '../../src/store/sqlite/search-batch.js';
 import { login } from '../support/http.js';
 import { makeAgent } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -61,11 +62,11 @@ describe('list query plans on SQLite', () => {
 
   /**
    * no scan of conversations, and of another table only the walk of an index in the list's order (or
-   * of agents, a team being small by nature); no sort in the part that picks the page (a search may
+   * of agents, a team being small by nature; a search reads its matches once); no sort in the part that picks the page (a search may
    * sort its matches, the queue window its queue)
    */
   function expectIndexed(steps: Array<{ detail: string; path: string[] }>) {
-    const scans = steps.filter((p) => /^SCAN /.test(p.detail) && !/^SCAN (page|\(subquery-\d+\)|agents$|s VIRTUAL TABLE INDEX|(?!c |w |conversations )\w+ USING (COVERING )?INDEX)/.test(p.detail));
+    const scans = steps.filter((p) => /^SCAN /.test(p.detail) && !/^SCAN (page|\(subquery-\d+\)|agents$|(s|search_index) VIRTUAL TABLE INDEX|hit$|(?!c |w |conversations )\w+ USING (COVERING )?INDEX)/.test(p.detail));
     expect(scans.map((p) => p.detail)).toEqual([]);
     const sorts = steps.filter((p) => p.detail.includes('TEMP B-TREE') && p.path.includes('CO-ROUTINE page') && !p.path.some((x) => x.startsWith('LIST SUBQUERY')));
     expect(sorts.map((p) => `${p.path.join(' > ')} > ${p.detail}`)).toEqual([]);
@@ -106,4 +107,9 @@ describe('list query plans on SQLite', () => {
       expect(expectIndexed(await plans(read))).toMatch(uses);
     });
   }
+
+  it("the writer's search batch (migration 016) looks up only the batch's rows", () => {
+    const steps = (file.prepare(`explain query plan ${INDEX_PENDING}`).all() as PlanRow[]).map((r) => r.detail);
+    expect(steps).toEqual(['SEARCH p USING INTEGER PRIMARY KEY (rowid>?)', 'SEARCH r USING INTEGER PRIMARY KEY (rowid=?)', 'SEARCH m USING INDEX sqlite_autoindex_messages_1 (id=?)']);
+  });
 });

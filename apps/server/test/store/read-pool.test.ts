@@ -1,12 +1,14 @@
 // The embedded store's slow reads run in reader threads (store/sqlite/read-pool.ts): they see every
 // commit made before them, never block the event loop, refuse writes, and a read that runs away or a
 // flood of them fails with a catalog code instead of stalling the server.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/database.js';
 import { ReadPoolError } from '../../src/store/errors.js';
-import { ReadPool, readPoolDatabase } from '../../src/store/sqlite/read-pool.js';
+import { READER_NICE, ReadPool, readPoolDatabase } from '../../src/store/sqlite/read-pool.js';
 import { tempDir } from '../support/temp.js';
 
 /** a read that keeps a thread busy for a while: counts to n in a recursive CTE */
@@ -44,6 +46,26 @@ describe('SQLite read pool', () => {
     // on the main connection the same statement blocks the loop: no tick at all until it ends
     expect(took).toBeGreaterThan(50);
     expect(ticks).toBeGreaterThanOrEqual(3);
+  });
+
+  it.skipIf(process.platform !== 'linux')('runs its threads at a lower priority than the main thread (nice per thread on Linux)', async () => {
+    const niceOf = () =>
+      fs.readdirSync('/proc/self/task').map((tid) => {
+        // the fields after the command name (which may hold spaces): nice is the 19th field, 17th after it
+        const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+    const base = os.getPriority(0);
+    const before = niceOf().filter((n) => n === Math.min(19, base + READER_NICE)).length;
+    const pool = new ReadPool(path.join(dir, 'baton.sqlite'), { size: 3 });
+    try {
+      await Promise.all([1, 2, 3].map(() => slow(200_000).execute(readPoolDatabase(pool))));
+      expect(niceOf().filter((n) => n === Math.min(19, base + READER_NICE)).length - before).toBe(3);
+      // the main thread keeps its own
+      expect(os.getPriority(0)).toBe(base);
+    } finally {
+      await pool.stop();
+    }
   });
 
   it('runs reads side by side in its threads', async () => {

@@ -595,6 +595,40 @@ describe('store on sqlite: the writer thread', () => {
     }
   });
 
+  it('indexes a batch of messages for search in one go: one new index segment per batch, every message found, nothing left pending', async () => {
+    const store = await openStore({ dataDir: tempDir(), sqliteSynchronous: 'NORMAL' });
+    try {
+      await store.ready();
+      for (const id of ['c-s1', 'c-s2']) await conversation(store, id);
+      // no merging, so the segments written are the segments counted
+      await sql`insert into search_index(search_index, rank) values ('automerge', 0)`.execute(store.db);
+      await sql`insert into search_index(search_index, rank) values ('crisismerge', 64)`.execute(store.db);
+      const segments = async () => (await sql<{ n: number }>`select count(distinct segid) as n from search_index_idx`.execute(store.db)).rows[0]!.n;
+      const before = await segments();
+      const texts = Array.from({ length: 12 }, (_, i) => `parcel ref${i}q for Janssens at kerkstraat`);
+      const observed: Array<[number, string]> = [];
+      store.write.onBatch = (jobs, p) => observed.push([jobs, p]);
+      await Promise.all(
+        texts.map((text, i) =>
+          store.write.run(async (_tx, pre) => pre, { prelude: store.messages.batchUser({ input: { conversationId: i % 2 ? 'c-s2' : 'c-s1', authorType: 'user', text, idempotencyKey: null }, now: 5 }).call }),
+        ),
+      );
+      expect(observed).toEqual([[12, 'statement']]);
+      // a trigger per message wrote a segment per message (FTS5 flushes at each statement's savepoint)
+      expect(await segments()).toBe(before + 1);
+      for (const [i] of texts.entries()) {
+        const found = await store.db.selectFrom('conversations').select('id').where('id', 'in', store.search.conversationIds(`REF${i}Q`)).execute();
+        expect(found.map((r) => r.id)).toEqual([i % 2 ? 'c-s2' : 'c-s1']);
+      }
+      expect((await sql<{ n: number }>`select count(*) as n from search_pending`.execute(store.db)).rows[0]!.n).toBe(0);
+      // a message written on the main connection is indexed by its trigger, as before
+      await store.write.run((tx) => appendMessage(tx, { conversationId: 'c-s1', authorType: 'agent', text: 'Agent note for Peeters' }, 6));
+      expect((await store.db.selectFrom('conversations').select('id').where('id', 'in', store.search.conversationIds('peeters')).execute()).map((r) => r.id)).toEqual(['c-s1']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a thread that fails is reported, its batches are refused (the main connection stores them), and it is started again only after a pause', async () => {
     const errors: string[] = [];
     // a database it cannot open: the thread fails as it starts
@@ -757,6 +791,27 @@ describe.skipIf(!pgOk)('store on postgres: prepared statements', () => {
       expect((await list()).map((r) => r.id)).toEqual(['r1']);
       // and inside a write transaction a failure is the caller's (the write queue retries the job)
       expect(await store.write.run((tx) => tx.selectFrom('canned_responses').select('id').execute())).toEqual([{ id: 'r1' }]);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+});
+
+describe.skipIf(!pgOk)('store on postgres: the slow reads', () => {
+  it('run on connections of their own, read-only and without parallel workers, and see what was committed', async () => {
+    const db = await freshDatabase();
+    const store = await openStore({ dataDir: tempDir(), databaseUrl: db.url, writeLanes: 1 });
+    try {
+      await conversation(store, 'c-r1');
+      expect((await store.reads.selectFrom('conversations').select('id').execute()).map((r) => r.id)).toEqual(['c-r1']);
+      const setting = async (k: Store['reads']) => (await sql<{ v: string }>`select current_setting('max_parallel_workers_per_gather') as v`.execute(k)).rows[0]!.v;
+      expect(await setting(store.reads)).toBe('0');
+      // the other connections keep the server's setting
+      expect(await setting(store.db)).not.toBe('0');
+      await expect(store.reads.insertInto('settings').values({ key: 'x', value: '1', updated_at: 0 }).execute()).rejects.toThrow(/read-only transaction/);
+      const pids = async (k: Store['reads']) => (await sql<{ p: number }>`select pg_backend_pid() as p`.execute(k)).rows[0]!.p;
+      expect(await pids(store.reads)).not.toBe(await pids(store.db));
     } finally {
       await store.close();
       await db.drop();

@@ -34,8 +34,16 @@ export interface ReadPoolOptions {
   timeoutMs?: number;
   /** statements waiting for a thread at most; more fail with STORAGE_BUSY (default 1,000) */
   maxQueued?: number;
+  /**
+   * the reader threads' nice value (default READER_NICE). On a machine with few cores a heavy read
+   * took CPU from the main thread and the writer thread, and user sends waited behind admins' reports;
+   * a lower priority leaves readers what those two do not use (Linux sets it per thread)
+   */
+  nice?: number;
   onError?: (message: string) => void;
 }
+
+export const READER_NICE = 10;
 
 
 interface Job {
@@ -131,7 +139,7 @@ export class ReadPool {
   }
 
   private spawn(): Reader {
-    const workerData: ReaderData = { file: this.file, cacheSize: 200 };
+    const workerData: ReaderData = { file: this.file, cacheSize: 200, nice: this.opts.nice ?? READER_NICE };
     const worker = moduleWorker(siblingModule(import.meta.url, 'read-worker'), { workerData });
     worker.unref();
     const reader: Reader = { worker, ready: false };

@@ -4,6 +4,8 @@ export interface ReaderData {
   file: string;
   /** prepared statements kept per thread (the most recently used) */
   cacheSize: number;
+  /** the thread's nice value (Linux: per thread); 0 leaves it as the process's */
+  nice: number;
 }
 
 export type ToReader = { type: 'query'; id: number; sql: string; parameters: readonly unknown[] } | { type: 'stop' };

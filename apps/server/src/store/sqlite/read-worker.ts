@@ -1,12 +1,23 @@
 // A SQLite reader thread (read-pool.ts): a read-only connection of its own on the WAL database, so a
 // slow read (a search, a long transcript, a report) runs here while the main thread goes on serving
 // every socket. WAL lets it read while the main connection and the writer thread write.
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import type { FromReader, ReaderData, ToReader } from './read-protocol.js';
 
 const data = workerData as ReaderData;
 const port = parentPort!;
+// pid 0 is the calling thread on Linux, whose nice value is per thread: only this reader yields to the
+// main and writer threads (read-pool.ts READER_NICE). Elsewhere it may apply to the whole process, so
+// it is set only on Linux; a refusal leaves the thread as it was.
+if (data.nice !== 0 && process.platform === 'linux') {
+  try {
+    os.setPriority(0, Math.min(19, os.getPriority(0) + data.nice));
+  } catch {
+    // not permitted here: readers keep the process's priority
+  }
+}
 const db = new SQLite(data.file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 // a statement that writes fails even if a caller sends one: this connection is for reads

@@ -5,13 +5,14 @@ import type { ConversationSearch } from '../search.js';
 
 export const sqliteSearch: ConversationSearch = {
   conversationIds(q) {
-    // one FTS5 phrase: its trigrams in a row, which is the substring (quotes doubled inside)
+    // one FTS5 phrase: its trigrams in a row, which is the substring (quotes doubled inside). The index
+    // is matched once (a common word's trigram lists are long, and a union of two matches read them
+    // twice); each match stands for its conversation, or an end user's for each of theirs.
     const phrase = `"${q.replace(/"/g, '""')}"`;
     return sql<string>`(
-      select r.conversation_id from search_index s join search_rows r on r.id = s.rowid
-      where search_index match ${phrase} and r.conversation_id is not null
-      union
-      select c.id from search_index s join search_rows r on r.id = s.rowid join conversations c on c.end_user_id = r.end_user_id
-      where search_index match ${phrase} and r.end_user_id is not null)`;
+      with hit(id) as materialized (select rowid from search_index where search_index match ${phrase})
+      select r.conversation_id from hit cross join search_rows r on r.id = hit.id where r.conversation_id is not null
+      union all
+      select c.id from hit cross join search_rows r on r.id = hit.id cross join conversations c on c.end_user_id = r.end_user_id where r.end_user_id is not null)`;
   },
 };

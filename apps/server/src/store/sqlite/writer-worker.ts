@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import type { MessageRow } from '../schema.js';
 import { INSERT_ATTACHMENT, INSERT_MESSAGE, MESSAGE_BY_KEY, SIMPLE_BOT_TURN, attachmentValues, messageValues, takeSeqSql } from '../statements.js';
+import { searchBatch } from './search-batch.js';
 import type { FromWriter, ToWriter, WriterBotTurn, WriterData, WriterMessage, WriterOutcome, WriterWrite } from './writer-protocol.js';
 
 const port = parentPort!;
@@ -31,6 +32,7 @@ const insert = db.prepare(INSERT_MESSAGE);
 const byKey = db.prepare<unknown[], MessageRow>(MESSAGE_BY_KEY);
 const botTurn = db.prepare<unknown[], { last_seq: number }>(SIMPLE_BOT_TURN);
 const insertAttachment = db.prepare(INSERT_ATTACHMENT);
+const search = searchBatch(db);
 
 function userMessage({ row, held }: WriterMessage): WriterOutcome {
   const params: unknown[] = [row.created_at, row.conversation_id];
@@ -55,11 +57,13 @@ function simpleBotTurn({ bot: { params, rows } }: WriterBotTurn): WriterOutcome 
 const store = db.transaction((writes: WriterWrite[]): WriterOutcome[] => {
   // conversations with a write left out: their later writes are left out too (their order holds)
   const leftOut = new Set<string>();
-  return writes.map((w) => {
+  // the batch's messages are indexed for search at its end, in one statement (search-batch.ts)
+  search.begin();
+  const outcomes = writes.map((w) => {
     if ('attachment' in w) {
       // an upload is independent of the conversation's message order: never left out
       insertAttachment.run(attachmentValues(w.attachment));
-      return { kind: 'attachment' };
+      return { kind: 'attachment' as const };
     }
     const conversation = 'bot' in w ? w.bot.id : w.row.conversation_id;
     if (leftOut.has(conversation)) return null;
@@ -67,6 +71,8 @@ const store = db.transaction((writes: WriterWrite[]): WriterOutcome[] => {
     if (outcome === null) leftOut.add(conversation);
     return outcome;
   });
+  search.end();
+  return outcomes;
 });
 
 // group fsync of the WAL: one at a time, each covering every batch committed before it started
