@@ -7,6 +7,7 @@ import { useAccept } from '../accept';
 import { applyUpdate, isMine, mergeMessages, userLabel } from '../conversation-state';
 import { useDesk } from '../desk-context';
 import { useNow } from '../hooks';
+import { useChannelStatuses } from '../channel-statuses';
 import { Composer } from './composer';
 import type { Episode } from '@baton/proto';
 import { HandoverCard, HistoryCard, UserCard } from './details-pane';
@@ -34,6 +35,7 @@ export function ConversationView(props: { id: string; backHref: string }) {
   const [dialog, setDialog] = useState<'transfer' | 'handback' | 'close' | null>(null);
   const [detailsOpen, setDetailsOpen] = useState(false);
   const { id } = props;
+  const delivery = useChannelStatuses(id);
 
   const load = useCallback(async () => {
     try {
@@ -66,6 +68,8 @@ export function ConversationView(props: { id: string; backHref: string }) {
       if (e.type === 'message.created' && e.message.conversationId === id) {
         setMessages((m) => mergeMessages(m, [e.message]));
         if (e.message.author.type === 'user') setTyping(null);
+        // a message for the user: its channel status follows shortly
+        else if (!e.message.internal) setTimeout(() => delivery.refresh(), 1500);
         // a system event means status, owner or handover changed: the full view is cheap to refetch
         if (e.message.event) void load();
       } else if (e.type === 'conversation.updated' && e.conversation.id === id) {
@@ -195,7 +199,7 @@ export function ConversationView(props: { id: string; backHref: string }) {
             </button>
           </div>
         </header>
-        <Transcript messages={messages} typing={typing} userName={userLabel(conv)} />
+        <Transcript messages={messages} typing={typing} userName={userLabel(conv)} delivery={delivery.statuses} />
         {conv.status === 'closed' || conv.status === 'bot' ? (
           <div className="conv-banner">{conv.status === 'closed' ? 'This conversation is closed. A new message from the user reopens it with the bot.' : 'The bot is handling this conversation.'}</div>
         ) : conv.status === 'offloaded' ? (

@@ -3,6 +3,7 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { Message } from '../api';
 import { clockTime, humanEvent, shortDate } from '../format';
+import { deliveryLabel, type DeliveryMark } from '../channel-statuses';
 import { Avatar } from './ui';
 import { MessageFiles } from './attachments';
 
@@ -10,7 +11,7 @@ function dayKey(iso: string) {
   return new Date(iso).toDateString();
 }
 
-export function Transcript(props: { messages: Message[]; typing?: string | null; userName?: string }) {
+export function Transcript(props: { messages: Message[]; typing?: string | null; userName?: string; delivery?: Record<string, DeliveryMark> }) {
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const onScroll = () => {
@@ -42,7 +43,7 @@ export function Transcript(props: { messages: Message[]; typing?: string | null;
         const authorKey = `${kind}:${m.author.id ?? m.author.name ?? ''}`;
         const first = authorKey !== lastAuthor || Boolean(divider);
         lastAuthor = authorKey;
-        return [divider, <MessageItem key={m.id} m={m} kind={kind} first={first} userName={props.userName} />];
+        return [divider, <MessageItem key={m.id} m={m} kind={kind} first={first} userName={props.userName} delivery={props.delivery?.[m.id]} />];
       })}
       {props.typing ? (
         <div className="typing-row" data-testid="user-typing">
@@ -58,7 +59,7 @@ export function Transcript(props: { messages: Message[]; typing?: string | null;
   );
 }
 
-function MessageItem(props: { m: Message; kind: string; first: boolean; userName?: string }) {
+function MessageItem(props: { m: Message; kind: string; first: boolean; userName?: string; delivery?: DeliveryMark }) {
   const { m, kind } = props;
   if (kind === 'system') {
     return (
@@ -120,6 +121,11 @@ function MessageItem(props: { m: Message; kind: string; first: boolean; userName
                 </div>
               </div>
             ))}
+          </div>
+        ) : null}
+        {props.delivery ? (
+          <div className={`msg-delivery${props.delivery.status === 'failed' ? ' field-error' : ' muted'} small`} data-testid="message-delivery" data-status={props.delivery.status}>
+            {deliveryLabel(props.delivery)}
           </div>
         ) : null}
       </div>

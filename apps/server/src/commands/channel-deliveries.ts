@@ -145,3 +145,17 @@ export async function channelStatuses(deps: Deps, agent: AgentRow, conversationI
     .execute();
   return rows.map((r) => ({ messageId: r.message_id, status: r.status as ChannelDeliveryStatus, error: r.error, updatedAt: new Date(r.updated_at).toISOString() }));
 }
+
+/** A channel delivery the outbox gave up on (its retry window passed): the agent sees it failed, and why. */
+export async function markChannelDeliveryDead(deps: Deps, row: OutboxRow, error: string): Promise<void> {
+  const stored = fromJson<{ message?: { id?: string } }>(row.payload, {});
+  if (!stored.message?.id) return;
+  await deps.store.write.run((tx) =>
+    tx
+      .updateTable('channel_message_status')
+      .set({ status: 'failed', error: `Given up after ${row.attempts + 1} attempts: ${error}`.slice(0, 1000), updated_at: deps.clock.now() })
+      .where('message_id', '=', stored.message!.id!)
+      .where('status', '=', 'pending')
+      .execute(),
+  );
+}

@@ -11,7 +11,7 @@ import { fromJson } from '../store/json.js';
 import { providerState } from '../providers/state.js';
 import type { OutboxRow } from '../store/schema.js';
 import type { DeliveryResult, ProviderEvent } from '../providers/provider.js';
-import { CHANNEL_TARGET_PREFIX, deliverToChannel } from '../commands/channel-deliveries.js';
+import { CHANNEL_TARGET_PREFIX, deliverToChannel, markChannelDeliveryDead } from '../commands/channel-deliveries.js';
 import { MAIL_TARGET } from '../outbound/mailer.js';
 import { withAttachmentLinks } from '../commands/attachments.js';
 
@@ -125,6 +125,7 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions, mail?: {
         .execute(),
     );
     deps.log.warn({ delivery: row.delivery_id, provider: row.provider_id, event: row.event, attempts, dead, error: result.error }, 'webhook delivery failed');
+    if (toChannel && dead && expired) await markChannelDeliveryDead(deps, row, result.error).catch((err) => deps.log.error({ err }, 'could not record a dead channel delivery'));
     if (row.event === 'handover.requested' && row.conversation_id && (result.refused || dead)) {
       await inbound
         .refused(row.provider_id, row.conversation_id, result.refused ? result.error : `the provider could not be reached (${result.error})`)

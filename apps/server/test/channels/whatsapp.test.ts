@@ -126,8 +126,8 @@ describe.each(STORES)('WhatsApp channel on %s', (store) => {
     const later = await call(s.url, 'POST', `/api/v1/agent/conversations/${conversationId}/messages`, { token: agent.token, body: { text: 'After the rate limit' } });
     const row = await waitFor(async () => {
       await s.baton.outbox.runOnce();
-      const r = await s.baton.deps.store.db.selectFrom('outbox').selectAll().where('conversation_id', '=', conversationId).where('status', '=', 'pending').executeTakeFirst();
-      return r && r.attempts === 1 ? r : undefined;
+      // the failed attempt, not a later message waiting behind it in the conversation's order
+      return s.baton.deps.store.db.selectFrom('outbox').selectAll().where('conversation_id', '=', conversationId).where('status', '=', 'pending').where('attempts', '=', 1).executeTakeFirst();
     }, 10_000, 'the rate-limited attempt');
     expect(row.next_attempt_at - clock.now()).toBeGreaterThanOrEqual(120_000);
     expect(row.last_error).toMatch(/130429/);

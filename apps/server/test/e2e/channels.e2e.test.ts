@@ -1,6 +1,7 @@
 // Admin → Channels in real Chromium: an admin picks the WhatsApp type, fills its guided form (the
 // fields come from the type's metadata), adds the channel, and "Test connection" reports success
-// against the WhatsApp Cloud API simulator; a wrong token then reports Meta's refusal.
+// against the WhatsApp Cloud API simulator; a wrong token then reports Meta's refusal. The agent who
+// answers a WhatsApp user sees each reply's status (read) under it in the transcript.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,8 +9,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWhatsAppSimulator, type WhatsAppSimulator } from '../../../../tools/simulators/whatsapp.js';
 import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
+import { makeAgent, openOffloading } from '../support/flows.js';
 import { call, login } from '../support/http.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
 const apps = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const built = fs.existsSync(path.join(apps, 'desk/dist/index.html'));
@@ -68,5 +70,27 @@ describe.skipIf(!run)('Admin → Channels in the browser', () => {
     await desk.waitForSelector('[data-testid=channel-form]', { state: 'detached' });
     await row.locator('[data-testid=channel-test]').click();
     await expect.poll(() => row.locator('[data-testid=channel-test-result]').textContent()).toContain('✗ WhatsApp error 190');
+  });
+
+  it('shows the agent each WhatsApp reply’s status in the transcript', async () => {
+    const admin = await login(s.url);
+    await call(s.url, 'PATCH', '/api/v1/channels/whatsapp-support', { token: admin, body: { config: { accessToken: 'EAAG-e2e-token' } } });
+    await openOffloading(s.url, admin, { routing: { mode: 'broadcast', overflowAfterSeconds: null, overflowSkill: null } });
+    sim.setWebhookUrl(`${s.url}/api/v1/channels/whatsapp-support/whatsapp`);
+    const agent = await makeAgent(s.url, admin, { skills: ['general'] });
+    await sim.userSays('32470111222', 'I want to speak to a real agent', 'Marie').delivery;
+    const conversationId = await waitFor(async () => (await s.baton.deps.store.db.selectFrom('conversations').select('id').where('channel_id', '=', 'whatsapp-support').executeTakeFirst())?.id, 10_000, 'the conversation');
+    await waitFor(async () => (await call(s.url, 'POST', `/api/v1/agent/conversations/${conversationId}/accept`, { token: agent.token })).status === 200, 10_000, 'accept');
+
+    const desk = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    await signInToDesk(desk, s.url, agent.email, 'agent-password');
+    await desk.waitForSelector('[data-testid=nav-queue]');
+    await desk.goto(`${s.url}/desk/#/mine/${conversationId}`);
+    await desk.waitForSelector('[data-testid=transcript]');
+    await call(s.url, 'POST', `/api/v1/agent/conversations/${conversationId}/messages`, { token: agent.token, body: { text: 'Hello Marie, how can I help?' } });
+    const mark = desk.locator('[data-testid=transcript-message]', { hasText: 'Hello Marie, how can I help?' }).locator('[data-testid=message-delivery]');
+    await expect.poll(() => mark.getAttribute('data-status'), { timeout: 20_000 }).toBe('read');
+    expect(await mark.textContent()).toBe('read');
+    await screenshot(desk, 'channels-whatsapp-statuses');
   });
 });

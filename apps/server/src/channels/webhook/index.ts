@@ -5,7 +5,7 @@
 import type { OutboundClient } from '../../outbound/client.js';
 import { postSigned } from '../../providers/webhook/client.js';
 import { channelSecrets } from '../../commands/channel-admin.js';
-import type { ChannelTypeImpl } from '../channel.js';
+import { retryAfterMs, type ChannelTypeImpl } from '../channel.js';
 import { webhookEventsRoute } from './inbound.js';
 
 /** a connector renders buttons itself: the structured message and fallbackText carry everything */
@@ -21,7 +21,10 @@ export function createWebhookChannel(http: OutboundClient): ChannelTypeImpl<Reco
     async deliver({ deps, channel }, d) {
       const target = { url: channel.url, scheme: channel.signature_scheme, secrets: channelSecrets(deps, channel), userAgent: 'Baton-Channel/1', timeoutMs: 10_000 };
       const res = await postSigned(http, target, { event: 'message.created', id: d.id, body: d.raw, unixSeconds: Math.floor(deps.clock.now() / 1000) });
-      return res.ok ? { ok: true } : { ok: false, retry: res.retryable, error: res.error };
+      if (res.ok) return { ok: true };
+      // a connector that asks to wait (429/503 Retry-After) is not called sooner
+      const wait = retryAfterMs(res.headers?.get('retry-after'), deps.clock.now());
+      return { ok: false, retry: res.retryable, error: res.error, ...(wait ? { retryAfterMs: wait } : {}) };
     },
     async testConnection({ deps, channel }) {
       // a signed ping the connector can recognise (and ignore): it proves the URL answers 2xx
