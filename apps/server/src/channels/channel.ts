@@ -119,6 +119,8 @@ export interface ChannelRoute<C> {
   /** throws a 4xx AppError (SIGNATURE_INVALID, FORBIDDEN…) unless the request comes from the service */
   verify(ctx: ChannelContext<C>, raw: Buffer, req: FastifyRequest): void;
   handle(ctx: ChannelContext<C>, req: FastifyRequest, reply: FastifyReply, raw: Buffer, sink: InboundSink): Promise<unknown>;
+  /** a larger body than the app's 1 MB (e-mail with attachments) */
+  bodyLimit?: number;
 }
 
 export interface ChannelTypeImpl<C = unknown> {
