@@ -75,7 +75,7 @@ export const CHANNEL_FIELDS: {
     { key: 'from', label: 'Address', kind: 'text', placeholder: 'Support <support@example.com>', hint: 'The address users write to; Baton answers from it.' },
     { key: 'smtpUrl', label: 'SMTP server', kind: 'text', placeholder: 'smtps://support@smtp.example.com:465', hint: 'smtp:// (STARTTLS on 587) or smtps:// (TLS on 465), with the user name; the password goes below.' },
     { key: 'smtpPassword', label: 'SMTP password', kind: 'secret', optional: true },
-    { key: 'webhookSigningKey', label: 'Mailgun webhook signing key', kind: 'secret', hint: 'Mailgun > Settings > API security > HTTP webhook signing key: every inbound post is signed with it.' },
+    { key: 'webhookSigningSecret', label: 'Mailgun webhook signing key', kind: 'secret', hint: 'Mailgun > Settings > API security > HTTP webhook signing key: every inbound post is signed with it.' },
     { key: 'subject', label: 'Subject of new threads', kind: 'text', optional: true, advanced: true, placeholder: 'Your conversation with us', hint: 'Used when Baton writes without a user’s mail to answer; replies keep the user’s subject.' },
   ],
 };

@@ -71,7 +71,7 @@ export const EmailChannelConfig = z
       .refine((u) => !/^smtps?:\/\/[^@/]*:[^@/]*@/.test(u), 'put the password in smtpPassword, not in the URL'),
     smtpPassword: z.string().min(1).max(500).optional(),
     /** Mailgun's HTTP webhook signing key (Settings > API security) */
-    webhookSigningKey: z.string().min(8).max(200),
+    webhookSigningSecret: z.string().min(8).max(200),
     /** what a new thread's subject is when Baton writes first (a follow-up); replies keep the user's subject */
     subject: z.string().min(1).max(200).optional(),
   })

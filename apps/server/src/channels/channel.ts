@@ -60,6 +60,11 @@ export type InboundEvent =
       locale?: string;
       /** when the user sent it (ms): WhatsApp's 24-hour window counts from here */
       at?: number;
+      /**
+       * for a service with threads (e-mail): the conversation of the thread this message continues, or
+       * none for a new thread (a new conversation); absent: the user's latest conversation on the channel
+       */
+      thread?: { conversationId?: string };
     }
   | {
       kind: 'status';

@@ -13,10 +13,10 @@ import { sendUserMessage } from './send-user-message.js';
  * the signed channel identity `channel:<channel>:<user>` (never a web claim: the prefixes differ), and
  * channel conversations come only from here (POST /conversations refuses `channelId`).
  */
-export async function channelInbound(deps: Deps, channel: ChannelRow, e: ChannelInbound, inboundAt?: number) {
+export async function channelInbound(deps: Deps, channel: ChannelRow, e: ChannelInbound, inboundAt?: number, thread?: { conversationId?: string }) {
   if (!channel.enabled) throw new AppError('FORBIDDEN', 'This channel is disabled');
-  const latest = await latestChannelConversation(deps, channel.id, e.user.id);
-  let conversationId = latest?.id;
+  // a thread (e-mail) names its conversation, which must be this user's on this channel; a new thread starts one
+  let conversationId = thread ? thread.conversationId && (await userConversation(deps, channel.id, e.user.id, thread.conversationId)) : (await latestChannelConversation(deps, channel.id, e.user.id))?.id;
   let created = false;
   // the window opens before the bot's answer to this message is delivered
   if (conversationId && inboundAt !== undefined) await markInbound(deps, conversationId, inboundAt);
@@ -60,7 +60,7 @@ export async function receiveChannelEvents(deps: Deps, channel: ChannelRow, even
       ...(e.locale ? { locale: e.locale } : {}),
       ...(text ? { text: text.slice(0, MAX_TEXT_LENGTH) } : {}),
       ...(e.postback ? { postback: e.postback } : {}),
-    }, at);
+    }, at, e.thread);
     if (r.duplicate) duplicates++;
     else stored++;
     conversationIds.push(r.conversationId);
@@ -89,6 +89,19 @@ export async function latestChannelConversation(deps: Deps, channelId: string, u
     .orderBy('conversations.created_at', 'desc')
     .limit(1)
     .executeTakeFirst();
+}
+
+/** `conversationId` when it is this user's conversation on this channel. */
+async function userConversation(deps: Deps, channelId: string, userId: string, conversationId: string): Promise<string | undefined> {
+  const r = await deps.store.db
+    .selectFrom('conversations')
+    .innerJoin('end_users', 'end_users.id', 'conversations.end_user_id')
+    .select('conversations.id')
+    .where('conversations.id', '=', conversationId)
+    .where('conversations.channel_id', '=', channelId)
+    .where('end_users.verified_id', '=', `channel:${channelId}:${userId}`)
+    .executeTakeFirst();
+  return r?.id;
 }
 
 /** The user's latest message time on the channel, moved forward only (webhooks may arrive out of order). */

@@ -33,6 +33,8 @@ export const CONVERSATION_DATA: ReadonlyArray<{ table: string; column: string; a
   { table: 'attachments', column: 'conversation_id', anonymize: 'delete' },
   // what a channel's service reported for each message sent (statuses, the service's message ids)
   { table: 'channel_message_status', column: 'conversation_id', anonymize: 'delete' },
+  // the e-mail threads' Message-IDs and subjects (migration 022): the subject is the user's words
+  { table: 'email_threads', column: 'conversation_id', anonymize: 'delete' },
   // the search index (search_rows + search_index on SQLite, conversation_search on PostgreSQL, migration
   // 013) follows the messages, contacts and variables by triggers: it is not listed here
 ];
