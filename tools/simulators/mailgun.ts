@@ -34,6 +34,8 @@ export interface InboundPost {
   /** the last attempt's exact bytes and content type (a replay sends them again) */
   body: Buffer;
   contentType: string;
+  /** Baton's last answer */
+  answer?: string;
   /** the form fields but the signature's */
   fields: Record<string, string | Buffer>;
 }
@@ -104,11 +106,11 @@ export async function startMailgunSimulator(opts: MailgunSimulatorOptions) {
     const { body, contentType } = multipart({ ...fields, timestamp, token, signature: mailgunSignature(opts.signingKey, timestamp, token) });
     p.body = body;
     p.contentType = contentType;
-    let status = 0;
+    let status: number;
     try {
       const res = await fetch(routeUrl!, { method: 'POST', headers: { 'Content-Type': contentType }, body: new Uint8Array(body), signal: AbortSignal.timeout(15_000) });
       status = res.status;
-      await res.arrayBuffer();
+      p.answer = await res.text();
     } catch {
       status = 0;
     }

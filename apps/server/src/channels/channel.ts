@@ -46,6 +46,14 @@ export interface InboundMedia {
   name?: string;
 }
 
+/** A file that came inside the service's payload (an e-mail attachment): stored as an attachment of the message. */
+export interface InboundFile {
+  name: string;
+  bytes: Uint8Array;
+  /** what the sender claimed (a hint: the bytes are sniffed) */
+  contentType?: string;
+}
+
 /** One thing a channel's webhook told Baton, in the same shape for every type. */
 export type InboundEvent =
   | {
@@ -65,6 +73,8 @@ export type InboundEvent =
        * none for a new thread (a new conversation); absent: the user's latest conversation on the channel
        */
       thread?: { conversationId?: string };
+      /** files delivered with the message (stored once, with the message; a refused one is named in its text) */
+      files?: InboundFile[];
     }
   | {
       kind: 'status';

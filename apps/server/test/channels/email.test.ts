@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import { mailgunSignature, startMailgunSimulator, type MailgunSimulator } from '../../../../tools/simulators/mailgun.js';
 import { stripQuoted } from '../../src/channels/email/quotes.js';
+import { readAttachment } from '../../src/commands/attachments.js';
 import { call, login } from '../support/http.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
 import { startOnStore, TestClock, waitFor, type TestServer, type TestStore } from '../support/server.js';
@@ -179,14 +180,35 @@ describe.each(STORES)('e-mail channel on %s', (store) => {
     expect((await userTexts(conv!.id)).at(-1)).toBe('One more thing');
   });
 
-  it('an HTML-only mail is read as text; attachments are named to the agent; auto-replies are dropped', async () => {
+  it('an HTML-only mail is read as text; its attachments are stored once with the message (a refused type is named); auto-replies are dropped', async () => {
     const user = 'ann@example.net';
-    await sim.userMails({ from: `Ann <${user}>`, subject: 'Meter', html: '<p>My meter reads <b>1234</b></p>', attachments: [{ filename: 'invoice.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n'), contentType: 'application/pdf' }] });
+    const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]);
+    const mail = await sim.userMails({
+      from: `Ann <${user}>`,
+      subject: 'Meter',
+      html: '<p>My meter reads <b>1234</b> &amp; more</p>',
+      attachments: [
+        { filename: 'invoice.pdf', content: Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n'), contentType: 'application/pdf' },
+        { filename: 'setup.exe', content: exe, contentType: 'application/octet-stream' },
+      ],
+    });
+    expect(mail.statuses, mail.answer).toEqual([200]);
     const [conv] = await conversationsOf(user);
-    const transcript = JSON.stringify((await call(s.url, 'GET', `/api/v1/agent/conversations/${conv!.id}`, { token: admin })).body);
-    expect(transcript).toContain('My meter reads 1234');
-    expect(transcript).not.toContain('<b>');
-    expect(transcript).toContain('invoice.pdf');
+    const messages = (await call(s.url, 'GET', `/api/v1/agent/conversations/${conv!.id}`, { token: admin })).body.messages as Array<{ author: { type: string }; text?: string; attachments?: Array<{ name: string; contentType: string; url: string }> }>;
+    const first = messages.find((m) => m.author.type === 'user')!;
+    expect(first.text).toContain('My meter reads 1234 & more');
+    expect(first.text).not.toContain('<b>');
+    expect(first.text).toMatch(/setup\.exe: not kept/);
+    expect(first.attachments).toHaveLength(1);
+    expect(first.attachments![0]).toMatchObject({ name: 'invoice.pdf', contentType: 'application/pdf' });
+    const stored = await readAttachment(s.baton.deps, (first.attachments![0] as unknown as { id: string }).id);
+    expect(stored.bytes.toString()).toContain('%PDF-1.4');
+    expect(stored.meta.uploadedBy).toBe('channel:mail');
+    // Mailgun's retry of the same mail stores neither the message nor its file again
+    expect((await sim.redeliver(mail)).statuses).toEqual([200]);
+    expect(await userTexts(conv!.id)).toHaveLength(1);
+    const files = await s.baton.deps.store.db.selectFrom('attachments').select('id').where('conversation_id', '=', conv!.id).execute();
+    expect(files).toHaveLength(1);
 
     await sim.userMails({ from: 'Out of office <ooo@example.net>', subject: 'Automatic reply', text: 'I am away', headers: { 'Auto-Submitted': 'auto-replied' } });
     expect(await conversationsOf('ooo@example.net')).toHaveLength(0);

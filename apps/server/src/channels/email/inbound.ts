@@ -75,9 +75,9 @@ export function mimeRoute(): ChannelRoute<EmailConfig> {
           subject = mail.subject?.trim() || null;
           const refs = [mail.inReplyTo ?? '', ...[mail.references ?? []].flat().reverse()];
           const conversationId = await findThread(deps, channel.id, [mailId, ...refs]);
-          // the files are named for the agent; storing them as attachments is the next step (docs/channels/email.md)
-          const files = mail.attachments.filter((a) => a.contentDisposition !== 'inline' || !a.cid).map((a) => `[${a.contentType}${a.filename ? `: ${a.filename}` : ''}]`);
-          const text = [stripQuoted(mail.text ?? (typeof mail.html === 'string' ? htmlText(mail.html) : '')), files.join(' ')].filter(Boolean).join('\n');
+          // attached files, not the pictures an HTML body shows inline
+          const files = mail.attachments.filter((a) => a.contentDisposition !== 'inline' || !a.cid).map((a) => ({ name: a.filename ?? 'attachment', bytes: a.content, contentType: a.contentType }));
+          const text = stripQuoted(mail.text ?? (typeof mail.html === 'string' ? htmlText(mail.html) : ''));
           events.push({
             kind: 'message',
             id: mailId,
@@ -85,6 +85,7 @@ export function mimeRoute(): ChannelRoute<EmailConfig> {
             // a new thread's subject is part of what the user asks
             text: (conversationId ? [text] : [subject, text]).filter(Boolean).join('\n\n'),
             ...(mail.date ? { at: mail.date.getTime() } : {}),
+            ...(files.length ? { files } : {}),
             thread: conversationId ? { conversationId } : {},
           });
         }
