@@ -36,7 +36,8 @@ export interface RecordedWebhook {
  * sent again byte for byte. `url()` undefined: nothing is sent; `gaveUp(status)`: the service stops retrying.
  */
 export function webhookSender<D extends RecordedWebhook>(o: {
-  url(): string | undefined;
+  /** where `d` goes (the same for every call of most services; Twilio's status callbacks name their own) */
+  url(d: D): string | undefined;
   headers(d: D): Record<string, string>;
   record(d: D): void;
   attempts: number;
@@ -46,7 +47,7 @@ export function webhookSender<D extends RecordedWebhook>(o: {
 }) {
   const pending = new Set<Promise<unknown>>();
   async function deliver(d: D): Promise<D> {
-    for (let i = 0, url = o.url(); i < o.attempts && url; i++, url = o.url()) {
+    for (let i = 0, url = o.url(d); i < o.attempts && url; i++, url = o.url(d)) {
       let status: number;
       try {
         const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...o.headers(d) }, body: d.body, signal: AbortSignal.timeout(o.timeoutMs) });

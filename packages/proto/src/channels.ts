@@ -39,8 +39,47 @@ export const TelegramChannelConfig = z
   .strict();
 export type TelegramChannelConfig = z.infer<typeof TelegramChannelConfig>;
 
+/** Twilio Programmable Messaging (SMS/MMS): the account, the sender (a number or a Messaging Service), and where Twilio calls Baton. */
+export const SmsTwilioChannelConfig = z
+  .object({
+    accountSid: z.string().regex(/^AC[0-9a-f]{32}$/, 'the Account SID (AC and 32 hex digits)'),
+    authToken: z.string().min(16).max(200),
+    /** the sending number in E.164 (+15551234567) … */
+    from: z.string().regex(/^\+[1-9]\d{6,14}$/, 'a number in E.164 form (+ and up to 15 digits)').optional(),
+    /** … or a Messaging Service that picks one */
+    messagingServiceSid: z.string().regex(/^MG[0-9a-f]{32}$/, 'the Messaging Service SID (MG and 32 hex digits)').optional(),
+    /** Baton's public base URL as Twilio calls it (signatures cover the whole URL); default: PUBLIC_URL, else the request's host */
+    publicUrl: z.url().max(2000).optional(),
+    /** segments one SMS may use before a long text goes as several messages (1–10; default 3) */
+    maxSegments: z.number().int().min(1).max(10).optional(),
+    apiBaseUrl: z.url().max(2000).optional(),
+  })
+  .strict()
+  .refine((c) => c.from || c.messagingServiceSid, { message: 'set from (a Twilio number) or messagingServiceSid', path: ['from'] });
+export type SmsTwilioChannelConfig = z.infer<typeof SmsTwilioChannelConfig>;
+
+/** E-mail: inbound by Mailgun's raw-MIME route (signed with the webhook signing key), outbound by SMTP. */
+export const EmailChannelConfig = z
+  .object({
+    /** the address users write to and Baton answers from: "Support <support@example.com>" */
+    from: z.string().min(3).max(300).regex(/^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'an address, optionally with a name: Support <support@example.com>'),
+    /** smtp://user@host:587 or smtps://user@host:465, the password apart (smtpPassword) so it is never shown */
+    smtpUrl: z
+      .string()
+      .max(2000)
+      .regex(/^smtps?:\/\/[^\s/]+(?::\d+)?\/?$/, 'smtp://[user@]host[:port] or smtps://…')
+      .refine((u) => !/^smtps?:\/\/[^@/]*:[^@/]*@/.test(u), 'put the password in smtpPassword, not in the URL'),
+    smtpPassword: z.string().min(1).max(500).optional(),
+    /** Mailgun's HTTP webhook signing key (Settings > API security) */
+    webhookSigningSecret: z.string().min(8).max(200),
+    /** what a new thread's subject is when Baton writes first (a follow-up); replies keep the user's subject */
+    subject: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+export type EmailChannelConfig = z.infer<typeof EmailChannelConfig>;
+
 /** The config schema of each channel type but `webhook` (whose url and secret stay top-level). */
-export const CHANNEL_CONFIG_SCHEMAS = { whatsapp: WhatsAppChannelConfig, telegram: TelegramChannelConfig } as const;
+export const CHANNEL_CONFIG_SCHEMAS = { whatsapp: WhatsAppChannelConfig, telegram: TelegramChannelConfig, 'sms-twilio': SmsTwilioChannelConfig, email: EmailChannelConfig } as const;
 
 const CommonChannelFields = {
   id: ChannelId,
@@ -71,7 +110,7 @@ export const WebhookChannelBody = z
   .strict();
 
 /** POST /api/v1/channels: a channel webhook (the default type) or a messaging service, told apart by `type`. */
-export const ChannelBody = z.discriminatedUnion('type', [WebhookChannelBody, typedChannel('whatsapp'), typedChannel('telegram')]);
+export const ChannelBody = z.discriminatedUnion('type', [WebhookChannelBody, typedChannel('whatsapp'), typedChannel('telegram'), typedChannel('sms-twilio'), typedChannel('email')]);
 export type ChannelBody = z.input<typeof ChannelBody>;
 /** PATCH /api/v1/channels/:id: only what it names; no secret, or the mask, keeps the stored one */
 export const ChannelPatch = z

@@ -3,7 +3,7 @@
 // URL from the outbox, signed the same way. The secret is write-only: shown once when generated.
 import { SECRET_MASK, type SignatureScheme } from '@baton/proto/constants';
 import { SIGNATURE_SCHEME_OPTIONS } from '@baton/proto/provider-fields';
-import { CHANNEL_FIELDS, CHANNEL_TYPE_HINTS, CHANNEL_TYPE_LABELS, CHANNEL_TYPES, WHATSAPP_TEMPLATE_USES, type ChannelConfigField, type ChannelType } from '@baton/proto/channel-fields';
+import { CHANNEL_FIELDS, CHANNEL_INBOUND_PATHS, CHANNEL_TYPE_HINTS, CHANNEL_TYPE_LABELS, CHANNEL_TYPES, WHATSAPP_TEMPLATE_USES, type ChannelConfigField, type ChannelType } from '@baton/proto/channel-fields';
 import { useEffect, useRef, useState } from 'react';
 import { problemsAt, unclaimedProblems, type Problem } from '../admin-forms';
 import { api, errorText, problemsOf, type BotInfo, type ChannelView } from '../api';
@@ -488,7 +488,7 @@ function TypedChannelForm(props: FormProps & { type: TypedChannelDraft['type']; 
   const idClash = !c && props.taken.includes(d.id.trim()) ? `A channel "${d.id.trim()}" already exists` : undefined;
   const missing = fields.some((f) => !f.optional && (d.config[f.key] === undefined || d.config[f.key] === ''));
   const ready = d.name.trim() && (c || d.id.trim()) && !missing && !idClash;
-  const inbound = channelInboundUrl(origin(), { id: d.id.trim() || '<id>', inboundUrl: `/api/v1/channels/${encodeURIComponent(d.id.trim() || '<id>')}/${props.type}` });
+  const inbound = channelInboundUrl(origin(), { id: d.id.trim() || '<id>', inboundUrl: `/api/v1/channels/${encodeURIComponent(d.id.trim() || '<id>')}/${CHANNEL_INBOUND_PATHS[props.type] ?? props.type}` });
 
   const save = async () => {
     setBusy(true);

@@ -46,6 +46,14 @@ export interface InboundMedia {
   name?: string;
 }
 
+/** A file that came inside the service's payload (an e-mail attachment): stored as an attachment of the message. */
+export interface InboundFile {
+  name: string;
+  bytes: Uint8Array;
+  /** what the sender claimed (a hint: the bytes are sniffed) */
+  contentType?: string;
+}
+
 /** One thing a channel's webhook told Baton, in the same shape for every type. */
 export type InboundEvent =
   | {
@@ -60,6 +68,13 @@ export type InboundEvent =
       locale?: string;
       /** when the user sent it (ms): WhatsApp's 24-hour window counts from here */
       at?: number;
+      /**
+       * for a service with threads (e-mail): the conversation of the thread this message continues, or
+       * none for a new thread (a new conversation); absent: the user's latest conversation on the channel
+       */
+      thread?: { conversationId?: string };
+      /** files delivered with the message (stored once, with the message; a refused one is named in its text) */
+      files?: InboundFile[];
     }
   | {
       kind: 'status';
@@ -119,6 +134,8 @@ export interface ChannelRoute<C> {
   /** throws a 4xx AppError (SIGNATURE_INVALID, FORBIDDEN…) unless the request comes from the service */
   verify(ctx: ChannelContext<C>, raw: Buffer, req: FastifyRequest): void;
   handle(ctx: ChannelContext<C>, req: FastifyRequest, reply: FastifyReply, raw: Buffer, sink: InboundSink): Promise<unknown>;
+  /** a larger body than the app's 1 MB (e-mail with attachments) */
+  bodyLimit?: number;
 }
 
 export interface ChannelTypeImpl<C = unknown> {

@@ -64,7 +64,8 @@ export async function saveChannel(deps: Deps, body: z.infer<typeof ChannelBody>)
 
 /** The URLs of a typed channel's config (API hosts) obey the outbound policy like a webhook's URL. */
 function assertConfigUrls(deps: Deps, config: Record<string, unknown>): void {
-  const urls = Object.entries(config).filter(([k, v]) => /url$/i.test(k) && typeof v === 'string').map(([k, v]) => ({ path: `config.${k}`, url: v as string }));
+  // an SMTP server's host obeys it too (its scheme aside: the policy judges the host)
+  const urls = Object.entries(config).filter(([k, v]) => /url$/i.test(k) && typeof v === 'string').map(([k, v]) => ({ path: `config.${k}`, url: (v as string).replace(/^smtps?:/i, 'http:') }));
   if (urls.length) assertUrlsAllowed(urls, deps.outbound.policy);
 }
 

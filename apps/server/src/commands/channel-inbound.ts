@@ -1,12 +1,15 @@
 // A channel's signed inbound events: user messages into the user's conversation on that channel, and
 // the statuses a typed channel's service reports for what Baton sent.
 import { MAX_TEXT_LENGTH, type ChannelInbound } from '@baton/proto';
-import type { InboundEvent } from '../channels/channel.js';
+import type { InboundEvent, InboundFile } from '../channels/channel.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { ChannelRow } from '../store/schema.js';
 import { createChannelConversation } from './create-conversation.js';
 import { channelRatingAnswer } from './satisfaction.js';
+import { presentMessage } from '../presenters/conversation.js';
+import { findByIdempotencyKey } from '../store/conversations.js';
+import { saveAttachment } from './attachments.js';
 import { sendUserMessage } from './send-user-message.js';
 
 /**
@@ -14,10 +17,10 @@ import { sendUserMessage } from './send-user-message.js';
  * the signed channel identity `channel:<channel>:<user>` (never a web claim: the prefixes differ), and
  * channel conversations come only from here (POST /conversations refuses `channelId`).
  */
-export async function channelInbound(deps: Deps, channel: ChannelRow, e: ChannelInbound, inboundAt?: number) {
+export async function channelInbound(deps: Deps, channel: ChannelRow, e: ChannelInbound, inboundAt?: number, thread?: { conversationId?: string }, files?: InboundFile[]) {
   if (!channel.enabled) throw new AppError('FORBIDDEN', 'This channel is disabled');
-  const latest = await latestChannelConversation(deps, channel.id, e.user.id);
-  let conversationId = latest?.id;
+  // a thread (e-mail) names its conversation, which must be this user's on this channel; a new thread starts one
+  let conversationId = thread ? thread.conversationId && (await userConversation(deps, channel.id, e.user.id, thread.conversationId)) : (await latestChannelConversation(deps, channel.id, e.user.id))?.id;
   let created = false;
   // the window opens before the bot's answer to this message is delivered
   if (conversationId && inboundAt !== undefined) await markInbound(deps, conversationId, inboundAt);
@@ -26,11 +29,34 @@ export async function channelInbound(deps: Deps, channel: ChannelRow, e: Channel
     conversationId = c.conversation.id;
     created = true;
   }
-  const body = e.postback ? { postback: e.postback, ...(e.text ? { text: e.text } : {}) } : { text: e.text! };
+  const key = `channel:${e.id}`;
+  if (files?.length) {
+    // a redelivered message with files is answered from the stored one: its files are not stored again
+    const seen = await deps.store.write.run((tx) => findByIdempotencyKey(tx, conversationId, key));
+    if (seen) return { conversationId, created, message: presentMessage(seen), duplicate: true };
+  }
+  const saved = files?.length ? await saveFiles(deps, channel.id, conversationId, files) : { ids: [], refused: [] };
+  const text = [e.text, ...saved.refused].filter(Boolean).join('\n').slice(0, MAX_TEXT_LENGTH) || undefined;
+  const body = e.postback ? { postback: e.postback, ...(text ? { text } : {}) } : saved.ids.length ? { attachments: saved.ids, ...(text ? { text } : {}) } : { text: text! };
   // the answer to the satisfaction question after a close is recorded there, not sent to the bot
-  const rated = created ? undefined : await channelRatingAnswer(deps, conversationId, body, `channel:${e.id}`);
-  const { message, duplicate } = rated ?? (await sendUserMessage(deps, conversationId, body, `channel:${e.id}`));
+  const rated = created || saved.ids.length ? undefined : await channelRatingAnswer(deps, conversationId, body, key);
+  const { message, duplicate } = rated ?? (await sendUserMessage(deps, conversationId, body, key));
   return { conversationId, created, message, duplicate };
+}
+
+/** Stores a message's files; a file the attachment rules refuse (type, size, quota) is named with the reason instead, so the agent knows. */
+async function saveFiles(deps: Deps, channelId: string, conversationId: string, files: InboundFile[]): Promise<{ ids: string[]; refused: string[] }> {
+  const ids: string[] = [];
+  const refused: string[] = [];
+  for (const f of files) {
+    try {
+      ids.push((await saveAttachment(deps, { conversationId, name: f.name, bytes: f.bytes, ...(f.contentType ? { claimedType: f.contentType } : {}), by: { channelId } })).id);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      refused.push(`[${f.name.slice(0, 200)}: not kept, ${err.message}]`);
+    }
+  }
+  return { ids, refused };
 }
 
 /** The order statuses move in: a late `delivered` never overwrites `read` (webhooks may arrive out of order). */
@@ -53,7 +79,7 @@ export async function receiveChannelEvents(deps: Deps, channel: ChannelRow, even
     // media itself arrives with the attachments work (docs/channels.md): until then the agent sees what was sent
     const mediaNote = e.media?.length ? e.media.map((m) => `[${m.contentType ?? 'file'}${m.name ? `: ${m.name}` : ''}]`).join(' ') : undefined;
     const text = e.text?.trim() || (e.postback ? undefined : mediaNote);
-    if (!text && !e.postback) continue;
+    if (!text && !e.postback && !e.files?.length) continue;
     // WhatsApp's window counts from when the user sent it (never later than now)
     const at = Math.min(e.at ?? deps.clock.now(), deps.clock.now());
     const r = await channelInbound(deps, channel, {
@@ -63,7 +89,7 @@ export async function receiveChannelEvents(deps: Deps, channel: ChannelRow, even
       ...(e.locale ? { locale: e.locale } : {}),
       ...(text ? { text: text.slice(0, MAX_TEXT_LENGTH) } : {}),
       ...(e.postback ? { postback: e.postback } : {}),
-    }, at);
+    }, at, e.thread, e.files);
     if (r.duplicate) duplicates++;
     else stored++;
     conversationIds.push(r.conversationId);
@@ -92,6 +118,19 @@ export async function latestChannelConversation(deps: Deps, channelId: string, u
     .orderBy('conversations.created_at', 'desc')
     .limit(1)
     .executeTakeFirst();
+}
+
+/** `conversationId` when it is this user's conversation on this channel. */
+async function userConversation(deps: Deps, channelId: string, userId: string, conversationId: string): Promise<string | undefined> {
+  const r = await deps.store.db
+    .selectFrom('conversations')
+    .innerJoin('end_users', 'end_users.id', 'conversations.end_user_id')
+    .select('conversations.id')
+    .where('conversations.id', '=', conversationId)
+    .where('conversations.channel_id', '=', channelId)
+    .where('end_users.verified_id', '=', `channel:${channelId}:${userId}`)
+    .executeTakeFirst();
+  return r?.id;
 }
 
 /** The user's latest message time on the channel, moved forward only (webhooks may arrive out of order). */

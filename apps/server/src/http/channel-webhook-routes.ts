@@ -120,6 +120,7 @@ export function registerChannelInbound(app: FastifyInstance, deps: Deps): void {
         },
         verify: (ctx, raw, req) => route.verify(ctx, raw, req),
         budgetKey: (ctx) => `channel:${ctx.channel.id}`,
+        ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
         async handle(req, reply, ctx, raw) {
           if (!ctx.channel.enabled) throw new AppError('FORBIDDEN', 'This channel is disabled');
           return route.handle(ctx, req, reply, raw, { receive: (events) => receiveChannelEvents(deps, ctx.channel, events) });

@@ -30,6 +30,17 @@ export function keepRawJson(scoped: FastifyInstance): void {
   scoped.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 }
 
+/**
+ * Form posts (Twilio's x-www-form-urlencoded webhooks, Mailgun's multipart raw-MIME route) are kept
+ * as bytes too: their signatures are checked before a field is read.
+ */
+export function keepRawForms(scoped: FastifyInstance): void {
+  for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data']) {
+    if (scoped.hasContentTypeParser(type)) scoped.removeContentTypeParser(type);
+    scoped.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  }
+}
+
 export function rawBody(req: FastifyRequest): Buffer {
   return Buffer.isBuffer(req.body) ? req.body : Buffer.from(typeof req.body === 'string' ? req.body : '');
 }

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { keepRawJson, rawBody } from './parse.js';
+import { keepRawForms, keepRawJson, rawBody } from './parse.js';
 import type { RouteDoc } from './route.js';
 
 export type { RouteDoc } from './route.js';
@@ -22,6 +22,8 @@ export interface SignedInbound<T> {
   /** the key the signed sender's requests count under (its budget: 10 × RATE_LIMIT_MESSAGES_PER_MINUTE a minute) */
   budgetKey(target: T): string;
   handle(req: FastifyRequest, reply: FastifyReply, target: T, raw: Buffer): Promise<unknown>;
+  /** bytes a body may have when the app's limit is too small (an e-mail with its attachments) */
+  bodyLimit?: number;
 }
 
 const MINUTE = 60_000;
@@ -29,6 +31,7 @@ const MINUTE = 60_000;
 export function registerSignedInbound<T>(app: FastifyInstance, deps: Deps, url: string, spec: SignedInbound<T>): void {
   app.register(async (scoped) => {
     keepRawJson(scoped);
+    keepRawForms(scoped);
     // the key of each check is set per request; the limiter itself only counts
     const keys = new WeakMap<FastifyRequest, string>();
     const keyOf = (req: FastifyRequest) => keys.get(req) ?? `ip:${req.ip}`;
@@ -39,7 +42,7 @@ export function registerSignedInbound<T>(app: FastifyInstance, deps: Deps, url: 
       throw new AppError('RATE_LIMITED', `Too many requests; retry in ${Math.max(1, Math.ceil(ttlMs / 1000))} s`);
     };
 
-    scoped.route({ method: spec.method ?? 'POST', url, config: { access: 'signed', doc: spec.doc }, handler: async (req, reply) => {
+    scoped.route({ method: spec.method ?? 'POST', url, ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}), config: { access: 'signed', doc: spec.doc }, handler: async (req, reply) => {
       const raw = rawBody(req);
       let target: T;
       try {

@@ -1,6 +1,6 @@
 // How a channel webhook and its deliveries look from the outside: the admin view (secrets masked)
 // and the plain text that stands in for buttons and cards on channels that cannot show them.
-import { SECRET_MASK, type ChannelType, type ChannelView, type Message } from '@baton/proto';
+import { CHANNEL_INBOUND_PATHS, SECRET_MASK, type ChannelType, type ChannelView, type Message } from '@baton/proto';
 import { maskedConfig } from '../channels/stored-config.js';
 import type { ChannelRow } from '../store/schema.js';
 
@@ -17,7 +17,7 @@ export function presentChannel(r: ChannelRow): ChannelView {
     botId: r.bot_id,
     enabled: r.enabled === 1,
     // each type's webhook is its own path (DESIGN §10.6); the webhook type keeps /events
-    inboundUrl: `/api/v1/channels/${r.id}/${typed ? r.type : 'events'}`,
+    inboundUrl: `/api/v1/channels/${r.id}/${CHANNEL_INBOUND_PATHS[r.type as ChannelType] ?? r.type}`,
     ...(typed ? { config: maskedConfig(r.config) } : {}),
     createdAt: new Date(r.created_at).toISOString(),
   };

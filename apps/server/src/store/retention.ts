@@ -37,6 +37,8 @@ export const CONVERSATION_DATA: ReadonlyArray<{ table: string; column: string; a
   { table: 'conversation_episodes', column: 'conversation_id', anonymize: scrubEpisodes },
   // follow-ups (migration 019) hold the user's e-mail and question: anonymizing removes them
   { table: 'followups', column: 'conversation_id', anonymize: 'delete' },
+  // the e-mail threads' Message-IDs and subjects (migration 022): the subject is the user's words
+  { table: 'email_threads', column: 'conversation_id', anonymize: 'delete' },
   // the search index (search_rows + search_index on SQLite, conversation_search on PostgreSQL, migration
   // 013) follows the messages, contacts and variables by triggers: it is not listed here
 ];

@@ -210,6 +210,16 @@ export interface ChannelMessageStatusTable {
   updated_at: number;
 }
 
+/** A mail of an e-mail thread (the user's or Baton's) and the conversation of that thread (migration 022). */
+export interface EmailThreadsTable {
+  channel_id: string;
+  /** the Message-ID without its angle brackets */
+  mail_id: string;
+  conversation_id: string;
+  subject: string | null;
+  created_at: number;
+}
+
 /** Every agent a conversation was ever assigned to: what a plain agent handled (migration 009). */
 export interface ConversationAgentsTable {
   agent_id: string;
@@ -337,6 +347,7 @@ export interface Database {
   provider_state: ProviderStateTable;
   channels: ChannelsTable;
   channel_message_status: ChannelMessageStatusTable;
+  email_threads: EmailThreadsTable;
   conversation_agents: ConversationAgentsTable;
   job_leases: JobLeasesTable;
   audit_log: AuditLogTable;

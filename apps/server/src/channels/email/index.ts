@@ -1,0 +1,49 @@
+// The `email` channel type (docs/channels/email.md). Inbound: Mailgun's raw-MIME route, signed with
+// the webhook signing key (inbound.ts); one conversation per thread, found by Message-ID,
+// In-Reply-To and References (threads.ts, migration 022). Outbound: SMTP through the channel's own
+// server (smtp.ts), one mail per Baton message in the thread (outbound.ts); a 4xx reply or no reply
+// is retried by the outbox, a 5xx reply is a refusal the agent sees.
+import { EmailChannelConfig } from '@baton/proto';
+import type { OutboundClient } from '../../outbound/client.js';
+import type { ChannelTypeImpl } from '../channel.js';
+import { DEFAULT_SUBJECT, type EmailConfig } from './config.js';
+import { mimeRoute } from './inbound.js';
+import { EMAIL_CAPABILITIES, mailHtml, mailText, messageIdFor, replySubject } from './outbound.js';
+import { sendMail, verifySmtp } from './smtp.js';
+import { recordMail, threadOf } from './threads.js';
+
+export function createEmailChannel(http: OutboundClient): ChannelTypeImpl<EmailConfig> {
+  return {
+    type: 'email',
+    configSchema: EmailChannelConfig,
+    inboundPath: 'email/mime',
+    capabilities: EMAIL_CAPABILITIES,
+    // the SMTP server's acceptance is `sent`; a refusal is `failed` with its reply
+    reportsStatuses: true,
+    routes: [mimeRoute()],
+    async deliver({ deps, channel, config }, d) {
+      const text = mailText(d.message);
+      if (!text) return { ok: true };
+      const thread = await threadOf(deps, d.conversationId);
+      const messageId = messageIdFor(d.id, config.from);
+      const latest = thread.references.at(-1);
+      const r = await sendMail(config, http.policy, {
+        from: config.from,
+        to: d.user.id,
+        subject: thread.subject ? replySubject(thread.subject) : (config.subject ?? DEFAULT_SUBJECT),
+        messageId: `<${messageId}>`,
+        ...(latest ? { inReplyTo: `<${latest}>`, references: thread.references.map((id) => `<${id}>`) } : {}),
+        text,
+        html: mailHtml(text),
+        headers: { 'Auto-Submitted': d.message.author.type === 'bot' ? 'auto-replied' : 'no' },
+      });
+      if (!r.ok) return { ok: false, retry: r.retry, error: r.error };
+      // the user's reply names this id: it finds the conversation, even once closed
+      await recordMail(deps, channel.id, messageId, d.conversationId, thread.subject ?? config.subject ?? DEFAULT_SUBJECT);
+      return { ok: true, externalId: messageId, status: 'sent' };
+    },
+    testConnection({ config }) {
+      return verifySmtp(config, http.policy);
+    },
+  };
+}
