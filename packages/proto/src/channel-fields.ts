@@ -4,15 +4,16 @@
 // the schemas. A new channel type adds its name to CHANNEL_TYPES, a label and its fields here.
 import type { z } from 'zod';
 import type { ConfigField, FieldKind } from './provider-fields.js';
-import type { TelegramChannelConfig, WhatsAppChannelConfig } from './channels.js';
+import type { MessengerChannelConfig, TelegramChannelConfig, WhatsAppChannelConfig } from './channels.js';
 
-export const CHANNEL_TYPES = ['webhook', 'whatsapp', 'telegram'] as const;
+export const CHANNEL_TYPES = ['webhook', 'whatsapp', 'telegram', 'messenger'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
 export const CHANNEL_TYPE_LABELS: Record<ChannelType, string> = {
   webhook: 'Webhook (your own connector)',
   whatsapp: 'WhatsApp (Cloud API)',
   telegram: 'Telegram',
+  messenger: 'Facebook Messenger',
 };
 
 /** One line under the type picker: what the admin needs from the other side before filling the form. */
@@ -20,6 +21,7 @@ export const CHANNEL_TYPE_HINTS: Record<ChannelType, string> = {
   webhook: 'A connector you run posts signed user messages to Baton and receives the bot’s and agents’ messages at its URL.',
   whatsapp: 'Meta App Dashboard > WhatsApp > API Setup: the phone number id and an access token (a system user token in production); App settings > Basic: the app secret. After saving, paste the callback URL and the verify token into WhatsApp > Configuration > Webhook and subscribe to “messages”.',
   telegram: 'Create a bot with @BotFather and paste its token. “Test connection” registers Baton’s webhook with Telegram (setWebhook) with the secret token below.',
+  messenger: 'Meta App Dashboard > Messenger > Messenger API Settings: generate a Page access token; App settings > Basic: the app id and secret. After saving, paste the callback URL and the verify token into the webhook settings and subscribe the Page to messages, messaging_postbacks, message_echoes, messaging_handovers and standby.',
 };
 
 /** 'templates': the approved WhatsApp templates Baton may send outside the 24-hour window (name + language each). */
@@ -39,6 +41,7 @@ export const CHANNEL_FIELDS: {
   webhook: ChannelConfigField[];
   whatsapp: FieldsOf<typeof WhatsAppChannelConfig>;
   telegram: FieldsOf<typeof TelegramChannelConfig>;
+  messenger: FieldsOf<typeof MessengerChannelConfig>;
 } = {
   webhook: [],
   whatsapp: [
@@ -53,5 +56,14 @@ export const CHANNEL_FIELDS: {
     { key: 'botToken', label: 'Bot token', kind: 'secret', placeholder: '123456:ABC-DEF…', hint: 'The token @BotFather gave you.' },
     { key: 'secretToken', label: 'Webhook secret token', kind: 'secret', generate: true, maxLength: 256, hint: 'Telegram sends it with every update (X-Telegram-Bot-Api-Secret-Token); letters, digits, _ and - only.' },
     { key: 'apiBaseUrl', label: 'Bot API URL', kind: 'url', optional: true, advanced: true, placeholder: 'https://api.telegram.org', hint: 'Overrides Telegram’s host (a local Bot API server, or the simulator).' },
+  ],  messenger: [
+    { key: 'pageId', label: 'Page id', kind: 'text', placeholder: '104518332398541', hint: 'Your Page > About > Page transparency, or Messenger API Settings: the numeric id of the Page.' },
+    { key: 'pageAccessToken', label: 'Page access token', kind: 'secret', hint: 'Messenger API Settings > Access tokens > Generate (pages_messaging).' },
+    { key: 'appId', label: 'App id', kind: 'text', placeholder: '1234567890123456', hint: 'App settings > Basic: the app id (the Handover Protocol names apps by id).' },
+    { key: 'appSecret', label: 'App secret', kind: 'secret', hint: 'App settings > Basic > App secret: Meta signs every webhook with it (X-Hub-Signature-256).' },
+    { key: 'verifyToken', label: 'Verify token', kind: 'secret', generate: true, hint: 'Any string you choose; paste the same into the webhook configuration. Meta sends it once to check the callback URL.' },
+    { key: 'handoverTarget', label: 'Handover to', kind: 'select', optional: true, defaultLabel: 'Baton’s desk (the offload step picks)', options: [{ value: 'page-inbox', label: 'The Page Inbox (Handover Protocol)' }], hint: '“baton”: agents answer in Baton’s desk. “page-inbox”: every handover passes thread control to the Page Inbox (Meta Business Suite) and the bot is silent until the Inbox passes it back.' },
+    { key: 'pageInboxAppId', label: 'Page Inbox app id', kind: 'text', optional: true, advanced: true, placeholder: '263902037430900', hint: 'The app thread control passes to; Meta’s Page Inbox unless you name another app.' },
+    { key: 'graphApiUrl', label: 'Graph API URL', kind: 'url', optional: true, advanced: true, placeholder: 'https://graph.facebook.com/v21.0', hint: 'Overrides Meta’s host and version (e.g. the simulator).' },
   ],
 };

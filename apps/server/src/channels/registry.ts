@@ -2,6 +2,7 @@
 // builtInChannels (docs/channels.md).
 import type { OutboundClient } from '../outbound/client.js';
 import type { ChannelTypeImpl } from './channel.js';
+import { createMessengerChannel } from './messenger/index.js';
 import { createTelegramChannel } from './telegram/index.js';
 import { createWebhookChannel } from './webhook/index.js';
 import { createWhatsAppChannel } from './whatsapp/index.js';
@@ -29,5 +30,5 @@ export class ChannelRegistry {
 
 /** The channel types Baton ships, calling out through this instance's outbound client. */
 export function builtInChannels(http: OutboundClient): ChannelTypeImpl<never>[] {
-  return [createWebhookChannel(http), createWhatsAppChannel(http), createTelegramChannel(http)] as ChannelTypeImpl<never>[];
+  return [createWebhookChannel(http), createWhatsAppChannel(http), createTelegramChannel(http), createMessengerChannel(http)] as ChannelTypeImpl<never>[];
 }
