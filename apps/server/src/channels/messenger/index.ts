@@ -37,9 +37,12 @@ export function createMessengerChannel(http: OutboundClient): ChannelTypeImpl<Me
         // Meta refuses it (error 10, subcode 2018278): refused at once, with the reason the agent sees
         return { ok: false, retry: false, error: `Not sent: Messenger allows messages only within 24 hours of the user’s last message, and an agent’s reply (tagged HUMAN_AGENT) within 7 days (${when}). Wait for the user to write again.` };
       }
-      // the conversation was handed back in Baton while the Page Inbox held the thread: take it back first
       const state = threadState(deps, channel.id);
       if ((await state.get(d.conversationId)).thread === 'platform') {
+        const conv = await deps.store.db.selectFrom('conversations').select('status').where('id', '=', d.conversationId).executeTakeFirst();
+        // Baton's own lines while the Page Inbox holds the thread would be refused by Meta (and must not take it away)
+        if (conv?.status !== 'bot') return { ok: false, retry: false, error: 'Not sent: the Page Inbox holds this conversation (Messenger Handover Protocol)' };
+        // the conversation was handed back in Baton while the Page Inbox held the thread: take it back first
         const t = await takeThreadControl(http, config, d.user.id, 'Baton took the conversation back', now);
         if (!t.ok) return { ok: false, retry: t.retry, error: `take_thread_control: ${t.error}`, ...(t.retryAfterMs ? { retryAfterMs: t.retryAfterMs } : {}) };
         await state.set(d.conversationId, { thread: 'baton' });
