@@ -54,7 +54,7 @@ describe('the OpenAPI document', () => {
       // the socket's upgrade (101) is the one operation whose answer is not JSON
       if (path !== '/api/v1/ws') expect(success.length, `${method} ${path}`).toBeGreaterThan(0);
       // JSON, or the one declared media type of a download (the analytics CSV) or of Meta's verification handshake (the challenge, as text)
-      const media = path.endsWith('.csv') ? 'text/csv' : path.endsWith('/whatsapp') && method === 'get' ? 'text/plain' : undefined;
+      const media = path.endsWith('.csv') ? 'text/csv' : /\/(whatsapp|messenger)$/.test(path) && method === 'get' ? 'text/plain' : undefined;
       for (const [status, r] of success) expect(r.content?.['application/json']?.schema ?? (media ? r.content?.[media]?.schema : undefined), `${method} ${path} ${status}`).toBeDefined();
       for (const name of [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1])) expect(op.parameters?.some((p) => p.in === 'path' && p.name === name), `${path} {${name}}`).toBe(true);
     }
