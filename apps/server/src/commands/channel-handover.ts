@@ -8,7 +8,7 @@
 import type { ChannelHandover } from '../channels/channel.js';
 import { channelContext } from '../channels/stored-config.js';
 import type { Deps } from '../deps.js';
-import { providerState } from '../providers/state.js';
+import { findByExternalId, providerState } from '../providers/state.js';
 import { findConversation } from '../store/conversations.js';
 import { insertOutbox } from '../store/outbox.js';
 import type { ChannelRow, ConversationRow } from '../store/schema.js';
@@ -40,8 +40,21 @@ export async function queueChannelHandover(deps: Deps, tx: Tx, conv: Conversatio
   await insertOutbox(tx, { id: newSortableId(), target: target.id, event: 'handover.requested', conversationId: conv.id, payload: JSON.stringify(payload), now });
 }
 
+/**
+ * Who holds a user's thread, kept on the conversation that gave it away (keyed by the user's id on the
+ * channel, so the user's next conversation finds it too: Meta's thread is the user's, not Baton's
+ * conversation's).
+ */
 export function threadState(deps: Deps, channelId: string) {
-  return providerState(deps, `${CHANNEL_TARGET_PREFIX}${channelId}`);
+  const providerId = `${CHANNEL_TARGET_PREFIX}${channelId}`;
+  const state = providerState(deps, providerId);
+  return {
+    set: (conversationId: string, userId: string, holder: ThreadHolder) => state.set(conversationId, { thread: holder }, userId),
+    /** the conversations whose handover gave this user's thread to the platform and have not had it back */
+    async heldByPlatform(userId: string): Promise<string[]> {
+      return (await findByExternalId(deps, providerId, userId)).filter((r) => r.data.thread === 'platform').map((r) => r.conversationId);
+    },
+  };
 }
 
 /**
@@ -54,7 +67,10 @@ export async function threadControlChanged(deps: Deps, channel: ChannelRow, chan
   const providerId = `${CHANNEL_TARGET_PREFIX}${channel.id}`;
   const inbound = createInboundActions(deps);
   await inbound.once(providerId, change.key, async () => {
-    await threadState(deps, channel.id).set(latest.id, { thread: change.holder });
+    const state = threadState(deps, channel.id);
+    // control back with Baton: every conversation of this user that gave it away has it back
+    for (const id of change.holder === 'baton' ? await state.heldByPlatform(change.userId) : []) await state.set(id, change.userId, 'baton');
+    await state.set(latest.id, change.userId, change.holder);
     const conv = await findConversation(deps.store.db, latest.id);
     if (change.holder !== 'baton' || conv?.provider_id !== providerId || (conv.status !== 'agent' && conv.status !== 'offloaded')) return;
     await inbound.handback(providerId, conv.id, {}, { id: 'platform', name: change.agentName });

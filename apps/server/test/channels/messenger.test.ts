@@ -188,6 +188,26 @@ describe.each(STORES)('Messenger channel on %s', (store) => {
     // a repeated pass_thread_control webhook is applied once
     const handoverHook = sim.webhooks.filter((w) => w.kind === 'handover').at(-1)!;
     expect((await sim.redeliver(handoverHook)).statuses.at(-1)).toBe(200);
+    expect(sim.threadCalls.filter((c) => c.psid === user && c.action === 'take_thread_control')).toHaveLength(0);
+
+    // handed over again, then closed in Baton while the Inbox still holds the thread: Baton takes it back
+    // (as Primary Receiver) before the bot speaks to the user again
+    await sim.userTapsQuickReply(user, welcome, 2).delivery;
+    await waitFor(async () => {
+      await s.baton.outbox.runOnce();
+      return sim.holder(user) === PAGE_INBOX_APP_ID && (await conversationOf('fbinbox', user))?.status === 'agent';
+    }, 10_000, 'the second handover');
+    const closed = await call(s.url, 'POST', `/api/v1/agent/conversations/${conv.id}/close`, { token: admin });
+    expect(closed.status).toBe(200);
+    await sim.userSays(user, 'hello again').delivery;
+    await waitFor(async () => {
+      await s.baton.outbox.runOnce();
+      return sim.threadCalls.some((c) => c.psid === user && c.action === 'take_thread_control');
+    }, 10_000, 'take_thread_control');
+    expect(sim.holder(user)).toBe(APP_ID);
+    // the close line (sent once the thread is back: Meta would have refused it before) and the bot's greeting
+    await sentTo(user, (m) => m.text === 'Administrator closed the conversation', 'the close line');
+    await sentTo(user, (m) => /^Hello! Ask me/.test(m.text) && sim.sent.indexOf(m) > sim.sent.indexOf(answer), 'the bot greets the user again');
   });
 
   it('cards become generic templates: ten elements a message, three buttons each; more buttons go as quick replies', async () => {

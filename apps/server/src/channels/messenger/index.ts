@@ -38,14 +38,17 @@ export function createMessengerChannel(http: OutboundClient): ChannelTypeImpl<Me
         return { ok: false, retry: false, error: `Not sent: Messenger allows messages only within 24 hours of the user’s last message, and an agent’s reply (tagged HUMAN_AGENT) within 7 days (${when}). Wait for the user to write again.` };
       }
       const state = threadState(deps, channel.id);
-      if ((await state.get(d.conversationId)).thread === 'platform') {
-        const conv = await deps.store.db.selectFrom('conversations').select('status').where('id', '=', d.conversationId).executeTakeFirst();
-        // Baton's own lines while the Page Inbox holds the thread would be refused by Meta (and must not take it away)
-        if (conv?.status !== 'bot') return { ok: false, retry: false, error: 'Not sent: the Page Inbox holds this conversation (Messenger Handover Protocol)' };
-        // the conversation was handed back in Baton while the Page Inbox held the thread: take it back first
+      const held = await state.heldByPlatform(d.user.id);
+      if (held.length) {
+        const conv = await deps.store.db.selectFrom('conversations').select(['status', 'provider_id']).where('id', '=', d.conversationId).executeTakeFirst();
+        // while the handover lasts Baton's own lines are not sent: Meta would refuse them, and taking the thread would end it
+        if ((conv?.status === 'agent' || conv?.status === 'offloaded') && conv.provider_id === `channel:${channel.id}`) {
+          return { ok: false, retry: false, error: 'Not sent: the Page Inbox holds this conversation (Messenger Handover Protocol)' };
+        }
+        // handed back, closed or a new conversation in Baton while the Page Inbox still holds the thread: Baton takes it back first
         const t = await takeThreadControl(http, config, d.user.id, 'Baton took the conversation back', now);
         if (!t.ok) return { ok: false, retry: t.retry, error: `take_thread_control: ${t.error}`, ...(t.retryAfterMs ? { retryAfterMs: t.retryAfterMs } : {}) };
-        await state.set(d.conversationId, { thread: 'baton' });
+        for (const id of held) await state.set(id, d.user.id, 'baton');
       }
       const bodies = messageObjects(d.message).map((m) => sendBody(d.user.id, m, sending));
       let externalId: string | undefined;
@@ -62,7 +65,7 @@ export function createMessengerChannel(http: OutboundClient): ChannelTypeImpl<Me
       const metadata = JSON.stringify({ source: 'baton', conversationId: h.conversationId, reason: h.handover.reason, skill: h.handover.skill, language: h.handover.language, tags: h.handover.tags }).slice(0, METADATA_MAX);
       const r = await passThreadControl(http, config, h.user.id, pageInboxAppId(config), metadata, now);
       if (!r.ok) return { ok: false, retry: r.retry, error: `pass_thread_control: ${r.error}`, ...(r.retryAfterMs ? { retryAfterMs: r.retryAfterMs } : {}) };
-      await threadState(deps, channel.id).set(h.conversationId, { thread: 'platform' });
+      await threadState(deps, channel.id).set(h.conversationId, h.user.id, 'platform');
       return { ok: true, accepted: { id: 'page-inbox', name: 'Page Inbox' } };
     },
     async testConnection({ deps, config }) {
