@@ -4,9 +4,9 @@
 // the schemas. A new channel type adds its name to CHANNEL_TYPES, a label and its fields here.
 import type { z } from 'zod';
 import type { ConfigField, FieldKind } from './provider-fields.js';
-import type { EmailChannelConfig, SmsTwilioChannelConfig, TelegramChannelConfig, WhatsAppChannelConfig } from './channels.js';
+import type { EmailChannelConfig, MessengerChannelConfig, SmsTwilioChannelConfig, TelegramChannelConfig, WhatsAppChannelConfig } from './channels.js';
 
-export const CHANNEL_TYPES = ['webhook', 'whatsapp', 'telegram', 'sms-twilio', 'email'] as const;
+export const CHANNEL_TYPES = ['webhook', 'whatsapp', 'telegram', 'sms-twilio', 'email', 'messenger'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
 export const CHANNEL_TYPE_LABELS: Record<ChannelType, string> = {
@@ -15,6 +15,7 @@ export const CHANNEL_TYPE_LABELS: Record<ChannelType, string> = {
   telegram: 'Telegram',
   'sms-twilio': 'SMS (Twilio)',
   email: 'E-mail (Mailgun in, SMTP out)',
+  messenger: 'Facebook Messenger',
 };
 
 /** One line under the type picker: what the admin needs from the other side before filling the form. */
@@ -24,6 +25,7 @@ export const CHANNEL_TYPE_HINTS: Record<ChannelType, string> = {
   telegram: 'Create a bot with @BotFather and paste its token. “Test connection” registers Baton’s webhook with Telegram (setWebhook) with the secret token below.',
   'sms-twilio': 'Twilio Console > Account info: the Account SID and Auth Token; a Twilio number (or a Messaging Service). After saving, set the number’s “A message comes in” webhook (HTTP POST) to the inbound URL below.',
   email: 'Mailgun > Receiving > Routes: forward() the support address to the inbound URL below (it ends in “mime”: Mailgun posts the raw message); Settings > API security: the HTTP webhook signing key. Answers go out through your SMTP server.',
+  messenger: 'Meta App Dashboard > Messenger > Messenger API Settings: generate a Page access token; App settings > Basic: the app id and secret. After saving, paste the callback URL and the verify token into the webhook settings and subscribe the Page to messages, messaging_postbacks, message_echoes, messaging_handovers and standby.',
 };
 
 /** The last part of a type's inbound URL when it is not the type's name (Mailgun posts raw MIME only to a URL ending in "mime"). */
@@ -48,6 +50,7 @@ export const CHANNEL_FIELDS: {
   telegram: FieldsOf<typeof TelegramChannelConfig>;
   'sms-twilio': FieldsOf<typeof SmsTwilioChannelConfig>;
   email: FieldsOf<typeof EmailChannelConfig>;
+  messenger: FieldsOf<typeof MessengerChannelConfig>;
 } = {
   webhook: [],
   whatsapp: [
@@ -77,5 +80,15 @@ export const CHANNEL_FIELDS: {
     { key: 'smtpPassword', label: 'SMTP password', kind: 'secret', optional: true },
     { key: 'webhookSigningSecret', label: 'Mailgun webhook signing key', kind: 'secret', hint: 'Mailgun > Settings > API security > HTTP webhook signing key: every inbound post is signed with it.' },
     { key: 'subject', label: 'Subject of new threads', kind: 'text', optional: true, advanced: true, placeholder: 'Your conversation with us', hint: 'Used when Baton writes without a user’s mail to answer; replies keep the user’s subject.' },
+  ],
+  messenger: [
+    { key: 'pageId', label: 'Page id', kind: 'text', placeholder: '104518332398541', hint: 'Your Page > About > Page transparency, or Messenger API Settings: the numeric id of the Page.' },
+    { key: 'pageAccessToken', label: 'Page access token', kind: 'secret', hint: 'Messenger API Settings > Access tokens > Generate (pages_messaging).' },
+    { key: 'appId', label: 'App id', kind: 'text', placeholder: '1234567890123456', hint: 'App settings > Basic: the app id (the Handover Protocol names apps by id).' },
+    { key: 'appSecret', label: 'App secret', kind: 'secret', hint: 'App settings > Basic > App secret: Meta signs every webhook with it (X-Hub-Signature-256).' },
+    { key: 'verifyToken', label: 'Verify token', kind: 'secret', generate: true, hint: 'Any string you choose; paste the same into the webhook configuration. Meta sends it once to check the callback URL.' },
+    { key: 'handoverTarget', label: 'Handover to', kind: 'select', optional: true, defaultLabel: 'Baton’s desk (the offload step picks)', options: [{ value: 'page-inbox', label: 'The Page Inbox (Handover Protocol)' }], hint: '“baton”: agents answer in Baton’s desk. “page-inbox”: every handover passes thread control to the Page Inbox (Meta Business Suite) and the bot is silent until the Inbox passes it back.' },
+    { key: 'pageInboxAppId', label: 'Page Inbox app id', kind: 'text', optional: true, advanced: true, placeholder: '263902037430900', hint: 'The app thread control passes to; Meta’s Page Inbox unless you name another app.' },
+    { key: 'graphApiUrl', label: 'Graph API URL', kind: 'url', optional: true, advanced: true, placeholder: 'https://graph.facebook.com/v21.0', hint: 'Overrides Meta’s host and version (e.g. the simulator).' },
   ],
 };

@@ -78,8 +78,30 @@ export const EmailChannelConfig = z
   .strict();
 export type EmailChannelConfig = z.infer<typeof EmailChannelConfig>;
 
+/** The Page Inbox's app id in Meta's Handover Protocol (the same for every Page). */
+export const MESSENGER_PAGE_INBOX_APP_ID = '263902037430900';
+
+/**
+ * The Messenger Platform channel (docs/channels/messenger.md): the Page, its token, the app that signs
+ * the webhooks. `handoverTarget: "page-inbox"` makes it a channel its own platform owns: every handover
+ * passes thread control to the Page Inbox (Handover Protocol) whatever the offload step picks.
+ */
+export const MessengerChannelConfig = z
+  .object({
+    pageId: z.string().min(1).max(64).regex(/^\d+$/, 'the numeric Page id'),
+    pageAccessToken: z.string().min(1).max(2000),
+    appId: z.string().min(1).max(64).regex(/^\d+$/, 'the numeric app id'),
+    appSecret: z.string().min(1).max(200),
+    verifyToken: z.string().min(1).max(200),
+    handoverTarget: z.enum(['baton', 'page-inbox']).optional(),
+    pageInboxAppId: z.string().regex(/^\d+$/, 'a numeric app id').max(64).optional(),
+    graphApiUrl: z.url().max(2000).optional(),
+  })
+  .strict();
+export type MessengerChannelConfig = z.infer<typeof MessengerChannelConfig>;
+
 /** The config schema of each channel type but `webhook` (whose url and secret stay top-level). */
-export const CHANNEL_CONFIG_SCHEMAS = { whatsapp: WhatsAppChannelConfig, telegram: TelegramChannelConfig, 'sms-twilio': SmsTwilioChannelConfig, email: EmailChannelConfig } as const;
+export const CHANNEL_CONFIG_SCHEMAS = { whatsapp: WhatsAppChannelConfig, telegram: TelegramChannelConfig, 'sms-twilio': SmsTwilioChannelConfig, email: EmailChannelConfig, messenger: MessengerChannelConfig } as const;
 
 const CommonChannelFields = {
   id: ChannelId,
@@ -110,7 +132,7 @@ export const WebhookChannelBody = z
   .strict();
 
 /** POST /api/v1/channels: a channel webhook (the default type) or a messaging service, told apart by `type`. */
-export const ChannelBody = z.discriminatedUnion('type', [WebhookChannelBody, typedChannel('whatsapp'), typedChannel('telegram'), typedChannel('sms-twilio'), typedChannel('email')]);
+export const ChannelBody = z.discriminatedUnion('type', [WebhookChannelBody, typedChannel('whatsapp'), typedChannel('telegram'), typedChannel('sms-twilio'), typedChannel('email'), typedChannel('messenger')]);
 export type ChannelBody = z.input<typeof ChannelBody>;
 /** PATCH /api/v1/channels/:id: only what it names; no secret, or the mask, keeps the stored one */
 export const ChannelPatch = z

@@ -106,6 +106,8 @@ export type ChannelDeliveryResult =
       externalId?: string;
       /** 'pending': the service accepted it and reports `sent` later (WhatsApp); default `sent` */
       status?: 'pending' | 'sent';
+      /** a handover the platform's agents now hold (Messenger's Page Inbox): the outbox records the acceptance */
+      accepted?: { id: string; name?: string };
     }
   | {
       ok: false;
@@ -138,6 +140,13 @@ export interface ChannelRoute<C> {
   bodyLimit?: number;
 }
 
+/** A handover of a channel its own platform's agents answer (ChannelTypeImpl.ownsHandover): the outbox row's payload. */
+export interface ChannelHandover {
+  conversationId: string;
+  user: { id: string };
+  handover: { reason: string; skill: string; language: string; tags: string[] };
+}
+
 export interface ChannelTypeImpl<C = unknown> {
   readonly type: ChannelType;
   /** the config schema of packages/proto (CHANNEL_CONFIG_SCHEMAS); the desk's form comes from CHANNEL_FIELDS */
@@ -150,6 +159,13 @@ export interface ChannelTypeImpl<C = unknown> {
   readonly routes: ChannelRoute<C>[];
   /** sends one message; never throws for a refusal (a thrown error is retried as a network failure) */
   deliver(ctx: ChannelContext<C>, delivery: ChannelDelivery): Promise<ChannelDeliveryResult>;
+  /**
+   * the name of the platform inbox every handover of this channel goes to (Messenger's Page Inbox), or
+   * undefined when Baton's offload step picks as usual: a provider-owned channel, as DESIGN §10.5 has it
+   */
+  ownsHandover?(config: C): string | undefined;
+  /** passes the user to that inbox (the outbox row of the handover); `accepted` when it holds them */
+  handover?(ctx: ChannelContext<C>, h: ChannelHandover): Promise<ChannelDeliveryResult>;
   /** whether the credentials work (and registers the webhook where the service wants it: Telegram) */
   testConnection(ctx: ChannelContext<C>, publicBaseUrl: string | undefined): Promise<{ ok: boolean; message: string }>;
 }

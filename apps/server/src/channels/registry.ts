@@ -4,6 +4,7 @@ import type { OutboundClient } from '../outbound/client.js';
 import type { ChannelTypeImpl } from './channel.js';
 import { createEmailChannel } from './email/index.js';
 import { createSmsTwilioChannel } from './sms-twilio/index.js';
+import { createMessengerChannel } from './messenger/index.js';
 import { createTelegramChannel } from './telegram/index.js';
 import { createWebhookChannel } from './webhook/index.js';
 import { createWhatsAppChannel } from './whatsapp/index.js';
@@ -31,5 +32,5 @@ export class ChannelRegistry {
 
 /** The channel types Baton ships, calling out through this instance's outbound client. */
 export function builtInChannels(http: OutboundClient): ChannelTypeImpl<never>[] {
-  return [createWebhookChannel(http), createWhatsAppChannel(http), createTelegramChannel(http), createSmsTwilioChannel(http), createEmailChannel(http)] as ChannelTypeImpl<never>[];
+  return [createWebhookChannel(http), createWhatsAppChannel(http), createTelegramChannel(http), createSmsTwilioChannel(http), createEmailChannel(http), createMessengerChannel(http)] as ChannelTypeImpl<never>[];
 }

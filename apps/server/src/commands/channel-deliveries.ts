@@ -3,7 +3,7 @@
 // messenger (channel `provider:<id>`) go to that provider. buildApp hands this to Deps as
 // onMessagesCreated, so commit() itself knows no channel.
 import type { ChannelDeliveryStatus, Message } from '@baton/proto';
-import type { ChannelDelivery, ChannelDeliveryResult } from '../channels/channel.js';
+import type { ChannelDelivery, ChannelDeliveryResult, ChannelHandover } from '../channels/channel.js';
 import { channelContext } from '../channels/stored-config.js';
 import type { Clock, Deps } from '../deps.js';
 import { fromJson } from '../store/json.js';
@@ -97,6 +97,15 @@ export async function deliverToChannel(deps: Deps, row: OutboxRow): Promise<Chan
   const channel = await deps.store.db.selectFrom('channels').selectAll().where('id', '=', row.provider_id.slice(CHANNEL_TARGET_PREFIX.length)).executeTakeFirst();
   if (!channel) return { ok: false, retry: false, error: 'the channel no longer exists' };
   const { impl, ctx } = channelContext(deps, channel);
+  // a handover to the channel's own platform (commands/channel-handover.ts)
+  if (row.event === 'handover.requested') {
+    if (!impl.handover) return { ok: false, retry: false, error: `a ${channel.type} channel takes no handover` };
+    try {
+      return await impl.handover(ctx, fromJson<ChannelHandover>(row.payload, {} as never));
+    } catch (err) {
+      return { ok: false, retry: true, error: `channel error: ${(err as Error).message}` };
+    }
+  }
   // files go out as signed links made now (commands/attachments.ts): the channel holds no user token
   const stored = withAttachmentLinks(deps, fromJson<{ id: string; conversationId: string; user: { id: string }; message: Message; partsSent?: number }>(row.payload, {} as never));
   const raw = row.payload.includes('"attachments"') ? JSON.stringify(stored) : row.payload;

@@ -16,6 +16,7 @@ import { providerEvent } from './provider-events.js';
 import { routeInTx, routingOf } from './routing.js';
 import { applyTransition } from './transition.js';
 import { PROVIDER_CHANNEL_PREFIX } from './channel-deliveries.js';
+import { channelHandoverTarget, queueChannelHandover } from './channel-handover.js';
 
 export type { StoredHandover };
 
@@ -58,7 +59,9 @@ function owningProvider(deps: Deps, settings: OffloadingSettings, conv: Conversa
 export async function requestHandover(deps: Deps, tx: Tx, out: AfterCommit, conv: ConversationRow, offload: OffloadRequest): Promise<boolean> {
   const settings = await deps.settings.offloading(tx);
   const skill = offload.skill || 'general';
-  const provider = owningProvider(deps, settings, conv) ?? chooseProvider(settings, offload.providerId, skill, conv.channel_id);
+  // a channel whose own platform answers its users (Messenger's Page Inbox) takes every handover
+  const channelOwner = await channelHandoverTarget(deps, tx, conv);
+  const provider: { id: string; name: string } = channelOwner ?? owningProvider(deps, settings, conv) ?? chooseProvider(settings, offload.providerId, skill, conv.channel_id);
   const now = deps.clock.now();
   const tags = [...new Set([...fromJson<string[]>(conv.tags, []), ...offload.tags])];
   const handover: StoredHandover = {
@@ -85,6 +88,10 @@ export async function requestHandover(deps: Deps, tx: Tx, out: AfterCommit, conv
   });
   out.count(() => deps.metrics.handovers.inc({ trigger: handoverTrigger(offload.trigger), provider: provider.id }));
   await providerEvent(deps, tx, out, { ...conv, provider_id: provider.id }, 'handover.requested', { handover });
+  if (channelOwner) {
+    await queueChannelHandover(deps, tx, conv, channelOwner, { reason: offload.reason, skill, language: conv.language, tags });
+    out.kicks.add('outbox');
+  }
   // desk routing in the same transaction: when someone can take it, the user is assigned at once
   const queued: ConversationRow = { ...conv, ...patch, status: t.to };
   if (await routeInTx(deps, tx, out, queued, routingOf(settings))) return true;

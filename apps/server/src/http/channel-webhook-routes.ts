@@ -33,7 +33,7 @@ export function channelWebhookRoutes(deps: Deps) {
       url: '/api/v1/channels',
       access: 'admin',
       name: 'createChannel',
-      summary: 'Add a channel: a webhook {id, type?:"webhook", name, url, secret, signatureScheme?, botId?, enabled} or a messaging service {id, type:"whatsapp"|"telegram", name, botId?, enabled, config} (docs/channels.md)',
+      summary: 'Add a channel: a webhook {id, type?:"webhook", name, url, secret, signatureScheme?, botId?, enabled} or a messaging service {id, type:"whatsapp"|"telegram"|"messenger", name, botId?, enabled, config} (docs/channels.md)',
       tag: TAG,
       body: ChannelBody,
       response: OneChannel,

@@ -56,7 +56,7 @@ describe('the OpenAPI document', () => {
       // JSON, or the declared media types of a download (the analytics CSV, a transcript as text or HTML,
       // an attachment's bytes) or of Meta's verification handshake (the challenge, as text), or Twilio's webhook answer (TwiML)
       const downloads: Record<string, string[]> = { '.csv': ['text/csv'], '/transcript': ['text/plain', 'text/html'] };
-      const media = path.endsWith('/whatsapp') && method === 'get' ? ['text/plain'] : path.endsWith('/sms-twilio') ? ['text/xml'] : path.startsWith('/api/v1/attachments/') ? ['application/octet-stream'] : Object.entries(downloads).find(([end]) => path.endsWith(end))?.[1];
+      const media = /\/(whatsapp|messenger)$/.test(path) && method === 'get' ? ['text/plain'] : path.endsWith('/sms-twilio') ? ['text/xml'] : path.startsWith('/api/v1/attachments/') ? ['application/octet-stream'] : Object.entries(downloads).find(([end]) => path.endsWith(end))?.[1];
       for (const [status, r] of success) {
         if (media) for (const m of media) expect(r.content?.[m]?.schema, `${method} ${path} ${status} ${m}`).toBeDefined();
         else expect(r.content?.['application/json']?.schema, `${method} ${path} ${status}`).toBeDefined();
