@@ -189,6 +189,8 @@ parentPort.on('message', (m) => {
   }
   parentPort.postMessage({ id: m.id, answer });
 });
+// loaded (yaml included): a job's deadline starts now, not while a loaded machine starts the thread
+parentPort.postMessage({ ready: true });
 `;
 
 interface Job {
@@ -203,6 +205,8 @@ export class BotSourceTimeout extends Error {}
 // One small thread for every Baton in the process, started on first use and left alone (unref'd)
 // when idle; jobs run one at a time, each with its own deadline.
 let worker: Worker | undefined;
+/** the thread has loaded and said so: only then does a job's deadline start */
+let ready = false;
 let running: (Job & { timer: NodeJS.Timeout }) | undefined;
 const queue: Job[] = [];
 let nextId = 1;
@@ -215,7 +219,14 @@ function spawn(): Worker {
     resourceLimits: { maxOldGenerationSizeMb: 256 },
   });
   w.unref();
-  w.on('message', (m: { id: number; answer: unknown }) => {
+  w.on('message', (m: { id: number; answer: unknown } | { ready: true }) => {
+    if ('ready' in m) {
+      if (worker === w) {
+        ready = true;
+        next();
+      }
+      return;
+    }
     if (running?.id !== m.id) return;
     const job = running;
     clearTimeout(job.timer);
@@ -231,7 +242,11 @@ function spawn(): Worker {
     if (job) {
       clearTimeout(job.timer);
       job.reject(err);
+    } else if (!ready) {
+      // the thread died before it could load: the next job fails with it rather than respawn forever
+      queue.shift()?.reject(err);
     }
+    ready = false;
     next();
   };
   w.on('error', lost);
@@ -243,14 +258,19 @@ function next(): void {
   if (running) return;
   // held open only while it works: an idle thread never keeps the process alive
   if (!queue.length) return void worker?.unref();
-  const job = queue.shift()!;
-  worker ??= spawn();
+  if (!worker) {
+    ready = false;
+    worker = spawn();
+  }
   const w = worker;
   w.ref();
+  if (!ready) return; // its ready message calls next() again
+  const job = queue.shift()!;
   const timer = setTimeout(() => {
     if (running?.id !== job.id) return;
     running = undefined;
     worker = undefined;
+    ready = false;
     void w.terminate();
     job.reject(new BotSourceTimeout(`reading the definition took longer than ${BOT_SOURCE_DEADLINE_MS / 1000} s`));
     next();
