@@ -30,7 +30,7 @@ export const css = (color: string, position: 'left' | 'right') => `
 .bot .bubble { background: #fff; border: 1px solid #e5e7eb; border-bottom-left-radius: 4px; }
 .agent .bubble { background: #e7f5ff; border: 1px solid #d0ebff; border-bottom-left-radius: 4px; }
 .bubble a { color: inherit; }
-.system { align-self: center; font-size: 12px; color: #6b7280; background: #eef0f3; padding: 4px 10px; border-radius: 10px; text-align: center; }
+.system { align-self: center; font-size: 12px; color: #4b5563; background: #eef0f3; padding: 4px 10px; border-radius: 10px; text-align: center; }
 .status { font-size: 11px; color: #6b7280; margin: 2px 4px 0; }
 .status.failed { color: #c92a2a; }
 .status button { border: 0; background: none; color: ${color}; cursor: pointer; font-size: 11px; text-decoration: underline; padding: 0 2px; }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoSeriousA11yViolations } from '../support/a11y.js';
 import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
 import { login } from '../support/http.js';
-import { openOffloading } from '../support/flows.js';
+import { makeAgent, openOffloading } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const apps = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -70,6 +70,9 @@ describe.skipIf(!run)('accessibility (axe-core) of the widget and the desk', () 
   it('has no critical or serious violations on any widget state or desk page', async () => {
     const admin = await login(s.url);
     await openOffloading(s.url, admin, { routing: { mode: 'broadcast', overflowAfterSeconds: null, overflowSkill: null } });
+    // one agent online and one offline: the transfer dialog lists both (the offline one greyed, with why)
+    await makeAgent(s.url, admin, { name: 'Olivia Online', skills: ['general'] });
+    await makeAgent(s.url, admin, { name: 'Oscar Offline', skills: ['general'], online: false });
 
     // --- the widget: closed, open, with a carousel
     const user = await (await browser.newContext({ viewport: { width: 1200, height: 820 }, locale: 'en-US' })).newPage();
@@ -132,6 +135,18 @@ describe.skipIf(!run)('accessibility (axe-core) of the widget and the desk', () 
     await user.waitForSelector('[data-testid=widget-message][data-author=agent]');
     await expectNoSeriousA11yViolations(desk, 'the conversation view with an agent');
     await screenshot(desk, 'a11y/desk-conversation');
+
+    // the hand-back and transfer dialogs
+    await desk.click('[data-testid=handback-button]');
+    await desk.locator('[data-testid=handback-dialog]').waitFor();
+    await expectNoSeriousA11yViolations(desk, 'the hand-back dialog');
+    await screenshot(desk, 'a11y/desk-handback');
+    await desk.locator('[data-testid=handback-dialog] button', { hasText: 'Cancel' }).click();
+    await desk.click('[data-testid=transfer-button]');
+    await desk.locator('[data-testid=transfer-agents] li').first().waitFor();
+    await expectNoSeriousA11yViolations(desk, 'the transfer dialog');
+    await screenshot(desk, 'a11y/desk-transfer');
+    await desk.locator('[data-testid=transfer-dialog] button', { hasText: 'Cancel' }).click();
 
     // the contact page, from the details pane
     await desk.click('[data-testid=contact-link]');
