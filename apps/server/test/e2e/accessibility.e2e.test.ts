@@ -180,6 +180,26 @@ describe.skipIf(!run)('accessibility (axe-core) of the widget and the desk', () 
       await expectNoSeriousA11yViolations(desk, name).catch((e: Error) => failures.push(e.message));
     }
 
+    // the deliveries filters are tabs: one tab stop, the arrow keys move and select
+    await deskPage(desk, 'nav-deliveries', '[data-testid=deliveries-page]');
+    const tab = desk.locator('[data-testid=deliveries-tab]');
+    expect(await tab.evaluateAll((els) => els.map((e) => e.getAttribute('tabindex')))).toEqual(['0', '-1', '-1', '-1']);
+    await tab.first().focus();
+    await desk.keyboard.press('ArrowRight');
+    await expect.poll(() => desk.locator('[data-testid=deliveries-tab][aria-selected=true]').textContent()).toBe('pending');
+    expect(await desk.evaluate(() => document.activeElement?.textContent)).toBe('pending');
+    await desk.keyboard.press('End');
+    await expect.poll(() => desk.locator('[data-testid=deliveries-tab][aria-selected=true]').textContent()).toBe('dead');
+
+    // a toast after saving never covers the Save button
+    await deskPage(desk, 'nav-offloading', '[data-testid=offloading-page]');
+    await desk.click('[data-testid=offloading-always-open]');
+    await desk.click('[data-testid=offloading-save]');
+    const toast = desk.locator('[data-testid=toast]').first();
+    await toast.waitFor();
+    const [t, b] = [await toast.boundingBox(), await desk.locator('[data-testid=offloading-save]').boundingBox()];
+    expect(t && b && t.x < b.x + b.width && b.x < t.x + t.width && t.y < b.y + b.height && b.y < t.y + t.height).toBe(false);
+
     // a verified user's contact page, from the details pane of their conversation
     const verified = { locale: 'en', user: { id: 'crm-a11y-1', name: 'Carla Contact', email: 'carla@site.test' }, userHash: userHashOf(SECRET, 'crm-a11y-1') };
     const theirs = await createConversation(s.url, verified);
