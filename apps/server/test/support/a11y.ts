@@ -15,6 +15,8 @@ interface Violation {
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
   // evaluated through the DevTools protocol, not as a <script>: the desk's CSP (script-src 'self') stays on
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
+  // finite animations (a dialog fading in) first: mid-fade colours would read as poor contrast
+  await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))));
   const violations = await page.evaluate(async () => {
     const run = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe.run;
     return (await run(document, { resultTypes: ['violations'] })).violations;
