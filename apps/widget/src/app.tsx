@@ -18,34 +18,85 @@ function Linkified({ text }: { text: string }) {
   return <>{parts.map((p, i) => (i % 2 ? <a key={i} href={p} target="_blank" rel="noopener noreferrer nofollow">{p}</a> : p))}</>;
 }
 
-function Buttons({ buttons, onPick }: { buttons: Button[]; onPick: (b: Button) => void }) {
+function Buttons({ buttons, onPick, used = false }: { buttons: Button[]; onPick: (b: Button) => void; used?: boolean }) {
   return (
     <div class="buttons">
       {buttons.map((b) => (
-        <button type="button" data-testid="widget-button" onClick={() => onPick(b)}>{b.title}</button>
+        <button type="button" data-testid="widget-button" disabled={used} onClick={() => onPick(b)}>{b.title}</button>
       ))}
     </div>
   );
 }
 
-function Cards({ cards, onPick }: { cards: Card[]; onPick: (b: Button) => void }) {
+/** Cards side by side, with arrows while more lie out of view (a clipped card is otherwise easy to miss). */
+function Cards({ cards, onPick, t }: { cards: Card[]; onPick: (b: Button) => void; t: Strings }) {
+  const strip = useRef<HTMLDivElement>(null);
+  const [edges, setEdges] = useState({ prev: false, next: false });
+  useEffect(() => {
+    const el = strip.current;
+    if (!el) return;
+    // 1 px of slack: a zoomed page scrolls by fractions and never quite reaches the end
+    const measure = () => setEdges({ prev: el.scrollLeft > 1, next: el.scrollLeft + el.clientWidth < el.scrollWidth - 1 });
+    measure();
+    el.addEventListener('scroll', measure, { passive: true });
+    const seen = typeof ResizeObserver === 'function' ? new ResizeObserver(measure) : null;
+    seen?.observe(el);
+    return () => {
+      el.removeEventListener('scroll', measure);
+      seen?.disconnect();
+    };
+  }, [cards.length]);
+  const step = (dir: 1 | -1) => {
+    const el = strip.current;
+    const card = el?.querySelector<HTMLElement>('.card');
+    el?.scrollBy({ left: dir * ((card?.offsetWidth ?? 200) + 8), behavior: 'smooth' });
+  };
   return (
-    <div class="carousel" role="list">
-      {cards.map((c) => (
-        <div class="card" role="listitem" data-testid="widget-card">
-          {c.imageUrl && /^https?:\/\//.test(c.imageUrl) ? <img src={c.imageUrl} alt="" loading="lazy" /> : null}
-          <div class="body">
-            <h3>{c.title}</h3>
-            {c.subtitle ? <p>{c.subtitle}</p> : null}
-            {c.buttons?.length ? <Buttons buttons={c.buttons} onPick={onPick} /> : null}
+    <div class="cards">
+      <div class="carousel" role="list" ref={strip}>
+        {cards.map((c) => (
+          <div class="card" role="listitem" data-testid="widget-card">
+            {c.imageUrl && /^https?:\/\//.test(c.imageUrl) ? <img src={c.imageUrl} alt="" loading="lazy" /> : null}
+            <div class="body">
+              <h3>{c.title}</h3>
+              {c.subtitle ? <p>{c.subtitle}</p> : null}
+              {c.buttons?.length ? <Buttons buttons={c.buttons} onPick={onPick} /> : null}
+            </div>
           </div>
-        </div>
-      ))}
+        ))}
+      </div>
+      {edges.prev ? <button type="button" class="arrow prev" aria-label={t.prevCards} data-testid="widget-cards-prev" onClick={() => step(-1)}>‹</button> : null}
+      {edges.next ? <button type="button" class="arrow next" aria-label={t.nextCards} data-testid="widget-cards-next" onClick={() => step(1)}>›</button> : null}
     </div>
   );
 }
 
-function Row({ m, t, onPick, client }: { m: Message; t: Strings; onPick: (b: Button) => void; client: BatonClient }) {
+/** Up to two initials of a name, for the agent's avatar. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const picked = words.length > 1 ? [words[0]!, words[words.length - 1]!] : words;
+  return picked.map((w) => Array.from(w)[0]!.toUpperCase()).join('') || '?';
+}
+
+// The panel stays open across reloads and page changes on the same site, as a visitor expects.
+const OPEN_KEY = 'baton-widget-open';
+function rememberedOpen(): boolean {
+  try {
+    return localStorage.getItem(OPEN_KEY) === '1';
+  } catch {
+    return false; // storage blocked (private mode, sandboxed frame): start closed
+  }
+}
+function rememberOpen(open: boolean) {
+  try {
+    if (open) localStorage.setItem(OPEN_KEY, '1');
+    else localStorage.removeItem(OPEN_KEY);
+  } catch {
+    /* storage blocked: the panel simply starts closed next time */
+  }
+}
+
+function Row({ m, t, onPick, client, answered }: { m: Message; t: Strings; onPick: (b: Button) => void; client: BatonClient; answered: boolean }) {
   if (m.author.type === 'system') {
     return <div class="system" data-testid="widget-system">{m.text}</div>;
   }
@@ -55,8 +106,8 @@ function Row({ m, t, onPick, client }: { m: Message; t: Strings; onPick: (b: But
       <span class="who">{who}</span>
       {m.text ? <div class="bubble" data-testid="widget-text"><Linkified text={m.text} /></div> : null}
       {m.attachments?.length ? <AttachmentList attachments={m.attachments} client={client} t={t} /> : null}
-      {m.cards?.length ? <Cards cards={m.cards} onPick={onPick} /> : null}
-      {m.buttons?.length ? <Buttons buttons={m.buttons} onPick={onPick} /> : null}
+      {m.cards?.length ? <Cards cards={m.cards} onPick={onPick} t={t} /> : null}
+      {m.buttons?.length ? <Buttons buttons={m.buttons} onPick={onPick} used={answered} /> : null}
     </div>
   );
 }
@@ -86,7 +137,7 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
   const [s, setS] = useState<WidgetState>(client.state);
   const t = stringsFor(s.conversation?.language, props.t);
   const title = props.title ?? t.title;
-  const [open, setOpen] = useState(props.startOpen);
+  const [open, setOpen] = useState(() => props.startOpen || rememberedOpen());
   const [draft, setDraft] = useState('');
   const [unread, setUnread] = useState(0);
   const log = useRef<HTMLDivElement>(null);
@@ -98,6 +149,7 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
 
   useEffect(() => client.subscribe(() => setS(client.state)), [client]);
   useEffect(() => {
+    rememberOpen(open);
     if (open) void client.ensure().catch(() => undefined);
   }, [open, client]);
   useEffect(() => {
@@ -139,6 +191,8 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
   const conv = s.conversation;
   const agentName = conv?.status === 'agent' ? (conv.assignee?.name ?? 'Agent') : null;
   const over = draft.length - MAX;
+  // quick replies answer the question they came with: once the user has said anything after them, they are spent
+  const lastUserSeq = s.messages.reduce((max, m) => (m.author.type === 'user' && m.seq > max ? m.seq : max), -1);
   const waitMin = useMemo(() => (conv?.estimatedWaitSeconds ? Math.max(1, Math.round(conv.estimatedWaitSeconds / 60)) : null), [conv?.estimatedWaitSeconds]);
 
   return (
@@ -146,9 +200,13 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
       {open ? (
         <div class="panel" role="dialog" aria-label={title} data-testid="widget-panel" onKeyDown={(e) => e.key === 'Escape' && close()} {...files.handlers}>
           <div class="head">
+            {agentName ? <span class="avatar" aria-hidden="true" data-testid="widget-avatar">{initials(agentName)}</span> : null}
             <h2>
               {title}
-              <span class="sub" data-testid="widget-subtitle">{agentName ? t.withAgent(agentName) : t.assistant}</span>
+              {/* the one "chatting with" line (announced when it changes); no second banner repeats it */}
+              <span class="sub" role="status" data-testid="widget-subtitle">
+                {agentName ? <span data-testid="widget-agent">{t.withAgent(agentName)}</span> : t.assistant}
+              </span>
             </h2>
             {conv && !s.ended ? (
               <button type="button" class="icon" data-testid="widget-end" onClick={() => void client.end()}>{t.end}</button>
@@ -167,11 +225,10 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
               <button type="button" data-testid="widget-cancel-wait" onClick={() => void client.cancelWaiting()}>{t.cancelWait}</button>
             </div>
           ) : null}
-          {agentName ? <div class="banner agent" role="status" data-testid="widget-agent">{t.withAgent(agentName)}</div> : null}
           <div class="log" ref={log} role="log" aria-live="polite" aria-relevant="additions" data-testid="widget-log">
             {s.ended && !s.messages.length ? <div class="system">{t.ended}</div> : null}
             {s.messages.filter((m) => !m.internal).map((m) => (
-              <Row key={m.id} m={m} t={t} onPick={pick} client={client} />
+              <Row key={m.id} m={m} t={t} onPick={pick} client={client} answered={m.seq < lastUserSeq} />
             ))}
             {s.pending.map((p) => (
               <PendingRow key={p.key} p={p} t={t} client={client} />
@@ -220,13 +277,14 @@ export function App(props: { client: BatonClient; t: Strings; title?: string; st
         ref={launcher}
         data-testid="widget-launcher"
         aria-expanded={open}
-        aria-label={open ? t.close : t.open}
+        // the badge's number is part of the name: what is seen is what a voice user says
+        aria-label={open ? t.close : unread > 0 ? `${t.open} (${unread} ${props.t.newMessages})` : t.open}
         onClick={() => (open ? close() : setOpen(true))}
       >
         <svg width="28" height="28" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true">
           {open ? <path d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" /> : <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" />}
         </svg>
-        {!open && unread > 0 ? <span class="badge" aria-label={`${unread} ${props.t.newMessages}`}>{unread}</span> : null}
+        {!open && unread > 0 ? <span class="badge" aria-hidden="true">{unread}</span> : null}
       </button>
     </>
   );

@@ -12,12 +12,12 @@ export const css = (color: string, position: 'left' | 'right') => `
 @media (max-width: 480px) { .panel { inset: 0; width: 100%; height: 100%; border-radius: 0; bottom: 0; } .launcher.is-open { display: none; } }
 .head { background: ${color}; color: #fff; padding: 14px 16px; display: flex; align-items: center; gap: 10px; }
 .head h2 { margin: 0; font-size: 16px; font-weight: 600; flex: 1; }
+.avatar { flex: none; width: 34px; height: 34px; border-radius: 50%; background: #fff; color: #1f2328; display: grid; place-items: center; font-size: 13px; font-weight: 700; }
 .head .sub { font-size: 12px; opacity: .9; display: block; font-weight: 400; margin-top: 2px; }
 .icon { background: transparent; border: 0; color: inherit; cursor: pointer; padding: 6px; border-radius: 8px; font-size: 13px; }
 .icon:hover { background: rgba(255,255,255,.18); }
 .banner { padding: 8px 14px; font-size: 13px; display: flex; gap: 8px; align-items: center; justify-content: space-between; }
 .banner.wait { background: #fff4e6; color: #7a4100; border-bottom: 1px solid #ffe8cc; }
-.banner.agent { background: #ebfbee; color: #1b5e20; border-bottom: 1px solid #d3f9d8; }
 .banner.warn { background: #fff5f5; color: #a61e1e; border-bottom: 1px solid #ffe3e3; }
 .banner button { background: #fff; border: 1px solid currentColor; color: inherit; border-radius: 14px; padding: 3px 10px; cursor: pointer; font-size: 12px; }
 .log { flex: 1; overflow-y: auto; padding: 14px; display: flex; flex-direction: column; gap: 8px; background: #f8f9fb; }
@@ -30,14 +30,21 @@ export const css = (color: string, position: 'left' | 'right') => `
 .bot .bubble { background: #fff; border: 1px solid #e5e7eb; border-bottom-left-radius: 4px; }
 .agent .bubble { background: #e7f5ff; border: 1px solid #d0ebff; border-bottom-left-radius: 4px; }
 .bubble a { color: inherit; }
-.system { align-self: center; font-size: 12px; color: #6b7280; background: #eef0f3; padding: 4px 10px; border-radius: 10px; text-align: center; }
+.system { align-self: center; font-size: 12px; color: #4b5563; background: #eef0f3; padding: 4px 10px; border-radius: 10px; text-align: center; }
 .status { font-size: 11px; color: #6b7280; margin: 2px 4px 0; }
 .status.failed { color: #c92a2a; }
 .status button { border: 0; background: none; color: ${color}; cursor: pointer; font-size: 11px; text-decoration: underline; padding: 0 2px; }
 .buttons { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
 .buttons button, .card button { border: 1px solid ${color}; color: ${color}; background: #fff; border-radius: 16px; padding: 6px 12px; cursor: pointer; font-size: 13px; }
 .buttons button:hover, .card button:hover { background: ${color}; color: #fff; }
-.carousel { display: flex; gap: 8px; overflow-x: auto; max-width: 320px; padding-bottom: 4px; scroll-snap-type: x mandatory; }
+.buttons button:disabled, .buttons button:disabled:hover { border-color: #d0d7de; color: #6b7280; background: #f1f3f5; cursor: default; }
+.cards { position: relative; max-width: 100%; }
+.carousel { display: flex; gap: 8px; overflow-x: auto; max-width: 320px; padding-bottom: 4px; scroll-snap-type: x mandatory; scrollbar-width: thin; }
+.arrow { position: absolute; top: 40px; width: 32px; height: 32px; border-radius: 50%; border: 1px solid #d0d7de; background: #fff; color: #1f2328;
+  font-size: 20px; line-height: 1; cursor: pointer; box-shadow: 0 2px 8px rgba(0,0,0,.18); display: grid; place-items: center; padding: 0 0 2px; }
+.arrow.prev { left: 4px; }
+.arrow.next { right: 4px; }
+.arrow:hover { background: #f1f3f5; }
 .card { flex: 0 0 200px; background: #fff; border: 1px solid #e5e7eb; border-radius: 12px; overflow: hidden; scroll-snap-align: start; }
 .card img { width: 100%; height: 110px; object-fit: cover; display: block; }
 .card .body { padding: 10px; }

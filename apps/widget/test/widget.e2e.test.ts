@@ -91,7 +91,8 @@ describe.skipIf(!run)('web widget in Chromium', () => {
     step('sent after restart');
     // reload: the same conversation, the same messages, nothing twice
     await page.reload();
-    await page.click('[data-testid=widget-launcher]');
+    // the panel was open: it is open again after the reload, without a click
+    await page.waitForSelector('[data-testid=widget-panel]');
     await waitFor(async () => (await seqs(page)).length >= before.length, 10_000, 'history after reload');
     expect(await seqs(page)).toEqual(before);
     await screenshot(page, 'widget/after-reload');

@@ -209,7 +209,7 @@ export function ConversationView(props: { id: string; backHref: string }) {
         ) : null}
         {conv.status !== 'closed' ? <Composer conversationId={id} canReply={mine} /> : null}
       </section>
-      <aside className="details" aria-label="Details" data-testid="details-pane">
+      <aside className="details" aria-label="Details" data-testid="details-pane" tabIndex={0}>
         <div className="details-head">
           <h3>Details</h3>
           <button type="button" className="icon-btn" onClick={() => setDetailsOpen(false)} aria-label="Hide details">

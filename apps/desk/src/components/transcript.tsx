@@ -28,8 +28,9 @@ export function Transcript(props: { messages: Message[]; typing?: string | null;
 
   let lastDay = '';
   let lastAuthor = '';
+  // focusable (and named) so a keyboard user can scroll back through a long chat with the arrow keys
   return (
-    <div className="transcript" ref={ref} onScroll={onScroll} data-testid="transcript" aria-live="polite">
+    <div className="transcript" ref={ref} onScroll={onScroll} data-testid="transcript" aria-live="polite" tabIndex={0} role="region" aria-label="Transcript">
       {props.messages.map((m) => {
         const day = dayKey(m.createdAt);
         const divider =

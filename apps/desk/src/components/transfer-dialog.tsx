@@ -64,7 +64,7 @@ export function TransferDialog(props: { c: AgentConversation; onClose: () => voi
         </>
       }
     >
-      <div className="segmented wide-seg" role="tablist">
+      <div className="segmented wide-seg" role="tablist" aria-label="Transfer to">
         <button type="button" role="tab" aria-selected={mode === 'agent'} className={mode === 'agent' ? 'seg on' : 'seg'} onClick={() => setMode('agent')} disabled={Boolean(agentsError)} data-testid="transfer-mode-agent">
           To an agent
         </button>
@@ -74,7 +74,7 @@ export function TransferDialog(props: { c: AgentConversation; onClose: () => voi
       </div>
       {agentsError ? <p className="muted small">{agentsError}</p> : null}
       {mode === 'agent' ? (
-        <ul className="pick-list" role="listbox" aria-label="Agents" data-testid="transfer-agents">
+        <ul className="pick-list" aria-label="Agents" data-testid="transfer-agents">
           {loads === undefined ? <li className="muted">Loading…</li> : null}
           {candidates.map((l) => {
             const full = l.activeChats >= l.agent.maxConcurrent;
@@ -86,6 +86,8 @@ export function TransferDialog(props: { c: AgentConversation; onClose: () => voi
                   <StatusDot status={l.agent.status} />
                   <span className="pick-name">{l.agent.name}</span>
                   <span className="muted small">{l.agent.skills.join(', ') || 'no skills'}</span>
+                  {/* say why the row cannot be picked, rather than only greying it */}
+                  {off ? <span className="pick-why small" data-testid="transfer-offline">offline: can't take chats</span> : null}
                   <span className={full ? 'load full' : 'load'}>
                     {l.activeChats}/{l.agent.maxConcurrent}
                   </span>

@@ -74,7 +74,7 @@ export function InboxPage(props: { tab: InboxTab; openId?: string }) {
           ) : null}
           {props.tab === 'closed' ? <ClosedFilters onSearch={closed.search} busy={closed.loading} /> : null}
         </div>
-        <div className="list-scroll" ref={setScroller}>
+        <div className="list-scroll" ref={setScroller} tabIndex={0} role="region" aria-label="Conversations">
           {!desk.listsLoaded && props.tab !== 'closed' ? (
             <div className="center-pad">
               <Spinner />

@@ -159,7 +159,13 @@ export function OffloadingPage() {
             Always open (ignore hours)
           </label>
         </div>
-        <div className={s.alwaysOpen ? 'hours disabled' : 'hours'} data-testid="opening-hours">
+        {s.alwaysOpen ? (
+          <p className="muted small hours-note" data-testid="hours-ignored">
+            These hours are ignored while “Always open” is on.
+          </p>
+        ) : null}
+        {/* inert, not disabled field by field: nothing inside is reachable while the hours do not apply */}
+        <div className={s.alwaysOpen ? 'hours disabled' : 'hours'} inert={Boolean(s.alwaysOpen)} data-testid="opening-hours">
           {DAYS.map((day) => (
             <DayRow key={day} day={day} ranges={s.openingHours[day] ?? []} problems={hoursProblems[day]} dispatch={hours} />
           ))}

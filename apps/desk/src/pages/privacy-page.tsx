@@ -109,7 +109,7 @@ function ContactTools(props: { onErased: () => void }) {
       </div>
       <ErrorNote text={error} />
       <div className="row-actions">
-        <a className={id ? 'btn ghost' : 'btn ghost disabled'} href={id ? api.contactExportUrl(id) : undefined} download={id ? 'contact-export.json' : undefined} data-testid="contact-export">
+        <a className={id ? 'btn ghost' : 'btn ghost disabled'} aria-disabled={!id} href={id ? api.contactExportUrl(id) : undefined} download={id ? 'contact-export.json' : undefined} data-testid="contact-export">
           Export as JSON
         </a>
         <button type="button" className="btn danger" disabled={!id} onClick={() => setConfirming(true)} data-testid="contact-erase">

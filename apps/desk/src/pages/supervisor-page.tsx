@@ -63,7 +63,7 @@ export function SupervisorPage(props: { openId?: string }) {
           </div>
           <ErrorNote text={error} />
         </div>
-        <div className="list-scroll">
+        <div className="list-scroll" tabIndex={0} role="region" aria-label="Agent load and queue">
           <h2 className="section-title">Agent load</h2>
           <ul className="load-list" data-testid="agent-load">
             {data?.agents.map((a) => {

@@ -81,7 +81,7 @@ describe.skipIf(!run)('after the bot in the browser', () => {
 
     // still there after a reload
     await user.reload();
-    await user.click('[data-testid=widget-launcher]');
+    // the panel was open: it opens again by itself
     await user.waitForSelector('[data-testid=widget-ended]');
     await expect.poll(() => allTexts(user)).toEqual(said);
 
