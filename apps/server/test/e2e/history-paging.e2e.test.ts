@@ -32,7 +32,7 @@ describe.skipIf(!run)('History in the browser', () => {
         await tx.insertInto('end_users').values({ id: `u-${id}`, external_id: null, name: `Customer ${i}`, email: null, created_at: at, verified_id: null }).execute();
         await tx
           .insertInto('conversations')
-          .values(conversationRow(id, { status: 'closed', end_user_id: `u-${id}`, last_seq: 1, created_at: at, updated_at: at, closed_at: at }))
+          .values(conversationRow(id, { status: 'closed', end_user_id: `u-${id}`, last_seq: 1, created_at: at, updated_at: at, closed_at: at, history_at: at }))
           .execute();
         const text = i === CLOSED - 3 ? 'My parcel QX-7781 never arrived' : `Question number ${i}`;
         await tx.insertInto('messages').values({ id: `m-${id}`, conversation_id: id, seq: 1, author_type: 'user', author_id: null, author_name: null, text, body: null, event: null, internal: 0, idempotency_key: null, created_at: at }).execute();

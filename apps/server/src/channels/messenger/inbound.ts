@@ -10,28 +10,10 @@ import { threadControlChanged } from '../../commands/channel-handover.js';
 import { AppError } from '../../errors.js';
 import { parseJson } from '../../http/parse.js';
 import type { ChannelRoute, InboundEvent } from '../channel.js';
-import { same, hubSignature } from './signature.js';
+import { hubSignature, metaVerificationRoute, same } from '../meta-webhook.js';
 import { pageInboxAppId, type MessengerConfig } from './config.js';
 
-export const verificationRoute: ChannelRoute<MessengerConfig> = {
-  method: 'GET',
-  doc: {
-    name: 'verifyMessengerWebhook',
-    summary: 'Meta’s webhook verification: ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=… answers the challenge as text/plain when the token is the channel’s verifyToken, else 403',
-    responseMedia: 'text/plain',
-    errors: ['FORBIDDEN'],
-  },
-  verify({ config }, _raw, req) {
-    const q = req.query as Record<string, string | undefined>;
-    if (q['hub.mode'] !== 'subscribe' || !same(q['hub.verify_token'] ?? '', config.verifyToken) || !q['hub.challenge']) {
-      throw new AppError('FORBIDDEN', 'The verify token does not match this channel');
-    }
-  },
-  async handle(_ctx, req, reply) {
-    const challenge = (req.query as Record<string, string>)['hub.challenge']!;
-    return reply.type('text/plain; charset=utf-8').send(challenge.slice(0, 200));
-  },
-};
+export const verificationRoute = metaVerificationRoute<MessengerConfig>('verifyMessengerWebhook');
 
 interface Messaging {
   sender?: { id?: string };

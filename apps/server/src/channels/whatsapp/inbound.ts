@@ -2,44 +2,16 @@
 // (hub.mode=subscribe, hub.verify_token, hub.challenge echoed as plain text, else 403); POST carries
 // `object: "whatsapp_business_account"` with entry[].changes[].value.messages[] and .statuses[],
 // signed `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>`.
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ChannelWebhookResult } from '@baton/proto';
 import { AppError } from '../../errors.js';
 import { parseJson } from '../../http/parse.js';
 import type { ChannelRoute, InboundEvent } from '../channel.js';
+import { hubSignature, metaVerificationRoute, same } from '../meta-webhook.js';
 import { resolvePostback } from '../postbacks.js';
 import type { WhatsAppConfig } from './config.js';
 import { PAYLOAD_MAX_BYTES } from './outbound.js';
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-export function hubSignature(appSecret: string, raw: Buffer | string): string {
-  return `sha256=${createHmac('sha256', appSecret).update(raw).digest('hex')}`;
-}
-
-export const verificationRoute: ChannelRoute<WhatsAppConfig> = {
-  method: 'GET',
-  doc: {
-    name: 'verifyWhatsAppWebhook',
-    summary: 'Meta’s webhook verification: ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=… answers the challenge as text/plain when the token is the channel’s verifyToken, else 403',
-    responseMedia: 'text/plain',
-    errors: ['FORBIDDEN'],
-  },
-  verify({ config }, _raw, req) {
-    const q = req.query as Record<string, string | undefined>;
-    if (q['hub.mode'] !== 'subscribe' || !same(q['hub.verify_token'] ?? '', config.verifyToken) || !q['hub.challenge']) {
-      throw new AppError('FORBIDDEN', 'The verify token does not match this channel');
-    }
-  },
-  async handle(_ctx, req, reply) {
-    const challenge = (req.query as Record<string, string>)['hub.challenge']!;
-    return reply.type('text/plain; charset=utf-8').send(challenge.slice(0, 200));
-  },
-};
+export const verificationRoute = metaVerificationRoute<WhatsAppConfig>('verifyWhatsAppWebhook');
 
 interface WaMessage {
   id: string;
