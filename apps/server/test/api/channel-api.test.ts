@@ -200,11 +200,19 @@ describe('service endpoints', () => {
     await s.baton.deps.store.ready();
     // the welcome has been stored
     await waitFor(async () => (await findConversation(s.baton.deps.store.db, conversation.id))?.bot_version);
-    const before = await statements();
-    // questions the bot answers: not-understood turns in a row would hand the user over (frustration), a turn of more writes
-    const sent = await Promise.all(['hello', 'thanks', 'what are your opening hours'].map((text) => sendUserMessage(s.baton.deps, conversation.id, { text })));
-    // queued in one tick: one batch of three, by the writer
-    expect((await statements()) - before).toBeGreaterThanOrEqual(3);
+    // questions the bot answers: not-understood turns in a row would hand the user over (frustration), a turn of more writes.
+    // Queued in one tick: one batch of three, by the writer — unless a background job (the analytics fold,
+    // a timer) joined that batch and sent it down the transaction path: then the next try is measured.
+    let before = 0;
+    let sent: Awaited<ReturnType<typeof sendUserMessage>>[] = [];
+    let byWriter = 0;
+    for (let attempt = 0; attempt < 3 && byWriter < 3; attempt++) {
+      if (sent.length) await waitFor(async () => ((await findConversation(s.baton.deps.store.db, conversation.id))!.bot_seq >= sent[2]!.message.seq ? true : undefined));
+      before = await statements();
+      sent = await Promise.all(['hello', 'thanks', 'what are your opening hours'].map((text) => sendUserMessage(s.baton.deps, conversation.id, { text })));
+      byWriter = (await statements()) - before;
+    }
+    expect(byWriter).toBeGreaterThanOrEqual(3);
     // the bot answers each, by the writer too
     const last = sent[2]!.message.seq;
     await waitFor(async () => ((await findConversation(s.baton.deps.store.db, conversation.id))!.bot_seq === last ? true : undefined));
