@@ -147,7 +147,7 @@ function replySubject(language: string): string {
 /** The answer as the user reads it by e-mail: the reply, then their own question quoted. */
 function replyMail(f: FollowupRow, text: string, agentName: string) {
   const quoted = f.question.split('\n').map((l) => `> ${l}`).join('\n');
-  return { to: f.email!, subject: replySubject(f.language), text: `${text}\n\n— ${agentName}\n\n${quoted}\n`, headers: { 'X-Baton-Followup': f.id } };
+  return { to: f.email!, subject: replySubject(f.language), text: `${text}\n\n— ${agentName}\n\n${quoted}\n`, headers: { 'X-Baton-Followup': f.id }, conversationId: f.conversation_id };
 }
 
 /**

@@ -94,6 +94,6 @@ export async function emailUserTranscript(deps: Deps, conversationId: string, re
     }
   }
   const l = labelsFor(conv.language);
-  await deps.mailer.send({ to, subject: l.title, text, headers: { 'X-Baton-Conversation': conv.id } });
+  await deps.mailer.send({ to, subject: l.title, text, headers: { 'X-Baton-Conversation': conv.id }, conversationId: conv.id });
   return { sentTo: maskEmail(to) };
 }

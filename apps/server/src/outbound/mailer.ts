@@ -19,6 +19,8 @@ export interface Mail {
   html?: string;
   /** extra headers, e.g. X-Baton-Followup */
   headers?: Record<string, string>;
+  /** the conversation the mail is about: its queued mail goes with the conversation's erasure or deletion */
+  conversationId?: string;
 }
 
 export interface Mailer {
@@ -43,9 +45,9 @@ export function createMailer(config: Pick<Config, 'SMTP_URL' | 'SMTP_FROM'>, sto
   if (!config.SMTP_URL) return undefined;
   // one pooled transport: connections are reused across mails and opened on first use
   const transport = nodemailer.createTransport(config.SMTP_URL, { from: fromAddress(config) });
-  const queue = async (tx: Tx, mail: Mail) => {
+  const queue = async (tx: Tx, { conversationId, ...mail }: Mail) => {
     const id = newSortableId();
-    await insertOutbox(tx, { id, target: MAIL_TARGET, event: MAIL_EVENT, conversationId: null, payload: JSON.stringify(mail), now: clock.now() });
+    await insertOutbox(tx, { id, target: MAIL_TARGET, event: MAIL_EVENT, conversationId: conversationId ?? null, payload: JSON.stringify(mail), now: clock.now() });
   };
   return {
     async send(mail, tx) {

@@ -2,7 +2,7 @@
 // conversation knows (an address in the request is used only when none is known), queued through the
 // outbox to a real SMTP server on loopback, and a few per token an hour.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createConversation } from '../support/http.js';
+import { call, createConversation, login } from '../support/http.js';
 import { postgresAvailable } from '../support/postgres.js';
 import { startOnStore, waitFor, type TestServer, type TestStore } from '../support/server.js';
 import { quotedPrintable, startSmtp } from '../support/smtp.js';
@@ -74,5 +74,27 @@ describe.each(stores)('e-mailing the transcript (%s)', (store) => {
     expect((await call(s.url, 'POST', `/api/v1/conversations/${id}/transcript/email`, { token: c.token, body: {} })).status).toBe(429);
     await waitFor(() => smtp.mails.length >= before + codes.filter((x) => x === 202).length, 15_000, 'the mails');
     expect(smtp.mails.slice(before).every((m) => m.to.join() === 'mia@example.org')).toBe(true);
+  });
+
+  it('leaves no queued mail behind when the contact is erased before the mail went out', async () => {
+    // an SMTP server that keeps answering 451: the mail waits in the outbox, retried
+    const greylisting = await startSmtp(1_000_000);
+    const held = await startOnStore(store, { env: { SMTP_URL: `smtp://127.0.0.1:${greylisting.port}` } });
+    try {
+      const user = { id: `erased-${Date.now()}`, name: 'Erik Erased', email: `erik.${Date.now()}@example.org` };
+      const c = await createConversation(held.url, { user });
+      const id = c.conversation.id;
+      expect((await call(held.url, 'POST', `/api/v1/conversations/${id}/transcript/email`, { token: c.token, body: {} })).status).toBe(202);
+      const db = held.baton.deps.store.db;
+      const queued = () => db.selectFrom('outbox').select(['id', 'payload', 'attempts']).where('provider_id', '=', 'mail:smtp').execute();
+      await waitFor(async () => (await queued()).some((r) => r.payload.includes(user.email) && r.attempts > 0), 15_000, 'a refused delivery attempt');
+      const erased = await call(held.url, 'DELETE', `/api/v1/contacts/${user.id}`, { token: await login(held.url) });
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      expect((await queued()).filter((r) => r.payload.includes(user.email))).toEqual([]);
+      expect(greylisting.mails).toEqual([]);
+    } finally {
+      await held.close();
+      await greylisting.close();
+    }
   });
 });
