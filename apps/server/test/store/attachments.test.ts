@@ -8,7 +8,8 @@ import { deleteConversations } from '../../src/store/retention.js';
 import { DOCX, EXE, ODT, PDF, PNG, SVG, ZIP } from '../support/files.js';
 import { createConversation } from '../support/http.js';
 import { postgresAvailable } from '../support/postgres.js';
-import { startOnStore, type TestServer } from '../support/server.js';
+import { startOnStore, waitFor, type TestServer } from '../support/server.js';
+import { findConversation } from '../../src/store/conversations.js';
 
 const pgOk = await postgresAvailable();
 const STORES = (['sqlite', 'postgres'] as const).filter((s) => s === 'sqlite' || pgOk);
@@ -43,14 +44,23 @@ describe.each(STORES)('attachments storage core on %s', (store) => {
   afterAll(async () => s?.close());
 
   it('saves a file and reads back the same bytes, type, size and hash; SQLite copies the bytes in on its writer thread', async () => {
-    const { conversation } = await createConversation(s.url);
     const deps = s.baton.deps;
     const big = Buffer.concat([PNG, Buffer.alloc(40_000, 7)]);
-    const aloneBefore = deps.store.write.stats.alone;
-    const view = await saveAttachment(deps, { conversationId: conversation.id, name: 'meter.png', bytes: big, claimedType: 'application/octet-stream', by: 'user' });
+    // the batch holding only the upload goes to the writer thread (a statement outside the main
+    // connection's transaction) — unless a background job (the bot's welcome, the analytics fold, a
+    // timer) joined that batch and sent it down the transaction path: then another upload is measured
+    const upload = async () => {
+      const { conversation } = await createConversation(s.url);
+      await waitFor(async () => (await findConversation(deps.store.db, conversation.id))?.bot_version);
+      const aloneBefore = deps.store.write.stats.alone;
+      const view = await saveAttachment(deps, { conversationId: conversation.id, name: 'meter.png', bytes: big, claimedType: 'application/octet-stream', by: 'user' });
+      return { conversation, view, byWriter: store !== 'sqlite' || deps.store.write.stats.alone === aloneBefore + 1 };
+    };
+    let tried = await upload();
+    for (let attempt = 1; attempt < 3 && !tried.byWriter; attempt++) tried = await upload();
+    expect(tried.byWriter).toBe(true);
+    const { conversation, view } = tried;
     expect(view).toMatchObject({ name: 'meter.png', contentType: 'image/png', size: big.length, url: `/api/v1/attachments/${view.id}` });
-    // the batch holding only the upload went to the writer thread (a statement outside the main connection's transaction)
-    if (store === 'sqlite') expect(deps.store.write.stats.alone).toBe(aloneBefore + 1);
     const { meta, bytes } = await readAttachment(deps, view.id);
     expect(Buffer.compare(bytes, big)).toBe(0);
     expect(meta).toMatchObject({ conversationId: conversation.id, messageId: null, contentType: 'image/png', size: big.length, uploadedBy: 'user' });
