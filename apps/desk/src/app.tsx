@@ -181,10 +181,12 @@ function Shell() {
 }
 
 /**
- * Open follow-ups I may answer, for the rail's badge: read again every minute, when the page changes
- * and when the Follow-ups page changes one; the server counts at most 99.
+ * Open follow-ups I may answer, for the rail's badge: read again when the server says a follow-up
+ * changed (followups.updated), when the socket reconnects, when the page changes and when the
+ * Follow-ups page changes one; a slow poll is the backstop. The server counts at most 99.
  */
 function useFollowupCount(page: string | undefined): { open: number } {
+  const desk = useDesk();
   const [open, setOpen] = useState(0);
   useEffect(() => {
     let live = true;
@@ -194,14 +196,18 @@ function useFollowupCount(page: string | undefined): { open: number } {
         .then((c) => live && setOpen(c.capped ? 100 : c.open))
         .catch(() => undefined);
     void load();
-    const t = setInterval(load, 60_000);
+    const t = setInterval(load, 5 * 60_000);
     window.addEventListener(FOLLOWUPS_CHANGED, load);
+    const off = desk.socket.on((e) => {
+      if (e.type === 'followups.updated' || e.type === 'ready') void load();
+    });
     return () => {
       live = false;
       clearInterval(t);
+      off();
       window.removeEventListener(FOLLOWUPS_CHANGED, load);
     };
-  }, [page]);
+  }, [page, desk.socket]);
   return { open };
 }
 

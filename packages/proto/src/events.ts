@@ -4,6 +4,7 @@ import { AgentStatus } from './agents.js';
 import { SendMessageBody } from './channel-api.js';
 import { Author, Conversation, ConversationStatus, Message } from './conversation.js';
 import { ErrorBody } from './errors.js';
+import { FollowupStatus } from './followups.js';
 
 export const TypingEvent = z.object({
   type: z.literal('typing'),
@@ -23,6 +24,8 @@ export const ServerEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('queue.updated'), conversationId: z.string(), status: ConversationStatus }),
   /** agent desk: a colleague went online, away or offline (the desk refreshes loads and transfer lists) */
   z.object({ type: z.literal('agent.status'), agentId: z.string(), status: AgentStatus }),
+  /** agent desk: a follow-up was left, assigned, answered or marked done (the desk reads its count again) */
+  z.object({ type: z.literal('followups.updated'), followupId: z.string(), status: FollowupStatus }),
   z.object({ type: z.literal('error'), error: ErrorBody.shape.error }),
   z.object({ type: z.literal('pong') }),
   /** a `message.send` is durable (duplicate: this clientMessageId was stored before) */

@@ -1,6 +1,6 @@
 // Typed domain events, published after commit. memory.ts serves one instance; redis.ts carries the
 // same events across instances. Subscribers never see an event of a rolled-back transaction.
-import type { AgentStatus, Author, Conversation, ConversationStatus, Message } from '@baton/proto';
+import type { AgentStatus, Author, Conversation, ConversationStatus, FollowupStatus, Message } from '@baton/proto';
 
 export type BusEvent =
   /** clientMessageId: the idempotency key the user sent it with (the sending socket is acked instead) */
@@ -9,6 +9,8 @@ export type BusEvent =
   | { type: 'typing'; conversationId: string; author: Author; on: boolean }
   | { type: 'queue.updated'; conversationId: string; status: ConversationStatus; skill?: string | null; language?: string }
   | { type: 'agent.status'; agentId: string; status: AgentStatus }
+  /** a follow-up was left, assigned, answered or done: the desks read their badge again */
+  | { type: 'followups.updated'; followupId: string; status: FollowupStatus }
   | { type: 'settings.changed'; key: string }
   | { type: 'bot.changed'; botId: string }
   | { type: 'work.available'; kind: 'outbox' | 'timers' | 'bot'; conversationId?: string }

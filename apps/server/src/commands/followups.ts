@@ -24,6 +24,9 @@ import { mustTransition } from './transition.js';
 /** the desk's badge counts this far ("99+"), so counting stays a bounded index walk */
 const BADGE_CAP = 100;
 
+/** Every desk reads its badge again (a count on an index, capped): cheaper than deciding here who may see it. */
+const followupsUpdated = (row: FollowupRow) => ({ type: 'followups.updated' as const, followupId: row.id, status: row.status as FollowupStatus });
+
 /**
  * In the bot turn's transaction: the follow-up row, a transcript line for agents, and
  * `followup.requested` for the provider that would have taken the handover (the desk needs none).
@@ -42,6 +45,7 @@ export async function createFollowup(deps: Deps, tx: Tx, out: AfterCommit, conv:
   const provider = chooseProvider(settings, undefined, skill, conv.channel_id);
   const followup = { id: row.id, reason: req.reason, email: row.email, question: row.question, language: row.language, skill, createdAt: new Date(now).toISOString() };
   await providerEvent(deps, tx, out, { ...conv, provider_id: provider.id }, 'followup.requested', { followup });
+  out.publish(followupsUpdated(row));
   return row;
 }
 
@@ -124,7 +128,7 @@ async function loadFor(deps: Deps, tx: Tx, agent: AgentRow, id: string): Promise
 
 /** To the caller, or (supervisors and admins) to another agent who may handle it. */
 export async function assignFollowup(deps: Deps, agent: AgentRow, id: string, body: FollowupAssignBody): Promise<FollowupView> {
-  return commit(deps, async (tx) => {
+  return commit(deps, async (tx, out) => {
     const f = await loadFor(deps, tx, agent, id);
     if (f.status === 'done') throw new AppError('FOLLOWUP_DONE');
     let to: AgentRow = agent;
@@ -136,6 +140,7 @@ export async function assignFollowup(deps: Deps, agent: AgentRow, id: string, bo
       to = target;
     }
     const row = await updateFollowup(tx, f.id, { assignee_id: to.id, assignee_name: to.name }, deps.clock.now());
+    out.publish(followupsUpdated(row!));
     return { followup: presentFollowup(row!) };
   });
 }
@@ -172,17 +177,19 @@ export async function replyToFollowup(deps: Deps, agent: AgentRow, id: string, t
     const emailed = Boolean(deps.mailer && f.email);
     if (emailed) await deps.mailer!.send(replyMail(f, text, agent.name), tx);
     const updated = await updateFollowup(tx, f.id, f.assignee_id ? {} : { assignee_id: agent.id, assignee_name: agent.name }, now);
+    out.publish(followupsUpdated(updated!));
     return { followup: presentFollowup(updated!), emailed };
   }, known.conversation_id);
 }
 
 export async function markFollowupDone(deps: Deps, agent: AgentRow, id: string): Promise<FollowupView> {
-  return commit(deps, async (tx) => {
+  return commit(deps, async (tx, out) => {
     const f = await loadFor(deps, tx, agent, id);
     // done twice is done: the answer is the same
     if (f.status === 'done') return { followup: presentFollowup(f) };
     const now = deps.clock.now();
     const row = await updateFollowup(tx, f.id, { status: 'done', done_at: now, done_by: agent.id, ...(f.assignee_id ? {} : { assignee_id: agent.id, assignee_name: agent.name }) }, now);
+    out.publish(followupsUpdated(row!));
     return { followup: presentFollowup(row!) };
   });
 }

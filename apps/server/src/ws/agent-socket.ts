@@ -224,6 +224,7 @@ export function createAgentSockets(deps: Deps, hub: Hub, source: FeedSource): Ag
         onEvent(e: BusEvent) {
           if (e.type === 'queue.updated') send({ type: 'queue.updated', conversationId: e.conversationId, status: e.status });
           else if (e.type === 'agent.status') send({ type: 'agent.status', agentId: e.agentId, status: e.status });
+          else if (e.type === 'followups.updated') send({ type: 'followups.updated', followupId: e.followupId, status: e.status });
         },
       };
       unwatchAll = hub.watchAll(everything);

@@ -20,7 +20,7 @@ export class Hub {
     };
   }
 
-  /** listeners for instance-wide events (queue, agent status): the agent desks */
+  /** listeners for instance-wide events (queue, agent status, follow-ups): the agent desks */
   watchAll(l: ConversationListener): () => void {
     this.everything.add(l);
     return () => this.everything.delete(l);
@@ -31,7 +31,7 @@ export class Hub {
       const set = this.byConversation.get(event.conversationId);
       if (set) for (const l of set) l.onEvent(event);
     }
-    if (event.type === 'queue.updated' || event.type === 'agent.status') {
+    if (event.type === 'queue.updated' || event.type === 'agent.status' || event.type === 'followups.updated') {
       for (const l of this.everything) l.onEvent(event);
     }
   }

@@ -22,7 +22,7 @@ import type { SocketSession, UserSockets } from './user-socket.js';
 const SOCKET_DOC: RouteDoc = {
   name: 'openSocket',
   summary:
-    "WebSocket (?token=…, or the first frame {type:auth, token}; the desk cookie only from the desk's origin). Server events: message.created, conversation.updated, typing, ready, queue.updated, error, pong. Client events: auth {token}, resume {afterSeq}, typing {on}, subscribe/unsubscribe {conversationId} (agents), ping. Per-socket frame limits and per-IP connection cap (429 TOO_MANY_CONNECTIONS); close codes in docs/api.md.",
+    "WebSocket (?token=…, or the first frame {type:auth, token}; the desk cookie only from the desk's origin). Server events: message.created, conversation.updated, typing, ready, queue.updated, agent.status, followups.updated, error, pong. Client events: auth {token}, resume {afterSeq}, typing {on}, subscribe/unsubscribe {conversationId} (agents), ping. Per-socket frame limits and per-IP connection cap (429 TOO_MANY_CONNECTIONS); close codes in docs/api.md.",
   tag: 'Channel',
   optionalAuth: ['userToken', 'agentToken', 'deskCookie'],
   status: 101,

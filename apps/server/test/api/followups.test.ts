@@ -8,6 +8,7 @@ import { ASK_FOR_AGENT, makeAgent } from '../support/flows.js';
 import { call, createConversation, login, messages } from '../support/http.js';
 import { postgresAvailable } from '../support/postgres.js';
 import { startOnStore, TestClock, waitFor, type TestServer, type TestStore } from '../support/server.js';
+import { TestSocket } from '../support/ws-client.js';
 
 const stores: TestStore[] = (await postgresAvailable()) ? ['sqlite', 'postgres'] : ['sqlite'];
 
@@ -68,6 +69,8 @@ describe.each(stores)('follow-ups on %s', (store) => {
 
   it('closed: the bot offers to leave a message (a typed answer takes the button), asks the e-mail and the question, and a follow-up is made', async () => {
     clock.set(CLOSED);
+    // the desks hear of it at once (their badge), not at their next poll
+    const desk = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${await login(s.url)}`);
     const c = await start('nl');
     const offer = await say(c, ASK_FOR_AGENT.nl!);
     expect(text(offer)).toContain('Wil je een bericht achterlaten?');
@@ -78,6 +81,8 @@ describe.each(stores)('follow-ups on %s', (store) => {
     expect((await conversation(c)).status).toBe('bot');
     const [f] = await followupsOf(c.id);
     expect(f).toMatchObject({ status: 'open', reason: 'closed', email: 'jan@example.com', question: 'Wanneer loopt mijn abonnement af?', language: 'nl', skill: 'general', assignee: null });
+    await desk.waitFor((es) => es.find((e) => e.type === 'followups.updated' && e.followupId === f!.id && e.status === 'open'), 10_000, 'followups.updated');
+    await desk.close();
     expect(typeof f!.createdAt).toBe('string');
     // the agents' transcript records it
     const detail = await call(s.url, 'GET', `/api/v1/agent/conversations/${c.id}`, { token: admin });
@@ -205,6 +210,8 @@ describe.each(stores)('follow-ups on %s', (store) => {
     expect(mine.every((f: { skill: string; language: string }) => f.skill === 'general' && f.language === 'en')).toBe(true);
     // only supervisors assign to others
     expect((await call(s.url, 'POST', `/api/v1/agent/followups/${general.id}/assign`, { token: agent.token, body: { agentId: billing.id } })).body.error.code).toBe('FORBIDDEN');
+    const desk = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${agent.token}`);
+    await desk.waitFor((es) => es.find((e) => e.type === 'ready'));
     const assigned = await call(s.url, 'POST', `/api/v1/agent/followups/${general.id}/assign`, { token: admin, body: { agentId: agent.id } });
     expect(assigned.body.followup.assignee).toEqual({ id: agent.id, name: agent.name });
     expect((await call(s.url, 'GET', '/api/v1/agent/followups?assignee=me', { token: agent.token })).body.followups.map((f: { id: string }) => f.id)).toEqual([general.id]);
@@ -224,5 +231,12 @@ describe.each(stores)('follow-ups on %s', (store) => {
     expect((await call(s.url, 'GET', '/api/v1/agent/followups?status=done', { token: admin })).body.followups.map((f: { id: string }) => f.id)).toContain(general.id);
     expect((await call(s.url, 'GET', '/api/v1/agent/followups', { token: admin })).body.followups.map((f: { id: string }) => f.id)).not.toContain(general.id);
     expect((await call(s.url, 'POST', '/api/v1/agent/followups/nope/done', { token: admin })).status).toBe(404);
+    // assigned, answered, done: each told to the desks, in that order
+    const told = await desk.waitFor((es) => {
+      const mine = es.filter((e) => e.type === 'followups.updated' && e.followupId === general.id);
+      return mine.length >= 3 ? mine.map((e) => e.status) : undefined;
+    }, 10_000, 'three followups.updated');
+    expect(told).toEqual(['open', 'open', 'done']);
+    await desk.close();
   });
 });
