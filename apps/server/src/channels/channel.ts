@@ -134,7 +134,7 @@ export interface ChannelRoute<C> {
   method: 'GET' | 'POST';
   doc: Omit<RouteDoc, 'params' | 'tag'>;
   /** throws a 4xx AppError (SIGNATURE_INVALID, FORBIDDEN…) unless the request comes from the service */
-  verify(ctx: ChannelContext<C>, raw: Buffer, req: FastifyRequest): void;
+  verify(ctx: ChannelContext<C>, raw: Buffer, req: FastifyRequest): void | Promise<void>;
   handle(ctx: ChannelContext<C>, req: FastifyRequest, reply: FastifyReply, raw: Buffer, sink: InboundSink): Promise<unknown>;
   /** a larger body than the app's 1 MB (e-mail with attachments) */
   bodyLimit?: number;

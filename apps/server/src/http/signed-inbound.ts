@@ -18,7 +18,7 @@ export interface SignedInbound<T> {
   /** what the path names (a channel, a provider) with what verifies it; throws a 4xx AppError when there is none */
   target(req: FastifyRequest): Promise<T>;
   /** throws SIGNATURE_INVALID / TIMESTAMP_OUT_OF_WINDOW unless `raw` is signed for `target` */
-  verify(target: T, raw: Buffer, req: FastifyRequest): void;
+  verify(target: T, raw: Buffer, req: FastifyRequest): void | Promise<void>;
   /** the key the signed sender's requests count under (its budget: 10 × RATE_LIMIT_MESSAGES_PER_MINUTE a minute) */
   budgetKey(target: T): string;
   handle(req: FastifyRequest, reply: FastifyReply, target: T, raw: Buffer): Promise<unknown>;
@@ -47,7 +47,7 @@ export function registerSignedInbound<T>(app: FastifyInstance, deps: Deps, url: 
       let target: T;
       try {
         target = await spec.target(req);
-        spec.verify(target, raw, req);
+        await spec.verify(target, raw, req);
       } catch (err) {
         // unknown targets and bad signatures both count against the caller's address
         keys.set(req, `unsigned:${url}:${req.ip}`);

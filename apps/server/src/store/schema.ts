@@ -220,6 +220,13 @@ export interface EmailThreadsTable {
   created_at: number;
 }
 
+/** A claimed one-time token of a signed webhook (Mailgun's), until its signature could no longer be valid (migration 027). */
+export interface WebhookTokensTable {
+  /** `<channel id>:<token>` */
+  key: string;
+  expires_at: number;
+}
+
 /** Every agent a conversation was ever assigned to: what a plain agent handled (migration 009). */
 export interface ConversationAgentsTable {
   agent_id: string;
@@ -348,6 +355,7 @@ export interface Database {
   channels: ChannelsTable;
   channel_message_status: ChannelMessageStatusTable;
   email_threads: EmailThreadsTable;
+  webhook_tokens: WebhookTokensTable;
   conversation_agents: ConversationAgentsTable;
   job_leases: JobLeasesTable;
   audit_log: AuditLogTable;

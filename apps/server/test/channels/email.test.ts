@@ -10,7 +10,7 @@ import { stripQuoted } from '../../src/channels/email/quotes.js';
 import { readAttachment } from '../../src/commands/attachments.js';
 import { call, login } from '../support/http.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
-import { startOnStore, TestClock, waitFor, type TestServer, type TestStore } from '../support/server.js';
+import { startOnStore, startTestServer, TestClock, waitFor, type TestServer, type TestStore } from '../support/server.js';
 
 const STORES: TestStore[] = ['sqlite', 'postgres'];
 const SIGNING_KEY = 'key-mailgun-signing-0123456789';
@@ -99,6 +99,17 @@ describe.each(STORES)('e-mail channel on %s', (store) => {
     const first = await sim.userMails({ from: 'Eve <eve@example.net>', subject: 'Hello', text: 'Hello there' });
     expect(first.statuses).toEqual([200]);
     expect(await sim.replay(first)).toBe(401);
+    if (store === 'postgres') {
+      // another instance on the same database refuses the replay too (the token is claimed in the database)
+      const { DATABASE_URL, BATON_SECRET_KEY } = s.baton.deps.config;
+      const other = await startTestServer({ clock, env: { DATABASE_URL: DATABASE_URL!, BATON_SECRET_KEY: BATON_SECRET_KEY! } });
+      try {
+        const again = await fetch(`${other.url}${hook}`, { method: 'POST', headers: { 'content-type': first.contentType }, body: new Uint8Array(first.body) });
+        expect(again.status).toBe(401);
+      } finally {
+        await other.close();
+      }
+    }
     const convs = await conversationsOf('eve@example.net');
     expect(convs).toHaveLength(1);
     expect(await userTexts(convs[0]!.id)).toEqual(['Hello\n\nHello there']);

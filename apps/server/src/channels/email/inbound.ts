@@ -2,7 +2,7 @@
 // with `body-mime` (the RFC 822 message), `recipient`, `sender`, and Mailgun's signature fields
 // `timestamp`, `token` and `signature` = hex HMAC-SHA256 of timestamp + token with the HTTP webhook
 // signing key. That signature does not cover the message, so a post is also refused when its timestamp
-// is more than five minutes off or its token was used before (on this instance). The mail becomes the
+// is more than five minutes off or its token was used before (on any instance: store/webhook-tokens.ts). The mail becomes the
 // user's message in its thread's conversation: quoted text and signature stripped, attachments named.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ChannelWebhookResult } from '@baton/proto';
@@ -12,32 +12,16 @@ import type { ChannelRoute, InboundEvent } from '../channel.js';
 import { MAX_MAIL_BYTES, SIGNATURE_MAX_AGE_MS, type EmailConfig } from './config.js';
 import { field, formFields } from './form.js';
 import { htmlText, stripQuoted } from './quotes.js';
+import { claimWebhookToken } from '../../store/webhook-tokens.js';
 import { bareId, findThread, recordMail } from './threads.js';
 
 export function mailgunSignature(signingKey: string, timestamp: string, token: string): string {
   return createHmac('sha256', signingKey).update(timestamp + token).digest('hex');
 }
 
-/** Tokens seen within the signature's age, per channel: a replayed signature with another body is refused. */
-class UsedTokens {
-  private readonly seen = new Map<string, number>();
-
-  /** false when the token was used before */
-  use(key: string, now: number): boolean {
-    for (const [k, at] of this.seen) {
-      if (now - at <= 2 * SIGNATURE_MAX_AGE_MS) break;
-      this.seen.delete(k);
-    }
-    if (this.seen.has(key)) return false;
-    this.seen.set(key, now);
-    return true;
-  }
-}
-
 const firstAddress = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a[0] : a)?.value[0];
 
 export function mimeRoute(): ChannelRoute<EmailConfig> {
-  const used = new UsedTokens();
   return {
     method: 'POST',
     doc: {
@@ -48,7 +32,7 @@ export function mimeRoute(): ChannelRoute<EmailConfig> {
       errors: ['SIGNATURE_INVALID', 'FORBIDDEN'],
     },
     bodyLimit: MAX_MAIL_BYTES,
-    verify({ deps, channel, config }, raw, req) {
+    async verify({ deps, channel, config }, raw, req) {
       const fields = formFields(raw, req.headers['content-type']);
       const timestamp = field(fields, 'timestamp') ?? '';
       const token = field(fields, 'token') ?? '';
@@ -57,7 +41,9 @@ export function mimeRoute(): ChannelRoute<EmailConfig> {
       if (!timestamp || !token || got.length !== want.length || !timingSafeEqual(got, want)) throw new AppError('SIGNATURE_INVALID', 'The timestamp, token and signature fields are not signed with this channel’s webhook signing key');
       const now = deps.clock.now();
       if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now - Number(timestamp) * 1000) > SIGNATURE_MAX_AGE_MS) throw new AppError('SIGNATURE_INVALID', 'The signature’s timestamp is more than 5 minutes away from now');
-      if (!used.use(`${channel.id}:${token}`, now)) throw new AppError('SIGNATURE_INVALID', 'This signature’s token was used before');
+      // claimed in the database: a replay to another instance is refused as well
+      const fresh = await deps.store.write.run((tx) => claimWebhookToken(tx, `${channel.id}:${token}`, now, 2 * SIGNATURE_MAX_AGE_MS));
+      if (!fresh) throw new AppError('SIGNATURE_INVALID', 'This signature’s token was used before');
     },
     async handle({ deps, channel }, req, reply, raw, sink) {
       const mime = formFields(raw, req.headers['content-type']).find((f) => f.name === 'body-mime');
