@@ -5,7 +5,8 @@
 // types "2" for a button, asks for a person, an agent in the desk (Chromium) sees the transcript with
 // the bot's turns, accepts, replies and attaches a file, which the user receives; the close asks the
 // user for a rating on the channel, and the answer reaches the desk. Messenger with the Page Inbox as
-// handover target passes thread control and the bot stays silent until the Inbox passes it back.
+// handover target passes thread control and the bot stays silent until the Inbox passes it back. A
+// channel webhook (a connector of one's own) goes the same way.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,11 +18,12 @@ import { startTelegramSimulator, type TelegramSimulator } from '../../../../tool
 import { startTwilioSmsSimulator, type TwilioSmsSimulator } from '../../../../tools/simulators/twilio-sms.js';
 import { startWhatsAppSimulator, type WhatsAppSimulator } from '../../../../tools/simulators/whatsapp.js';
 import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
-import { addChannelInDesk, emailUser, expectFileReceived, messengerUser, smsUser, telegramUser, waitReceived, whatsappUser, type ChannelUser, type ChoiceForm } from '../support/channel-flow.js';
+import { addChannelInDesk, emailUser, webhookUser, expectFileReceived, messengerUser, smsUser, telegramUser, waitReceived, whatsappUser, type ChannelUser, type ChoiceForm } from '../support/channel-flow.js';
 import { PDF } from '../support/files.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
 import { login } from '../support/http.js';
 import { freePort } from '../support/process.js';
+import { startReceiver } from '../support/receiver.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
 const apps = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -201,6 +203,19 @@ describe.skipIf(!run)('each channel end to end in the browser', () => {
     });
     messenger.setWebhookUrl(`${s.url}/api/v1/channels/${id}/messenger`);
     await converse(id, messengerUser(messenger, '6354891234567890'), { offerForm: 'quick-replies', ratingForm: 'quick-replies' });
+  }, 120_000);
+
+  it('a channel webhook: the connector gets the buttons, posts the typed answer, gets the reply and the file’s link', async () => {
+    const secret = 'flow-webhook-secret-0123456789';
+    const receiver = await startReceiver(secret);
+    try {
+      const id = await addChannelInDesk(admin, { type: 'webhook', name: 'Connector', fields: { url: receiver.url, secret }, connected: 'answered 200' });
+      // Test connection sent the connector a signed ping
+      expect(receiver.received.some((r) => r.signatureOk && r.body?.type === 'channel.test')).toBe(true);
+      await converse(id, webhookUser(s.url, id, secret, receiver.received, 'connector-user-1'), { offerForm: 'buttons', ratingForm: 'buttons' });
+    } finally {
+      await receiver.close();
+    }
   }, 120_000);
 
   it('Messenger with the Page Inbox: thread control passes to the Inbox, the bot stays silent until it comes back', async () => {

@@ -10,6 +10,8 @@ import type { MessengerSimulator } from '../../../../tools/simulators/messenger.
 import type { TelegramSimulator } from '../../../../tools/simulators/telegram.js';
 import type { TwilioSmsSimulator } from '../../../../tools/simulators/twilio-sms.js';
 import type { WhatsAppSimulator } from '../../../../tools/simulators/whatsapp.js';
+import { signBody } from '../../src/providers/signing.js';
+import type { Received as Delivery } from './receiver.js';
 import { waitFor } from './server.js';
 
 /** How a channel showed a message's choices to its user. */
@@ -130,6 +132,28 @@ export function emailUser(sim: MailgunSimulator, from: string): ChannelUser {
         const text = (m.text ?? '').trim();
         return { text, ...numberedChoices(text), urls: urlsIn(text), files: m.attachments.map((a) => ({ name: a.filename ?? '', bytes: a.content })) };
       }),
+  };
+}
+
+/**
+ * A user behind a channel webhook: their messages are the connector's signed events to Baton, what they
+ * receive is what Baton posted to the connector's receiver (buttons as buttons: the connector shows them).
+ */
+export function webhookUser(base: string, channelId: string, secret: string, deliveries: Delivery[], userId: string): ChannelUser {
+  let n = 0;
+  return {
+    async say(text) {
+      const raw = JSON.stringify({ id: `evt-${userId}-${++n}`, type: 'message', user: { id: userId, name: 'Webhook user' }, locale: 'en', text });
+      const res = await fetch(`${base}/api/v1/channels/${channelId}/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-baton-signature': signBody(secret, raw, Math.floor(Date.now() / 1000)) }, body: raw });
+      if (res.status >= 300) throw new Error(`Baton answered the event with ${res.status}: ${await res.text()}`);
+    },
+    received: () =>
+      deliveries
+        .filter((d) => d.signatureOk && d.body?.type === 'message.created' && d.body.user?.id === userId)
+        .map((d) => {
+          const m = d.body.message as { text?: string; buttons?: Array<{ title: string }> };
+          return { text: m.text ?? '', form: m.buttons?.length ? 'buttons' : 'none', choices: (m.buttons ?? []).map((b) => b.title), urls: urlsIn(m), files: [] };
+        }),
   };
 }
 
