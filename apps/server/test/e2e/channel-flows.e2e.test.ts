@@ -3,10 +3,11 @@
 // real HTTP, the bot answers in the channel's form of buttons (WhatsApp reply buttons and a list,
 // Telegram's inline keyboard, Messenger's quick replies, numbered lines by SMS and e-mail), the user
 // types "2" for a button, asks for a person, an agent in the desk (Chromium) sees the transcript with
-// the bot's turns, accepts, replies and attaches a file, which the user receives; the close asks the
-// user for a rating on the channel, and the answer reaches the desk. Messenger with the Page Inbox as
-// handover target passes thread control and the bot stays silent until the Inbox passes it back. A
-// channel webhook (a connector of one's own) goes the same way.
+// the bot's turns, accepts (and sees the user's picture where the type keeps files: e-mail), replies
+// and attaches a file, which the user receives; the close asks the user for a rating on the channel,
+// and the answer reaches the desk. A channel webhook (a connector of one's own) goes the same way.
+// Messenger with the Page Inbox as handover target passes thread control, and the bot stays silent
+// until the Inbox passes it back.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,7 @@ import { startTwilioSmsSimulator, type TwilioSmsSimulator } from '../../../../to
 import { startWhatsAppSimulator, type WhatsAppSimulator } from '../../../../tools/simulators/whatsapp.js';
 import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
 import { addChannelInDesk, emailUser, webhookUser, expectFileReceived, messengerUser, smsUser, telegramUser, waitReceived, whatsappUser, type ChannelUser, type ChoiceForm } from '../support/channel-flow.js';
-import { PDF } from '../support/files.js';
+import { PDF, PNG } from '../support/files.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
 import { login } from '../support/http.js';
 import { freePort } from '../support/process.js';
@@ -85,6 +86,14 @@ async function converse(channelId: string, user: ChannelUser, x: Expect): Promis
   await transcript.locator('[data-testid=transcript-message][data-author=user]', { hasText: 'I want to speak to a real agent' }).waitFor();
   await desk.click('[data-testid=accept-button]');
   await desk.locator('[data-testid=conversation-view][data-status=agent]').waitFor();
+
+  // where the type keeps the user's files already, one reaches the agent as a picture
+  if (user.sendFile) {
+    await user.sendFile('Here is my meter', { name: 'meter.png', bytes: PNG, contentType: 'image/png' });
+    const picture = transcript.locator('[data-testid=transcript-message][data-author=user]', { hasText: 'Here is my meter' }).locator('[data-testid=transcript-thumbnail] img');
+    await picture.waitFor();
+    await expect.poll(() => picture.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
+  }
 
   // the reply reaches the user; the desk shows what the service reported for it
   const reply = `Hello from the desk (${channelId})`;

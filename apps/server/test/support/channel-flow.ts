@@ -33,6 +33,8 @@ export interface ChannelUser {
   say(text: string): Promise<void>;
   /** what the user has received so far, oldest first */
   received(): Received[];
+  /** the user sends a file with a line of text (types whose files Baton already keeps: e-mail attachments) */
+  sendFile?(text: string, file: { name: string; bytes: Buffer; contentType: string }): Promise<void>;
 }
 
 const URL_RE = /https?:\/\/[^\s"'<>]+/g;
@@ -114,19 +116,23 @@ export function smsUser(sim: TwilioSmsSimulator, phone: string, batonNumber: str
 export function emailUser(sim: MailgunSimulator, from: string): ChannelUser {
   const address = from.replace(/^.*<|>.*$/g, '');
   const mine = () => sim.received.filter((m: ParsedMail) => !Array.isArray(m.to) && m.to?.value[0]?.address === address);
+  /** a new mail, or a reply to Baton's latest one quoted as Gmail quotes it */
+  async function write(text: string, attachments?: Array<{ filename: string; content: Buffer; contentType: string }>) {
+    const last = mine().at(-1);
+    let post;
+    if (!last?.messageId) post = await sim.userMails({ from, subject: text, text, ...(attachments ? { attachments } : {}) });
+    else {
+      const id = last.messageId.replace(/^<|>$/g, '');
+      const quoted = (last.text ?? '').split('\n').map((l) => `> ${l}`).join('\n');
+      const refs = [last.references ?? []].flat().map((r) => r.replace(/^<|>$/g, ''));
+      const body = `${text}\n\nOn ${new Date().toUTCString()}, ${last.from?.text ?? 'Support'} wrote:\n${quoted}\n`;
+      post = await sim.userMails({ from, subject: `Re: ${(last.subject ?? '').replace(/^Re: /, '')}`, text: body, inReplyTo: id, references: [...refs, id], ...(attachments ? { attachments } : {}) });
+    }
+    if (post.statuses.at(-1) !== 200) throw new Error(`Baton answered the mail with ${post.statuses.join(', ')}`);
+  }
   return {
-    async say(text) {
-      const last = mine().at(-1);
-      let post;
-      if (!last?.messageId) post = await sim.userMails({ from, subject: text, text });
-      else {
-        const id = last.messageId.replace(/^<|>$/g, '');
-        const quoted = (last.text ?? '').split('\n').map((l) => `> ${l}`).join('\n');
-        const refs = [last.references ?? []].flat().map((r) => r.replace(/^<|>$/g, ''));
-        post = await sim.userMails({ from, subject: `Re: ${(last.subject ?? '').replace(/^Re: /, '')}`, text: `${text}\n\nOn ${new Date().toUTCString()}, ${last.from?.text ?? 'Support'} wrote:\n${quoted}\n`, inReplyTo: id, references: [...refs, id] });
-      }
-      if (post.statuses.at(-1) !== 200) throw new Error(`Baton answered the mail with ${post.statuses.join(', ')}`);
-    },
+    say: (text) => write(text),
+    sendFile: (text, file) => write(text, [{ filename: file.name, content: file.bytes, contentType: file.contentType }]),
     received: () =>
       mine().map((m) => {
         const text = (m.text ?? '').trim();
