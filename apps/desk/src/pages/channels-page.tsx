@@ -112,7 +112,7 @@ export function ChannelsPage() {
                   <CopyableUrl url={channelInboundUrl(origin(), c)} label={`Copy the inbound URL of ${c.name}`} testId="channel-inbound-url" />
                 </td>
                 <td className="actions">
-                  <button type="button" className="btn small ghost" onClick={() => void test(c)} disabled={tests[c.id] === 'running'} data-testid="channel-test" aria-label={`Test the connection of ${c.name}`}>
+                  <button type="button" className="btn small ghost" onClick={() => void test(c)} disabled={tests[c.id] === 'running'} data-testid="channel-test" aria-label={`Test connection of ${c.name}`}>
                     Test connection
                   </button>
                   <TestOutcome result={tests[c.id]} />

@@ -18,6 +18,7 @@ import { PAGE_INBOX_APP_ID, startMessengerSimulator, type MessengerSimulator } f
 import { startTelegramSimulator, type TelegramSimulator } from '../../../../tools/simulators/telegram.js';
 import { startTwilioSmsSimulator, type TwilioSmsSimulator } from '../../../../tools/simulators/twilio-sms.js';
 import { startWhatsAppSimulator, type WhatsAppSimulator } from '../../../../tools/simulators/whatsapp.js';
+import { expectNoSeriousA11yViolations } from '../support/a11y.js';
 import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
 import { addChannelInDesk, emailUser, webhookUser, expectFileReceived, messengerUser, smsUser, telegramUser, waitReceived, whatsappUser, type ChannelUser, type ChoiceForm } from '../support/channel-flow.js';
 import { PDF, PNG } from '../support/files.js';
@@ -167,6 +168,7 @@ describe.skipIf(!run).each(STORES)('each channel end to end in the browser, on %
       fields: { phoneNumberId: '106540352242922', accessToken: 'EAAG-flow-token', appSecret: 'flow-app-secret-0123456789', verifyToken: 'flow-verify-token' },
       advanced: { graphApiUrl: whatsapp.graphApiUrl },
       connected: 'Connected to +32 470 00 00 00',
+      checkForm: (page) => expectNoSeriousA11yViolations(page, 'the WhatsApp channel form'),
     });
     whatsapp.setWebhookUrl(`${s.url}/api/v1/channels/${id}/whatsapp`);
     await converse(id, whatsappUser(whatsapp, '32470111222', 'Marie'), { offerForm: 'buttons', ratingForm: 'list', replyStatus: 'read' });
@@ -224,7 +226,7 @@ describe.skipIf(!run).each(STORES)('each channel end to end in the browser, on %
     const secret = 'flow-webhook-secret-0123456789';
     const receiver = await startReceiver(secret);
     try {
-      const id = await addChannelInDesk(admin, { type: 'webhook', name: 'Connector', fields: { url: receiver.url, secret }, connected: 'answered 200' });
+      const id = await addChannelInDesk(admin, { type: 'webhook', name: 'Connector', fields: { url: receiver.url, secret }, connected: 'answered 200', checkForm: (page) => expectNoSeriousA11yViolations(page, 'the channel webhook form') });
       // Test connection sent the connector a signed ping
       expect(receiver.received.some((r) => r.signatureOk && r.body?.type === 'channel.test')).toBe(true);
       await converse(id, webhookUser(s.url, id, secret, receiver.received, 'connector-user-1'), { offerForm: 'buttons', ratingForm: 'buttons' });

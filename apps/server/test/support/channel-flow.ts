@@ -196,11 +196,12 @@ export async function expectFileReceived(user: ChannelUser, file: { name: string
 /**
  * Admin → Channels → New channel in the desk: the type, its name, the guided form's fields (`advanced`
  * ones after opening "Advanced"; a select by its value), save, then Test connection, which must
- * report success. Returns the channel's id as the form suggested it from the name.
+ * report success (`checkForm` looks at the filled form first). Returns the channel's id as the form
+ * suggested it from the name.
  */
 export async function addChannelInDesk(
   page: Page,
-  o: { type: string; name: string; fields: Record<string, string>; selects?: Record<string, string>; advanced?: Record<string, string>; connected: string },
+  o: { type: string; name: string; fields: Record<string, string>; selects?: Record<string, string>; advanced?: Record<string, string>; connected: string; checkForm?: (page: Page) => Promise<void> },
 ): Promise<string> {
   await page.click('[data-testid=nav-channels]');
   await page.click('[data-testid=channel-new]');
@@ -213,6 +214,7 @@ export async function addChannelInDesk(
     await page.click('[data-testid=channel-advanced]');
     for (const [k, v] of Object.entries(o.advanced)) await page.fill(`#channel-${k}`, v);
   }
+  await o.checkForm?.(page);
   await page.click('[data-testid=channel-save]');
   await page.waitForSelector('[data-testid=channel-form]', { state: 'detached' });
   const row = page.locator('[data-testid=channel-row]').filter({ has: page.locator('.mono', { hasText: new RegExp(`^${id}$`) }) });
