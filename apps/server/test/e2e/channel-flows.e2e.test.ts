@@ -208,6 +208,11 @@ describe.skipIf(!run).each(STORES)('each channel end to end in the browser, on %
     });
     mailgun.setRouteUrl(`${s.url}/api/v1/channels/${id}/email/mime`);
     await converse(id, emailUser(mailgun, 'Jan Peeters <jan@example.net>'), { offerForm: 'numbered', ratingForm: 'numbered' });
+    // every mail Baton sent, the welcome first, is in the user's thread: the same subject, replying to a mail of it
+    const mails = mailgun.received.filter((m) => !Array.isArray(m.to) && m.to?.value[0]?.address === 'jan@example.net');
+    expect(mails[0]!.text).toContain('Acme assistant');
+    expect(mails.map((m) => m.subject)).toEqual(mails.map(() => 'Re: blorp wibble zonk'));
+    expect(mails.every((m) => m.inReplyTo)).toBe(true);
   }, 120_000);
 
   sqliteOnly('Messenger with Baton’s desk: quick replies, a typed answer, the agent’s reply, a file, the rating', async () => {
