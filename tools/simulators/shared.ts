@@ -1,4 +1,6 @@
-// What the simulators share: reading a request's body, and the terminal prompt of their `npm run sim:*` mains.
+// What the simulators share: reading a request's body, their outgoing webhooks, and the terminal prompt
+// of their `npm run sim:*` mains (one command table: each main lists its own commands, `user`, `help`
+// and `quit` work the same everywhere).
 import type http from 'node:http';
 import readline from 'node:readline';
 
@@ -21,6 +23,50 @@ export function repl(prompt: string, run: (line: string) => Promise<void>, close
       .finally(() => rl.prompt());
   });
   rl.on('close', () => void close().then(() => process.exit(0)));
+}
+
+/** One command of a simulator's prompt: what it takes (for the help line) and what it does with the rest of the line. */
+export interface Command {
+  /** e.g. `<text>`, shown after the name in the help */
+  usage?: string;
+  run(arg: string, words: string[]): unknown;
+}
+
+/** The shared `user <id>` command: which user (phone number, PSID, chat, mailbox…) the prompt plays from now on. */
+export function userCommand(usage: string, set: (id: string) => void): Command {
+  return {
+    usage,
+    run(arg) {
+      if (!arg) throw new Error(`usage: user ${usage}`);
+      set(arg);
+      console.log(`now playing ${arg}`);
+    },
+  };
+}
+
+/**
+ * The prompt of a `npm run sim:*` main: the simulator's own commands, and what every simulator
+ * shares — `help` (also the answer to an unknown command, and printed at start) and `quit` (`exit`,
+ * or the end of the input), which closes the simulator and exits.
+ */
+export function commandPrompt(prompt: string, commands: Record<string, Command>, close: () => Promise<void>): void {
+  const help = `Commands: ${[...Object.entries(commands).map(([name, c]) => (c.usage ? `${name} ${c.usage}` : name)), 'help', 'quit'].join(' | ')}`;
+  console.log(help);
+  repl(
+    prompt,
+    async (line) => {
+      const [cmd, ...words] = line.trim().split(/\s+/);
+      if (!cmd) return;
+      if (cmd === 'quit' || cmd === 'exit') {
+        await close();
+        process.exit(0);
+      }
+      const c = Object.hasOwn(commands, cmd) ? commands[cmd] : undefined;
+      if (!c) return void console.log(help);
+      await c.run(words.join(' '), words);
+    },
+    close,
+  );
 }
 
 /** One webhook call as a simulator recorded it: the exact bytes sent, and each attempt's status (0: no answer). */

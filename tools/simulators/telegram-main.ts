@@ -1,7 +1,7 @@
 // `npm run sim:telegram`: the Telegram Bot API simulator on a local port, with the channel to create
 // in Admin > Channels (then press "Test connection": it registers Baton's webhook here) and a tiny
 // prompt to play the Telegram user: say something, press a button of the bot's latest message, show.
-import { repl } from './shared.js';
+import { commandPrompt, userCommand } from './shared.js';
 import { startTelegramSimulator } from './telegram.js';
 
 const port = Number(process.env.TELEGRAM_SIM_PORT ?? 4031);
@@ -16,39 +16,31 @@ const channel = { id: channelId, type: 'telegram', name: 'Telegram (simulator)',
 console.log(`Telegram Bot API simulator on ${sim.url}`);
 console.log('Create this channel in Admin > Channels or with POST /api/v1/channels, then press "Test connection" (Baton needs OUTBOUND_ALLOW_PRIVATE=true to call a local simulator):');
 console.log(JSON.stringify(channel, null, 2));
-const help = 'Commands: say <text> | press <n> (a button of the bot’s latest message) | show | chat <id> | quit';
-console.log(help);
-
-async function run(line: string): Promise<void> {
-  const [cmd, ...rest] = line.trim().split(/\s+/);
-  const arg = rest.join(' ');
-  switch (cmd) {
-    case undefined:
-    case '':
-      break;
-    case 'say':
-      if (!sim.webhook()) throw new Error('no webhook yet: press "Test connection" on the channel in Baton');
-      await sim.userSays(chat, arg, 'Ann').delivery;
-      break;
-    case 'press': {
-      const last = [...sim.sent].reverse().find((m) => m.chat.id === chat && m.reply_markup);
-      if (!last) throw new Error('the bot has sent no buttons yet');
-      await sim.userPresses(chat, last, Number(arg) - 1, 'Ann').delivery;
-      break;
-    }
-    case 'show':
-      for (const m of sim.sent.filter((x) => x.chat.id === chat)) console.log(`#${m.message_id}: ${m.text}${m.reply_markup ? `\n   ${m.reply_markup.inline_keyboard.flat().map((b, i) => `${i + 1}) ${b.text}`).join('  ')}` : ''}`);
-      break;
-    case 'chat':
-      chat = Number(arg);
-      break;
-    case 'quit':
-    case 'exit':
-      await sim.close();
-      return process.exit(0);
-    default:
-      console.log(help);
-  }
-}
-
-repl('telegram> ', run, () => sim.close());
+commandPrompt(
+  'telegram> ',
+  {
+    say: {
+      usage: '<text>',
+      async run(arg) {
+        if (!sim.webhook()) throw new Error('no webhook yet: press "Test connection" on the channel in Baton');
+        await sim.userSays(chat, arg, 'Ann').delivery;
+      },
+    },
+    press: {
+      usage: '<n> (a button of the bot’s latest message)',
+      async run(arg) {
+        const last = [...sim.sent].reverse().find((m) => m.chat.id === chat && m.reply_markup);
+        if (!last) throw new Error('the bot has sent no buttons yet');
+        await sim.userPresses(chat, last, Number(arg) - 1, 'Ann').delivery;
+      },
+    },
+    show: {
+      run() {
+        for (const m of sim.sent.filter((x) => x.chat.id === chat)) console.log(`#${m.message_id}: ${m.text}${m.reply_markup ? `\n   ${m.reply_markup.inline_keyboard.flat().map((b, i) => `${i + 1}) ${b.text}`).join('  ')}` : ''}`);
+      },
+    },
+    // a Telegram user is a chat id
+    user: userCommand('<chat id>', (id) => (chat = Number(id))),
+  },
+  () => sim.close(),
+);

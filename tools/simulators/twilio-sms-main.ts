@@ -1,12 +1,12 @@
 // `npm run sim:sms-twilio`: the Twilio Programmable Messaging simulator on a local port, with the
 // channel to create in Admin > Channels (or the API) and a tiny prompt to play the phone user: text
 // Baton's number, show the SMS Baton sent (with their segments), switch phones.
-import { repl } from './shared.js';
+import { commandPrompt, userCommand } from './shared.js';
 import { startTwilioSmsSimulator } from './twilio-sms.js';
 
 const port = Number(process.env.TWILIO_SIM_PORT ?? 4040);
 const channelId = process.env.TWILIO_SIM_CHANNEL_ID ?? 'sms';
-const baton = (process.env.BATON_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+const baton = (process.env.BATON_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const accountSid = process.env.TWILIO_SIM_ACCOUNT_SID ?? `AC${'0'.repeat(32)}`;
 const authToken = process.env.TWILIO_SIM_AUTH_TOKEN ?? 'sim-auth-token-0123456789';
 const number = process.env.TWILIO_SIM_NUMBER ?? '+15005550006';
@@ -19,37 +19,23 @@ const channel = { id: channelId, type: 'sms-twilio', name: 'SMS (simulator)', en
 console.log(`Twilio Messaging simulator on ${sim.url}; the number ${number} posts to ${webhookUrl}`);
 console.log('Create this channel in Admin > Channels or with POST /api/v1/channels (Baton needs OUTBOUND_ALLOW_PRIVATE=true to call a local simulator):');
 console.log(JSON.stringify(channel, null, 2));
-const help = 'Commands: say <text> | mms <image url> | show | user <+number> | quit';
-console.log(help);
-
-async function run(line: string): Promise<void> {
-  const [cmd, ...rest] = line.trim().split(/\s+/);
-  const arg = rest.join(' ');
-  switch (cmd) {
-    case undefined:
-    case '':
-      break;
-    case 'say': {
-      const d = await sim.userSends(user, number, arg).delivery;
-      console.log(`Baton answered ${d.statuses.join(', ')}`);
-      break;
-    }
-    case 'mms':
-      await sim.userSends(user, number, '', [{ url: arg, contentType: 'image/jpeg' }]).delivery;
-      break;
-    case 'show':
-      for (const m of sim.sent.filter((x) => x.to === user)) console.log(`${m.sid.slice(0, 12)}… ${m.body}`);
-      break;
-    case 'user':
-      user = arg;
-      break;
-    case 'quit':
-    case 'exit':
-      await sim.close();
-      return process.exit(0);
-    default:
-      console.log(help);
-  }
-}
-
-repl('sms> ', run, () => sim.close());
+commandPrompt(
+  'sms> ',
+  {
+    say: {
+      usage: '<text>',
+      async run(arg) {
+        const d = await sim.userSends(user, number, arg).delivery;
+        console.log(`Baton answered ${d.statuses.join(', ')}`);
+      },
+    },
+    mms: { usage: '<image url>', run: (arg) => sim.userSends(user, number, '', [{ url: arg, contentType: 'image/jpeg' }]).delivery },
+    show: {
+      run() {
+        for (const m of sim.sent.filter((x) => x.to === user)) console.log(`${m.sid.slice(0, 12)}… ${m.body}`);
+      },
+    },
+    user: userCommand('<+number>', (id) => (user = id)),
+  },
+  () => sim.close(),
+);

@@ -1,6 +1,8 @@
-// Admin: channel webhooks. Any messaging front end (SMS gateway, an in-house app…) posts its users'
-// messages to Baton signed with a shared secret, and receives the bot's and agents' messages at its
-// URL from the outbox, signed the same way. The secret is write-only: shown once when generated.
+// Admin: channels. A messaging service Baton speaks itself (WhatsApp, Messenger, Telegram, SMS, e-mail)
+// gets a guided form built from its type's field metadata; a channel webhook is any messaging front end
+// that posts its users' messages signed with a shared secret and receives the bot's and agents'
+// messages from the outbox, signed the same way. Secrets are write-only: shown once when generated.
+// Every type's form shares the name, id and status fields (NameAndId, EnabledSwitch).
 import { SECRET_MASK, type SignatureScheme } from '@baton/proto/constants';
 import { SIGNATURE_SCHEME_OPTIONS } from '@baton/proto/provider-fields';
 import { CHANNEL_FIELDS, CHANNEL_INBOUND_PATHS, CHANNEL_TYPE_HINTS, CHANNEL_TYPE_LABELS, CHANNEL_TYPES, WHATSAPP_TEMPLATE_USES, type ChannelConfigField, type ChannelType } from '@baton/proto/channel-fields';
@@ -110,7 +112,7 @@ export function ChannelsPage() {
                   <CopyableUrl url={channelInboundUrl(origin(), c)} label={`Copy the inbound URL of ${c.name}`} testId="channel-inbound-url" />
                 </td>
                 <td className="actions">
-                  <button type="button" className="btn small ghost" onClick={() => void test(c)} disabled={tests[c.id] === 'running'} data-testid="channel-test" aria-label={`Test the connection of ${c.name}`}>
+                  <button type="button" className="btn small ghost" onClick={() => void test(c)} disabled={tests[c.id] === 'running'} data-testid="channel-test" aria-label={`Test connection of ${c.name}`}>
                     Test connection
                   </button>
                   <TestOutcome result={tests[c.id]} />
@@ -178,6 +180,77 @@ export function ChannelsPage() {
 
 type FormProps = { channel?: ChannelView; bots: BotInfo[]; taken: string[]; onClose: () => void; onSaved: () => void };
 
+/**
+ * The name and id of a channel, for every type's form: the id follows the name until it is typed
+ * itself, and is fixed once the channel exists (it is part of the inbound URL).
+ */
+function NameAndId(props: { editing: boolean; name: string; id: string; placeholder: { name: string; id?: string }; errors: { name?: string; id?: string }; onChange: (patch: { name?: string; id?: string }) => void }) {
+  const [idTouched, setIdTouched] = useState(props.editing);
+  const error = (k: 'name' | 'id') =>
+    props.errors[k] ? (
+      <small className="field-error" id={`channel-${k}-error`}>
+        {props.errors[k]}
+      </small>
+    ) : null;
+  return (
+    <>
+      <div className="field">
+        <label htmlFor="channel-name" className="field-label">
+          Name
+        </label>
+        <input
+          id="channel-name"
+          value={props.name}
+          onChange={(e) => props.onChange({ name: e.target.value, ...(!idTouched ? { id: suggestChannelId(e.target.value) } : {}) })}
+          placeholder={props.placeholder.name}
+          aria-invalid={props.errors.name ? true : undefined}
+          aria-describedby={props.errors.name ? 'channel-name-error' : undefined}
+          data-testid="channel-name"
+        />
+        {error('name')}
+      </div>
+      <div className="field">
+        <label htmlFor="channel-id" className="field-label">
+          Id
+        </label>
+        <input
+          id="channel-id"
+          className="mono"
+          value={props.id}
+          disabled={props.editing}
+          onChange={(e) => {
+            setIdTouched(true);
+            props.onChange({ id: e.target.value });
+          }}
+          placeholder={props.placeholder.id}
+          aria-invalid={props.errors.id ? true : undefined}
+          aria-describedby={['channel-id-hint', props.errors.id ? 'channel-id-error' : ''].filter(Boolean).join(' ')}
+          data-testid="channel-id"
+        />
+        <small className="muted" id="channel-id-hint">
+          {props.editing ? 'The id is part of the inbound URL and cannot change.' : 'Letters, digits, _ and -; part of the inbound URL.'}
+        </small>
+        {error('id')}
+      </div>
+    </>
+  );
+}
+
+/** Whether the channel takes inbound events, for every type's form. */
+function EnabledSwitch(props: { enabled: boolean; onChange: (enabled: boolean) => void; error?: string }) {
+  return (
+    <div className="field">
+      <span className="field-label">Status</span>
+      <label className={props.enabled ? 'switch ok on' : 'switch ok'}>
+        <input type="checkbox" checked={props.enabled} onChange={(e) => props.onChange(e.target.checked)} data-testid="channel-enabled" />
+        <span className="switch-track" aria-hidden="true" />
+        <span>{props.enabled ? 'Enabled' : 'Disabled: inbound events are refused'}</span>
+      </label>
+      {props.error ? <small className="field-error">{props.error}</small> : null}
+    </div>
+  );
+}
+
 /** What "Test connection" answered, next to the button (polite: it arrives after the click). */
 function TestOutcome(props: { result: { ok: boolean; message: string } | 'running' | undefined }) {
   const r = props.result;
@@ -216,7 +289,6 @@ function ChannelForm(props: FormProps & { picker?: React.ReactNode }) {
   const desk = useDesk();
   const c = props.channel;
   const [d, setD] = useState<ChannelDraft>(() => draftOf(c));
-  const [idTouched, setIdTouched] = useState(Boolean(c));
   // an edit keeps the stored secret unless it is rotated
   const [rotate, setRotate] = useState(!c);
   const [problems, setProblems] = useState<Problem[]>([]);
@@ -287,44 +359,7 @@ function ChannelForm(props: FormProps & { picker?: React.ReactNode }) {
         }}
       >
         {props.picker}
-        <div className="field">
-          <label htmlFor={fid('name')} className="field-label">
-            Name
-          </label>
-          <input
-            id={fid('name')}
-            value={d.name}
-            onChange={(e) => set({ name: e.target.value, ...(!idTouched ? { id: suggestChannelId(e.target.value) } : {}) })}
-            placeholder="SMS gateway"
-            aria-invalid={fieldErr.name ? true : undefined}
-            aria-describedby={described('name')}
-            data-testid="channel-name"
-          />
-          {fieldError('name')}
-        </div>
-        <div className="field">
-          <label htmlFor={fid('id')} className="field-label">
-            Id
-          </label>
-          <input
-            id={fid('id')}
-            className="mono"
-            value={d.id}
-            disabled={Boolean(c)}
-            onChange={(e) => {
-              setIdTouched(true);
-              set({ id: e.target.value });
-            }}
-            placeholder="sms"
-            aria-invalid={fieldErr.id || idClash ? true : undefined}
-            aria-describedby={described('id', true)}
-            data-testid="channel-id"
-          />
-          <small className="muted" id={`${fid('id')}-hint`}>
-            {c ? 'The id is part of the inbound URL and cannot change.' : 'Letters, digits, _ and -; part of the inbound URL.'}
-          </small>
-          {idClash ? <small className="field-error">{idClash}</small> : fieldError('id')}
-        </div>
+        <NameAndId editing={Boolean(c)} name={d.name} id={d.id} placeholder={{ name: 'SMS gateway', id: 'sms' }} errors={{ name: fieldErr.name, id: idClash ?? fieldErr.id }} onChange={set} />
         <div className="field span2">
           <label htmlFor={fid('url')} className="field-label">
             Delivery URL
@@ -383,15 +418,7 @@ function ChannelForm(props: FormProps & { picker?: React.ReactNode }) {
           </small>
           {fieldError('signatureScheme')}
         </div>
-        <div className="field">
-          <span className="field-label">Status</span>
-          <label className={d.enabled ? 'switch ok on' : 'switch ok'}>
-            <input type="checkbox" checked={d.enabled} onChange={(e) => set({ enabled: e.target.checked })} data-testid="channel-enabled" />
-            <span className="switch-track" aria-hidden="true" />
-            <span>{d.enabled ? 'Enabled' : 'Disabled: inbound events are refused'}</span>
-          </label>
-          {fieldError('enabled')}
-        </div>
+        <EnabledSwitch enabled={d.enabled} onChange={(enabled) => set({ enabled })} error={fieldErr.enabled} />
         <div className="span2">
           {rotate ? (
             <SecretField
@@ -469,7 +496,6 @@ function TypedChannelForm(props: FormProps & { type: TypedChannelDraft['type']; 
   const desk = useDesk();
   const c = props.channel;
   const [d, setD] = useState<TypedChannelDraft>(() => typedDraftOf(props.type, c));
-  const [idTouched, setIdTouched] = useState(Boolean(c));
   const [problems, setProblems] = useState<Problem[]>([]);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -541,31 +567,7 @@ function TypedChannelForm(props: FormProps & { type: TypedChannelDraft['type']; 
         }}
       >
         {props.picker}
-        <div className="field">
-          <label htmlFor={fid('name')} className="field-label">
-            Name
-          </label>
-          <input id={fid('name')} value={d.name} onChange={(e) => set({ name: e.target.value, ...(!idTouched ? { id: suggestChannelId(e.target.value) } : {}) })} placeholder={CHANNEL_TYPE_LABELS[props.type]} aria-invalid={fieldErr.name ? true : undefined} data-testid="channel-name" />
-          {fieldErr.name ? <small className="field-error">{fieldErr.name}</small> : null}
-        </div>
-        <div className="field">
-          <label htmlFor={fid('id')} className="field-label">
-            Id
-          </label>
-          <input
-            id={fid('id')}
-            className="mono"
-            value={d.id}
-            disabled={Boolean(c)}
-            onChange={(e) => {
-              setIdTouched(true);
-              set({ id: e.target.value });
-            }}
-            aria-invalid={fieldErr.id || idClash ? true : undefined}
-            data-testid="channel-id"
-          />
-          {idClash ? <small className="field-error">{idClash}</small> : fieldErr.id ? <small className="field-error">{fieldErr.id}</small> : null}
-        </div>
+        <NameAndId editing={Boolean(c)} name={d.name} id={d.id} placeholder={{ name: CHANNEL_TYPE_LABELS[props.type] }} errors={{ name: fieldErr.name, id: idClash ?? fieldErr.id }} onChange={set} />
         <div className="field span2">
           <span className="field-label">Callback URL</span>
           <CopyableUrl url={inbound} label="Copy the callback URL" testId="channel-callback-url" />
@@ -585,14 +587,7 @@ function TypedChannelForm(props: FormProps & { type: TypedChannelDraft['type']; 
             ))}
           </select>
         </div>
-        <div className="field">
-          <span className="field-label">Status</span>
-          <label className={d.enabled ? 'switch ok on' : 'switch ok'}>
-            <input type="checkbox" checked={d.enabled} onChange={(e) => set({ enabled: e.target.checked })} data-testid="channel-enabled" />
-            <span className="switch-track" aria-hidden="true" />
-            <span>{d.enabled ? 'Enabled' : 'Disabled: inbound events are refused'}</span>
-          </label>
-        </div>
+        <EnabledSwitch enabled={d.enabled} onChange={(enabled) => set({ enabled })} error={fieldErr.enabled} />
         {fields.some((f) => f.advanced) ? (
           <details className="span2" open={fields.some((f) => f.advanced && d.config[f.key] !== undefined)}>
             <summary data-testid="channel-advanced">Advanced</summary>

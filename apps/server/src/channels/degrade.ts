@@ -77,7 +77,7 @@ function withButtons(text: string | undefined, buttons: readonly Button[], caps:
  * support become one part each: the title and subtitle, with the card's buttons as buttons where
  * they fit (card buttons are not numbered by the bot runtime: their titles answer).
  */
-export function degrade(m: Pick<Message, 'text' | 'buttons' | 'cards'>, caps: ChannelCapabilities): ChannelPart[] {
+export function degrade(m: Pick<Message, 'text' | 'buttons' | 'cards' | 'attachments'>, caps: ChannelCapabilities): ChannelPart[] {
   const parts: ChannelPart[] = [];
   const buttons = m.buttons ?? [];
   if (buttons.length) parts.push(...withButtons(m.text, buttons, caps));
@@ -92,6 +92,9 @@ export function degrade(m: Pick<Message, 'text' | 'buttons' | 'cards'>, caps: Ch
       parts.push(...splitText(lines, caps.textMax).map((t) => ({ kind: 'text' as const, text: t })));
     }
   }
+  // a channel that sends no files natively gets each one as its name and link, so the user still
+  // receives it: the signed link the outbox made when it sent this delivery (withAttachmentLinks)
+  if (!caps.media) for (const a of m.attachments ?? []) parts.push({ kind: 'text', text: `${a.name}: ${a.url}` });
   return parts;
 }
 

@@ -83,12 +83,16 @@ export class OutboundClient {
   }
 }
 
+/** Methods a stale pooled socket may send again (nothing was answered, and sending twice changes nothing). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 function outboundCall(
   rawUrl: string,
   init: OutboundInit,
   policy: OutboundPolicy,
   agents: { 'http:': http.Agent; 'https:': https.Agent },
   lookup: LookupFunction,
+  retried = false,
 ): Promise<OutboundResponse> {
   const refused = refusedUrl(rawUrl, policy);
   if (refused) return Promise.reject(new OutboundError(`refused: ${refused}`, 'refused'));
@@ -145,7 +149,16 @@ function outboundCall(
       finish(new OutboundError(`timed out after ${timeoutMs} ms`, 'timeout'));
       req.destroy();
     }, timeoutMs);
-    req.on('error', (err) => finish(err instanceof OutboundError ? err : new OutboundError(err.message, 'network')));
+    req.on('error', (err) => {
+      // a kept-alive socket the server closed just as it was reused (its idle timeout, a busy machine):
+      // the request never reached it, so an idempotent one goes once more on a fresh connection
+      if (!settled && !retried && req.reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET' && IDEMPOTENT.has(init.method ?? 'GET')) {
+        settled = true;
+        clearTimeout(timer);
+        return resolve(outboundCall(rawUrl, init, policy, agents, lookup, true));
+      }
+      finish(err instanceof OutboundError ? err : new OutboundError(err.message, 'network'));
+    });
     req.end(body);
   });
 }

@@ -47,6 +47,17 @@ describe('degrade', () => {
     expect(degrade({ cards }, TEXT_ONLY)[0]).toEqual({ kind: 'text', text: 'Customer service\nMon–Fri 9:00–17:00\n- Talk to a person' });
   });
 
+  it('sends an agent’s file as its name and link on a channel without native media (an attachment-only message too)', () => {
+    const file = { id: 'att_1', name: 'invoice.pdf', contentType: 'application/pdf', size: 321, url: 'https://baton.example.com/api/v1/attachments/att_1/signed?expires=1&signature=ab' };
+    expect(degrade({ text: 'Your invoice', attachments: [file] }, TEXT_ONLY)).toEqual([
+      { kind: 'text', text: 'Your invoice' },
+      { kind: 'text', text: `invoice.pdf: ${file.url}` },
+    ]);
+    expect(degrade({ attachments: [file] }, WHATSAPP_CAPABILITIES)).toEqual([{ kind: 'text', text: `invoice.pdf: ${file.url}` }]);
+    // a channel that sends media itself gets no link
+    expect(degrade({ attachments: [file] }, { ...TEXT_ONLY, media: true })).toEqual([]);
+  });
+
   it('splits long text at word breaks within the limit', () => {
     const parts = splitText('word '.repeat(100).trim(), 160);
     expect(parts.length).toBe(4);

@@ -5,6 +5,7 @@
 // stays inside its path segment. These servers run WITHOUT OUTBOUND_ALLOW_PRIVATE.
 import dns from 'node:dns/promises';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboundPolicy, refusedAddress, refusedUrl } from '../../src/outbound/address-policy.js';
@@ -119,6 +120,54 @@ describe('the client', () => {
       expect(rx.hits).toHaveLength(1);
     } finally {
       await rx.close();
+    }
+  });
+});
+
+describe('the client’s pooled connections', () => {
+  // a server that answers the first request of a connection with keep-alive and drops the connection
+  // when a second one arrives on it: what a server's idle timeout does to a reused socket, made certain
+  async function droppingServer() {
+    const state = { connections: 0, answered: 0 };
+    const server = net.createServer((socket) => {
+      state.connections++;
+      let requests = 0;
+      socket.on('data', (chunk) => {
+        if (!chunk.includes('\r\n\r\n')) return;
+        if (++requests > 1) return void socket.resetAndDestroy();
+        state.answered++;
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok');
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    return { port: (server.address() as net.AddressInfo).port, state, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+  const open = outboundPolicy({ OUTBOUND_ALLOW_PRIVATE: true, OUTBOUND_ALLOWED_HOSTS: '' });
+
+  it('a GET on a kept-alive socket the server dropped goes again on a new connection (once)', async () => {
+    const srv = await droppingServer();
+    const client = new OutboundClient(open);
+    try {
+      expect((await client.fetch(`http://127.0.0.1:${srv.port}/a`)).text).toBe('ok');
+      expect((await client.fetch(`http://127.0.0.1:${srv.port}/b`)).text).toBe('ok');
+      expect(srv.state).toEqual({ connections: 2, answered: 2 });
+    } finally {
+      client.close();
+      await srv.close();
+    }
+  });
+
+  it('a POST on such a socket is not sent twice by the client: it fails, and its caller (the outbox) retries', async () => {
+    const srv = await droppingServer();
+    const client = new OutboundClient(open);
+    try {
+      await client.fetch(`http://127.0.0.1:${srv.port}/a`);
+      await expect(client.fetch(`http://127.0.0.1:${srv.port}/b`, { method: 'POST', body: '{}' })).rejects.toMatchObject({ kind: 'network' });
+      expect(srv.state).toEqual({ connections: 1, answered: 1 });
+    } finally {
+      client.close();
+      await srv.close();
     }
   });
 });

@@ -4,13 +4,34 @@
 // server (smtp.ts), one mail per Baton message in the thread (outbound.ts); a 4xx reply or no reply
 // is retried by the outbox, a 5xx reply is a refusal the agent sees.
 import { EmailChannelConfig } from '@baton/proto';
+import type { Deps } from '../../deps.js';
 import type { OutboundClient } from '../../outbound/client.js';
 import type { ChannelTypeImpl } from '../channel.js';
 import { DEFAULT_SUBJECT, type EmailConfig } from './config.js';
 import { mimeRoute } from './inbound.js';
 import { EMAIL_CAPABILITIES, mailHtml, mailText, messageIdFor, replySubject } from './outbound.js';
 import { sendMail, verifySmtp } from './smtp.js';
-import { recordMail, threadOf } from './threads.js';
+import { recordMail, startedWithin, threadOf } from './threads.js';
+
+/**
+ * Every e-mail conversation starts with a user's mail, which the inbound route records in the thread
+ * once the conversation is stored; the welcome may be ready before that. A new conversation's answer
+ * waits for it (a moment here, which is all it takes unless the machine is busy, then through the
+ * outbox's retry) so it replies in the user's thread, under its subject, instead of starting a thread
+ * of its own; past THREAD_RECORDING_GRACE_MS it goes out as it is.
+ */
+const THREAD_RECORDING_GRACE_MS = 5 * 60_000;
+const THREAD_WAIT = { tries: 10, everyMs: 50 };
+
+/** The conversation's thread, once the user's first mail is in it (or after THREAD_WAIT). */
+async function recordedThread(deps: Deps, conversationId: string) {
+  let thread = await threadOf(deps, conversationId);
+  for (let i = 0; !thread.references.length && i < THREAD_WAIT.tries; i++) {
+    await new Promise((r) => setTimeout(r, THREAD_WAIT.everyMs));
+    thread = await threadOf(deps, conversationId);
+  }
+  return thread;
+}
 
 export function createEmailChannel(http: OutboundClient): ChannelTypeImpl<EmailConfig> {
   return {
@@ -24,7 +45,10 @@ export function createEmailChannel(http: OutboundClient): ChannelTypeImpl<EmailC
     async deliver({ deps, channel, config }, d) {
       const text = mailText(d.message);
       if (!text) return { ok: true };
-      const thread = await threadOf(deps, d.conversationId);
+      const thread = await recordedThread(deps, d.conversationId);
+      if (!thread.references.length && (await startedWithin(deps, d.conversationId, THREAD_RECORDING_GRACE_MS))) {
+        return { ok: false, retry: true, error: 'waiting for the user’s mail to be recorded in its thread' };
+      }
       const messageId = messageIdFor(d.id, config.from);
       const latest = thread.references.at(-1);
       const r = await sendMail(config, http.policy, {

@@ -16,7 +16,7 @@ export const EMAIL_CAPABILITIES: ChannelCapabilities = {
   textMax: 100_000,
 };
 
-export function mailText(m: Pick<Message, 'text' | 'buttons' | 'cards'>): string {
+export function mailText(m: Pick<Message, 'text' | 'buttons' | 'cards' | 'attachments'>): string {
   return degrade(m, EMAIL_CAPABILITIES)
     .map((p) => p.text)
     .join('\n\n');

@@ -34,3 +34,9 @@ export async function threadOf(deps: Deps, conversationId: string): Promise<{ su
   const ids = [...new Set([...(first ? [first.mail_id] : []), ...latest.map((r) => r.mail_id).reverse()])];
   return { subject: first?.subject ?? null, references: ids };
 }
+
+/** Whether the conversation was created less than `ms` ago (by the instance's clock). */
+export async function startedWithin(deps: Deps, conversationId: string, ms: number): Promise<boolean> {
+  const c = await deps.store.db.selectFrom('conversations').select('created_at').where('id', '=', conversationId).executeTakeFirst();
+  return c !== undefined && deps.clock.now() - c.created_at < ms;
+}

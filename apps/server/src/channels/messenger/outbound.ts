@@ -24,13 +24,14 @@ const ELEMENT_TEXT_MAX = 80;
 export type Sending = { messaging_type: 'RESPONSE' } | { messaging_type: 'MESSAGE_TAG'; tag: 'HUMAN_AGENT' };
 
 /** The `message` objects of a Baton message, in sending order. */
-export function messageObjects(m: Pick<Message, 'text' | 'buttons' | 'cards'>): Record<string, unknown>[] {
+export function messageObjects(m: Pick<Message, 'text' | 'buttons' | 'cards' | 'attachments'>): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = degrade({ text: m.text, buttons: m.buttons }, MESSENGER_CAPABILITIES).map(partMessage);
   const cards = m.cards ?? [];
   const native = cards.filter((c) => (c.buttons?.length ?? 0) <= ELEMENT_MAX_BUTTONS);
   for (let i = 0; i < native.length; i += GENERIC_MAX_ELEMENTS) out.push(genericTemplate(native.slice(i, i + GENERIC_MAX_ELEMENTS)));
   // a card with more buttons than an element holds keeps them all as quick replies under its text
   for (const c of cards.filter((x) => !native.includes(x))) out.push(...degrade({ cards: [c] }, MESSENGER_CAPABILITIES).map(partMessage));
+  if (m.attachments?.length) out.push(...degrade({ attachments: m.attachments }, MESSENGER_CAPABILITIES).map(partMessage));
   return out;
 }
 

@@ -19,7 +19,7 @@ export const SMS_CAPABILITIES: ChannelCapabilities = {
 };
 
 /** The bodies of the SMS that carry `m`, in sending order. */
-export function smsBodies(m: Pick<Message, 'text' | 'buttons' | 'cards'>, cfg: Pick<SmsTwilioConfig, 'maxSegments'>): string[] {
+export function smsBodies(m: Pick<Message, 'text' | 'buttons' | 'cards' | 'attachments'>, cfg: Pick<SmsTwilioConfig, 'maxSegments'>): string[] {
   const max = cfg.maxSegments ?? DEFAULT_MAX_SEGMENTS;
   return degrade(m, SMS_CAPABILITIES).flatMap((p) => splitIntoMessages(p.text, max));
 }
