@@ -14,6 +14,7 @@ import type { DeliveryResult, ProviderEvent } from '../providers/provider.js';
 import { CHANNEL_TARGET_PREFIX, deliverToChannel, markChannelDeliveryDead } from '../commands/channel-deliveries.js';
 import { MAIL_TARGET } from '../outbound/mailer.js';
 import { withAttachmentLinks } from '../commands/attachments.js';
+import { MEDIA_DOWNLOAD_EVENT } from '../channels/media.js';
 
 /** a claimed delivery is someone else's to retry once its sender's timeout has surely passed */
 const LEASE_MARGIN_MS = 5_000;
@@ -49,7 +50,9 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions, mail?: {
       };
       const pending = await tx.selectFrom('outbox').selectAll().where('status', '=', 'pending').orderBy('created_at').orderBy('id').limit(500).execute();
       const firstPerConversation = new Map<string, OutboxRow>();
-      for (const r of pending) if (!firstPerConversation.has(r.conversation_id ?? r.id)) firstPerConversation.set(r.conversation_id ?? r.id, r);
+      // a channel media download runs beside its conversation's deliveries: the bot's answers do not wait for a slow file
+      const orderKey = (r: OutboxRow) => (r.event === MEDIA_DOWNLOAD_EVENT ? r.id : (r.conversation_id ?? r.id));
+      for (const r of pending) if (!firstPerConversation.has(orderKey(r))) firstPerConversation.set(orderKey(r), r);
       const due = [...firstPerConversation.values()].filter((r) => r.next_attempt_at <= now && (r.lease_until === null || r.lease_until < now)).slice(0, 100);
       const claimed: OutboxRow[] = [];
       for (const r of due) {

@@ -8,7 +8,10 @@ import type { OutboundClient } from '../../outbound/client.js';
 import type { ChannelTypeImpl } from '../channel.js';
 import { DEFAULT_SUBJECT, type EmailConfig } from './config.js';
 import { mimeRoute } from './inbound.js';
-import { EMAIL_CAPABILITIES, mailHtml, mailText, messageIdFor, replySubject } from './outbound.js';
+import { EMAIL_CAPABILITIES, MAIL_ATTACHMENTS_MAX_BYTES, mailHtml, mailText, messageIdFor, replySubject } from './outbound.js';
+import { readAttachment } from '../../commands/attachments.js';
+import { AppError } from '../../errors.js';
+import { withLinks } from '../media.js';
 import { sendMail, verifySmtp } from './smtp.js';
 import { recordMail, threadOf } from './threads.js';
 
@@ -22,8 +25,24 @@ export function createEmailChannel(http: OutboundClient): ChannelTypeImpl<EmailC
     reportsStatuses: true,
     routes: [mimeRoute()],
     async deliver({ deps, channel, config }, d) {
-      const text = mailText(d.message);
-      if (!text) return { ok: true };
+      // a bot turn is one mail: its messages in order (buttons as numbered text), files as MIME attachments
+      const turn = d.messages ?? [d.message];
+      let budget = MAIL_ATTACHMENTS_MAX_BYTES;
+      const files = turn.flatMap((m) => m.attachments ?? []);
+      const attached = files.filter((f) => (budget -= f.size) >= 0);
+      const linked = files.filter((f) => !attached.includes(f));
+      const text = [...turn.map((m) => mailText(m)), ...(linked.length ? [mailText(withLinks({ ...d.message, text: '' }, linked))] : [])].filter(Boolean).join('\n\n');
+      if (!text && !attached.length) return { ok: true };
+      const attachments: Array<{ filename: string; content: Buffer; contentType: string }> = [];
+      for (const f of attached) {
+        try {
+          const { meta, bytes } = await readAttachment(deps, f.id);
+          attachments.push({ filename: meta.name, content: bytes, contentType: meta.contentType });
+        } catch (err) {
+          // deleted since (retention, an erasure): the mail goes without it
+          if (!(err instanceof AppError)) throw err;
+        }
+      }
       const thread = await threadOf(deps, d.conversationId);
       const messageId = messageIdFor(d.id, config.from);
       const latest = thread.references.at(-1);
@@ -35,6 +54,7 @@ export function createEmailChannel(http: OutboundClient): ChannelTypeImpl<EmailC
         ...(latest ? { inReplyTo: `<${latest}>`, references: thread.references.map((id) => `<${id}>`) } : {}),
         text,
         html: mailHtml(text),
+        ...(attachments.length ? { attachments } : {}),
         headers: { 'Auto-Submitted': d.message.author.type === 'bot' ? 'auto-replied' : 'no' },
       });
       if (!r.ok) return { ok: false, retry: r.retry, error: r.error };

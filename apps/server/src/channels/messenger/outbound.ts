@@ -2,7 +2,7 @@
 // (≤ 13, titles ≤ 20, the payload carried back whole: quick reply payloads hold 1000 characters, as
 // many as a Baton payload), cards as generic templates (≤ 10 elements, titles and subtitles ≤ 80,
 // ≤ 3 postback buttons each; a card with more buttons becomes text with quick replies).
-import type { Card, Message } from '@baton/proto';
+import type { Attachment, Card, Message } from '@baton/proto';
 import type { ChannelCapabilities } from '../channel.js';
 import { degrade, shorten, type ChannelPart } from '../degrade.js';
 
@@ -12,7 +12,7 @@ export const MESSENGER_CAPABILITIES: ChannelCapabilities = {
   buttonTitleMax: 20,
   buttonBodyMax: 2000,
   cards: true,
-  media: false,
+  media: true,
   textMax: 2000,
 };
 
@@ -61,6 +61,22 @@ function genericTemplate(cards: Card[]): Record<string, unknown> {
       },
     },
   };
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * How a file goes out on Messenger: an `image` attachment (up to 8 MB, Meta's limit for URL uploads),
+ * any other file as `file` (up to 25 MB); larger ones as a link in the text.
+ */
+export function mediaKind(f: Pick<Attachment, 'contentType' | 'size'>): 'image' | 'file' | undefined {
+  if (f.contentType.startsWith('image/') && f.size <= 8 * MB) return 'image';
+  return f.size <= 25 * MB ? 'file' : undefined;
+}
+
+/** An attachment message whose `payload.url` Meta fetches (a signed Baton link). */
+export function attachmentMessage(f: Pick<Attachment, 'url'>, kind: 'image' | 'file'): Record<string, unknown> {
+  return { attachment: { type: kind, payload: { url: f.url, is_reusable: false } } };
 }
 
 /** The whole Send API body for one `message` object to one user. */
