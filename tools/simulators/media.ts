@@ -96,3 +96,12 @@ export async function readMultipart(raw: Buffer, contentType: string): Promise<{
   }
   return { fields, files };
 }
+
+const TYPES: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', pdf: 'application/pdf', txt: 'text/plain' };
+
+/** A file from disk for the `photo <path>` prompt command, with the type its extension names (what a phone would claim). */
+export async function fileFromPath(path: string): Promise<{ bytes: Buffer; contentType: string; name: string }> {
+  const { readFile } = await import('node:fs/promises');
+  const name = path.split(/[\\/]/).pop() ?? 'file';
+  return { bytes: await readFile(path), contentType: TYPES[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream', name };
+}

@@ -2,6 +2,7 @@
 // in Admin > Channels (or the API) and a prompt to play the Messenger user and the Page Inbox: say
 // something, tap a quick reply, press a card's button, pass the thread back from the Page Inbox.
 import { startMessengerSimulator } from './messenger.js';
+import { fileFromPath } from './media.js';
 import { repl } from './shared.js';
 
 const port = Number(process.env.MESSENGER_SIM_PORT ?? 4032);
@@ -22,7 +23,7 @@ const channel = { id: channelId, type: 'messenger', name: 'Messenger (simulator)
 console.log(`Messenger Platform simulator on ${sim.url}; webhooks go to ${webhookUrl}`);
 console.log('Create this channel in Admin > Channels or with POST /api/v1/channels (Baton needs OUTBOUND_ALLOW_PRIVATE=true to call a local simulator):');
 console.log(JSON.stringify(channel, null, 2));
-const help = 'Commands: verify | say <text> | tap <n> (a quick reply of Baton’s latest message) | press <card> <button> | done (the Page Inbox passes the thread back) | show | user <psid> | quit';
+const help = 'Commands: verify | say <text> | photo <path> | tap <n> (a quick reply of Baton’s latest message) | press <card> <button> | done (the Page Inbox passes the thread back) | show | user <psid> | quit';
 console.log(help);
 
 async function run(line: string): Promise<void> {
@@ -36,6 +37,11 @@ async function run(line: string): Promise<void> {
     case 'verify': {
       const res = await fetch(`${webhookUrl}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=1158201444`);
       console.log(`${res.status} ${await res.text()}`);
+      break;
+    }
+    case 'photo': {
+      const f = await fileFromPath(arg);
+      await sim.userSendsMedia(user, f.contentType.startsWith('image/') ? 'image' : 'file', f.bytes, f.contentType).delivery;
       break;
     }
     case 'say':

@@ -3,6 +3,7 @@
 // prompt to play the Telegram user: say something, press a button of the bot's latest message, show.
 import { repl } from './shared.js';
 import { startTelegramSimulator } from './telegram.js';
+import { fileFromPath } from './media.js';
 
 const port = Number(process.env.TELEGRAM_SIM_PORT ?? 4031);
 const channelId = process.env.TELEGRAM_SIM_CHANNEL_ID ?? 'telegram';
@@ -16,7 +17,7 @@ const channel = { id: channelId, type: 'telegram', name: 'Telegram (simulator)',
 console.log(`Telegram Bot API simulator on ${sim.url}`);
 console.log('Create this channel in Admin > Channels or with POST /api/v1/channels, then press "Test connection" (Baton needs OUTBOUND_ALLOW_PRIVATE=true to call a local simulator):');
 console.log(JSON.stringify(channel, null, 2));
-const help = 'Commands: say <text> | press <n> (a button of the bot’s latest message) | show | chat <id> | quit';
+const help = 'Commands: say <text> | photo <path> | press <n> (a button of the bot’s latest message) | show | chat <id> | quit';
 console.log(help);
 
 async function run(line: string): Promise<void> {
@@ -26,6 +27,11 @@ async function run(line: string): Promise<void> {
     case undefined:
     case '':
       break;
+    case 'photo': {
+      const f = await fileFromPath(arg);
+      await (f.contentType.startsWith('image/') ? sim.userSendsPhoto(chat, f.bytes, undefined, 'Ann') : sim.userSendsDocument(chat, f.bytes, f.contentType, f.name, 'Ann')).delivery;
+      break;
+    }
     case 'say':
       if (!sim.webhook()) throw new Error('no webhook yet: press "Test connection" on the channel in Baton');
       await sim.userSays(chat, arg, 'Ann').delivery;

@@ -3,6 +3,7 @@
 // Baton's number, show the SMS Baton sent (with their segments), switch phones.
 import { repl } from './shared.js';
 import { startTwilioSmsSimulator } from './twilio-sms.js';
+import { fileFromPath } from './media.js';
 
 const port = Number(process.env.TWILIO_SIM_PORT ?? 4040);
 const channelId = process.env.TWILIO_SIM_CHANNEL_ID ?? 'sms';
@@ -19,7 +20,7 @@ const channel = { id: channelId, type: 'sms-twilio', name: 'SMS (simulator)', en
 console.log(`Twilio Messaging simulator on ${sim.url}; the number ${number} posts to ${webhookUrl}`);
 console.log('Create this channel in Admin > Channels or with POST /api/v1/channels (Baton needs OUTBOUND_ALLOW_PRIVATE=true to call a local simulator):');
 console.log(JSON.stringify(channel, null, 2));
-const help = 'Commands: say <text> | mms <image url> | show | user <+number> | quit';
+const help = 'Commands: say <text> | photo <path> | mms <image url> | show | user <+number> | quit';
 console.log(help);
 
 async function run(line: string): Promise<void> {
@@ -29,6 +30,11 @@ async function run(line: string): Promise<void> {
     case undefined:
     case '':
       break;
+    case 'photo': {
+      const f = await fileFromPath(arg);
+      await sim.userSendsMedia(user, number, '', [{ bytes: f.bytes, contentType: f.contentType }]).delivery;
+      break;
+    }
     case 'say': {
       const d = await sim.userSends(user, number, arg).delivery;
       console.log(`Baton answered ${d.statuses.join(', ')}`);

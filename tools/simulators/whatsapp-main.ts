@@ -3,6 +3,7 @@
 // press a button of Baton's latest message, show what Baton sent and the statuses.
 import { repl } from './shared.js';
 import { startWhatsAppSimulator } from './whatsapp.js';
+import { fileFromPath } from './media.js';
 
 const port = Number(process.env.WHATSAPP_SIM_PORT ?? 4030);
 const channelId = process.env.WHATSAPP_SIM_CHANNEL_ID ?? 'whatsapp';
@@ -20,7 +21,7 @@ const channel = { id: channelId, type: 'whatsapp', name: 'WhatsApp (simulator)',
 console.log(`WhatsApp Cloud API simulator on ${sim.url}; webhooks go to ${webhookUrl}`);
 console.log('Create this channel in Admin > Channels or with POST /api/v1/channels (Baton needs OUTBOUND_ALLOW_PRIVATE=true to call a local simulator):');
 console.log(JSON.stringify(channel, null, 2));
-const help = 'Commands: verify | say <text> | pick <n> (a button or row of Baton’s latest message) | show | user <wa_id> | quit';
+const help = 'Commands: verify | say <text> | photo <path> | pick <n> (a button or row of Baton’s latest message) | show | user <wa_id> | quit';
 console.log(help);
 
 async function run(line: string): Promise<void> {
@@ -39,6 +40,11 @@ async function run(line: string): Promise<void> {
     case 'say':
       await sim.userSays(user, arg, 'Jan Peeters').delivery;
       break;
+    case 'photo': {
+      const f = await fileFromPath(arg);
+      await sim.userSendsMedia(user, f.contentType.startsWith('image/') ? 'image' : 'document', f.bytes, f.contentType, { filename: f.name, name: 'Jan Peeters' }).delivery;
+      break;
+    }
     case 'pick': {
       const last = [...sim.sent].reverse().find((m) => m.to === user && m.choices.length);
       if (!last) throw new Error('Baton has sent no buttons yet');
