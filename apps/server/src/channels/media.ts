@@ -16,6 +16,7 @@ import { commit } from '../commands/after-commit.js';
 import { systemLine } from '../commands/conversation-events.js';
 import { presentMessage } from '../presenters/conversation.js';
 import { fromJson, toJson } from '../store/json.js';
+import { findConversation } from '../store/conversations.js';
 import { insertOutbox } from '../store/outbox.js';
 import type { OutboxRow } from '../store/schema.js';
 import type { Tx } from '../store/types.js';
@@ -85,6 +86,8 @@ export async function fetchMedia(http: OutboundClient, url: string, headers: Rec
 export async function runMediaDownload(deps: Deps, impl: ChannelTypeImpl, ctx: ChannelContext<unknown>, row: OutboxRow): Promise<ChannelDeliveryResult> {
   const job = fromJson<MediaJob>(row.payload, {} as MediaJob);
   const media = job.media ?? [];
+  // erased or deleted by retention meanwhile: nothing left to attach the files to
+  if (!(await findConversation(deps.store.db, job.conversationId))) return { ok: true };
   const last = row.attempts + 1 >= MEDIA_MAX_ATTEMPTS;
   for (let i = job.done ?? 0; i < media.length; i++) {
     const m = media[i]!;

@@ -20,6 +20,8 @@ import { MEDIA_DOWNLOAD_EVENT } from '../channels/media.js';
 const LEASE_MARGIN_MS = 5_000;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const POLL_MS = 1_000;
+/** a channel row may move a file (a media download, a Telegram upload): its sender holds it longer */
+const CHANNEL_LEASE_MS = 120_000;
 const CONCURRENCY = 8;
 export const DEFAULT_RETRY_WINDOW_SECONDS = 24 * 3600;
 
@@ -45,6 +47,7 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions, mail?: {
     return deps.store.write.run(async (tx) => {
       const settings = await deps.settings.offloading(tx);
       const leaseMs = (providerId: string) => {
+        if (providerId.startsWith(CHANNEL_TARGET_PREFIX)) return CHANNEL_LEASE_MS;
         const t = Number(settings.providers.find((p) => p.id === providerId)?.config?.timeoutMs ?? DEFAULT_TIMEOUT_MS);
         return (Number.isFinite(t) && t > 0 ? t : DEFAULT_TIMEOUT_MS) + LEASE_MARGIN_MS;
       };

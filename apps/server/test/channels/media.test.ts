@@ -12,7 +12,11 @@ import { startMessengerSimulator, type MessengerSimulator } from '../../../../to
 import { startTelegramSimulator, type TelegramSimulator } from '../../../../tools/simulators/telegram.js';
 import { startTwilioSmsSimulator, type TwilioSmsSimulator } from '../../../../tools/simulators/twilio-sms.js';
 import { startWhatsAppSimulator, type WhatsAppSimulator } from '../../../../tools/simulators/whatsapp.js';
-import { MEDIA_MAX_ATTEMPTS } from '../../src/channels/media.js';
+import { MEDIA_MAX_ATTEMPTS, splitFiles } from '../../src/channels/media.js';
+import { mediaKind as messengerKind } from '../../src/channels/messenger/outbound.js';
+import { mmsSplit } from '../../src/channels/sms-twilio/outbound.js';
+import { mediaKind as telegramKind } from '../../src/channels/telegram/outbound.js';
+import { mediaKind as whatsappKind } from '../../src/channels/whatsapp/outbound.js';
 import { readAttachment } from '../../src/commands/attachments.js';
 import { EXE, PDF, PNG, upload } from '../support/files.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
@@ -57,6 +61,40 @@ const turnBot = {
     offloading_opened: { steps: [{ message: { text: 'Passing you on.' } }] },
   },
 };
+
+describe('what each service takes as a media message (the rest goes as a link in the text)', () => {
+  const MB = 1024 * 1024;
+  const file = (contentType: string, size: number, name = 'f') => ({ id: name, name, contentType, size, url: `https://baton.example.com/api/v1/attachments/${name}/signed?expires=1&signature=x` });
+  const message = (files: ReturnType<typeof file>[]) => ({ id: 'm', conversationId: 'c', seq: 1, author: { type: 'agent' as const }, text: 'Here', attachments: files, createdAt: '2026-12-07T10:00:00Z' });
+
+  it('follows each service’s types and size limits', () => {
+    expect(whatsappKind({ contentType: 'image/png', size: 5 * MB })).toBe('image');
+    expect(whatsappKind({ contentType: 'image/png', size: 5 * MB + 1 })).toBeUndefined();
+    expect(whatsappKind({ contentType: 'image/gif', size: 10 })).toBeUndefined();
+    expect(whatsappKind({ contentType: 'application/pdf', size: 20 * MB })).toBe('document');
+    expect(whatsappKind({ contentType: 'application/vnd.oasis.opendocument.text', size: 10 })).toBeUndefined();
+    expect(telegramKind({ contentType: 'image/jpeg', size: 10 * MB })).toBe('photo');
+    expect(telegramKind({ contentType: 'image/jpeg', size: 10 * MB + 1 })).toBe('document');
+    expect(telegramKind({ contentType: 'application/pdf', size: 50 * MB + 1 })).toBeUndefined();
+    expect(messengerKind({ contentType: 'image/webp', size: 8 * MB })).toBe('image');
+    expect(messengerKind({ contentType: 'image/webp', size: 9 * MB })).toBe('file');
+    expect(messengerKind({ contentType: 'text/plain', size: 26 * MB })).toBeUndefined();
+  });
+
+  it('puts the files a service cannot take as links under the text', () => {
+    const { message: m, media } = splitFiles(message([file('image/png', 100, 'a.png'), file('image/gif', 100, 'b.gif')]), whatsappKind);
+    expect(media.map((x) => x.file.name)).toEqual(['a.png']);
+    expect(m.text).toBe('Here\nb.gif: https://baton.example.com/api/v1/attachments/b.gif/signed?expires=1&signature=x');
+    // Twilio: pictures within 10 files and 5 MB in all go as one MMS, unless the number cannot send MMS
+    const many = message([file('image/png', 3 * MB, 'a.png'), file('image/jpeg', 3 * MB, 'b.jpg'), file('application/pdf', 10, 'c.pdf')]);
+    const mms = mmsSplit(many, {});
+    expect(mms.mediaUrls).toHaveLength(1);
+    expect(mms.message.text).toMatch(/b\.jpg: .*\nc\.pdf: /);
+    const none = mmsSplit(many, { mms: false });
+    expect(none.mediaUrls).toEqual([]);
+    expect(none.message.text!.split('\n')).toHaveLength(4);
+  });
+});
 
 describe.each(STORES)('channel media on %s', (store) => {
   let s: TestServer;
