@@ -130,7 +130,7 @@ async function attach(deps: Deps, job: MediaJob, file: Attachment): Promise<void
       const attachments = [...((body.attachments as unknown[] | undefined) ?? []), carried];
       const next = toJson({ ...body, attachments });
       await tx.updateTable('messages').set({ body: next }).where('id', '=', job.messageId).execute();
-      out.publish({ type: 'message.created', conversationId: job.conversationId, message: presentMessage({ ...row, body: next }) });
+      out.publish({ type: 'message.created', conversationId: job.conversationId, message: presentMessage({ ...row, body: next }), updated: true });
     },
     job.conversationId,
   );

@@ -22,6 +22,7 @@ import { EXE, PDF, PNG, upload } from '../support/files.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
 import { call, login } from '../support/http.js';
 import { freePort } from '../support/process.js';
+import { TestSocket } from '../support/ws-client.js';
 import { startOnStore, TestClock, waitFor, type TestServer, type TestStore } from '../support/server.js';
 
 const STORES: TestStore[] = ['sqlite', 'postgres'];
@@ -219,6 +220,12 @@ describe.each(STORES)('channel media on %s', (store) => {
         // the message is there at once, with what the service said it is, before any download
         const placeholder = await s.baton.deps.store.db.selectFrom('messages').select('text').where('conversation_id', '=', conversationId).where('author_type', '=', 'user').executeTakeFirstOrThrow();
         expect(placeholder.text).toMatch(/^\[image\//);
+        // an agent's socket that has the message gets it again, in its place, once the file is attached
+        const sock = await TestSocket.open(`${s.wsUrl}/api/v1/ws?token=${admin}`);
+        await sock.waitFor((e) => e.some((x) => x.type === 'ready'));
+        sock.send({ type: 'subscribe', conversationId });
+        sock.send({ type: 'resume', afterSeq: 0, conversationId });
+        await sock.waitFor((e) => e.some((x) => x.type === 'message.created' && x.message.author.type === 'user'), 10_000, 'the placeholder on the socket');
         await waitFor(async () => {
           await s.baton.outbox.runOnce();
           return r.downloads() - before === 1;
@@ -243,6 +250,9 @@ describe.each(STORES)('channel media on %s', (store) => {
         const view = (await call(s.url, 'GET', `/api/v1/agent/conversations/${conversationId}`, { token: admin })).body;
         const withFile = view.messages.find((m: { author: { type: string }; attachments?: unknown[] }) => m.author.type === 'user' && m.attachments?.length);
         expect(withFile.attachments[0]).toMatchObject({ id: files[0]!.id, contentType: 'image/png', size: PNG.length });
+        const live = await sock.waitFor((e) => e.find((x) => x.type === 'message.created' && x.updated === true), 10_000, 'the updated message on the socket');
+        expect(live.message).toMatchObject({ id: withFile.id, seq: withFile.seq, attachments: [{ id: files[0]!.id }] });
+        sock.ws.close();
         // done: more runs fetch nothing more
         await later(60_000);
         expect(r.downloads() - before).toBe(3);
