@@ -46,6 +46,32 @@ interface Rig {
   outboundMedia(user: string): Promise<Buffer | undefined>;
 }
 
+const METER_BOT = `
+id: meter
+name: Meter bot
+defaultLanguage: en
+languages: [en]
+dialogs:
+  welcome:
+    steps:
+      - question:
+          variable: meter_photo
+          type: file
+          accept: image
+          prompt: { en: "Please send a photo of your meter." }
+          invalid: { en: "I need a photo of the meter." }
+          retries: 3
+      - message: { text: { en: "Thanks, got it." } }
+  not_understood:
+    steps: [{ message: { text: { en: "Sorry?" } } }]
+  offloading_disabled:
+    steps: [{ message: { text: { en: "Disabled." } } }]
+  offloading_closed:
+    steps: [{ message: { text: { en: "Closed." } } }]
+  offloading_opened:
+    steps: [{ message: { text: { en: "Opened." } } }]
+`;
+
 const turnBot = {
   name: 'Turns',
   defaultLanguage: 'en',
@@ -312,6 +338,25 @@ describe.each(STORES)('channel media on %s', (store) => {
       });
     });
   }
+
+  it('a bot’s file question is answered by a picture sent on a channel: the bot waits for the download', async () => {
+    expect((await call(s.url, 'PUT', '/api/v1/bots/meter', { token: admin, raw: METER_BOT, headers: { 'content-type': 'application/yaml' } })).status).toBe(200);
+    expect((await call(s.url, 'PATCH', '/api/v1/channels/fb', { token: admin, body: { botId: 'meter' } })).status).toBe(200);
+    try {
+      const user = 'psid-meter-1';
+      fb.failMediaNext(1, { status: 500 });
+      await fb.userSendsMedia(user, 'image', PNG, 'image/jpeg').delivery;
+      const texts = () => fb.sent.filter((m) => m.to === user).map((m) => m.text);
+      await waitFor(async () => {
+        await later(60_000);
+        return texts().includes('Thanks, got it.');
+      }, 20_000, 'the answer to the file question');
+      // the question, then its answer: the placeholder was never taken for a wrong answer
+      expect(texts()).toEqual(['Please send a photo of your meter.', 'Thanks, got it.']);
+    } finally {
+      await call(s.url, 'PATCH', '/api/v1/channels/fb', { token: admin, body: { botId: null } });
+    }
+  });
 
   describe('e-mail', () => {
     const mailsTo = (to: string) => mail.received.filter((m: ParsedMail) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address === to);
