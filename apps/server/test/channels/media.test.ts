@@ -358,6 +358,40 @@ describe.each(STORES)('channel media on %s', (store) => {
     }
   });
 
+  it('the simulators refuse outbound media as the services do', async () => {
+    const graph = (body: unknown) => fetch(`${wa.graphApiUrl}/${WA.phoneNumberId}/messages`, { method: 'POST', headers: { Authorization: `Bearer ${WA.accessToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ messaging_product: 'whatsapp', to: '32470009999', ...(body as object) }) });
+    const link = 'https://example.invalid/meter.png';
+    for (const bad of [{ type: 'image', image: {} }, { type: 'image', image: { id: 'x', link } }, { type: 'photo', photo: { link } }, { type: 'image', image: { link, filename: 'a.png' } }, { type: 'image', image: { url: link } }]) {
+      const r = await graph(bad);
+      expect(r.status, JSON.stringify(bad)).toBe(400);
+      expect(((await r.json()) as { error: { code: number } }).error.code).toBe(100);
+    }
+    // Messenger fetches payload.url before it answers; an unknown attachment type or field is refused
+    fb.userSays('psid-refusals', 'hi');
+    const send = (message: unknown) => fetch(`${fb.graphApiUrl}/me/messages?access_token=${FB.pageAccessToken}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ recipient: { id: 'psid-refusals' }, messaging_type: 'RESPONSE', message }) });
+    for (const bad of [{ attachment: { type: 'picture', payload: { url: link } } }, { attachment: { type: 'image', payload: { link } } }, { attachment: { type: 'image', payload: { url: 'http://127.0.0.1:1/nothing.png' } } }, { text: 'x', attachment: { type: 'image', payload: { url: link } } }]) {
+      expect((await send(bad)).status, JSON.stringify(bad)).toBe(400);
+    }
+    // Telegram: a photo that is not an image
+    await tg.userSays(4_999_999, 'hi').delivery;
+    const form = new FormData();
+    form.append('chat_id', '4999999');
+    form.append('photo', new Blob([new Uint8Array(PDF)], { type: 'application/pdf' }), 'a.pdf');
+    const photo = await fetch(`${tg.url}/bot${TG.botToken}/sendPhoto`, { method: 'POST', body: form });
+    expect(photo.status).toBe(400);
+    expect(((await photo.json()) as { description: string }).description).toMatch(/IMAGE_PROCESS_FAILED/);
+    // Twilio: at most 10 MediaUrl, each a URL
+    const twilio = (p: URLSearchParams) => fetch(`${tw.apiBaseUrl}/2010-04-01/Accounts/${TW.accountSid}/Messages.json`, { method: 'POST', headers: { Authorization: `Basic ${Buffer.from(`${TW.accountSid}:${TW.authToken}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: p.toString() });
+    const many = new URLSearchParams({ To: '+32471009999', From: TW.number });
+    for (let i = 0; i < 11; i++) many.append('MediaUrl', `${link}?${i}`);
+    expect(((await (await twilio(many)).json()) as { code: number }).code).toBe(21623);
+    expect(((await (await twilio(new URLSearchParams({ To: '+32471009999', From: TW.number, MediaUrl: 'not a url' }))).json()) as { code: number }).code).toBe(21620);
+    // the user's media are served only with the service's credentials
+    const mediaId = wa.userSendsMedia('32470009998', 'image', PNG, 'image/png').mediaId;
+    expect((await fetch(`${wa.graphApiUrl}/${mediaId}`)).status).toBe(401);
+    expect((await fetch(`${wa.graphApiUrl}/${mediaId}`, { headers: { Authorization: `Bearer ${WA.accessToken}` } })).status).toBe(200);
+  });
+
   describe('e-mail', () => {
     const mailsTo = (to: string) => mail.received.filter((m: ParsedMail) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address === to);
 
