@@ -3,6 +3,7 @@
 // something, tap a quick reply, press a card's button, pass the thread back from the Page Inbox.
 import { startMessengerSimulator } from './messenger.js';
 import { commandPrompt, userCommand } from './shared.js';
+import { fileFromPath } from './media.js';
 
 const port = Number(process.env.MESSENGER_SIM_PORT ?? 4032);
 const channelId = process.env.MESSENGER_SIM_CHANNEL_ID ?? 'messenger';
@@ -34,6 +35,13 @@ commandPrompt(
       },
     },
     say: { usage: '<text>', run: (arg) => sim.userSays(user, arg).delivery },
+    photo: {
+      usage: '<path> (a picture or file the user sends)',
+      async run(arg) {
+        const f = await fileFromPath(arg);
+        await sim.userSendsMedia(user, f.contentType.startsWith('image/') ? 'image' : 'file', f.bytes, f.contentType).delivery;
+      },
+    },
     tap: {
       usage: '<n> (a quick reply of Baton’s latest message)',
       async run(arg) {

@@ -16,6 +16,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody, webhookSender, type RecordedWebhook } from './shared.js';
+import { fetchLink, mediaStore, type FetchedMedia } from './media.js';
 
 export const PAGE_INBOX_APP_ID = '263902037430900';
 
@@ -47,6 +48,8 @@ export interface SentMessage {
   quickReplies: Array<{ title: string; payload: string }>;
   /** generic template elements with their postback buttons */
   elements: Array<{ title: string; subtitle?: string; buttons: Array<{ title: string; payload: string }> }>;
+  /** an attachment message (image, audio, video, file): the file as Meta fetched it from `payload.url` */
+  media?: FetchedMedia & { type: string };
 }
 
 export interface WebhookCall extends RecordedWebhook {
@@ -83,17 +86,40 @@ const WINDOW_MS = 24 * 3600_000;
 const HUMAN_AGENT_MS = 7 * 24 * 3600_000;
 const TAGS = new Set(['HUMAN_AGENT', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE', 'ACCOUNT_UPDATE']);
 
+const MB = 1024 * 1024;
+const ATTACHMENT_TYPES = new Set(['image', 'audio', 'video', 'file']);
+
+/**
+ * An attachment message's file, fetched from `payload.url` as the Send API does before it answers
+ * (saving assets: up to 25 MB, images up to 8 MB from a URL); refused as Meta refuses it otherwise.
+ */
+async function fetchAttachment(a: Record<string, unknown>): Promise<SentMessage['media']> {
+  const type = String(a.type);
+  const payload = isObject(a.payload) ? a.payload : invalid('param message[attachment][payload] is required');
+  for (const k of Object.keys(payload)) if (!['url', 'is_reusable', 'attachment_id'].includes(k)) invalid(`param message[attachment][payload][${k}] is not a field of a ${type} payload`);
+  if (typeof payload.url !== 'string' || !/^https?:\/\//.test(payload.url)) return invalid('param message[attachment][payload][url] must be a URL (or use attachment_id)');
+  const f = await fetchLink(payload.url);
+  if (f.status !== 200) throw new GraphError(400, 100, '(#100) Failed to fetch the file from the url', 2018008);
+  if (f.bytes.length > (type === 'image' ? 8 : 25) * MB) throw new GraphError(400, 100, '(#100) The file is too large', 2018294);
+  if (type === 'image' && !f.contentType.startsWith('image/')) throw new GraphError(400, 100, '(#100) The url is not an image', 2018047);
+  return { ...f, type };
+}
+
 /** The `message` object as the Send API validates it. */
 function checkMessage(m: unknown): Pick<SentMessage, 'text' | 'quickReplies' | 'elements'> {
   if (!isObject(m)) return invalid('param message must be an object');
   let text = '';
   let elements: SentMessage['elements'] = [];
-  if (m.text !== undefined) {
+  if (m.text !== undefined && m.attachment !== undefined) invalid('param message must have text or attachment, not both');
+  if (isObject(m.attachment) && ATTACHMENT_TYPES.has(String(m.attachment.type))) {
+    text = `[${String(m.attachment.type)}]`;
+  } else if (m.text !== undefined) {
     // "Must be UTF-8 and less than 2000 characters"
     text = str(m.text, 1999, 'param message[text]');
   } else if (isObject(m.attachment)) {
     const a = m.attachment;
-    if (a.type !== 'template' || !isObject(a.payload) || a.payload.template_type !== 'generic') invalid('only generic templates are simulated');
+    if (a.type !== 'template') invalid('param message[attachment][type] must be one of {image, audio, video, file, template}');
+    if (!isObject(a.payload) || a.payload.template_type !== 'generic') invalid('only generic templates are simulated');
     const els = (a.payload as Record<string, unknown>).elements;
     if (!Array.isArray(els) || els.length < 1 || els.length > 10) invalid('param message[attachment][payload][elements] must have 1 to 10 elements');
     elements = (els as unknown[]).map((e) => {
@@ -131,6 +157,7 @@ export async function startMessengerSimulator(opts: MessengerSimulatorOptions) {
   /** who holds each user's thread (absent: idle, or Baton as Primary Receiver) */
   const owner = new Map<string, string>();
   const outages: Array<{ status: number; code: number; retryAfterSeconds?: number }> = [];
+  const media = mediaStore();
   let webhookUrl = opts.webhookUrl;
 
   const sign = (body: string) => `sha256=${createHmac('sha256', opts.appSecret).update(body).digest('hex')}`;
@@ -148,7 +175,7 @@ export async function startMessengerSimulator(opts: MessengerSimulatorOptions) {
   const envelope = (psid: string, item: Record<string, unknown>, standby = holder(psid) !== opts.appId) =>
     JSON.stringify({ object: 'page', entry: [{ id: opts.pageId, time: now(), [standby ? 'standby' : 'messaging']: [{ sender: { id: psid }, recipient: { id: opts.pageId }, timestamp: now(), ...item }] }] });
 
-  function accept(b: Record<string, unknown>): SentMessage {
+  async function accept(b: Record<string, unknown>): Promise<SentMessage> {
     if (!isObject(b.recipient) || typeof b.recipient.id !== 'string' || !b.recipient.id) invalid('param recipient[id] is required');
     const to = (b.recipient as { id: string }).id;
     const type = b.messaging_type;
@@ -159,7 +186,9 @@ export async function startMessengerSimulator(opts: MessengerSimulatorOptions) {
     const last = lastInbound.get(to);
     const window = type === 'MESSAGE_TAG' && b.tag === 'HUMAN_AGENT' ? HUMAN_AGENT_MS : WINDOW_MS;
     if (last === undefined || now() - last > window) throw new GraphError(400, 10, '(#10) This message is sent outside of allowed window.', 2018278);
-    const m: SentMessage = { mid: `m_${randomBytes(16).toString('base64url')}`, to, body: b, messagingType: String(type), ...(typeof b.tag === 'string' ? { tag: b.tag } : {}), ...checked };
+    const attachment = isObject(b.message) && isObject(b.message.attachment) && ATTACHMENT_TYPES.has(String(b.message.attachment.type)) ? b.message.attachment : undefined;
+    const media = attachment ? await fetchAttachment(attachment) : undefined;
+    const m: SentMessage = { mid: `m_${randomBytes(16).toString('base64url')}`, to, body: b, messagingType: String(type), ...(typeof b.tag === 'string' ? { tag: b.tag } : {}), ...checked, ...(media ? { media } : {}) };
     sent.push(m);
     void sender.fire({ kind: 'echo', body: envelope(to, { message: { mid: m.mid, is_echo: true, app_id: Number(opts.appId), ...(isObject(b.message) ? b.message : {}) } }, false), statuses: [], delivered: false });
     return m;
@@ -188,6 +217,8 @@ export async function startMessengerSimulator(opts: MessengerSimulatorOptions) {
       try {
         const url = new URL(req.url ?? '/', 'http://sim');
         const parts = url.pathname.split('/').filter(Boolean);
+        // what a user sent, on Meta's CDN: the attachment's payload.url needs no token
+        if (req.method === 'GET' && parts[0] === 'cdn') return media.serve(res, media.get(parts[1] ?? ''));
         const token = url.searchParams.get('access_token') ?? (req.headers.authorization ?? '').replace(/^Bearer /, '');
         if (token !== opts.pageAccessToken) throw new GraphError(400, 190, 'Invalid OAuth access token - Cannot parse access token');
         const node = parts[1];
@@ -212,8 +243,8 @@ export async function startMessengerSimulator(opts: MessengerSimulatorOptions) {
           return invalid('the body is not JSON');
         }
         if (!isObject(b)) return invalid('the body must be an object');
-        const answer = edge === 'messages' ? (() => {
-          const m = accept(b);
+        const answer = edge === 'messages' ? await (async () => {
+          const m = await accept(b);
           return { recipient_id: m.to, message_id: m.mid };
         })() : thread(edge as ThreadCall['action'], b);
         res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -247,6 +278,13 @@ export async function startMessengerSimulator(opts: MessengerSimulatorOptions) {
       webhookUrl = u;
     },
     userSays: (psid: string, text: string) => userMessage(psid, { text }),
+    /** the user sends a picture or a file: the webhook names it by its CDN URL (`attachments[].payload.url`) */
+    userSendsMedia(psid: string, type: 'image' | 'file' | 'audio' | 'video', bytes: Uint8Array, contentType: string) {
+      const f = media.put(bytes, contentType);
+      return { ...userMessage(psid, { attachments: [{ type, payload: { url: `${url}/cdn/${f.id}` } }] }), mediaId: f.id };
+    },
+    failMediaNext: (count: number, o: { status: number; retryAfterSeconds?: number }) => media.failNext(count, o),
+    mediaDownloads: () => media.downloads(),
     /** taps a quick reply of a message the Page sent: its title as the text, the payload with it */
     userTapsQuickReply(psid: string, m: SentMessage, index: number) {
       const q = m.quickReplies[index];

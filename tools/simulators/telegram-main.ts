@@ -3,6 +3,7 @@
 // prompt to play the Telegram user: say something, press a button of the bot's latest message, show.
 import { commandPrompt, userCommand } from './shared.js';
 import { startTelegramSimulator } from './telegram.js';
+import { fileFromPath } from './media.js';
 
 const port = Number(process.env.TELEGRAM_SIM_PORT ?? 4031);
 const channelId = process.env.TELEGRAM_SIM_CHANNEL_ID ?? 'telegram';
@@ -24,6 +25,13 @@ commandPrompt(
       async run(arg) {
         if (!sim.webhook()) throw new Error('no webhook yet: press "Test connection" on the channel in Baton');
         await sim.userSays(chat, arg, 'Ann').delivery;
+      },
+    },
+    photo: {
+      usage: '<path> (a picture or file the user sends)',
+      async run(arg) {
+        const f = await fileFromPath(arg);
+        await (f.contentType.startsWith('image/') ? sim.userSendsPhoto(chat, f.bytes, undefined, 'Ann') : sim.userSendsDocument(chat, f.bytes, f.contentType, f.name, 'Ann')).delivery;
       },
     },
     press: {

@@ -9,7 +9,8 @@
 // play the user (a message, an inline button press) and inject 429s with retry_after.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody, webhookSender, type RecordedWebhook } from './shared.js';
+import { webhookSender, type RecordedWebhook } from './shared.js';
+import { fetchLink, mediaStore, readBytes, readMultipart } from './media.js';
 
 export interface TelegramSimulatorOptions {
   port?: number;
@@ -28,6 +29,8 @@ export interface TgSent {
   date: number;
   text: string;
   reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> };
+  /** sendPhoto / sendDocument: the file as Telegram received it (uploaded, or fetched from its URL) */
+  file?: { kind: 'photo' | 'document'; name: string; contentType: string; bytes: Buffer; via: 'upload' | 'url' };
 }
 
 export interface TgWebhook extends RecordedWebhook {
@@ -56,6 +59,9 @@ export async function startTelegramSimulator(opts: TelegramSimulatorOptions) {
   const chats = new Set<number>();
   const pendingQueries = new Set<string>();
   const outages: number[] = [];
+  const media = mediaStore();
+  let filePaths = 0;
+  const paths = new Map<string, string>();
   let webhook: { url: string; secret?: string } | undefined;
   let updateId = 100_000;
   let messageId = 1;
@@ -114,13 +120,50 @@ export async function startTelegramSimulator(opts: TelegramSimulatorOptions) {
     return m;
   }
 
+  const MB = 1024 * 1024;
+  /** sendPhoto / sendDocument: the file uploaded as multipart/form-data, a file_id, or an HTTP URL Telegram fetches */
+  async function sendFile(kind: 'photo' | 'document', body: Record<string, unknown>, upload: { name: string; type: string; bytes: Buffer } | undefined): Promise<TgSent> {
+    const chatId = Number(body.chat_id);
+    if (!chats.has(chatId)) bad('chat not found');
+    let file: NonNullable<TgSent['file']>;
+    if (upload) {
+      // uploads: 10 MB for photos, 50 MB for other files
+      if (upload.bytes.length > (kind === 'photo' ? 10 : 50) * MB) throw new BotApiError(413, 'Request Entity Too Large');
+      file = { kind, name: upload.name, contentType: upload.type, bytes: upload.bytes, via: 'upload' };
+    } else if (typeof body[kind] === 'string' && /^https?:\/\//.test(body[kind] as string)) {
+      const f = await fetchLink(body[kind] as string);
+      if (f.status !== 200) bad('failed to get HTTP URL content');
+      // by URL: 5 MB for photos, 20 MB for other files, and sendDocument only for GIF, PDF and ZIP
+      if (f.bytes.length > (kind === 'photo' ? 5 : 20) * MB) bad('wrong file identifier/HTTP URL specified');
+      if (kind === 'document' && !['image/gif', 'application/pdf', 'application/zip'].includes(f.contentType)) bad('wrong type of the web page content');
+      file = { kind, name: new URL(f.url).pathname.split('/').pop() ?? 'file', contentType: f.contentType, bytes: f.bytes, via: 'url' };
+    } else if (typeof body[kind] === 'string' && media.get(body[kind] as string)) {
+      const f = media.get(body[kind] as string)!;
+      file = { kind, name: f.name ?? 'file', contentType: f.contentType, bytes: f.bytes, via: 'url' };
+    } else return bad(`there is no ${kind} in the request`);
+    if (kind === 'photo' && !['image/jpeg', 'image/png', 'image/webp'].includes(file.contentType)) bad('IMAGE_PROCESS_FAILED');
+    if (body.caption !== undefined && (typeof body.caption !== 'string' || [...body.caption].length > 1024)) bad('message caption is too long');
+    const m: TgSent = { message_id: messageId++, chat: { id: chatId, type: 'private' }, date: Math.floor(Date.now() / 1000), text: typeof body.caption === 'string' ? body.caption : '', file };
+    sent.push(m);
+    return m;
+  }
+
   const server = http.createServer((req, res) => {
     void (async () => {
       try {
-        const m = /^\/bot([^/]+)\/(\w+)$/.exec(new URL(req.url ?? '/', 'http://sim').pathname);
+        const pathname = new URL(req.url ?? '/', 'http://sim').pathname;
+        // files: GET /file/bot<token>/<file_path>, the path getFile answered
+        const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(pathname);
+        if (file && req.method === 'GET') {
+          if (file[1] !== opts.botToken) throw new BotApiError(404, 'Not Found');
+          return media.serve(res, media.get(paths.get(decodeURIComponent(file[2]!)) ?? ''));
+        }
+        const m = /^\/bot([^/]+)\/(\w+)$/.exec(pathname);
         if (!m || m[1] !== opts.botToken) throw new BotApiError(401, 'Unauthorized');
-        const raw = await readBody(req);
-        let b: unknown = {};
+        const bytes = await readBytes(req);
+        const multipart = await readMultipart(bytes, String(req.headers['content-type'] ?? ''));
+        const raw = multipart ? '' : bytes.toString('utf8');
+        let b: unknown = multipart?.fields ?? {};
         if (raw) {
           try {
             b = JSON.parse(raw);
@@ -145,6 +188,22 @@ export async function startTelegramSimulator(opts: TelegramSimulatorOptions) {
             const retry = outages.shift();
             if (retry !== undefined) throw new BotApiError(429, `Too Many Requests: retry after ${retry}`, { retry_after: retry });
             result = sendMessage(body);
+            break;
+          }
+          case 'sendPhoto':
+          case 'sendDocument': {
+            const retry = outages.shift();
+            if (retry !== undefined) throw new BotApiError(429, `Too Many Requests: retry after ${retry}`, { retry_after: retry });
+            const kind = m[2] === 'sendPhoto' ? 'photo' : 'document';
+            result = await sendFile(kind, body, multipart?.files[kind]);
+            break;
+          }
+          case 'getFile': {
+            const f = media.get(String(body.file_id ?? ''));
+            if (!f) bad('invalid file_id');
+            const path = `${f!.contentType.startsWith('image/') ? 'photos' : 'documents'}/file_${++filePaths}.${f!.contentType.split('/')[1]?.replace('jpeg', 'jpg') ?? 'bin'}`;
+            paths.set(path, f!.id);
+            result = { file_id: f!.id, file_unique_id: `u${f!.id}`, file_size: f!.bytes.length, file_path: path };
             break;
           }
           case 'answerCallbackQuery': {
@@ -186,6 +245,21 @@ export async function startTelegramSimulator(opts: TelegramSimulatorOptions) {
       chats.add(chatId);
       return fire({ message: { message_id: messageId++, from: from(chatId, name), chat: { id: chatId, type: 'private', first_name: name }, date: Math.floor(Date.now() / 1000), text } });
     },
+    /** the user sends a photo (Telegram names it by file_id in sizes; the largest is the original) */
+    userSendsPhoto(chatId: number, bytes: Uint8Array, caption?: string, name = 'Test') {
+      chats.add(chatId);
+      const f = media.put(bytes, 'image/jpeg');
+      return { ...fire({ message: { message_id: messageId++, from: from(chatId, name), chat: { id: chatId, type: 'private', first_name: name }, date: Math.floor(Date.now() / 1000), photo: [{ file_id: `thumb${f.id}`, file_unique_id: `t${f.id}`, width: 90, height: 90 }, { file_id: f.id, file_unique_id: `u${f.id}`, width: 800, height: 600, file_size: f.bytes.length }], ...(caption ? { caption } : {}) } }), fileId: f.id };
+    },
+    /** the user sends a file as a document, with its name and the type their app claims */
+    userSendsDocument(chatId: number, bytes: Uint8Array, mimeType: string, fileName: string, name = 'Test') {
+      chats.add(chatId);
+      const f = media.put(bytes, mimeType, fileName);
+      return { ...fire({ message: { message_id: messageId++, from: from(chatId, name), chat: { id: chatId, type: 'private', first_name: name }, date: Math.floor(Date.now() / 1000), document: { file_id: f.id, file_unique_id: `u${f.id}`, file_name: fileName, mime_type: mimeType, file_size: f.bytes.length } } }), fileId: f.id };
+    },
+    /** the next `count` file downloads answer this status (429 with Retry-After, 500…) */
+    failMediaNext: (count: number, o: { status: number; retryAfterSeconds?: number }) => media.failNext(count, o),
+    mediaDownloads: () => media.downloads(),
     /** the user presses an inline button of a message the bot sent */
     userPresses(chatId: number, m: TgSent, index: number, name = 'Test') {
       const btn = m.reply_markup?.inline_keyboard.flat()[index];

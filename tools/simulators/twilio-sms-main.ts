@@ -3,6 +3,7 @@
 // Baton's number, show the SMS Baton sent (with their segments), switch phones.
 import { commandPrompt, userCommand } from './shared.js';
 import { startTwilioSmsSimulator } from './twilio-sms.js';
+import { fileFromPath } from './media.js';
 
 const port = Number(process.env.TWILIO_SIM_PORT ?? 4040);
 const channelId = process.env.TWILIO_SIM_CHANNEL_ID ?? 'sms';
@@ -27,6 +28,13 @@ commandPrompt(
       async run(arg) {
         const d = await sim.userSends(user, number, arg).delivery;
         console.log(`Baton answered ${d.statuses.join(', ')}`);
+      },
+    },
+    photo: {
+      usage: '<path> (a picture the user sends by MMS)',
+      async run(arg) {
+        const f = await fileFromPath(arg);
+        await sim.userSendsMedia(user, number, '', [{ bytes: f.bytes, contentType: f.contentType }]).delivery;
       },
     },
     mms: { usage: '<image url>', run: (arg) => sim.userSends(user, number, '', [{ url: arg, contentType: 'image/jpeg' }]).delivery },

@@ -12,6 +12,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody, webhookSender, type RecordedWebhook } from './shared.js';
+import { fetchLink, mediaStore, type FetchedMedia } from './media.js';
 
 export interface TwilioSmsSimulatorOptions {
   port?: number;
@@ -26,6 +27,8 @@ export interface TwilioSmsSimulatorOptions {
   webhookUrl?: string;
   /** statuses reported after a message is accepted (default sent, delivered) */
   statuses?: Array<'sent' | 'delivered' | 'undelivered' | 'failed'>;
+  /** "Enforce HTTP Auth on Media URLs" (default on): a media URL asks for the account's Basic auth */
+  mediaAuth?: boolean;
 }
 
 /** An SMS Baton sent, as the simulator accepted it. */
@@ -35,6 +38,9 @@ export interface SentSms {
   from: string;
   body: string;
   statusCallback?: string;
+  /** an MMS: its MediaUrl values, and the files as Twilio fetched them (set once fetched) */
+  mediaUrls: string[];
+  media?: FetchedMedia[];
 }
 
 export interface TwilioWebhook extends RecordedWebhook {
@@ -66,6 +72,8 @@ export async function startTwilioSmsSimulator(opts: TwilioSmsSimulatorOptions) {
   const webhooks: TwilioWebhook[] = [];
   const outages: Array<{ status: number; code: number; retryAfterSeconds?: number }> = [];
   let webhookUrl = opts.webhookUrl;
+  const media = mediaStore();
+  const fetches: Array<Promise<unknown>> = [];
 
   const sender = webhookSender<TwilioWebhook>({
     url: (d) => d.url,
@@ -99,14 +107,32 @@ export async function startTwilioSmsSimulator(opts: TwilioSmsSimulatorOptions) {
       from = number;
     } else if (!opts.numbers.includes(from)) throw new TwilioError(400, 21606, `The From phone number ${from} is not a valid, SMS-capable inbound phone number or short code for your account.`);
     const body = form.get('Body') ?? '';
-    if (!body) throw new TwilioError(400, 21602, 'Message body is required.');
+    const mediaUrls = form.getAll('MediaUrl');
+    if (!body && !mediaUrls.length) throw new TwilioError(400, 21602, 'Message body is required.');
+    if (mediaUrls.length > 10) throw new TwilioError(400, 21623, 'The number of media files exceeds the maximum of 10.');
+    if (mediaUrls.some((u) => !/^https?:\/\//.test(u))) throw new TwilioError(400, 21620, 'Invalid media URL(s).');
     if (body.length > 1600) throw new TwilioError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
     const callback = form.get('StatusCallback') ?? undefined;
     if (callback !== undefined && !/^https?:\/\//.test(callback)) throw new TwilioError(400, 21609, 'Invalid StatusCallback URL.');
-    const m: SentSms = { sid: sid('SM'), to, from, body, ...(callback ? { statusCallback: callback } : {}) };
+    const m: SentSms = { sid: sid(mediaUrls.length ? 'MM' : 'SM'), to, from, body, mediaUrls, ...(callback ? { statusCallback: callback } : {}) };
     sent.push(m);
+    // Twilio fetches the media after accepting the message: a URL it cannot fetch, or more than 5 MB in all, fails it
+    const fetched = mediaUrls.length
+      ? Promise.all(mediaUrls.map(fetchLink)).then((files) => {
+          m.media = files;
+          if (files.some((f) => f.status !== 200)) return '12300';
+          return files.reduce((n, f) => n + f.bytes.length, 0) > 5 * 1024 * 1024 ? '11751' : undefined;
+        })
+      : Promise.resolve(undefined);
+    fetches.push(fetched);
     if (callback) {
       void (async () => {
+        const failed = await fetched;
+        if (failed) {
+          const p = new URLSearchParams({ AccountSid: opts.accountSid, ApiVersion: '2010-04-01', From: from, To: to, MessageSid: m.sid, SmsSid: m.sid, MessageStatus: 'failed', SmsStatus: 'failed', ErrorCode: failed });
+          await postTo(callbacks, callback, 'status', p);
+          return;
+        }
         for (const s of opts.statuses ?? ['sent', 'delivered']) {
           const p = new URLSearchParams({ AccountSid: opts.accountSid, ApiVersion: '2010-04-01', From: from, To: to, MessageSid: m.sid, SmsSid: m.sid, MessageStatus: s, SmsStatus: s, ...(s === 'undelivered' || s === 'failed' ? { ErrorCode: '30003' } : {}) });
           await postTo(callbacks, callback, 'status', p);
@@ -129,6 +155,17 @@ export async function startTwilioSmsSimulator(opts: TwilioSmsSimulatorOptions) {
     void (async () => {
       try {
         const url = new URL(req.url ?? '/', 'http://sim');
+        // a received MMS's media: the Media resource (Basic auth when enforced) redirects to a short-lived CDN URL
+        const cdn = /^\/cdn\/([^/]+)$/.exec(url.pathname);
+        if (cdn && req.method === 'GET') return media.serve(res, Number(url.searchParams.get('Expires')) * 1000 > Date.now() ? media.get(cdn[1]!) : undefined);
+        const file = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/.]+)$/.exec(url.pathname);
+        if (file && req.method === 'GET') {
+          const basic = `Basic ${Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString('base64')}`;
+          if ((opts.mediaAuth ?? true) && (req.headers.authorization !== basic || file[1] !== opts.accountSid)) throw new TwilioError(401, 20003, 'Authenticate');
+          if (!media.get(file[3]!)) throw new TwilioError(404, 20404, 'The requested resource was not found');
+          res.writeHead(307, { Location: `/cdn/${file[3]}?Expires=${Math.floor(Date.now() / 1000) + 4 * 3600}` });
+          return res.end();
+        }
         const m = /^\/2010-04-01\/Accounts\/([^/]+?)(\.json|\/Messages\.json)$/.exec(url.pathname);
         if (!m) throw new TwilioError(404, 20404, 'The requested resource was not found');
         const expected = `Basic ${Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString('base64')}`;
@@ -151,8 +188,7 @@ export async function startTwilioSmsSimulator(opts: TwilioSmsSimulatorOptions) {
   const base = `http://${opts.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
 
   /** A phone user's SMS (or MMS) to one of the account's numbers: Twilio calls the number's webhook. */
-  function userSends(from: string, to: string, body: string, media: Array<{ url: string; contentType: string }> = []) {
-    const messageSid = sid(media.length ? 'MM' : 'SM');
+  function userSends(from: string, to: string, body: string, media: Array<{ url: string; contentType: string }> = [], messageSid = sid(media.length ? 'MM' : 'SM')) {
     const p = new URLSearchParams({ ToCountry: 'US', SmsMessageSid: messageSid, NumMedia: String(media.length), SmsSid: messageSid, SmsStatus: 'received', Body: body, To: to, NumSegments: '1', MessageSid: messageSid, AccountSid: opts.accountSid, From: from, ApiVersion: '2010-04-01' });
     media.forEach((x, i) => {
       p.set(`MediaUrl${i}`, x.url);
@@ -172,6 +208,16 @@ export async function startTwilioSmsSimulator(opts: TwilioSmsSimulatorOptions) {
       webhookUrl = u;
     },
     userSends,
+    /** an MMS: the files are kept as Media resources of the message, named by MediaUrl{N} and MediaContentType{N} */
+    userSendsMedia(from: string, to: string, body: string, files: Array<{ bytes: Uint8Array; contentType: string }>) {
+      const messageSid = sid('MM');
+      const urls = files.map((f) => ({ url: `${base}/2010-04-01/Accounts/${opts.accountSid}/Messages/${messageSid}/Media/${media.put(f.bytes, f.contentType).id}`, contentType: f.contentType }));
+      return userSends(from, to, body, urls, messageSid);
+    },
+    failMediaNext: (count: number, o: { status: number; retryAfterSeconds?: number }) => media.failNext(count, o),
+    mediaDownloads: () => media.downloads(),
+    /** resolves when Twilio has fetched the media of every MMS sent so far */
+    mediaFetched: () => Promise.all(fetches),
     /** the next `count` sends fail with this status (429 + code 20429, or 500) */
     failNext(count: number, o: { status: number; retryAfterSeconds?: number }) {
       for (let i = 0; i < count; i++) outages.push({ status: o.status, code: o.status === 429 ? 20429 : 20500, ...(o.retryAfterSeconds !== undefined ? { retryAfterSeconds: o.retryAfterSeconds } : {}) });

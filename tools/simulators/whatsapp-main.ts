@@ -3,6 +3,7 @@
 // press a button of Baton's latest message, show what Baton sent and the statuses.
 import { commandPrompt, userCommand } from './shared.js';
 import { startWhatsAppSimulator } from './whatsapp.js';
+import { fileFromPath } from './media.js';
 
 const port = Number(process.env.WHATSAPP_SIM_PORT ?? 4030);
 const channelId = process.env.WHATSAPP_SIM_CHANNEL_ID ?? 'whatsapp';
@@ -31,6 +32,13 @@ commandPrompt(
       },
     },
     say: { usage: '<text>', run: (arg) => sim.userSays(user, arg, 'Jan Peeters').delivery },
+    photo: {
+      usage: '<path> (a picture or file the user sends)',
+      async run(arg) {
+        const f = await fileFromPath(arg);
+        await sim.userSendsMedia(user, f.contentType.startsWith('image/') ? 'image' : 'document', f.bytes, f.contentType, { filename: f.name, name: 'Jan Peeters' }).delivery;
+      },
+    },
     pick: {
       usage: '<n> (a button or row of Baton’s latest message)',
       async run(arg) {

@@ -13,6 +13,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody, webhookSender, type RecordedWebhook } from './shared.js';
+import { fetchLink, mediaStore, type FetchedMedia } from './media.js';
 
 export interface WhatsAppSimulatorOptions {
   port?: number;
@@ -41,6 +42,8 @@ export interface SentMessage {
   text: string;
   /** reply buttons or list rows, as ids and titles */
   choices: Array<{ id: string; title: string }>;
+  /** a media message: the file as Meta fetched it from its `link` (set once fetched) */
+  media?: FetchedMedia;
 }
 
 export interface WebhookCall extends RecordedWebhook {
@@ -67,6 +70,31 @@ const str = (v: unknown, max: number, what: string, min = 1): string => {
   return v as string;
 };
 const WINDOW_MS = 24 * 3600_000;
+const MB = 1024 * 1024;
+/** the media types a message may have, with what each takes (Meta's supported media types and sizes) */
+const MEDIA_TYPES: Record<string, { mime: string[]; max: number; caption: boolean; filename: boolean }> = {
+  image: { mime: ['image/jpeg', 'image/png'], max: 5 * MB, caption: true, filename: false },
+  document: { mime: ['application/pdf', 'text/plain', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/vnd.openxmlformats-officedocument.presentationml.presentation', 'application/msword', 'application/vnd.ms-excel', 'application/vnd.ms-powerpoint'], max: 100 * MB, caption: true, filename: true },
+  audio: { mime: ['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg'], max: 16 * MB, caption: false, filename: false },
+  video: { mime: ['video/mp4', 'video/3gpp'], max: 16 * MB, caption: true, filename: false },
+  sticker: { mime: ['image/webp'], max: 500 * 1024, caption: false, filename: false },
+};
+
+/** A media object as Meta validates it: `id` or `link` (https or http), caption and filename only where the type has them. */
+function checkMedia(type: string, o: unknown): { link?: string; id?: string } {
+  const t = MEDIA_TYPES[type]!;
+  if (!isObject(o)) return invalid(`${type} is required`);
+  const known = new Set(['id', 'link', ...(t.caption ? ['caption'] : []), ...(t.filename ? ['filename'] : [])]);
+  for (const k of Object.keys(o)) if (!known.has(k)) invalid(`Unexpected key "${k}" on param "${type}"`);
+  if (o.id === undefined && o.link === undefined) invalid(`Param ${type} must have either id or link`);
+  if (o.id !== undefined && o.link !== undefined) invalid(`Param ${type} must have either id or link, not both`);
+  if (o.link !== undefined) {
+    if (typeof o.link !== 'string' || !/^https?:\/\//.test(o.link)) invalid(`${type}.link must be an http(s) URL`);
+    return { link: o.link as string };
+  }
+  if (typeof o.id !== 'string') invalid(`${type}.id must be a string`);
+  return { id: o.id as string };
+}
 
 /** The interactive object as Meta validates it; returns the body text and the choices. */
 function checkInteractive(i: unknown): { text: string; choices: SentMessage['choices'] } {
@@ -107,8 +135,11 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions) {
   /** the user's last message per wa_id: the customer-service window */
   const lastInbound = new Map<string, number>();
   const outages: Array<{ status: number; code: number; retryAfterSeconds?: number }> = [];
+  const media = mediaStore();
+  const fetches: Array<Promise<unknown>> = [];
   let webhookUrl = opts.webhookUrl;
 
+  let base = '';
   const sign = (body: string) => `sha256=${createHmac('sha256', opts.appSecret).update(body).digest('hex')}`;
   const sender = webhookSender<WebhookCall>({
     url: () => webhookUrl,
@@ -150,11 +181,32 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions) {
         break;
       }
       default:
-        invalid(`type ${String(b.type)} is not one the simulator takes`);
+        if (typeof b.type === 'string' && b.type in MEDIA_TYPES) {
+          const ref = checkMedia(b.type, b[b.type]);
+          if (ref.id && !media.get(ref.id)) invalid(`media id ${ref.id} was not uploaded`);
+          text = `[${b.type}] ${ref.link ?? ref.id}`;
+          break;
+        }
+        invalid(`Param type must be one of text, interactive, template, ${Object.keys(MEDIA_TYPES).join(', ')}`);
     }
     const m: SentMessage = { id: `wamid.${randomBytes(16).toString('base64url')}`, to, type: String(b.type), body: b, text, choices };
     sent.push(m);
     const last = lastInbound.get(to);
+    const mediaType = b.type as string;
+    const link = mediaType in MEDIA_TYPES ? ((b[mediaType] as Record<string, unknown>).link as string | undefined) : undefined;
+    if (link) {
+      // Meta fetches the link after accepting the call: a file it cannot fetch, or of the wrong type or
+      // size, fails the message with 131053 (media upload error)
+      const t = MEDIA_TYPES[mediaType]!;
+      fetches.push(
+        fetchLink(link).then((f) => {
+          m.media = f;
+          const problem = f.status !== 200 ? `the link answered ${f.status}` : !t.mime.includes(f.contentType) ? `${f.contentType} is not a supported ${mediaType} type` : f.bytes.length > t.max ? `${f.bytes.length} bytes is over the ${t.max} bytes of a ${mediaType}` : undefined;
+          if (problem) return statusWebhook(m, 'failed', [{ code: 131053, title: 'Media upload error', message: 'Media upload error', error_data: { details: problem } }]);
+          return undefined;
+        }),
+      );
+    }
     // the Cloud API accepts the call and reports the closed window as a failed message (131047)
     if (b.type !== 'template' && (last === undefined || now() - last > WINDOW_MS)) {
       void statusWebhook(m, 'failed', [{ code: 131047, title: 'Re-engagement message', message: 'Re-engagement message', error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' } }]);
@@ -172,6 +224,13 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions) {
         const url = new URL(req.url ?? '/', 'http://sim');
         const parts = url.pathname.split('/').filter(Boolean);
         if ((req.headers.authorization ?? '') !== `Bearer ${opts.accessToken}`) throw new GraphError(401, 190, 'Invalid OAuth access token - Cannot parse access token');
+        // the media Meta serves: GET /{version}/{media-id} answers its short-lived URL, which is fetched with the same token
+        if (req.method === 'GET' && parts[0] === 'whatsapp_business' && parts[1] === 'attachments') return media.serve(res, media.get(url.searchParams.get('mid') ?? ''));
+        if (req.method === 'GET' && parts.length === 2 && media.get(parts[1]!)) {
+          const f = media.get(parts[1]!)!;
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          return res.end(JSON.stringify({ messaging_product: 'whatsapp', url: `${base}/whatsapp_business/attachments/?mid=${f.id}&ext=${Math.floor(now() / 1000) + 300}`, mime_type: f.contentType, sha256: media.sha256(f), file_size: String(f.bytes.length), id: f.id }));
+        }
         if (parts[1] !== opts.phoneNumberId) throw new GraphError(400, 100, `Unsupported request - Object with ID '${parts[1] ?? ''}' does not exist`);
         if (req.method === 'GET' && parts.length === 2) {
           res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -204,6 +263,7 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions) {
   });
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
   const url = `http://${opts.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+  base = url;
 
   /** A user's message arriving at Meta: the window opens, Baton's webhook is called. */
   function userMessage(from: string, name: string, message: Record<string, unknown>) {
@@ -230,6 +290,20 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions) {
       const list = (m.body.interactive as { type?: string } | undefined)?.type === 'list';
       return userMessage(from, name, { type: 'interactive', interactive: list ? { type: 'list_reply', list_reply: { id: c.id, title: c.title } } : { type: 'button_reply', button_reply: { id: c.id, title: c.title } } });
     },
+    /**
+     * the user sends a picture or a file: Meta keeps it under a media id and the webhook names it
+     * (`image`, `document`… with id, mime_type, sha256, and the caption or filename)
+     */
+    userSendsMedia(from: string, kind: 'image' | 'document' | 'audio' | 'video' | 'sticker', bytes: Uint8Array, mimeType: string, o: { caption?: string; filename?: string; name?: string } = {}) {
+      const f = media.put(bytes, mimeType, o.filename);
+      return { ...userMessage(from, o.name ?? 'Test User', { type: kind, [kind]: { id: f.id, mime_type: mimeType, sha256: media.sha256(f), ...(o.caption ? { caption: o.caption } : {}), ...(o.filename ? { filename: o.filename } : {}) } }), mediaId: f.id };
+    },
+    /** the next `count` media downloads answer this status (429 with Retry-After, 500…) */
+    failMediaNext: (count: number, o: { status: number; retryAfterSeconds?: number }) => media.failNext(count, o),
+    /** media downloads so far, failed ones included */
+    mediaDownloads: () => media.downloads(),
+    /** resolves when Meta has fetched every outbound media link so far */
+    mediaFetched: () => Promise.all(fetches),
     /** the next `count` sends fail with this status (429 + code 130429 + Retry-After, or 500) */
     failNext(count: number, o: { status: number; code?: number; retryAfterSeconds?: number }) {
       for (let i = 0; i < count; i++) outages.push({ status: o.status, code: o.code ?? (o.status === 429 ? 130429 : 1), ...(o.retryAfterSeconds !== undefined ? { retryAfterSeconds: o.retryAfterSeconds } : {}) });

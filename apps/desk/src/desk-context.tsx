@@ -195,6 +195,8 @@ export function DeskProvider(props: { agent: Agent; onLoggedOut: () => void; chi
       if (e.type === 'queue.updated') soon();
       else if (e.type === 'message.created') {
         const m = e.message;
+        // a message sent again with a file attached (e.updated) is not news: no unread count, no notification
+        if (e.updated) return;
         setMine((list) => (list.some((c) => c.id === m.conversationId) ? sortByActivity(list.map((c) => (c.id === m.conversationId ? { ...c, lastMessage: m, lastSeq: Math.max(c.lastSeq, m.seq) } : c))) : list));
         if (m.author.type === 'user' && m.conversationId !== openId.current) {
           setUnread((u) => ({ ...u, [m.conversationId]: (u[m.conversationId] ?? 0) + 1 }));

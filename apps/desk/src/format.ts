@@ -81,6 +81,7 @@ const EVENT_LABELS: Record<TranscriptEvent, string> = {
   'conversation.started': 'started',
   'conversation.rated': 'rated',
   'followup.created': 'follow-up left',
+  'channel.media_failed': 'file not received',
   'offload.disabled': 'disabled',
   'offload.closed': 'closed',
   'offload.no_agent': 'no agent online',

@@ -148,7 +148,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const channelDeliveries = new ChannelDeliveries(clock, {
     owned: (tx, providerId, message) => deps.providers.queueOwned(tx, providerId, message),
     platformOf: async (channelId) => platformOf(await deps.settings.offloading(), channelId)?.id,
-  });
+  }, (type) => deps.channelRegistry.get(type)?.capabilities.joinsTurn === true);
   // e-mail only when SMTP_URL is set: mails wait in the outbox, which the worker below sends
   const mailer = createMailer(config, store, clock, () => deps.kick('outbox'));
   const deps: Deps = {

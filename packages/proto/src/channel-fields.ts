@@ -72,6 +72,7 @@ export const CHANNEL_FIELDS: {
     { key: 'messagingServiceSid', label: 'Messaging Service SID', kind: 'text', optional: true, placeholder: 'MG…', hint: 'Sends through a Messaging Service (its number pool) instead of one number.' },
     { key: 'publicUrl', label: 'Public URL', kind: 'url', optional: true, placeholder: 'https://baton.example.com', hint: 'Baton’s address as Twilio calls it: the signature covers the whole URL. Default: the server’s PUBLIC_URL.' },
     { key: 'maxSegments', label: 'Segments per SMS', kind: 'number', optional: true, advanced: true, placeholder: '3', hint: 'A longer answer is split into several SMS of at most this many segments (160 GSM-7 or 70 Unicode characters for one; 153 or 67 each when joined).' },
+    { key: 'mms', label: 'MMS', kind: 'boolean', optional: true, advanced: true, defaultValue: true, hint: 'Agents’ pictures go as MMS (US and Canadian numbers). Off: every file goes as a link in the text.' },
     { key: 'apiBaseUrl', label: 'Twilio API URL', kind: 'url', optional: true, advanced: true, placeholder: 'https://api.twilio.com', hint: 'Overrides Twilio’s host (the simulator).' },
   ],
   email: [

@@ -52,6 +52,8 @@ export const SmsTwilioChannelConfig = z
     publicUrl: z.url().max(2000).optional(),
     /** segments one SMS may use before a long text goes as several messages (1–10; default 3) */
     maxSegments: z.number().int().min(1).max(10).optional(),
+    /** false: the number cannot send MMS (outside the US and Canada), so agents' pictures go as links; default true */
+    mms: z.boolean().optional(),
     apiBaseUrl: z.url().max(2000).optional(),
   })
   .strict()

@@ -62,6 +62,8 @@ export const TRANSCRIPT_EVENTS = [
   'conversation.started',
   /** the user rated the agent's episode (a repeat replaces the score: the row says which it replaced) */
   'conversation.rated',
+  /** a file the user sent on a channel could not be downloaded, or was refused (type, size): a line for the agent */
+  'channel.media_failed',
   /** a user nobody could take left an e-mail and a question (DESIGN §10.3) */
   'followup.created',
   // transitions that write no system line: the message itself, or the bot's dialog, is the record

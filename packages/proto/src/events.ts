@@ -15,7 +15,11 @@ export const TypingEvent = z.object({
 
 /** Events the server pushes. One map, used by the server to send and by clients to switch on. */
 export const ServerEvent = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('message.created'), message: Message }),
+  /**
+   * `updated`: a message the client already has, sent again with something added (a channel user's file
+   * attached once downloaded): replace it by id; not a new message
+   */
+  z.object({ type: z.literal('message.created'), message: Message, updated: z.boolean().optional() }),
   z.object({ type: z.literal('conversation.updated'), conversation: Conversation }),
   TypingEvent,
   /** sent once after (re)connect and resume: everything up to lastSeq has been sent */

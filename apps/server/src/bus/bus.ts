@@ -4,7 +4,7 @@ import type { AgentStatus, Author, Conversation, ConversationStatus, FollowupSta
 
 export type BusEvent =
   /** clientMessageId: the idempotency key the user sent it with (the sending socket is acked instead) */
-  | { type: 'message.created'; conversationId: string; message: Message; clientMessageId?: string }
+  | { type: 'message.created'; conversationId: string; message: Message; clientMessageId?: string; updated?: boolean }
   | { type: 'conversation.updated'; conversationId: string; conversation: Conversation }
   | { type: 'typing'; conversationId: string; author: Author; on: boolean }
   | { type: 'queue.updated'; conversationId: string; status: ConversationStatus; skill?: string | null; language?: string }

@@ -25,10 +25,15 @@ export interface ChannelCapabilities {
   list?: { maxRows: number; titleMax: number; descriptionMax: number; buttonLabelMax: number };
   /** cards (carousels) shown natively; false: each card becomes text with its buttons */
   cards: boolean;
-  /** pictures and files in and out (the attachments work adds them: docs/channels.md) */
+  /**
+   * pictures and files in and out (channels/media.ts): inbound refs downloaded into attachments
+   * (downloadMedia), outbound attachments sent as the service's media messages; false: files go as links
+   */
   media: boolean;
   /** characters per text message; longer text is split */
   textMax: number;
+  /** a bot turn of several messages goes out as one delivery (e-mail: one mail, not one per message) */
+  joinsTurn?: boolean;
 }
 
 /** A channel as its type's code sees it: the row, and its config parsed with secrets decrypted. */
@@ -38,13 +43,18 @@ export interface ChannelContext<C> {
   config: C;
 }
 
-/** A file the user sent, as the service names it (downloaded by the attachments work). */
+/** A file the user sent, as the service names it (downloaded by channels/media.ts through the type's downloadMedia). */
 export interface InboundMedia {
   /** the service's id or URL for the file */
   ref: string;
   contentType?: string;
   name?: string;
 }
+
+/** A file a service served (downloadMedia), or why not: `retry` for 429/5xx/network, `refused` for one Baton will not keep (too large). */
+export type MediaDownload =
+  | { ok: true; bytes: Buffer; contentType?: string; name?: string }
+  | { ok: false; retry: boolean; error: string; retryAfterMs?: number; refused?: boolean };
 
 /** A file that came inside the service's payload (an e-mail attachment): stored as an attachment of the message. */
 export interface InboundFile {
@@ -95,6 +105,8 @@ export interface ChannelDelivery {
   lastInboundAt: number | null;
   /** parts of the degraded message already sent by an earlier attempt: a retry sends only the rest */
   partsSent: number;
+  /** a bot turn joined into this delivery (capabilities.joinsTurn), `message` first; absent: `message` alone */
+  messages?: Message[];
   /** the stored JSON of the delivery (the webhook type sends it byte for byte) */
   raw: string;
 }
@@ -166,6 +178,11 @@ export interface ChannelTypeImpl<C = unknown> {
   ownsHandover?(config: C): string | undefined;
   /** passes the user to that inbox (the outbox row of the handover); `accepted` when it holds them */
   handover?(ctx: ChannelContext<C>, h: ChannelHandover): Promise<ChannelDeliveryResult>;
+  /**
+   * fetches a file the user sent (InboundMedia.ref) as the service's API documents it, at most
+   * `maxBytes` (the attachment limit); types with `capabilities.media` have it
+   */
+  downloadMedia?(ctx: ChannelContext<C>, media: InboundMedia, maxBytes: number): Promise<MediaDownload>;
   /** whether the credentials work (and registers the webhook where the service wants it: Telegram) */
   testConnection(ctx: ChannelContext<C>, publicBaseUrl: string | undefined): Promise<{ ok: boolean; message: string }>;
 }

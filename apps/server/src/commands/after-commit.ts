@@ -65,7 +65,7 @@ export async function commit<T, O = undefined>(
       out = new AfterCommit();
       const r = await fn(tx, out, batched?.pick(answer));
       // whoever delivers created messages elsewhere (channel webhooks) queues them in the same transaction
-      const created = out.events.flatMap((e) => (e.type === 'message.created' ? [e.message] : []));
+      const created = out.events.flatMap((e) => (e.type === 'message.created' && !e.updated ? [e.message] : []));
       if (created.length && (await deps.onMessagesCreated(tx, created))) out.kicks.add('outbox');
       return r;
     },

@@ -5,6 +5,7 @@
 import type { ChannelDeliveryStatus, Message } from '@baton/proto';
 import type { ChannelDelivery, ChannelDeliveryResult, ChannelHandover } from '../channels/channel.js';
 import { channelContext } from '../channels/stored-config.js';
+import { MEDIA_DOWNLOAD_EVENT, runMediaDownload } from '../channels/media.js';
 import type { Clock, Deps } from '../deps.js';
 import { fromJson } from '../store/json.js';
 import type { AgentRow, OutboxRow } from '../store/schema.js';
@@ -40,15 +41,22 @@ export class ChannelDeliveries {
   // across instances), so the bot's and agents' messages do not read it again on every commit.
   private readonly channels = new Map<string, string | null>();
 
+  private readonly joining = new Map<string, boolean>();
+
   constructor(
     private readonly clock: Clock,
     private readonly owners?: ChannelOwners,
+    /** whether a channel type sends a bot turn as one delivery (capabilities.joinsTurn) */
+    private readonly joinsTurn?: (type: string) => boolean,
   ) {}
 
   /** Queues the deliveries for these messages; true when it queued any. */
   async queue(tx: Tx, messages: Message[]): Promise<boolean> {
     let queued = false;
+    // the delivery a bot turn's next message joins (e-mail), while the turn's messages follow each other
+    let open: { conversationId: string; id: string; payload: { message: Message; messages: Message[]; fallbackText: string } } | undefined;
     for (const m of messages) {
+      if (m.author.type !== 'bot') open = undefined;
       if (m.author.type === 'user' || m.internal) continue;
       const channelId = await this.channelOf(tx, m.conversationId);
       if (!channelId) continue;
@@ -68,13 +76,32 @@ export class ChannelDeliveries {
         .where('conversations.id', '=', m.conversationId)
         .executeTakeFirst();
       const userId = (conv?.external_id ?? '').slice(channelId.length + 1);
+      if (open && open.conversationId === m.conversationId) {
+        // the same turn: one delivery carries it (its row is rewritten with the message added)
+        open.payload.messages.push(m);
+        open.payload.fallbackText = `${open.payload.fallbackText}\n\n${fallbackText(m)}`;
+        await tx.updateTable('outbox').set({ payload: JSON.stringify(open.payload) }).where('id', '=', open.id).execute();
+        continue;
+      }
       const id = newSortableId();
       const now = this.clock.now();
       const payload = { id, type: 'message.created', createdAt: new Date(now).toISOString(), channelId, conversationId: m.conversationId, user: { id: userId }, message: m, fallbackText: fallbackText(m) };
       await insertOutbox(tx, { id, target: `${CHANNEL_TARGET_PREFIX}${channelId}`, event: 'message.created', conversationId: m.conversationId, payload: JSON.stringify(payload), now });
+      open = m.author.type === 'bot' && (await this.joins(tx, channelId)) ? { conversationId: m.conversationId, id, payload: { ...payload, messages: [m] } } : undefined;
       queued = true;
     }
     return queued;
+  }
+
+  private async joins(tx: Tx, channelId: string): Promise<boolean> {
+    if (!this.joinsTurn) return false;
+    const known = this.joining.get(channelId);
+    if (known !== undefined) return known;
+    const r = await tx.selectFrom('channels').select('type').where('id', '=', channelId).executeTakeFirst();
+    const joins = r ? this.joinsTurn(r.type) : false;
+    // a channel's type never changes; the map holds one entry per channel
+    if (r) this.joining.set(channelId, joins);
+    return joins;
   }
 
   private async channelOf(tx: Tx, conversationId: string): Promise<string | null> {
@@ -106,11 +133,13 @@ export async function deliverToChannel(deps: Deps, row: OutboxRow): Promise<Chan
       return { ok: false, retry: true, error: `channel error: ${(err as Error).message}` };
     }
   }
+  // a user's file to fetch from the service (channels/media.ts)
+  if (row.event === MEDIA_DOWNLOAD_EVENT) return runMediaDownload(deps, impl, ctx, row);
   // files go out as signed links made now (commands/attachments.ts): the channel holds no user token
-  const stored = withAttachmentLinks(deps, fromJson<{ id: string; conversationId: string; user: { id: string }; message: Message; partsSent?: number }>(row.payload, {} as never));
+  const stored = withAttachmentLinks(deps, fromJson<{ id: string; conversationId: string; user: { id: string }; message: Message; messages?: Message[]; partsSent?: number }>(row.payload, {} as never));
   const raw = row.payload.includes('"attachments"') ? JSON.stringify(stored) : row.payload;
   const conv = await deps.store.db.selectFrom('conversations').select('channel_inbound_at').where('id', '=', stored.conversationId).executeTakeFirst();
-  const delivery: ChannelDelivery = { id: row.delivery_id, conversationId: stored.conversationId, user: stored.user, message: stored.message, lastInboundAt: conv?.channel_inbound_at ?? null, partsSent: stored.partsSent ?? 0, raw };
+  const delivery: ChannelDelivery = { id: row.delivery_id, conversationId: stored.conversationId, user: stored.user, message: stored.message, ...(stored.messages ? { messages: stored.messages } : {}), lastInboundAt: conv?.channel_inbound_at ?? null, partsSent: stored.partsSent ?? 0, raw };
   let result: ChannelDeliveryResult;
   try {
     result = await impl.deliver(ctx, delivery);

@@ -1,7 +1,8 @@
 // A channel's signed inbound events: user messages into the user's conversation on that channel, and
 // the statuses a typed channel's service reports for what Baton sent.
 import { MAX_TEXT_LENGTH, type ChannelInbound } from '@baton/proto';
-import type { InboundEvent, InboundFile } from '../channels/channel.js';
+import type { InboundEvent, InboundFile, InboundMedia } from '../channels/channel.js';
+import { mediaPlaceholder, queueMediaDownload } from '../channels/media.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { ChannelRow } from '../store/schema.js';
@@ -10,14 +11,14 @@ import { channelRatingAnswer } from './satisfaction.js';
 import { presentMessage } from '../presenters/conversation.js';
 import { findByIdempotencyKey } from '../store/conversations.js';
 import { saveAttachment } from './attachments.js';
-import { sendUserMessage } from './send-user-message.js';
+import { sendUserMessage, type SendUserMessageOptions } from './send-user-message.js';
 
 /**
  * An inbound user message: the user's latest conversation on this channel, or a new one. The user is
  * the signed channel identity `channel:<channel>:<user>` (never a web claim: the prefixes differ), and
  * channel conversations come only from here (POST /conversations refuses `channelId`).
  */
-export async function channelInbound(deps: Deps, channel: ChannelRow, e: ChannelInbound, inboundAt?: number, thread?: { conversationId?: string }, files?: InboundFile[]) {
+export async function channelInbound(deps: Deps, channel: ChannelRow, e: ChannelInbound, inboundAt?: number, thread?: { conversationId?: string }, files?: InboundFile[], media?: InboundMedia[]) {
   if (!channel.enabled) throw new AppError('FORBIDDEN', 'This channel is disabled');
   // a thread (e-mail) names its conversation, which must be this user's on this channel; a new thread starts one
   let conversationId = thread ? thread.conversationId && (await userConversation(deps, channel.id, e.user.id, thread.conversationId)) : (await latestChannelConversation(deps, channel.id, e.user.id))?.id;
@@ -39,8 +40,10 @@ export async function channelInbound(deps: Deps, channel: ChannelRow, e: Channel
   const text = [e.text, ...saved.refused].filter(Boolean).join('\n').slice(0, MAX_TEXT_LENGTH) || undefined;
   const body = e.postback ? { postback: e.postback, ...(text ? { text } : {}) } : saved.ids.length ? { attachments: saved.ids, ...(text ? { text } : {}) } : { text: text! };
   // the answer to the satisfaction question after a close is recorded there, not sent to the bot
-  const rated = created || saved.ids.length ? undefined : await channelRatingAnswer(deps, conversationId, body, key);
-  const { message, duplicate } = rated ?? (await sendUserMessage(deps, conversationId, body, key));
+  const rated = created || saved.ids.length || media?.length ? undefined : await channelRatingAnswer(deps, conversationId, body, key);
+  // files the service only names are fetched by a job queued with the message; the bot answers once they are attached
+  const opts: SendUserMessageOptions = media?.length ? { holdBot: true, onStored: (tx, m) => queueMediaDownload(tx, deps.clock.now(), { channelId: channel.id, conversationId: conversationId, messageId: m.id, media }) } : {};
+  const { message, duplicate } = rated ?? (await sendUserMessage(deps, conversationId, body, key, opts));
   return { conversationId, created, message, duplicate };
 }
 
@@ -71,13 +74,16 @@ export async function receiveChannelEvents(deps: Deps, channel: ChannelRow, even
   let stored = 0;
   let duplicates = 0;
   const conversationIds: string[] = [];
+  const impl = deps.channelRegistry.get(channel.type);
   for (const e of events) {
     if (e.kind === 'status') {
       await recordStatus(deps, channel.id, e.externalId, e.status, e.error ?? null);
       continue;
     }
-    // media itself arrives with the attachments work (docs/channels.md): until then the agent sees what was sent
-    const mediaNote = e.media?.length ? e.media.map((m) => `[${m.contentType ?? 'file'}${m.name ? `: ${m.name}` : ''}]`).join(' ') : undefined;
+    // files the service only names: a placeholder until the download job attaches them (channels/media.ts);
+    // a type that cannot download shows the placeholder alone
+    const mediaNote = e.media?.length ? mediaPlaceholder(e.media) : undefined;
+    const media = e.media?.length && impl?.capabilities.media && impl.downloadMedia ? e.media : undefined;
     const text = e.text?.trim() || (e.postback ? undefined : mediaNote);
     if (!text && !e.postback && !e.files?.length) continue;
     // WhatsApp's window counts from when the user sent it (never later than now)
@@ -89,7 +95,7 @@ export async function receiveChannelEvents(deps: Deps, channel: ChannelRow, even
       ...(e.locale ? { locale: e.locale } : {}),
       ...(text ? { text: text.slice(0, MAX_TEXT_LENGTH) } : {}),
       ...(e.postback ? { postback: e.postback } : {}),
-    }, at, e.thread, e.files);
+    }, at, e.thread, e.files, media);
     if (r.duplicate) duplicates++;
     else stored++;
     conversationIds.push(r.conversationId);

@@ -1,6 +1,6 @@
 // POST /conversations/{id}/messages: stores the user's message (acknowledged once durable), then the
 // bot answers unless an agent owns the conversation. Idempotency-Key makes a retried send one message.
-import type { SendMessageBody } from '@baton/proto';
+import type { Message, SendMessageBody } from '@baton/proto';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { presentMessage } from '../presenters/conversation.js';
@@ -26,7 +26,17 @@ function sameMessage(a: { text: string | null; body: string | null }, b: SendMes
   );
 }
 
-export async function sendUserMessage(deps: Deps, conversationId: string, body: SendMessageBody, idempotencyKey?: string) {
+/**
+ * `holdBot`: the bot does not answer yet (a channel message whose files are still downloading: the job
+ * schedules the bot when they are attached). `onStored`: more writes in the message's transaction, only
+ * for a message stored now (not a duplicate): the download job of its files.
+ */
+export interface SendUserMessageOptions {
+  holdBot?: boolean;
+  onStored?: (tx: Tx, message: Message) => Promise<void>;
+}
+
+export async function sendUserMessage(deps: Deps, conversationId: string, body: SendMessageBody, idempotencyKey?: string, opts: SendUserMessageOptions = {}) {
   const files = 'attachments' in body ? body.attachments : undefined;
   const base: NewMessageInput = {
     conversationId,
@@ -40,7 +50,7 @@ export async function sendUserMessage(deps: Deps, conversationId: string, body: 
   // leaving to the job the conversations whose job writes more: closed ones and those of a provider
   // that takes the message as an outbox delivery (`held`). A message with files is the job's: it claims
   // them in its transaction.
-  const batched = files ? undefined : deps.store.messages.batchUser({ input: base, now: deps.clock.now(), held: await deps.providers.takers('message.created') });
+  const batched = files || opts.onStored ? undefined : deps.store.messages.batchUser({ input: base, now: deps.clock.now(), held: await deps.providers.takers('message.created') });
   const job = async (tx: Tx, out: AfterCommit, pre: UserMessageOutcome | undefined) => {
     const now = deps.clock.now();
     let input = base;
@@ -66,13 +76,14 @@ export async function sendUserMessage(deps: Deps, conversationId: string, body: 
     const t = mustTransition(open, 'user.message');
     out.count(() => deps.metrics.messages.inc({ author: 'user' }));
     const message = presentMessage(row);
+    await opts.onStored?.(tx, message);
     out.publish({ type: 'message.created', conversationId, message, ...(idempotencyKey ? { clientMessageId: idempotencyKey } : {}) });
     if (t.effects.includes('deliver_to_agent') && (await deps.providers.wants(tx, open.provider_id, 'message.created'))) {
       // an external provider gets the event built from the whole row
       const conv = (await findConversation(tx, conversationId))!;
       await providerEvent(deps, tx, out, conv, 'message.created', { message });
     }
-    if (t.effects.includes('bot_answers')) out.botTurns.add(conversationId);
+    if (t.effects.includes('bot_answers') && !opts.holdBot) out.botTurns.add(conversationId);
     return { message, duplicate: false };
   };
   const attempt = () => commit(deps, job, conversationId, batched);

@@ -2,6 +2,7 @@
 // the address it actually connects to, after DNS (a name that resolves, or re-resolves, to a refused
 // address fails: no DNS-rebinding window), never follows redirects, and bounds time and answer size.
 // Built on node:http rather than fetch: its documented `lookup` option is the connect-time hook.
+import { randomBytes } from 'node:crypto';
 import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
@@ -27,7 +28,8 @@ export class OutboundError extends Error {
 export interface OutboundInit {
   method?: string;
   headers?: Record<string, string>;
-  body?: string;
+  /** text (sent as UTF-8) or bytes as they are (a multipart upload, a file) */
+  body?: string | Uint8Array;
   timeoutMs?: number;
   maxBytes?: number;
 }
@@ -37,6 +39,29 @@ export interface OutboundResponse {
   status: number;
   headers: Headers;
   text: string;
+}
+
+/** An answer kept as bytes (a file a channel serves); `maxBytes` is the caller's (the attachment limit). */
+export interface OutboundBytesResponse {
+  status: number;
+  headers: Headers;
+  bytes: Buffer;
+  /** the Content-Type without parameters, lower case ('' when absent) */
+  contentType: string;
+}
+
+/** A multipart/form-data body (RFC 7578), for the upload APIs that want one (Telegram's sendDocument…). */
+export function multipartBody(fields: Record<string, string>, files: Array<{ field: string; name: string; contentType: string; bytes: Uint8Array }>): { body: Buffer; contentType: string } {
+  const boundary = `----baton${randomBytes(12).toString('hex')}`;
+  // names go inside a quoted header value: quotes and line breaks would end it early
+  const q = (v: string) => v.replace(/["\r\n]/g, '_');
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${q(k)}"\r\n\r\n${v}\r\n`));
+  for (const f of files) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${q(f.field)}"; filename="${q(f.name)}"\r\nContent-Type: ${f.contentType}\r\n\r\n`), Buffer.from(f.bytes), Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 function guardedLookup(policy: OutboundPolicy): LookupFunction {
@@ -72,8 +97,18 @@ export class OutboundClient {
    * One call. Resolves with the answer (any status); rejects with an OutboundError when the target is
    * refused, the call times out, the network fails or the answer is larger than `maxBytes`.
    */
-  fetch(rawUrl: string, init: OutboundInit = {}): Promise<OutboundResponse> {
-    return outboundCall(rawUrl, init, this.policy, this.agents, this.lookup);
+  async fetch(rawUrl: string, init: OutboundInit = {}): Promise<OutboundResponse> {
+    const r = await outboundCall(rawUrl, init, this.policy, this.agents, this.lookup);
+    return { status: r.status, headers: r.headers, text: r.bytes.toString('utf8') };
+  }
+
+  /**
+   * The same call with the answer kept as bytes (a file to download): the same address policy, timeout
+   * and no redirects; `maxBytes` bounds the answer (the attachment limit), whatever Content-Length says.
+   */
+  async fetchBytes(rawUrl: string, init: OutboundInit & { maxBytes: number }): Promise<OutboundBytesResponse> {
+    const r = await outboundCall(rawUrl, init, this.policy, this.agents, this.lookup);
+    return { ...r, contentType: (r.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase() };
   }
 
   /** Closes pooled connections (shutdown). */
@@ -93,17 +128,17 @@ function outboundCall(
   agents: { 'http:': http.Agent; 'https:': https.Agent },
   lookup: LookupFunction,
   retried = false,
-): Promise<OutboundResponse> {
+): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
   const refused = refusedUrl(rawUrl, policy);
   if (refused) return Promise.reject(new OutboundError(`refused: ${refused}`, 'refused'));
   const url = new URL(rawUrl);
   const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = init.maxBytes ?? MAX_RESPONSE_BYTES;
-  const body = init.body === undefined ? undefined : Buffer.from(init.body, 'utf8');
+  const body = init.body === undefined ? undefined : typeof init.body === 'string' ? Buffer.from(init.body, 'utf8') : Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength);
   const lib = url.protocol === 'https:' ? https : http;
-  return new Promise<OutboundResponse>((resolve, reject) => {
+  return new Promise<{ status: number; headers: Headers; bytes: Buffer }>((resolve, reject) => {
     let settled = false;
-    const finish = (err: Error | undefined, res?: OutboundResponse) => {
+    const finish = (err: Error | undefined, res?: { status: number; headers: Headers; bytes: Buffer }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -141,7 +176,7 @@ function outboundCall(
         res.on('end', () => {
           const headers = new Headers();
           for (const [k, v] of Object.entries(res.headers)) for (const one of [v ?? []].flat()) headers.append(k, one);
-          finish(undefined, { status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString('utf8') });
+          finish(undefined, { status: res.statusCode ?? 0, headers, bytes: Buffer.concat(chunks) });
         });
       },
     );

@@ -15,7 +15,7 @@ export interface HttpResult {
 export async function request(
   client: OutboundClient,
   url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number },
+  init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; timeoutMs?: number },
 ): Promise<HttpResult> {
   try {
     const res = await client.fetch(url, { method: init.method ?? 'GET', headers: init.headers, body: init.body, timeoutMs: init.timeoutMs ?? 10_000 });

@@ -14,11 +14,14 @@ import type { DeliveryResult, ProviderEvent } from '../providers/provider.js';
 import { CHANNEL_TARGET_PREFIX, deliverToChannel, markChannelDeliveryDead } from '../commands/channel-deliveries.js';
 import { MAIL_TARGET } from '../outbound/mailer.js';
 import { withAttachmentLinks } from '../commands/attachments.js';
+import { MEDIA_DOWNLOAD_EVENT } from '../channels/media.js';
 
 /** a claimed delivery is someone else's to retry once its sender's timeout has surely passed */
 const LEASE_MARGIN_MS = 5_000;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const POLL_MS = 1_000;
+/** a channel row may move a file (a media download, a Telegram upload): its sender holds it longer */
+const CHANNEL_LEASE_MS = 120_000;
 const CONCURRENCY = 8;
 export const DEFAULT_RETRY_WINDOW_SECONDS = 24 * 3600;
 
@@ -44,12 +47,15 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions, mail?: {
     return deps.store.write.run(async (tx) => {
       const settings = await deps.settings.offloading(tx);
       const leaseMs = (providerId: string) => {
+        if (providerId.startsWith(CHANNEL_TARGET_PREFIX)) return CHANNEL_LEASE_MS;
         const t = Number(settings.providers.find((p) => p.id === providerId)?.config?.timeoutMs ?? DEFAULT_TIMEOUT_MS);
         return (Number.isFinite(t) && t > 0 ? t : DEFAULT_TIMEOUT_MS) + LEASE_MARGIN_MS;
       };
       const pending = await tx.selectFrom('outbox').selectAll().where('status', '=', 'pending').orderBy('created_at').orderBy('id').limit(500).execute();
       const firstPerConversation = new Map<string, OutboxRow>();
-      for (const r of pending) if (!firstPerConversation.has(r.conversation_id ?? r.id)) firstPerConversation.set(r.conversation_id ?? r.id, r);
+      // a channel media download runs beside its conversation's deliveries: the bot's answers do not wait for a slow file
+      const orderKey = (r: OutboxRow) => (r.event === MEDIA_DOWNLOAD_EVENT ? r.id : (r.conversation_id ?? r.id));
+      for (const r of pending) if (!firstPerConversation.has(orderKey(r))) firstPerConversation.set(orderKey(r), r);
       const due = [...firstPerConversation.values()].filter((r) => r.next_attempt_at <= now && (r.lease_until === null || r.lease_until < now)).slice(0, 100);
       const claimed: OutboxRow[] = [];
       for (const r of due) {

@@ -121,6 +121,14 @@ export class ConversationFeed implements ConversationListener {
     switch (event.type) {
       case 'message.created': {
         const m = event.message;
+        if (event.updated) {
+          // a message this socket has had, changed: sent again in its place; one it has not had yet
+          // comes with the change through the usual path (read from the store)
+          this.inOrder(() => {
+            if (m.seq <= this.lastSeq && (!m.internal || this.seesInternal)) this.send({ type: 'message.created', message: m, updated: true });
+          });
+          return;
+        }
         // the usual case: the next message, nothing queued before it
         if (this.queued === 0 && m.seq <= this.lastSeq + 1) {
           if (m.seq === this.lastSeq + 1) this.now(() => this.deliver(m, event.clientMessageId));

@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboundPolicy, refusedAddress, refusedUrl } from '../../src/outbound/address-policy.js';
-import { OutboundClient } from '../../src/outbound/client.js';
+import { multipartBody, OutboundClient } from '../../src/outbound/client.js';
 import { signBody } from '../../src/providers/signing.js';
 import { call, createConversation, login, messages } from '../support/http.js';
 import { postgresAvailable } from '../support/postgres.js';
@@ -168,6 +168,65 @@ describe('the client’s pooled connections', () => {
     } finally {
       client.close();
       await srv.close();
+    }
+  });
+});
+
+describe('the client in bytes mode (channel media) and with byte bodies (uploads)', () => {
+  const open = outboundPolicy({ OUTBOUND_ALLOW_PRIVATE: true, OUTBOUND_ALLOWED_HOSTS: '' });
+  const strict = outboundPolicy({ OUTBOUND_ALLOW_PRIVATE: false, OUTBOUND_ALLOWED_HOSTS: '' });
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x80, 0xc3]), Buffer.alloc(3000, 7)]);
+
+  it('keeps the answer as bytes with its content type, bounded by maxBytes, and never follows a redirect', async () => {
+    const rx = await listener((req, res) => {
+      if (req.url === '/big') return res.end(Buffer.alloc(5000, 1));
+      if (req.url === '/moved') return res.writeHead(302, { Location: 'http://169.254.169.254/' }).end();
+      res.writeHead(200, { 'Content-Type': 'image/jpeg; charset=binary' }).end(jpeg);
+    });
+    try {
+      const c = new OutboundClient(open);
+      const r = await c.fetchBytes(`http://127.0.0.1:${rx.port}/photo`, { maxBytes: 4096 });
+      expect(r.status).toBe(200);
+      expect(r.contentType).toBe('image/jpeg');
+      expect(Buffer.compare(r.bytes, jpeg)).toBe(0);
+      await expect(c.fetchBytes(`http://127.0.0.1:${rx.port}/big`, { maxBytes: 4096 })).rejects.toMatchObject({ kind: 'too_large' });
+      expect((await c.fetchBytes(`http://127.0.0.1:${rx.port}/moved`, { maxBytes: 4096 })).status).toBe(302);
+      await expect(new OutboundClient(strict).fetchBytes(`http://127.0.0.1:${rx.port}/photo`, { maxBytes: 4096 })).rejects.toMatchObject({ kind: 'refused' });
+      // the redirect's target was never called
+      expect(rx.hits.map((h) => h.url)).toEqual(['/photo', '/big', '/moved']);
+    } finally {
+      await rx.close();
+    }
+  });
+
+  it('sends bytes as they are, and a multipart/form-data body a server can parse', async () => {
+    const got: Array<{ type: string; body: Buffer }> = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        got.push({ type: String(req.headers['content-type']), body: Buffer.concat(chunks) });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const c = new OutboundClient(open);
+      await c.fetch(`http://127.0.0.1:${port}/raw`, { method: 'POST', headers: { 'Content-Type': 'image/jpeg' }, body: jpeg });
+      expect(Buffer.compare(got[0]!.body, jpeg)).toBe(0);
+      const form = multipartBody({ chat_id: '42', caption: 'the meter' }, [{ field: 'photo', name: 'meter "1".jpg', contentType: 'image/jpeg', bytes: jpeg }]);
+      await c.fetch(`http://127.0.0.1:${port}/form`, { method: 'POST', headers: { 'Content-Type': form.contentType }, body: form.body });
+      // parsed back by the platform's own FormData parser
+      const parsed = await new Response(new Uint8Array(got[1]!.body), { headers: { 'content-type': got[1]!.type } }).formData();
+      expect(parsed.get('chat_id')).toBe('42');
+      expect(parsed.get('caption')).toBe('the meter');
+      const file = parsed.get('photo') as File;
+      expect(file.name).toBe('meter _1_.jpg');
+      expect(file.type).toBe('image/jpeg');
+      expect(Buffer.compare(Buffer.from(await file.arrayBuffer()), jpeg)).toBe(0);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
     }
   });
 });

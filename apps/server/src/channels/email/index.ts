@@ -9,7 +9,10 @@ import type { OutboundClient } from '../../outbound/client.js';
 import type { ChannelTypeImpl } from '../channel.js';
 import { DEFAULT_SUBJECT, type EmailConfig } from './config.js';
 import { mimeRoute } from './inbound.js';
-import { EMAIL_CAPABILITIES, mailHtml, mailText, messageIdFor, replySubject } from './outbound.js';
+import { EMAIL_CAPABILITIES, MAIL_ATTACHMENTS_MAX_BYTES, mailHtml, mailText, messageIdFor, replySubject } from './outbound.js';
+import { readAttachment } from '../../commands/attachments.js';
+import { AppError } from '../../errors.js';
+import { withLinks } from '../media.js';
 import { sendMail, verifySmtp } from './smtp.js';
 import { recordMail, startedWithin, threadOf } from './threads.js';
 
@@ -43,11 +46,27 @@ export function createEmailChannel(http: OutboundClient): ChannelTypeImpl<EmailC
     reportsStatuses: true,
     routes: [mimeRoute()],
     async deliver({ deps, channel, config }, d) {
-      const text = mailText(d.message);
-      if (!text) return { ok: true };
+      // a bot turn is one mail: its messages in order (buttons as numbered text), files as MIME attachments
+      const turn = d.messages ?? [d.message];
+      let budget = MAIL_ATTACHMENTS_MAX_BYTES;
+      const files = turn.flatMap((m) => m.attachments ?? []);
+      const attached = files.filter((f) => (budget -= f.size) >= 0);
+      const linked = files.filter((f) => !attached.includes(f));
+      const text = [...turn.map((m) => mailText(m)), ...(linked.length ? [mailText(withLinks({ ...d.message, text: '' }, linked))] : [])].filter(Boolean).join('\n\n');
+      if (!text && !attached.length) return { ok: true };
       const thread = await recordedThread(deps, d.conversationId);
       if (!thread.references.length && (await startedWithin(deps, d.conversationId, THREAD_RECORDING_GRACE_MS))) {
         return { ok: false, retry: true, error: 'waiting for the user’s mail to be recorded in its thread' };
+      }
+      const attachments: Array<{ filename: string; content: Buffer; contentType: string }> = [];
+      for (const f of attached) {
+        try {
+          const { meta, bytes } = await readAttachment(deps, f.id);
+          attachments.push({ filename: meta.name, content: bytes, contentType: meta.contentType });
+        } catch (err) {
+          // deleted since (retention, an erasure): the mail goes without it
+          if (!(err instanceof AppError)) throw err;
+        }
       }
       const messageId = messageIdFor(d.id, config.from);
       const latest = thread.references.at(-1);
@@ -59,6 +78,7 @@ export function createEmailChannel(http: OutboundClient): ChannelTypeImpl<EmailC
         ...(latest ? { inReplyTo: `<${latest}>`, references: thread.references.map((id) => `<${id}>`) } : {}),
         text,
         html: mailHtml(text),
+        ...(attachments.length ? { attachments } : {}),
         headers: { 'Auto-Submitted': d.message.author.type === 'bot' ? 'auto-replied' : 'no' },
       });
       if (!r.ok) return { ok: false, retry: r.retry, error: r.error };

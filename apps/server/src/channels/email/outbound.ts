@@ -11,10 +11,14 @@ export const EMAIL_CAPABILITIES: ChannelCapabilities = {
   buttonTitleMax: 0,
   buttonBodyMax: 0,
   cards: false,
-  media: false,
-  // one mail carries the whole message
+  media: true,
+  // one mail carries the whole message, and a bot turn of several messages is one mail
   textMax: 100_000,
+  joinsTurn: true,
 };
+
+/** what one mail's attachments may weigh in all (common servers take 25 MB of message, base64 adds a third) */
+export const MAIL_ATTACHMENTS_MAX_BYTES = 15 * 1024 * 1024;
 
 export function mailText(m: Pick<Message, 'text' | 'buttons' | 'cards' | 'attachments'>): string {
   return degrade(m, EMAIL_CAPABILITIES)

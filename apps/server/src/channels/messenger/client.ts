@@ -5,7 +5,8 @@
 // 4, 32, 613) and 5xx are retried by the outbox after Retry-After.
 import type { OutboundClient } from '../../outbound/client.js';
 import { request } from '../../providers/http-client.js';
-import { retryAfterMs } from '../channel.js';
+import { retryAfterMs, type MediaDownload } from '../channel.js';
+import { fetchMedia } from '../media.js';
 import { graphUrl, type MessengerConfig } from './config.js';
 
 export type GraphResult<T> = { ok: true; json: T } | { ok: false; retry: boolean; error: string; code?: number; subcode?: number; retryAfterMs?: number };
@@ -50,4 +51,9 @@ export function passThreadControl(http: OutboundClient, cfg: MessengerConfig, ps
 /** Handover Protocol: the Primary Receiver takes the thread back. */
 export function takeThreadControl(http: OutboundClient, cfg: MessengerConfig, psid: string, metadata: string, now: number) {
   return graph<{ success?: boolean }>(http, cfg, 'POST', 'me/take_thread_control', { recipient: { id: psid }, metadata }, now);
+}
+
+/** A file the user sent: the attachment's `payload.url` (a CDN link that needs no token). */
+export function downloadAttachment(http: OutboundClient, url: string, maxBytes: number, now: number): Promise<MediaDownload> {
+  return fetchMedia(http, url, {}, maxBytes, now);
 }

@@ -9,10 +9,11 @@ import { MessengerChannelConfig } from '@baton/proto';
 import { threadState } from '../../commands/channel-handover.js';
 import type { OutboundClient } from '../../outbound/client.js';
 import type { ChannelTypeImpl } from '../channel.js';
-import { graph, passThreadControl, sendMessage, takeThreadControl } from './client.js';
+import { downloadAttachment, graph, passThreadControl, sendMessage, takeThreadControl } from './client.js';
 import { HUMAN_AGENT_WINDOW_MS, pageInboxAppId, STANDARD_WINDOW_MS, type MessengerConfig } from './config.js';
 import { verificationRoute, webhookRoute } from './inbound.js';
-import { MESSENGER_CAPABILITIES, messageObjects, sendBody, type Sending } from './outbound.js';
+import { attachmentMessage, MESSENGER_CAPABILITIES, mediaKind, messageObjects, sendBody, type Sending } from './outbound.js';
+import { splitFiles } from '../media.js';
 
 /** the Handover Protocol's metadata is a string of at most 1000 characters */
 const METADATA_MAX = 1000;
@@ -50,7 +51,9 @@ export function createMessengerChannel(http: OutboundClient): ChannelTypeImpl<Me
         if (!t.ok) return { ok: false, retry: t.retry, error: `take_thread_control: ${t.error}`, ...(t.retryAfterMs ? { retryAfterMs: t.retryAfterMs } : {}) };
         for (const id of held) await state.set(id, d.user.id, 'baton');
       }
-      const bodies = messageObjects(d.message).map((m) => sendBody(d.user.id, m, sending));
+      // files as attachment messages after the text; those too large as links in it
+      const { message, media } = splitFiles(d.message, mediaKind);
+      const bodies = [...messageObjects(message), ...media.map((m) => attachmentMessage(m.file, m.kind))].map((m) => sendBody(d.user.id, m, sending));
       let externalId: string | undefined;
       for (let i = d.partsSent; i < bodies.length; i++) {
         const r = await sendMessage(http, config, bodies[i]!, now);
@@ -68,6 +71,7 @@ export function createMessengerChannel(http: OutboundClient): ChannelTypeImpl<Me
       await threadState(deps, channel.id).set(h.conversationId, h.user.id, 'platform');
       return { ok: true, accepted: { id: 'page-inbox', name: 'Page Inbox' } };
     },
+    downloadMedia: ({ deps }, media, maxBytes) => downloadAttachment(http, media.ref, maxBytes, deps.clock.now()),
     async testConnection({ deps, config }) {
       const r = await graph<{ id?: string; name?: string }>(http, config, 'GET', `${encodeURIComponent(config.pageId)}?fields=id,name`, undefined, deps.clock.now());
       if (!r.ok) return { ok: false, message: r.error };

@@ -6,10 +6,10 @@
 import { SmsTwilioChannelConfig } from '@baton/proto';
 import type { OutboundClient } from '../../outbound/client.js';
 import type { ChannelTypeImpl } from '../channel.js';
-import { createMessage, fetchAccount } from './client.js';
+import { createMessage, downloadMmsMedia, fetchAccount } from './client.js';
 import { inboundUrl, type SmsTwilioConfig } from './config.js';
 import { webhookRoute } from './inbound.js';
-import { SMS_CAPABILITIES, smsBodies } from './outbound.js';
+import { mmsSplit, SMS_CAPABILITIES, smsBodies } from './outbound.js';
 
 export function createSmsTwilioChannel(http: OutboundClient): ChannelTypeImpl<SmsTwilioConfig> {
   return {
@@ -21,18 +21,21 @@ export function createSmsTwilioChannel(http: OutboundClient): ChannelTypeImpl<Sm
     routes: [webhookRoute],
     async deliver({ deps, channel, config }, d) {
       const now = deps.clock.now();
-      const bodies = smsBodies(d.message, config);
+      // pictures as one MMS after the text (MediaUrl: Twilio fetches the signed links); other files as links
+      const { message, mediaUrls } = mmsSplit(d.message, config);
+      const forms: Array<Record<string, string | string[]>> = [...smsBodies(message, config).map((Body) => ({ Body })), ...(mediaUrls.length ? [{ MediaUrl: mediaUrls }] : [])];
       // without a public URL Twilio cannot report statuses: what it accepted is recorded as sent
       const statusCallback = inboundUrl(config, deps.config.PUBLIC_URL, channel.id);
       const sender: Record<string, string> = config.messagingServiceSid ? { MessagingServiceSid: config.messagingServiceSid } : { From: config.from ?? '' };
       let externalId: string | undefined;
-      for (let i = d.partsSent; i < bodies.length; i++) {
-        const r = await createMessage(http, config, { To: d.user.id, ...sender, Body: bodies[i]!, ...(statusCallback ? { StatusCallback: statusCallback } : {}) }, now);
+      for (let i = d.partsSent; i < forms.length; i++) {
+        const r = await createMessage(http, config, { To: d.user.id, ...sender, ...forms[i]!, ...(statusCallback ? { StatusCallback: statusCallback } : {}) }, now);
         if (!r.ok) return { ok: false, retry: r.retry, error: r.error, partsSent: i - d.partsSent, ...(r.retryAfterMs ? { retryAfterMs: r.retryAfterMs } : {}) };
         externalId = r.result.sid;
       }
       return { ok: true, ...(externalId ? { externalId } : {}), status: statusCallback ? 'pending' : 'sent' };
     },
+    downloadMedia: ({ deps, config }, media, maxBytes) => downloadMmsMedia(http, config, media.ref, maxBytes, deps.clock.now()),
     async testConnection({ deps, channel, config }, publicBaseUrl) {
       const r = await fetchAccount(http, config, deps.clock.now());
       if (!r.ok) return { ok: false, message: r.error };

@@ -7,10 +7,11 @@ import { WhatsAppChannelConfig } from '@baton/proto';
 import type { OutboundClient } from '../../outbound/client.js';
 import type { ChannelTypeImpl } from '../channel.js';
 import { degrade } from '../degrade.js';
-import { getPhoneNumber, sendMessage } from './client.js';
+import { downloadMedia, getPhoneNumber, sendMessage } from './client.js';
 import { WINDOW_MS, type WhatsAppConfig } from './config.js';
 import { verificationRoute, webhookRoute } from './inbound.js';
-import { partBody, templateBody, WHATSAPP_CAPABILITIES } from './outbound.js';
+import { mediaBody, mediaKind, partBody, templateBody, WHATSAPP_CAPABILITIES } from './outbound.js';
+import { splitFiles, withLinks } from '../media.js';
 
 export function createWhatsAppChannel(http: OutboundClient): ChannelTypeImpl<WhatsAppConfig> {
   return {
@@ -25,13 +26,17 @@ export function createWhatsAppChannel(http: OutboundClient): ChannelTypeImpl<Wha
       const to = d.user.id;
       const open = d.lastInboundAt !== null && now - d.lastInboundAt < WINDOW_MS;
       let bodies: Record<string, unknown>[];
-      if (open) bodies = degrade(d.message, WHATSAPP_CAPABILITIES).map((p) => partBody(to, p));
+      if (open) {
+        // files as image or document messages after the text; the others as links in it
+        const { message, media } = splitFiles(d.message, mediaKind);
+        bodies = [...degrade(message, WHATSAPP_CAPABILITIES).map((p) => partBody(to, p)), ...media.map((m) => mediaBody(to, m.file, m.kind))];
+      }
       else {
         const template = config.templates?.followUp;
         const since = d.lastInboundAt === null ? 'the user has not written on WhatsApp yet' : `the user’s last message was ${Math.floor((now - d.lastInboundAt) / 3600_000)} hours ago`;
         // Meta refuses free-form text here (error 131047): refused at once, with the reason the agent sees
         if (!template) return { ok: false, retry: false, error: `Not sent: WhatsApp allows only an approved template more than 24 hours after the user’s last message (${since}). Set a template for follow-ups in Admin > Channels, or wait for the user to write.` };
-        bodies = [templateBody(to, template, d.message)];
+        bodies = [templateBody(to, template, withLinks(d.message, d.message.attachments ?? []))];
       }
       let externalId: string | undefined;
       for (let i = d.partsSent; i < bodies.length; i++) {
@@ -42,6 +47,7 @@ export function createWhatsAppChannel(http: OutboundClient): ChannelTypeImpl<Wha
       // Meta accepted it: `sent`, `delivered` and `read` follow as status webhooks
       return { ok: true, ...(externalId ? { externalId } : {}), status: 'pending' };
     },
+    downloadMedia: ({ deps, config }, media, maxBytes) => downloadMedia(http, config, media.ref, maxBytes, deps.clock.now()),
     async testConnection({ config }) {
       const r = await getPhoneNumber(http, config);
       return r.ok ? { ok: true, message: `Connected to ${r.display}${r.name ? ` (${r.name})` : ''}` } : { ok: false, message: r.error };
