@@ -53,7 +53,7 @@ describe('degrade', () => {
       { kind: 'text', text: 'Your invoice' },
       { kind: 'text', text: `invoice.pdf: ${file.url}` },
     ]);
-    expect(degrade({ attachments: [file] }, WHATSAPP_CAPABILITIES)).toEqual([{ kind: 'text', text: `invoice.pdf: ${file.url}` }]);
+    expect(degrade({ attachments: [file] }, TEXT_ONLY)).toEqual([{ kind: 'text', text: `invoice.pdf: ${file.url}` }]);
     // a channel that sends media itself gets no link
     expect(degrade({ attachments: [file] }, { ...TEXT_ONLY, media: true })).toEqual([]);
   });

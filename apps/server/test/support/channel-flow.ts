@@ -87,7 +87,7 @@ export function telegramUser(sim: TelegramSimulator, chatId: number, name: strin
         .filter((m) => m.chat.id === chatId)
         .map((m) => {
           const buttons = m.reply_markup?.inline_keyboard.flat() ?? [];
-          return { text: m.text, form: buttons.length ? 'inline-keyboard' : 'none', choices: buttons.map((b) => b.text), urls: urlsIn(m), files: [] };
+          return { text: m.text, form: buttons.length ? 'inline-keyboard' : 'none', choices: buttons.map((b) => b.text), urls: urlsIn({ ...m, file: undefined }), files: m.file ? [{ name: m.file.name, bytes: m.file.bytes }] : [] };
         }),
   };
 }
