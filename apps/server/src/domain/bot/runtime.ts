@@ -144,6 +144,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
     offload?: OffloadRequest;
     offloadBlocked?: 'disabled' | 'closed' | 'no_agent';
     followup?: FollowupRequest;
+    waitingFrom?: number;
     cancelOffload = false;
     state: RuntimeState = {};
     intent: BotTurn['intent'] = null;
@@ -179,7 +180,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
         variables: this.variables,
         tags: this.tags,
         ...(this.language !== this.ctx.language ? { language: this.language } : {}),
-        ...(this.offload ? { offload: this.offload } : {}),
+        ...(this.offload ? { offload: this.offload, waitingFrom: this.waitingFrom ?? this.messages.length } : {}),
         ...(this.offloadBlocked ? { offloadBlocked: this.offloadBlocked } : {}),
         ...(this.followup ? { followup: this.followup } : {}),
         ...(this.cancelOffload ? { cancelOffload: true } : {}),
@@ -265,6 +266,8 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
         const sent = o.variables ? Object.fromEntries(o.variables.filter((n) => n in turn.variables).map((n) => [n, turn.variables[n]!])) : { ...turn.variables };
         for (const t of o.tags) if (!turn.tags.includes(t)) turn.tags.push(t);
         turn.offload = { skill: o.skill, tags: [...turn.tags], variables: sent, reason: o.reason, trigger: o.trigger, dialog: dialogName, providerId: o.providerId, note: o.note };
+        // what the opened dialog says from here on is about waiting: the core drops it when an agent takes the chat at once
+        turn.waitingFrom = turn.messages.length;
         return run(turn, dialog, 0, jumps + 1);
       } else if ('followup' in step) {
         const f = step.followup;

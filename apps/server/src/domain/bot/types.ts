@@ -83,6 +83,11 @@ export interface BotTurn {
   language?: string;
   /** set only when offloading was 'open' and the offload plugin was reached */
   offload?: OffloadRequest;
+  /**
+   * with `offload`: the index of the first message of the waiting (offloading opened) dialog; those
+   * messages are said only if the user really waits (an agent assigned at once makes them untrue)
+   */
+  waitingFrom?: number;
   /** set when the offload plugin was reached while offloading was disabled or closed, or nobody was online (its dialog ran instead) */
   offloadBlocked?: 'disabled' | 'closed' | 'no_agent';
   /** set when a followup step was reached with a question */
