@@ -24,7 +24,7 @@ async function adminToken() {
 
 // the demo bot's texts (examples/demo-bot.yaml), one distinctive fragment per language
 const TEXT = {
-  opened: { en: 'Please wait a couple of minutes', nl: 'Even geduld', fr: 'Merci de patienter' },
+  opened: { en: 'A live agent will join this chat', nl: 'Een medewerker komt in deze chat', fr: 'Un conseiller rejoindra cette conversation' },
   closed: { en: 'Our agents are not available right now', nl: 'Onze medewerkers zijn nu niet beschikbaar', fr: 'Nos conseillers ne sont pas disponibles' },
   disabled: { en: 'temporarily unavailable', nl: 'tijdelijk niet beschikbaar', fr: 'temporairement indisponible' },
   notUnderstood: { en: 'Do you want to talk to a human agent?', nl: 'Wil je met een medewerker praten?', fr: 'Voulez-vous parler à un conseiller ?' },

@@ -7,7 +7,7 @@ import { call, createConversation, login, messages } from '../support/http.js';
 import { ASK_FOR_AGENT, openOffloading } from '../support/flows.js';
 import { startOnStore, waitFor, type TestServer, type TestStore } from '../support/server.js';
 
-const WAITING = { en: 'Please wait a couple of minutes', nl: 'Even geduld', fr: 'Merci de patienter' } as const;
+const WAITING = { en: 'A live agent will join this chat', nl: 'Een medewerker komt in deze chat', fr: 'Un conseiller rejoindra cette conversation' } as const;
 type Lang = keyof typeof WAITING;
 
 describe.each(['sqlite', 'postgres'] as TestStore[])('an agent assigned at once on %s', (store) => {

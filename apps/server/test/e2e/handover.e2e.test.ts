@@ -141,4 +141,33 @@ describe.skipIf(!run)('handover in the browser', () => {
     await expect.poll(() => user.locator('[data-testid=widget-input]').getAttribute('placeholder')).toBe('Typ je bericht…');
     await screenshot(user, 'e2e/widget-switched-to-dutch');
   }, 60_000);
+
+  it('an agent free at once: the widget goes straight to "joined", no waiting message flashes first', async () => {
+    const admin = await login(s.url);
+    await openOffloading(s.url, admin, { routing: { mode: 'auto', overflowAfterSeconds: null, overflowSkill: null } });
+    await makeAgent(s.url, admin, { name: 'Quinn Quick', skills: ['general'], languages: ['en'] });
+    const user = await (await browser.newContext({ viewport: { width: 1200, height: 820 }, locale: 'en-US' })).newPage();
+    await user.goto(`${s.url}/`);
+    await user.click('[data-testid=widget-launcher]');
+    await user.waitForSelector('[data-testid=widget-message][data-author=bot]');
+    // every text the widget ever rendered, so a line shown and replaced a moment later still counts
+    await user.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      const root = document.querySelector('#baton-widget')!.shadowRoot!;
+      new MutationObserver((ms) => ms.forEach((m) => m.addedNodes.forEach((n) => seen.push(n.textContent ?? '')))).observe(root, { childList: true, subtree: true, characterData: true });
+    });
+    await user.fill('[data-testid=widget-input]', 'I want to speak to a real agent');
+    await user.keyboard.press('Enter');
+    await user.waitForSelector('[data-testid=widget-agent]');
+    await expect.poll(() => user.locator('[data-testid=widget-system]').allTextContents()).toContain('Quinn Quick joined the conversation');
+    await new Promise((r) => setTimeout(r, 500));
+    const seen = await user.evaluate(() => (window as unknown as { seen: string[] }).seen.join('\n'));
+    expect(seen).toContain('Quinn Quick joined');
+    expect(seen).not.toContain('A live agent will join');
+    expect(seen).not.toContain('Waiting for an agent');
+    expect(seen).not.toContain('Nobody can take your chat');
+    expect(await user.locator('[data-testid=widget-waiting]').count()).toBe(0);
+    await screenshot(user, 'e2e/widget-assigned-at-once');
+  }, 60_000);
 });
