@@ -117,6 +117,11 @@ describe.skipIf(!run)('handover in the browser', () => {
       await signInToDesk(page, s.url);
       await page.click('[data-testid=nav-analytics]');
       await expect.poll(() => page.locator('[data-testid=stat-handovers] .stat-value').textContent()).toBe('1');
+      // every bar's label stays inside its chart, shortened with an ellipsis where it is long (the
+      // address flow's reason once lost its first letter at the left edge)
+      const labels = await page.locator('.chart-label').evaluateAll((els) => els.map((el) => ({ text: el.lastChild?.textContent ?? '', x: (el as SVGTextElement).getBBox().x })));
+      expect(labels.some((l) => l.text.startsWith('address change') && l.text.endsWith('…')), JSON.stringify(labels)).toBe(true);
+      for (const l of labels) expect(l.x, l.text).toBeGreaterThanOrEqual(0);
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=analytics-csv]')]);
       expect(download.suggestedFilename()).toMatch(/^baton-analytics-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
       const lines = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
