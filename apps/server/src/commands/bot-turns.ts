@@ -5,7 +5,7 @@
 // late turn can never make the bot speak over an agent.
 import type { TranscriptEvent } from '@baton/proto';
 import { presentMessage } from '../presenters/conversation.js';
-import { offloadAvailability } from '../domain/opening-hours.js';
+import { describeNextOpening, offloadAvailability } from '../domain/opening-hours.js';
 import type { BotContext, BotTurn } from '../domain/bot/types.js';
 import type { Deps } from '../deps.js';
 import { appendMessage, findConversation, insertMessage, nextUserMessage, recordEvent, storeBotTurn, updateConversation, type NewMessageInput } from '../store/conversations.js';
@@ -97,6 +97,7 @@ async function drain(deps: Deps, conversationId: string, turns: { stopped: boole
         return offloadAvailability(settings, new Date(now));
       },
       systemDialogs: systemDialogOverrides(settings),
+      nextOpening: (language: string) => describeNextOpening(settings, new Date(now), language),
       // routing.closeWhenNoAgents: nobody eligible online for a desk handover counts as closed
       ...(settings.routing?.closeWhenNoAgents
         ? {

@@ -166,8 +166,10 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
       if (numbered) for (const b of this.offered) delete b.n;
       buttons.forEach((b, i) => this.offered.push({ title: b.title, payload: b.payload, ...(numbered ? { n: i + 1 } : {}) }));
     }
+    /** values the core gives this turn's texts only (never stored as variables), e.g. `offloading.nextOpen` */
+    told: VariableMap = {};
     t(text: LocalizedText): string {
-      return localize(text, this.language, def.defaultLanguage, this.variables);
+      return localize(text, this.language, def.defaultLanguage, { ...this.variables, ...this.told });
     }
     button(b: { title: LocalizedText; goto?: string; payload?: string }): Button {
       return { title: this.t(b.title), payload: b.goto ? `${GOTO_PREFIX}${b.goto}` : b.payload! };
@@ -258,6 +260,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
         if (!t.effects.includes('request_handover')) {
           if (t.to === 'bot' && availability !== 'open') {
             turn.offloadBlocked = availability;
+            if (availability === 'closed' && turn.ctx.nextOpening) turn.told['offloading.nextOpen'] = turn.ctx.nextOpening(turn.language);
             // the user may leave a message in the dialog that follows
             if (availability !== 'disabled') turn.state.followup = { reason: availability, skill: o.skill };
           }

@@ -31,6 +31,8 @@ export interface BotContext {
   noAgentFor?: (skill: string) => Promise<boolean>;
   /** settings.dialogs: the dialog to run instead of a system dialog (by the system dialog's name) */
   systemDialogs?: Readonly<Record<string, string>>;
+  /** when offloading opens next, in the language (`{{offloading.nextOpen}}` in a closed dialog); absent: not known */
+  nextOpening?: (language: string) => string;
 }
 
 /** Why the core asked for a dialog, when it is one after which the user may leave a message. */
