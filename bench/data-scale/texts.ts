@@ -60,9 +60,9 @@ export const BOT_TOPICS: Array<{ user: Texts; bot: Texts; cards?: boolean }> = [
 
 export const ASK_AGENT: Texts = { en: 'I want to speak to a real agent', nl: 'ik wil met een echte medewerker spreken', fr: 'je veux parler à un vrai conseiller' };
 export const WAIT: Texts = {
-  en: 'Please wait a couple of minutes while a live agent connects to this chat. You can keep asking me questions meanwhile.',
-  nl: 'Even geduld, een medewerker komt zo dadelijk in deze chat. Je kunt me ondertussen nog vragen stellen.',
-  fr: 'Merci de patienter quelques minutes, un conseiller va rejoindre cette conversation. Vous pouvez continuer à me poser des questions.',
+  en: 'A live agent will join this chat as soon as one is free. You can keep asking me questions meanwhile.',
+  nl: 'Een medewerker komt in deze chat zodra er een vrij is. Je kunt me ondertussen nog vragen stellen.',
+  fr: "Un conseiller rejoindra cette conversation dès qu'il sera disponible. Vous pouvez continuer à me poser des questions.",
 };
 export const CANCELLED: Texts = {
   en: "Okay, you're no longer waiting for an agent. How else can I help?",

@@ -5,6 +5,27 @@ export interface Bar {
   display?: string;
 }
 
+let measure: CanvasRenderingContext2D | null | undefined;
+/** The label's width at the chart's 12 px, by the browser's own font (a wide-letter estimate without a canvas). */
+function textWidth(text: string): number {
+  if (measure === undefined) {
+    measure = typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
+    if (measure) measure.font = `12px ${getComputedStyle(document.body).fontFamily}`;
+  }
+  return measure ? measure.measureText(text).width : text.length * 7.5;
+}
+
+/**
+ * The label cut to what fits in `max` px, with an ellipsis. By width, not letters: a right-aligned
+ * label of wide letters that is a pixel too long loses its first letter at the chart's left edge.
+ */
+export function fitLabel(label: string, max: number): string {
+  if (textWidth(label) <= max) return label;
+  let n = label.length - 1;
+  while (n > 1 && textWidth(`${label.slice(0, n).trimEnd()}…`) > max) n--;
+  return `${label.slice(0, n).trimEnd()}…`;
+}
+
 export function BarChart(props: { bars: Bar[]; title: string; empty?: string; testId?: string; /** the full bar (a scale such as 5 for scores); else the largest value */ max?: number }) {
   const max = props.max ?? Math.max(1, ...props.bars.map((b) => b.value));
   const rowH = 28;
@@ -28,7 +49,7 @@ export function BarChart(props: { bars: Bar[]; title: string; empty?: string; te
               <g key={b.label} transform={`translate(0 ${y})`}>
                 <text x={labelW - 8} y={rowH / 2} textAnchor="end" dominantBaseline="central" className="chart-label">
                   <title>{b.label}</title>
-                  {b.label.length > 21 ? `${b.label.slice(0, 20)}…` : b.label}
+                  {fitLabel(b.label, labelW - 14)}
                 </text>
                 <rect x={labelW} y={5} width={barW} height={rowH - 10} rx={4} className="chart-track" />
                 <rect x={labelW} y={5} width={w} height={rowH - 10} rx={4} className="chart-bar" />

@@ -174,6 +174,11 @@ export function Composer(props: { conversationId: string; canReply: boolean; onS
             </li>
           ))}
         </ul>
+      ) : slash ? (
+        // "/" that finds nothing says so: an agent on a fresh install would otherwise think the shortcut is broken
+        <div className="canned-menu canned-empty" role="status" data-testid="canned-empty">
+          {desk.canned.length ? `No canned response matches "/${slash.query}".` : 'No canned responses yet: supervisors add them under Canned.'}
+        </div>
       ) : null}
       {!asNote && (cards.length > 0 || (showButtons && buttons.length > 0) || showButtons) ? (
         <div className="composer-extras">

@@ -156,12 +156,12 @@ export function OffloadingPage() {
           <h2>Opening hours</h2>
           <label className="check">
             <input type="checkbox" checked={Boolean(s.alwaysOpen)} onChange={(e) => set({ alwaysOpen: e.target.checked })} data-testid="offloading-always-open" />
-            Always open (ignore hours)
+            Always open (closures still apply)
           </label>
         </div>
         {s.alwaysOpen ? (
           <p className="muted small hours-note" data-testid="hours-ignored">
-            These hours are ignored while “Always open” is on.
+            These weekly hours are ignored while “Always open” is on; a closure below still closes offloading.
           </p>
         ) : null}
         {/* inert, not disabled field by field: nothing inside is reachable while the hours do not apply */}

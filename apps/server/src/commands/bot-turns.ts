@@ -5,10 +5,10 @@
 // late turn can never make the bot speak over an agent.
 import type { TranscriptEvent } from '@baton/proto';
 import { presentMessage } from '../presenters/conversation.js';
-import { offloadAvailability } from '../domain/opening-hours.js';
+import { describeNextOpening, offloadAvailability } from '../domain/opening-hours.js';
 import type { BotContext, BotTurn } from '../domain/bot/types.js';
 import type { Deps } from '../deps.js';
-import { findConversation, insertMessage, nextUserMessage, recordEvent, storeBotTurn, updateConversation, type NewMessageInput } from '../store/conversations.js';
+import { appendMessage, findConversation, insertMessage, nextUserMessage, recordEvent, storeBotTurn, updateConversation, type NewMessageInput } from '../store/conversations.js';
 import { givenIdentity, type GivenIdentity } from '../domain/identity.js';
 import { fillGivenIdentity } from '../store/identity.js';
 import type { BotTurnItem, BotTurnOutcome } from '../store/message-writes.js';
@@ -97,6 +97,7 @@ async function drain(deps: Deps, conversationId: string, turns: { stopped: boole
         return offloadAvailability(settings, new Date(now));
       },
       systemDialogs: systemDialogOverrides(settings),
+      nextOpening: (language: string) => describeNextOpening(settings, new Date(now), language),
       // routing.closeWhenNoAgents: nobody eligible online for a desk handover counts as closed
       ...(settings.routing?.closeWhenNoAgents
         ? {
@@ -200,7 +201,12 @@ async function applyTurn(
   const now = deps.clock.now();
   const botSeq = answeredSeq(snapshot, work);
   const nextState = (from: ConversationRow) => nextBotState(from, work, turn);
-  const messages = turn?.messages ?? [];
+  // an offload's waiting message waits for routing: said after the request when the user really waits,
+  // never when an agent takes the chat in this transaction ("please wait" right before "joined")
+  const all = botMessages(snapshot.id, turn, botName);
+  const waitingFrom = turn?.offload ? Math.min(turn.waitingFrom ?? all.length, all.length) : all.length;
+  const messages = all.slice(0, waitingFrom);
+  const waiting = all.slice(waitingFrom);
   let conv = await storeBotTurn(
     tx,
     {
@@ -233,20 +239,25 @@ async function applyTurn(
   const firstSeq = conv.last_seq - messages.length + 1;
   // nothing was stored after the message this turn answers
   const nothingAfter = work.kind === 'message' && firstSeq - 1 === work.message.seq;
-  for (const [i, m] of botMessages(conv.id, turn, botName).entries()) {
-    const { effects } = mustTransition(conv, 'bot.message');
-    const row = await insertMessage(tx, m, firstSeq + i, now);
+  const say = async (at: ConversationRow, m: NewMessageInput, seq?: number) => {
+    const { effects } = mustTransition(at, 'bot.message');
+    const row = seq === undefined ? await appendMessage(tx, m, now) : await insertMessage(tx, m, seq, now);
     out.count(() => deps.metrics.messages.inc({ author: 'bot' }));
     const message = presentMessage(row);
-    out.publish({ type: 'message.created', conversationId: conv.id, message });
-    if (effects.includes('deliver_to_agent')) await providerEvent(deps, tx, out, conv, 'message.created', { message });
-  }
+    out.publish({ type: 'message.created', conversationId: at.id, message });
+    if (effects.includes('deliver_to_agent')) await providerEvent(deps, tx, out, at, 'message.created', { message });
+  };
+  for (const [i, m] of messages.entries()) await say(conv, m, firstSeq + i);
   const languageChanged = conv.language !== snapshot.language;
   countBlocked();
   if (turn?.followup) await createFollowup(deps, tx, out, conv, turn.followup);
   if (turn?.offload) {
     const t = mustTransition(conv, 'offload.open');
     if (t.effects.includes('request_handover') && (await requestHandover(deps, tx, out, conv, turn.offload))) return 'assigned';
+    if (waiting.length) {
+      const queued = await lockOrThrow(deps, tx, conv.id);
+      for (const m of waiting) await say(queued, m);
+    }
   } else if (turn?.cancelOffload && conv.status === 'offloaded') {
     // the bot's own dialog cancelled the wait: it is the dialog the user sees, so no system dialog is
     // queued and no transcript line is written

@@ -24,11 +24,16 @@ async function adminToken() {
 
 // the demo bot's texts (examples/demo-bot.yaml), one distinctive fragment per language
 const TEXT = {
-  opened: { en: 'Please wait a couple of minutes', nl: 'Even geduld', fr: 'Merci de patienter' },
+  opened: { en: 'A live agent will join this chat', nl: 'Een medewerker komt in deze chat', fr: 'Un conseiller rejoindra cette conversation' },
   closed: { en: 'Our agents are not available right now', nl: 'Onze medewerkers zijn nu niet beschikbaar', fr: 'Nos conseillers ne sont pas disponibles' },
   disabled: { en: 'temporarily unavailable', nl: 'tijdelijk niet beschikbaar', fr: 'temporairement indisponible' },
   notUnderstood: { en: 'Do you want to talk to a human agent?', nl: 'Wil je met een medewerker praten?', fr: 'Voulez-vous parler à un conseiller ?' },
 } satisfies Record<string, Record<Lang, string>>;
+// when the closed dialog says offloading opens again (Settings → Offloading's hours, not the bot's text)
+const NEXT_OPEN: Record<string, Record<Lang, string>> = {
+  '2026-11-25T16:30:00Z': { en: "we're back tomorrow at 9:00.", nl: 'we zijn er weer morgen om 9.00 uur.', fr: 'nous serons de retour demain à 9 h 00.' },
+  '2026-11-28T09:00:00Z': { en: "we're back on Monday at 9:00.", nl: 'we zijn er weer op maandag om 9.00 uur.', fr: 'nous serons de retour lundi à 9 h 00.' },
+};
 const OFF_TOPIC: Record<Lang, string> = { en: 'my grandmother knits blue socks', nl: 'mijn oma breit blauwe sokken', fr: 'ma grand-mère tricote des chaussettes bleues' };
 const ADDRESS: Record<Lang, string> = { en: 'I want my paper sent to a new address', nl: 'ik wil mijn krant op een nieuw adres', fr: 'je veux recevoir mon journal à une nouvelle adresse' };
 
@@ -128,11 +133,12 @@ describe.each(LANGS)('offloading states through the Channel API in %s', (lang) =
     expect(r.status).toBe('offloaded');
   });
 
-  it('closed outside the hours (Wednesday 17:30, Saturday 10:00): the closed dialog, not offloaded', async () => {
+  it('closed outside the hours (Wednesday 17:30, Saturday 10:00): the closed dialog, not offloaded, saying when it opens', async () => {
     await businessHours();
     for (const at of ['2026-11-25T16:30:00Z', '2026-11-28T09:00:00Z']) {
       const r = await askFor(at);
       expect(r.answer).toContain(TEXT.closed[lang]);
+      expect(r.answer).toContain(NEXT_OPEN[at]![lang]);
       expect(r.answer).not.toContain(TEXT.opened[lang]);
       expect(r.status).toBe('bot');
     }
@@ -141,7 +147,10 @@ describe.each(LANGS)('offloading states through the Channel API in %s', (lang) =
   it('closed by a dated closure inside the weekly hours, whole day or part of it', async () => {
     await businessHours({ closures: [{ date: '2026-12-24', from: '12:00', to: '24:00', name: 'Christmas Eve' }, { date: '2026-12-25', name: 'Christmas' }] });
     expect((await askFor('2026-12-25T09:00:00Z')).answer).toContain(TEXT.closed[lang]);
-    expect((await askFor('2026-12-24T12:30:00Z')).answer).toContain(TEXT.closed[lang]);
+    const eve = (await askFor('2026-12-24T12:30:00Z')).answer;
+    expect(eve).toContain(TEXT.closed[lang]);
+    // the closures and the weekend pass: back on Monday the 28th
+    expect(eve).toContain(NEXT_OPEN['2026-11-28T09:00:00Z']![lang]);
     const morning = await askFor('2026-12-24T09:00:00Z'); // 10:00 local, before the partial closure
     expect(morning.answer).toContain(TEXT.opened[lang]);
   });

@@ -78,7 +78,7 @@ describe('runtime', () => {
   it('while already waiting, asking again does not create a second request', async () => {
     const [t] = await talk('en', [EXPLICIT.en], { status: 'offloaded' });
     expect(t!.offload).toBeUndefined();
-    expect(t!.messages[0]!.text).toContain('Please wait');
+    expect(t!.messages[0]!.text).toContain('A live agent will join this chat');
   });
 
   it('gives up on a question after the retry limit', async () => {

@@ -193,6 +193,9 @@ describe.skipIf(!run)('accessibility (axe-core) of the widget and the desk', () 
 
     // a toast after saving never covers the Save button
     await deskPage(desk, 'nav-offloading', '[data-testid=offloading-page]');
+    // "Always open" does not claim to override closures (a public holiday still closes)
+    expect(await desk.locator('label', { has: desk.locator('[data-testid=offloading-always-open]') }).textContent()).toContain('closures still apply');
+    expect(await desk.locator('[data-testid=hours-ignored]').textContent()).toContain('a closure below still closes');
     await desk.click('[data-testid=offloading-always-open]');
     await desk.click('[data-testid=offloading-save]');
     const toast = desk.locator('[data-testid=toast]').first();

@@ -117,6 +117,11 @@ describe.skipIf(!run)('handover in the browser', () => {
       await signInToDesk(page, s.url);
       await page.click('[data-testid=nav-analytics]');
       await expect.poll(() => page.locator('[data-testid=stat-handovers] .stat-value').textContent()).toBe('1');
+      // every bar's label stays inside its chart, shortened with an ellipsis where it is long (the
+      // address flow's reason once lost its first letter at the left edge)
+      const labels = await page.locator('.chart-label').evaluateAll((els) => els.map((el) => ({ text: el.lastChild?.textContent ?? '', x: (el as SVGTextElement).getBBox().x })));
+      expect(labels.some((l) => l.text.startsWith('address change') && l.text.endsWith('…')), JSON.stringify(labels)).toBe(true);
+      for (const l of labels) expect(l.x, l.text).toBeGreaterThanOrEqual(0);
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=analytics-csv]')]);
       expect(download.suggestedFilename()).toMatch(/^baton-analytics-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
       const lines = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
@@ -140,5 +145,34 @@ describe.skipIf(!run)('handover in the browser', () => {
     await waitFor(async () => (await botTexts(user)).some((t) => t.includes('Wat is je volledige naam')), 10_000, 'the Dutch answer');
     await expect.poll(() => user.locator('[data-testid=widget-input]').getAttribute('placeholder')).toBe('Typ je bericht…');
     await screenshot(user, 'e2e/widget-switched-to-dutch');
+  }, 60_000);
+
+  it('an agent free at once: the widget goes straight to "joined", no waiting message flashes first', async () => {
+    const admin = await login(s.url);
+    await openOffloading(s.url, admin, { routing: { mode: 'auto', overflowAfterSeconds: null, overflowSkill: null } });
+    await makeAgent(s.url, admin, { name: 'Quinn Quick', skills: ['general'], languages: ['en'] });
+    const user = await (await browser.newContext({ viewport: { width: 1200, height: 820 }, locale: 'en-US' })).newPage();
+    await user.goto(`${s.url}/`);
+    await user.click('[data-testid=widget-launcher]');
+    await user.waitForSelector('[data-testid=widget-message][data-author=bot]');
+    // every text the widget ever rendered, so a line shown and replaced a moment later still counts
+    await user.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      const root = document.querySelector('#baton-widget')!.shadowRoot!;
+      new MutationObserver((ms) => ms.forEach((m) => m.addedNodes.forEach((n) => seen.push(n.textContent ?? '')))).observe(root, { childList: true, subtree: true, characterData: true });
+    });
+    await user.fill('[data-testid=widget-input]', 'I want to speak to a real agent');
+    await user.keyboard.press('Enter');
+    await user.waitForSelector('[data-testid=widget-agent]');
+    await expect.poll(() => user.locator('[data-testid=widget-system]').allTextContents()).toContain('Quinn Quick joined the conversation');
+    await new Promise((r) => setTimeout(r, 500));
+    const seen = await user.evaluate(() => (window as unknown as { seen: string[] }).seen.join('\n'));
+    expect(seen).toContain('Quinn Quick joined');
+    expect(seen).not.toContain('A live agent will join');
+    expect(seen).not.toContain('Waiting for an agent');
+    expect(seen).not.toContain('Nobody can take your chat');
+    expect(await user.locator('[data-testid=widget-waiting]').count()).toBe(0);
+    await screenshot(user, 'e2e/widget-assigned-at-once');
   }, 60_000);
 });

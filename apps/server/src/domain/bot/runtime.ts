@@ -144,6 +144,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
     offload?: OffloadRequest;
     offloadBlocked?: 'disabled' | 'closed' | 'no_agent';
     followup?: FollowupRequest;
+    waitingFrom?: number;
     cancelOffload = false;
     state: RuntimeState = {};
     intent: BotTurn['intent'] = null;
@@ -165,8 +166,10 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
       if (numbered) for (const b of this.offered) delete b.n;
       buttons.forEach((b, i) => this.offered.push({ title: b.title, payload: b.payload, ...(numbered ? { n: i + 1 } : {}) }));
     }
+    /** values the core gives this turn's texts only (never stored as variables), e.g. `offloading.nextOpen` */
+    told: VariableMap = {};
     t(text: LocalizedText): string {
-      return localize(text, this.language, def.defaultLanguage, this.variables);
+      return localize(text, this.language, def.defaultLanguage, { ...this.variables, ...this.told });
     }
     button(b: { title: LocalizedText; goto?: string; payload?: string }): Button {
       return { title: this.t(b.title), payload: b.goto ? `${GOTO_PREFIX}${b.goto}` : b.payload! };
@@ -179,7 +182,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
         variables: this.variables,
         tags: this.tags,
         ...(this.language !== this.ctx.language ? { language: this.language } : {}),
-        ...(this.offload ? { offload: this.offload } : {}),
+        ...(this.offload ? { offload: this.offload, waitingFrom: this.waitingFrom ?? this.messages.length } : {}),
         ...(this.offloadBlocked ? { offloadBlocked: this.offloadBlocked } : {}),
         ...(this.followup ? { followup: this.followup } : {}),
         ...(this.cancelOffload ? { cancelOffload: true } : {}),
@@ -257,6 +260,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
         if (!t.effects.includes('request_handover')) {
           if (t.to === 'bot' && availability !== 'open') {
             turn.offloadBlocked = availability;
+            if (availability === 'closed' && turn.ctx.nextOpening) turn.told['offloading.nextOpen'] = turn.ctx.nextOpening(turn.language);
             // the user may leave a message in the dialog that follows
             if (availability !== 'disabled') turn.state.followup = { reason: availability, skill: o.skill };
           }
@@ -265,6 +269,8 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
         const sent = o.variables ? Object.fromEntries(o.variables.filter((n) => n in turn.variables).map((n) => [n, turn.variables[n]!])) : { ...turn.variables };
         for (const t of o.tags) if (!turn.tags.includes(t)) turn.tags.push(t);
         turn.offload = { skill: o.skill, tags: [...turn.tags], variables: sent, reason: o.reason, trigger: o.trigger, dialog: dialogName, providerId: o.providerId, note: o.note };
+        // what the opened dialog says from here on is about waiting: the core drops it when an agent takes the chat at once
+        turn.waitingFrom = turn.messages.length;
         return run(turn, dialog, 0, jumps + 1);
       } else if ('followup' in step) {
         const f = step.followup;

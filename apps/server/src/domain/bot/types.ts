@@ -31,6 +31,8 @@ export interface BotContext {
   noAgentFor?: (skill: string) => Promise<boolean>;
   /** settings.dialogs: the dialog to run instead of a system dialog (by the system dialog's name) */
   systemDialogs?: Readonly<Record<string, string>>;
+  /** when offloading opens next, in the language (`{{offloading.nextOpen}}` in a closed dialog); absent: not known */
+  nextOpening?: (language: string) => string;
 }
 
 /** Why the core asked for a dialog, when it is one after which the user may leave a message. */
@@ -83,6 +85,11 @@ export interface BotTurn {
   language?: string;
   /** set only when offloading was 'open' and the offload plugin was reached */
   offload?: OffloadRequest;
+  /**
+   * with `offload`: the index of the first message of the waiting (offloading opened) dialog; those
+   * messages are said only if the user really waits (an agent assigned at once makes them untrue)
+   */
+  waitingFrom?: number;
   /** set when the offload plugin was reached while offloading was disabled or closed, or nobody was online (its dialog ran instead) */
   offloadBlocked?: 'disabled' | 'closed' | 'no_agent';
   /** set when a followup step was reached with a question */
