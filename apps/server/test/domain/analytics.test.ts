@@ -2,7 +2,7 @@
 // that splits a range into stored days, stored hours and raw events, the facts an event carries (and
 // those derived for old events), and the CSV cell guard.
 import { describe, expect, it } from 'vitest';
-import { binOf, binValue, countEvent, DAY_MS, histogramPercentile, HOUR_MS, legacyFacts, planRange, Tally, transitionFacts } from '../../src/domain/analytics.js';
+import { binOf, binValue, countEvent, DAY_MS, histogramPercentile, HOUR_MS, legacyFacts, planRange, SNAPSHOT_MIN_DAYS, Tally, transitionFacts } from '../../src/domain/analytics.js';
 import { percentile } from '../../src/domain/routing.js';
 import { guardCell } from '../../src/presenters/csv.js';
 
@@ -68,6 +68,10 @@ describe('planRange', () => {
     const partly = planRange(t('2026-01-01T00:00:00Z'), t('2026-03-01T00:00:00Z'), t('2026-02-20T00:00:00Z'), t('2026-01-10T00:00:00Z'));
     expect(partly.cumulative).toEqual([t('2026-01-01T00:00:00Z'), t('2026-01-10T00:00:00Z')]);
     expect(partly.days).toEqual([[t('2026-01-10T00:00:00Z'), t('2026-02-20T00:00:00Z')]]);
+    // two whole days cost less from their day counters than from two snapshots
+    const short = planRange(t('2026-03-01T22:30:00Z'), t('2026-03-04T02:00:00Z'), t('2026-03-05T00:00:00Z'), t('2026-03-05T00:00:00Z'));
+    expect(short.cumulative).toBeNull();
+    expect(short.days).toEqual([[t('2026-03-02T00:00:00Z'), t('2026-03-04T00:00:00Z')]]);
   });
 
   it('covers every millisecond of the range exactly once, wherever the watermarks are', () => {
@@ -83,7 +87,8 @@ describe('planRange', () => {
         expect(spans.at(-1)![1]).toBe(to);
         for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBe(spans[i - 1]![1]);
         if (plan.cumulative) expect([plan.cumulative[0] % DAY_MS, plan.cumulative[1] % DAY_MS, plan.cumulative[1] <= series]).toEqual([0, 0, true]);
-        for (const [a, b] of plan.days) expect([a % DAY_MS, b % DAY_MS, b <= folded, a >= series || b <= series]).toEqual([0, 0, true, true]);
+        // day counters only where the series does not reach, or for a stretch too short for snapshots
+        for (const [a, b] of plan.days) expect([a % DAY_MS, b % DAY_MS, b <= folded, a >= series || Math.min(b, series) - a <= SNAPSHOT_MIN_DAYS * DAY_MS]).toEqual([0, 0, true, true]);
         for (const [a, b] of plan.hours) expect([a % HOUR_MS, b % HOUR_MS, b <= folded]).toEqual([0, 0, true]);
         // at most two edge days of hours, whatever the length of the range
         expect(plan.hours.length).toBeLessThanOrEqual(2);
