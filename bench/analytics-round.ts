@@ -19,6 +19,7 @@ type DatabaseModule = typeof import('../apps/server/src/store/database.js');
 type AnalyticsModule = typeof import('../apps/server/src/commands/analytics.js');
 type FoldModule = typeof import('../apps/server/src/commands/analytics-fold.js');
 type DomainModule = typeof import('../apps/server/src/domain/analytics.js');
+type StoreModule = typeof import('../apps/server/src/store/analytics.js');
 type Deps = import('../apps/server/src/deps.js').Deps;
 
 interface Tree {
@@ -26,6 +27,7 @@ interface Tree {
   analytics: AnalyticsModule;
   fold: FoldModule;
   domain: DomainModule;
+  reads: StoreModule;
 }
 
 async function load(root: string): Promise<Tree> {
@@ -35,6 +37,7 @@ async function load(root: string): Promise<Tree> {
     analytics: (await import(path.join(src, 'commands/analytics.ts'))) as AnalyticsModule,
     fold: (await import(path.join(src, 'commands/analytics-fold.ts'))) as FoldModule,
     domain: (await import(path.join(src, 'domain/analytics.ts'))) as DomainModule,
+    reads: (await import(path.join(src, 'store/analytics.ts'))) as StoreModule,
   };
 }
 
@@ -84,6 +87,31 @@ async function rowsRead(db: Kysely<any>, plan: Record<string, unknown>): Promise
   return out;
 }
 
+const PART_ROUNDS = 7;
+
+/** This tree's 30-day call part by part (its planner and store reads): where the time goes. */
+async function partsOf30Days(t: Target, marks: Record<string, number>): Promise<string> {
+  const now = Date.now();
+  const plan = t.tree.domain.planRange(now - 30 * 86_400_000, now + 1, marks.rollup ?? 0, marks.series ?? 0);
+  const db = t.store.reads;
+  const timed = async (f: () => Promise<unknown>) => {
+    const xs: number[] = [];
+    for (let i = 0; i < PART_ROUNDS; i++) {
+      const t0 = performance.now();
+      await f();
+      xs.push(performance.now() - t0);
+    }
+    return p50(xs).toFixed(1);
+  };
+  const hours = await timed(() => t.tree.reads.rollupCounters(db, plan));
+  const cumulative = plan.cumulative ? await timed(() => t.tree.reads.cumulativeCounters(db, plan.cumulative!)) : 'n/a';
+  const raw = await timed(async () => {
+    for (const span of plan.raw) await t.tree.analytics.tallyEvents(db, span, () => new t.tree.domain.Tally());
+  });
+  const whole = await timed(() => t.tree.analytics.analytics(t.deps, {}));
+  return `edge hours ${hours}, snapshots ${cumulative}, raw events ${raw}; whole call ${whole}`;
+}
+
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
 interface Target {
@@ -100,7 +128,8 @@ async function measure(rounds: number, specs: string[]): Promise<void> {
   const targets: Target[] = [];
   for (const spec of specs) {
     const [label, rest] = spec.split('=') as [string, string];
-    const [root, where] = rest.split('@') as [string, string];
+    // the first @ ends the tree: a PostgreSQL URL holds one too
+    const [root, where] = [rest.slice(0, rest.indexOf('@')), rest.slice(rest.indexOf('@') + 1)];
     const tree = await load(root);
     const opened = await open(tree, where);
     targets.push({ label, tree, where, ...opened, times: { day30: [], full: [], csv: [] }, csvRows: 0 });
@@ -137,11 +166,13 @@ async function measure(rounds: number, specs: string[]): Promise<void> {
     const readFull = await rowsRead(t.store.db, plan(Date.parse('2000-01-01'), now + 1));
     const dayRows = Number((await sql<{ n: number }>`select count(*) as n from analytics_rollup where span = 'day'`.execute(t.store.db)).rows[0]!.n);
     const csvStored = marks.series === undefined ? dayRows : Number((await sql<{ n: number }>`select count(*) as n from analytics_daily`.execute(t.store.db)).rows[0]!.n);
+    const parts = 'cumulativeCounters' in t.tree.reads ? await partsOf30Days(t, marks) : '';
     const fmt = (xs: number[]) => `${p50(xs).toFixed(1)} / ${Math.max(...xs).toFixed(1)}`;
     console.log(
       [
         `${t.label}: 30 days ${fmt(t.times.day30)} ms, full ${fmt(t.times.full)} ms, csv ${fmt(t.times.csv)} ms (${t.csvRows} rows) [p50 / max, ${rounds} rounds]`,
         `  rows read: 30 days ${JSON.stringify(read30)}; full ${JSON.stringify(readFull)}; csv stored rows ${csvStored} (+ its partial days)`,
+        ...(parts ? [`  30 days by part (p50 ms of ${PART_ROUNDS}): ${parts}`] : []),
         `  handovers ${full.handovers.total} vs COUNT ${Number(offloaded.n)}; waits ${full.waitSeconds.count}; abandonment ${full.abandonment.count}; conversations ${full.conversations}; wait p50/p90 ${full.waitSeconds.p50}/${full.waitSeconds.p90}`,
       ].join('\n'),
     );

@@ -120,7 +120,8 @@ async function snapshotAt(db: Tx, at: number): Promise<number | undefined> {
 /**
  * The counters of the whole days [fromDay, toDay) (both at most the series watermark): the snapshot
  * through toDay less the one through fromDay, subtracted by the database, figures that net to zero left
- * out (as absent ones). Reads the two snapshots, whatever the number of days between.
+ * out (as absent ones). Reads the two snapshots, whatever the number of days between. (Subtracting in
+ * JavaScript instead took longer on both stores: twice the rows cross from the database.)
  */
 export async function cumulativeCounters(db: Tx, [fromDay, toDay]: Span): Promise<Counter[]> {
   const [a, b] = [await snapshotAt(db, fromDay), await snapshotAt(db, toDay)];

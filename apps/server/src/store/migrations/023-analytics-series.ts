@@ -21,7 +21,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('metric', 'text', (c) => c.notNull())
     .addColumn('label', 'text', (c) => c.notNull())
     .addColumn('bin', 'integer', (c) => c.notNull())
-    .addColumn('total', 'bigint', (c) => c.notNull())
+    // integer as in the rollup: PostgreSQL sums integers into a bigint, bigints into a slower numeric
+    .addColumn('total', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('analytics_cumulative_pk', ['day_end', 'metric', 'label', 'bin'])
     .execute();
   await db.schema
