@@ -21,11 +21,11 @@ export interface FoldLimits {
   hours: number;
   /** events read per call (the hour being read is finished) */
   events: number;
-  /** days whose series is built per call, in one transaction (each reads its ~1,100 day counters) */
+  /** days whose series is built per call, in one transaction (each writes a snapshot: ~3,700 rows at 300k) */
   days?: number;
 }
 
-export const FOLD_LIMITS: FoldLimits = { hours: 24, events: 20_000, days: 14 };
+export const FOLD_LIMITS: FoldLimits = { hours: 24, events: 20_000, days: 2 };
 
 /** Folds the next batch of hours, then builds the series of the next batch of completed days; true when more is due. */
 export async function foldAnalytics(deps: Deps, limits: FoldLimits = FOLD_LIMITS): Promise<boolean> {
