@@ -13,14 +13,21 @@
 //       rows read, and each answer's totals checked equal across targets and to COUNT(*)
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+// the commands' types reach the HTTP layer's request, which @fastify/cookie augments (app.ts registers it)
+import type {} from '@fastify/cookie';
 import { sql, type Kysely } from 'kysely';
+import type * as analyticsModule from '../apps/server/src/commands/analytics.js';
+import type * as foldModule from '../apps/server/src/commands/analytics-fold.js';
+import type { Deps } from '../apps/server/src/deps.js';
+import type * as domainModule from '../apps/server/src/domain/analytics.js';
+import type * as storeModule from '../apps/server/src/store/analytics.js';
+import type * as databaseModule from '../apps/server/src/store/database.js';
 
-type DatabaseModule = typeof import('../apps/server/src/store/database.js');
-type AnalyticsModule = typeof import('../apps/server/src/commands/analytics.js');
-type FoldModule = typeof import('../apps/server/src/commands/analytics-fold.js');
-type DomainModule = typeof import('../apps/server/src/domain/analytics.js');
-type StoreModule = typeof import('../apps/server/src/store/analytics.js');
-type Deps = import('../apps/server/src/deps.js').Deps;
+type DatabaseModule = typeof databaseModule;
+type AnalyticsModule = typeof analyticsModule;
+type FoldModule = typeof foldModule;
+type DomainModule = typeof domainModule;
+type StoreModule = typeof storeModule;
 
 interface Tree {
   database: DatabaseModule;
@@ -65,7 +72,6 @@ async function fold(root: string, where: string): Promise<void> {
 }
 
 /** Stored rows and events a call reads, counted with the same ranges the tree's planner picks. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function rowsRead(db: Kysely<any>, plan: Record<string, unknown>): Promise<Record<string, number>> {
   const count = async (q: ReturnType<typeof sql<{ n: number | string }>>) => Number((await q.execute(db)).rows[0]?.n ?? 0);
   const out: Record<string, number> = {};
