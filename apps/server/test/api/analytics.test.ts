@@ -203,6 +203,11 @@ describe.each(['sqlite', 'postgres'] as const)('analytics on %s', (storeKind) =>
   ];
   const answers = async () => Promise.all(RANGES.map(([f, t]) => checkRange(f, t)));
   const rollup = () => deps().store.db.selectFrom('analytics_rollup').selectAll().orderBy('span').orderBy('bucket_start').orderBy('metric').orderBy('label').orderBy('bin').execute();
+  /** the series (migration 023): every snapshot row and every stored CSV row, in key order */
+  const series = async () => ({
+    cumulative: (await deps().store.db.selectFrom('analytics_cumulative').selectAll().orderBy('day_end').orderBy('metric').orderBy('label').orderBy('bin').execute()).map((r) => ({ ...r, day_end: Number(r.day_end), total: Number(r.total) })),
+    daily: (await deps().store.db.selectFrom('analytics_daily').selectAll().orderBy('day').orderBy('seq').execute()).map((r) => ({ ...r, day: Number(r.day), average: r.average === null ? null : Number(r.average) })),
+  });
   const watermark = async (name = 'rollup') => Number((await deps().store.db.selectFrom('analytics_fold').select('folded_until').where('name', '=', name).executeTakeFirstOrThrow()).folded_until);
   const resetRollup = () =>
     deps().store.write.run(async (tx) => {
@@ -212,6 +217,7 @@ describe.each(['sqlite', 'postgres'] as const)('analytics on %s', (storeKind) =>
 
   let folded: Awaited<ReturnType<typeof answers>>;
   let fullRollup: Awaited<ReturnType<typeof rollup>>;
+  let fullSeries: Awaited<ReturnType<typeof series>>;
 
   beforeAll(async () => {
     if (skip) return;
@@ -253,11 +259,18 @@ describe.each(['sqlite', 'postgres'] as const)('analytics on %s', (storeKind) =>
     folded = await answers();
     expect(folded).toEqual(partly);
     fullRollup = await rollup();
+    fullSeries = await series();
+    // a snapshot per day with counters, each day's CSV rows stored
+    expect(fullSeries.cumulative.filter((r) => r.metric === 'handovers').map((r) => [new Date(r.day_end).toISOString(), r.total])).toEqual([
+      ['2026-11-21T00:00:00.000Z', expected(Date.parse('2026-11-20'), Date.parse('2026-11-21') - 1).handovers],
+      ['2026-11-22T00:00:00.000Z', facts.filter((f) => f.handover).length],
+    ]);
     const days = fullRollup.filter((r) => r.span === 'day' && r.metric === 'handovers').map((r) => [new Date(r.bucket_start).toISOString(), r.total]);
     expect(days).toEqual([
       ['2026-11-20T00:00:00.000Z', expected(Date.parse('2026-11-20'), Date.parse('2026-11-21') - 1).handovers],
       ['2026-11-21T00:00:00.000Z', expected(Date.parse('2026-11-21'), Date.parse('2026-11-22') - 1).handovers],
     ]);
+    expect(fullSeries.daily.filter((r) => r.metric === 'handovers').map((r) => r.count)).toEqual(days.map(([, n]) => n));
   }, 180_000);
 
   it.skipIf(skip)('an upgraded database: events without the facts give the same figures, from the tail and folded', async () => {
@@ -298,6 +311,7 @@ describe.each(['sqlite', 'postgres'] as const)('analytics on %s', (storeKind) =>
     expect(await watermark()).toBeGreaterThan(mid);
     await s.baton.analyticsFold.catchUp();
     expect(await rollup()).toEqual(fullRollup);
+    expect(await series()).toEqual(fullSeries);
     expect(await answers()).toEqual(folded);
   }, 120_000);
 
@@ -310,6 +324,7 @@ describe.each(['sqlite', 'postgres'] as const)('analytics on %s', (storeKind) =>
       };
       await Promise.all([foldAll(deps()), foldAll(other.baton.deps), foldAll(deps()), foldAll(other.baton.deps)]);
       expect(await rollup()).toEqual(fullRollup);
+      expect(await series()).toEqual(fullSeries);
       expect(await answers()).toEqual(folded);
     } finally {
       await other.close();
