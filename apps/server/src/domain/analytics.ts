@@ -144,10 +144,10 @@ export class Tally {
     return n;
   }
 
-  /** label → sum over its bins */
+  /** label → sum over its bins, labels in order: the same answer whichever stored rows it was added from */
   byLabel(metric: string): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [label, bins] of this.m.get(metric) ?? []) {
+    for (const [label, bins] of [...(this.m.get(metric) ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       let n = 0;
       for (const c of bins.values()) n += c;
       out[label] = n;

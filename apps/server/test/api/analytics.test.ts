@@ -430,10 +430,14 @@ describe.each(['sqlite', 'postgres'] as const)('analytics on %s', (storeKind) =>
     expect(await csvOf()).toBe(csv);
     let batches = 1;
     while (await foldAnalytics(deps(), { hours: 24, events: 1_000_000, days: 1 })) batches++;
-    // one batch per day with counters (20 and 21 November, 31 December, 1 and 15 January, …)
-    const days = await deps().store.db.selectFrom('analytics_rollup').select('bucket_start').distinct().where('span', '=', 'day').execute();
+    // one batch per complete day with counters (20 and 21 November, 31 December, 1 and 15 January): the
+    // last may also take the empty days after it to the rollup's last whole day
+    const complete = Math.floor((await watermark()) / 86_400_000) * 86_400_000;
+    expect(await watermark('series')).toBe(complete);
+    const days = await deps().store.db.selectFrom('analytics_rollup').select('bucket_start').distinct().where('span', '=', 'day').where('bucket_start', '<', complete).execute();
     expect(days.length).toBeGreaterThanOrEqual(5);
-    expect(batches).toBe(days.length);
+    expect(batches).toBeGreaterThanOrEqual(days.length - 1);
+    expect(batches).toBeLessThanOrEqual(days.length);
     expect(await handoversThrough('2027-01-16T00:00:00Z')).toBe(await countOf('conversation.offloaded', 0, Date.parse('2027-01-16T00:00:00Z') - 1));
     expect(await answersHere()).toEqual(fromSeries);
     expect(await csvOf()).toBe(csv);
