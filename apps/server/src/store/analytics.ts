@@ -126,11 +126,16 @@ async function snapshotAt(db: Tx, at: number): Promise<number | undefined> {
 export async function cumulativeCounters(db: Tx, [fromDay, toDay]: Span): Promise<Counter[]> {
   const [a, b] = [await snapshotAt(db, fromDay), await snapshotAt(db, toDay)];
   if (b === undefined || a === b) return [];
-  const signed = a === undefined ? sql<number>`total` : sql<number>`case when day_end = ${b} then total else -total end`;
+  if (a === undefined) {
+    // from the first day: one snapshot as stored
+    const rows = await db.selectFrom('analytics_cumulative').select(['metric', 'label', 'bin', 'total']).where('day_end', '=', b).where('total', '<>', 0).execute();
+    return rows.map((r) => ({ metric: r.metric, label: r.label, bin: r.bin, count: Number(r.total) }));
+  }
+  const signed = sql<number>`case when day_end = ${b} then total else -total end`;
   const rows = await db
     .selectFrom('analytics_cumulative')
     .select(['metric', 'label', 'bin', sql<number>`cast(sum(${signed}) as bigint)`.as('count')])
-    .where('day_end', 'in', a === undefined ? [b] : [a, b])
+    .where('day_end', 'in', [a, b])
     .groupBy(['metric', 'label', 'bin'])
     .having(sql<number>`sum(${signed})`, '<>', 0)
     .execute();
