@@ -119,9 +119,12 @@ export interface ConversationEventsTable {
   created_at: number;
 }
 
-/** Analytics counters per hour and UTC day (migration 014); domain/analytics.ts names the metrics. */
+/**
+ * Analytics counters per hour and UTC day (migration 014); domain/analytics.ts names the metrics. The
+ * month rows of 016 are no longer read or written (migration 023).
+ */
 export interface AnalyticsRollupTable {
-  span: 'hour' | 'day';
+  span: 'hour' | 'day' | 'month';
   bucket_start: number;
   metric: string;
   label: string;

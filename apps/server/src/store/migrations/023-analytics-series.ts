@@ -5,7 +5,9 @@ import type { Kysely } from 'kysely';
 // - `analytics_cumulative`: for each folded UTC day with counters, every counter summed from the first
 //   day through that day (`day_end` is the day's end). Any range of whole days is then the difference
 //   of two such snapshots: its cost is the number of distinct figures, histogram bins included,
-//   whatever the number of days. It replaces the month counters of 016 (deleted here).
+//   whatever the number of days. It replaces the month counters of 016, which nothing reads or writes
+//   any more; they stay, so that an instance of the previous version still running beside this one
+//   (a rolling upgrade on PostgreSQL) keeps answering from them. A later migration may delete them.
 // - `analytics_daily`: the CSV export's rows of each folded day (figure, key, count, p50, p90, average;
 //   `seq` keeps the export's order), computed once, so the export reads the rows it writes.
 //
@@ -38,6 +40,4 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('analytics_daily_pk', ['day', 'seq'])
     .execute();
   await db.insertInto('analytics_fold').values({ name: 'series', folded_until: 0, updated_at: 0 }).execute();
-  // a few rows per month: the cumulative snapshots answer what they answered
-  await db.deleteFrom('analytics_rollup').where('span', '=', 'month').execute();
 }
