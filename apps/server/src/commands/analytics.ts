@@ -1,17 +1,18 @@
-// Handover analytics over a date range, exact at any size: the stored hourly and daily counters of the
-// folded part of the range (analytics-fold.ts), plus the raw events of its partial edge hours and of
-// what is not folded yet, counted by the same function (domain/analytics.ts). The CSV export gives the
-// same figures day by day, streamed: stored days are read a page at a time, empty days are skipped.
+// Handover analytics over a date range, exact at any size: the whole folded days as the difference of
+// two cumulative snapshots, the edge hours from hourly counters (analytics-fold.ts), plus the raw events
+// of its partial edge hours and of what is not folded yet, counted by the same function
+// (domain/analytics.ts). The CSV export gives the same figures day by day, streamed: the folded days'
+// rows as the fold stored them, a page at a time; empty days are skipped.
 import type { Analytics, RangeQuery } from '@baton/proto';
-import { countEvent, DAY_MS, floorTo, histogramPercentile, isCounted, legacyFacts, METRICS, needsLegacyFacts, planRange, summarize, Tally, type Span } from '../domain/analytics.js';
+import { AGENT_KEYED, countEvent, DAY_MS, dayFigures, floorTo, isCounted, legacyFacts, METRICS, needsLegacyFacts, planRange, summarize, Tally, type DayFigure, type Span } from '../domain/analytics.js';
 import type { Deps } from '../deps.js';
-import { eventsPage, firstEventAt, foldedUntil, previousCountedEvents, rollupCounters, rollupDays } from '../store/analytics.js';
+import { cumulativeCounters, dailyFiguresPage, eventsPage, firstEventAt, foldedUntil, previousCountedEvents, rollupCounters, rollupDays, seriesUntil } from '../store/analytics.js';
 import { fromJson } from '../store/json.js';
 import type { Tx } from '../store/write-queue.js';
 
 /** raw events read per query */
 const EVENT_PAGE = 2000;
-/** stored day counters read per query by the export */
+/** stored day counters, or stored export rows, read per query by the export */
 const DAY_PAGE = 5000;
 const DEFAULT_DAYS = 30;
 
@@ -58,10 +59,11 @@ export async function tallyEvents(db: Tx, span: Span, into: (createdAt: number) 
   }
 }
 
-/** The counters of [from, to) given the fold's watermark. */
-async function countRange(db: Tx, from: number, to: number, folded: number): Promise<Tally> {
-  const plan = planRange(from, to, folded);
+/** The counters of [from, to) given the fold's watermarks. */
+async function countRange(db: Tx, from: number, to: number, marks: Watermarks): Promise<Tally> {
+  const plan = planRange(from, to, marks.folded, marks.series);
   const t = new Tally().addAll(await rollupCounters(db, plan));
+  if (plan.cumulative) t.addAll(await cumulativeCounters(db, plan.cumulative));
   for (const span of plan.raw) await tallyEvents(db, span, () => t);
   return t;
 }
@@ -80,10 +82,21 @@ function agentNames(db: Tx) {
   };
 }
 
+interface Watermarks {
+  folded: number;
+  series: number;
+}
+
+// the series first: the fold moves it only up to the rollup's, so read in this order they stay in step
+const watermarks = async (db: Tx): Promise<Watermarks> => {
+  const series = await seriesUntil(db);
+  return { series, folded: await foldedUntil(db) };
+};
+
 export async function analytics(deps: Deps, range: RangeQuery): Promise<Analytics> {
   const db = deps.store.reads;
   const { from, to } = rangeOf(deps, range);
-  const t = await countRange(db, from, to + 1, await foldedUntil(db));
+  const t = await countRange(db, from, to + 1, await watermarks(db));
   const names = agentNames(db);
   await names.load([...t.labels(METRICS.handling), ...t.labels(METRICS.csatAgent)]);
   return summarize(t, { from, to }, names.name);
@@ -115,19 +128,51 @@ async function* storedDays(db: Tx, fromDay: number, toDay: number): AsyncGenerat
   }
 }
 
-/** The counters of each UTC day of [from, to) that has any, in order (the part of a day inside the range). */
-async function* dailyCounts(db: Tx, from: number, to: number): AsyncGenerator<{ day: number; tally: Tally }> {
-  const folded = await foldedUntil(db);
+/** The export rows of a stretch of days, in order: a day's rows may come in more than one chunk. */
+interface FiguresChunk {
+  day: number;
+  figures: DayFigure[];
+}
+
+/** The stored export rows of the series days [fromDay, toDay), a page at a time, a chunk per day of a page. */
+async function* storedFigures(db: Tx, fromDay: number, toDay: number): AsyncGenerator<FiguresChunk> {
+  let after: { day: number; seq: number } | undefined;
+  for (;;) {
+    const page = await dailyFiguresPage(db, fromDay, toDay, after, DAY_PAGE);
+    let chunk: FiguresChunk | undefined;
+    for (const { day, seq: _seq, ...figure } of page) {
+      if (chunk?.day !== day) {
+        if (chunk) yield chunk;
+        chunk = { day, figures: [] };
+      }
+      chunk.figures.push(figure);
+    }
+    if (chunk) yield chunk;
+    if (page.length < DAY_PAGE) return;
+    after = { day: page.at(-1)!.day, seq: page.at(-1)!.seq };
+  }
+}
+
+/** The export rows of each UTC day of [from, to) that has any, in order (of the part of a day inside the range). */
+async function* dailyFigures(db: Tx, from: number, to: number): AsyncGenerator<FiguresChunk> {
+  const marks = await watermarks(db);
   let cursor = from;
   while (cursor < to) {
     const day = floorTo(cursor, DAY_MS);
-    const wholeFoldedUntil = Math.min(floorTo(to, DAY_MS), floorTo(folded, DAY_MS));
+    const wholeFoldedUntil = Math.min(floorTo(to, DAY_MS), floorTo(marks.folded, DAY_MS));
+    const wholeSeriesUntil = Math.min(wholeFoldedUntil, marks.series);
+    if (cursor === day && day < wholeSeriesUntil) {
+      yield* storedFigures(db, day, wholeSeriesUntil);
+      cursor = wholeSeriesUntil;
+      continue;
+    }
     if (cursor === day && day < wholeFoldedUntil) {
-      yield* storedDays(db, day, wholeFoldedUntil);
+      // folded days whose series the fold has not built yet (an upgrade's first minutes)
+      for await (const d of storedDays(db, day, wholeFoldedUntil)) yield { day: d.day, figures: dayFigures(d.tally) };
       cursor = wholeFoldedUntil;
       continue;
     }
-    if (cursor >= folded) {
+    if (cursor >= marks.folded) {
       // nothing is folded from here on: jump to the day of the next event
       const next = await firstEventAt(db, cursor, to);
       if (next === undefined) return;
@@ -137,8 +182,8 @@ async function* dailyCounts(db: Tx, from: number, to: number): AsyncGenerator<{ 
       }
     }
     const end = Math.min(day + DAY_MS, to);
-    const t = await countRange(db, cursor, end, folded);
-    if (!t.empty) yield { day, tally: t };
+    const t = await countRange(db, cursor, end, marks);
+    if (!t.empty) yield { day, figures: dayFigures(t) };
     cursor = end;
   }
 }
@@ -146,15 +191,6 @@ async function* dailyCounts(db: Tx, from: number, to: number): AsyncGenerator<{ 
 /** The export's columns, in order (docs/api.md describes them). */
 export const CSV_COLUMNS = ['date', 'metric', 'key', 'name', 'count', 'p50_seconds', 'p90_seconds', 'average'] as const;
 export type CsvRow = Record<(typeof CSV_COLUMNS)[number], string | number | null>;
-
-/** metric → the CSV's name for its rows per label */
-const BREAKDOWNS = [
-  [METRICS.trigger, 'handovers_by_trigger'],
-  [METRICS.reason, 'handovers_by_reason'],
-  [METRICS.skill, 'handovers_by_skill'],
-  [METRICS.language, 'handovers_by_language'],
-  [METRICS.provider, 'handovers_by_provider'],
-] as const;
 
 /**
  * The figures of GET /analytics day by day, one row per day × figure × key (a long table that pivots
@@ -169,72 +205,11 @@ export function analyticsCsv(deps: Deps, range: RangeQuery): { filename: string;
 async function* csvRows(deps: Deps, from: number, to: number): AsyncGenerator<CsvRow> {
   const db = deps.store.reads;
   const names = agentNames(db);
-  for await (const { day, tally: t } of dailyCounts(db, from, to + 1)) {
+  for await (const { day, figures } of dailyFigures(db, from, to + 1)) {
     const date = new Date(day).toISOString().slice(0, 10);
-    const row = (metric: string, key: string, count: number, hist?: Map<number, number>, name = ''): CsvRow => ({
-      date,
-      metric,
-      key,
-      name,
-      count,
-      p50_seconds: hist ? histogramPercentile(hist, 50) : null,
-      p90_seconds: hist ? histogramPercentile(hist, 90) : null,
-      average: null,
-    });
-    yield row('handovers', '', t.total(METRICS.handovers));
-    for (const [metric, name] of BREAKDOWNS) for (const [key, n] of Object.entries(t.byLabel(metric)).sort(([a], [b]) => a.localeCompare(b))) yield row(name, key, n);
-    yield row('abandoned', '', t.total(METRICS.abandoned));
-    const wait = t.histogram(METRICS.wait);
-    if (wait.size) yield row('wait_seconds', '', t.total(METRICS.wait), wait);
-    const agents = t.labels(METRICS.handling);
-    if (agents.length) {
-      yield row('handling_seconds', '', t.total(METRICS.handling), t.histogram(METRICS.handling));
-      await names.load(agents);
-      for (const id of agents.sort()) {
-        const h = t.histogram(METRICS.handling, id);
-        let n = 0;
-        for (const c of h.values()) n += c;
-        yield row('handling_seconds_by_agent', id, n, h, names.name(id));
-      }
-    }
-    yield* satisfactionRows(t, row, names);
-  }
-}
-
-/** §10.3's figures of a day: conversations, containment, bot misses, and ratings (count and average score). */
-async function* satisfactionRows(
-  t: Tally,
-  row: (metric: string, key: string, count: number, hist?: Map<number, number>, name?: string) => CsvRow,
-  names: ReturnType<typeof agentNames>,
-): AsyncGenerator<CsvRow> {
-  yield row('conversations', '', t.total(METRICS.conversations));
-  yield row('contained_by_bot', '', t.total(METRICS.contained));
-  yield row('not_understood_messages', '', t.total(METRICS.notUnderstood));
-  yield row('not_understood_conversations', '', t.total(METRICS.notUnderstoodConversations));
-  const scored = (metric: string, key: string, hist: Map<number, number>, name = ''): CsvRow | undefined => {
-    let count = 0;
-    let sum = 0;
-    for (const [score, n] of hist) {
-      count += n;
-      sum += score * n;
-    }
-    return count > 0 ? { ...row(metric, key, count, undefined, name), average: Math.round((sum / count) * 100) / 100 } : undefined;
-  };
-  const overall = scored('csat', '', t.histogram(METRICS.csat));
-  if (overall) yield overall;
-  const agents = t.labels(METRICS.csatAgent).sort();
-  await names.load(agents);
-  for (const id of agents) {
-    const r = scored('csat_by_agent', id, t.histogram(METRICS.csatAgent, id), names.name(id));
-    if (r) yield r;
-  }
-  for (const [metric, csv] of [
-    [METRICS.csatSkill, 'csat_by_skill'],
-    [METRICS.csatTrigger, 'csat_by_trigger'],
-  ] as const) {
-    for (const key of t.labels(metric).sort()) {
-      const r = scored(csv, key, t.histogram(metric, key));
-      if (r) yield r;
+    await names.load(figures.filter((f) => AGENT_KEYED.has(f.metric)).map((f) => f.key));
+    for (const f of figures) {
+      yield { date, metric: f.metric, key: f.key, name: AGENT_KEYED.has(f.metric) ? names.name(f.key) : '', count: f.count, p50_seconds: f.p50, p90_seconds: f.p90, average: f.average };
     }
   }
 }

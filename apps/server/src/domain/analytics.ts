@@ -144,10 +144,10 @@ export class Tally {
     return n;
   }
 
-  /** label → sum over its bins */
+  /** label → sum over its bins, labels in order: the same answer whichever stored rows it was added from */
   byLabel(metric: string): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [label, bins] of this.m.get(metric) ?? []) {
+    for (const [label, bins] of [...(this.m.get(metric) ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       let n = 0;
       for (const c of bins.values()) n += c;
       out[label] = n;
@@ -444,9 +444,9 @@ export function nextMonth(t: number): number {
 }
 
 export interface RangePlan {
-  /** stored month counters of these whole UTC months (migration 016) */
-  months: Span[];
-  /** stored day counters of these whole days */
+  /** whole UTC days [from, to) answered by two cumulative snapshots (migration 023) */
+  cumulative: Span | null;
+  /** stored day counters of these whole days (those the cumulative snapshots do not hold yet) */
   days: Span[];
   /** stored hour counters of these whole hours */
   hours: Span[];
@@ -454,14 +454,18 @@ export interface RangePlan {
   raw: Span[];
 }
 
+/** A few whole days cost less from their day counters than from two snapshots. */
+export const SNAPSHOT_MIN_DAYS = 3;
+
 /**
- * How to count [from, to) when every hour before `foldedUntil` (an hour boundary) is folded: whole
- * folded months from month counters, the other whole folded days from day counters, the other whole
- * folded hours from hour counters, the rest from raw events. Days and months are UTC; so a range reads
- * O(months + edge days + edge hours) stored rows per figure, whatever its length.
+ * How to count [from, to) when every hour before `foldedUntil` (an hour boundary) is folded and every
+ * day before `seriesUntil` (a day boundary, at most foldedUntil) has its cumulative snapshot: the whole
+ * folded days from the snapshots (the ones not built yet, and a stretch of three days or fewer, from day
+ * counters), the edge hours from hour counters, the rest from raw events. Days are UTC; a range reads
+ * two snapshots, at most two days of hours and two partial hours of events, whatever its length.
  */
-export function planRange(from: number, to: number, foldedUntil: number): RangePlan {
-  const plan: RangePlan = { months: [], days: [], hours: [], raw: [] };
+export function planRange(from: number, to: number, foldedUntil: number, seriesUntil: number): RangePlan {
+  const plan: RangePlan = { cumulative: null, days: [], hours: [], raw: [] };
   const push = (list: Span[], a: number, b: number) => {
     if (a < b) list.push([a, b]);
   };
@@ -476,13 +480,11 @@ export function planRange(from: number, to: number, foldedUntil: number): RangeP
       const d1 = floorTo(h1, DAY_MS);
       if (d0 < d1) {
         push(plan.hours, h0, d0);
-        const m0 = d0 === monthStart(d0) ? d0 : nextMonth(d0);
-        const m1 = monthStart(d1);
-        if (m0 < m1) {
-          push(plan.days, d0, m0);
-          push(plan.months, m0, m1);
-          push(plan.days, m1, d1);
-        } else push(plan.days, d0, d1);
+        let c1 = Math.min(d1, Math.max(d0, seriesUntil));
+        // two snapshots hold every figure and bin ever seen (~3,700 rows at 300k), a day ~1,100
+        if (c1 - d0 <= SNAPSHOT_MIN_DAYS * DAY_MS) c1 = d0;
+        if (d0 < c1) plan.cumulative = [d0, c1];
+        push(plan.days, c1, d1);
         push(plan.hours, d1, h1);
       } else push(plan.hours, h0, h1);
       push(plan.raw, h1, foldedEnd);
@@ -490,4 +492,67 @@ export function planRange(from: number, to: number, foldedUntil: number): RangeP
   }
   push(plan.raw, Math.max(from, foldedUntil), to);
   return plan;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The CSV export's rows of one day
+
+/** One row of the export: a figure of a day, for one key (a label, or an agent id for the by-agent rows). */
+export interface DayFigure {
+  metric: string;
+  key: string;
+  count: number;
+  p50: number | null;
+  p90: number | null;
+  average: number | null;
+}
+
+/** The export's figures whose key is an agent id (their `name` column is the agent's name). */
+export const AGENT_KEYED: ReadonlySet<string> = new Set(['handling_seconds_by_agent', 'csat_by_agent']);
+
+/** metric → the CSV's name for its rows per label */
+const BREAKDOWNS = [
+  [METRICS.trigger, 'handovers_by_trigger'],
+  [METRICS.reason, 'handovers_by_reason'],
+  [METRICS.skill, 'handovers_by_skill'],
+  [METRICS.language, 'handovers_by_language'],
+  [METRICS.provider, 'handovers_by_provider'],
+] as const;
+
+/**
+ * The export's rows of one day's counters, in the export's order (docs/api.md): the fold stores them
+ * per folded day (analytics_daily), and a day not folded yet gets them from its counters the same way.
+ */
+export function dayFigures(t: Tally): DayFigure[] {
+  const out: DayFigure[] = [];
+  const row = (metric: string, key: string, count: number, hist?: Map<number, number>) =>
+    out.push({ metric, key, count, p50: hist ? histogramPercentile(hist, 50) : null, p90: hist ? histogramPercentile(hist, 90) : null, average: null });
+  const count = (h: Map<number, number>) => [...h.values()].reduce((n, c) => n + c, 0);
+  row('handovers', '', t.total(METRICS.handovers));
+  for (const [metric, name] of BREAKDOWNS) for (const [key, n] of Object.entries(t.byLabel(metric)).sort(([a], [b]) => a.localeCompare(b))) row(name, key, n);
+  row('abandoned', '', t.total(METRICS.abandoned));
+  const wait = t.histogram(METRICS.wait);
+  if (wait.size) row('wait_seconds', '', t.total(METRICS.wait), wait);
+  const agents = t.labels(METRICS.handling).sort();
+  if (agents.length) {
+    row('handling_seconds', '', t.total(METRICS.handling), t.histogram(METRICS.handling));
+    for (const id of agents) {
+      const h = t.histogram(METRICS.handling, id);
+      row('handling_seconds_by_agent', id, count(h), h);
+    }
+  }
+  row('conversations', '', t.total(METRICS.conversations));
+  row('contained_by_bot', '', t.total(METRICS.contained));
+  row('not_understood_messages', '', t.total(METRICS.notUnderstood));
+  row('not_understood_conversations', '', t.total(METRICS.notUnderstoodConversations));
+  // ratings: count and average score, only where some stand
+  const scored = (metric: string, key: string, hist: Map<number, number>) => {
+    const s = scoreOf(hist);
+    if (s.count > 0) out.push({ metric, key, count: s.count, p50: null, p90: null, average: s.average });
+  };
+  scored('csat', '', t.histogram(METRICS.csat));
+  for (const id of t.labels(METRICS.csatAgent).sort()) scored('csat_by_agent', id, t.histogram(METRICS.csatAgent, id));
+  for (const key of t.labels(METRICS.csatSkill).sort()) scored('csat_by_skill', key, t.histogram(METRICS.csatSkill, key));
+  for (const key of t.labels(METRICS.csatTrigger).sort()) scored('csat_by_trigger', key, t.histogram(METRICS.csatTrigger, key));
+  return out;
 }

@@ -119,7 +119,10 @@ export interface ConversationEventsTable {
   created_at: number;
 }
 
-/** Analytics counters per hour, UTC day (migration 014) and UTC month (016); domain/analytics.ts names the metrics. */
+/**
+ * Analytics counters per hour and UTC day (migration 014); domain/analytics.ts names the metrics. The
+ * month rows of 016 are no longer read or written (migration 023).
+ */
 export interface AnalyticsRollupTable {
   span: 'hour' | 'day' | 'month';
   bucket_start: number;
@@ -129,7 +132,31 @@ export interface AnalyticsRollupTable {
   total: number;
 }
 
-/** The analytics fold's watermark: every hour before `folded_until` is in analytics_rollup. */
+/** Every counter summed from the first folded day through the day ending at `day_end` (migration 023). */
+export interface AnalyticsCumulativeTable {
+  day_end: number;
+  metric: string;
+  label: string;
+  bin: number;
+  total: number;
+}
+
+/** The CSV export's rows of one folded UTC day, in the export's order (`seq`; migration 023). */
+export interface AnalyticsDailyTable {
+  day: number;
+  seq: number;
+  metric: string;
+  key: string;
+  count: number;
+  p50: number | null;
+  p90: number | null;
+  average: number | null;
+}
+
+/**
+ * The analytics fold's watermarks: 'rollup', every hour before `folded_until` is in analytics_rollup;
+ * 'series', every day before it is in analytics_cumulative and analytics_daily.
+ */
 export interface AnalyticsFoldTable {
   name: string;
   folded_until: number;
@@ -361,6 +388,8 @@ export interface Database {
   audit_log: AuditLogTable;
   analytics_rollup: AnalyticsRollupTable;
   analytics_fold: AnalyticsFoldTable;
+  analytics_cumulative: AnalyticsCumulativeTable;
+  analytics_daily: AnalyticsDailyTable;
   conversation_tags: ConversationTagsTable;
   attachments: AttachmentsTable;
   conversation_episodes: ConversationEpisodesTable;

@@ -2,7 +2,7 @@
 // that splits a range into stored days, stored hours and raw events, the facts an event carries (and
 // those derived for old events), and the CSV cell guard.
 import { describe, expect, it } from 'vitest';
-import { binOf, binValue, countEvent, DAY_MS, histogramPercentile, HOUR_MS, legacyFacts, planRange, Tally, transitionFacts } from '../../src/domain/analytics.js';
+import { binOf, binValue, countEvent, DAY_MS, histogramPercentile, HOUR_MS, legacyFacts, planRange, SNAPSHOT_MIN_DAYS, Tally, transitionFacts } from '../../src/domain/analytics.js';
 import { percentile } from '../../src/domain/routing.js';
 import { guardCell } from '../../src/presenters/csv.js';
 
@@ -41,8 +41,9 @@ describe('histogram bins', () => {
 
 describe('planRange', () => {
   const t = (iso: string) => Date.parse(iso);
-  it('takes whole folded days from days, whole folded hours from hours, the rest raw', () => {
-    const plan = planRange(t('2026-03-01T22:30:00Z'), t('2026-03-05T10:00:00Z'), t('2026-03-04T06:00:00Z'));
+  it('takes whole folded days from days, whole folded hours from hours, the rest raw (no series built yet)', () => {
+    const plan = planRange(t('2026-03-01T22:30:00Z'), t('2026-03-05T10:00:00Z'), t('2026-03-04T06:00:00Z'), 0);
+    expect(plan.cumulative).toBeNull();
     expect(plan.days).toEqual([[t('2026-03-02T00:00:00Z'), t('2026-03-04T00:00:00Z')]]);
     expect(plan.hours).toEqual([
       [t('2026-03-01T23:00:00Z'), t('2026-03-02T00:00:00Z')],
@@ -54,35 +55,44 @@ describe('planRange', () => {
     ]);
   });
 
-  it('takes whole folded UTC months from months (migration 016), then days, hours and raw events at the edges', () => {
-    const plan = planRange(t('2026-01-15T10:30:00Z'), t('2026-04-03T05:00:00Z'), t('2026-04-03T05:00:00Z'));
-    expect(plan.months).toEqual([[t('2026-02-01T00:00:00Z'), t('2026-04-01T00:00:00Z')]]);
-    expect(plan.days).toEqual([
-      [t('2026-01-16T00:00:00Z'), t('2026-02-01T00:00:00Z')],
-      [t('2026-04-01T00:00:00Z'), t('2026-04-03T00:00:00Z')],
-    ]);
+  it('takes the whole days the series holds from two cumulative snapshots (migration 023), however many, then days, hours and raw events at the edges', () => {
+    const plan = planRange(t('2025-11-15T10:30:00Z'), t('2026-04-03T05:00:00Z'), t('2026-04-03T05:00:00Z'), t('2026-04-03T00:00:00Z'));
+    expect(plan.cumulative).toEqual([t('2025-11-16T00:00:00Z'), t('2026-04-03T00:00:00Z')]);
+    expect(plan.days).toEqual([]);
     expect(plan.hours).toEqual([
-      [t('2026-01-15T11:00:00Z'), t('2026-01-16T00:00:00Z')],
+      [t('2025-11-15T11:00:00Z'), t('2025-11-16T00:00:00Z')],
       [t('2026-04-03T00:00:00Z'), t('2026-04-03T05:00:00Z')],
     ]);
-    expect(plan.raw).toEqual([[t('2026-01-15T10:30:00Z'), t('2026-01-15T11:00:00Z')]]);
-    // a month not wholly folded is read by its days
-    expect(planRange(t('2026-01-01T00:00:00Z'), t('2026-03-01T00:00:00Z'), t('2026-02-20T00:00:00Z')).months).toEqual([[t('2026-01-01T00:00:00Z'), t('2026-02-01T00:00:00Z')]]);
+    expect(plan.raw).toEqual([[t('2025-11-15T10:30:00Z'), t('2025-11-15T11:00:00Z')]]);
+    // days the series does not hold yet (an upgrade's backfill under way) are read by their day counters
+    const partly = planRange(t('2026-01-01T00:00:00Z'), t('2026-03-01T00:00:00Z'), t('2026-02-20T00:00:00Z'), t('2026-01-10T00:00:00Z'));
+    expect(partly.cumulative).toEqual([t('2026-01-01T00:00:00Z'), t('2026-01-10T00:00:00Z')]);
+    expect(partly.days).toEqual([[t('2026-01-10T00:00:00Z'), t('2026-02-20T00:00:00Z')]]);
+    // two whole days cost less from their day counters than from two snapshots
+    const short = planRange(t('2026-03-01T22:30:00Z'), t('2026-03-04T02:00:00Z'), t('2026-03-05T00:00:00Z'), t('2026-03-05T00:00:00Z'));
+    expect(short.cumulative).toBeNull();
+    expect(short.days).toEqual([[t('2026-03-02T00:00:00Z'), t('2026-03-04T00:00:00Z')]]);
   });
 
-  it('covers every millisecond of the range exactly once, wherever the watermark is', () => {
-    for (const [from, to, folded] of [
-      ...[0, t('2026-03-01T22:30:00Z') - 1, t('2026-03-01T23:00:00Z'), t('2026-03-02T00:00:00Z'), t('2026-03-02T17:00:00Z'), t('2026-03-03T01:00:00Z'), t('2026-03-03T11:00:00Z')].map((f) => [t('2026-03-01T22:30:00Z'), t('2026-03-03T01:15:00Z'), f]),
-      ...[t('2026-02-01T00:00:00Z'), t('2026-03-31T23:00:00Z'), t('2026-04-01T00:00:00Z'), t('2026-06-01T00:00:00Z'), t('2026-07-01T00:00:00Z')].map((f) => [t('2025-12-31T22:10:00Z'), t('2026-06-14T03:00:00Z'), f]),
-    ] as Array<[number, number, number]>) {
-      const plan = planRange(from, to, folded);
-      const spans = [...plan.months, ...plan.days, ...plan.hours, ...plan.raw].sort((a, b) => a[0] - b[0]);
-      expect(spans[0]![0]).toBe(from);
-      expect(spans.at(-1)![1]).toBe(to);
-      for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBe(spans[i - 1]![1]);
-      for (const [a, b] of plan.months) expect([new Date(a).getUTCDate(), new Date(b).getUTCDate(), a % DAY_MS, b % DAY_MS, b <= folded]).toEqual([1, 1, 0, 0, true]);
-      for (const [a, b] of plan.days) expect([a % DAY_MS, b % DAY_MS, b <= folded]).toEqual([0, 0, true]);
-      for (const [a, b] of plan.hours) expect([a % HOUR_MS, b % HOUR_MS, b <= folded]).toEqual([0, 0, true]);
+  it('covers every millisecond of the range exactly once, wherever the watermarks are', () => {
+    const cases: Array<[number, number, number]> = [
+      ...[0, t('2026-03-01T22:30:00Z') - 1, t('2026-03-01T23:00:00Z'), t('2026-03-02T00:00:00Z'), t('2026-03-02T17:00:00Z'), t('2026-03-03T01:00:00Z'), t('2026-03-03T11:00:00Z')].map((f): [number, number, number] => [t('2026-03-01T22:30:00Z'), t('2026-03-03T01:15:00Z'), f]),
+      ...[t('2026-02-01T00:00:00Z'), t('2026-03-31T23:00:00Z'), t('2026-04-01T00:00:00Z'), t('2026-06-01T00:00:00Z'), t('2026-07-01T00:00:00Z')].map((f): [number, number, number] => [t('2025-12-31T22:10:00Z'), t('2026-06-14T03:00:00Z'), f]),
+    ];
+    for (const [from, to, folded] of cases) {
+      for (const series of [0, from - DAY_MS, Math.floor(from / DAY_MS) * DAY_MS + DAY_MS, Math.floor((from + folded) / 2 / DAY_MS) * DAY_MS, Math.floor(folded / DAY_MS) * DAY_MS].filter((s) => s <= folded && s >= 0)) {
+        const plan = planRange(from, to, folded, series);
+        const spans = [...(plan.cumulative ? [plan.cumulative] : []), ...plan.days, ...plan.hours, ...plan.raw].sort((a, b) => a[0] - b[0]);
+        expect(spans[0]![0]).toBe(from);
+        expect(spans.at(-1)![1]).toBe(to);
+        for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBe(spans[i - 1]![1]);
+        if (plan.cumulative) expect([plan.cumulative[0] % DAY_MS, plan.cumulative[1] % DAY_MS, plan.cumulative[1] <= series]).toEqual([0, 0, true]);
+        // day counters only where the series does not reach, or for a stretch too short for snapshots
+        for (const [a, b] of plan.days) expect([a % DAY_MS, b % DAY_MS, b <= folded, a >= series || Math.min(b, series) - a <= SNAPSHOT_MIN_DAYS * DAY_MS]).toEqual([0, 0, true, true]);
+        for (const [a, b] of plan.hours) expect([a % HOUR_MS, b % HOUR_MS, b <= folded]).toEqual([0, 0, true]);
+        // at most two edge days of hours, whatever the length of the range
+        expect(plan.hours.length).toBeLessThanOrEqual(2);
+      }
     }
   });
 });
