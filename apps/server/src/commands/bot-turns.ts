@@ -83,6 +83,10 @@ async function drain(deps: Deps, conversationId: string, turns: { stopped: boole
     const bot = await deps.bots.get(conv.bot_id);
     const settings = await deps.settings.offloading();
     const now = deps.clock.now();
+    const nobodyOnline = async (skill: string) => {
+      const provider = chooseProvider(settings, undefined, skill, conv.channel_id);
+      return provider.type === 'desk' && !(await eligibleAgentOnline(deps.store.db, { skill, language: conv.language }));
+    };
     const ctx: BotContext = {
       conversationId,
       status: conv.status,
@@ -98,15 +102,9 @@ async function drain(deps: Deps, conversationId: string, turns: { stopped: boole
       },
       systemDialogs: systemDialogOverrides(settings),
       nextOpening: (language: string) => describeNextOpening(settings, new Date(now), language),
-      // routing.closeWhenNoAgents: nobody eligible online for a desk handover counts as closed
-      ...(settings.routing?.closeWhenNoAgents
-        ? {
-            noAgentFor: async (skill: string) => {
-              const provider = chooseProvider(settings, undefined, skill, conv.channel_id);
-              return provider.type === 'desk' && !(await eligibleAgentOnline(deps.store.db, { skill, language: conv.language }));
-            },
-          }
-        : {}),
+      // routing.closeWhenNoAgents: nobody eligible online for a desk handover counts as closed; without
+      // it, a channel's user is told while waiting (the widget's banner tells a widget user)
+      ...(settings.routing?.closeWhenNoAgents ? { noAgentFor: nobodyOnline } : conv.channel_id ? { nobodyOnlineFor: nobodyOnline } : {}),
     };
     let turn: BotTurn | undefined;
     try {

@@ -109,6 +109,27 @@ describe.each(STORES)('Twilio SMS channel on %s', (store) => {
     expect(await conversationOf('+15550009999')).toBeUndefined();
   });
 
+  it('a user who asks for a person while nobody eligible is online is told so, and leaves a message by typing its number', async () => {
+    // no agent is online yet in this file: the handover waits, and the SMS user cannot see the widget's banner
+    const phone = '+32470000111';
+    const said = (pred: (m: SentSms) => boolean, what: string) => sentTo(phone, pred, what);
+    await sim.userSends(phone, NUMBER, 'I want to speak to a real agent').delivery;
+    const notice = await said((m) => m.body.includes('Nobody who can help with this is online right now'), 'the nobody-online notice');
+    expect(notice.body).toMatch(/1\. Leave a message/);
+    const id = (await conversationOf(phone))!;
+    const status = async () => (await s.baton.deps.store.db.selectFrom('conversations').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+    expect(await status()).toBe('offloaded');
+    await sim.userSends(phone, NUMBER, '1').delivery;
+    await said((m) => m.body.includes('What is your e-mail address'), 'the e-mail question');
+    await sim.userSends(phone, NUMBER, 'ann@example.com').delivery;
+    await said((m) => m.body.includes('What would you like to ask us?'), 'the question');
+    await sim.userSends(phone, NUMBER, 'Is my meter reading in?').delivery;
+    const followup = await waitFor(async () => s.baton.deps.store.db.selectFrom('followups').selectAll().where('conversation_id', '=', id).executeTakeFirst(), 10_000, 'the follow-up');
+    expect(followup).toMatchObject({ reason: 'no_agent', email: 'ann@example.com', question: 'Is my meter reading in?', status: 'open' });
+    // leaving a message is leaving the queue
+    expect(await status()).toBe('bot');
+  });
+
   it('the bot answers with numbered options; typed numbers and titles act as the buttons; handover and the agent reply with statuses', async () => {
     const user = '+32470000001';
     const first = sim.userSends(user, NUMBER, 'hello');

@@ -184,11 +184,13 @@ export const Intent = z
 export const SYSTEM_DIALOGS = ['welcome', 'not_understood', 'offloading_disabled', 'offloading_closed', 'offloading_opened'] as const;
 /**
  * optional system dialogs: what the user sees when the wait ends without an agent, when nobody eligible
- * is online (`offloading_no_agent`, routing.closeWhenNoAgents; offloading_closed without it), `frustrated`,
+ * is online (`offloading_no_agent`, routing.closeWhenNoAgents; offloading_closed without it), what a
+ * channel's user hears after the waiting message while nobody eligible is online
+ * (`offloading_nobody_online`: the widget shows a banner instead), `frustrated`,
  * for a user who is clearly upset or did not get understood nlu.maxNotUnderstood times in a row, and
  * `leave_message` (the widget's button while nobody is online)
  */
-export const OPTIONAL_SYSTEM_DIALOGS = ['offloading_cancelled', 'offloading_timeout', 'offloading_refused', 'offloading_no_agent', 'frustrated', LEAVE_MESSAGE_DIALOG] as const;
+export const OPTIONAL_SYSTEM_DIALOGS = ['offloading_cancelled', 'offloading_timeout', 'offloading_refused', 'offloading_no_agent', 'offloading_nobody_online', 'frustrated', LEAVE_MESSAGE_DIALOG] as const;
 /**
  * the dialog the widget's "Leave a message" button runs (postback `leave_message`) while nobody
  * eligible is online: it collects the e-mail and the question and ends in a followup step

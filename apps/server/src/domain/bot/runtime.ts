@@ -194,6 +194,7 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
   }
 
   const NO_AGENT = 'offloading_no_agent';
+  const NOBODY_ONLINE = 'offloading_nobody_online';
   /**
    * The dialog to run for a system dialog: the one settings.dialogs names when this bot has it, else
    * the bot's own; a bot without offloading_no_agent says what it says when closed.
@@ -271,7 +272,13 @@ export async function createBotRuntime(def: BotDefinition, ports: BotPorts): Pro
         turn.offload = { skill: o.skill, tags: [...turn.tags], variables: sent, reason: o.reason, trigger: o.trigger, dialog: dialogName, providerId: o.providerId, note: o.note };
         // what the opened dialog says from here on is about waiting: the core drops it when an agent takes the chat at once
         turn.waitingFrom = turn.messages.length;
-        return run(turn, dialog, 0, jumps + 1);
+        await run(turn, dialog, 0, jumps + 1);
+        // a channel's user waiting while nobody eligible is online is told so, and may leave a message instead
+        if (!turn.state.pending && Object.prototype.hasOwnProperty.call(def.dialogs, NOBODY_ONLINE) && (await turn.ctx.nobodyOnlineFor?.(o.skill))) {
+          turn.state.followup = { reason: 'no_agent', skill: o.skill };
+          await run(turn, systemDialog(turn, NOBODY_ONLINE), 0, jumps + 1);
+        }
+        return;
       } else if ('followup' in step) {
         const f = step.followup;
         const question = turn.variables[f.question];

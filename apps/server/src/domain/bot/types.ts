@@ -29,6 +29,12 @@ export interface BotContext {
    * the skill is online and the settings treat that as closed (routing.closeWhenNoAgents); absent: never
    */
   noAgentFor?: (skill: string) => Promise<boolean>;
+  /**
+   * asked after a handover is requested: true when nobody eligible for the skill is online and the user
+   * has no other way to learn it (a channel: the widget shows its own banner); the bot then runs
+   * `offloading_nobody_online` after the waiting message. Absent: never
+   */
+  nobodyOnlineFor?: (skill: string) => Promise<boolean>;
   /** settings.dialogs: the dialog to run instead of a system dialog (by the system dialog's name) */
   systemDialogs?: Readonly<Record<string, string>>;
   /** when offloading opens next, in the language (`{{offloading.nextOpen}}` in a closed dialog); absent: not known */
