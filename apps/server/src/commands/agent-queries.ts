@@ -210,10 +210,10 @@ export async function listAgentConversations(deps: Deps, agent: AgentRow, f: Lis
   const search = deps.store.search;
   const rows = Number((await search.countUpTo(q, RARE_ROWS).execute(deps.store.reads)).rows[0]?.n ?? 0);
   if (rows === 0) return { conversations: [], nextCursor: null };
-  if (rows <= RARE_ROWS || !search.rowMatch) return listPage(deps, ordered(matching(from(at))), keyset, f.limit, f.status === 'offloaded', history);
+  if (rows <= RARE_ROWS) return listPage(deps, ordered(matching(from(at))), keyset, f.limit, f.status === 'offloaded', history);
 
   // A common term: the newest matches are found by walking the list in its order, a window of
-  // conversations at a time, testing each (rowMatch reads only that conversation's rows); a term common
+  // conversations at a time (rowMatch reads only the index rows that can belong to the window); a term common
   // in the index but rare in this list gets the rest of its page from the index, after what was walked.
   const found: string[] = [];
   let pos = at;
@@ -221,19 +221,13 @@ export async function listAgentConversations(deps: Deps, agent: AgentRow, f: Lis
   for (const size of WALK_WINDOWS) {
     const need = f.limit + 1 - found.length;
     const window = ordered(from(pos)).select(sql.ref<string | null>('c.end_user_id').as('end_user_id')).limit(size);
-    const reversed = keyset.direction === 'desc' ? 'asc' : 'desc';
+    // the window's last conversation (none: the list ended inside the window), where the next one starts
     const [hits, last] = await Promise.all([
-      deps.store.reads.selectFrom(window.as('w')).select('w.id').where(search.rowMatch(q, 'w')).orderBy('w.sort_key', keyset.direction).orderBy('w.id', keyset.direction).limit(need).execute(),
-      deps.store.reads
-        .selectFrom(window.as('w'))
-        .select(['w.id', 'w.sort_key', sql<number | string>`count(*) over ()`.as('n')])
-        .orderBy('w.sort_key', reversed)
-        .orderBy('w.id', reversed)
-        .limit(1)
-        .executeTakeFirst(),
+      deps.store.reads.selectFrom(window.as('w')).select('w.id').where(search.rowMatch(q, 'w', window)).orderBy('w.sort_key', keyset.direction).orderBy('w.id', keyset.direction).limit(need).execute(),
+      ordered(from(pos)).offset(size - 1).limit(1).executeTakeFirst(),
     ]);
     found.push(...hits.map((h) => h.id));
-    if (found.length > f.limit || !last || Number(last.n) < size) {
+    if (found.length > f.limit || !last) {
       walked = true;
       break;
     }

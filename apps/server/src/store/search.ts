@@ -7,7 +7,7 @@
 // the index (`conversationIds`, in the list's WHERE), or, for a term whose index rows outnumber
 // RARE_ROWS, a walk of the list in its own order testing each conversation (`rowMatch`), so the cost
 // follows the page instead of the tens of thousands of conversations a common name matches.
-import type { RawBuilder } from 'kysely';
+import type { Expression, RawBuilder } from 'kysely';
 
 /** Trigrams: a shorter query cannot be answered from the index (SEARCH_TOO_SHORT). */
 export const MIN_SEARCH_LENGTH = 3;
@@ -21,9 +21,8 @@ export interface ConversationSearch {
   /** `select … as n`: the index rows that match `q`, counted up to `cap + 1` (a common term stops there) */
   countUpTo(q: string, cap: number): RawBuilder<{ n: number | string }>;
   /**
-   * Whether the conversation row `alias` (a subquery with `id` and `end_user_id`) matches `q`, reading only
-   * that conversation's rows; null where no such test is cheaper than the index (SQLite: an FTS5 probe
-   * per row costs about a millisecond at 300k conversations, bench/NOTES.md "Search round")
+   * Whether the conversation row `alias` of `window` (a subquery of the conversations walked, with `id`
+   * and `end_user_id`) matches `q`, reading only the index rows that can belong to the window
    */
-  readonly rowMatch: ((q: string, alias: string) => RawBuilder<boolean>) | null;
+  rowMatch(q: string, alias: string, window: Expression<unknown>): RawBuilder<boolean>;
 }

@@ -25,6 +25,7 @@ export const postgresSearch: ConversationSearch = {
       + ${upTo(sql`select 1 from conversation_search s where s.text like ${p}`)} as n`;
   },
   rowMatch(q, alias) {
+    // the window needs no bound here: each conversation's rows are probed by its own indexes
     // scalar subqueries, not EXISTS: PostgreSQL turns a correlated EXISTS into a hashed subplan that
     // reads every match first, which is what walking the list avoids
     const p = pattern(q);
