@@ -204,9 +204,8 @@ export async function listAgentConversations(deps: Deps, agent: AgentRow, f: Lis
       .orderBy(sql.ref(id), keyset.direction);
   if (!q) return listPage(deps, ordered(from(at)), keyset, f.limit, f.status === 'offloaded', history);
 
-  // History has no status to look up: `c.id || ''` keeps a planner without statistics (SQLite) from
-  // driving the page from every match and sorting them, so it walks history_at's index as the other lists walk theirs
-  const matching = (list: typeof ids) => list.where(history && !handler ? sql<string>`c.id || ''` : 'c.id', 'in', deps.store.search.conversationIds(q));
+  // History has no status to look up: its index (history_at) must drive a search, not the matches
+  const matching = (list: typeof ids) => list.where(deps.store.search.matchIn(q, 'c.id', history && !handler));
   const search = deps.store.search;
   const rows = Number((await search.countUpTo(q, RARE_ROWS).execute(deps.store.reads)).rows[0]?.n ?? 0);
   if (rows === 0) return { conversations: [], nextCursor: null };

@@ -18,6 +18,11 @@ export const RARE_ROWS = 2000;
 export interface ConversationSearch {
   /** `(select id …)` of every matching conversation, parenthesized for an IN; `q` is trimmed and at least MIN_SEARCH_LENGTH characters */
   conversationIds(q: string): RawBuilder<string>;
+  /**
+   * `column in conversationIds(q)`; `listFirst`: the list's own index must drive the statement, not the
+   * matches (SQLite's planner, without statistics, otherwise reads every match and sorts them)
+   */
+  matchIn(q: string, column: string, listFirst: boolean): RawBuilder<boolean>;
   /** `select … as n`: the index rows that match `q`, counted up to `cap + 1` (a common term stops there) */
   countUpTo(q: string, cap: number): RawBuilder<{ n: number | string }>;
   /**

@@ -18,6 +18,11 @@ export const postgresSearch: ConversationSearch = {
       union
       select s.conversation_id from conversation_search s where s.text like ${p})`;
   },
+  matchIn(q, column) {
+    // the planner's statistics choose; an expression on the column (SQLite's trick) made it compare every
+    // History row with every match (4.8 s for a term of 466 index rows at 300k)
+    return sql<boolean>`${sql.ref(column)} in ${this.conversationIds(q)}`;
+  },
   countUpTo(q, cap) {
     const p = pattern(q);
     const upTo = (rows: RawBuilder<unknown>) => sql`(select count(*) from (${rows} limit ${cap + 1}) x)`;

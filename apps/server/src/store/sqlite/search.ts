@@ -12,6 +12,10 @@ export const sqliteSearch: ConversationSearch = {
     // every index row belongs to a conversation (migration 024); the index is matched once
     return sql<string>`(select r.conversation_id from (select rowid as id from search_index where search_index match ${phrase(q)}) hit cross join search_rows r on r.id = hit.id)`;
   },
+  matchIn(q, column, listFirst) {
+    // `|| ''` makes the column an expression no index answers, so the list's index drives the walk
+    return listFirst ? sql<boolean>`${sql.ref(column)} || '' in ${this.conversationIds(q)}` : sql<boolean>`${sql.ref(column)} in ${this.conversationIds(q)}`;
+  },
   countUpTo(q, cap) {
     // FTS5 produces matches one by one, so the limit stops a common term early
     return sql<{ n: number }>`select count(*) as n from (select 1 from search_index where search_index match ${phrase(q)} limit ${cap + 1})`;
