@@ -13,7 +13,7 @@ import type { Expression, RawBuilder } from 'kysely';
 export const MIN_SEARCH_LENGTH = 3;
 
 /** a term with at most this many matching index rows is looked up in the index; more, and the list is walked */
-export const RARE_ROWS = 2000;
+export const RARE_ROWS = 500;
 
 export interface ConversationSearch {
   /** `(select id …)` of every matching conversation, parenthesized for an IN; `q` is trimmed and at least MIN_SEARCH_LENGTH characters */

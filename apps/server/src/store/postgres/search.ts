@@ -24,10 +24,13 @@ export const postgresSearch: ConversationSearch = {
     return sql<boolean>`${sql.ref(column)} in ${this.conversationIds(q)}`;
   },
   countUpTo(q, cap) {
+    // messages first: a common term stops there (each count still builds its GIN bitmap, so the others
+    // are counted only when the messages leave room under the cap)
     const p = pattern(q);
     const upTo = (rows: RawBuilder<unknown>) => sql`(select count(*) from (${rows} limit ${cap + 1}) x)`;
-    return sql<{ n: string }>`select ${upTo(sql`select 1 from messages m where ${MESSAGE(p)}`)} + ${upTo(sql`select 1 from end_users u where ${USER(p)}`)}
-      + ${upTo(sql`select 1 from conversation_search s where s.text like ${p}`)} as n`;
+    const messages = upTo(sql`select 1 from messages m where ${MESSAGE(p)}`);
+    return sql<{ n: string }>`select case when ${messages} > ${cap} then ${messages}
+      else ${messages} + ${upTo(sql`select 1 from end_users u where ${USER(p)}`)} + ${upTo(sql`select 1 from conversation_search s where s.text like ${p}`)} end as n`;
   },
   rowMatch(q, alias) {
     // the window needs no bound here: each conversation's rows are probed by its own indexes
