@@ -204,12 +204,13 @@ export async function listAgentConversations(deps: Deps, agent: AgentRow, f: Lis
       .orderBy(sql.ref(id), keyset.direction);
   if (!q) return listPage(deps, ordered(from(at)), keyset, f.limit, f.status === 'offloaded', history);
 
-  // History has no status to look up: its index (history_at) must drive a search, not the matches
-  const matching = (list: typeof ids) => list.where(deps.store.search.matchIn(q, 'c.id', history && !handler));
+  // a rare term's few matches drive the page (their sort is bounded by RARE_ROWS); after a walk, the
+  // rest of History drives it (a common term's matches are what must not be read in full)
+  const matching = (list: typeof ids, listFirst: boolean) => list.where(deps.store.search.matchIn(q, 'c.id', listFirst));
   const search = deps.store.search;
   const rows = Number((await search.countUpTo(q, RARE_ROWS).execute(deps.store.reads)).rows[0]?.n ?? 0);
   if (rows === 0) return { conversations: [], nextCursor: null };
-  if (rows <= RARE_ROWS) return listPage(deps, ordered(matching(from(at))), keyset, f.limit, f.status === 'offloaded', history);
+  if (rows <= RARE_ROWS) return listPage(deps, ordered(matching(from(at), false)), keyset, f.limit, f.status === 'offloaded', history);
 
   // A common term: the newest matches are found by walking the list in its order, a window of
   // conversations at a time (rowMatch reads only the index rows that can belong to the window); a term common
@@ -233,7 +234,7 @@ export async function listAgentConversations(deps: Deps, agent: AgentRow, f: Lis
     pos = { key: Number(last.sort_key), id: last.id };
   }
   if (!walked) {
-    const rest = await ordered(matching(from(pos))).limit(f.limit + 1 - found.length).execute();
+    const rest = await ordered(matching(from(pos), history && !handler)).limit(f.limit + 1 - found.length).execute();
     found.push(...rest.map((r) => r.id));
   }
   if (found.length === 0) return { conversations: [], nextCursor: null };
