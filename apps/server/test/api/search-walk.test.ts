@@ -1,5 +1,5 @@
 // History search gives the same pages whichever way the store finds them (docs/architecture.md "Lists and
-// search"): a rare term from the index, a common one by walking the list in its order (PostgreSQL), a term
+// search"): a rare term from the index, a common one by walking the list in its order, a term
 // common in the index but rare in History from the walk and then the index. Each is checked against a
 // brute-force filter over a generated set of a few thousand conversations (ties on history_at, reopened
 // conversations, bot turns and system lines that are not indexed, names, variables, accents), cursor by
