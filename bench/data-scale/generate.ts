@@ -25,7 +25,7 @@ import { hashToken, newId, newSortableId, newToken } from '../../apps/server/src
 import * as T from './texts.js';
 
 /** bump when what is generated changes: cached data sets (bench/.cache) of another version are not reused */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export type Kind = 'bot' | 'ended' | 'explicit' | 'address' | 'handback' | 'cancelled' | 'transferred';
 /** the finding's mix of resolved conversations (section 1) */
@@ -276,6 +276,7 @@ function resolved(ctx: Ctx, kind: Kind, start: number, user: EndUser): Built {
   let handover: Handover | null = null;
   let assignee: Agent | null = null;
   let closedAt: number | null = null;
+  let historyAt: number | null = null;
   let assignedAt: number | null = null;
   const handled: Agent[] = [];
   let variables: Record<string, string> = {};
@@ -290,6 +291,7 @@ function resolved(ctx: Ctx, kind: Kind, start: number, user: EndUser): Built {
     if (actor) closeBy(tr, actor, actor.id);
     status = 'closed';
     closedAt = tr.t;
+    historyAt = tr.t;
   };
   /** the user asks for a person, waits, and an agent of the skill takes it and answers */
   const explicitChat = (exchanges: number): Agent => {
@@ -340,6 +342,7 @@ function resolved(ctx: Ctx, kind: Kind, start: number, user: EndUser): Built {
     case 'handback': {
       const a = explicitChat(1);
       tr.system('conversation.handed_back', `${a.name} handed the conversation back to the bot`, { visible: true, agentId: a.id, data: { agentId: a.id, dialog: null, variables: [] }, gapMs: 20 * SECOND });
+      historyAt = tr.t;
       assignee = null;
       botTopics(tr, r, 1);
       break;
@@ -362,12 +365,12 @@ function resolved(ctx: Ctx, kind: Kind, start: number, user: EndUser): Built {
       break;
     }
   }
-  return finish(tr, { status, handover, assignee, assignedAt, closedAt, handled, variables, user, queuedAt: null });
+  return finish(tr, { status, handover, assignee, assignedAt, closedAt, handled, variables, user, queuedAt: null, historyAt });
 }
 
 function finish(
   tr: Transcript,
-  s: { status: string; handover: Handover | null; assignee: Agent | null; assignedAt: number | null; closedAt: number | null; handled: Agent[]; variables: Record<string, string>; user: EndUser; queuedAt: number | null },
+  s: { status: string; handover: Handover | null; assignee: Agent | null; assignedAt: number | null; closedAt: number | null; handled: Agent[]; variables: Record<string, string>; user: EndUser; queuedAt: number | null; historyAt?: number | null },
 ): Built {
   const token = newToken('cu');
   const h = s.handover;
@@ -396,6 +399,8 @@ function finish(
     created_at: tr.messages[0]!.created_at,
     updated_at: tr.t,
     closed_at: s.closedAt,
+    // when it entered History (a close or a hand-back: commands/transition.ts), as the command leaves it
+    history_at: s.historyAt ?? null,
     handled_by: s.handled.length ? JSON.stringify(s.handled.map((a) => a.id)) : null,
   };
   // the last time each agent took it (recordHandler's upsert keeps the latest)

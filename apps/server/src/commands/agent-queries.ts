@@ -14,11 +14,14 @@ import { recentWaits } from '../store/queue.js';
 import type { AgentRow, ConversationsTable, Database, EpisodeRow, MessageRow } from '../store/schema.js';
 import { listEpisodes } from '../store/episodes.js';
 import { presentEpisode } from '../presenters/episode.js';
-import { MIN_SEARCH_LENGTH } from '../store/search.js';
+import { MIN_SEARCH_LENGTH, RARE_ROWS } from '../store/search.js';
 import { presentAgent } from './auth.js';
 import { MAX_AGENTS } from './list-agents.js';
 import { assertCanView, isSupervisor } from './agent-access.js';
-import { after, decodeCursor, pageOf, type Keyset } from './page-cursor.js';
+import { after, decodeCursor, pageOf, type Keyset, type Position } from './page-cursor.js';
+
+/** conversations a common term's search walks, window after window, before it asks the index for the rest */
+const WALK_WINDOWS = [600, 2400];
 
 /** What a list asks for (proto's ConversationListQuery, parsed). */
 export type ListFilter = ConversationListQuery;
@@ -191,18 +194,51 @@ export async function listAgentConversations(deps: Deps, agent: AgentRow, f: Lis
   if (f.tag) ids = ids.where((eb) => eb.exists(eb.selectFrom('conversation_tags as t').select('t.tag').whereRef('t.conversation_id', '=', 'c.id').where('t.tag', '=', f.tag!)));
   if (f.from) ids = ids.where('c.updated_at', '>=', Date.parse(f.from));
   if (f.to) ids = ids.where('c.created_at', '<=', Date.parse(f.to) + (f.to.length <= 10 ? 86_399_999 : 0));
-  // History has no status to look up: `c.id || ''` keeps a planner without statistics (SQLite) from
-  // driving the page from every match and sorting them, so it walks history_at's index as the other lists walk theirs
-  if (q) ids = ids.where(history && !handler ? sql<string>`c.id || ''` : 'c.id', 'in', deps.store.search.conversationIds(q));
-
   const [key, id] =
     keyset === QUEUE ? ['c.queued_at', 'c.id'] : keyset === HANDLED ? ['ca.handled_at', 'ca.conversation_id'] : keyset === HISTORY ? ['c.history_at', 'c.id'] : ['c.updated_at', 'c.id'];
-  if (at) ids = ids.where(after(keyset, key, id, at));
-  const page = ids
-    .select([sql.ref<string>(id).as('id'), sql.ref<number>(key).as('sort_key')])
-    .orderBy(sql.ref(key), keyset.direction)
-    .orderBy(sql.ref(id), keyset.direction);
-  return listPage(deps, page, keyset, f.limit, f.status === 'offloaded', history);
+  const from = (pos: Position | undefined) => (pos ? ids.where(after(keyset, key, id, pos)) : ids);
+  const ordered = (list: typeof ids) =>
+    list
+      .select([sql.ref<string>(id).as('id'), sql.ref<number>(key).as('sort_key')])
+      .orderBy(sql.ref(key), keyset.direction)
+      .orderBy(sql.ref(id), keyset.direction);
+  if (!q) return listPage(deps, ordered(from(at)), keyset, f.limit, f.status === 'offloaded', history);
+
+  // a rare term's few matches drive the page (their sort is bounded by RARE_ROWS); after a walk, the
+  // rest of History drives it (a common term's matches are what must not be read in full)
+  const matching = (list: typeof ids, listFirst: boolean) => list.where(deps.store.search.matchIn(q, 'c.id', listFirst));
+  const search = deps.store.search;
+  const rows = Number((await search.countUpTo(q, RARE_ROWS).execute(deps.store.reads)).rows[0]?.n ?? 0);
+  if (rows === 0) return { conversations: [], nextCursor: null };
+  if (rows <= RARE_ROWS) return listPage(deps, ordered(matching(from(at), false)), keyset, f.limit, f.status === 'offloaded', history);
+
+  // A common term: the newest matches are found by walking the list in its order, a window of
+  // conversations at a time (rowMatch reads only the index rows that can belong to the window); a term common
+  // in the index but rare in this list gets the rest of its page from the index, after what was walked.
+  const found: string[] = [];
+  let pos = at;
+  let walked = false;
+  for (const size of WALK_WINDOWS) {
+    const need = f.limit + 1 - found.length;
+    const window = ordered(from(pos)).select(sql.ref<string | null>('c.end_user_id').as('end_user_id')).limit(size);
+    // the window's last conversation (none: the list ended inside the window), where the next one starts
+    const [hits, last] = await Promise.all([
+      deps.store.reads.selectFrom(window.as('w')).select('w.id').where(search.rowMatch(q, 'w', window)).orderBy('w.sort_key', keyset.direction).orderBy('w.id', keyset.direction).limit(need).execute(),
+      ordered(from(pos)).offset(size - 1).limit(1).executeTakeFirst(),
+    ]);
+    found.push(...hits.map((h) => h.id));
+    if (found.length > f.limit || !last) {
+      walked = true;
+      break;
+    }
+    pos = { key: Number(last.sort_key), id: last.id };
+  }
+  if (!walked) {
+    const rest = await ordered(matching(from(pos), history && !handler)).limit(f.limit + 1 - found.length).execute();
+    found.push(...rest.map((r) => r.id));
+  }
+  if (found.length === 0) return { conversations: [], nextCursor: null };
+  return listPage(deps, ordered(from(at).where(sql.ref<string>(id), 'in', found)), keyset, f.limit, f.status === 'offloaded', history);
 }
 
 export async function agentConversationDetail(deps: Deps, agent: AgentRow, id: string): Promise<AgentConversationDetail> {

@@ -1,18 +1,34 @@
 // SQLite's history search: the FTS5 trigram index of migration 013, its rows mapped to conversations
-// (messages, variables) or end users (name, e-mail) by search_rows.
+// by search_rows (messages, variables, and since migration 024 the user's name and e-mail once per
+// conversation).
 import { sql } from 'kysely';
 import type { ConversationSearch } from '../search.js';
 
+/** one FTS5 phrase: its trigrams in a row, which is the substring (quotes doubled inside) */
+const phrase = (q: string) => `"${q.replace(/"/g, '""')}"`;
+
 export const sqliteSearch: ConversationSearch = {
   conversationIds(q) {
-    // one FTS5 phrase: its trigrams in a row, which is the substring (quotes doubled inside). The index
-    // is matched once (a common word's trigram lists are long, and a union of two matches read them
-    // twice); each match stands for its conversation, or an end user's for each of theirs.
-    const phrase = `"${q.replace(/"/g, '""')}"`;
-    return sql<string>`(
-      with hit(id) as materialized (select rowid from search_index where search_index match ${phrase})
-      select r.conversation_id from hit cross join search_rows r on r.id = hit.id where r.conversation_id is not null
-      union all
-      select c.id from hit cross join search_rows r on r.id = hit.id cross join conversations c on c.end_user_id = r.end_user_id where r.end_user_id is not null)`;
+    // every index row belongs to a conversation (migration 024); the index is matched once
+    return sql<string>`(select r.conversation_id from (select rowid as id from search_index where search_index match ${phrase(q)}) hit cross join search_rows r on r.id = hit.id)`;
+  },
+  matchIn(q, column, listFirst) {
+    // `|| ''` makes the column an expression no index answers, so the list's index drives the walk
+    return listFirst ? sql<boolean>`${sql.ref(column)} || '' in ${this.conversationIds(q)}` : sql<boolean>`${sql.ref(column)} in ${this.conversationIds(q)}`;
+  },
+  countUpTo(q, cap) {
+    // FTS5 produces matches one by one, so the limit stops a common term early
+    return sql<{ n: number }>`select count(*) as n from (select 1 from search_index where search_index match ${phrase(q)} limit ${cap + 1})`;
+  },
+  rowMatch(q, alias, window) {
+    // A conversation's index rows are all at or above the smallest of them, so the window's rows are
+    // at or above the smallest of its conversations' (one probe of search_rows_conversation_idx each),
+    // and FTS5 reads that rowid range of the phrase only: the matches since the window's oldest
+    // conversation began, not every match (migration 024).
+    return sql<boolean>`${sql.ref(`${alias}.id`)} in (
+      select r.conversation_id from (
+        select rowid as id from search_index where search_index match ${phrase(q)}
+        and rowid >= (select min((select min(f.id) from search_rows f where f.conversation_id = wf.id)) from ${window} as wf)
+      ) hit cross join search_rows r on r.id = hit.id)`;
   },
 };
