@@ -74,7 +74,7 @@ async function converse(channelId: string, user: ChannelUser, x: Expect): Promis
 
   // then the user asks for a person
   await user.say('I want to speak to a real agent');
-  await waitReceived(user, (m) => m.text.includes('live agent connects'), 'the handover notice');
+  await waitReceived(user, (m) => m.text.includes('A live agent will join this chat'), 'the handover notice');
   const conversationId = await waitFor(
     async () => (await s.baton.deps.store.db.selectFrom('conversations').select(['id', 'status']).where('channel_id', '=', channelId).executeTakeFirst())?.status === 'offloaded' &&
       (await s.baton.deps.store.db.selectFrom('conversations').select('id').where('channel_id', '=', channelId).executeTakeFirstOrThrow()).id,
