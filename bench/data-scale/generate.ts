@@ -18,6 +18,7 @@ import { toJson } from '../../apps/server/src/store/json.js';
 import type { Database, MessageRow, NewConversation } from '../../apps/server/src/store/schema.js';
 import { writeSetting } from '../../apps/server/src/store/settings.js';
 import { defaultRetentionSettings } from '../../apps/server/src/domain/retention.js';
+import { INITIAL_STATUS } from '../../apps/server/src/domain/conversation-machine.js';
 import { INSERT_MESSAGE, messageValues } from '../../apps/server/src/store/statements.js';
 import { setTimer } from '../../apps/server/src/store/timers.js';
 import type { Dialect, Tx } from '../../apps/server/src/store/types.js';
@@ -25,7 +26,7 @@ import { hashToken, newId, newSortableId, newToken } from '../../apps/server/src
 import * as T from './texts.js';
 
 /** bump when what is generated changes: cached data sets (bench/.cache) of another version are not reused */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 export type Kind = 'bot' | 'ended' | 'explicit' | 'address' | 'handback' | 'cancelled' | 'transferred';
 /** the finding's mix of resolved conversations (section 1) */
@@ -175,6 +176,10 @@ class Transcript {
   wait(seconds: number): void {
     this.t += seconds * SECOND;
   }
+  /** what creating the conversation records (an event without a transcript line): analytics counts it as started */
+  started(): void {
+    this.events.push({ id: newSortableId(), conversation_id: this.id, type: 'conversation.started', agent_id: null, data: toJson({ fromStatus: INITIAL_STATUS, language: this.lang }), created_at: this.t });
+  }
 }
 
 interface Built {
@@ -271,6 +276,7 @@ function resolved(ctx: Ctx, kind: Kind, start: number, user: EndUser): Built {
   const lang: T.Lang = r.next() < 0.5 ? 'en' : r.next() < 0.7 ? 'nl' : 'fr';
   const id = newId();
   const tr = new Transcript(id, start, lang, r);
+  tr.started();
   welcome(tr);
   let status = 'bot';
   let handover: Handover | null = null;
@@ -417,6 +423,7 @@ function live(ctx: Ctx, kind: 'waiting' | 'chat' | 'long', start: number, user: 
   const { r } = ctx;
   const lang: T.Lang = (['en', 'nl', 'fr'] as const)[i % 3]!;
   const tr = new Transcript(newId(), start, lang, r);
+  tr.started();
   welcome(tr);
   if (kind === 'waiting' && i % 3 === 2) {
     const name = user.name ?? personName(r);
