@@ -53,8 +53,9 @@ export function createOutboxWorker(deps: Deps, inbound: InboundActions, mail?: {
       };
       const pending = await tx.selectFrom('outbox').selectAll().where('status', '=', 'pending').orderBy('created_at').orderBy('id').limit(500).execute();
       const firstPerConversation = new Map<string, OutboxRow>();
-      // a channel media download runs beside its conversation's deliveries: the bot's answers do not wait for a slow file
-      const orderKey = (r: OutboxRow) => (r.event === MEDIA_DOWNLOAD_EVENT ? r.id : (r.conversation_id ?? r.id));
+      // a channel media download and a mail run beside their conversation's deliveries: the bot's answers
+      // do not wait for a slow file, nor for an SMTP server that keeps saying "try again later"
+      const orderKey = (r: OutboxRow) => (r.event === MEDIA_DOWNLOAD_EVENT || r.provider_id === MAIL_TARGET ? r.id : (r.conversation_id ?? r.id));
       for (const r of pending) if (!firstPerConversation.has(orderKey(r))) firstPerConversation.set(orderKey(r), r);
       const due = [...firstPerConversation.values()].filter((r) => r.next_attempt_at <= now && (r.lease_until === null || r.lease_until < now)).slice(0, 100);
       const claimed: OutboxRow[] = [];

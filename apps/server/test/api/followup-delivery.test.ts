@@ -94,6 +94,32 @@ describe.each(stores)('follow-up replies on the channel and by e-mail (%s)', (st
     const rows = await s.baton.deps.store.db.selectFrom('outbox').select(['status', 'attempts', 'last_error']).where('provider_id', '=', 'mail:smtp').execute();
     expect(rows).toEqual([{ status: 'delivered', attempts: 2, last_error: null }]);
   });
+
+  it('a mail the SMTP server keeps refusing does not hold up the conversation\'s channel deliveries', async () => {
+    smtp.state.refuse = 1_000_000;
+    try {
+      const user = `+3248${Math.floor(Math.random() * 1e7)}`;
+      const id = await sms(user, ASK_FOR_AGENT.en!);
+      await pump(() => delivered(id).some((t) => t.includes('Would you like to leave a message?')), 'closed dialog on the channel');
+      await sms(user, '1');
+      await pump(() => delivered(id).some((t) => t.includes('What is your e-mail address')), 'e-mail question');
+      await sms(user, 'greet@example.com');
+      await pump(() => delivered(id).some((t) => t.includes('What would you like to ask us?')), 'question');
+      await sms(user, 'Do you deliver on Sundays?');
+      await pump(() => delivered(id).some((t) => t.includes("we'll answer at greet@example.com")), 'thanks');
+      const f = (await call(s.url, 'GET', '/api/v1/agent/followups', { token: admin })).body.followups.find((x: { conversationId: string }) => x.conversationId === id);
+      expect((await call(s.url, 'POST', `/api/v1/agent/followups/${f.id}/reply`, { token: admin, body: { text: 'Yes, we do.' } })).body.emailed).toBe(true);
+      await pump(() => delivered(id).includes('Yes, we do.'), 'the reply on the channel');
+      const mailRow = () => s.baton.deps.store.db.selectFrom('outbox').select(['status', 'attempts']).where('provider_id', '=', 'mail:smtp').where('conversation_id', '=', id).executeTakeFirstOrThrow();
+      await pump(async () => (await mailRow()).attempts > 0, 'a refused attempt');
+      // the user writes again while the mail waits for its next attempt: the bot's answer goes out at once
+      await sms(user, 'thanks');
+      await pump(() => delivered(id).some((t) => t.includes("You're welcome")), 'the answer while the mail waits');
+      expect((await mailRow()).status).toBe('pending');
+    } finally {
+      smtp.state.refuse = 0;
+    }
+  });
 });
 
 describe('providers receive followup.requested', () => {
