@@ -3,6 +3,7 @@
 // variable with the file's URL and moves the dialog on; the definition is validated.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDF, PNG, upload } from '../support/files.js';
+import { METER_BOT } from '../support/bot.js';
 import { call, createConversation, login, messages } from '../support/http.js';
 import { postgresAvailable } from '../support/postgres.js';
 import { startOnStore, waitFor, type TestServer } from '../support/server.js';
@@ -10,31 +11,6 @@ import { startOnStore, waitFor, type TestServer } from '../support/server.js';
 const pgOk = await postgresAvailable();
 const STORES = (['sqlite', 'postgres'] as const).filter((s) => s === 'sqlite' || pgOk);
 
-const BOT = `
-id: meter
-name: Meter bot
-defaultLanguage: en
-languages: [en]
-dialogs:
-  welcome:
-    steps:
-      - question:
-          variable: meter_photo
-          type: file
-          accept: image
-          prompt: { en: "Please send a photo of your meter." }
-          invalid: { en: "I need a photo of the meter: tap the paperclip." }
-          retries: 3
-      - message: { text: { en: "Thanks, got it: {{meter_photo}}" } }
-  not_understood:
-    steps: [{ message: { text: { en: "Sorry?" } } }]
-  offloading_disabled:
-    steps: [{ message: { text: { en: "Disabled." } } }]
-  offloading_closed:
-    steps: [{ message: { text: { en: "Closed." } } }]
-  offloading_opened:
-    steps: [{ message: { text: { en: "Opened." } } }]
-`;
 
 describe.each(STORES)('file questions on %s', (store) => {
   let s: TestServer;
@@ -42,7 +18,7 @@ describe.each(STORES)('file questions on %s', (store) => {
   beforeAll(async () => {
     s = await startOnStore(store);
     admin = await login(s.url);
-    const put = await call(s.url, 'PUT', '/api/v1/bots/meter', { token: admin, raw: BOT, headers: { 'content-type': 'application/yaml' } });
+    const put = await call(s.url, 'PUT', '/api/v1/bots/meter', { token: admin, raw: METER_BOT, headers: { 'content-type': 'application/yaml' } });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     // a start and a bot upload each train the NLU: slow on a loaded machine
   }, 60_000);
@@ -75,7 +51,7 @@ describe.each(STORES)('file questions on %s', (store) => {
   });
 
   it('accept belongs to file questions: elsewhere the definition is refused with its path', async () => {
-    const bad = BOT.replace('type: file', 'type: text');
+    const bad = METER_BOT.replace('type: file', 'type: text');
     const r = await call(s.url, 'POST', '/api/v1/bots/validate', { token: admin, raw: bad, headers: { 'content-type': 'application/yaml' } });
     expect(r.status).toBe(422);
     expect(JSON.stringify(r.body.error.details.problems)).toContain('dialogs.welcome.steps.0.question');

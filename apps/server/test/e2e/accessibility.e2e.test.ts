@@ -2,22 +2,16 @@
 // violation anywhere. Along the way it checks the widget polish a person sees: carousel arrows (also at
 // 375 px), spent quick replies, one "chatting with" line with the agent's initials, the panel remembered
 // across a reload.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoSeriousA11yViolations } from '../support/a11y.js';
-import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
+import { browserTestsCanRun, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
 import { userHashOf } from '../../src/commands/create-conversation.js';
 import { createConversation, login } from '../support/http.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-const apps = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const built = fs.existsSync(path.join(apps, 'widget/dist/widget.js')) && fs.existsSync(path.join(apps, 'desk/dist/index.html'));
-if (!built && process.env.CI) throw new Error('widget and desk must be built before the browser tests (npm run build)');
-const run = built && chromiumAvailable();
+const run = browserTestsCanRun(['widget', 'desk']);
 
 const inWidget = (page: Page, selector: string) => page.locator(`#baton-widget ${selector}`);
 /** the scroll position of the first carousel, and whether its last card is fully in view */

@@ -3,20 +3,15 @@
 // too) with a transcript to download and a way to start anew; a verified user's contact page lists
 // their conversations and takes a note.
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userHashOf } from '../../src/commands/create-conversation.js';
-import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
+import { browserTestsCanRun, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
 import { openOffloading } from '../support/flows.js';
 import { call, createConversation, login } from '../support/http.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
-const apps = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const built = fs.existsSync(path.join(apps, 'widget/dist/widget.js')) && fs.existsSync(path.join(apps, 'desk/dist/index.html'));
-if (!built && process.env.CI) throw new Error('widget and desk must be built before the browser tests (npm run build)');
-const run = built && chromiumAvailable();
+const run = browserTestsCanRun(['widget', 'desk']);
 const SECRET = 'identity-verification-secret-0123';
 
 let s: TestServer;

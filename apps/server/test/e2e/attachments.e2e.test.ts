@@ -3,20 +3,15 @@
 // attaches a PDF in the composer and sends it, the widget shows it as a file and downloads the same
 // bytes (fetched with the token, never a token in a URL).
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
+import { browserTestsCanRun, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
 import { PDF, PNG } from '../support/files.js';
 import { login } from '../support/http.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
-const apps = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const built = fs.existsSync(path.join(apps, 'widget/dist/widget.js')) && fs.existsSync(path.join(apps, 'desk/dist/index.html'));
-if (!built && process.env.CI) throw new Error('widget and desk must be built before the browser tests (npm run build)');
-const run = built && chromiumAvailable();
+const run = browserTestsCanRun(['widget', 'desk']);
 
 const botTexts = (page: Page) => page.locator('[data-testid=widget-message][data-author=bot] [data-testid=widget-text]').allTextContents();
 

@@ -1,21 +1,15 @@
 // The composer's "/" in real Chromium: on a fresh install with no canned responses it says so (and
 // where they come from) instead of showing nothing; once one exists, a "/" that matches nothing says
 // that, and a matching one opens the menu. axe finds nothing critical or serious in the hint.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoSeriousA11yViolations } from '../support/a11y.js';
-import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
+import { browserTestsCanRun, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
 import { offloadedConversation, openOffloading } from '../support/flows.js';
 import { call, login } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-const apps = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const built = fs.existsSync(path.join(apps, 'desk/dist/index.html'));
-if (!built && process.env.CI) throw new Error('the desk must be built before the browser tests (npm run build)');
-const run = built && chromiumAvailable();
+const run = browserTestsCanRun(['desk']);
 
 let s: TestServer;
 let browser: Browser;

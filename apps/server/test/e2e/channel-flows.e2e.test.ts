@@ -8,9 +8,6 @@
 // and the answer reaches the desk. A channel webhook (a connector of one's own) goes the same way.
 // Messenger with the Page Inbox as handover target passes thread control, and the bot stays silent
 // until the Inbox passes it back.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailgunSimulator, type MailgunSimulator } from '../../../../tools/simulators/mailgun.js';
@@ -19,7 +16,7 @@ import { startTelegramSimulator, type TelegramSimulator } from '../../../../tool
 import { startTwilioSmsSimulator, type TwilioSmsSimulator } from '../../../../tools/simulators/twilio-sms.js';
 import { startWhatsAppSimulator, type WhatsAppSimulator } from '../../../../tools/simulators/whatsapp.js';
 import { expectNoSeriousA11yViolations } from '../support/a11y.js';
-import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
+import { browserTestsCanRun, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
 import { addChannelInDesk, emailUser, webhookUser, expectFileReceived, messengerUser, smsUser, telegramUser, waitReceived, whatsappUser, type ChannelUser, type ChoiceForm } from '../support/channel-flow.js';
 import { PDF, PNG } from '../support/files.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
@@ -29,10 +26,7 @@ import { startReceiver } from '../support/receiver.js';
 import { postgresAvailable } from '../support/postgres.js';
 import { startOnStore, waitFor, type TestServer, type TestStore } from '../support/server.js';
 
-const apps = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const built = fs.existsSync(path.join(apps, 'desk/dist/index.html'));
-if (!built && process.env.CI) throw new Error('the desk must be built before the browser tests (npm run build)');
-const run = built && chromiumAvailable();
+const run = browserTestsCanRun(['desk']);
 // every type on SQLite; on PostgreSQL the types whose flows keep state of their own in the store
 // (WhatsApp's statuses, e-mail's threads, Messenger's thread holder)
 const STORES: TestStore[] = ['sqlite', ...((await postgresAvailable()) ? (['postgres'] as const) : [])];

@@ -1,21 +1,15 @@
 // Admin → Channels in real Chromium for the SMS (Twilio) and e-mail types: the guided forms built from
 // their field metadata, the callback URL each service must be given (e-mail's ends in "mime"), and
 // "Test connection" against the Twilio simulator and the Mailgun simulator's SMTP relay.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailgunSimulator, type MailgunSimulator } from '../../../../tools/simulators/mailgun.js';
 import { startTwilioSmsSimulator, type TwilioSmsSimulator } from '../../../../tools/simulators/twilio-sms.js';
-import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
+import { browserTestsCanRun, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
 import { call, login } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-const apps = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const built = fs.existsSync(path.join(apps, 'desk/dist/index.html'));
-if (!built && process.env.CI) throw new Error('the desk must be built before the browser tests (npm run build)');
-const run = built && chromiumAvailable();
+const run = browserTestsCanRun(['desk']);
 const ACCOUNT_SID = `AC${'2b'.repeat(16)}`;
 
 let s: TestServer;

@@ -2,21 +2,15 @@
 // fields come from the type's metadata), adds the channel, and "Test connection" reports success
 // against the WhatsApp Cloud API simulator; a wrong token then reports Meta's refusal. The agent who
 // answers a WhatsApp user sees each reply's status (read) under it in the transcript.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWhatsAppSimulator, type WhatsAppSimulator } from '../../../../tools/simulators/whatsapp.js';
-import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
+import { browserTestsCanRun, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
 import { call, login } from '../support/http.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
-const apps = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const built = fs.existsSync(path.join(apps, 'desk/dist/index.html'));
-if (!built && process.env.CI) throw new Error('the desk must be built before the browser tests (npm run build)');
-const run = built && chromiumAvailable();
+const run = browserTestsCanRun(['desk']);
 
 let s: TestServer;
 let sim: WhatsAppSimulator;

@@ -2,19 +2,14 @@
 // desk. The user goes through the address-change flow; the agent sees the transcript and the
 // variables, accepts, both talk, the bot stays silent, the agent hands back and the bot answers.
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
+import { browserTestsCanRun, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
 import { call, login } from '../support/http.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
-const apps = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const built = fs.existsSync(path.join(apps, 'widget/dist/widget.js')) && fs.existsSync(path.join(apps, 'desk/dist/index.html'));
-if (!built && process.env.CI) throw new Error('widget and desk must be built before the browser tests (npm run build)');
-const run = built && chromiumAvailable();
+const run = browserTestsCanRun(['widget', 'desk']);
 
 let s: TestServer;
 let browser: Browser;

@@ -1,20 +1,14 @@
 // Satisfaction in real Chromium: an agent closes the chat in the desk, the user rates it in the widget
 // with the keyboard (and a comment), and the desk shows the rating on the episode, in History and in
 // Analytics.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
+import { browserTestsCanRun, launchBrowser, screenshot, signInToDesk } from '../support/browser.js';
 import { call, login } from '../support/http.js';
 import { makeAgent, openOffloading } from '../support/flows.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
-const apps = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const built = fs.existsSync(path.join(apps, 'widget/dist/widget.js')) && fs.existsSync(path.join(apps, 'desk/dist/index.html'));
-if (!built && process.env.CI) throw new Error('widget and desk must be built before the browser tests (npm run build)');
-const run = built && chromiumAvailable();
+const run = browserTestsCanRun(['widget', 'desk']);
 
 let s: TestServer;
 let browser: Browser;

@@ -17,3 +17,30 @@ export async function talkTo(runtime: BotRuntime, language: string, inputs: Arra
   }
   return turns;
 }
+
+/** A bot whose welcome asks for a photo of the meter (a `file` question), then thanks with the file's link. */
+export const METER_BOT = `
+id: meter
+name: Meter bot
+defaultLanguage: en
+languages: [en]
+dialogs:
+  welcome:
+    steps:
+      - question:
+          variable: meter_photo
+          type: file
+          accept: image
+          prompt: { en: "Please send a photo of your meter." }
+          invalid: { en: "I need a photo of the meter: tap the paperclip." }
+          retries: 3
+      - message: { text: { en: "Thanks, got it: {{meter_photo}}" } }
+  not_understood:
+    steps: [{ message: { text: { en: "Sorry?" } } }]
+  offloading_disabled:
+    steps: [{ message: { text: { en: "Disabled." } } }]
+  offloading_closed:
+    steps: [{ message: { text: { en: "Closed." } } }]
+  offloading_opened:
+    steps: [{ message: { text: { en: "Opened." } } }]
+`;

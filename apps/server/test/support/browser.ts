@@ -15,6 +15,19 @@ export function chromiumAvailable(): boolean {
   return false;
 }
 
+const APPS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const BUILT = { widget: 'widget/dist/widget.js', desk: 'desk/dist/index.html' } as const;
+
+/**
+ * Whether a file's browser tests can run: the UIs they load are built (CI must have built them:
+ * `npm run build`) and Chromium is there.
+ */
+export function browserTestsCanRun(uis: ReadonlyArray<keyof typeof BUILT>): boolean {
+  const built = uis.every((u) => fs.existsSync(path.join(APPS, BUILT[u])));
+  if (!built && process.env.CI) throw new Error(`${uis.join(' and ')} must be built before the browser tests (npm run build)`);
+  return built && chromiumAvailable();
+}
+
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
