@@ -4,7 +4,7 @@
 // (domain/analytics.ts). The CSV export gives the same figures day by day, streamed: the folded days'
 // rows as the fold stored them, a page at a time; empty days are skipped.
 import type { Analytics, RangeQuery } from '@baton/proto';
-import { AGENT_KEYED, countEvent, DAY_MS, dayFigures, floorTo, isCounted, legacyFacts, METRICS, needsLegacyFacts, planRange, summarize, Tally, type DayFigure, type Span } from '../domain/analytics.js';
+import { AGENT_KEYED, countEvent, DAY_MS, dayFigures, floorTo, isCounted, legacyFacts, METRICS, needsLegacyFacts, planRange, summarize, Tally, unknownAgentName, type DayFigure, type Span } from '../domain/analytics.js';
 import type { Deps } from '../deps.js';
 import { cumulativeCounters, dailyFiguresPage, eventsPage, firstEventAt, foldedUntil, previousCountedEvents, rollupCounters, rollupDays, seriesUntil } from '../store/analytics.js';
 import { fromJson } from '../store/json.js';
@@ -68,7 +68,7 @@ async function countRange(db: Tx, from: number, to: number, marks: Watermarks): 
   return t;
 }
 
-/** Agent names by id, looked up once each (a deleted agent keeps its row; an unknown id has none). */
+/** Agent names by id, looked up once each (a deleted agent keeps its row; an external provider's agent has none). */
 function agentNames(db: Tx) {
   const known = new Map<string, string>();
   return {
@@ -76,9 +76,9 @@ function agentNames(db: Tx) {
       const missing = [...new Set(ids)].filter((id) => !known.has(id));
       if (missing.length === 0) return;
       const rows = await db.selectFrom('agents').select(['id', 'name']).where('id', 'in', missing).execute();
-      for (const id of missing) known.set(id, rows.find((r) => r.id === id)?.name ?? 'deleted agent');
+      for (const id of missing) known.set(id, rows.find((r) => r.id === id)?.name ?? unknownAgentName(id));
     },
-    name: (id: string) => known.get(id) ?? 'deleted agent',
+    name: (id: string) => known.get(id) ?? unknownAgentName(id),
   };
 }
 

@@ -556,3 +556,13 @@ export function dayFigures(t: Tally): DayFigure[] {
   for (const key of t.labels(METRICS.csatTrigger).sort()) scored('csat_by_trigger', key, t.histogram(METRICS.csatTrigger, key));
   return out;
 }
+
+/**
+ * The name analytics shows for an agent id with no row in `agents`: an external provider's agent
+ * (`ext:<provider id>:<agent id>`, as provider callbacks record them) by its id at the provider, any
+ * other id as a deleted agent.
+ */
+export function unknownAgentName(id: string): string {
+  const external = /^ext:([^:]+):(.+)$/.exec(id);
+  return external ? `${external[2]} (${external[1]})` : 'deleted agent';
+}

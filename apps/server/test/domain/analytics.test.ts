@@ -2,7 +2,7 @@
 // that splits a range into stored days, stored hours and raw events, the facts an event carries (and
 // those derived for old events), and the CSV cell guard.
 import { describe, expect, it } from 'vitest';
-import { binOf, binValue, countEvent, DAY_MS, histogramPercentile, HOUR_MS, legacyFacts, planRange, SNAPSHOT_MIN_DAYS, Tally, transitionFacts } from '../../src/domain/analytics.js';
+import { binOf, binValue, countEvent, DAY_MS, histogramPercentile, HOUR_MS, legacyFacts, planRange, SNAPSHOT_MIN_DAYS, Tally, transitionFacts, unknownAgentName } from '../../src/domain/analytics.js';
 import { percentile } from '../../src/domain/routing.js';
 import { guardCell } from '../../src/presenters/csv.js';
 
@@ -130,5 +130,14 @@ describe('CSV cells', () => {
   it('a cell a spreadsheet would run as a formula becomes text', () => {
     for (const c of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) expect(guardCell(c)).toBe(`'${c}`);
     for (const c of ['Ada', '', 'a=b', '1-2']) expect(guardCell(c)).toBe(c);
+  });
+});
+
+describe('agents without a row', () => {
+  it('names an external provider\'s agent by its id there, any other unknown id as a deleted agent', () => {
+    expect(unknownAgentName('ext:genesys:5f2a-agent')).toBe('5f2a-agent (genesys)');
+    expect(unknownAgentName('ext:acme:a:b')).toBe('a:b (acme)');
+    expect(unknownAgentName('ag_123')).toBe('deleted agent');
+    expect(unknownAgentName('ext:')).toBe('deleted agent');
   });
 });
