@@ -48,4 +48,8 @@ export async function signInToDesk(page: Page, baseUrl: string, email = 'admin@e
   await page.fill('[data-testid=login-email]', email);
   await page.fill('[data-testid=login-password]', password);
   await page.click('[data-testid=login-submit]');
+  // the desk is up and has chosen its first page: a page.goto to a deep link from here is not
+  // overwritten by that first choice (a race that sent a test to the queue instead of its chat)
+  await page.waitForSelector('[data-testid=nav-queue]');
+  await page.waitForFunction(() => window.location.hash.length > 2);
 }
