@@ -1,6 +1,5 @@
 // The Channel API (end users; the widget uses exactly this): /api/v1/conversations.
 import { ConversationResponse, CreateConversationBody, CreateConversationResponse, IdempotencyKey, IdParams, ListMessagesQuery, MessageResponse, MessagesResponse, SendMessageBody } from '@baton/proto';
-import type { FastifyRequest } from 'fastify';
 import { createConversation } from '../commands/create-conversation.js';
 import { endConversationByUser } from '../commands/end-conversation.js';
 import { endWaiting } from '../commands/end-waiting.js';
@@ -8,20 +7,13 @@ import { getConversationView, listConversationMessages } from '../commands/read-
 import { sendUserMessage } from '../commands/send-user-message.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { hashToken } from '../tokens.js';
-import { bearer } from './parse.js';
+import { perBearerToken } from './parse.js';
 import { defineRoute } from './route.js';
 
 const TAG = 'Channel';
 
 export function conversationRoutes(deps: Deps) {
   const c = deps.config;
-  // the limit's key is the token's hash: with REDIS_URL keys are stored there, and tokens never are
-  const perToken = (req: FastifyRequest) => {
-    const token = bearer(req.headers.authorization);
-    return token ? hashToken(token) : req.ip;
-  };
-
   return [
     defineRoute({
       method: 'POST',
@@ -55,7 +47,7 @@ export function conversationRoutes(deps: Deps) {
       name: 'sendMessage',
       summary: 'Send a text or a button postback. Optional Idempotency-Key header: a retry stores one message (201 first, 200 for a repeat).',
       tag: TAG,
-      rateLimit: { max: c.RATE_LIMIT_MESSAGES_PER_MINUTE, timeWindow: 60_000, keyGenerator: perToken },
+      rateLimit: { max: c.RATE_LIMIT_MESSAGES_PER_MINUTE, timeWindow: 60_000, keyGenerator: perBearerToken },
       params: IdParams,
       headers: { 'Idempotency-Key': IdempotencyKey },
       body: SendMessageBody,

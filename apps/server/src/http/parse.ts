@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import { validationFailed } from '../input-checks.js';
+import { hashToken } from '../tokens.js';
 
 // parsed the same way outside HTTP (providers' signed bodies, socket frames)
 export { parseJson, validationFailed } from '../input-checks.js';
@@ -49,4 +50,14 @@ export function bearer(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   return m?.[1];
+}
+
+/**
+ * A rate limit's key per conversation token: the token's hash (with REDIS_URL keys are stored there,
+ * and tokens never are), so one conversation cannot spend another's budget; a caller without one is
+ * keyed by its address.
+ */
+export function perBearerToken(req: FastifyRequest): string {
+  const token = bearer(req.headers.authorization);
+  return token ? hashToken(token) : req.ip;
 }

@@ -1,18 +1,11 @@
 // Satisfaction (DESIGN §10.3): the user rates the agent's latest finished episode with the user token.
 import { IdParams, RatingBody, RatingResponse } from '@baton/proto';
-import type { FastifyRequest } from 'fastify';
 import { rateConversation } from '../commands/satisfaction.js';
 import type { Deps } from '../deps.js';
-import { hashToken } from '../tokens.js';
-import { bearer } from './parse.js';
+import { perBearerToken } from './parse.js';
 import { defineRoute } from './route.js';
 
 export function ratingRoutes(deps: Deps) {
-  // per token like the message sends (conversation-routes.ts): one conversation cannot spend another's budget
-  const perToken = (req: FastifyRequest) => {
-    const token = bearer(req.headers.authorization);
-    return token ? hashToken(token) : req.ip;
-  };
   return [
     defineRoute({
       method: 'POST',
@@ -21,7 +14,7 @@ export function ratingRoutes(deps: Deps) {
       name: 'rateConversation',
       summary: 'Rate the latest episode an agent finished (1–5, optional comment); a repeat replaces the rating',
       tag: 'Channel',
-      rateLimit: { max: deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE, timeWindow: 60_000, keyGenerator: perToken },
+      rateLimit: { max: deps.config.RATE_LIMIT_MESSAGES_PER_MINUTE, timeWindow: 60_000, keyGenerator: perBearerToken },
       params: IdParams,
       body: RatingBody,
       response: RatingResponse,

@@ -2,12 +2,11 @@
 // it: the token stays valid for reading), and the agent's for whoever may read the conversation.
 import { Readable } from 'node:stream';
 import { IdParams, TranscriptEmailBody, TranscriptEmailOffer, TranscriptEmailResult, TranscriptQuery } from '@baton/proto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { agentTranscript, emailUserTranscript, transcriptEmailOffer, userTranscript, type TranscriptFile } from '../commands/transcript.js';
 import type { Deps } from '../deps.js';
 import { TRANSCRIPT_CSP } from '../presenters/transcript.js';
-import { hashToken } from '../tokens.js';
-import { bearer } from './parse.js';
+import { perBearerToken } from './parse.js';
 import { defineRoute } from './route.js';
 
 /** Sends the file as it is read; HTML gets a CSP that lets nothing run or load (its text is escaped as well). */
@@ -25,10 +24,6 @@ function sendFile(reply: FastifyReply, file: TranscriptFile): Readable {
 const USER_DOWNLOADS_PER_MINUTE = 20;
 /** mails cost more than a download and land in someone's inbox: a token gets this many an hour */
 const USER_MAILS_PER_HOUR = 3;
-const perToken = (req: FastifyRequest) => {
-  const token = bearer(req.headers.authorization);
-  return token ? hashToken(token) : req.ip;
-};
 
 export function transcriptRoutes(deps: Deps) {
   return [
@@ -39,7 +34,7 @@ export function transcriptRoutes(deps: Deps) {
       name: 'getTranscript',
       summary: 'The conversation as a file (txt or html) for its user: bot, agent and user messages with times and authors, never internal notes; also after the user ended it',
       tag: 'Channel',
-      rateLimit: { max: USER_DOWNLOADS_PER_MINUTE, timeWindow: 60_000, keyGenerator: perToken },
+      rateLimit: { max: USER_DOWNLOADS_PER_MINUTE, timeWindow: 60_000, keyGenerator: perBearerToken },
       params: IdParams,
       query: TranscriptQuery,
       responseMedia: ['text/plain', 'text/html'],
@@ -63,7 +58,7 @@ export function transcriptRoutes(deps: Deps) {
       name: 'emailTranscript',
       summary: "E-mails the user's transcript to the e-mail the conversation knows (or, when none is known, to `email`); queued, 202",
       tag: 'Channel',
-      rateLimit: { max: USER_MAILS_PER_HOUR, timeWindow: 3_600_000, keyGenerator: perToken },
+      rateLimit: { max: USER_MAILS_PER_HOUR, timeWindow: 3_600_000, keyGenerator: perBearerToken },
       params: IdParams,
       body: TranscriptEmailBody,
       response: TranscriptEmailResult,
