@@ -3,6 +3,7 @@
 // else 403) and the signature `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the
 // app secret>`, compared in constant time.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import type { ChannelRoute } from './channel.js';
 
@@ -14,6 +15,12 @@ export function same(a: string, b: string): boolean {
 
 export function hubSignature(appSecret: string, raw: Buffer | string): string {
   return `sha256=${createHmac('sha256', appSecret).update(raw).digest('hex')}`;
+}
+
+/** The POST's check: X-Hub-Signature-256 over the raw body with the app secret (else 401, before anything is read). */
+export function verifyHubSignature({ config }: { config: { appSecret: string } }, raw: Buffer, req: FastifyRequest): void {
+  const header = req.headers['x-hub-signature-256'];
+  if (typeof header !== 'string' || !same(header, hubSignature(config.appSecret, raw))) throw new AppError('SIGNATURE_INVALID', 'X-Hub-Signature-256 does not match the body signed with the app secret');
 }
 
 /** The GET handshake of a Meta webhook, named for the channel type's OpenAPI operation. */

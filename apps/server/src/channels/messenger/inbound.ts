@@ -7,10 +7,9 @@
 // Inbox's own replies are the Page's business).
 import { ChannelWebhookResult } from '@baton/proto';
 import { threadControlChanged } from '../../commands/channel-handover.js';
-import { AppError } from '../../errors.js';
 import { parseJson } from '../../http/parse.js';
 import type { ChannelRoute, InboundEvent } from '../channel.js';
-import { hubSignature, metaVerificationRoute, same } from '../meta-webhook.js';
+import { metaVerificationRoute, verifyHubSignature } from '../meta-webhook.js';
 import { pageInboxAppId, type MessengerConfig } from './config.js';
 
 export const verificationRoute = metaVerificationRoute<MessengerConfig>('verifyMessengerWebhook');
@@ -84,10 +83,7 @@ export const webhookRoute: ChannelRoute<MessengerConfig> = {
     response: ChannelWebhookResult,
     errors: ['SIGNATURE_INVALID', 'FORBIDDEN'],
   },
-  verify({ config }, raw, req) {
-    const header = req.headers['x-hub-signature-256'];
-    if (typeof header !== 'string' || !same(header, hubSignature(config.appSecret, raw))) throw new AppError('SIGNATURE_INVALID', 'X-Hub-Signature-256 does not match the body signed with the app secret');
-  },
+  verify: verifyHubSignature,
   async handle({ deps, channel, config }, _req, reply, raw, sink) {
     const body = parseJson(raw) as { object?: string; entry?: { id?: string; messaging?: Messaging[]; standby?: Messaging[] }[] };
     const events: InboundEvent[] = [];

@@ -3,10 +3,9 @@
 // `object: "whatsapp_business_account"` with entry[].changes[].value.messages[] and .statuses[],
 // signed `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>`.
 import { ChannelWebhookResult } from '@baton/proto';
-import { AppError } from '../../errors.js';
 import { parseJson } from '../../http/parse.js';
 import type { ChannelRoute, InboundEvent } from '../channel.js';
-import { hubSignature, metaVerificationRoute, same } from '../meta-webhook.js';
+import { metaVerificationRoute, verifyHubSignature } from '../meta-webhook.js';
 import { resolvePostback } from '../postbacks.js';
 import type { WhatsAppConfig } from './config.js';
 import { PAYLOAD_MAX_BYTES } from './outbound.js';
@@ -51,10 +50,7 @@ export const webhookRoute: ChannelRoute<WhatsAppConfig> = {
     response: ChannelWebhookResult,
     errors: ['SIGNATURE_INVALID', 'FORBIDDEN'],
   },
-  verify({ config }, raw, req) {
-    const header = req.headers['x-hub-signature-256'];
-    if (typeof header !== 'string' || !same(header, hubSignature(config.appSecret, raw))) throw new AppError('SIGNATURE_INVALID', 'X-Hub-Signature-256 does not match the body signed with the app secret');
-  },
+  verify: verifyHubSignature,
   async handle({ deps, channel, config }, _req, reply, raw, sink) {
     const body = parseJson(raw) as { object?: string; entry?: { changes?: { field?: string; value?: WaValue }[] }[] };
     const events: InboundEvent[] = [];
