@@ -1,7 +1,8 @@
 // Episodes (migration 017): each time an agent handled a conversation, written in the transaction of
 // the transition that opens or ends it (commands/episodes.ts). Every statement reads one conversation's
 // rows through the primary key (conversation_id, number).
-import type { EpisodeRow } from './schema.js';
+import type { Updateable } from 'kysely';
+import type { ConversationEpisodesTable, EpisodeRow } from './schema.js';
 import type { Tx } from './types.js';
 
 /** The conversation's episode still open (an agent has it, or it waits for another after a transfer). */
@@ -48,27 +49,22 @@ export async function insertEpisode(
     .execute();
 }
 
-/** A transfer: the episode goes on with another agent (or skill). */
-export async function updateEpisode(tx: Tx, conversationId: string, number: number, patch: { agent_id?: string | null; agent_name?: string | null; skill?: string | null }): Promise<void> {
+/** One episode of a conversation, by its number: what the functions below change. */
+async function patchEpisode(tx: Tx, conversationId: string, number: number, patch: Updateable<ConversationEpisodesTable>): Promise<void> {
   await tx.updateTable('conversation_episodes').set(patch).where('conversation_id', '=', conversationId).where('number', '=', number).execute();
 }
 
-export async function endEpisode(tx: Tx, conversationId: string, number: number, how: 'closed' | 'handed_back', by: 'agent' | 'user' | 'idle', now: number): Promise<void> {
-  await tx
-    .updateTable('conversation_episodes')
-    .set({ ended_at: now, ended_how: how, ended_by: by })
-    .where('conversation_id', '=', conversationId)
-    .where('number', '=', number)
-    .execute();
+/** A transfer: the episode goes on with another agent (or skill). */
+export function updateEpisode(tx: Tx, conversationId: string, number: number, patch: { agent_id?: string | null; agent_name?: string | null; skill?: string | null }): Promise<void> {
+  return patchEpisode(tx, conversationId, number, patch);
 }
 
-export async function rateEpisode(tx: Tx, conversationId: string, number: number, score: number, comment: string | null, now: number): Promise<void> {
-  await tx
-    .updateTable('conversation_episodes')
-    .set({ rating_score: score, rating_comment: comment, rated_at: now })
-    .where('conversation_id', '=', conversationId)
-    .where('number', '=', number)
-    .execute();
+export function endEpisode(tx: Tx, conversationId: string, number: number, how: 'closed' | 'handed_back', by: 'agent' | 'user' | 'idle', now: number): Promise<void> {
+  return patchEpisode(tx, conversationId, number, { ended_at: now, ended_how: how, ended_by: by });
+}
+
+export function rateEpisode(tx: Tx, conversationId: string, number: number, score: number, comment: string | null, now: number): Promise<void> {
+  return patchEpisode(tx, conversationId, number, { rating_score: score, rating_comment: comment, rated_at: now });
 }
 
 /** Every episode of a conversation, the first first (a conversation has a handful). */
