@@ -286,14 +286,11 @@ function AnyChannelForm(props: FormProps) {
 }
 
 function ChannelForm(props: FormProps & { picker?: React.ReactNode }) {
-  const desk = useDesk();
   const c = props.channel;
   const [d, setD] = useState<ChannelDraft>(() => draftOf(c));
   // an edit keeps the stored secret unless it is rotated
   const [rotate, setRotate] = useState(!c);
-  const [problems, setProblems] = useState<Problem[]>([]);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { problems, error, busy, save: send } = useChannelSave(props.onSaved);
   const set = (patch: Partial<ChannelDraft>) => setD((x) => ({ ...x, ...patch }));
   const formRef = useRef<HTMLFormElement>(null);
   // after a refused save, the first field the server named gets the focus (keyboard and screen readers)
@@ -306,23 +303,7 @@ function ChannelForm(props: FormProps & { picker?: React.ReactNode }) {
   const general = unclaimedProblems(problems, [...WEBHOOK_FORM_FIELDS]);
   const idClash = !c && props.taken.includes(d.id.trim()) ? `A channel "${d.id.trim()}" already exists` : undefined;
 
-  const save = async () => {
-    setBusy(true);
-    setError(undefined);
-    setProblems([]);
-    try {
-      if (c) await api.updateChannel(c.id, patchBody(d, rotate));
-      else await api.createChannel(createBody(d));
-      desk.toast(c ? `Channel ${d.name} saved` : `Channel ${d.name} added`, 'success');
-      props.onSaved();
-    } catch (err) {
-      const ps = problemsOf(err);
-      setProblems(ps);
-      setError(ps.length ? undefined : errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const save = () => send(() => (c ? api.updateChannel(c.id, patchBody(d, rotate)) : api.createChannel(createBody(d))), c ? `Channel ${d.name} saved` : `Channel ${d.name} added`);
   const ready = d.name.trim() && d.url.trim() && (c || d.id.trim()) && (!rotate || d.secret) && !idClash;
   const fid = (k: string) => `channel-${k}`;
   const described = (k: string, hint?: boolean) => [hint ? `${fid(k)}-hint` : '', fieldErr[k] ? `${fid(k)}-error` : ''].filter(Boolean).join(' ') || undefined;
@@ -474,17 +455,48 @@ function ChannelForm(props: FormProps & { picker?: React.ReactNode }) {
         {/* Enter in any field submits */}
         <button type="submit" hidden tabIndex={-1} aria-hidden="true" />
       </form>
-      {general.length ? (
-        <ul className="error-note problem-list" role="alert">
-          {general.map((p, i) => (
-            <li key={i}>
-              {p.path ? <code>{p.path}</code> : null} {p.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <ProblemList problems={general} />
       <ErrorNote text={error} />
     </Modal>
+  );
+}
+
+/** A channel form's save: the server's problems per field, or one error otherwise, while it runs. */
+function useChannelSave(onSaved: () => void) {
+  const desk = useDesk();
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const save = async (send: () => Promise<unknown>, done: string) => {
+    setBusy(true);
+    setError(undefined);
+    setProblems([]);
+    try {
+      await send();
+      desk.toast(done, 'success');
+      onSaved();
+    } catch (err) {
+      const ps = problemsOf(err);
+      setProblems(ps);
+      setError(ps.length ? undefined : errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { problems, error, busy, save };
+}
+
+/** What the server refused that no field of the form shows. */
+function ProblemList(props: { problems: Problem[] }) {
+  if (!props.problems.length) return null;
+  return (
+    <ul className="error-note problem-list" role="alert">
+      {props.problems.map((p, i) => (
+        <li key={i}>
+          {p.path ? <code>{p.path}</code> : null} {p.message}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -493,12 +505,9 @@ function ChannelForm(props: FormProps & { picker?: React.ReactNode }) {
  * field metadata (CHANNEL_FIELDS in packages/proto): what to paste where, secrets write-only.
  */
 function TypedChannelForm(props: FormProps & { type: TypedChannelDraft['type']; picker?: React.ReactNode }) {
-  const desk = useDesk();
   const c = props.channel;
   const [d, setD] = useState<TypedChannelDraft>(() => typedDraftOf(props.type, c));
-  const [problems, setProblems] = useState<Problem[]>([]);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { problems, error, busy, save: send } = useChannelSave(props.onSaved);
   const set = (patch: Partial<TypedChannelDraft>) => setD((x) => ({ ...x, ...patch }));
   const setKey = (k: string, v: unknown) =>
     setD((x) => {
@@ -516,23 +525,7 @@ function TypedChannelForm(props: FormProps & { type: TypedChannelDraft['type']; 
   const ready = d.name.trim() && (c || d.id.trim()) && !missing && !idClash;
   const inbound = channelInboundUrl(origin(), { id: d.id.trim() || '<id>', inboundUrl: `/api/v1/channels/${encodeURIComponent(d.id.trim() || '<id>')}/${CHANNEL_INBOUND_PATHS[props.type] ?? props.type}` });
 
-  const save = async () => {
-    setBusy(true);
-    setError(undefined);
-    setProblems([]);
-    try {
-      if (c) await api.updateChannel(c.id, patchTypedBody(d, c));
-      else await api.createChannel(createTypedBody(d));
-      desk.toast(c ? `Channel ${d.name} saved` : `Channel ${d.name} added: use Test connection to check it`, 'success');
-      props.onSaved();
-    } catch (err) {
-      const ps = problemsOf(err);
-      setProblems(ps);
-      setError(ps.length ? undefined : errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const save = () => send(() => (c ? api.updateChannel(c.id, patchTypedBody(d, c)) : api.createChannel(createTypedBody(d))), c ? `Channel ${d.name} saved` : `Channel ${d.name} added: use Test connection to check it`);
   const fid = (k: string) => `channel-${k}`;
   const input = (f: ChannelConfigField) =>
     f.kind === 'templates' ? (
@@ -596,15 +589,7 @@ function TypedChannelForm(props: FormProps & { type: TypedChannelDraft['type']; 
         ) : null}
         <button type="submit" hidden tabIndex={-1} aria-hidden="true" />
       </form>
-      {general.length ? (
-        <ul className="error-note problem-list" role="alert">
-          {general.map((p, i) => (
-            <li key={i}>
-              {p.path ? <code>{p.path}</code> : null} {p.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <ProblemList problems={general} />
       <ErrorNote text={error} />
     </Modal>
   );
