@@ -135,6 +135,23 @@ export function UserCard(props: { c: AgentConversation }) {
   );
 }
 
+/** One earlier conversation of a user: when, its status, why it was handed over (or its last words), with whom. */
+export function HistoryItem(props: { h: AgentConversation; testId?: string }) {
+  const { h } = props;
+  return (
+    <li data-testid={props.testId}>
+      <a href={href('closed', h.id)}>
+        <span className="history-top">
+          <span>{shortDate(h.createdAt)}</span>
+          <span className={`badge status-${h.status}`}>{h.status}</span>
+        </span>
+        <span className="history-preview">{h.handover?.reason ?? previewOf(h.lastMessage) ?? ''}</span>
+        {h.assignee ? <span className="muted small">with {h.assignee.name}</span> : null}
+      </a>
+    </li>
+  );
+}
+
 export function HistoryCard(props: { items: AgentConversation[] | undefined; error?: string; verified: boolean }) {
   return (
     <section className="panel" aria-label="Earlier conversations" data-testid="history-list">
@@ -145,16 +162,7 @@ export function HistoryCard(props: { items: AgentConversation[] | undefined; err
       ) : (
         <ul className="history">
           {props.items.map((h) => (
-            <li key={h.id}>
-              <a href={href('closed', h.id)}>
-                <span className="history-top">
-                  <span>{shortDate(h.createdAt)}</span>
-                  <span className={`badge status-${h.status}`}>{h.status}</span>
-                </span>
-                <span className="history-preview">{h.handover?.reason ?? previewOf(h.lastMessage) ?? ''}</span>
-                {h.assignee ? <span className="muted small">with {h.assignee.name}</span> : null}
-              </a>
-            </li>
+            <HistoryItem key={h.id} h={h} />
           ))}
         </ul>
       )}

@@ -3,13 +3,12 @@
 // contacts and conversations they handled; the server decides.
 import { useState } from 'react';
 import { api, errorText, type AgentConversation, type ContactNote } from '../api';
-import { previewOf } from '../conversation-state';
+import { HistoryItem } from '../components/details-pane';
 import { Icon } from '../components/icons';
 import { Empty, ErrorNote, PageHeader, Spinner } from '../components/ui';
 import { useDesk } from '../desk-context';
 import { relativeTime, shortDate } from '../format';
 import { useLoad, useNow } from '../hooks';
-import { href } from '../router';
 
 export function ContactPage(props: { userId: string }) {
   const { userId } = props;
@@ -58,16 +57,7 @@ function ContactConversations(props: { userId: string }) {
       {first.data && items.length === 0 ? <p className="muted small">None that you may see.</p> : null}
       <ul className="history">
         {items.map((h) => (
-          <li key={h.id} data-testid="contact-conversation">
-            <a href={href('closed', h.id)}>
-              <span className="history-top">
-                <span>{shortDate(h.createdAt)}</span>
-                <span className={`badge status-${h.status}`}>{h.status}</span>
-              </span>
-              <span className="history-preview">{h.handover?.reason ?? previewOf(h.lastMessage) ?? ''}</span>
-              {h.assignee ? <span className="muted small">with {h.assignee.name}</span> : null}
-            </a>
-          </li>
+          <HistoryItem key={h.id} h={h} testId="contact-conversation" />
         ))}
       </ul>
       {cursor ? (
