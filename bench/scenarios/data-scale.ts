@@ -15,13 +15,13 @@ import { api, freshPg, request, ROOT, sleep, startBaton, stats, type BatonProces
 import { generate, GENERATOR_VERSION, type ScaleFixture } from '../data-scale/generate.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
-type Who = 'admin' | 'a1' | 'sup1' | 'user' | 'none';
+export type Who = 'admin' | 'a1' | 'sup1' | 'user' | 'none';
 
 /** the baseline set every endpoint's cost is compared with */
 export const SMALL = 1000;
 /** a cached set is regenerated after this long: the live part's times (and waiting timers) are relative to its generation */
 const CACHE_DAYS = 5;
-const CACHE = path.join(ROOT, 'bench/.cache/data-scale');
+export const CACHE = path.join(ROOT, 'bench/.cache/data-scale');
 const DAY = 86_400_000;
 
 /**
@@ -29,7 +29,7 @@ const DAY = 86_400_000;
  * boundary) has not reached the rollup's last whole day, so that nothing is measured on the day
  * counters' fallback. A version without the series has no such row.
  */
-const FOLDED = "select min(case when name = 'series' then folded_until + 86399999 else folded_until end) as f from analytics_fold where name in ('rollup', 'series')";
+export const FOLDED = "select min(case when name = 'series' then folded_until + 86399999 else folded_until end) as f from analytics_fold where name in ('rollup', 'series')";
 
 interface DataSet {
   fixture: ScaleFixture;
@@ -51,7 +51,7 @@ interface DataSet {
  * scale, and the schema's migrations: a set made before a migration was added would be migrated by
  * the server's first start, and the start-up measured would be the migration's.
  */
-function cacheKey(scale: number): string {
+export function cacheKey(scale: number): string {
   const h = createHash('sha256');
   const migrations = path.join(ROOT, 'apps/server/src/store/migrations');
   for (const f of fs.readdirSync(migrations).sort()) h.update(f).update(fs.readFileSync(path.join(migrations, f)));
@@ -234,7 +234,7 @@ export interface StoreResult {
 /** How many calls each endpoint gets after its warm-up: up to `calls`, at least `min`, within `budgetMs` */
 const CALLS = { calls: 20, min: 5, budgetMs: 6000, timeoutMs: 60_000 };
 
-async function measureEndpoints(b: BatonProcess, fx: ScaleFixture, tokens: Record<Who, string | undefined>, log: (s: string) => void): Promise<EndpointResult[]> {
+export async function measureEndpoints(b: BatonProcess, fx: ScaleFixture, tokens: Record<Who, string | undefined>, log: (s: string) => void): Promise<EndpointResult[]> {
   const out: EndpointResult[] = [];
   const list = endpoints(fx, Date.now());
   // page 2 of history, where lists are paged (contract v1.1: `cursor`, answered as `nextCursor`)
@@ -319,7 +319,7 @@ async function sendAtRate(url: string, convs: Array<{ id: string; token: string 
  * One slow read must not stall everyone: users send to today's live chats (with an agent: stored and
  * relayed, no bot turn), alone, then while an admin loops history search and analytics.
  */
-async function blockingTest(b: BatonProcess, fx: ScaleFixture, admin: string, log: (s: string) => void): Promise<NonNullable<SetResult['blocking']>> {
+export async function blockingTest(b: BatonProcess, fx: ScaleFixture, admin: string, log: (s: string) => void): Promise<NonNullable<SetResult['blocking']>> {
   const alone = await sendAtRate(b.url, fx.chats, 1000, 10);
   log(`  send at 1,000 msg/s alone: p50 ${alone.latency.p50}, p99 ${alone.latency.p99} ms, errors ${alone.errors}`);
   let stop = false;

@@ -29,6 +29,7 @@ import * as m023 from './migrations/023-analytics-series.js';
 import * as m024 from './migrations/024-search-by-conversation.js';
 import * as m026 from './migrations/026-outbox-index-twin.js';
 import * as m027 from './migrations/027-webhook-tokens.js';
+import * as m028 from './migrations/028-search-merge-when-idle.js';
 import type { MessageWrites } from './message-writes.js';
 import type { OpenedDialect, StoreOptions } from './dialect.js';
 import { openPostgres } from './postgres/open.js';
@@ -67,7 +68,7 @@ export interface Store {
 }
 
 /** every migration by name, in order (exported for the tests that migrate a database step by step) */
-export const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002, '003-channels': m003, '004-provider-external-id': m004, '005-load-index': m005, '006-agent-load': m006, '007-idempotency-partial': m007, '008-routing-index': m008, '009-identity-and-handlers': m009, '010-channel-previous-secret': m010, '011-channel-signature-scheme': m011, '012-list-indexes': m012, '013-search': m013, '014-analytics-rollup': m014, '015-retention': m015, '016-search-batch-and-months': m016, '017-episodes': m017, '018-contacts-and-identity': m018, '019-followups': m019, '020-attachments': m020, '021-channel-types': m021, '022-email-threads': m022, '023-analytics-series': m023, '024-search-by-conversation': m024, '026-outbox-index-twin': m026, '027-webhook-tokens': m027 };
+export const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-assignee-name': m002, '003-channels': m003, '004-provider-external-id': m004, '005-load-index': m005, '006-agent-load': m006, '007-idempotency-partial': m007, '008-routing-index': m008, '009-identity-and-handlers': m009, '010-channel-previous-secret': m010, '011-channel-signature-scheme': m011, '012-list-indexes': m012, '013-search': m013, '014-analytics-rollup': m014, '015-retention': m015, '016-search-batch-and-months': m016, '017-episodes': m017, '018-contacts-and-identity': m018, '019-followups': m019, '020-attachments': m020, '021-channel-types': m021, '022-email-threads': m022, '023-analytics-series': m023, '024-search-by-conversation': m024, '026-outbox-index-twin': m026, '027-webhook-tokens': m027, '028-search-merge-when-idle': m028 };
 
 class CodeMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -83,7 +84,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     await opened.close().catch(() => undefined);
     throw err;
   }
-  const write = new WriteQueue(opened.writer, opened.durable, opened.lanes, opened.pipelined);
+  const write = new WriteQueue(opened.writer, opened.durable, opened.lanes, opened.pipelined, opened.upkeep);
   return {
     db: opened.db,
     reads: opened.reads,

@@ -50,6 +50,8 @@ export interface OpenedDialect {
   readonly exclusive: boolean;
   ready(): Promise<void>;
   readonly writerThread?: SqliteWriter;
+  /** one step of the store's upkeep, run by the write queue's idle lane (WriteQueue): true when it did work */
+  readonly upkeep?: () => Promise<boolean>;
   /** after the write queue has drained: stops background threads, then closes connections and files */
   close(): Promise<void>;
 }

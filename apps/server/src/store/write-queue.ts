@@ -132,6 +132,12 @@ export class WriteQueue {
      * first statement instead of taking a round trip of its own
      */
     private readonly pipelined = false,
+    /**
+     * the store's upkeep, one step at a time, run by the first lane when it has no job (SQLite: merging
+     * the search index's segments on the writer thread): true when the step did work, so another may
+     * follow. A job queued meanwhile waits for the step, never for more.
+     */
+    private readonly upkeep?: () => Promise<boolean>,
   ) {
     this.lanes = Array.from({ length: Math.max(1, lanes) }, () => ({ queue: [], running: false }));
   }
@@ -167,6 +173,29 @@ export class WriteQueue {
   }
 
   private async loop(lane: Lane): Promise<void> {
+    for (;;) {
+      await this.runQueued(lane);
+      if (lane === this.lanes[0] && (await this.upkeepStep())) continue;
+      // jobs queued while the step ran (the lane still counted as running for them)
+      if (lane.queue.length === 0) break;
+    }
+    lane.running = false;
+    await Promise.all(this.syncing);
+    if (!this.busy) for (const r of this.idle.splice(0)) r();
+  }
+
+  /** one step of the store's upkeep; false when it did nothing, failed, or the queue is closing */
+  private async upkeepStep(): Promise<boolean> {
+    if (!this.upkeep || this.closed) return false;
+    try {
+      return await this.upkeep();
+    } catch {
+      return false;
+    }
+  }
+
+  /** runs the lane's jobs until its queue is empty */
+  private async runQueued(lane: Lane): Promise<void> {
     // a batch whose prelude runs alone and has been started: its answer is awaited below
     let started: { batch: Job<unknown>[]; of: Prelude<unknown, unknown>; answers: Promise<AloneAnswer<unknown>> } | undefined;
     while (started || lane.queue.length > 0) {
@@ -199,9 +228,6 @@ export class WriteQueue {
       }
       await this.finishAlone(batch, answer);
     }
-    lane.running = false;
-    await Promise.all(this.syncing);
-    if (!this.busy) for (const r of this.idle.splice(0)) r();
   }
 
   /** A batch of one prelude's jobs, its prelude run alone (see Prelude.alone): a result per job, or undefined. */

@@ -7,7 +7,7 @@ import { openStore, type Store } from '../../src/store/database.js';
 import { objectRows } from '../../src/store/sqlite/statement-cache.js';
 import { hot } from '../../src/store/hot.js';
 import { REPLAN, replanDue } from '../../src/store/postgres/prepared.js';
-import { laneOf } from '../../src/store/write-queue.js';
+import { laneOf, WriteQueue } from '../../src/store/write-queue.js';
 import type { UserMessageItem } from '../../src/store/message-writes.js';
 import { createSqliteWriter } from '../../src/store/sqlite/writer.js';
 import { claimDueTimers, setTimer } from '../../src/store/timers.js';
@@ -414,6 +414,39 @@ describe.skipIf(!pgOk)('store on postgres: BEGIN pipelined with the first statem
   });
 });
 
+describe('write-queue upkeep', () => {
+  it('runs the upkeep a step at a time while the lane has no job: a job queued during a step runs after that step, and drain waits for the steps', async () => {
+    const store = await openStore({ dataDir: tempDir(), sqliteSynchronous: 'NORMAL' });
+    try {
+      const order: string[] = [];
+      let left = 3;
+      const upkeep = async () => {
+        order.push('step');
+        await new Promise((r) => setTimeout(r, 20));
+        return --left > 0;
+      };
+      const queue = new WriteQueue(store.db, undefined, 1, false, upkeep);
+      await queue.run(async () => order.push('a'));
+      while (!order.includes('step')) await new Promise((r) => setTimeout(r, 1));
+      // the first step is under way: this job waits for it, then the steps go on
+      await queue.run(async () => order.push('b'));
+      await queue.drain(false);
+      expect(left).toBe(0);
+      expect(order).toEqual(['a', 'step', 'b', 'step', 'step']);
+      // nothing left: one step after the next job, which finds nothing
+      await queue.run(async () => order.push('c'));
+      await queue.drain(false);
+      expect(order.slice(5)).toEqual(['c', 'step']);
+      // a closing queue takes no step
+      await queue.run(async () => order.push('d'));
+      await queue.drain();
+      expect(order.slice(7)).toEqual(['d']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('write-queue preludes', () => {
   it('runs the prelude once for each run of consecutive jobs that share it, in queue order, and hands each job its result', async () => {
     const store = await openStore({ dataDir: tempDir(), sqliteSynchronous: 'NORMAL' });
@@ -603,6 +636,8 @@ describe('store on sqlite: the writer thread', () => {
       // no merging, so the segments written are the segments counted
       await sql`insert into search_index(search_index, rank) values ('automerge', 0)`.execute(store.db);
       await sql`insert into search_index(search_index, rank) values ('crisismerge', 64)`.execute(store.db);
+      // nor the idle lane's merge steps (migration 028): a level merges only with 16 segments
+      await sql`insert into search_index(search_index, rank) values ('usermerge', 16)`.execute(store.db);
       const segments = async () => (await sql<{ n: number }>`select count(distinct segid) as n from search_index_idx`.execute(store.db)).rows[0]!.n;
       const before = await segments();
       const texts = Array.from({ length: 12 }, (_, i) => `parcel ref${i}q for Janssens at kerkstraat`);
@@ -624,6 +659,33 @@ describe('store on sqlite: the writer thread', () => {
       // a message written on the main connection is indexed by its trigger, as before
       await store.write.run((tx) => appendMessage(tx, { conversationId: 'c-s1', authorType: 'agent', text: 'Agent note for Peeters' }, 6));
       expect((await store.db.selectFrom('conversations').select('id').where('id', 'in', store.search.conversationIds('peeters')).execute()).map((r) => r.id)).toEqual(['c-s1']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('merges the search index between batches, not in their commits (migration 028): every message still found', async () => {
+    const store = await openStore({ dataDir: tempDir(), sqliteSynchronous: 'NORMAL' });
+    try {
+      await store.ready();
+      await conversation(store, 'c-m');
+      const config = await sql<{ v: number }>`select v from search_index_config where k = 'automerge'`.execute(store.db);
+      expect(config.rows).toEqual([{ v: 0 }]);
+      const segments = async () => (await sql<{ n: number }>`select count(distinct segid) as n from search_index_idx`.execute(store.db)).rows[0]!.n;
+      const observed: Array<[number, string]> = [];
+      store.write.onBatch = (jobs, p) => observed.push([jobs, p]);
+      // one batch at a time, each on the writer thread: a segment each, 24 without merging
+      for (let i = 0; i < 24; i++) {
+        await store.write.run(async (_tx, pre) => pre, { prelude: store.messages.batchUser({ input: { conversationId: 'c-m', authorType: 'user', text: `merge ref${i}x please`, idempotencyKey: null }, now: 5 + i }).call });
+      }
+      expect(observed).toEqual(Array.from({ length: 24 }, () => [1, 'statement']));
+      // the idle lane merged levels of eight (migration 028's usermerge): 24 segments became a few
+      await store.write.drain(false);
+      expect(await segments()).toBeLessThanOrEqual(9);
+      for (let i = 0; i < 24; i++) {
+        const found = await store.db.selectFrom('conversations').select('id').where('id', 'in', store.search.conversationIds(`REF${i}X`)).execute();
+        expect(found.map((r) => r.id)).toEqual(['c-m']);
+      }
     } finally {
       await store.close();
     }

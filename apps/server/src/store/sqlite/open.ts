@@ -57,6 +57,8 @@ export function openSqlite(opts: StoreOptions): OpenedDialect {
     exclusive: true,
     ready: () => writer.ready(),
     writerThread: writer,
+    // the search index's segments are merged between batches (migration 028, search-merge.ts)
+    upkeep: () => writer.mergeSearch(),
     async close() {
       // the threads first, so the main connection's close (the last connection) makes the final checkpoint
       await Promise.all([writer.stop(), readPool.stop()]);

@@ -37,11 +37,17 @@ export interface WriterData {
   durable: boolean;
 }
 
-export type ToWriter = { type: 'store'; id: number; writes: WriterWrite[] } | { type: 'stop' };
+export type ToWriter =
+  | { type: 'store'; id: number; writes: WriterWrite[] }
+  /** one step of the search index's merging (search-merge.ts): at most `pages` pages written */
+  | { type: 'merge'; id: number; pages: number }
+  | { type: 'stop' };
 
 export type FromWriter =
   | { type: 'ready' | 'stopped' }
   | { type: 'done'; id: number; outcomes: WriterOutcome[] }
   | { type: 'failed'; id: number; message: string }
+  /** a merge step done: whether it found anything to merge, or why it failed */
+  | { type: 'merged'; id: number; worked: boolean; error?: string }
   | { type: 'synced'; upTo: number }
   | { type: 'syncFailed'; upTo: number; message: string };

@@ -13,6 +13,7 @@
 import type { Worker } from 'node:worker_threads';
 import { moduleWorker, siblingModule } from '../../threads.js';
 import { stopWorker } from './stop-worker.js';
+import { MERGE_PAGES } from './search-merge.js';
 import type { FromWriter, ToWriter, WriterData, WriterOutcome, WriterWrite } from './writer-protocol.js';
 
 /** What the writer answers for a batch: its outcomes, and when they are on disk. */
@@ -32,6 +33,11 @@ export interface SqliteWriter {
    * itself.
    */
   write(writes: WriterWrite[]): Promise<WriterAnswer>;
+  /**
+   * One step of merging the search index's segments (search-merge.ts), on the thread: true when it
+   * merged something (another step may follow). False, without a step, while the thread is not running.
+   */
+  mergeSearch(): Promise<boolean>;
   /**
    * starts the thread if it is not running and resolves once it can take batches; rejects if it fails
    * to start or the writer is stopped (tests: the server never waits for it)
@@ -74,6 +80,8 @@ export function createSqliteWriter(
     }
   };
   const readyWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  /** merge steps sent, by id (the ids are the batches'): a thread that fails answers them false */
+  const merges = new Map<number, (worked: boolean) => void>();
 
   const fail = (w: Worker, message: string) => {
     if (worker !== w) return;
@@ -89,6 +97,8 @@ export function createSqliteWriter(
     // posted without a key would appear twice.
     for (const p of pending.values()) p.reject(error);
     pending.clear();
+    for (const m of merges.values()) m(false);
+    merges.clear();
     for (const r of readyWaiters.splice(0)) r.reject(error);
     // committed, but whether on disk is unknown: those jobs fail (as when an fsync fails)
     settleSyncs(Infinity, error);
@@ -110,6 +120,10 @@ export function createSqliteWriter(
         let synced = Promise.resolve();
         if (durable) synced = new Promise<void>((resolve, reject) => unsynced.push({ id: m.id, resolve, reject }));
         p?.resolve({ outcomes: m.outcomes, durable: synced });
+      } else if (m.type === 'merged') {
+        if (m.error) opts.onError?.(`search index merge step failed: ${m.error}`);
+        merges.get(m.id)?.(m.worked);
+        merges.delete(m.id);
       } else if (m.type === 'synced') settleSyncs(m.upTo);
       else if (m.type === 'syncFailed') settleSyncs(m.upTo, new Error(`SQLite writer: fdatasync of the WAL failed: ${m.message}`));
     });
@@ -133,6 +147,15 @@ export function createSqliteWriter(
         w.postMessage({ type: 'store', id, writes } satisfies ToWriter);
       });
     },
+    mergeSearch() {
+      const w = worker;
+      if (stopping || !w || !isReady) return Promise.resolve(false);
+      const id = nextId++;
+      return new Promise<boolean>((resolve) => {
+        merges.set(id, resolve);
+        w.postMessage({ type: 'merge', id, pages: MERGE_PAGES } satisfies ToWriter);
+      });
+    },
     ready() {
       if (stopping) return Promise.reject(new Error('SQLite writer: stopped'));
       if (!worker) spawn();
@@ -141,6 +164,8 @@ export function createSqliteWriter(
     stop() {
       if (!stopping) {
         for (const r of readyWaiters.splice(0)) r.reject(new Error('SQLite writer: stopped'));
+        for (const m of merges.values()) m(false);
+        merges.clear();
         stopping = worker ? stopWorker(worker, { type: 'stop' } satisfies ToWriter) : Promise.resolve();
       }
       return stopping;
