@@ -131,6 +131,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     onIdleError: (err) => log.warn({ err }, 'an idle PostgreSQL connection failed; the pool opens a new one'),
     onCheckpointError: (message) => log.warn({ message }, 'background WAL checkpoint failed; retrying'),
     onWriterError: (message) => log.warn({ message }, 'SQLite writer thread failed; batches run on the main connection until it restarts'),
+    onSearchMergeError: (message) => log.warn({ message }, 'merging the search index failed; retried when the writer is next idle'),
   });
   // Redis (and ioredis) only when configured: the embedded start does not pay for loading it
   const redis = config.REDIS_URL ? { url: config.REDIS_URL, ...(await import('ioredis')), ...(await import('./bus/redis.js')) } : undefined;

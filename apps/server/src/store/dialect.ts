@@ -29,6 +29,8 @@ export interface StoreOptions {
   onCheckpointError?: (message: string) => void;
   /** the writer thread failed (SQLite); its batches go to the main connection until it is back */
   onWriterError?: (message: string) => void;
+  /** a step of merging the search index failed (SQLite, migration 028); the next idle moment retries */
+  onSearchMergeError?: (message: string) => void;
 }
 
 export interface OpenedDialect {

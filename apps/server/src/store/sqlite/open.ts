@@ -42,7 +42,11 @@ export function openSqlite(opts: StoreOptions): OpenedDialect {
   // slow reads run in reader threads, started as they are needed
   const readPool = new ReadPool(dbFile, { size: opts.sqliteReaders, onError: (message) => opts.onReaderError?.(message) });
   // its thread starts with the first batch (after the migrations, which run before any)
-  const writer = createSqliteWriter(dbFile, { durable: durable !== undefined, onError: (message) => opts.onWriterError?.(message) });
+  const writer = createSqliteWriter(dbFile, {
+    durable: durable !== undefined,
+    onError: (message) => opts.onWriterError?.(message),
+    onMergeError: (message) => opts.onSearchMergeError?.(message),
+  });
   return {
     dialect: 'sqlite',
     db,

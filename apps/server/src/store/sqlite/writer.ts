@@ -61,6 +61,8 @@ export function createSqliteWriter(
     /** FULL durability: a batch is durable once the WAL has been fdatasync'ed after its commit */
     durable?: boolean;
     onError?: (message: string) => void;
+    /** a merge step failed (mergeSearch answers false; the thread goes on) */
+    onMergeError?: (message: string) => void;
   } = {},
 ): SqliteWriter {
   const durable = opts.durable ?? true;
@@ -121,7 +123,7 @@ export function createSqliteWriter(
         if (durable) synced = new Promise<void>((resolve, reject) => unsynced.push({ id: m.id, resolve, reject }));
         p?.resolve({ outcomes: m.outcomes, durable: synced });
       } else if (m.type === 'merged') {
-        if (m.error) opts.onError?.(`search index merge step failed: ${m.error}`);
+        if (m.error) opts.onMergeError?.(m.error);
         merges.get(m.id)?.(m.worked);
         merges.delete(m.id);
       } else if (m.type === 'synced') settleSyncs(m.upTo);
