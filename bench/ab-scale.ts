@@ -6,7 +6,8 @@
 //   node --import tsx bench/ab-scale.ts --a=/abs/dist/main.js --b=apps/server/dist/main.js [--rounds=3]
 //     [--env-a=K=V,K=V] [--env-b=…] [--scale=300000] [--set=bench/.cache/data-scale/<dir>] [--endpoints]
 // With PostgreSQL: `--pg-a=postgres://…/db --pg-b=… --fixture=<its fixture.json>` runs each variant on a
-// database already generated (its first start folds the analytics there, as for SQLite).
+// database made by bench/data-scale/generate-pg.ts
+// (its first start folds the analytics there, as for SQLite).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
