@@ -84,8 +84,41 @@ export async function previousCountedEvents(db: Tx, ids: readonly string[]): Pro
   return out;
 }
 
-/** The stored counters of these whole days and hours, added up. */
-export async function rollupCounters(db: Tx, plan: { days: readonly Span[]; hours: readonly Span[] }): Promise<Counter[]> {
+/**
+ * Answers read from what the fold has written behind its watermarks, kept per database handle: the
+ * fold never rewrites a day, an hour or a snapshot behind them (it replaces only what comes after), so
+ * such an answer is the same at every call. The few most recent are kept: a dashboard asks for the
+ * same "last 30 days" all day, whose whole days change once a day and its first day's hours once an hour.
+ */
+function keptAnswers<V>(limit: number) {
+  const byDb = new WeakMap<Tx, Map<string, V>>();
+  return async (db: Tx, key: string, read: () => Promise<V>): Promise<V> => {
+    let kept = byDb.get(db);
+    if (!kept) byDb.set(db, (kept = new Map()));
+    const hit = kept.get(key);
+    if (hit !== undefined) {
+      // the most recently used last: the first is the one to drop
+      kept.delete(key);
+      kept.set(key, hit);
+      return hit;
+    }
+    const value = await read();
+    kept.set(key, value);
+    if (kept.size > limit) kept.delete(kept.keys().next().value!);
+    return value;
+  };
+}
+
+/** ~3,700 counters each at 300k conversations */
+const keptRollups = keptAnswers<readonly Counter[]>(8);
+const keptSnapshots = keptAnswers<readonly Counter[]>(8);
+
+/** The stored counters of these whole days and hours (behind the fold's watermark), added up. */
+export function rollupCounters(db: Tx, plan: { days: readonly Span[]; hours: readonly Span[] }): Promise<readonly Counter[]> {
+  return keptRollups(db, JSON.stringify([plan.days, plan.hours]), () => readRollup(db, plan));
+}
+
+async function readRollup(db: Tx, plan: { days: readonly Span[]; hours: readonly Span[] }): Promise<Counter[]> {
   const spans = [...plan.days.map((s) => ['day', s] as const), ...plan.hours.map((s) => ['hour', s] as const)];
   if (spans.length === 0) return [];
   const rows = await db
@@ -123,7 +156,11 @@ async function snapshotAt(db: Tx, at: number): Promise<number | undefined> {
  * out (as absent ones). Reads the two snapshots, whatever the number of days between. (Subtracting in
  * JavaScript instead took longer on both stores: twice the rows cross from the database.)
  */
-export async function cumulativeCounters(db: Tx, [fromDay, toDay]: Span): Promise<Counter[]> {
+export function cumulativeCounters(db: Tx, span: Span): Promise<readonly Counter[]> {
+  return keptSnapshots(db, `${span[0]}:${span[1]}`, () => readCumulative(db, span));
+}
+
+async function readCumulative(db: Tx, [fromDay, toDay]: Span): Promise<Counter[]> {
   const [a, b] = [await snapshotAt(db, fromDay), await snapshotAt(db, toDay)];
   if (b === undefined || a === b) return [];
   if (a === undefined) {
