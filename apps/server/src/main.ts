@@ -7,7 +7,7 @@ import { loggerOptions } from './http/request-log.js';
 
 // V8 lets the old generation grow to up to 4× what survived the last full GC before it collects
 // again: at 300k conversations on PostgreSQL the server's RSS reached 333–345 MB while its live heap
-// stayed at ~55 MB. At 1.5× it stays within 270–280 MB, for about 2 % of relay throughput (bench/NOTES.md,
+// stayed at ~55 MB. At 1.5× it stayed at 257–278 MB, for about 2 % of relay throughput (bench/NOTES.md,
 // "PostgreSQL RSS"). The flag is read at every GC, so setting it here covers every way Baton is started.
 v8.setFlagsFromString('--heap-growing-percent=50');
 

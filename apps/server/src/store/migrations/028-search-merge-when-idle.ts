@@ -2,7 +2,8 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // SQLite's search index no longer merges its segments inside the commit that writes them. FTS5's
 // automerge (4) did merge work in the COMMIT of whichever transaction wrote the index: at 300k
-// conversations one user message's commit in 64 took 20–60 ms (bench/NOTES.md, "Write path at scale").
+// conversations one user message's commit in 64 took 20–60 ms (bench/NOTES.md, "Write path, memory
+// and analytics at scale").
 // The writer thread now merges in small steps while it has no batch to store (sqlite/search-merge.ts),
 // a level once it holds 8 segments (usermerge; 4 before): each entry is rewritten about half as often
 // (log8 instead of log4 of the index's size; 20,000 messages on the 300k set: 0.6 s of merging

@@ -4,7 +4,7 @@
 // user's message waits at most for one step instead of a merge of up to 60 ms.
 import type SQLite from 'better-sqlite3';
 
-/** pages one step writes at most: ~40 µs each on a 300k index (bench/NOTES.md, "Write path at scale") */
+/** pages one step writes at most: ~40 µs each on a 300k index (bench/NOTES.md, "Write path, memory and analytics at scale", 1) */
 export const MERGE_PAGES = 16;
 
 /** One merge step: whether FTS5 found segments to merge (a level with `usermerge`, 8, or a merge under way). */
