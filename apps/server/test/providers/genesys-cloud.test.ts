@@ -343,10 +343,15 @@ describe('Genesys Cloud provider', () => {
   it('returns the user to the bot when Genesys refuses the handover', async () => {
     await useProvider('gc-wrong');
     try {
-      const c = await offloadedConversation(s.url);
+      // the background outbox may send the handover, get it refused and hand the user back to the bot
+      // before a poll sees the conversation offloaded (a CI run did): the transcript's refusal tells
+      const created = await createConversation(s.url, { locale: 'en' });
+      const c = { id: created.conversation.id, token: created.token };
+      expect((await call(s.url, 'POST', `/api/v1/conversations/${c.id}/messages`, { token: c.token, body: { text: ASK_FOR_AGENT.en } })).status).toBe(201);
       await waitFor(async () => {
         await s.baton.outbox.runOnce();
-        return (await status(c.id, c.token)).status === 'bot';
+        const seen = (await call(s.url, 'GET', `/api/v1/agent/conversations/${c.id}`, { token: admin })).body;
+        return seen.conversation.status === 'bot' && seen.messages.some((m: { event?: string }) => m.event === 'conversation.refused');
       }, 10_000, 'refused → bot');
       const detail = await call(s.url, 'GET', `/api/v1/agent/conversations/${c.id}`, { token: admin });
       expect(detail.body.messages.some((m: { event?: string; text?: string }) => m.event === 'conversation.refused' && m.text?.includes('404'))).toBe(true);
