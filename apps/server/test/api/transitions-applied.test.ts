@@ -18,13 +18,17 @@ const SECRET = 'webhook-secret-0123456789';
 const clock = new TestClock(Date.now());
 let s: TestServer;
 let admin: string;
-let refuse = false;
+/** while set, the receiver refuses a handover once it resolves (the delivery is held in flight until then) */
+let refuse: Promise<void> | undefined;
 let rx: Awaited<ReturnType<typeof startReceiver>>;
 let deskSettings: Record<string, unknown>;
 
 beforeAll(async () => {
-  rx = await startReceiver(SECRET, (r: Received) => {
-    if (refuse && r.body.type === 'handover.requested') return { status: 200, body: { accepted: false, reason: 'nobody there' } };
+  rx = await startReceiver(SECRET, async (r: Received) => {
+    if (refuse && r.body.type === 'handover.requested') {
+      await refuse;
+      return { status: 200, body: { accepted: false, reason: 'nobody there' } };
+    }
     return { status: 200 };
   });
   s = await startTestServer({ clock, build: { workers: false } });
@@ -163,12 +167,16 @@ describe('every status change comes from the state machine', () => {
       await applies(c.id, 'agent.handback', () => callback({ type: 'conversation.handback', conversationId: c.id }));
       const d = await offloadedConversation(s.url);
       await applies(d.id, 'agent.close', () => callback({ type: 'conversation.closed', conversationId: d.id, agent: { id: 'x1', name: 'Alex' } }));
-      refuse = true;
+      // the offload's commit wakes the outbox at once: the refusal is held until the conversation has
+      // been seen offloaded (a CI run saw it back with the bot first)
+      let release = () => {};
+      refuse = new Promise<void>((r) => (release = r));
       try {
         const r = await offloadedConversation(s.url);
-        await applies(r.id, 'provider.refuse', () => s.baton.outbox.runOnce());
+        await applies(r.id, 'provider.refuse', () => (release(), s.baton.outbox.runOnce()));
       } finally {
-        refuse = false;
+        release();
+        refuse = undefined;
       }
     });
   });

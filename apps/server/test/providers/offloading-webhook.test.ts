@@ -11,13 +11,18 @@ const SECRET = 'webhook-secret-0123456789';
 let s: TestServer;
 let admin: string;
 let mode: 'ok' | 'down' | 'refuse' = 'ok';
+/** in mode 'refuse', a handover is refused once this resolves (held in flight until then) */
+let refusal: Promise<void> = Promise.resolve();
 let rx: Awaited<ReturnType<typeof startReceiver>>;
 
 beforeAll(async () => {
-  rx = await startReceiver(SECRET, (r: Received) => {
+  rx = await startReceiver(SECRET, async (r: Received) => {
     if (!r.signatureOk) return { status: 401 };
     if (mode === 'down') return { status: 503 };
-    if (mode === 'refuse' && r.body.type === 'handover.requested') return { status: 200, body: { accepted: false, reason: 'no agents for this skill' } };
+    if (mode === 'refuse' && r.body.type === 'handover.requested') {
+      await refusal;
+      return { status: 200, body: { accepted: false, reason: 'no agents for this skill' } };
+    }
     return { status: 200 };
   });
   s = await startTestServer();
@@ -142,8 +147,12 @@ describe('Offloading Webhook', () => {
       return d.length > 0;
     }, 20_000, 'dead letter');
     await waitFor(async () => (await call(s.url, 'GET', `/api/v1/conversations/${c.id}`, { token: c.token })).body.conversation.status === 'bot', 10_000, 'back to the bot');
+    // the offload's commit wakes the outbox at once: the refusal is held until the conversation has been
+    // seen offloaded (a CI run saw it back with the bot first)
+    let release = () => {};
+    refusal = new Promise<void>((r) => (release = r));
     mode = 'refuse';
-    const r = await offloadedConversation(s.url);
+    const r = await offloadedConversation(s.url).finally(() => release());
     await s.baton.outbox.runOnce();
     await waitFor(async () => (await call(s.url, 'GET', `/api/v1/conversations/${r.id}`, { token: r.token })).body.conversation.status === 'bot', 10_000, 'refused → bot');
     const detail = await call(s.url, 'GET', `/api/v1/agent/conversations/${r.id}`, { token: admin });

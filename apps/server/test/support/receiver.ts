@@ -9,16 +9,19 @@ export interface Received {
   signatureOk: boolean;
 }
 
-export async function startReceiver(secret: string, respond?: (r: Received) => { status: number; body?: unknown } | undefined) {
+type Answer = { status: number; body?: unknown } | undefined;
+
+/** `respond` may answer later (a promise): a test holds a delivery in flight that way */
+export async function startReceiver(secret: string, respond?: (r: Received) => Answer | Promise<Answer>) {
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const check = verifySignature(secret, raw, req.headers['x-baton-signature'] as string | undefined, Math.floor(Date.now() / 1000));
       const r: Received = { headers: req.headers, raw, body: raw ? JSON.parse(raw) : undefined, signatureOk: check.ok };
       received.push(r);
-      const out = respond?.(r) ?? { status: check.ok ? 200 : 401 };
+      const out = (await respond?.(r)) ?? { status: check.ok ? 200 : 401 };
       res.writeHead(out.status, { 'content-type': 'application/json' }).end(JSON.stringify(out.body ?? { ok: out.status < 300 }));
     });
   });
