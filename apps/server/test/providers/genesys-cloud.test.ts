@@ -6,7 +6,7 @@ import type { BusEvent } from '../../src/bus/bus.js';
 import { genesysSignature } from '../../src/providers/genesys-cloud/signature.js';
 import { startGenesysSimulator, type GenesysSimulator } from '../../../../tools/simulators/genesys-cloud.js';
 import { call, createConversation, login, messages } from '../support/http.js';
-import { ASK_FOR_AGENT, offloadedConversation, openOffloading } from '../support/flows.js';
+import { ASK_FOR_AGENT, askedForAgent, offloadedConversation, openOffloading } from '../support/flows.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 import { createHmac } from 'node:crypto';
 
@@ -343,11 +343,9 @@ describe('Genesys Cloud provider', () => {
   it('returns the user to the bot when Genesys refuses the handover', async () => {
     await useProvider('gc-wrong');
     try {
-      // the background outbox may send the handover, get it refused and hand the user back to the bot
-      // before a poll sees the conversation offloaded (a CI run did): the transcript's refusal tells
-      const created = await createConversation(s.url, { locale: 'en' });
-      const c = { id: created.conversation.id, token: created.token };
-      expect((await call(s.url, 'POST', `/api/v1/conversations/${c.id}/messages`, { token: c.token, body: { text: ASK_FOR_AGENT.en } })).status).toBe(201);
+      // the refusal can hand the user back before a poll sees the conversation offloaded (askedForAgent):
+      // the transcript's refusal tells
+      const c = await askedForAgent(s.url);
       await waitFor(async () => {
         await s.baton.outbox.runOnce();
         const seen = (await call(s.url, 'GET', `/api/v1/agent/conversations/${c.id}`, { token: admin })).body;

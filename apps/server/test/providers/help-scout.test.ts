@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHelpScoutSimulator, type HelpScoutSimulator, type SimConversation } from '../../../../tools/simulators/help-scout.js';
 import { call, createConversation, login, messages } from '../support/http.js';
-import { offloadedConversation, openOffloading } from '../support/flows.js';
+import { askedForAgent, offloadedConversation, openOffloading } from '../support/flows.js';
 import { startTestServer, waitFor, type TestServer } from '../support/server.js';
 
 const IDENTITY_SECRET = 'identity-secret-0123456789';
@@ -289,8 +289,12 @@ describe('Help Scout provider', () => {
 
   it('a refused handover (unknown inbox) returns the user to the bot', async () => {
     await useProvider({ mailboxId: 4242, clientSecret: '********', webhookSecret: '********' });
-    const c = await offloadedConversation(s.url);
-    await pump(async () => (await status(c)).status === 'bot', 'refused → bot');
+    // the refusal can hand the user back before a poll sees the conversation offloaded (askedForAgent)
+    const c = await askedForAgent(s.url);
+    await pump(async () => {
+      const seen = (await call(s.url, 'GET', `/api/v1/agent/conversations/${c.id}`, { token: admin })).body;
+      return seen.conversation.status === 'bot' && seen.messages.some((m: { event?: string }) => m.event === 'conversation.refused');
+    }, 'refused → bot');
     const detail = await call(s.url, 'GET', `/api/v1/agent/conversations/${c.id}`, { token: admin });
     expect(detail.body.messages.some((m: { event?: string; text?: string }) => m.event === 'conversation.refused' && m.text?.includes('mailboxId'))).toBe(true);
     expect(helpScoutFor(c.id)).toHaveLength(0);

@@ -35,16 +35,24 @@ export const ASK_FOR_AGENT: Record<string, string> = {
   fr: 'Je veux parler à un vrai agent',
 };
 
-/** A new conversation whose user asks for a person; resolves once it is offloaded. */
-export async function offloadedConversation(base: string, opts: { locale?: string; user?: Record<string, unknown>; userHash?: string } = {}) {
+type AskOptions = { locale?: string; user?: Record<string, unknown>; userHash?: string };
+
+/**
+ * A new conversation whose user has asked for a person, without waiting for the handover: where the
+ * provider may refuse it at once (the offload's commit wakes the outbox), the user can be back with
+ * the bot before anyone sees the conversation offloaded.
+ */
+export async function askedForAgent(base: string, opts: AskOptions = {}) {
   const locale = opts.locale ?? 'en';
   const c = await createConversation(base, { locale, ...(opts.user ? { user: opts.user } : {}), ...(opts.userHash ? { userHash: opts.userHash } : {}) });
   const sent = await call(base, 'POST', `/api/v1/conversations/${c.conversation.id}/messages`, { token: c.token, body: { text: ASK_FOR_AGENT[locale] ?? ASK_FOR_AGENT.en } });
   if (sent.status !== 201) throw new Error(`send: ${sent.status}`);
-  await waitFor(
-    async () => (await call(base, 'GET', `/api/v1/conversations/${c.conversation.id}`, { token: c.token })).body.conversation.status !== 'bot',
-    10_000,
-    'offload',
-  );
   return { id: c.conversation.id, token: c.token };
+}
+
+/** A new conversation whose user asks for a person; resolves once it is offloaded. */
+export async function offloadedConversation(base: string, opts: AskOptions = {}) {
+  const c = await askedForAgent(base, opts);
+  await waitFor(async () => (await call(base, 'GET', `/api/v1/conversations/${c.id}`, { token: c.token })).body.conversation.status !== 'bot', 10_000, 'offload');
+  return c;
 }
