@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userHashOf } from '../../src/commands/create-conversation.js';
 import { rowsContaining } from '../support/all-rows.js';
+import { SYSTEM_DIALOGS } from '../support/bot.js';
 import { makeAgent, offloadedConversation, openOffloading } from '../support/flows.js';
 import { call, createConversation, login, messages } from '../support/http.js';
 import { postgresAvailable } from '../support/postgres.js';
@@ -28,15 +29,7 @@ dialogs:
       - question: { variable: ${nameVar}, prompt: { en: "What is your name?" } }
       - question: { variable: ${emailVar}, type: email, prompt: { en: "Your e-mail address?" } }
       - message: { text: { en: "Thanks {{${nameVar}}}" } }
-  not_understood:
-    steps: [{ message: { text: { en: "Sorry?" } } }]
-  offloading_disabled:
-    steps: [{ message: { text: { en: "Disabled." } } }]
-  offloading_closed:
-    steps: [{ message: { text: { en: "Closed." } } }]
-  offloading_opened:
-    steps: [{ message: { text: { en: "Opened." } } }]
-`;
+${SYSTEM_DIALOGS}`;
 
 describe.each(STORES)('after the bot on %s', (store) => {
   let s: TestServer;

@@ -4,6 +4,7 @@
 // and settings that are refused with their paths, keeping what ran before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createConversation, login, messages } from '../support/http.js';
+import { SYSTEM_DIALOGS } from '../support/bot.js';
 import { ASK_FOR_AGENT } from '../support/flows.js';
 import { startTestServer, TestClock, waitFor, type TestServer } from '../support/server.js';
 
@@ -210,16 +211,7 @@ dialogs:
   welcome:
     steps:
       - message: { text: { en: "${welcome}" } }
-  not_understood:
-    steps:
-      - message: { text: { en: "Sorry?" } }
-  offloading_disabled:
-    steps: [{ message: { text: { en: "Disabled." } } }]
-  offloading_closed:
-    steps: [{ message: { text: { en: "Closed." } } }]
-  offloading_opened:
-    steps: [{ message: { text: { en: "Opened." } } }]
-`;
+${SYSTEM_DIALOGS}`;
   const put = (source: string, type = 'application/yaml') => call(s.url, 'PUT', '/api/v1/bots/demo', { token: admin, raw: source, headers: { 'content-type': type } });
 
   beforeAll(async () => {

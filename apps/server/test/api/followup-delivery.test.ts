@@ -62,17 +62,22 @@ describe.each(stores)('follow-up replies on the channel and by e-mail (%s)', (st
       return fn();
     }, 15_000, what);
 
-  it('a user on a text channel leaves a message by numbers; the reply reaches the channel, and the e-mail arrives once SMTP accepts', async () => {
-    const user = `+3247${Math.floor(Math.random() * 1e7)}`;
+  /** A user on SMS asks for a person while offloading is closed and leaves a message; the conversation's id. */
+  async function leaveMessageBySms(user: string, email: string, question: string): Promise<string> {
     const id = await sms(user, ASK_FOR_AGENT.en!);
     await pump(() => delivered(id).some((t) => t.includes('Would you like to leave a message?')), 'closed dialog on the channel');
     // "1": the first button, as text-only channels show them
     await sms(user, '1');
     await pump(() => delivered(id).some((t) => t.includes('What is your e-mail address')), 'e-mail question');
-    await sms(user, 'piet@example.com');
+    await sms(user, email);
     await pump(() => delivered(id).some((t) => t.includes('What would you like to ask us?')), 'question');
-    await sms(user, 'Is the Sunday edition included?');
-    await pump(() => delivered(id).some((t) => t.includes("we'll answer at piet@example.com")), 'thanks');
+    await sms(user, question);
+    await pump(() => delivered(id).some((t) => t.includes(`we'll answer at ${email}`)), 'thanks');
+    return id;
+  }
+
+  it('a user on a text channel leaves a message by numbers; the reply reaches the channel, and the e-mail arrives once SMTP accepts', async () => {
+    const id = await leaveMessageBySms(`+3247${Math.floor(Math.random() * 1e7)}`, 'piet@example.com', 'Is the Sunday edition included?');
 
     const list = await call(s.url, 'GET', '/api/v1/agent/followups', { token: admin });
     const f = list.body.followups.find((x: { conversationId: string }) => x.conversationId === id);
@@ -99,14 +104,7 @@ describe.each(stores)('follow-up replies on the channel and by e-mail (%s)', (st
     smtp.state.refuse = 1_000_000;
     try {
       const user = `+3248${Math.floor(Math.random() * 1e7)}`;
-      const id = await sms(user, ASK_FOR_AGENT.en!);
-      await pump(() => delivered(id).some((t) => t.includes('Would you like to leave a message?')), 'closed dialog on the channel');
-      await sms(user, '1');
-      await pump(() => delivered(id).some((t) => t.includes('What is your e-mail address')), 'e-mail question');
-      await sms(user, 'greet@example.com');
-      await pump(() => delivered(id).some((t) => t.includes('What would you like to ask us?')), 'question');
-      await sms(user, 'Do you deliver on Sundays?');
-      await pump(() => delivered(id).some((t) => t.includes("we'll answer at greet@example.com")), 'thanks');
+      const id = await leaveMessageBySms(user, 'greet@example.com', 'Do you deliver on Sundays?');
       const f = (await call(s.url, 'GET', '/api/v1/agent/followups', { token: admin })).body.followups.find((x: { conversationId: string }) => x.conversationId === id);
       expect((await call(s.url, 'POST', `/api/v1/agent/followups/${f.id}/reply`, { token: admin, body: { text: 'Yes, we do.' } })).body.emailed).toBe(true);
       await pump(() => delivered(id).includes('Yes, we do.'), 'the reply on the channel');

@@ -18,6 +18,17 @@ export async function talkTo(runtime: BotRuntime, language: string, inputs: Arra
   return turns;
 }
 
+/** The system dialogs every bot must have, one short message each: YAML lines under a bot's `dialogs:`. */
+export const SYSTEM_DIALOGS = `  not_understood:
+    steps: [{ message: { text: { en: "Sorry?" } } }]
+  offloading_disabled:
+    steps: [{ message: { text: { en: "Disabled." } } }]
+  offloading_closed:
+    steps: [{ message: { text: { en: "Closed." } } }]
+  offloading_opened:
+    steps: [{ message: { text: { en: "Opened." } } }]
+`;
+
 /** A bot whose welcome asks for a photo of the meter (a `file` question), then thanks with the file's link. */
 export const METER_BOT = `
 id: meter
@@ -35,12 +46,4 @@ dialogs:
           invalid: { en: "I need a photo of the meter: tap the paperclip." }
           retries: 3
       - message: { text: { en: "Thanks, got it: {{meter_photo}}" } }
-  not_understood:
-    steps: [{ message: { text: { en: "Sorry?" } } }]
-  offloading_disabled:
-    steps: [{ message: { text: { en: "Disabled." } } }]
-  offloading_closed:
-    steps: [{ message: { text: { en: "Closed." } } }]
-  offloading_opened:
-    steps: [{ message: { text: { en: "Opened." } } }]
-`;
+${SYSTEM_DIALOGS}`;
